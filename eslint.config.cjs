@@ -1,0 +1,58 @@
+// Module boundaries of the design (who may import whom) fail lint when broken.
+const nx = require('@nx/eslint-plugin');
+const tseslint = require('typescript-eslint');
+
+const ioModules = [
+  'fs', 'fs/promises', 'http', 'https', 'net', 'tls', 'child_process', 'dgram', 'dns', 'os',
+  'worker_threads', 'cluster', 'process',
+];
+
+module.exports = [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'tools/lint-fixtures/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'scope:domain',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['yaml', 'class-validator', 'class-transformer', 'reflect-metadata'],
+            },
+            { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:domain'] },
+            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:domain'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain is pure: no I/O modules, no clock, no randomness. Time and ids are inputs.
+    files: ['libs/domain/src/**/*.ts'],
+    ignores: ['libs/domain/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ioModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'libs/domain does no I/O.' })),
+          patterns: [{ group: ['@nestjs/*', 'dockerode', 'better-sqlite3', '@eventstore/*', 'undici'], message: 'libs/domain does no I/O.' }],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time is an input of the domain.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time is an input of the domain.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Ids are inputs of the domain.' },
+      ],
+    },
+  },
+];

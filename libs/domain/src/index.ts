@@ -1,0 +1,2 @@
+export * from './jobs-file/model';
+export * from './ports';

@@ -1,0 +1,2 @@
+export * from './container-runtime';
+export * from './registry';
