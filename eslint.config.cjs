@@ -8,7 +8,7 @@ const ioModules = [
 ];
 
 module.exports = [
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'tools/lint-fixtures/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/*.cjs', '**/*.js', 'tools/lint-fixtures/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
