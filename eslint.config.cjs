@@ -55,4 +55,14 @@ module.exports = [
       ],
     },
   },
+  {
+    // The CLI talks to the orchestrator over HTTP: it may use the domain's types, never its code.
+    files: ['apps/cli/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@cj/domain', allowTypeImports: true, message: 'apps/cli uses @cj/domain for types only (import type).' }] },
+      ],
+    },
+  },
 ];

@@ -1,0 +1,229 @@
+/**
+ * The orchestrator's HTTP API, as types shared by the orchestrator (which validates requests with
+ * class-validator DTOs implementing these) and the CLI (a thin HTTP client). Every path is under
+ * `/v1/envs/{env}`; every change carries a `ChangeRequest`. Errors are RFC 7807 problem+json
+ * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
+ */
+import type { FailureAction, RolloutOrder } from '../jobs-file/model';
+
+/** Who asked for a change and why; recorded on every event it causes. */
+export interface ChangeRequest {
+  /** `user@hostname`. */
+  readonly actor: string;
+  readonly reason?: string;
+  /** Client-chosen UUID; a retried request with the same id changes nothing twice. */
+  readonly commandId: string;
+}
+
+export interface ApiProblem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  /** What to do about it. */
+  readonly hint?: string;
+  /** Jobs-file errors: `file:line:column: message (hint)` each. */
+  readonly errors?: readonly { file: string; line: number; column: number; path: string; message: string; hint?: string }[];
+}
+
+/** A jobs file as sent by the CLI: the text and the name it is reported under. */
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+// POST /v1/envs/{env}/apply
+export interface ApplyRequest extends ChangeRequest {
+  readonly jobs: SourceFile;
+  /** Companion hosts/defaults file (needed by the seed's text form, which has no hosts section). */
+  readonly base?: SourceFile;
+  readonly dryRun?: boolean;
+}
+export interface PlanEntry {
+  readonly job: string;
+  readonly action: 'create' | 'update' | 'remove' | 'unchanged';
+  readonly changes: readonly { path: string; before?: unknown; after?: unknown }[];
+  /** Revision recorded (absent on a dry run or when unchanged). */
+  readonly revision?: number;
+  /** Rollout started for a running job whose spec changed. */
+  readonly rolloutId?: string;
+}
+export interface ApplyResponse {
+  readonly env: string;
+  readonly dryRun: boolean;
+  readonly plan: readonly PlanEntry[];
+}
+
+// POST /v1/envs/{env}/diff   (exit: 0 no changes, 1 changes)
+export interface DiffRequest {
+  readonly jobs: SourceFile;
+  readonly base?: SourceFile;
+  readonly job?: string;
+}
+/** One field, three ways: the file, the recorded revision, what runs on the hosts. */
+export interface DiffField {
+  readonly path: string;
+  readonly file?: unknown;
+  readonly recorded?: unknown;
+  readonly running?: unknown;
+}
+export interface JobDiff {
+  readonly job: string;
+  readonly task?: number;
+  readonly host?: string;
+  readonly fields: readonly DiffField[];
+}
+export interface DiffResponse {
+  readonly changed: boolean;
+  readonly jobs: readonly JobDiff[];
+}
+
+// POST /v1/envs/{env}/jobs/{job}/up | /down    body: ChangeRequest
+export interface TaskActionResult {
+  readonly job: string;
+  readonly task: number;
+  readonly host: string;
+  readonly containerId?: string;
+  readonly action: 'started' | 'already-running' | 'stopped' | 'removed' | 'not-running';
+}
+export interface UpDownResponse {
+  readonly tasks: readonly TaskActionResult[];
+}
+
+// GET /v1/envs/{env}/status[?job=NAME]
+export interface TaskStatus {
+  readonly job: string;
+  readonly task: number;
+  readonly host: string;
+  readonly port: number;
+  readonly desired: { readonly revision: number; readonly image: string; readonly digest?: string; readonly state: 'running' | 'stopped' };
+  readonly observed?: {
+    readonly containerId: string;
+    readonly image: string;
+    readonly digest?: string;
+    readonly revision?: number;
+    readonly state: string;
+    readonly health: 'healthy' | 'unhealthy' | 'starting' | 'unknown';
+    readonly startedAt?: string;
+    readonly memoryBytes?: number;
+    readonly cpuPercent?: number;
+  };
+}
+export interface StatusResponse {
+  readonly env: string;
+  readonly tasks: readonly TaskStatus[];
+}
+
+// GET /v1/envs/{env}/jobs/{job}/update
+export interface RunningContainer {
+  readonly task: number;
+  readonly host: string;
+  readonly version: string;
+  readonly created?: string;
+  readonly imageId?: string;
+  readonly containerId: string;
+}
+export interface RegistryTag {
+  readonly version: string;
+  readonly imageId: string;
+  readonly digest: string;
+  readonly created?: string;
+}
+export interface UpdateCandidatesResponse {
+  readonly job: string;
+  readonly running: readonly RunningContainer[];
+  /** Newest first. */
+  readonly tags: readonly RegistryTag[];
+}
+
+// POST /v1/envs/{env}/jobs/{job}/rolling-update   (also: /update with a tag; /rollback)
+export interface RolloutOverrides {
+  readonly maxParallel?: number;
+  readonly order?: RolloutOrder;
+  readonly minHealthyTime?: number;
+  readonly healthyDeadline?: number;
+  readonly failureAction?: FailureAction;
+}
+export interface RollingUpdateRequest extends ChangeRequest, RolloutOverrides {
+  readonly tag?: string;
+}
+export interface RollbackRequest extends ChangeRequest, RolloutOverrides {
+  /** Revision to return to; the previous good revision by default. */
+  readonly toRevision?: number;
+}
+
+export type RolloutPhase = 'running' | 'paused' | 'succeeded' | 'rolling-back' | 'rolled-back' | 'failed' | 'aborted';
+export interface RolloutTaskView {
+  readonly task: number;
+  readonly host: string;
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly phase: string;
+  readonly health?: string;
+  readonly detail?: string;
+}
+export interface RolloutView {
+  readonly id: string;
+  readonly env: string;
+  readonly job: string;
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly phase: RolloutPhase;
+  readonly reason?: string;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly tasks: readonly RolloutTaskView[];
+}
+// GET /v1/envs/{env}/rollouts, GET …/rollouts/{id}, POST …/rollouts/{id}/pause|resume|abort
+
+// GET /v1/envs/{env}/jobs/{job}/history
+export interface RevisionView {
+  readonly revision: number;
+  readonly image: string;
+  readonly digest?: string;
+  readonly changes: readonly { path: string; before?: unknown; after?: unknown }[];
+  readonly actor: string;
+  readonly reason?: string;
+  readonly at: string;
+}
+export interface HistoryResponse {
+  readonly job: string;
+  readonly current?: number;
+  readonly revisions: readonly RevisionView[];
+}
+
+// GET /v1/envs/{env}/hosts
+export interface HostView {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly address: string;
+  readonly reachable: boolean;
+  readonly engineVersion?: string;
+  readonly containers: number;
+  readonly lastSeen?: string;
+}
+
+// GET /v1/envs/{env}/audit[?job=&since=&until=&limit=]
+export interface AuditEntry {
+  readonly position: string;
+  readonly at: string;
+  readonly stream: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly summary: string;
+}
+
+// GET /v1/envs/{env}/timeline?at=ISO[&host=]   "what ran where, and when"
+export interface TimelineEntry {
+  readonly host: string;
+  readonly job: string;
+  readonly task: number;
+  readonly revision: number;
+  readonly image: string;
+  readonly containerId: string;
+  readonly from: string;
+  readonly to?: string;
+}
+
+// GET /v1/envs/{env}/jobs/{job}/logs?task=&tail=&follow=   text/plain, streamed
