@@ -2,4 +2,5 @@ module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'cli',
   rootDir: __dirname,
+  globalSetup: '<rootDir>/jest.global-setup.cjs',
 };

@@ -1,2 +1,3 @@
 export * from './jobs-file/model';
 export * from './ports';
+export * from './api';

@@ -1,0 +1,103 @@
+import type { ApiProblem } from '@cj/domain';
+import { ApiError, OrchestratorUnreachableError, UnexpectedResponseError } from './errors';
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface ApiClientOptions {
+  /** Base URL of the orchestrator, e.g. `http://127.0.0.1:7420`. */
+  readonly url: string;
+  /** Environment every path is scoped to (`/v1/envs/{env}`). */
+  readonly env: string;
+  /** Sent as `Authorization: Bearer` when set. */
+  readonly token?: string;
+}
+
+/**
+ * A typed fetch wrapper over the orchestrator's HTTP API. Paths are relative to `/v1/envs/{env}`.
+ * Problem+json answers become `ApiError`; a refused connection becomes
+ * `OrchestratorUnreachableError`.
+ */
+export class ApiClient {
+  private readonly base: string;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, query);
+  }
+
+  post<T>(path: string, body: object): Promise<T> {
+    return this.request<T>('POST', path, undefined, body);
+  }
+
+  /** A streamed text answer (logs): the body as it arrives. */
+  async stream(path: string, query?: Query): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.send('GET', path, query, undefined, 'text/plain');
+    if (!response.body) throw new UnexpectedResponseError(this.base, 'an empty body');
+    return response.body;
+  }
+
+  private async request<T>(method: string, path: string, query?: Query, body?: object): Promise<T> {
+    const response = await this.send(method, path, query, body, 'application/json');
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new UnexpectedResponseError(this.base, `a ${response.status} answer that is not JSON`);
+    }
+  }
+
+  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string): Promise<Response> {
+    const url = this.url(path, query);
+    const headers: Record<string, string> = { accept: `${accept}, application/problem+json` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      throw new OrchestratorUnreachableError(this.base, networkReason(error));
+    }
+    if (!response.ok) throw new ApiError(await problemOf(response));
+    return response;
+  }
+
+  private url(path: string, query?: Query): string {
+    const url = new URL(`${this.base}/v1/envs/${encodeURIComponent(this.options.env)}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+}
+
+/** Reads an error answer as a problem, or makes one from the status when it is not problem+json. */
+async function problemOf(response: Response): Promise<ApiProblem> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as Partial<ApiProblem>;
+    if (typeof body.title === 'string' || typeof body.detail === 'string') {
+      return {
+        type: body.type ?? 'about:blank',
+        title: body.title ?? response.statusText,
+        status: body.status ?? response.status,
+        detail: body.detail ?? body.title ?? response.statusText,
+        hint: body.hint,
+        errors: body.errors,
+      };
+    }
+  } catch {
+    // Not JSON: described from the status line below.
+  }
+  const statusLine = `${response.status} ${response.statusText}`.trim();
+  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${text.trim().slice(0, 200)}` : statusLine };
+}
+
+/** fetch reports every network failure as "fetch failed"; the cause says which. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApplyResponse } from '@cj/domain';
+import { fixtures, RecordedApi, runCj } from '../testing';
+
+const APPLY = '/v1/envs/default/apply';
+const JOBS = 'jobs: <\n  name: "webhook-listener"\n  image: "webhook-listener:a5af2f2"\n  run_on_host: "git-app-1"\n  port: "9999"\n>\n';
+const HOSTS = 'hosts:\n  git-app-1: unix:///var/run/docker.sock\n';
+
+const plan = (dryRun: boolean): ApplyResponse => ({
+  env: 'default',
+  dryRun,
+  plan: [
+    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], ...(dryRun ? {} : { revision: 3, rolloutId: 'ro-1' }) },
+    { job: 'coding-blog', action: 'unchanged', changes: [] },
+  ],
+});
+
+describe('cj apply', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cj-apply-'));
+  const jobsFile = join(dir, 'jobs.txt');
+  const hostsFile = join(dir, 'hosts.yaml');
+  writeFileSync(jobsFile, JOBS);
+  writeFileSync(hostsFile, HOSTS);
+  let api: RecordedApi;
+
+  afterEach(() => api.stop());
+
+  it('sends the files as text with who and why, applies without asking when piped, and prints the plan', async () => {
+    api = await new RecordedApi().on('POST', APPLY, { json: plan(false) }).start();
+    const result = await runCj(['apply', jobsFile, '--base', hostsFile, '--reason', 'move to b7c8d9e'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0].body).toEqual({
+      actor: expect.stringContaining('@'),
+      commandId: expect.any(String),
+      reason: 'move to b7c8d9e',
+      jobs: { file: jobsFile, text: JOBS },
+      base: { file: hostsFile, text: HOSTS },
+      dryRun: false,
+    });
+    expect(result.stdout).toBe(
+      [
+        'Plan for default:',
+        '  ~ webhook-listener',
+        '      image.tag: a5af2f2 → b7c8d9e',
+        '    coding-blog (unchanged)',
+        'webhook-listener: recorded r3',
+        'webhook-listener: rollout ro-1 started; follow it with `cj rollout status ro-1 --wait`',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('records nothing with --dry-run, and --json prints the answer as is', async () => {
+    api = await new RecordedApi().on('POST', APPLY, { json: plan(true) }).start();
+    const result = await runCj(['apply', jobsFile, '--dry-run', '--json'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(api.requests[0].body).toMatchObject({ dryRun: true });
+    expect(JSON.parse(result.stdout)).toEqual(plan(true));
+  });
+
+  it('on a terminal shows the dry-run plan and applies only after a yes', async () => {
+    api = await new RecordedApi().on('POST', APPLY, { json: plan(true) }, { json: plan(false) }).start();
+    const declined = await runCj(['apply', jobsFile], { url: api.url, tty: true, input: 'n\n' });
+    expect(declined.code).toBe(0);
+    expect(declined.stdout).toContain('Apply to default? [y/N] ');
+    expect(declined.stdout).toContain('Nothing applied.');
+    expect(api.requests.map((r) => (r.body as { dryRun: boolean }).dryRun)).toEqual([true]);
+
+    const accepted = await runCj(['apply', jobsFile], { url: api.url, tty: true, input: 'y\n' });
+    expect(accepted.code).toBe(0);
+    expect(api.requests.map((r) => (r.body as { dryRun: boolean }).dryRun)).toEqual([true, true, false]);
+    expect(accepted.stdout).toContain('webhook-listener: recorded r3');
+  });
+
+  it('prints every jobs-file error as file:line:col: message (hint) and exits 2', async () => {
+    api = await new RecordedApi().on('POST', APPLY, { status: 422, json: fixtures.invalidJobsFile }).start();
+    const result = await runCj(['apply', jobsFile], { url: api.url });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        'cj: the jobs file has 2 errors; nothing was recorded',
+        'jobs.yaml:4:5: port must be a number from 1 to 65535 (e.g. port: 9999)',
+        'jobs.yaml:9:3: host git-app-9 is not declared',
+        '  hint: fix each error and apply again',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import type { AuditEntry, HistoryResponse, HostView, TimelineEntry } from '@cj/domain';
+import { fixtures, RecordedApi, runCj } from '../testing';
+
+const hosts: HostView[] = [
+  { name: 'git-app-1', endpoint: 'unix:///var/run/docker.sock', address: '127.0.0.1', reachable: true, engineVersion: '20.10.24', containers: 2, lastSeen: '2015-06-02T10:00:00.000Z' },
+  { name: 'mon', endpoint: 'tcp://127.77.2.2:2376', address: '127.77.2.2', reachable: false, containers: 0 },
+];
+const history: HistoryResponse = {
+  job: 'webhook-listener',
+  current: 2,
+  revisions: [
+    { revision: 1, image: 'webhook-listener:a5af2f2', changes: [], actor: 'ops@laptop', at: '2015-05-30T08:00:00.000Z' },
+    { revision: 2, image: 'webhook-listener:b7c8d9e', digest: fixtures.DIGEST_V2, changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], actor: 'ops@laptop', reason: 'new hook format', at: '2015-06-02T09:30:00.000Z' },
+  ],
+};
+const audit: AuditEntry[] = [
+  { position: '42', at: '2015-06-02T09:30:00.000Z', stream: 'cj.default.job.webhook-listener', type: 'JobRevisionCreated', actor: 'ops@laptop', reason: 'new hook format', summary: 'webhook-listener r2: image.tag' },
+];
+const timeline: TimelineEntry[] = [
+  { host: 'git-app-1', job: 'webhook-listener', task: 0, revision: 1, image: 'webhook-listener:a5af2f2', containerId: 'abcdef0123456789', from: '2015-05-30T08:00:00.000Z', to: '2015-06-02T10:00:00.000Z' },
+];
+
+describe('cj read commands', () => {
+  let api: RecordedApi;
+
+  beforeAll(async () => {
+    api = await new RecordedApi()
+      .on('GET', '/v1/envs/default/hosts', { json: hosts })
+      .on('GET', '/v1/envs/default/jobs/webhook-listener/history', { json: history })
+      .on('GET', '/v1/envs/default/audit', { json: audit })
+      .on('GET', '/v1/envs/default/timeline', { json: timeline })
+      .on('GET', '/v1/envs/default/rollouts', { json: [fixtures.rollout('rolled-back', ['rolled-back', 'pending'], 'unhealthy')] })
+      .on('GET', '/v1/envs/default/rollouts/ro-1', { json: fixtures.rollout('running', ['updated', 'updating']) })
+      .on('POST', '/v1/envs/default/rollouts/ro-1/pause', { json: fixtures.rollout('paused', ['updated', 'pending']) })
+      .on('GET', '/v1/envs/default/jobs/webhook-listener/logs', { text: 'listening on 9999\nPOST /hook 200\n' })
+      .on('POST', '/v1/envs/default/replicate', { json: { targetEnv: 'staging' } })
+      .on('GET', '/v1/envs/default/jobs/broken/history', { status: 502, text: 'upstream connect error' })
+      .start();
+  });
+  afterAll(() => api.stop());
+
+  it.each([
+    [['hosts'], hosts],
+    [['history', 'webhook-listener'], history],
+    [['audit'], audit],
+    [['timeline', '--at', '2015-06-01T00:00:00Z'], timeline],
+    [['rollout', 'status', 'ro-1'], fixtures.rollout('running', ['updated', 'updating'])],
+  ])('%j --json prints the API answer unchanged', async (args, body) => {
+    const result = await runCj([...args, '--json'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(body);
+  });
+
+  it('hosts: a table with reachability', async () => {
+    const result = await runCj(['hosts'], { url: api.url });
+    expect(result.stdout.split('\n')).toEqual([
+      'NAME       ENDPOINT                     ADDRESS     REACHABLE  ENGINE    CONTAINERS  LAST SEEN',
+      'git-app-1  unix:///var/run/docker.sock  127.0.0.1   yes        20.10.24           2  2015-06-02 10:00:00Z',
+      'mon        tcp://127.77.2.2:2376        127.77.2.2  no         -                  0  -',
+      '',
+    ]);
+  });
+
+  it('history: newest first, the current revision marked', async () => {
+    const result = await runCj(['history', 'webhook-listener'], { url: api.url });
+    const lines = result.stdout.split('\n');
+    expect(lines[1]).toMatch(/^r2 \* +webhook-listener:b7c8d9e +sha256:222222222222 +2015-06-02 09:30:00Z +ops@laptop +image\.tag +new hook format$/);
+    expect(lines[2]).toMatch(/^r1 +webhook-listener:a5af2f2 +- /);
+    expect(lines[3]).toBe('* current revision');
+  });
+
+  it('audit: sends the range as ISO times, a time ago counted back from now', async () => {
+    const before = Date.now();
+    const result = await runCj(['audit', '--job', 'webhook-listener', '--since', '2h', '--until', '2015-06-03', '--limit', '10'], { url: api.url });
+    expect(result.code).toBe(0);
+    const query = new URL(api.requests.at(-1)?.url ?? '', api.url).searchParams;
+    expect(query.get('job')).toBe('webhook-listener');
+    expect(query.get('until')).toBe('2015-06-03T00:00:00.000Z');
+    expect(query.get('limit')).toBe('10');
+    const since = Date.parse(query.get('since') ?? '');
+    expect(before - 2 * 3_600_000 - since).toBeLessThanOrEqual(0);
+    expect(Date.now() - 2 * 3_600_000 - since).toBeGreaterThanOrEqual(0);
+    expect(result.stdout).toMatch(/^2015-06-02 09:30:00Z +JobRevisionCreated +ops@laptop +webhook-listener r2: image\.tag +new hook format$/m);
+  });
+
+  it('timeline: what ran where at the moment asked', async () => {
+    const result = await runCj(['timeline', '--at', '2015-06-01T00:00:00Z', '--host', 'git-app-1'], { url: api.url });
+    expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/timeline?at=2015-06-01T00%3A00%3A00.000Z&host=git-app-1');
+    expect(result.stdout).toMatch(/^At 2015-06-01 00:00:00Z:\nHOST +JOB +TASK +REVISION +IMAGE +CONTAINER +FROM +TO\ngit-app-1 +webhook-listener +0 +r1 +webhook-listener:a5af2f2 +abcdef012345 +2015-05-30 08:00:00Z +2015-06-02 10:00:00Z\n$/);
+  });
+
+  it('rollout list, status and pause', async () => {
+    const list = await runCj(['rollout', 'list', '--job', 'webhook-listener'], { url: api.url });
+    expect(list.stdout).toMatch(/^ro-1 +webhook-listener +r2 +r3 +rolled-back +2015-06-02 10:00:00Z +- +unhealthy$/m);
+    const status = await runCj(['rollout', 'status', 'ro-1'], { url: api.url });
+    expect(status.stdout).toMatch(/^rollout ro-1 {2}webhook-listener {2}r2 → r3 {2}running\nstarted 2015-06-02 10:00:00Z\n\nTASK +HOST/);
+    const pause = await runCj(['rollout', 'pause', 'ro-1', '--reason', 'lunch'], { url: api.url });
+    expect(pause.stdout).toBe('rollout ro-1 paused: now paused\n');
+    expect(api.requests.at(-1)?.body).toMatchObject({ reason: 'lunch' });
+  });
+
+  it('logs: streams the text, passing task, tail and follow', async () => {
+    const result = await runCj(['logs', 'webhook-listener', '--task', '0', '--tail', '50', '-f'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('listening on 9999\nPOST /hook 200\n');
+    expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/jobs/webhook-listener/logs?task=0&tail=50&follow=true');
+  });
+
+  it('replicate: sends the target and the host map', async () => {
+    const result = await runCj(['replicate', '--to', 'staging', '--map', 'git-app-1=stg-1', '--map', 'mon=stg-2'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(api.requests.at(-1)?.body).toMatchObject({ targetEnv: 'staging', hosts: { 'git-app-1': 'stg-1', mon: 'stg-2' } });
+    expect(result.stdout).toContain('cj --env staging up JOB');
+  });
+
+  it('an answer that is not problem+json still gives a clear error', async () => {
+    const result = await runCj(['history', 'broken'], { url: api.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('cj: 502 Bad Gateway: upstream connect error\n');
+  });
+});

@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import type { StatusResponse, TaskStatus } from '@cj/domain';
+import { action } from '../action';
+import type { Cli } from '../context';
+import { bytes, NONE, percent, revision, shortDigest, shortId, since } from '../render/format';
+import type { Colors } from '../render/output';
+import { phaseColor } from '../render/rollout';
+import { table } from '../render/table';
+import { jsonOption } from '../options';
+
+export const statusCommand = () =>
+  new Command('status')
+    .description('every task: where it runs, its container, image, health and resources; desired vs observed')
+    .argument('[job]', 'only this job')
+    .addOption(jsonOption())
+    .action(
+      action(async (cli: Cli, job: string | undefined, options: { json?: boolean }) => {
+        const result = await cli.api.get<StatusResponse>('/status', { job });
+        if (options.json) return cli.json(result);
+        if (result.tasks.length === 0) {
+          cli.out.line(job ? `No tasks of ${job} in ${result.env}.` : `No jobs recorded in ${result.env}; record some with \`cj apply FILE\`.`);
+          return;
+        }
+        for (const line of statusTable(result.tasks, cli.out.color, new Date())) cli.out.line(line);
+      }),
+    );
+
+export function statusTable(tasks: readonly TaskStatus[], c: Colors, now: Date): string[] {
+  return table(
+    tasks,
+    [
+      { header: 'job', cell: (t) => t.job },
+      { header: 'task', cell: (t) => String(t.task), right: true },
+      { header: 'host', cell: (t) => t.host },
+      { header: 'port', cell: (t) => String(t.port), right: true },
+      { header: 'container', cell: (t) => shortId(t.observed?.containerId) },
+      { header: 'image', cell: (t) => t.observed?.image ?? NONE },
+      { header: 'digest', cell: (t) => shortDigest(t.observed?.digest) },
+      { header: 'state', cell: (t) => observedState(t, c) },
+      { header: 'health', cell: (t) => (t.observed ? phaseColor(t.observed.health, c) : NONE) },
+      { header: 'uptime', cell: (t) => (t.observed?.state === 'running' ? since(t.observed.startedAt, now) : NONE) },
+      { header: 'memory', cell: (t) => bytes(t.observed?.memoryBytes), right: true },
+      { header: 'cpu', cell: (t) => percent(t.observed?.cpuPercent), right: true },
+      { header: 'desired', cell: (t) => desired(t, c) },
+    ],
+    c.bold,
+  );
+}
+
+function observedState(task: TaskStatus, c: Colors): string {
+  const state = task.observed?.state ?? 'absent';
+  return state === task.desired.state ? c.green(state) : c.red(state);
+}
+
+/** The recorded revision and state; marked when what runs differs from it. */
+function desired(task: TaskStatus, c: Colors): string {
+  const text = `${task.desired.state} ${revision(task.desired.revision)}`;
+  const drift =
+    (task.observed?.state ?? 'stopped') !== task.desired.state ||
+    (task.observed !== undefined && task.observed.revision !== undefined && task.observed.revision !== task.desired.revision);
+  return drift ? c.yellow(`${text} (differs)`) : text;
+}

@@ -1,0 +1,32 @@
+import { createInterface } from 'node:readline';
+
+/** Questions to the person at the keyboard (or answers piped on stdin). */
+export interface Prompt {
+  /** stdin is a terminal: a person can answer. */
+  readonly interactive: boolean;
+  /** The next line of stdin, or undefined when stdin ends first. */
+  ask(question: string): Promise<string | undefined>;
+  /** Yes only for an explicit `y` / `yes`. */
+  confirm(question: string): Promise<boolean>;
+}
+
+export function processPrompt(): Prompt {
+  const ask = (question: string) =>
+    new Promise<string | undefined>((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+      let answered = false;
+      rl.on('close', () => {
+        if (!answered) resolve(undefined);
+      });
+      rl.question(question, (answer) => {
+        answered = true;
+        rl.close();
+        resolve(answer.trim());
+      });
+    });
+  return {
+    interactive: process.stdin.isTTY === true,
+    ask,
+    confirm: async (question) => /^y(es)?$/i.test((await ask(`${question} [y/N] `)) ?? ''),
+  };
+}
