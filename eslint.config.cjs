@@ -24,7 +24,7 @@ module.exports = [
             {
               sourceTag: 'scope:domain',
               onlyDependOnLibsWithTags: [],
-              allowedExternalImports: ['yaml', 'class-validator', 'class-transformer', 'reflect-metadata'],
+              allowedExternalImports: ['yaml', 'uuid', 'class-validator', 'class-transformer', 'reflect-metadata'],
             },
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:domain'] },
             { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },

@@ -9,6 +9,8 @@ export type Millis = number;
 export interface Environment {
   /** Environment name (`prod`, `staging`, `default`): prefix of every stream of it. */
   readonly name: string;
+  /** Registry host that image references without one were resolved against, if the file set one. */
+  readonly registry?: string;
   readonly hosts: readonly HostSpec[];
   readonly jobs: readonly JobSpec[];
 }

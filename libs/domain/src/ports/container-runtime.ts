@@ -1,1 +1,162 @@
-export {};
+/**
+ * The container-runtime port: what cj needs from the Docker engine of one host, and how it checks
+ * a task's health. Interfaces only; the implementation lives in libs/docker-adapter.
+ * Times are ISO 8601 strings (UTC), as the engine reports them.
+ */
+import type { EnvVar, HealthCheck, ImageRef, Mount, Resources, RestartPolicy } from '../jobs-file/model';
+import type { RegistryCredentials } from './registry';
+
+/** What cj asks of one container: one task of one job at one revision. */
+export interface ContainerSpec {
+  readonly env: string;
+  readonly job: string;
+  /** The task's index within the job. */
+  readonly task: number;
+  readonly revision: number;
+  /** The rollout that creates this container, when one does. */
+  readonly rollout?: string;
+  /** Tag and, once resolved from the registry, the pinned digest (the digest wins). */
+  readonly image: ImageRef;
+  /** The task's port on its host (host networking); given to the process as PORT. */
+  readonly port: number;
+  readonly envs: readonly EnvVar[];
+  readonly mounts: readonly Mount[];
+  /** Command override (exec form); absent = the image's CMD. */
+  readonly command?: readonly string[];
+  readonly resources: Resources;
+  readonly restart: RestartPolicy;
+  readonly health?: HealthCheck;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** Docker's HEALTHCHECK state; `none` when the image defines no HEALTHCHECK. */
+export type ContainerHealth = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly env: string;
+  readonly job: string;
+  readonly task: number;
+  readonly revision: number;
+  readonly rollout?: string;
+  readonly port?: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The image reference the container was created from. */
+  readonly image: string;
+  /** The image's id (`sha256:…`) on the host. */
+  readonly imageId: string;
+  readonly state: ContainerState;
+  /** Set once the container has exited. */
+  readonly exitCode?: number;
+  readonly createdAt: string;
+  /** Absent when the container never started. */
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly health: ContainerHealth;
+}
+
+/** Which of cj's containers to list; every field narrows. Stopped ones are included. */
+export interface ContainerFilter {
+  readonly env?: string;
+  readonly job?: string;
+  readonly task?: number;
+  readonly revision?: number;
+  readonly rollout?: string;
+}
+
+export interface PulledImage {
+  readonly imageId: string;
+  /** The registry digest (`sha256:…`) the image was pulled by, when the engine knows it. */
+  readonly digest?: string;
+}
+
+export interface LogLine {
+  readonly stream: 'stdout' | 'stderr';
+  /** One line without its newline. */
+  readonly text: string;
+}
+
+export interface LogOptions {
+  /** Only the last n lines; absent = all. */
+  readonly tail?: number;
+}
+
+export interface FollowLogOptions extends LogOptions {
+  /** Ends the stream when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ContainerStats {
+  readonly memoryBytes: number;
+  /** The container's memory limit, or the host's memory when it has none. */
+  readonly memoryLimitBytes: number;
+  /** CPU use over the engine's sampling interval, in percent of one core. */
+  readonly cpuPercent: number;
+  readonly readAt: string;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface HealthState {
+  readonly status: ContainerHealth;
+  readonly failingStreak: number;
+  /** Output of the last HEALTHCHECK run, when there is one. */
+  readonly lastOutput?: string;
+}
+
+export interface EngineInfo {
+  readonly host: string;
+  /** The engine's own name for its machine (its hostname). */
+  readonly name: string;
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly os: string;
+  readonly arch: string;
+}
+
+/** The Docker engine of one host. */
+export interface ContainerRuntime {
+  readonly host: string;
+  /** Pulls the image unless the host has it; fails with ImageNotFound when the tag does not exist. */
+  ensureImage(image: ImageRef, credentials?: RegistryCredentials): Promise<PulledImage>;
+  /** Creates (does not start) a container with the standard configuration. */
+  create(spec: ContainerSpec): Promise<ContainerInfo>;
+  start(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after graceSeconds. Stopping a stopped container is not an error. */
+  stop(id: string, graceSeconds: number): Promise<void>;
+  /** Removes a container (forced: a running one is killed). Removing a gone one is not an error. */
+  remove(id: string): Promise<void>;
+  inspect(id: string): Promise<ContainerInfo>;
+  /** cj's containers on this host (by their labels), newest first. */
+  list(filter?: ContainerFilter): Promise<ContainerInfo[]>;
+  logs(id: string, options?: LogOptions): Promise<LogLine[]>;
+  followLogs(id: string, options?: FollowLogOptions): AsyncIterable<LogLine>;
+  stats(id: string): Promise<ContainerStats>;
+  exec(id: string, command: readonly string[]): Promise<ExecResult>;
+  health(id: string): Promise<HealthState>;
+  engineInfo(): Promise<EngineInfo>;
+}
+
+/** Where a task answers: its host's address and port, and its container for exec/docker checks. */
+export interface ProbeTarget {
+  readonly address: string;
+  readonly port: number;
+  readonly container?: { readonly runtime: ContainerRuntime; readonly id: string };
+}
+
+export interface ProbeResult {
+  readonly healthy: boolean;
+  /** What was seen: `HTTP 200`, `connection refused`, `exit 1: …`. */
+  readonly detail: string;
+}
+
+export interface HealthProbe {
+  probe(check: HealthCheck, target: ProbeTarget): Promise<ProbeResult>;
+}

@@ -1,0 +1,159 @@
+/**
+ * Drives one rollout: holds its lease, asks `decide` for the next steps, records each intent,
+ * performs it, records the outcome, and asks again. Steps of different tasks run at once; a
+ * task never has two steps in flight. All state is in the stream: a new driver started after a
+ * crash picks up exactly where the stream says, reconciling any intent without an outcome.
+ */
+import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
+import { decide, evolve, isFinished, rolloutEvent, type ActiveRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '@cj/domain';
+import { RolloutEffects } from './rollout-effects';
+import type { RolloutRunnerDeps } from './rollout-ports';
+import { RolloutStream, type EventMetadata } from './rollout-stream';
+
+export interface RolloutDriverOptions {
+  /** This orchestrator instance, recorded as the lease owner. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly cjVersion: string;
+  readonly onError: (error: Error) => void;
+}
+
+/** Another orchestrator holds the lease: this one must not drive the rollout. */
+class LeaseHeldElsewhere extends Error {
+  override readonly name = 'LeaseHeldElsewhere';
+}
+
+export class RolloutDriver {
+  private state: RolloutState = { exists: false };
+  private revision = -1n;
+  private readonly busy = new Set<string>();
+  private readonly stream: RolloutStream;
+  private readonly effects: RolloutEffects;
+  /** Appends (and reloads) one at a time, in order. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private leaseRetry?: NodeJS.Timeout;
+  private readonly finished: Promise<RolloutState>;
+  private finish!: (state: RolloutState) => void;
+
+  constructor(
+    store: EventStore,
+    env: string,
+    id: string,
+    private readonly deps: RolloutRunnerDeps,
+    private readonly options: RolloutDriverOptions,
+  ) {
+    this.stream = new RolloutStream(store, env, id);
+    this.effects = new RolloutEffects(deps);
+    this.finished = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  /** Starts driving; the promise resolves with the final state once the rollout has finished. */
+  run(): Promise<RolloutState> {
+    void this.serialized(() => this.reload()).then(() => this.pump());
+    return this.finished;
+  }
+
+  /** Someone else appended to the stream (an operator paused, resumed or aborted): read it again. */
+  notify(revision: bigint): void {
+    if (revision <= this.revision) return;
+    void this.serialized(() => this.reload()).then(() => this.pump());
+  }
+
+  /** Stops starting new steps (steps in flight finish and record their outcome). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.leaseRetry);
+  }
+
+  private async reload(): Promise<void> {
+    const loaded = await this.stream.load();
+    this.state = loaded.state;
+    this.revision = loaded.revision;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(work, work);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private pump(): void {
+    if (this.stopped || !this.state.exists) return;
+    if (isFinished(this.state)) {
+      this.finish(this.state);
+      return;
+    }
+    const held = this.heldElsewhere(this.state);
+    if (held) {
+      // Another instance drives it; look again when its lease runs out.
+      clearTimeout(this.leaseRetry);
+      this.leaseRetry = setTimeout(() => this.notify(this.revision + 1n), Math.max(50, held.until - this.deps.now()));
+      return;
+    }
+    for (const step of decide(this.state, { now: this.deps.now() })) {
+      if (this.busy.has(step.key)) continue;
+      this.busy.add(step.key);
+      this.perform(step)
+        .catch((error: unknown) => this.options.onError(error instanceof Error ? error : new Error(String(error))))
+        .finally(() => {
+          this.busy.delete(step.key);
+          this.pump();
+        });
+    }
+  }
+
+  private heldElsewhere(state: ActiveRollout): { until: number } | undefined {
+    const lease = state.lease;
+    return lease && lease.owner !== this.options.owner && lease.until > this.deps.now() ? lease : undefined;
+  }
+
+  private async perform(step: RolloutStep): Promise<void> {
+    const effect = step.effect;
+    if (effect.kind === 'wait') {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, effect.until - this.deps.now())));
+      return;
+    }
+    if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
+    if (effect.kind === 'record') return;
+    const rollout = this.state as ActiveRollout;
+    const outcome = await this.effects.perform(rollout, effect, step.reconcile);
+    await this.record(outcome, 'outcome');
+  }
+
+  /**
+   * Appends at the revision this driver knows, renewing the lease in the same append when due.
+   * When the stream moved (an operator's command), an intent is dropped so that `decide` sees the
+   * news first; an outcome is a fact and is appended again after the reload.
+   */
+  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome'): Promise<boolean> {
+    return this.serialized(async () => {
+      for (;;) {
+        const state = this.state as ActiveRollout;
+        if (this.heldElsewhere(state)) throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
+        const now = this.deps.now();
+        const lease = state.lease;
+        const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
+        const batch = renew ? [rolloutEvent('RolloutLeaseAcquired', { at: now, owner: this.options.owner, until: now + this.options.leaseMs }), ...events] : events;
+        try {
+          this.revision = await this.stream.append(batch, this.revision, this.metadata(now));
+          this.state = batch.reduce(evolve, this.state);
+          return true;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedVersionError)) throw error;
+          await this.reload();
+          if (kind === 'intent') return false;
+        }
+      }
+    });
+  }
+
+  private metadata(now: number): EventMetadata {
+    return {
+      actor: 'orchestrator',
+      correlationId: this.stream.id,
+      occurredAt: new Date(now).toISOString(),
+      cjVersion: this.options.cjVersion,
+    };
+  }
+}

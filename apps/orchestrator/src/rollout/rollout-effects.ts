@@ -1,0 +1,139 @@
+/**
+ * Performs one rollout step on a task's host and returns its outcome events. Every effect first
+ * looks at what the host already has (containers carry the `cj.rollout` and `cj.task` labels), so
+ * performing a step whose intent was cut by a crash never acts twice: a create finds the container
+ * made before the crash, a start finds it running, a stop finds it stopped.
+ */
+import { HostUnreachable } from '@cj/docker-adapter';
+import { rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
+import type { RolloutRunnerDeps } from './rollout-ports';
+
+/** Seconds a container gets to stop on SIGTERM before it is killed. */
+const STOP_GRACE_SECONDS = 10;
+const LIVE = new Set(['running', 'restarting', 'paused']);
+
+type ContainerEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
+
+export class RolloutEffects {
+  constructor(private readonly deps: RolloutRunnerDeps) {}
+
+  async perform(rollout: ActiveRollout, effect: ContainerEffect, reconcile: boolean): Promise<RolloutEvent[]> {
+    try {
+      return await this.act(rollout, effect, reconcile);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (effect.kind === 'remove-replaced') {
+        return [rolloutEvent('ReplacedContainersRemoved', { at: this.deps.now(), task: effect.task, containerIds: [], error: message })];
+      }
+      if (effect.kind === 'probe-health' && !(error instanceof HostUnreachable)) {
+        return [rolloutEvent('RolloutHealthCheckFailed', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, detail: message })];
+      }
+      const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
+      return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
+    }
+  }
+
+  private async act(rollout: ActiveRollout, effect: ContainerEffect, reconcile: boolean): Promise<RolloutEvent[]> {
+    const { runtime, address } = this.deps.hosts.host(rollout.env, effect.host);
+    const task = effect.task;
+    const at = () => this.deps.now();
+    switch (effect.kind) {
+      case 'stop-container': {
+        if (effect.role === 'new') {
+          if (effect.containerId) await runtime.stop(effect.containerId, STOP_GRACE_SECONDS);
+          return [rolloutEvent('RolloutContainerStopped', { at: at(), task, role: 'new', containerId: effect.containerId ?? null })];
+        }
+        const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
+        const others = mine.filter((c) => c.rollout !== rollout.id);
+        const running = others.filter((c) => LIVE.has(c.state));
+        await Promise.all(running.map((c) => runtime.stop(c.id, STOP_GRACE_SECONDS)));
+        // After a crash the old container may already be stopped: it is the one that stopped last, after the rollout began.
+        const stopped = running[0] ?? (reconcile ? newestStoppedSince(others, rollout.startedAt) : undefined);
+        return [rolloutEvent('RolloutContainerStopped', { at: at(), task, role: 'old', containerId: stopped?.id ?? null })];
+      }
+      case 'remove-container':
+        await runtime.remove(effect.containerId);
+        return [rolloutEvent('RolloutContainerRemoved', { at: at(), task, role: effect.role, containerId: effect.containerId })];
+      case 'create-container': {
+        const [existing] = await runtime.list({ env: rollout.env, job: rollout.job, task, rollout: rollout.id, revision: effect.revision });
+        if (existing) return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: existing.id })];
+        const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
+        await runtime.ensureImage(spec.image);
+        const created = await runtime.create({
+          env: rollout.env,
+          job: rollout.job,
+          task,
+          revision: effect.revision,
+          rollout: rollout.id,
+          image: spec.image,
+          port: effect.port,
+          envs: spec.envs,
+          mounts: spec.mounts,
+          command: spec.command,
+          resources: spec.resources,
+          restart: spec.restart,
+          health: spec.health,
+        });
+        return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
+      }
+      case 'start-container': {
+        const container = await runtime.inspect(effect.containerId);
+        if (container.state !== 'running') await runtime.start(effect.containerId);
+        return [rolloutEvent('RolloutContainerStarted', { at: at(), task, role: effect.role, containerId: effect.containerId })];
+      }
+      case 'probe-health': {
+        const wait = effect.at - this.deps.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const container = await runtime.inspect(effect.containerId);
+        const base = { task, containerId: effect.containerId };
+        if (container.state !== 'running') {
+          const detail = `container ${container.state}${container.exitCode === undefined ? '' : ` (exit code ${container.exitCode})`}`;
+          return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail })];
+        }
+        const revision = container.revision;
+        const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, revision);
+        const result = await this.deps.probe.probe(spec.health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
+        return [
+          result.healthy
+            ? rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })
+            : rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: result.detail }),
+        ];
+      }
+      case 'remove-replaced': {
+        const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
+        const stopped = mine.filter((c) => !LIVE.has(c.state) && c.state !== 'created' && c.id !== effect.current);
+        const doomed = newestFirst(stopped).slice(Math.max(0, effect.keep));
+        for (const container of doomed) await runtime.remove(container.id);
+        return [rolloutEvent('ReplacedContainersRemoved', { at: at(), task, containerIds: doomed.map((c) => c.id) })];
+      }
+      default: {
+        const unknown: never = effect;
+        throw new Error(`unknown rollout effect ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+const finished = (c: ContainerInfo): string => c.finishedAt ?? c.createdAt;
+const newestFirst = (containers: readonly ContainerInfo[]): ContainerInfo[] => [...containers].sort((a, b) => finished(b).localeCompare(finished(a)));
+
+function newestStoppedSince(containers: readonly ContainerInfo[], since: number): ContainerInfo | undefined {
+  return newestFirst(containers.filter((c) => !LIVE.has(c.state) && c.finishedAt !== undefined && Date.parse(c.finishedAt) >= since))[0];
+}
+
+function describe(effect: ContainerEffect): string {
+  switch (effect.kind) {
+    case 'stop-container':
+      return `stopping the ${effect.role} container of task ${effect.task}`;
+    case 'remove-container':
+      return `removing container ${effect.containerId.slice(0, 12)} of task ${effect.task}`;
+    case 'create-container':
+      return `creating ${effect.name} (revision ${effect.revision}) for task ${effect.task}`;
+    case 'start-container':
+      return `starting container ${effect.containerId.slice(0, 12)} of task ${effect.task}`;
+    case 'probe-health':
+      return `checking the health of task ${effect.task}`;
+    case 'remove-replaced':
+      return `removing replaced containers of task ${effect.task}`;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the rollout runner needs from the rest of the orchestrator, as narrow interfaces: where a
+ * host's engine and tasks are, and what a job looks like at a given revision.
+ */
+import type { ContainerRuntime, HealthProbe, JobSpec } from '@cj/domain';
+
+export interface RolloutHost {
+  readonly runtime: ContainerRuntime;
+  /** Where the host's tasks answer health checks. */
+  readonly address: string;
+}
+
+export interface RolloutHosts {
+  /** Throws UnknownRolloutHost when the environment declares no such host. */
+  host(env: string, name: string): RolloutHost;
+}
+
+/** A job as recorded at one revision: a revision pins the image by digest, so image and config come together. */
+export interface JobRevision {
+  readonly revision: number;
+  readonly spec: JobSpec;
+}
+
+export interface RevisionCatalog {
+  /** Throws UnknownRevision when the job has no such revision. */
+  revision(env: string, job: string, revision: number): Promise<JobRevision>;
+}
+
+export interface RolloutRunnerDeps {
+  readonly hosts: RolloutHosts;
+  readonly revisions: RevisionCatalog;
+  readonly probe: HealthProbe;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+}
+
+export class UnknownRolloutHost extends Error {
+  override readonly name = 'UnknownRolloutHost';
+  constructor(
+    readonly env: string,
+    readonly host: string,
+  ) {
+    super(`host ${host} is not declared in environment ${env}; add it to the hosts section of the jobs file`);
+  }
+}
+
+export class UnknownRevision extends Error {
+  override readonly name = 'UnknownRevision';
+  constructor(
+    readonly env: string,
+    readonly job: string,
+    readonly revision: number,
+  ) {
+    super(`job ${job} in ${env} has no revision ${revision}; list them with GET /v1/envs/${env}/jobs/${job}/history`);
+  }
+}

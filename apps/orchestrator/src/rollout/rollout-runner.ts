@@ -1,0 +1,123 @@
+/**
+ * The rollout runner: a catch-up subscription to every rollout stream, from a stored checkpoint.
+ * It keeps one driver per unfinished rollout; when a rollout finishes it marks the job stream, so
+ * the job may have its next rollout.
+ */
+import {
+  isFinished,
+  isTerminalRolloutEvent,
+  jobRolloutEnded,
+  jobStreamId,
+  parseRolloutStreamId,
+  type ActiveRollout,
+  type RolloutEventType,
+} from '@cj/domain';
+import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import { RolloutDriver } from './rollout-driver';
+import type { RolloutRunnerDeps } from './rollout-ports';
+import type { SqliteRunnerCheckpoint } from './runner-checkpoint';
+
+const JOB_MARK_NAMESPACE = 'a4d1f2c8-2b0e-4f7a-8d55-6c3e9b1f0e27';
+
+/** Events that start a rollout, end it, or are an operator's command a driver must see. */
+const WATCHED: readonly RolloutEventType[] = [
+  'RolloutStarted',
+  'RolloutPaused',
+  'RolloutResumed',
+  'RolloutAbortRequested',
+  'RolloutSucceeded',
+  'RolloutRolledBack',
+  'RolloutFailed',
+  'RolloutAborted',
+];
+
+export interface RolloutRunnerOptions {
+  readonly owner: string;
+  readonly leaseMs?: number;
+  readonly cjVersion: string;
+  readonly onError: (error: Error) => void;
+}
+
+export class RolloutRunner {
+  private readonly drivers = new Map<string, RolloutDriver>();
+  private subscription?: Subscription;
+  private caughtUp!: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoint: SqliteRunnerCheckpoint,
+    private readonly deps: RolloutRunnerDeps,
+    private readonly options: RolloutRunnerOptions,
+  ) {}
+
+  /** Resumes the unfinished rollouts and follows new ones; resolves once history is caught up. */
+  start(): Promise<void> {
+    const saved = this.checkpoint.load();
+    for (const streamId of saved.active) this.drive(streamId);
+    this.caughtUp = new Promise((resolve) => {
+      this.subscription = this.store.subscribeToAll(
+        { fromPosition: saved.position ?? 'start', filter: { eventTypes: WATCHED } },
+        {
+          onEvent: (event) => this.handle(event),
+          onCaughtUp: () => resolve(),
+          onError: (error) => this.options.onError(error),
+        },
+      );
+    });
+    return this.caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    for (const driver of this.drivers.values()) driver.stop();
+    this.drivers.clear();
+  }
+
+  /** Streams of the rollouts this runner drives now. */
+  active(): string[] {
+    return [...this.drivers.keys()];
+  }
+
+  private handle(event: RecordedEvent): void {
+    const address = parseRolloutStreamId(event.streamId);
+    if (!address) {
+      this.checkpoint.save(event.position, [], []);
+      return;
+    }
+    if (isTerminalRolloutEvent(event.type)) {
+      this.drivers.get(event.streamId)?.stop();
+      this.drivers.delete(event.streamId);
+      this.checkpoint.save(event.position, [], [event.streamId]);
+      return;
+    }
+    if (event.type === 'RolloutStarted') this.drive(event.streamId);
+    else this.drivers.get(event.streamId)?.notify(event.revision);
+    this.checkpoint.save(event.position, [event.streamId], []);
+  }
+
+  private drive(streamId: string): void {
+    if (this.drivers.has(streamId)) return;
+    const address = parseRolloutStreamId(streamId);
+    if (!address) return;
+    const driver = new RolloutDriver(this.store, address.env, address.id, this.deps, {
+      owner: this.options.owner,
+      leaseMs: this.options.leaseMs ?? 30_000,
+      cjVersion: this.options.cjVersion,
+      onError: this.options.onError,
+    });
+    this.drivers.set(streamId, driver);
+    driver
+      .run()
+      .then((state) => (state.exists && isFinished(state) ? this.markJob(state) : undefined))
+      .catch((error: unknown) => this.options.onError(error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /** Appends the end mark to the job stream once (its id derives from the rollout). */
+  private async markJob(rollout: ActiveRollout): Promise<void> {
+    const mark = jobRolloutEnded(rollout, rollout.endedAt ?? this.deps.now());
+    const id = uuidv5(`${rollout.env}/${rollout.id}/ended`, JOB_MARK_NAMESPACE);
+    const metadata = { actor: 'orchestrator', correlationId: rollout.id, occurredAt: new Date(mark.at).toISOString(), cjVersion: this.options.cjVersion };
+    await this.store.append(jobStreamId(rollout.env, rollout.job), [{ id, type: mark.type, data: mark, metadata }], 'any');
+  }
+}

@@ -1,0 +1,3 @@
+export * from './field-change';
+export * from './diff-job-specs';
+export * from './diff-environments';

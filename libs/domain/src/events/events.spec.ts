@@ -1,0 +1,55 @@
+import { eventId } from './event-id';
+import { environmentStreamPrefix, hostStream, InvalidStreamNameError, jobStream, parseStreamName, rolloutStream } from './streams';
+import { upcast, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
+
+const metadata = { actor: 'ops@laptop', correlationId: 'c1', causationId: 'c1', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+
+describe('stream names', () => {
+  it('start with the environment and parse back', () => {
+    expect(jobStream('prod', 'webhook-listener')).toBe('cj.prod.job.webhook-listener');
+    expect(rolloutStream('prod', 'r-42')).toBe('cj.prod.rollout.r-42');
+    expect(hostStream('staging', 'git-app-1')).toBe('cj.staging.host.git-app-1');
+    expect(environmentStreamPrefix('prod')).toBe('cj.prod.');
+    expect(parseStreamName('cj.prod.job.webhook-listener')).toEqual({ env: 'prod', kind: 'job', id: 'webhook-listener' });
+  });
+
+  it.each([['cj.prod.task.x'], ['prod.job.x'], ['cj.prod.job.a.b'], ['cj..job.x']])('rejects %s', (stream) => {
+    expect(() => parseStreamName(stream)).toThrow(InvalidStreamNameError);
+  });
+
+  it('refuses to build a name from a part holding a dot', () => {
+    expect(() => jobStream('prod', 'a.b')).toThrow('"cj.prod.job.a.b" is not a cj stream name');
+  });
+});
+
+describe('eventId', () => {
+  it('is a UUID v5, the same for the same command and index, different otherwise', () => {
+    const id = eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 0);
+
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 0)).toBe(id);
+    expect(eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 1)).not.toBe(id);
+    expect(eventId('another-command', 0)).not.toBe(id);
+  });
+});
+
+describe('upcast', () => {
+  const container = { job: 'web', task: 0, host: 'h1', containerId: 'abc' };
+
+  it('brings a version 1 TaskHealthChanged (healthy: boolean) to version 2 (from/to)', () => {
+    const event = upcast({ type: 'TaskHealthChanged', schemaVersion: 1, data: { ...container, healthy: false }, metadata });
+
+    expect(event).toEqual({ type: 'TaskHealthChanged', schemaVersion: 2, data: { ...container, from: 'unknown', to: 'unhealthy' }, metadata });
+  });
+
+  it('reads an event without a version as version 1, and leaves current ones as they are', () => {
+    expect(upcast({ type: 'TaskHealthChanged', data: { ...container, healthy: true }, metadata })).toMatchObject({ data: { to: 'healthy' } });
+    const current = { type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 3 }, metadata };
+    expect(upcast(current)).toEqual(current);
+  });
+
+  it('refuses unknown types and versions newer than this cj', () => {
+    expect(() => upcast({ type: 'JobTeleported', data: {}, metadata })).toThrow(UnknownEventTypeError);
+    expect(() => upcast({ type: 'JobRemoved', schemaVersion: 9, data: {}, metadata })).toThrow(UnsupportedSchemaVersionError);
+  });
+});

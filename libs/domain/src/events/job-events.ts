@@ -1,0 +1,47 @@
+import type { FieldChange } from '../diff/field-change';
+import type { JobSpec } from '../jobs-file/model';
+import type { EventOf } from './metadata';
+
+/** Stream `cj.<env>.job.<name>`: a job's revisions and what its tasks' containers did. */
+
+/** The first revision of a job (or the first after it was removed). */
+export type JobRegistered = EventOf<'JobRegistered', { job: string; revision: number; spec: JobSpec }>;
+
+/** The spec changed: a new immutable revision, with the image digest as resolved at the time. */
+export type JobRevisionCreated = EventOf<'JobRevisionCreated', { job: string; revision: number; spec: JobSpec; changes: readonly FieldChange[] }>;
+
+export type JobRemoved = EventOf<'JobRemoved', { job: string; lastRevision: number }>;
+
+interface ContainerRef {
+  job: string;
+  task: number;
+  host: string;
+  containerId: string;
+}
+
+export type ContainerStarted = EventOf<'ContainerStarted', ContainerRef & { revision: number; rolloutId?: string }>;
+export type ContainerStopped = EventOf<'ContainerStopped', ContainerRef>;
+/** The container ended on its own (crash, OOM, exit), not because cj stopped it. */
+export type ContainerExited = EventOf<'ContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean }>;
+export type ContainerRemoved = EventOf<'ContainerRemoved', ContainerRef>;
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'unknown';
+
+/** Each check made while a rollout gates on the task; outside rollouts only transitions are kept. */
+export type HealthCheckPassed = EventOf<'HealthCheckPassed', ContainerRef & { rolloutId: string; detail?: string }>;
+export type HealthCheckFailed = EventOf<'HealthCheckFailed', ContainerRef & { rolloutId: string; detail: string }>;
+
+/** Version 2: `from`/`to` replaced version 1's `healthy: boolean` (see `upcast`). */
+export type TaskHealthChanged = EventOf<'TaskHealthChanged', ContainerRef & { from: HealthStatus; to: HealthStatus; detail?: string }, 2>;
+
+export type JobEvent =
+  | JobRegistered
+  | JobRevisionCreated
+  | JobRemoved
+  | ContainerStarted
+  | ContainerStopped
+  | ContainerExited
+  | ContainerRemoved
+  | HealthCheckPassed
+  | HealthCheckFailed
+  | TaskHealthChanged;

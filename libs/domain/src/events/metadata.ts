@@ -1,0 +1,21 @@
+/** Who and what caused an event, recorded beside it in the store. Time is an input, never read here. */
+export interface EventMetadata {
+  /** `user@hostname` for a person, `orchestrator` for cj itself. */
+  readonly actor: string;
+  readonly reason?: string;
+  /** The command (request) this event belongs to, followed through every step it caused. */
+  readonly correlationId: string;
+  /** The command or event that directly caused this one. */
+  readonly causationId: string;
+  /** ISO 8601 instant. */
+  readonly occurredAt: string;
+  readonly cjVersion: string;
+}
+
+/** The shape of every event: a past-tense type, its payload's schema version, payload and metadata. */
+export interface EventOf<Type extends string, Data, Version extends number = 1> {
+  readonly type: Type;
+  readonly schemaVersion: Version;
+  readonly data: Readonly<Data>;
+  readonly metadata: EventMetadata;
+}

@@ -1,0 +1,160 @@
+import type { EventMetadata } from '../events/metadata';
+import type { JobEvent } from '../events/job-events';
+import { jobSpec } from '../testing';
+import type { CommandMetadata } from './command-metadata';
+import { decide } from './decide';
+import type { JobCommand } from './job-commands';
+import { JobNameMismatchError, JobNotFoundError, JobRemovedError, RolloutInProgressError, UnknownRevisionError, UnknownTaskError } from './job-errors';
+import { evolve, initialState, type JobState } from './job-state';
+
+const commandMetadata: CommandMetadata = { commandId: 'cmd-1', actor: 'ops@laptop', reason: 'release', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const metadata: EventMetadata = { actor: 'ops@laptop', reason: 'release', correlationId: 'cmd-1', causationId: 'cmd-1', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+
+const v1 = jobSpec();
+const v2 = jobSpec({ image: { ...v1.image, tag: 'v2', digest: `sha256:${'2'.repeat(64)}` } });
+const container = { job: 'web', task: 0, host: 'h1', containerId: 'c-1' };
+
+const registered: JobEvent = { type: 'JobRegistered', schemaVersion: 1, data: { job: 'web', revision: 1, spec: v1 }, metadata };
+const started: JobEvent = { type: 'ContainerStarted', schemaVersion: 1, data: { ...container, revision: 1 }, metadata };
+const healthy: JobEvent = { type: 'TaskHealthChanged', schemaVersion: 2, data: { ...container, from: 'starting', to: 'healthy' }, metadata };
+const removed: JobEvent = { type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 1 }, metadata };
+
+type Command = { [C in JobCommand as C['type']]: { type: C['type']; data: C['data'] } }[JobCommand['type']];
+
+/** Given these events, when this command: the events or the error the decider answers. */
+function given(...history: JobEvent[]) {
+  const state = history.reduce(evolve, initialState());
+  return { when: (command: Command) => decide({ ...command, metadata: commandMetadata } as JobCommand, state), state };
+}
+
+describe('RegisterOrUpdateJob', () => {
+  it('registers a new job as revision 1', () => {
+    expect(given().when({ type: 'RegisterOrUpdateJob', data: { spec: v1 } })).toEqual([registered]);
+  });
+
+  it('records a changed spec as the next revision, with what changed', () => {
+    expect(given(registered).when({ type: 'RegisterOrUpdateJob', data: { spec: v2 } })).toEqual([
+      {
+        type: 'JobRevisionCreated',
+        schemaVersion: 1,
+        data: {
+          job: 'web',
+          revision: 2,
+          spec: v2,
+          changes: [
+            { path: 'image.tag', before: 'v1', after: 'v2' },
+            { path: 'image.digest', before: v1.image.digest, after: v2.image.digest },
+          ],
+        },
+        metadata,
+      },
+    ]);
+  });
+
+  it('records nothing when the spec is unchanged, so applying twice is harmless', () => {
+    expect(given(registered).when({ type: 'RegisterOrUpdateJob', data: { spec: jobSpec() } })).toEqual([]);
+  });
+
+  it('registers a removed job again under a new revision number', () => {
+    const [event] = given(registered, removed).when({ type: 'RegisterOrUpdateJob', data: { spec: v1 } }) as JobEvent[];
+
+    expect(event).toMatchObject({ type: 'JobRegistered', data: { revision: 2 } });
+  });
+
+  it('refuses a spec of another job', () => {
+    expect(given(registered).when({ type: 'RegisterOrUpdateJob', data: { spec: jobSpec({ name: 'blog' }) } })).toEqual(new JobNameMismatchError('web', 'blog'));
+  });
+});
+
+describe('RemoveJob', () => {
+  it('removes a registered job, once', () => {
+    expect(given(registered).when({ type: 'RemoveJob', data: { job: 'web' } })).toEqual([removed]);
+    expect(given(registered, removed).when({ type: 'RemoveJob', data: { job: 'web' } })).toEqual([]);
+  });
+
+  it('refuses a job that was never registered', () => {
+    const error = given().when({ type: 'RemoveJob', data: { job: 'web' } });
+
+    expect(error).toBeInstanceOf(JobNotFoundError);
+    expect(error).toMatchObject({ code: 'JobNotFound', message: 'job "web" is not registered' });
+  });
+
+  it('refuses while a rollout is in progress', () => {
+    const { state } = given(registered);
+    const rolling: JobState = { ...state, activeRolloutId: 'r-1' };
+
+    expect(decide({ type: 'RemoveJob', data: { job: 'web' }, metadata: commandMetadata }, rolling)).toEqual(new RolloutInProgressError('web', 'r-1'));
+  });
+});
+
+describe('containers', () => {
+  it('records a started container, once', () => {
+    expect(given(registered).when({ type: 'RecordContainerStarted', data: { ...container, revision: 1 } })).toEqual([started]);
+    expect(given(registered, started).when({ type: 'RecordContainerStarted', data: { ...container, revision: 1 } })).toEqual([]);
+  });
+
+  it('refuses a revision or a task the job does not have', () => {
+    expect(given(registered).when({ type: 'RecordContainerStarted', data: { ...container, revision: 7 } })).toEqual(new UnknownRevisionError('web', 7));
+    expect(given(registered).when({ type: 'RecordContainerStarted', data: { ...container, task: 5, revision: 1 } })).toEqual(new UnknownTaskError('web', 5, 1));
+  });
+
+  it('refuses to start a container for a removed job', () => {
+    expect(given(registered, removed).when({ type: 'RecordContainerStarted', data: { ...container, revision: 1 } })).toEqual(new JobRemovedError('web'));
+  });
+
+  it('records a stop or an exit of a running container, and only the first', () => {
+    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: container, metadata };
+    expect(given(registered, started).when({ type: 'RecordContainerStopped', data: container })).toEqual([stopped]);
+    expect(given(registered, started, stopped).when({ type: 'RecordContainerExited', data: { ...container, exitCode: 0, oomKilled: false } })).toEqual([]);
+  });
+
+  it('records the removal of a removed job\'s container, and forgets it', () => {
+    const gone: JobEvent = { type: 'ContainerRemoved', schemaVersion: 1, data: container, metadata };
+
+    expect(given(registered, started, removed).when({ type: 'RecordContainerRemoved', data: container })).toEqual([gone]);
+    expect(given(registered, started, gone).state.tasks[0].containers).toEqual([]);
+  });
+
+  it('tracks what runs where as events are folded', () => {
+    const exited: JobEvent = { type: 'ContainerExited', schemaVersion: 1, data: { ...container, exitCode: 137, oomKilled: true }, metadata };
+
+    expect(given(registered, started, healthy, exited).state).toEqual({
+      status: 'active',
+      name: 'web',
+      revisions: { 1: v1 },
+      currentRevision: 1,
+      lastRevision: 1,
+      tasks: { 0: { health: 'healthy', containers: [{ containerId: 'c-1', host: 'h1', revision: 1, state: 'exited', exitCode: 137 }] } },
+    });
+  });
+});
+
+describe('RecordHealthCheck', () => {
+  it('outside a rollout, records only a change of health', () => {
+    expect(given(registered, started).when({ type: 'RecordHealthCheck', data: { ...container, passed: true } })).toEqual([healthy]);
+    expect(given(registered, started, healthy).when({ type: 'RecordHealthCheck', data: { ...container, passed: true } })).toEqual([]);
+  });
+
+  it('during a rollout, records every check, and the change of health when there is one', () => {
+    const check = { ...container, passed: false, detail: 'GET /health: 503', rolloutId: 'r-1' };
+
+    expect(given(registered, started, healthy).when({ type: 'RecordHealthCheck', data: check })).toEqual([
+      { type: 'HealthCheckFailed', schemaVersion: 1, data: { ...container, rolloutId: 'r-1', detail: 'GET /health: 503' }, metadata },
+      { type: 'TaskHealthChanged', schemaVersion: 2, data: { ...container, from: 'healthy', to: 'unhealthy', detail: 'GET /health: 503' }, metadata },
+    ]);
+    expect(given(registered, started, healthy).when({ type: 'RecordHealthCheck', data: { ...container, passed: true, rolloutId: 'r-1' } })).toEqual([
+      { type: 'HealthCheckPassed', schemaVersion: 1, data: { ...container, rolloutId: 'r-1' }, metadata },
+    ]);
+  });
+});
+
+describe('event metadata', () => {
+  it('is caused by the command and correlated to its request', () => {
+    const [event] = decide(
+      { type: 'RegisterOrUpdateJob', data: { spec: v1 }, metadata: { ...commandMetadata, commandId: 'cmd-2', correlationId: 'req-9', reason: undefined } },
+      initialState(),
+    ) as JobEvent[];
+
+    expect(event.metadata).toEqual({ actor: 'ops@laptop', correlationId: 'req-9', causationId: 'cmd-2', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' });
+  });
+});

@@ -1,0 +1,34 @@
+import type { JobSpec } from '../jobs-file/model';
+import type { CommandMetadata } from './command-metadata';
+
+interface CommandOf<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Readonly<Data>;
+  readonly metadata: CommandMetadata;
+}
+
+interface ContainerRef {
+  job: string;
+  task: number;
+  host: string;
+  containerId: string;
+}
+
+/** Apply a job's spec (image digest resolved): a new revision if it differs, nothing if it does not. */
+export type RegisterOrUpdateJob = CommandOf<'RegisterOrUpdateJob', { spec: JobSpec }>;
+export type RemoveJob = CommandOf<'RemoveJob', { job: string }>;
+export type RecordContainerStarted = CommandOf<'RecordContainerStarted', ContainerRef & { revision: number; rolloutId?: string }>;
+export type RecordContainerStopped = CommandOf<'RecordContainerStopped', ContainerRef>;
+export type RecordContainerExited = CommandOf<'RecordContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean }>;
+export type RecordContainerRemoved = CommandOf<'RecordContainerRemoved', ContainerRef>;
+/** The verdict of one health check of a task's container (retries already counted by the checker). */
+export type RecordHealthCheck = CommandOf<'RecordHealthCheck', ContainerRef & { passed: boolean; detail?: string; rolloutId?: string }>;
+
+export type JobCommand =
+  | RegisterOrUpdateJob
+  | RemoveJob
+  | RecordContainerStarted
+  | RecordContainerStopped
+  | RecordContainerExited
+  | RecordContainerRemoved
+  | RecordHealthCheck;

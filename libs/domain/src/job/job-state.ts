@@ -1,0 +1,89 @@
+import type { HealthStatus, JobEvent } from '../events/job-events';
+import type { JobSpec } from '../jobs-file/model';
+
+export type ObservedContainerState = 'running' | 'stopped' | 'exited';
+
+export interface ObservedContainer {
+  readonly containerId: string;
+  readonly host: string;
+  readonly revision: number;
+  readonly state: ObservedContainerState;
+  readonly exitCode?: number;
+}
+
+/** What the job's stream says about one task: its containers (two during a start-first swap). */
+export interface ObservedTask {
+  readonly containers: readonly ObservedContainer[];
+  readonly health: HealthStatus;
+}
+
+export interface JobState {
+  readonly status: 'absent' | 'active' | 'removed';
+  readonly name?: string;
+  /** Every revision ever recorded, by number; numbers are never reused. */
+  readonly revisions: Readonly<Record<number, JobSpec>>;
+  readonly currentRevision?: number;
+  /** Highest revision recorded, 0 before the first. */
+  readonly lastRevision: number;
+  /** Set by the rollout workflow's events; at most one rollout per job. */
+  readonly activeRolloutId?: string;
+  readonly tasks: Readonly<Record<number, ObservedTask>>;
+}
+
+export function initialState(): JobState {
+  return { status: 'absent', revisions: {}, lastRevision: 0, tasks: {} };
+}
+
+export function evolve(state: JobState, event: JobEvent): JobState {
+  switch (event.type) {
+    case 'JobRegistered':
+    case 'JobRevisionCreated': {
+      const { job, revision, spec } = event.data;
+      return { ...state, status: 'active', name: job, revisions: { ...state.revisions, [revision]: spec }, currentRevision: revision, lastRevision: revision };
+    }
+    case 'JobRemoved':
+      return { ...state, status: 'removed', currentRevision: undefined };
+    case 'ContainerStarted': {
+      const { task, host, containerId, revision } = event.data;
+      return withTask(state, task, (observed) => ({
+        health: 'starting',
+        containers: [...observed.containers.filter((c) => c.containerId !== containerId), { containerId, host, revision, state: 'running' }],
+      }));
+    }
+    case 'ContainerStopped':
+      return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'stopped' }));
+    case 'ContainerExited':
+      return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'exited', exitCode: event.data.exitCode }));
+    case 'ContainerRemoved':
+      return withTask(state, event.data.task, (observed) => ({
+        ...observed,
+        containers: observed.containers.filter((c) => c.containerId !== event.data.containerId),
+      }));
+    case 'TaskHealthChanged':
+      return withTask(state, event.data.task, (observed) => ({ ...observed, health: event.data.to }));
+    case 'HealthCheckPassed':
+    case 'HealthCheckFailed':
+      return state;
+    default:
+      return unreachable(event);
+  }
+}
+
+export function taskOf(state: JobState, task: number): ObservedTask {
+  return state.tasks[task] ?? { containers: [], health: 'unknown' };
+}
+
+function withTask(state: JobState, task: number, change: (observed: ObservedTask) => ObservedTask): JobState {
+  return { ...state, tasks: { ...state.tasks, [task]: change(taskOf(state, task)) } };
+}
+
+function withContainer(state: JobState, task: number, containerId: string, change: (c: ObservedContainer) => ObservedContainer): JobState {
+  return withTask(state, task, (observed) => ({
+    ...observed,
+    containers: observed.containers.map((c) => (c.containerId === containerId ? change(c) : c)),
+  }));
+}
+
+export function unreachable(value: never): never {
+  throw new Error(`unhandled ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,84 @@
+import { buildEnvironment } from './build-environment';
+import { checkHostReferences } from './checks/host-references';
+import { jobViews } from './checks/job-view';
+import { checkPlacement } from './checks/placement-checks';
+import { checkPortConflicts } from './checks/port-conflicts';
+import { checkUniqueNames } from './checks/unique-names';
+import { validateDto } from './dto/validate-dto';
+import { issueAt, type JobsFileIssue, sortIssues } from './issues';
+import type { Environment } from './model';
+import { detectFormat } from './source/detect-format';
+import { normalizeJobsFile } from './source/normalize';
+import type { MapNode, SourceNode } from './source/source-node';
+import { readTextFormat } from './source/text-format-reader';
+import { readYaml, type ReadResult } from './source/yaml-reader';
+
+/** A file's name (as it is reported in errors) and its text. */
+export interface JobsFileSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ParseOptions {
+  /** The name errors are reported under; its extension picks the format (see `detectFormat`). */
+  readonly file: string;
+  /**
+   * A companion YAML file with `environment`, `registry`, `hosts` and `defaults`: the talk's text
+   * format has no hosts section. A section the jobs file also sets is taken from the jobs file.
+   */
+  readonly base?: JobsFileSource;
+}
+
+/** The whole file is valid and this is its model, or nothing is, and these are all the reasons. */
+export type ParseResult =
+  | { readonly ok: true; readonly environment: Environment }
+  | { readonly ok: false; readonly errors: readonly JobsFileIssue[] };
+
+/** Parses and validates a jobs file (YAML or the talk's text format), reporting every error at once. */
+export function parseJobsFile(text: string, options: ParseOptions): ParseResult {
+  const main = (detectFormat(options.file, text) === 'yaml' ? readYaml : readTextFormat)(text, options.file);
+  const base = options.base ? readBase(options.base) : undefined;
+  const readErrors = [...(main.ok ? [] : main.errors), ...(base && !base.ok ? base.errors : [])];
+  if (!main.ok || (base && !base.ok)) return { ok: false, errors: sortIssues(readErrors) };
+
+  const mainRoot = main.root;
+  if (mainRoot.kind !== 'map') {
+    return fail([issueAt(mainRoot.loc, '', 'a jobs file must be a mapping with a jobs section', 'start the file with jobs: followed by the jobs')]);
+  }
+  const root = normalizeJobsFile(base ? withBase(mainRoot, base.root as MapNode) : mainRoot);
+  const { dto, issues } = validateDto(root);
+  const jobs = jobViews(root, dto);
+  const all = [...issues, ...checkUniqueNames(jobs), ...checkPlacement(jobs), ...checkHostReferences(root, dto, jobs), ...checkPortConflicts(jobs)];
+  return all.length > 0 ? fail(all) : { ok: true, environment: buildEnvironment(dto) };
+}
+
+function fail(errors: readonly JobsFileIssue[]): ParseResult {
+  return { ok: false, errors: sortIssues(errors) };
+}
+
+const BASE_SECTIONS = ['environment', 'registry', 'hosts', 'defaults'];
+
+function readBase(base: JobsFileSource): ReadResult {
+  const read = readYaml(base.text, base.file);
+  if (!read.ok) return read;
+  const root: SourceNode = read.root;
+  if (root.kind !== 'map') {
+    return { ok: false, errors: [issueAt(root.loc, '', 'a hosts file must be a mapping', `write its sections: ${BASE_SECTIONS.join(', ')}`)] };
+  }
+  const errors = root.entries
+    .filter((entry) => !BASE_SECTIONS.includes(entry.key))
+    .map((entry) =>
+      issueAt(
+        entry.keyLoc,
+        entry.key,
+        `a hosts file does not take "${entry.key}"`,
+        entry.key === 'jobs' ? 'jobs belong in the jobs file' : `its sections are: ${BASE_SECTIONS.join(', ')}`,
+      ),
+    );
+  return errors.length > 0 ? { ok: false, errors } : read;
+}
+
+function withBase(main: MapNode, base: MapNode): MapNode {
+  const own = new Set(main.entries.map((entry) => entry.key));
+  return { ...main, entries: [...base.entries.filter((entry) => !own.has(entry.key)), ...main.entries] };
+}

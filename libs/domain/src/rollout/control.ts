@@ -1,0 +1,107 @@
+/**
+ * The commands an operator (or apply/update) gives a rollout: start it, pause, resume, abort.
+ * Each validates against the folded state and returns the events to append, or throws a
+ * RolloutError that says what is wrong and what to do.
+ */
+import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import { rolloutEvent, type RolloutEvent, type RolloutStarted, type RolloutTask } from './events';
+import { RolloutError } from './errors';
+import { planBatches } from './plan';
+import { isFinished, type ActiveRollout, type RolloutState } from './state';
+
+export interface StartRollout {
+  readonly id: string;
+  readonly env: string;
+  readonly job: string;
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly policy: UpdatePolicy;
+  readonly probeInterval: Millis;
+  /** The tasks of the target revision, with the port each one's current container listens on. */
+  readonly tasks: readonly (RolloutTask & { readonly fromPort?: number })[];
+  readonly rollbackOf?: { readonly revision: number };
+  readonly now: Millis;
+}
+
+export function decideStart(state: RolloutState, command: StartRollout): RolloutEvent[] {
+  if (state.exists) {
+    throw new RolloutError('ROLLOUT_ALREADY_EXISTS', `rollout ${command.id} of job ${command.job} already exists`, 'start a rollout with a new id');
+  }
+  const { policy, tasks } = command;
+  const where = `rollout of job ${command.job} in ${command.env}`;
+  if (tasks.length === 0) {
+    throw new RolloutError('INVALID_ROLLOUT', `${where}: the job has no tasks to update`, 'place the job on at least one host');
+  }
+  if (policy.minHealthyTime > policy.healthyDeadline) {
+    throw new RolloutError(
+      'INVALID_ROLLOUT',
+      `${where}: minHealthyTime (${policy.minHealthyTime} ms) is longer than healthyDeadline (${policy.healthyDeadline} ms), so no task could ever pass`,
+      'raise healthyDeadline or lower minHealthyTime',
+    );
+  }
+  if (!(policy.maxFailureRatio >= 0 && policy.maxFailureRatio <= 1)) {
+    throw new RolloutError('INVALID_ROLLOUT', `${where}: maxFailureRatio must be between 0 and 1, got ${policy.maxFailureRatio}`);
+  }
+  if (!Number.isInteger(policy.maxParallel) || policy.maxParallel < 1) {
+    throw new RolloutError('INVALID_ROLLOUT', `${where}: maxParallel must be a whole number of at least 1, got ${policy.maxParallel}`);
+  }
+  if (policy.order === 'start-first') {
+    const clash = tasks.find((t) => command.fromRevision !== undefined && (t.fromPort === undefined || t.fromPort === t.port));
+    if (clash) {
+      throw new RolloutError(
+        'INVALID_ROLLOUT',
+        `${where}: start-first would run two containers on port ${clash.port} of host ${clash.host} (task ${clash.task}) at once`,
+        'use order stop-first, or give the new revision a different port',
+      );
+    }
+  }
+  const started: RolloutStarted = rolloutEvent('RolloutStarted', {
+    at: command.now,
+    id: command.id,
+    env: command.env,
+    job: command.job,
+    fromRevision: command.fromRevision,
+    toRevision: command.toRevision,
+    policy,
+    probeInterval: command.probeInterval,
+    tasks: tasks.map(({ task, host, port }) => ({ task, host, port })),
+    batches: planBatches(tasks, policy.maxParallel),
+    rollbackOf: command.rollbackOf,
+  });
+  return [started];
+}
+
+function active(state: RolloutState, id: string): ActiveRollout {
+  if (!state.exists) throw new RolloutError('ROLLOUT_NOT_FOUND', `rollout ${id} does not exist`, 'list rollouts with GET /v1/envs/{env}/rollouts');
+  if (isFinished(state)) {
+    throw new RolloutError('ROLLOUT_FINISHED', `rollout ${state.id} of job ${state.job} has already ${state.status}`, 'start a new rollout or a rollback');
+  }
+  return state;
+}
+
+export function decidePause(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+  const s = active(state, command.id);
+  if (s.status === 'paused') return [];
+  if (s.status !== 'running') {
+    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is ${s.status}; only a running rollout can be paused`, 'abort it instead');
+  }
+  return [rolloutEvent('RolloutPaused', { at: command.now, reason: command.reason ?? 'paused by an operator' })];
+}
+
+export function decideResume(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+  const s = active(state, command.id);
+  if (s.status === 'running') return [];
+  if (s.status !== 'paused') {
+    throw new RolloutError('ROLLOUT_NOT_PAUSED', `rollout ${s.id} is ${s.status}; only a paused rollout can be resumed`);
+  }
+  return [rolloutEvent('RolloutResumed', { at: command.now, reason: command.reason })];
+}
+
+export function decideAbort(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+  const s = active(state, command.id);
+  if (s.status === 'aborting') return [];
+  if (s.status === 'rolling-back') {
+    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is rolling back; a rollback is not aborted halfway`, 'wait for it to finish');
+  }
+  return [rolloutEvent('RolloutAbortRequested', { at: command.now, reason: command.reason ?? 'aborted by an operator' })];
+}

@@ -1,0 +1,223 @@
+/**
+ * The rollout workflow: given the folded state and the current time, the next steps to perform.
+ * Pure and deterministic; the runner calls it again after every outcome it records.
+ *
+ * A task moves through a pass of steps. Forward, stop-first: stop old → create new → start new →
+ * health gate. Forward, start-first: create new → start new → health gate → stop old. Revert:
+ * remove the new container → start the kept old one → health gate. A rollback reverts every task
+ * that was touched, batch by batch, through the same gate.
+ */
+import type { Millis } from '../jobs-file/model';
+import { rolloutEvent, type RolloutEvent } from './events';
+import type { ActiveRollout, PendingIntent, RolloutState, TaskState } from './state';
+import { evolve, isFinished } from './state';
+import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
+
+/** Before the first passing check the gate rechecks sooner, doubling from this, up to the interval. */
+const FIRST_RECHECK: Millis = 100;
+
+export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
+  if (!state.exists || isFinished(state)) return [];
+  const transition = rolloutTransition(state, input.now);
+  return transition ? [transition] : taskSteps(state, input.now);
+}
+
+/** The name of the container a rollout creates for a task: says env, job, task, revision and rollout. */
+export const taskContainerName = (s: ActiveRollout, task: number, revision: number): string =>
+  `cj-${s.env}-${s.job}-${task}-r${revision}-${s.id.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
+
+const record = (...events: RolloutEvent[]): RolloutStep => ({ key: 'rollout', events, effect: { kind: 'record' }, reconcile: false });
+
+const inFlight = (t: TaskState): boolean => t.phase === 'updating' || t.phase === 'failed' || t.phase === 'reverting';
+const touched = (t: TaskState): boolean => inFlight(t) || t.phase === 'updated';
+
+function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefined {
+  const at = now;
+  const stalled = now - s.lastProgressAt > s.policy.progressDeadline;
+  if (s.status === 'running') {
+    const allowed = Math.floor(s.policy.maxFailureRatio * s.tasks.length + 1e-9);
+    const failed = s.failedTasks.length;
+    if (failed > allowed && failed > s.failuresHandled) {
+      return failureAction(s, at, failureReason(s, allowed));
+    }
+    if (stalled) {
+      return failureAction(s, at, `no task completed its update within the progress deadline of ${seconds(s.policy.progressDeadline)}`);
+    }
+    if (s.batchesCompleted === s.batches.length) {
+      if (!s.tasks.every((t) => t.pruned)) return undefined;
+      const stuck = s.tasks.filter((t) => t.phase === 'stuck');
+      return stuck.length > 0
+        ? record(rolloutEvent('RolloutFailed', { at, reason: stuckReason(stuck) }))
+        : record(rolloutEvent('RolloutSucceeded', { at, failedTasks: s.failedTasks }));
+    }
+    const batch = s.batches[s.batchesCompleted];
+    const members = s.tasks.filter((t) => batch.includes(t.task));
+    if (members.every((t) => t.phase === 'updated' || t.phase === 'reverted' || t.phase === 'stuck')) {
+      return record(rolloutEvent('BatchCompleted', { at, batch: s.batchesCompleted }));
+    }
+    const startsAt = (s.lastBatchCompletedAt ?? s.startedAt) + (s.batchesCompleted > 0 ? s.policy.delayBetweenBatches : 0);
+    if (members.every((t) => t.phase === 'pending') && now < startsAt) {
+      return { key: 'rollout', events: [], effect: { kind: 'wait', until: startsAt }, reconcile: false };
+    }
+    return undefined;
+  }
+  if (s.status === 'rolling-back') {
+    if (stalled) {
+      return record(rolloutEvent('RolloutFailed', { at, reason: `rollback made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})` }));
+    }
+    if (s.tasks.some(touched)) return undefined;
+    const stuck = s.tasks.filter((t) => t.phase === 'stuck');
+    return stuck.length > 0
+      ? record(rolloutEvent('RolloutFailed', { at, reason: `${s.reason}; then ${stuckReason(stuck)}` }))
+      : record(rolloutEvent('RolloutRolledBack', { at, reason: s.reason ?? 'rolled back' }));
+  }
+  if (s.status === 'aborting' && !s.tasks.some(inFlight)) {
+    return record(rolloutEvent('RolloutAborted', { at, reason: s.reason ?? 'aborted' }));
+  }
+  return undefined;
+}
+
+function failureAction(s: ActiveRollout, at: Millis, reason: string): RolloutStep {
+  return s.policy.failureAction === 'rollback'
+    ? record(rolloutEvent('RolloutRollbackStarted', { at, reason }))
+    : record(rolloutEvent('RolloutPaused', { at, reason }));
+}
+
+function failureReason(s: ActiveRollout, allowed: number): string {
+  const last = s.tasks.find((t) => t.task === s.failedTasks[s.failedTasks.length - 1]);
+  const ratio = `${s.failedTasks.length} of ${s.tasks.length} tasks failed, more than the ${allowed} allowed by maxFailureRatio ${s.policy.maxFailureRatio}`;
+  return last ? `task ${last.task} on ${last.host} failed: ${last.failReason}; ${ratio}` : ratio;
+}
+
+const stuckReason = (stuck: readonly TaskState[]): string =>
+  `could not restore ${stuck.map((t) => `task ${t.task} on ${t.host} (${t.failReason})`).join(', ')}`;
+
+const seconds = (ms: Millis): string => `${ms / 1000}s`;
+
+function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
+  const steps: RolloutStep[] = [];
+  let revertSlots = s.policy.maxParallel - s.tasks.filter((t) => t.phase === 'reverting' || t.phase === 'failed').length;
+  const batch = s.batches[s.batchesCompleted] ?? [];
+  const allDone = s.status === 'running' && s.batchesCompleted === s.batches.length;
+  const newestFirst = [...s.batches].reverse().flatMap((b) => [...b].reverse());
+  const order = s.status === 'rolling-back' ? newestFirst : s.tasks.map((t) => t.task);
+  for (const n of order) {
+    const t = s.tasks.find((x) => x.task === n);
+    if (!t) continue;
+    if (t.pending) {
+      steps.push({ key: `task:${t.task}`, events: [], effect: effectOf(t, t.pending), reconcile: true });
+      continue;
+    }
+    const reverting = s.status === 'rolling-back' || s.status === 'aborting';
+    let step: RolloutStep | undefined;
+    if (t.phase === 'failed' || (t.phase === 'updating' && reverting)) {
+      step = startPass(s, t, 'revert', now);
+    } else if (t.phase === 'updated' && s.status === 'rolling-back' && revertSlots > 0) {
+      revertSlots--;
+      step = startPass(s, t, 'revert', now);
+    } else if (t.phase === 'pending' && s.status === 'running' && batch.includes(t.task)) {
+      step = startPass(s, t, 'forward', now);
+    } else if (t.phase === 'updating' || t.phase === 'reverting') {
+      step = nextStep(s, t, now);
+    } else if (allDone && !t.pruned) {
+      const current = t.phase === 'updated' ? t.newContainerId : (t.oldContainerId ?? undefined);
+      step = {
+        key: `task:${t.task}`,
+        events: [],
+        effect: { kind: 'remove-replaced', task: t.task, host: t.host, keep: s.policy.keepReplaced, current },
+        reconcile: false,
+      };
+    }
+    if (step) steps.push(step);
+  }
+  return steps;
+}
+
+function startPass(s: ActiveRollout, t: TaskState, direction: 'forward' | 'revert', now: Millis): RolloutStep {
+  const started = rolloutEvent('TaskUpdateStarted', { at: now, task: t.task, direction });
+  const after = evolve(s, started) as ActiveRollout;
+  const next = nextStep(after, after.tasks.find((x) => x.task === t.task) as TaskState, now);
+  return { ...next, events: [started, ...next.events] };
+}
+
+/** The next step of a task's pass, from what has happened to it so far. */
+function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
+  const key = `task:${t.task}`;
+  const intend = (intent: PendingIntent): RolloutStep => ({ key, events: [intent], effect: effectOf(t, intent), reconcile: false });
+  const done = (event: RolloutEvent): RolloutStep => ({ key, events: [event], effect: { kind: 'record' }, reconcile: false });
+  const base = { at: now, task: t.task };
+
+  if (t.direction === 'revert') {
+    if (t.newContainerId !== undefined && !t.newRemoved) {
+      return intend(rolloutEvent('ContainerRemoveRequested', { ...base, role: 'new', containerId: t.newContainerId }));
+    }
+    // The old container was never stopped (it still runs) or there was none: nothing to restore.
+    if (!t.oldStopped || !t.oldContainerId) {
+      return done(rolloutEvent('TaskRolledBack', { ...base, revision: t.oldContainerId ? s.fromRevision : undefined, containerId: t.oldContainerId ?? null }));
+    }
+    if (!t.oldRestarted) {
+      return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'old', containerId: t.oldContainerId }));
+    }
+    return gateStep(s, t, now, () => rolloutEvent('TaskRolledBack', { ...base, revision: s.fromRevision, containerId: t.oldContainerId ?? null }));
+  }
+
+  const stopOld = () => intend(rolloutEvent('ContainerStopRequested', { ...base, role: 'old', revision: s.fromRevision }));
+  if (s.policy.order === 'stop-first' && !t.oldStopped) return stopOld();
+  if (t.newContainerId === undefined) {
+    const name = taskContainerName(s, t.task, s.toRevision);
+    return intend(rolloutEvent('ContainerCreateRequested', { ...base, role: 'new', revision: s.toRevision, name }));
+  }
+  if (!t.newStarted) return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'new', containerId: t.newContainerId }));
+  const newId = t.newContainerId;
+  const updated = () => rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId });
+  if (s.policy.order === 'start-first' && gatePassed(s, t)) return t.oldStopped ? done(updated()) : stopOld();
+  return gateStep(s, t, now, updated);
+}
+
+const gatePassed = (s: ActiveRollout, t: TaskState): boolean =>
+  t.gate?.healthySince !== undefined && (t.gate.lastCheckAt ?? 0) - t.gate.healthySince >= s.policy.minHealthyTime;
+
+/** The health gate: passed, failed at its deadline, or the next check. */
+function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => RolloutEvent): RolloutStep {
+  const key = `task:${t.task}`;
+  const gate = t.gate;
+  if (!gate) throw new Error(`task ${t.task} reached its health gate without a started container`);
+  if (gatePassed(s, t)) {
+    return { key, events: [passed()], effect: { kind: 'record' }, reconcile: false };
+  }
+  const deadline = gate.openedAt + s.policy.healthyDeadline;
+  if (gate.lastCheckAt !== undefined && gate.lastCheckAt >= deadline) {
+    const reason =
+      `not healthy for ${seconds(s.policy.minHealthyTime)} within the healthy deadline of ${seconds(s.policy.healthyDeadline)} ` +
+      `(${gate.checks} checks; last: ${gate.lastDetail ?? 'none'})`;
+    return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+  }
+  let at: Millis;
+  if (gate.lastCheckAt === undefined) at = gate.openedAt;
+  else if (gate.healthySince === undefined) at = gate.lastCheckAt + Math.min(s.probeInterval, FIRST_RECHECK * 2 ** Math.max(0, gate.checks - 1));
+  else at = Math.min(gate.lastCheckAt + s.probeInterval, gate.healthySince + s.policy.minHealthyTime);
+  return {
+    key,
+    events: [],
+    effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId: gate.containerId, at: Math.min(at, deadline) },
+    reconcile: false,
+  };
+}
+
+function effectOf(t: TaskState, intent: PendingIntent): RolloutEffect {
+  const where = { task: t.task, host: t.host, role: intent.role };
+  switch (intent.type) {
+    case 'ContainerStopRequested':
+      return { kind: 'stop-container', ...where, containerId: intent.role === 'new' ? t.newContainerId : undefined };
+    case 'ContainerRemoveRequested':
+      return { kind: 'remove-container', ...where, containerId: intent.containerId };
+    case 'ContainerCreateRequested':
+      return { kind: 'create-container', ...where, port: t.port, revision: intent.revision, name: intent.name };
+    case 'ContainerStartRequested':
+      return { kind: 'start-container', ...where, containerId: intent.containerId };
+    default: {
+      const unknown: never = intent;
+      return unknown;
+    }
+  }
+}

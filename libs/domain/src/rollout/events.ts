@@ -1,0 +1,207 @@
+/**
+ * The events of a rollout's own stream (`cj.<env>.rollout.<id>`). The stream is the rollout's
+ * whole state: every side effect appears twice, as an intent (`…Requested`) recorded before it is
+ * performed and as an outcome recorded after, so a runner that crashed in between knows exactly
+ * which step to reconcile. Every event carries the time it describes (`at`, epoch milliseconds)
+ * because deadlines and the min-healthy-time gate are computed from it.
+ */
+import type { Millis, UpdatePolicy } from '../jobs-file/model';
+
+export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
+
+/** One task of the job as the rollout moves it: its index, its host and its (host network) port. */
+export interface RolloutTask {
+  readonly task: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Which of a task's two containers a step acts on: the one of the revision being replaced (`old`)
+ * or the one of the revision being rolled out (`new`).
+ */
+export type ContainerRole = 'old' | 'new';
+
+interface Base<T extends string> {
+  readonly type: T;
+  readonly schemaVersion: typeof ROLLOUT_EVENT_SCHEMA_VERSION;
+  readonly at: Millis;
+}
+
+interface TaskBase<T extends string> extends Base<T> {
+  readonly task: number;
+}
+
+export interface RolloutStarted extends Base<'RolloutStarted'> {
+  readonly id: string;
+  readonly env: string;
+  readonly job: string;
+  /** Revision the tasks run now; absent when the job has never run (every task is created). */
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly policy: UpdatePolicy;
+  /** How often the health gate checks a task. */
+  readonly probeInterval: Millis;
+  readonly tasks: readonly RolloutTask[];
+  /** Task indices, batch by batch, in the order they are updated. */
+  readonly batches: readonly (readonly number[])[];
+  /** Set when this rollout returns the job to an earlier revision at an operator's request. */
+  readonly rollbackOf?: { readonly revision: number };
+}
+
+export interface RolloutLeaseAcquired extends Base<'RolloutLeaseAcquired'> {
+  /** The orchestrator instance that drives the rollout until `until`. */
+  readonly owner: string;
+  readonly until: Millis;
+}
+
+export interface TaskUpdateStarted extends TaskBase<'TaskUpdateStarted'> {
+  /** `forward` moves the task to the new revision, `revert` restores the old one. */
+  readonly direction: 'forward' | 'revert';
+}
+
+export interface ContainerStopRequested extends TaskBase<'ContainerStopRequested'> {
+  readonly role: ContainerRole;
+  readonly revision?: number;
+}
+export interface RolloutContainerStopped extends TaskBase<'RolloutContainerStopped'> {
+  readonly role: ContainerRole;
+  /** The container stopped; null when the task had none running (nothing to stop). */
+  readonly containerId: string | null;
+}
+
+export interface ContainerRemoveRequested extends TaskBase<'ContainerRemoveRequested'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+export interface RolloutContainerRemoved extends TaskBase<'RolloutContainerRemoved'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+
+export interface ContainerCreateRequested extends TaskBase<'ContainerCreateRequested'> {
+  readonly role: ContainerRole;
+  readonly revision: number;
+  /** Deterministic container name: a runner that crashed looks for it before creating again. */
+  readonly name: string;
+}
+export interface RolloutContainerCreated extends TaskBase<'RolloutContainerCreated'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+
+export interface ContainerStartRequested extends TaskBase<'ContainerStartRequested'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+export interface RolloutContainerStarted extends TaskBase<'RolloutContainerStarted'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+
+export interface RolloutHealthCheckPassed extends TaskBase<'RolloutHealthCheckPassed'> {
+  readonly containerId: string;
+}
+export interface RolloutHealthCheckFailed extends TaskBase<'RolloutHealthCheckFailed'> {
+  readonly containerId: string;
+  /** What the check saw: `GET /health → 404`, `connection refused`, `container exited (code 3)`. */
+  readonly detail: string;
+}
+
+export interface TaskUpdated extends TaskBase<'TaskUpdated'> {
+  readonly revision: number;
+  readonly containerId: string;
+}
+export interface TaskUpdateFailed extends TaskBase<'TaskUpdateFailed'> {
+  readonly reason: string;
+}
+export interface TaskRolledBack extends TaskBase<'TaskRolledBack'> {
+  /** The revision the task runs again; absent when the job had none (the task is left stopped). */
+  readonly revision?: number;
+  readonly containerId: string | null;
+}
+export interface ReplacedContainersRemoved extends TaskBase<'ReplacedContainersRemoved'> {
+  readonly containerIds: readonly string[];
+  /** Set when the task's host could not be cleaned up; the rollout still succeeds. */
+  readonly error?: string;
+}
+
+export interface BatchCompleted extends Base<'BatchCompleted'> {
+  readonly batch: number;
+}
+
+export interface RolloutPaused extends Base<'RolloutPaused'> {
+  readonly reason: string;
+}
+export interface RolloutResumed extends Base<'RolloutResumed'> {
+  readonly reason?: string;
+}
+export interface RolloutAbortRequested extends Base<'RolloutAbortRequested'> {
+  readonly reason: string;
+}
+export interface RolloutAborted extends Base<'RolloutAborted'> {
+  readonly reason: string;
+}
+export interface RolloutRollbackStarted extends Base<'RolloutRollbackStarted'> {
+  readonly reason: string;
+}
+export interface RolloutSucceeded extends Base<'RolloutSucceeded'> {
+  /** Tasks that failed within the allowed failure ratio and were restored to the old revision. */
+  readonly failedTasks: readonly number[];
+}
+export interface RolloutRolledBack extends Base<'RolloutRolledBack'> {
+  readonly reason: string;
+}
+export interface RolloutFailed extends Base<'RolloutFailed'> {
+  readonly reason: string;
+}
+
+export type RolloutEvent =
+  | RolloutStarted
+  | RolloutLeaseAcquired
+  | TaskUpdateStarted
+  | ContainerStopRequested
+  | RolloutContainerStopped
+  | ContainerRemoveRequested
+  | RolloutContainerRemoved
+  | ContainerCreateRequested
+  | RolloutContainerCreated
+  | ContainerStartRequested
+  | RolloutContainerStarted
+  | RolloutHealthCheckPassed
+  | RolloutHealthCheckFailed
+  | TaskUpdated
+  | TaskUpdateFailed
+  | TaskRolledBack
+  | ReplacedContainersRemoved
+  | BatchCompleted
+  | RolloutPaused
+  | RolloutResumed
+  | RolloutAbortRequested
+  | RolloutAborted
+  | RolloutRollbackStarted
+  | RolloutSucceeded
+  | RolloutRolledBack
+  | RolloutFailed;
+
+export type RolloutEventType = RolloutEvent['type'];
+
+/** Builds an event of the given type with the schema version filled in. */
+export function rolloutEvent<T extends RolloutEventType>(
+  type: T,
+  fields: Omit<Extract<RolloutEvent, { type: T }>, 'type' | 'schemaVersion'>,
+): Extract<RolloutEvent, { type: T }> {
+  return { type, schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, ...fields } as Extract<RolloutEvent, { type: T }>;
+}
+
+export const rolloutStreamId = (env: string, id: string): string => `cj.${env}.rollout.${id}`;
+const ROLLOUT_STREAM = /^cj\.([^.]+)\.rollout\.(.+)$/;
+/** The environment and rollout id of a rollout stream; undefined for any other stream. */
+export function parseRolloutStreamId(streamId: string): { env: string; id: string } | undefined {
+  const match = ROLLOUT_STREAM.exec(streamId);
+  return match ? { env: match[1], id: match[2] } : undefined;
+}
+
+const TERMINAL: ReadonlySet<RolloutEventType> = new Set(['RolloutSucceeded', 'RolloutRolledBack', 'RolloutFailed', 'RolloutAborted']);
+/** True for the events after which a rollout never changes again. */
+export const isTerminalRolloutEvent = (type: string): boolean => TERMINAL.has(type as RolloutEventType);

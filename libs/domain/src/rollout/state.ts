@@ -1,0 +1,230 @@
+/**
+ * A rollout's state, folded from its stream by `evolve`. It holds facts only (what was asked,
+ * what happened, when); what to do next is `decide`'s business.
+ */
+import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import type {
+  ContainerCreateRequested,
+  ContainerRemoveRequested,
+  ContainerStartRequested,
+  ContainerStopRequested,
+  RolloutEvent,
+  RolloutTask,
+} from './events';
+
+/** A side effect whose intent is recorded and whose outcome is not (in flight, or cut by a crash). */
+export type PendingIntent = ContainerStopRequested | ContainerRemoveRequested | ContainerCreateRequested | ContainerStartRequested;
+
+export type TaskPhase =
+  | 'pending' //      not touched yet
+  | 'updating' //     forward pass in progress
+  | 'updated' //      runs the new revision, passed the gate
+  | 'failed' //       forward pass failed; its old container must be restored
+  | 'reverting' //    revert pass in progress
+  | 'reverted' //     runs the old revision again (or was never touched by the failure)
+  | 'stuck'; //       the revert pass failed too: needs an operator
+
+/** The health gate of one pass: the container must pass checks continuously for minHealthyTime. */
+export interface HealthGate {
+  readonly containerId: string;
+  readonly openedAt: Millis;
+  /** Start of the current run of passing checks. */
+  readonly healthySince?: Millis;
+  readonly lastCheckAt?: Millis;
+  readonly lastDetail?: string;
+  readonly checks: number;
+}
+
+export interface TaskState extends RolloutTask {
+  readonly phase: TaskPhase;
+  readonly direction?: 'forward' | 'revert';
+  readonly pending?: PendingIntent;
+  /** The container of the old revision: undefined until stopped; null when there was none. */
+  readonly oldContainerId?: string | null;
+  readonly oldStopped: boolean;
+  /** The old container was started again by a revert pass. */
+  readonly oldRestarted: boolean;
+  readonly newContainerId?: string;
+  readonly newStarted: boolean;
+  readonly newStopped: boolean;
+  readonly newRemoved: boolean;
+  readonly gate?: HealthGate;
+  readonly failReason?: string;
+  readonly pruned: boolean;
+}
+
+export type RolloutStatus =
+  | 'running'
+  | 'paused'
+  | 'rolling-back'
+  | 'aborting'
+  | 'succeeded'
+  | 'rolled-back'
+  | 'failed'
+  | 'aborted';
+
+export interface ActiveRollout {
+  readonly exists: true;
+  readonly id: string;
+  readonly env: string;
+  readonly job: string;
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly policy: UpdatePolicy;
+  readonly probeInterval: Millis;
+  readonly batches: readonly (readonly number[])[];
+  readonly tasks: readonly TaskState[];
+  readonly status: RolloutStatus;
+  readonly batchesCompleted: number;
+  readonly lastBatchCompletedAt?: Millis;
+  /** Last time a task completed a pass (or the rollout started or resumed): the progress deadline counts from it. */
+  readonly lastProgressAt: Millis;
+  /** Tasks whose forward pass failed, in order. */
+  readonly failedTasks: readonly number[];
+  /** How many failures the failure action has already answered (a resume acknowledges them). */
+  readonly failuresHandled: number;
+  readonly lease?: { readonly owner: string; readonly until: Millis };
+  readonly reason?: string;
+  readonly startedAt: Millis;
+  readonly endedAt?: Millis;
+  readonly rollbackOf?: { readonly revision: number };
+}
+
+export type RolloutState = { readonly exists: false } | ActiveRollout;
+
+export const initialState = (): RolloutState => ({ exists: false });
+
+export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolled-back', 'failed', 'aborted'];
+export const isFinished = (state: RolloutState): boolean => state.exists && TERMINAL_STATUSES.includes(state.status);
+
+const freshTask = (task: RolloutTask): TaskState => ({
+  ...task,
+  phase: 'pending',
+  oldStopped: false,
+  oldRestarted: false,
+  newStarted: false,
+  newStopped: false,
+  newRemoved: false,
+  pruned: false,
+});
+
+/** Streak continuity: checks further apart than this many intervals (a runner was down) start a new streak. */
+const MAX_CHECK_GAP_INTERVALS = 3;
+
+export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
+  if (event.type === 'RolloutStarted') {
+    return {
+      exists: true,
+      id: event.id,
+      env: event.env,
+      job: event.job,
+      fromRevision: event.fromRevision,
+      toRevision: event.toRevision,
+      policy: event.policy,
+      probeInterval: event.probeInterval,
+      batches: event.batches,
+      tasks: event.tasks.map(freshTask),
+      status: 'running',
+      batchesCompleted: 0,
+      lastProgressAt: event.at,
+      failedTasks: [],
+      failuresHandled: 0,
+      startedAt: event.at,
+      rollbackOf: event.rollbackOf,
+    };
+  }
+  if (!state.exists) return state;
+  const s = state;
+  const task = (n: number, change: (t: TaskState) => Partial<TaskState>): ActiveRollout => ({
+    ...s,
+    tasks: s.tasks.map((t) => (t.task === n ? { ...t, ...change(t) } : t)),
+  });
+
+  switch (event.type) {
+    case 'RolloutLeaseAcquired':
+      return { ...s, lease: { owner: event.owner, until: event.until } };
+    case 'TaskUpdateStarted':
+      return task(event.task, () => ({
+        phase: event.direction === 'forward' ? 'updating' : 'reverting',
+        direction: event.direction,
+        gate: undefined,
+      }));
+    case 'ContainerStopRequested':
+    case 'ContainerRemoveRequested':
+    case 'ContainerCreateRequested':
+    case 'ContainerStartRequested':
+      return task(event.task, () => ({ pending: event }));
+    case 'RolloutContainerStopped':
+      return task(event.task, () =>
+        event.role === 'old'
+          ? { pending: undefined, oldStopped: true, oldContainerId: event.containerId }
+          : { pending: undefined, newStopped: true },
+      );
+    case 'RolloutContainerRemoved':
+      return task(event.task, () => (event.role === 'new' ? { pending: undefined, newRemoved: true } : { pending: undefined }));
+    case 'RolloutContainerCreated':
+      return task(event.task, () => (event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined }));
+    case 'RolloutContainerStarted':
+      return task(event.task, () => ({
+        pending: undefined,
+        ...(event.role === 'new' ? { newStarted: true } : { oldRestarted: true }),
+        gate: { containerId: event.containerId, openedAt: event.at, checks: 0 },
+      }));
+    case 'RolloutHealthCheckPassed':
+    case 'RolloutHealthCheckFailed':
+      return task(event.task, (t) => (t.gate?.containerId === event.containerId ? { gate: nextGate(t.gate, event, s.probeInterval) } : {}));
+    case 'TaskUpdated':
+      return { ...task(event.task, () => ({ phase: 'updated', gate: undefined })), lastProgressAt: event.at };
+    case 'TaskUpdateFailed': {
+      // A failed revert leaves the task stuck; a failed forward pass counts against the failure ratio.
+      const reverting = s.tasks.find((t) => t.task === event.task)?.phase === 'reverting';
+      const next = task(event.task, () => ({ phase: reverting ? 'stuck' : 'failed', failReason: event.reason, gate: undefined, pending: undefined }));
+      return reverting ? next : { ...next, failedTasks: [...s.failedTasks, event.task] };
+    }
+    case 'TaskRolledBack':
+      return { ...task(event.task, () => ({ phase: 'reverted', gate: undefined })), lastProgressAt: event.at };
+    case 'ReplacedContainersRemoved':
+      return task(event.task, () => ({ pruned: true }));
+    case 'BatchCompleted':
+      return { ...s, batchesCompleted: event.batch + 1, lastBatchCompletedAt: event.at };
+    case 'RolloutPaused':
+      return { ...s, status: 'paused', reason: event.reason, failuresHandled: s.failedTasks.length };
+    case 'RolloutResumed':
+      return { ...s, status: 'running', reason: undefined, failuresHandled: s.failedTasks.length, lastProgressAt: event.at };
+    case 'RolloutAbortRequested':
+      return { ...s, status: 'aborting', reason: event.reason };
+    case 'RolloutRollbackStarted':
+      return { ...s, status: 'rolling-back', reason: event.reason, lastProgressAt: event.at };
+    case 'RolloutSucceeded':
+      return { ...s, status: 'succeeded', endedAt: event.at };
+    case 'RolloutRolledBack':
+      return { ...s, status: 'rolled-back', reason: event.reason, endedAt: event.at };
+    case 'RolloutFailed':
+      return { ...s, status: 'failed', reason: event.reason, endedAt: event.at };
+    case 'RolloutAborted':
+      return { ...s, status: 'aborted', reason: event.reason, endedAt: event.at };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }, interval: Millis): HealthGate {
+  if (event.type === 'RolloutHealthCheckFailed') {
+    return { ...gate, healthySince: undefined, lastCheckAt: event.at, lastDetail: event.detail, checks: gate.checks + 1 };
+  }
+  const gap = gate.lastCheckAt === undefined ? 0 : event.at - gate.lastCheckAt;
+  const continuous = gate.healthySince !== undefined && gap <= MAX_CHECK_GAP_INTERVALS * interval;
+  return {
+    ...gate,
+    healthySince: continuous ? gate.healthySince : event.at,
+    lastCheckAt: event.at,
+    lastDetail: 'healthy',
+    checks: gate.checks + 1,
+  };
+}
+
+/** Folds a whole stream. */
+export const foldRollout = (events: readonly RolloutEvent[], from: RolloutState = initialState()): RolloutState =>
+  events.reduce(evolve, from);

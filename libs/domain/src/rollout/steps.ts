@@ -1,0 +1,49 @@
+/**
+ * What `decide` asks the runner to do: the side effect to perform and the events to record before
+ * performing it (its intent, or a pure transition when there is no effect).
+ */
+import type { Millis } from '../jobs-file/model';
+import type { ContainerRole, RolloutEvent } from './events';
+
+export type RolloutEffect =
+  /** Stop a task's container: `old` means every running container of the task this rollout did not create. */
+  | { readonly kind: 'stop-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId?: string }
+  /** Stop and remove a container (a failed new one, when a task is reverted). */
+  | { readonly kind: 'remove-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
+  /** Create the task's container for `revision`, named `name`, unless one with that name exists. */
+  | {
+      readonly kind: 'create-container';
+      readonly task: number;
+      readonly host: string;
+      readonly port: number;
+      readonly role: ContainerRole;
+      readonly revision: number;
+      readonly name: string;
+    }
+  | { readonly kind: 'start-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
+  /** One health check of the gate, not before `at`. */
+  | { readonly kind: 'probe-health'; readonly task: number; readonly host: string; readonly port: number; readonly containerId: string; readonly at: Millis }
+  /** Remove the task's stopped containers beyond the newest `keep`, never `current`. */
+  | { readonly kind: 'remove-replaced'; readonly task: number; readonly host: string; readonly keep: number; readonly current?: string }
+  /** Nothing to do before `until` (the delay between batches). */
+  | { readonly kind: 'wait'; readonly until: Millis }
+  /** Record the events; there is no side effect. */
+  | { readonly kind: 'record' };
+
+export interface RolloutStep {
+  /** `task:<n>` or `rollout`: a runner performs at most one step per key at a time. */
+  readonly key: string;
+  /** Recorded (in this order, in one append) before the effect is performed. */
+  readonly events: readonly RolloutEvent[];
+  readonly effect: RolloutEffect;
+  /**
+   * True when the intent was recorded earlier and its outcome was not: the step is in flight, or a
+   * runner crashed while performing it. A runner that is not performing it reconciles: it checks
+   * the hosts (containers are labelled and named) and performs only what is still missing.
+   */
+  readonly reconcile: boolean;
+}
+
+export interface DecideInput {
+  readonly now: Millis;
+}

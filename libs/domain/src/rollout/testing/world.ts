@@ -1,0 +1,190 @@
+/**
+ * A deterministic world for specifying the workflow: hosts whose containers obey the steps
+ * `decide` asks for, a clock that advances by fixed costs, and health that depends on the task,
+ * the revision and the time. It plays the runner's part without any I/O.
+ */
+import type { Millis, UpdatePolicy } from '../../jobs-file/model';
+import { decideStart, type StartRollout } from '../control';
+import { decide } from '../decide';
+import { rolloutEvent, type RolloutEvent, type RolloutTask } from '../events';
+import { foldRollout, type ActiveRollout, type RolloutState } from '../state';
+import type { RolloutEffect, RolloutStep } from '../steps';
+
+export interface Container {
+  readonly id: string;
+  readonly task: number;
+  readonly revision: number;
+  readonly name: string;
+  running: boolean;
+  removed: boolean;
+  /** Created by the rollout under test. */
+  readonly byRollout: boolean;
+}
+
+export interface Health {
+  /** Whether a check of this task's container of this revision at `at` passes. */
+  (task: number, revision: number, at: Millis, startedAt: Millis): boolean;
+}
+
+/** A control input an operator gives at a time (pause, resume, abort). */
+export interface Control {
+  readonly at: Millis;
+  readonly apply: (state: RolloutState, now: Millis) => RolloutEvent[];
+}
+
+export const T0 = 1_000_000;
+
+export const policy = (overrides: Partial<UpdatePolicy> = {}): UpdatePolicy => ({
+  maxParallel: 1,
+  order: 'stop-first',
+  minHealthyTime: 1000,
+  healthyDeadline: 5000,
+  progressDeadline: 60_000,
+  maxFailureRatio: 0,
+  delayBetweenBatches: 0,
+  failureAction: 'rollback',
+  keepReplaced: 1,
+  ...overrides,
+});
+
+export const tasksOn = (hosts: readonly string[], replicas: number): RolloutTask[] =>
+  hosts.flatMap((host, h) => Array.from({ length: replicas }, (_, r) => ({ task: h * replicas + r, host, port: 8080 + r })));
+
+export const startCommand = (over: Partial<StartRollout> = {}): StartRollout => ({
+  id: 'r0000001-aaaa',
+  env: 'prod',
+  job: 'web',
+  fromRevision: 1,
+  toRevision: 2,
+  policy: policy(),
+  probeInterval: 250,
+  tasks: tasksOn(['h1', 'h2'], 1),
+  now: T0,
+  ...over,
+});
+
+/** Cost of each container operation on the simulated clock. */
+const OP_COST: Millis = 100;
+
+export class World {
+  now: Millis = T0;
+  readonly events: RolloutEvent[] = [];
+  readonly containers: Container[] = [];
+  /** Effects performed, in order, as `kind task role` strings. */
+  readonly performed: string[] = [];
+  private readonly startedAt = new Map<string, Millis>();
+  private nextId = 1;
+
+  constructor(
+    readonly command: StartRollout,
+    readonly health: Health = () => true,
+  ) {
+    if (command.fromRevision !== undefined) {
+      for (const t of command.tasks) {
+        this.containers.push({ id: `old-${t.task}`, task: t.task, revision: command.fromRevision, name: `old-${t.task}`, running: true, removed: false, byRollout: false });
+        this.startedAt.set(`old-${t.task}`, T0 - 60_000);
+      }
+    }
+    this.events.push(...decideStart(foldRollout([]), command));
+  }
+
+  get state(): ActiveRollout {
+    return foldRollout(this.events) as ActiveRollout;
+  }
+
+  /** Runs decide → record → perform until the rollout finishes or nothing is left to do. */
+  run(controls: readonly Control[] = [], maxSteps = 2000): this {
+    const pendingControls = [...controls].sort((a, b) => a.at - b.at);
+    for (let i = 0; i < maxSteps; i++) {
+      while (pendingControls.length > 0 && pendingControls[0].at <= this.now) {
+        const control = pendingControls.shift() as Control;
+        this.events.push(...control.apply(this.state, this.now));
+      }
+      const steps = decide(this.state, { now: this.now });
+      if (steps.length === 0) {
+        if (pendingControls.length === 0) return this;
+        this.now = Math.max(this.now, pendingControls[0].at);
+        continue;
+      }
+      for (const step of steps) this.perform(step);
+    }
+    throw new Error(`the rollout did not settle within ${maxSteps} decisions`);
+  }
+
+  perform(step: RolloutStep): void {
+    this.events.push(...step.events);
+    const outcome = this.effect(step.effect);
+    this.events.push(...outcome);
+  }
+
+  running(task: number): Container[] {
+    return this.containers.filter((c) => c.task === task && c.running);
+  }
+
+  types(): string[] {
+    return this.events.map((e) => e.type);
+  }
+
+  private effect(effect: RolloutEffect): RolloutEvent[] {
+    if (effect.kind === 'record') return [];
+    if (effect.kind === 'wait') {
+      this.now = Math.max(this.now, effect.until);
+      return [];
+    }
+    if (effect.kind === 'probe-health') {
+      this.now = Math.max(this.now, effect.at);
+      const c = this.containers.find((x) => x.id === effect.containerId);
+      const ok = !!c && c.running && this.health(effect.task, c.revision, this.now, this.startedAt.get(c.id) ?? this.now);
+      const base = { at: this.now, task: effect.task, containerId: effect.containerId };
+      return [ok ? rolloutEvent('RolloutHealthCheckPassed', base) : rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: 'GET /health → 404' })];
+    }
+    this.performed.push(`${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`);
+    this.now += OP_COST;
+    const at = this.now;
+    const task = effect.task;
+    switch (effect.kind) {
+      case 'stop-container': {
+        const targets =
+          effect.role === 'old'
+            ? this.containers.filter((c) => c.task === task && c.running && !c.byRollout)
+            : this.containers.filter((c) => c.id === effect.containerId);
+        targets.forEach((c) => (c.running = false));
+        return [rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: targets[0]?.id ?? null })];
+      }
+      case 'remove-container': {
+        const c = this.containers.find((x) => x.id === effect.containerId);
+        if (c) Object.assign(c, { running: false, removed: true });
+        return [rolloutEvent('RolloutContainerRemoved', { at, task, role: effect.role, containerId: effect.containerId })];
+      }
+      case 'create-container': {
+        const existing = this.containers.find((c) => c.name === effect.name && !c.removed);
+        const c = existing ?? { id: `c${this.nextId++}`, task, revision: effect.revision, name: effect.name, running: false, removed: false, byRollout: true };
+        if (!existing) this.containers.push(c);
+        return [rolloutEvent('RolloutContainerCreated', { at, task, role: effect.role, containerId: c.id })];
+      }
+      case 'start-container': {
+        const c = this.containers.find((x) => x.id === effect.containerId);
+        if (!c) throw new Error(`no container ${effect.containerId}`);
+        c.running = true;
+        this.startedAt.set(c.id, at);
+        return [rolloutEvent('RolloutContainerStarted', { at, task, role: effect.role, containerId: c.id })];
+      }
+      case 'remove-replaced': {
+        const stopped = this.containers.filter((c) => c.task === task && !c.running && !c.removed && c.id !== effect.current);
+        const removed = stopped.slice(0, Math.max(0, stopped.length - effect.keep));
+        removed.forEach((c) => (c.removed = true));
+        return [rolloutEvent('ReplacedContainersRemoved', { at, task, containerIds: removed.map((c) => c.id) })];
+      }
+      default: {
+        const unknown: never = effect;
+        return unknown;
+      }
+    }
+  }
+}
+
+/** Health by revision: `bad` revisions never pass. */
+export const healthyUnless =
+  (...bad: number[]): Health =>
+  (_task, revision) =>
+    !bad.includes(revision);
