@@ -1,0 +1,311 @@
+import type {
+  ContainerFilter,
+  ContainerInfo,
+  ContainerRuntime,
+  ContainerSpec,
+  ContainerStats,
+  EngineInfo,
+  ExecResult,
+  FollowLogOptions,
+  HealthState,
+  HostSpec,
+  ImageRef,
+  LogLine,
+  LogOptions,
+  PulledImage,
+  RegistryCredentials,
+} from '@cj/domain';
+import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import { ContainerNotFound, DaemonError, ImageNotFound, PortInUse } from '../errors';
+import { toContainerInfo } from './container-info';
+import { dockerOptionsFor, type SshOptions } from './endpoint';
+import { engineMessage, statusOf, translate } from './engine-errors';
+import { LABEL } from './labels';
+import { LogFrameParser, parseLogFrames } from './log-frames';
+import { createOptions, imageReference, STANDARD_CONFIG_DEFAULTS, type StandardConfigOptions } from './standard-config';
+
+export interface DockerRuntimeOptions {
+  readonly standardConfig?: Partial<StandardConfigOptions>;
+  /** A request that sends nothing back for this long fails (ms). Streams have no such limit. */
+  readonly requestTimeoutMs?: number;
+  /** Connecting to the engine may take this long (ms). */
+  readonly connectTimeoutMs?: number;
+  readonly ssh?: SshOptions;
+}
+
+type StatsSample = Docker.ContainerStats & { memory_stats: { stats?: Record<string, number> } };
+
+/** The Docker engine of one host, over dockerode. One instance (and one client) per host. */
+export class DockerRuntime implements ContainerRuntime {
+  readonly host: string;
+  private readonly endpoint: string;
+  /** For calls that answer at once. */
+  private readonly api: Docker;
+  /** For calls that may take long or stream: pulls, stops with a grace period, logs, exec. */
+  private readonly streams: Docker;
+  private readonly standard: StandardConfigOptions;
+  /** Standard host files this host turned out not to have (the engine said so at create). */
+  private readonly missingHostFiles = new Set<string>();
+
+  constructor(host: HostSpec, options: DockerRuntimeOptions = {}) {
+    this.host = host.name;
+    this.endpoint = host.endpoint;
+    const base = dockerOptionsFor(host, options.ssh);
+    const connectionTimeout = options.connectTimeoutMs ?? 5_000;
+    this.api = new Docker({ ...base, timeout: options.requestTimeoutMs ?? 30_000, connectionTimeout } as Docker.DockerOptions);
+    this.streams = new Docker({ ...base, connectionTimeout } as Docker.DockerOptions);
+    this.standard = { ...STANDARD_CONFIG_DEFAULTS, ...options.standardConfig };
+  }
+
+  async ensureImage(image: ImageRef, credentials?: RegistryCredentials): Promise<PulledImage> {
+    const ref = imageReference(image);
+    const local = await this.localImage(ref);
+    // A digest names immutable content and an image without a registry cannot be pulled anyway;
+    // a tag from a registry may have moved, so it is pulled again (cheap when unchanged).
+    if (local && (image.digest || !image.registry)) return local;
+    const authconfig = credentials && { username: credentials.username, password: credentials.password, serveraddress: image.registry };
+    try {
+      const progress = (await this.streams.pull(ref, authconfig ? { authconfig } : {})) as Readable;
+      await new Promise<void>((resolve, reject) =>
+        this.streams.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())),
+      );
+    } catch (error) {
+      const reason = engineMessage(error);
+      if (statusOf(error) === 404 || /not found|manifest unknown|unauthorized|denied|does not exist|no basic auth credentials|authentication required/i.test(reason)) {
+        throw new ImageNotFound(this.host, ref, reason, { cause: error });
+      }
+      throw this.fail(error, `pull ${ref}`);
+    }
+    const pulled = await this.localImage(ref);
+    if (!pulled) throw new ImageNotFound(this.host, ref, 'the pull finished but the engine does not list the image');
+    return pulled;
+  }
+
+  async create(spec: ContainerSpec): Promise<ContainerInfo> {
+    for (;;) {
+      const hostFiles = this.standard.hostFiles.filter((f) => !this.missingHostFiles.has(f));
+      try {
+        const container = await this.api.createContainer(createOptions(spec, this.standard, hostFiles));
+        return this.inspect(container.id);
+      } catch (error) {
+        // Only the engine knows which standard host files its machine has: drop one it lacks, retry.
+        const missing = /bind source path does not exist: (\S+)/.exec(engineMessage(error))?.[1];
+        if (missing && hostFiles.includes(missing)) {
+          this.missingHostFiles.add(missing);
+          continue;
+        }
+        if (statusOf(error) === 404) {
+          throw new ImageNotFound(this.host, imageReference(spec.image), `${engineMessage(error)}; pull it first (ensureImage)`, { cause: error });
+        }
+        throw this.fail(error, `create ${spec.job} task ${spec.task}`);
+      }
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    const container = await this.inspect(id);
+    if (container.port !== undefined) {
+      // Host networking: two tasks on one port cannot both run. Checked before start, against cj's
+      // running containers on this host; another process on the port shows in the container's logs.
+      const holders = await this.list({});
+      const holder = holders.find((c) => c.id !== id && c.port === container.port && c.state === 'running');
+      if (holder) throw new PortInUse(this.host, container.port, `container ${holder.name} (${holder.id.slice(0, 12)})`);
+    }
+    try {
+      await this.api.getContainer(id).start();
+    } catch (error) {
+      if (statusOf(error) === 304) return;
+      throw this.fail(error, `start container ${id}`, id);
+    }
+  }
+
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.streams.getContainer(id).stop({ t: graceSeconds });
+    } catch (error) {
+      if (statusOf(error) === 304) return;
+      throw this.fail(error, `stop container ${id}`, id);
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.streams.getContainer(id).remove({ force: true, v: true });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      // 409 "removal already in progress": the container is going anyway.
+      if (statusOf(error) === 409 && /already in progress/i.test(engineMessage(error))) return;
+      throw this.fail(error, `remove container ${id}`, id);
+    }
+  }
+
+  async inspect(id: string): Promise<ContainerInfo> {
+    try {
+      return toContainerInfo(this.host, await this.api.getContainer(id).inspect());
+    } catch (error) {
+      throw this.fail(error, `inspect container ${id}`, id);
+    }
+  }
+
+  async list(filter: ContainerFilter = {}): Promise<ContainerInfo[]> {
+    const labels = [LABEL.env + (filter.env !== undefined ? `=${filter.env}` : '')];
+    if (filter.job !== undefined) labels.push(`${LABEL.job}=${filter.job}`);
+    if (filter.task !== undefined) labels.push(`${LABEL.task}=${filter.task}`);
+    if (filter.revision !== undefined) labels.push(`${LABEL.revision}=${filter.revision}`);
+    if (filter.rollout !== undefined) labels.push(`${LABEL.rollout}=${filter.rollout}`);
+    let summaries: Docker.ContainerInfo[];
+    try {
+      summaries = await this.api.listContainers({ all: true, filters: { label: labels } });
+    } catch (error) {
+      throw this.fail(error, 'list containers');
+    }
+    const infos = await Promise.all(
+      summaries.map((s) =>
+        this.inspect(s.Id).catch((error: unknown) => {
+          if (error instanceof ContainerNotFound) return undefined; // removed since the listing
+          throw error;
+        }),
+      ),
+    );
+    return infos.filter((c): c is ContainerInfo => c !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async logs(id: string, options: LogOptions = {}): Promise<LogLine[]> {
+    try {
+      const buffer = await this.streams.getContainer(id).logs({ stdout: true, stderr: true, follow: false, ...tail(options) });
+      return parseLogFrames(buffer);
+    } catch (error) {
+      throw this.fail(error, `read the logs of container ${id}`, id);
+    }
+  }
+
+  async *followLogs(id: string, options: FollowLogOptions = {}): AsyncIterable<LogLine> {
+    let stream: Readable;
+    try {
+      stream = (await this.streams.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        follow: true,
+        ...tail(options),
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      })) as unknown as Readable;
+    } catch (error) {
+      throw this.fail(error, `follow the logs of container ${id}`, id);
+    }
+    const stopOnAbort = () => stream.destroy();
+    options.signal?.addEventListener('abort', stopOnAbort, { once: true });
+    const parser = new LogFrameParser();
+    try {
+      for await (const chunk of stream) yield* parser.push(chunk as Buffer);
+      yield* parser.end();
+    } catch (error) {
+      if (!options.signal?.aborted) throw this.fail(error, `follow the logs of container ${id}`, id);
+    } finally {
+      options.signal?.removeEventListener('abort', stopOnAbort);
+      stream.destroy();
+    }
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    let sample: StatsSample;
+    try {
+      sample = (await this.streams.getContainer(id).stats({ stream: false })) as StatsSample;
+    } catch (error) {
+      throw this.fail(error, `read the stats of container ${id}`, id);
+    }
+    const memory = sample.memory_stats;
+    // The page cache is reclaimable and not what a service uses: cgroup v1 `cache`, v2 `inactive_file`.
+    const cache = memory.stats?.['inactive_file'] ?? memory.stats?.['cache'] ?? 0;
+    const cpuDelta = sample.cpu_stats.cpu_usage.total_usage - (sample.precpu_stats.cpu_usage?.total_usage ?? 0);
+    const systemDelta = (sample.cpu_stats.system_cpu_usage ?? 0) - (sample.precpu_stats.system_cpu_usage ?? 0);
+    const cpus = sample.cpu_stats.online_cpus || sample.cpu_stats.cpu_usage.percpu_usage?.length || 1;
+    return {
+      memoryBytes: Math.max(0, (memory.usage ?? 0) - cache),
+      memoryLimitBytes: memory.limit ?? 0,
+      cpuPercent: systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0,
+      readAt: sample.read,
+    };
+  }
+
+  async exec(id: string, command: readonly string[]): Promise<ExecResult> {
+    try {
+      const exec = await this.streams.getContainer(id).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+      const parser = new ExecFrames(out);
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (chunk: Buffer) => parser.push(chunk));
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out.stdout).toString('utf8'), stderr: Buffer.concat(out.stderr).toString('utf8') };
+    } catch (error) {
+      throw this.fail(error, `exec ${command.join(' ')} in container ${id}`, id);
+    }
+  }
+
+  async health(id: string): Promise<HealthState> {
+    let data: Docker.ContainerInspectInfo;
+    try {
+      data = await this.api.getContainer(id).inspect();
+    } catch (error) {
+      throw this.fail(error, `inspect container ${id}`, id);
+    }
+    const health = (data.State as { Health?: { Status: string; FailingStreak: number; Log?: { Output: string }[] } }).Health;
+    if (!health) return { status: 'none', failingStreak: 0 };
+    const last = health.Log?.[health.Log.length - 1];
+    return {
+      status: health.Status as HealthState['status'],
+      failingStreak: health.FailingStreak,
+      ...(last ? { lastOutput: last.Output.trim() } : {}),
+    };
+  }
+
+  async engineInfo(): Promise<EngineInfo> {
+    try {
+      const [version, info] = await Promise.all([this.api.version(), this.api.info() as Promise<{ Name: string }>]);
+      return { host: this.host, name: info.Name, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
+    } catch (error) {
+      throw this.fail(error, 'report its version');
+    }
+  }
+
+  private async localImage(ref: string): Promise<PulledImage | undefined> {
+    try {
+      const image = await this.api.getImage(ref).inspect();
+      const digest = image.RepoDigests?.map((d) => d.split('@')[1]).find(Boolean);
+      return { imageId: image.Id, ...(digest ? { digest } : {}) };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.fail(error, `inspect image ${ref}`);
+    }
+  }
+
+  private fail(error: unknown, operation: string, container?: string): Error {
+    if (error instanceof DaemonError || error instanceof ContainerNotFound) return error;
+    return translate(error, { host: this.host, endpoint: this.endpoint, operation, container });
+  }
+}
+
+function tail(options: LogOptions): { tail?: number } {
+  return options.tail === undefined ? {} : { tail: options.tail };
+}
+
+/** Exec output is multiplexed like logs, but kept as bytes per stream (no line splitting). */
+class ExecFrames {
+  private pending: Buffer = Buffer.alloc(0);
+  constructor(private readonly out: { stdout: Buffer[]; stderr: Buffer[] }) {}
+
+  push(chunk: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) return;
+      (this.pending[0] === 2 ? this.out.stderr : this.out.stdout).push(this.pending.subarray(8, 8 + size));
+      this.pending = this.pending.subarray(8 + size);
+    }
+  }
+}
