@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApplyJobsFileHandler } from './commands/apply/apply.handler';
+import { ReplicateEnvironmentHandler } from './commands/replicate/replicate.handler';
+import { ROLLOUT_STARTER } from './commands/rollout-starter';
+import { DownJobHandler } from './commands/up-down/down.handler';
+import { UpJobHandler } from './commands/up-down/up.handler';
+import type { OrchestratorOptions } from './config/options';
+import { CoreModule } from './core.module';
+import { AuthGuard } from './http/auth.guard';
+import { AdminController } from './http/controllers/admin.controller';
+import { EnvCommandsController } from './http/controllers/env-commands.controller';
+import { EnvQueriesController } from './http/controllers/env-queries.controller';
+import { SystemController } from './http/controllers/system.controller';
+import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
+import { ProblemFilter } from './http/problem.filter';
+import { Lifecycle } from './lifecycle';
+import { DiffView } from './views/diff.view';
+import { LogsView } from './views/logs.view';
+import { StatusView } from './views/status.view';
+import { UpdateCandidatesView } from './views/update-candidates.view';
+
+/** The orchestrator: HTTP API and command handlers over the core (store, read models, hosts). */
+@Module({})
+export class AppModule {
+  static forRoot(options: OrchestratorOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(options)],
+      controllers: [SystemController, EnvCommandsController, EnvQueriesController, AdminController],
+      providers: [
+        // No rollout workflow is wired in: apply refuses to change a running job (409).
+        { provide: ROLLOUT_STARTER, useValue: null },
+        ApplyJobsFileHandler,
+        UpJobHandler,
+        DownJobHandler,
+        ReplicateEnvironmentHandler,
+        StatusView,
+        DiffView,
+        UpdateCandidatesView,
+        LogsView,
+        Lifecycle,
+        { provide: APP_GUARD, useValue: new AuthGuard(options.tokens) },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+      ],
+    };
+  }
+}

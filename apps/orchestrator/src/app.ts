@@ -1,0 +1,34 @@
+import { INestApplication, LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { cjVersion } from './config/cj-version';
+import type { OrchestratorOptions } from './config/options';
+import type { HttpRequest, HttpResponse } from './http/express-types';
+
+/** Builds the Nest application: validation, problem+json errors, OpenAPI at /openapi.json. */
+export async function createOrchestrator(options: OrchestratorOptions, logger: LoggerService): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { logger, bodyParser: false });
+  // Jobs files travel in the body: allow more than the 100 kB default.
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
+  );
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('cj orchestrator')
+      .setDescription('Jobs kept as code, run as containers on named hosts; every change is an event.')
+      .setVersion(cjVersion())
+      .addBearerAuth()
+      .build(),
+  );
+  app
+    .getHttpAdapter()
+    .get('/openapi.json', (_request: HttpRequest, response: HttpResponse) => {
+      response.type('application/json').send(JSON.stringify(document));
+    });
+  return app;
+}

@@ -1,0 +1,141 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Inject } from '@nestjs/common';
+import {
+  decideJob,
+  diffJobSpecs,
+  hostStream,
+  isDomainError,
+  jobStream,
+  type ApplyResponse,
+  type Environment,
+  type JobSpec,
+  type JobState,
+  type PlanEntry,
+} from '@cj/domain';
+import { conflict } from '../../http/problem';
+import { hostDeclared, lastDeclared, sameHost } from '../../hosts/host-declared';
+import { ImageRegistries } from '../../hosts/image-registries';
+import { ProjectionRunner } from '../../read-model/projection-runner';
+import { JobQueries } from '../../read-model/queries/job-queries';
+import { toEventData } from '../../store/event-codec';
+import { StreamWriter } from '../../store/stream-writer';
+import { commandMetadata, eventMetadataOf, type CommandContext } from '../command-context';
+import { foldJob, isRunning } from '../job-stream';
+import { ROLLOUT_STARTER, type RolloutStarter } from '../rollout-starter';
+import { ApplyJobsFileCommand } from './apply.command';
+import { readJobsFile } from './read-jobs-file';
+import { resolveImages } from './resolve-images';
+
+interface JobPlan {
+  readonly entry: PlanEntry;
+  readonly spec?: JobSpec;
+  readonly state: JobState;
+  /** The job runs and its spec changed: the new revision goes out through a rollout. */
+  readonly rollout: boolean;
+}
+
+/**
+ * `cj apply`: validate the whole file, pin every image to its registry digest, plan per job, and
+ * only then record hosts and revisions. A running job whose spec changed is rolled out.
+ */
+@CommandHandler(ApplyJobsFileCommand)
+export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileCommand, ApplyResponse> {
+  constructor(
+    private readonly writer: StreamWriter,
+    private readonly registries: ImageRegistries,
+    private readonly jobs: JobQueries,
+    private readonly projections: ProjectionRunner,
+    @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter | null,
+  ) {}
+
+  async execute({ env, jobs, base, dryRun, context }: ApplyJobsFileCommand): Promise<ApplyResponse> {
+    const declared = readJobsFile(env, jobs, base);
+    const environment = await resolveImages(declared, this.registries);
+    const plans = await this.plan(environment);
+    this.refuseUnsafe(plans);
+    if (dryRun) return { env, dryRun, plan: plans.map((plan) => plan.entry) };
+
+    let position = -1n;
+    const note = (at: bigint | undefined) => {
+      if (at !== undefined && at > position) position = at;
+    };
+    for (const [index, host] of environment.hosts.entries()) {
+      const appended = await this.writer.decideAndAppend(hostStream(env, host.name), ({ records }) => {
+        const previous = lastDeclared(records);
+        return previous && sameHost(previous, host) ? [] : [hostDeclared(host, eventMetadataOf(context), context.commandId, index)];
+      });
+      note(appended.position);
+    }
+    const entries: PlanEntry[] = [];
+    for (const plan of plans) {
+      const { entry, position: at } = await this.record(env, plan, context);
+      note(at);
+      entries.push(entry);
+    }
+    if (position >= 0n) await this.projections.waitFor(position);
+    return { env, dryRun, plan: entries };
+  }
+
+  private async plan(environment: Environment): Promise<JobPlan[]> {
+    const inFile = new Set(environment.jobs.map((job) => job.name));
+    const plans: JobPlan[] = [];
+    for (const spec of environment.jobs) {
+      const state = foldJob((await this.writer.load(jobStream(environment.name, spec.name))).records);
+      const current = state.status === 'active' && state.currentRevision !== undefined ? state.revisions[state.currentRevision] : undefined;
+      if (!current) {
+        plans.push({ entry: { job: spec.name, action: 'create', changes: [] }, spec, state, rollout: false });
+        continue;
+      }
+      const changes = diffJobSpecs(current, spec);
+      plans.push({
+        entry: { job: spec.name, action: changes.length === 0 ? 'unchanged' : 'update', changes },
+        spec,
+        state,
+        rollout: changes.length > 0 && isRunning(state),
+      });
+    }
+    for (const job of this.jobs.activeJobNames(environment.name)) {
+      if (inFile.has(job)) continue;
+      const state = foldJob((await this.writer.load(jobStream(environment.name, job))).records);
+      if (state.status === 'active') plans.push({ entry: { job, action: 'remove', changes: [] }, state, rollout: false });
+    }
+    return plans;
+  }
+
+  /** Refuses, before anything is recorded, what apply cannot do safely. */
+  private refuseUnsafe(plans: readonly JobPlan[]): void {
+    for (const plan of plans) {
+      if (plan.rollout && !this.rollouts) {
+        throw conflict('job-running', `job ${plan.entry.job} is running; roll it out with cj rolling-update`, 'apply records new revisions only for jobs that are not running');
+      }
+      if (plan.entry.action === 'remove' && isRunning(plan.state)) {
+        throw conflict('job-running', `job ${plan.entry.job} is running and the file no longer declares it`, `stop it first with cj down ${plan.entry.job}, then apply again`);
+      }
+    }
+  }
+
+  private async record(env: string, plan: JobPlan, context: CommandContext): Promise<{ entry: PlanEntry; position?: bigint }> {
+    const { entry } = plan;
+    if (entry.action === 'unchanged') return { entry };
+    const stream = jobStream(env, entry.job);
+    const metadata = commandMetadata(context);
+    let revision: number | undefined;
+    const appended = await this.writer.decideAndAppend(stream, ({ records }) => {
+      const state = foldJob(records);
+      const decided =
+        entry.action === 'remove'
+          ? decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)
+          : decideJob({ type: 'RegisterOrUpdateJob', data: { spec: plan.spec as JobSpec }, metadata }, state);
+      if (isDomainError(decided)) throw decided;
+      revision = decided.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
+      return decided.map((event, index) => toEventData(event, context.commandId, index));
+    });
+    const recorded: PlanEntry = { ...entry, ...(revision !== undefined && entry.action !== 'remove' && { revision }) };
+    if (!plan.rollout || revision === undefined || !this.rollouts) return { entry: recorded, position: appended.position };
+    const rolloutId = await this.rollouts.start(
+      { env, job: entry.job, fromRevision: plan.state.currentRevision, toRevision: revision, spec: plan.spec as JobSpec },
+      context,
+    );
+    return { entry: { ...recorded, rolloutId }, position: appended.position };
+  }
+}

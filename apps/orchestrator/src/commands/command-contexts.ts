@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChangeRequest } from '@cj/domain';
+import { CLOCK, type Clock } from '../clock';
+import type { CommandContext } from './command-context';
+import { cjVersion } from '../config/cj-version';
+
+/** Turns a request's ChangeRequest into a command context stamped with the clock and cj's version. */
+@Injectable()
+export class CommandContexts {
+  private readonly version = cjVersion();
+
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  of(request: ChangeRequest): CommandContext {
+    return {
+      commandId: request.commandId,
+      actor: request.actor,
+      ...(request.reason !== undefined && { reason: request.reason }),
+      occurredAt: this.clock.now().toISOString(),
+      cjVersion: this.version,
+    };
+  }
+
+  /** For what the orchestrator does on its own (observation): actor `orchestrator`. */
+  system(commandId: string, reason: string): CommandContext {
+    return { commandId, actor: 'orchestrator', reason, occurredAt: this.clock.now().toISOString(), cjVersion: this.version };
+  }
+}

@@ -1,0 +1,22 @@
+import type { RecordedEvent } from '@cj/event-store';
+import { evolveJob, initialJobState, type DomainEvent, type JobEvent, type JobState } from '@cj/domain';
+import { fromRecorded } from '../store/event-codec';
+
+const JOB_EVENT_TYPES = new Set<string>([
+  'JobRegistered', 'JobRevisionCreated', 'JobRemoved', 'ContainerStarted', 'ContainerStopped', 'ContainerExited',
+  'ContainerRemoved', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged',
+] satisfies JobEvent['type'][]);
+
+function isJobEvent(event: DomainEvent | undefined): event is JobEvent {
+  return event !== undefined && JOB_EVENT_TYPES.has(event.type);
+}
+
+/** The job's state from its stream; events of other aggregates marking the stream are skipped. */
+export function foldJob(records: readonly RecordedEvent[]): JobState {
+  return records.map(fromRecorded).filter(isJobEvent).reduce(evolveJob, initialJobState());
+}
+
+/** True when the stream says some task of the job has a running container. */
+export function isRunning(state: JobState): boolean {
+  return Object.values(state.tasks).some((task) => task.containers.some((container) => container.state === 'running'));
+}

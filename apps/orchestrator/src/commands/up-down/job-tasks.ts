@@ -1,0 +1,52 @@
+import type { ContainerRuntime, HostSpec, JobSpec, JobState, TaskSpec } from '@cj/domain';
+import { jobStream } from '@cj/domain';
+import { notFound, unprocessable } from '../../http/problem';
+import type { HostRuntimes } from '../../hosts/host-runtimes';
+import type { HostQueries } from '../../read-model/queries/host-queries';
+import type { StreamWriter } from '../../store/stream-writer';
+import { foldJob } from '../job-stream';
+
+export interface PlacedTask {
+  readonly task: TaskSpec;
+  readonly host: HostSpec;
+  readonly runtime: ContainerRuntime;
+}
+
+export interface LoadedJob {
+  readonly state: JobState;
+  readonly revision: number;
+  readonly spec: JobSpec;
+  readonly tasks: readonly PlacedTask[];
+}
+
+/**
+ * A job's current revision with each task's host engine, after checking that every host answers:
+ * a command that cannot reach all of its hosts does nothing rather than half of it.
+ */
+export async function loadJobOnHosts(
+  env: string,
+  job: string,
+  writer: StreamWriter,
+  hosts: HostQueries,
+  runtimes: HostRuntimes,
+): Promise<LoadedJob> {
+  const state = foldJob((await writer.load(jobStream(env, job))).records);
+  if (state.status !== 'active' || state.currentRevision === undefined) {
+    throw notFound(
+      'job-not-found',
+      state.status === 'removed' ? `job ${job} was removed from environment ${env}` : `environment ${env} has no job ${job}`,
+      `list the jobs with cj status --env ${env}, or apply a jobs file that declares ${job}`,
+    );
+  }
+  const spec = state.revisions[state.currentRevision];
+  const tasks = spec.tasks.map((task) => {
+    const host = hosts.spec(env, task.host);
+    if (!host) {
+      throw unprocessable('host-not-declared', `task ${task.index} of ${job} runs on host ${task.host}, which environment ${env} does not declare`, 'add the host to the hosts section and apply again');
+    }
+    return { task, host, runtime: runtimes.for(host) };
+  });
+  const distinct = new Map(tasks.map((placed) => [placed.host.name, placed.runtime]));
+  await Promise.all([...distinct.values()].map((runtime) => runtime.engineInfo()));
+  return { state, revision: state.currentRevision, spec, tasks };
+}

@@ -1,0 +1,73 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TaskHealthProbe } from '@cj/docker-adapter';
+import type { EventStore } from '@cj/event-store';
+import { CLOCK, systemClock } from './clock';
+import type { OrchestratorOptions } from './config/options';
+import { OPTIONS } from './config/options.token';
+import { CommandContexts } from './commands/command-contexts';
+import { EnvironmentLocks } from './hosts/environment-locks';
+import { HostRuntimes } from './hosts/host-runtimes';
+import { ImageRegistries } from './hosts/image-registries';
+import { Metrics } from './metrics/metrics';
+import { ObservationLoop } from './observation/observation-loop';
+import { ProjectionRunner } from './read-model/projection-runner';
+import { auditProjection } from './read-model/projections/audit.projection';
+import { hostsProjection } from './read-model/projections/hosts.projection';
+import { jobsProjection } from './read-model/projections/jobs.projection';
+import { tasksProjection } from './read-model/projections/tasks.projection';
+import { timelineProjection } from './read-model/projections/timeline.projection';
+import { AuditQueries } from './read-model/queries/audit-queries';
+import { HostQueries } from './read-model/queries/host-queries';
+import { JobQueries } from './read-model/queries/job-queries';
+import { TaskQueries } from './read-model/queries/task-queries';
+import { TimelineQueries } from './read-model/queries/timeline-queries';
+import { openReadDb, type ReadDb } from './read-model/read-db';
+import { READ_DB } from './read-model/read-db.token';
+import { EVENT_STORE, openEventStore } from './store/open-event-store';
+import { StreamWriter } from './store/stream-writer';
+
+/** Projections in the order they apply each event (the timeline reads the revisions table). */
+const PROJECTIONS = [jobsProjection, tasksProjection, hostsProjection, timelineProjection, auditProjection];
+
+const readQueries = [JobQueries, HostQueries, TaskQueries, AuditQueries, TimelineQueries].map((Query) => ({
+  provide: Query,
+  inject: [READ_DB],
+  useFactory: (db: ReadDb) => new Query(db),
+}));
+
+/**
+ * What every part of the orchestrator shares — the event store, the read models and their
+ * queries, the hosts' engines, the registries, the clock — global so that feature modules (the
+ * rollout workflow) inject them without re-wiring.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: OrchestratorOptions): DynamicModule {
+    const providers = [
+      { provide: OPTIONS, useValue: options },
+      { provide: CLOCK, useValue: systemClock },
+      { provide: Metrics, useValue: new Metrics() },
+      { provide: EVENT_STORE, useFactory: () => openEventStore(options.store) },
+      { provide: READ_DB, useFactory: () => openReadDb(options.readDb) },
+      {
+        provide: ProjectionRunner,
+        inject: [EVENT_STORE, READ_DB, Metrics],
+        useFactory: (store: EventStore, db: ReadDb, metrics: Metrics) => new ProjectionRunner(store, db, PROJECTIONS, metrics),
+      },
+      { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
+      { provide: HostRuntimes, useValue: new HostRuntimes() },
+      { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
+      { provide: ImageRegistries, useValue: new ImageRegistries() },
+      { provide: TaskHealthProbe, useValue: new TaskHealthProbe() },
+      ...readQueries,
+      CommandContexts,
+      {
+        provide: ObservationLoop,
+        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks],
+        useFactory: (...deps: ConstructorParameters<typeof ObservationLoop>) => new ObservationLoop(...deps),
+      },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)) };
+  }
+}

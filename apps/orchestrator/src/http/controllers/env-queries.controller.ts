@@ -1,0 +1,107 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { AuditEntry, DiffResponse, HistoryResponse, HostView, StatusResponse, TimelineEntry, UpdateCandidatesResponse } from '@cj/domain';
+import { AuditQueries } from '../../read-model/queries/audit-queries';
+import { HostQueries } from '../../read-model/queries/host-queries';
+import { JobQueries } from '../../read-model/queries/job-queries';
+import { TimelineQueries } from '../../read-model/queries/timeline-queries';
+import { DiffView } from '../../views/diff.view';
+import { LogsView } from '../../views/logs.view';
+import { StatusView } from '../../views/status.view';
+import { UpdateCandidatesView } from '../../views/update-candidates.view';
+import { DiffRequestDto } from '../dto/apply-request.dto';
+import { AuditQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto } from '../dto/queries.dto';
+import type { HttpRequest, HttpResponse } from '../express-types';
+import { EnvNamePipe, JobNamePipe } from '../name.pipe';
+import { notFound } from '../problem';
+import { Clock, CLOCK } from '../../clock';
+import { Inject } from '@nestjs/common';
+
+/** Reads of an environment, answered from the read models (never by scanning the log). */
+@ApiTags('queries')
+@Controller('v1/envs/:env')
+export class EnvQueriesController {
+  constructor(
+    private readonly statusView: StatusView,
+    private readonly diffView: DiffView,
+    private readonly candidates: UpdateCandidatesView,
+    private readonly logsView: LogsView,
+    private readonly jobs: JobQueries,
+    private readonly hosts: HostQueries,
+    private readonly audit: AuditQueries,
+    private readonly timeline: TimelineQueries,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('status')
+  @ApiOperation({ summary: 'Desired and observed state of every task (or of one job)' })
+  status(@Param('env', EnvNamePipe) env: string, @Query() query: StatusQueryDto): Promise<StatusResponse> {
+    return this.statusView.status(env, query.job);
+  }
+
+  @Post('diff')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Three-way diff: the file, the recorded revision, what runs' })
+  diff(@Param('env', EnvNamePipe) env: string, @Body() body: DiffRequestDto): DiffResponse {
+    return this.diffView.diff(env, body.jobs, body.base, body.job);
+  }
+
+  @Get('jobs/:job/update')
+  @ApiOperation({ summary: "The job's running containers and the registry's tags, newest first" })
+  updateCandidates(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string): Promise<UpdateCandidatesResponse> {
+    return this.candidates.candidates(env, job);
+  }
+
+  @Get('jobs/:job/history')
+  @ApiOperation({ summary: "The job's revisions, newest first" })
+  history(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string): HistoryResponse {
+    const history = this.jobs.history(env, job);
+    if (!history) throw notFound('job-not-found', `environment ${env} never had a job ${job}`, `list the jobs with cj status --env ${env}`);
+    return history;
+  }
+
+  @Get('hosts')
+  @ApiOperation({ summary: "The environment's hosts and whether they answer" })
+  hostViews(@Param('env', EnvNamePipe) env: string): HostView[] {
+    return this.hosts.views(env);
+  }
+
+  @Get('audit')
+  @ApiOperation({ summary: 'Every recorded event: when, what, who and why' })
+  auditLog(@Param('env', EnvNamePipe) env: string, @Query() query: AuditQueryDto): AuditEntry[] {
+    return this.audit.entries(env, {
+      job: query.job,
+      since: query.since && new Date(query.since).toISOString(),
+      until: query.until && new Date(query.until).toISOString(),
+      limit: query.limit ?? 100,
+    });
+  }
+
+  @Get('timeline')
+  @ApiOperation({ summary: 'What ran where at an instant (default: now)' })
+  timelineAt(@Param('env', EnvNamePipe) env: string, @Query() query: TimelineQueryDto): TimelineEntry[] {
+    const at = query.at ? new Date(query.at).toISOString() : this.clock.now().toISOString();
+    return this.timeline.at(env, at, query.host);
+  }
+
+  @Get('jobs/:job/logs')
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: "A task's container logs as text; follow=true streams until the client leaves" })
+  async logs(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Query() query: LogsQueryDto,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
+    const abort = new AbortController();
+    request.once('close', () => abort.abort());
+    const { lines } = await this.logsView.logs(env, job, query.task ?? 0, { tail: query.tail ?? 100, follow: query.follow ?? false, signal: abort.signal });
+    response.status(200).type('text/plain; charset=utf-8');
+    for await (const line of lines) {
+      if (abort.signal.aborted) break;
+      response.write(`${line.text}\n`);
+    }
+    response.end();
+  }
+}

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { SourceFile } from '@cj/domain';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class SourceFileDto implements SourceFile {
+  @ApiProperty({ example: 'jobs.yaml', description: 'the name errors are reported under' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  file!: string;
+
+  @ApiProperty({ description: 'the file text (YAML or the seed text format)' })
+  @IsString()
+  @MaxLength(1_000_000)
+  text!: string;
+}

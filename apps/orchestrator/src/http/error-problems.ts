@@ -1,0 +1,52 @@
+import { ContainerRuntimeError } from '@cj/docker-adapter';
+import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
+import { RegistryError } from '@cj/registry-client';
+import { ProjectionTimeoutError } from '../read-model/projection-runner';
+import { StreamContentionError } from '../store/stream-writer';
+import { ProblemError, invalidJobsFile } from './problem';
+
+const RUNTIME_STATUS: Readonly<Record<string, number>> = {
+  HOST_UNREACHABLE: 503,
+  IMAGE_NOT_FOUND: 422,
+  PORT_IN_USE: 409,
+  CONTAINER_NOT_FOUND: 409,
+  DAEMON_ERROR: 502,
+};
+
+const REGISTRY_STATUS: Readonly<Record<string, number>> = {
+  REPOSITORY_NOT_FOUND: 422,
+  MANIFEST_NOT_FOUND: 422,
+  PLATFORM_NOT_FOUND: 422,
+  UNSUPPORTED_MANIFEST: 422,
+  INVALID_REFERENCE: 422,
+  REGISTRY_UNAUTHORIZED: 502,
+  RATE_LIMITED: 503,
+  REGISTRY_UNREACHABLE: 502,
+};
+
+const slug = (code: string) => code.toLowerCase().replace(/_/g, '-');
+
+/**
+ * The problem a typed error of a library stands for, so handlers can let them propagate:
+ * domain refusals, host engines, the registry and jobs files each map to one status.
+ */
+export function problemOf(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof JobsFileError) return invalidJobsFile(error.issues);
+  if (error instanceof JobNotFoundError) return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);
+  if (error instanceof RolloutInProgressError) return new ProblemError(409, 'rollout-in-progress', 'Conflict', error.message, error.hint);
+  if (error instanceof DomainError) return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
+  if (error instanceof ContainerRuntimeError) {
+    const status = RUNTIME_STATUS[error.code] ?? 502;
+    return new ProblemError(status, slug(error.code), status === 503 ? 'Host unreachable' : 'Host engine refused', error.message, `host ${error.host}`);
+  }
+  if (error instanceof RegistryError) {
+    const status = REGISTRY_STATUS[error.code] ?? 502;
+    return new ProblemError(status, slug(error.code), status === 422 ? 'Image not in the registry' : 'Registry failure', error.message);
+  }
+  if (error instanceof StreamContentionError) return new ProblemError(409, 'stream-contention', 'Conflict', error.message, 'retry the request with the same commandId');
+  if (error instanceof ProjectionTimeoutError) {
+    return new ProblemError(503, 'read-models-behind', 'Read models behind', `the change was recorded, but ${error.message}`, 'see /healthz and the log; the answer will catch up');
+  }
+  return undefined;
+}

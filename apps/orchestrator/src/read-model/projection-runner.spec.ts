@@ -1,0 +1,112 @@
+import { Logger } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteEventStore, type EventStore } from '@cj/event-store';
+import { jobStream, type DomainEvent, type EventMetadata, type JobSpec } from '@cj/domain';
+import { Metrics } from '../metrics/metrics';
+import { toEventData } from '../store/event-codec';
+import { ProjectionRunner } from './projection-runner';
+import { auditProjection } from './projections/audit.projection';
+import { jobsProjection } from './projections/jobs.projection';
+import { tasksProjection } from './projections/tasks.projection';
+import { timelineProjection } from './projections/timeline.projection';
+import { JobQueries } from './queries/job-queries';
+import { TaskQueries } from './queries/task-queries';
+import { TimelineQueries } from './queries/timeline-queries';
+import { openReadDb, type ReadDb } from './read-db';
+
+const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
+const meta = (second: number, actor = 'alice@laptop'): EventMetadata => ({ actor, correlationId: 'c', causationId: 'c', occurredAt: at(second), cjVersion: '0.1.0' });
+
+const spec: JobSpec = {
+  name: 'web',
+  image: { registry: '127.77.0.1:5000', repository: 'cj-demo', tag: 'v1', digest: 'sha256:aaa' },
+  tasks: [{ index: 0, host: 'h1', port: 8080 }, { index: 1, host: 'h2', port: 8080 }],
+  envs: [],
+  mounts: [],
+  health: { type: 'none' },
+  update: { maxParallel: 1, order: 'stop-first', minHealthyTime: 1000, healthyDeadline: 30000, progressDeadline: 120000, maxFailureRatio: 0, delayBetweenBatches: 0, failureAction: 'rollback', keepReplaced: 2 },
+  resources: {},
+  restart: 'no',
+};
+
+const history: DomainEvent[] = [
+  { type: 'JobRegistered', schemaVersion: 1, data: { job: 'web', revision: 1, spec }, metadata: meta(1) },
+  { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', revision: 1 }, metadata: meta(2) },
+  { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', revision: 1 }, metadata: meta(3) },
+  { type: 'TaskHealthChanged', schemaVersion: 2, data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', from: 'starting', to: 'healthy' }, metadata: meta(4, 'orchestrator') },
+  { type: 'ContainerExited', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', exitCode: 3, oomKilled: false }, metadata: meta(5, 'orchestrator') },
+];
+
+describe('the read models, fed from a real SQLite event store', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  let dir: string;
+  let store: EventStore;
+  let db: ReadDb;
+  let runner: ProjectionRunner;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cj-projections-'));
+    store = openSqliteEventStore(join(dir, 'cj.db'));
+    db = openReadDb(join(dir, 'read.db'));
+    runner = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, timelineProjection, auditProjection], new Metrics());
+  });
+
+  afterEach(async () => {
+    await runner.stop();
+    await store.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function append(events: readonly DomainEvent[], commandId = 'cmd-1'): Promise<bigint> {
+    const result = await store.append(jobStream('prod', 'web'), events.map((event, index) => toEventData(event, commandId, index)), 'any');
+    return result.position as bigint;
+  }
+
+  it('answers a read after a write once the checkpoint passes the write (read-your-writes)', async () => {
+    runner.start();
+    await runner.caughtUp();
+    const position = await append(history);
+    await runner.waitFor(position);
+    const tasks = new TaskQueries(db).tasks('prod', 'web');
+    expect(tasks.map((t) => [t.task, t.host, t.desired_state, t.container_id, t.observed_state, t.health, t.exit_code])).toEqual([
+      [0, 'h1', 'running', 'c0', 'running', 'healthy', null],
+      [1, 'h2', 'running', 'c1', 'exited', 'unknown', 3],
+    ]);
+    expect(new JobQueries(db).history('prod', 'web')).toMatchObject({ job: 'web', current: 1, revisions: [{ revision: 1, image: '127.77.0.1:5000/cj-demo:v1', digest: 'sha256:aaa', actor: 'alice@laptop' }] });
+    expect(new TimelineQueries(db).at('prod', at(4))).toEqual([
+      { host: 'h1', job: 'web', task: 0, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c0', from: at(2) },
+      { host: 'h2', job: 'web', task: 1, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c1', from: at(3), to: at(5) },
+    ]);
+    expect(new TimelineQueries(db).at('prod', at(6)).map((entry) => entry.containerId)).toEqual(['c0']);
+  });
+
+  it('resumes from its stored checkpoint and applies nothing twice', async () => {
+    await append(history.slice(0, 2));
+    runner.start();
+    await runner.caughtUp();
+    await runner.stop();
+    const position = await append(history.slice(2), 'cmd-2');
+    runner.start();
+    await runner.waitFor(position);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n).toBe(history.length);
+  });
+
+  it('rebuilds from zero to the same rows', async () => {
+    runner.start();
+    await runner.waitFor(await append(history));
+    const dump = () => ['jobs', 'revisions', 'tasks', 'timeline', 'audit_log'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all());
+    const live = dump();
+    await runner.rebuild();
+    await runner.caughtUp();
+    expect(dump()).toEqual(live);
+  });
+
+  it('gives up waiting with a typed error when the position never comes', async () => {
+    runner.start();
+    await runner.caughtUp();
+    await expect(runner.waitFor(10_000n, 50)).rejects.toThrow(/did not reach log position 10000/);
+  });
+});

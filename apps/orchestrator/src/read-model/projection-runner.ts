@@ -1,0 +1,170 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
+import type { Metrics } from '../metrics/metrics';
+import type { Projection } from './projection';
+import type { ReadDb } from './read-db';
+
+/** Every stream cj writes starts with this prefix. */
+export const CJ_STREAM_PREFIX = 'cj.';
+const RESUBSCRIBE_DELAY_MS = 1000;
+
+interface Waiter {
+  readonly position: bigint;
+  readonly resolve: () => void;
+}
+
+export class ProjectionTimeoutError extends Error {
+  override readonly name = 'ProjectionTimeoutError';
+  constructor(readonly position: bigint, readonly applied: bigint) {
+    super(`the read models did not reach log position ${position} (at ${applied})`);
+  }
+}
+
+/**
+ * Feeds the projections from a catch-up subscription to `$all` (prefix `cj.`). Each event is
+ * applied to every projection that has not seen it, and the checkpoints move in the same
+ * transaction. `waitFor` lets a command answer only once its events are visible (read-your-writes).
+ */
+export class ProjectionRunner {
+  private readonly logger = new Logger('projections');
+  private subscription?: Subscription;
+  private retryTimer?: NodeJS.Timeout;
+  private applied = -1n;
+  private waiters: Waiter[] = [];
+  private caughtUpWaiters: (() => void)[] = [];
+  private live = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ReadDb,
+    private readonly projections: readonly Projection[],
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Global position the read models have applied (-1 before the first event). */
+  get position(): bigint {
+    return this.applied;
+  }
+
+  get isCaughtUp(): boolean {
+    return this.live;
+  }
+
+  start(): void {
+    this.stopped = false;
+    for (const projection of this.projections) this.db.exec(projection.schema);
+    const checkpoints = this.checkpoints();
+    const from = this.projections.reduce<bigint>((min, p) => {
+      const at = checkpoints.get(p.name) ?? -1n;
+      return at < min ? at : min;
+    }, BigInt(Number.MAX_SAFE_INTEGER));
+    this.applied = from;
+    this.live = false;
+    this.metrics.projectionPosition.set(Number(from));
+    this.subscription = this.store.subscribeToAll(
+      { fromPosition: from < 0n ? 'start' : from, filter: { streamPrefixes: [CJ_STREAM_PREFIX] } },
+      {
+        onEvent: (event) => this.handle(event, checkpoints),
+        onCaughtUp: () => {
+          this.live = true;
+          for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
+          this.logger.log({ msg: 'read models caught up', position: String(this.applied) });
+        },
+        onError: (error) => this.restartAfter(error),
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  /** Drops every projection's tables and checkpoint, then replays the log from the start. */
+  async rebuild(): Promise<void> {
+    await this.stop();
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      }
+      this.db.prepare('DELETE FROM projection_checkpoint').run();
+    })();
+    this.logger.log({ msg: 'read models dropped; replaying the log' });
+    this.start();
+  }
+
+  /** Resolves once the subscription has delivered the history and is live. */
+  caughtUp(): Promise<void> {
+    if (this.live) return Promise.resolve();
+    return new Promise((resolve) => this.caughtUpWaiters.push(resolve));
+  }
+
+  /** Resolves once every event up to `position` is applied; rejects after `timeoutMs`. */
+  waitFor(position: bigint, timeoutMs = 15_000): Promise<void> {
+    if (this.applied >= position) return Promise.resolve();
+    this.metrics.projectionLag.inc();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        this.metrics.projectionLag.dec();
+        reject(new ProjectionTimeoutError(position, this.applied));
+      }, timeoutMs);
+      const entry: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          this.metrics.projectionLag.dec();
+          resolve();
+        },
+      };
+      this.waiters.push(entry);
+    });
+  }
+
+  private checkpoints(): Map<string, bigint> {
+    const rows = this.db
+      .prepare('SELECT name, position FROM projection_checkpoint')
+      .safeIntegers(true)
+      .all() as { name: string; position: bigint }[];
+    return new Map(rows.map((row) => [row.name, row.position]));
+  }
+
+  private handle(event: RecordedEvent, checkpoints: Map<string, bigint>): void {
+    const save = this.db.prepare(
+      'INSERT INTO projection_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+    );
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        const at = checkpoints.get(projection.name) ?? -1n;
+        // At-least-once delivery: an event at or before the checkpoint was applied already.
+        if (event.position <= at) continue;
+        projection.apply(this.db, event);
+        save.run(projection.name, event.position);
+        checkpoints.set(projection.name, event.position);
+      }
+    })();
+    this.applied = event.position;
+    this.metrics.projectionPosition.set(Number(event.position));
+    this.release();
+  }
+
+  private release(): void {
+    const ready = this.waiters.filter((waiter) => waiter.position <= this.applied);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => waiter.position > this.applied);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private restartAfter(error: Error): void {
+    this.logger.error({ msg: 'projection subscription failed; resubscribing', error: error.message });
+    this.subscription = undefined;
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped) this.start();
+    }, RESUBSCRIBE_DELAY_MS);
+  }
+}

@@ -1,0 +1,16 @@
+import type { RecordedEvent } from '@cj/event-store';
+import type { ReadDb } from './read-db';
+
+/**
+ * A read model: tables and a synchronous fold of one event into them. The runner calls `apply`
+ * inside the transaction that also moves the projection's checkpoint, so rows and checkpoint
+ * never disagree.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Tables the projection owns; dropped on a rebuild. */
+  readonly tables: readonly string[];
+  /** Idempotent DDL (`CREATE TABLE IF NOT EXISTS …`). */
+  readonly schema: string;
+  apply(db: ReadDb, event: RecordedEvent): void;
+}

@@ -1,0 +1,19 @@
+import { summarize } from './event-summary';
+
+describe('audit summaries', () => {
+  it('names the event in words and its common fields, with short container ids', () => {
+    expect(summarize('ContainerStarted', { job: 'web', task: 1, host: 'h2', containerId: '0123456789abcdef0123', revision: 3 })).toBe(
+      'container started: job=web revision=3 task=1 host=h2 containerId=0123456789ab',
+    );
+  });
+
+  it("shows a revision's image from its spec", () => {
+    expect(summarize('JobRegistered', { job: 'web', revision: 1, spec: { image: { repository: 'cj-demo', tag: 'v1' } } })).toBe(
+      'job registered: job=web revision=1 image=cj-demo:v1',
+    );
+  });
+
+  it('reads well for an event with no known fields', () => {
+    expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
+  });
+});

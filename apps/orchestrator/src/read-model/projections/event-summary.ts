@@ -1,0 +1,22 @@
+/** Fields worth a word in an audit line, in the order they read best. */
+const SUMMARY_FIELDS = ['job', 'revision', 'task', 'host', 'image', 'containerId', 'health', 'exitCode', 'reason'] as const;
+
+/**
+ * A one-line, human summary of an event from its common fields, so the audit log reads well for
+ * every event type, including ones added later.
+ */
+export function summarize(type: string, data: Readonly<Record<string, unknown>>): string {
+  const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const parts: string[] = [];
+  for (const field of SUMMARY_FIELDS) {
+    const value = data[field];
+    if (value === undefined || value === null || typeof value === 'object') continue;
+    const text = field === 'containerId' ? String(value).slice(0, 12) : String(value);
+    parts.push(`${field}=${text}`);
+  }
+  if (typeof data['spec'] === 'object' && data['spec'] !== null && !('image' in data)) {
+    const image = (data['spec'] as { image?: { repository?: string; tag?: string } }).image;
+    if (image?.repository) parts.push(`image=${image.repository}:${image.tag ?? ''}`);
+  }
+  return parts.length > 0 ? `${words}: ${parts.join(' ')}` : words;
+}

@@ -1,0 +1,47 @@
+import type { RecordedEvent } from '@cj/event-store';
+import { HOST_DECLARED, type HostDeclaredData } from '../../hosts/host-declared';
+import type { Projection } from '../projection';
+import type { ReadDb } from '../read-db';
+import { projected, streamOf } from './projected-event';
+
+/** Each environment's hosts: where their engines are, and whether they answered last time. */
+export const hostsProjection: Projection = {
+  name: 'hosts',
+  tables: ['hosts'],
+  schema: `CREATE TABLE IF NOT EXISTS hosts (
+      env TEXT NOT NULL,
+      name TEXT NOT NULL,
+      endpoint TEXT NOT NULL,
+      address TEXT NOT NULL,
+      tls TEXT,
+      reachable INTEGER,
+      engine_version TEXT,
+      last_error TEXT,
+      changed_at TEXT NOT NULL,
+      PRIMARY KEY (env, name)
+    );`,
+  apply(db: ReadDb, record: RecordedEvent): void {
+    if (record.type === HOST_DECLARED) {
+      const stream = streamOf(record.streamId);
+      if (stream?.kind !== 'host') return;
+      const { env } = stream;
+      const data = record.data as HostDeclaredData;
+      const at = (record.metadata as { occurredAt?: string }).occurredAt ?? record.created.toISOString();
+      db.prepare(
+        `INSERT INTO hosts (env, name, endpoint, address, tls, changed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (env, name) DO UPDATE SET endpoint = excluded.endpoint, address = excluded.address, tls = excluded.tls`,
+      ).run(env, data.host, data.endpoint, data.address, data.tls ? JSON.stringify(data.tls) : null, at);
+      return;
+    }
+    const seen = projected(record);
+    if (!seen || seen.stream.kind !== 'host') return;
+    const { stream, event, at } = seen;
+    if (event.type === 'HostReachable') {
+      db.prepare('UPDATE hosts SET reachable = 1, engine_version = ?, last_error = NULL, changed_at = ? WHERE env = ? AND name = ?').run(
+        event.data.engineVersion ?? null, at, stream.env, event.data.host,
+      );
+    } else if (event.type === 'HostUnreachable') {
+      db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(event.data.error, at, stream.env, event.data.host);
+    }
+  },
+};

@@ -1,0 +1,52 @@
+import type { RecordedEvent } from '@cj/event-store';
+import type { Projection } from '../projection';
+import type { ReadDb } from '../read-db';
+import { projected } from './projected-event';
+
+/**
+ * "What ran where, and when": one row per run of a container (from its start to its stop, exit or
+ * removal), with the revision and image it ran. Answers `timeline?at=T` without replaying the log.
+ */
+export const timelineProjection: Projection = {
+  name: 'timeline',
+  tables: ['timeline'],
+  schema: `CREATE TABLE IF NOT EXISTS timeline (
+      env TEXT NOT NULL,
+      host TEXT NOT NULL,
+      job TEXT NOT NULL,
+      task INTEGER NOT NULL,
+      revision INTEGER NOT NULL,
+      image TEXT NOT NULL,
+      container_id TEXT NOT NULL,
+      from_at TEXT NOT NULL,
+      to_at TEXT,
+      PRIMARY KEY (env, container_id, from_at)
+    );
+    CREATE INDEX IF NOT EXISTS timeline_env_host ON timeline (env, host, from_at);`,
+  apply(db: ReadDb, record: RecordedEvent): void {
+    const seen = projected(record);
+    if (!seen || seen.stream.kind !== 'job') return;
+    const { stream, event, at } = seen;
+    switch (event.type) {
+      case 'ContainerStarted': {
+        const { job, task, host, containerId, revision } = event.data;
+        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, containerId);
+        if (open) return;
+        const image = db.prepare('SELECT image, digest FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(stream.env, job, revision) as
+          | { image: string; digest: string | null }
+          | undefined;
+        db.prepare(
+          `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(stream.env, host, job, task, revision, image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown', containerId, at);
+        return;
+      }
+      case 'ContainerStopped':
+      case 'ContainerExited':
+      case 'ContainerRemoved':
+        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(at, stream.env, event.data.containerId);
+        return;
+      default:
+        return;
+    }
+  },
+};

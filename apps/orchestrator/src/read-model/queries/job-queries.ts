@@ -1,0 +1,74 @@
+import type { HistoryResponse, JobSpec } from '@cj/domain';
+import type { ReadDb } from '../read-db';
+
+export interface CurrentRevision {
+  readonly revision: number;
+  readonly spec: JobSpec;
+}
+
+interface RevisionRow {
+  revision: number;
+  spec: string;
+  image: string;
+  digest: string | null;
+  changes: string;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+/** Jobs and revisions, answered from the jobs projection. */
+export class JobQueries {
+  constructor(private readonly db: ReadDb) {}
+
+  activeJobNames(env: string): string[] {
+    const rows = this.db.prepare('SELECT job FROM jobs WHERE env = ? AND removed = 0 ORDER BY job').all(env) as { job: string }[];
+    return rows.map((row) => row.job);
+  }
+
+  current(env: string, job: string): CurrentRevision | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT r.revision, r.spec FROM jobs j JOIN revisions r ON r.env = j.env AND r.job = j.job AND r.revision = j.current_revision
+         WHERE j.env = ? AND j.job = ? AND j.removed = 0`,
+      )
+      .get(env, job) as { revision: number; spec: string } | undefined;
+    return row ? { revision: row.revision, spec: JSON.parse(row.spec) as JobSpec } : undefined;
+  }
+
+  revision(env: string, job: string, revision: number): JobSpec | undefined {
+    const row = this.db.prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(env, job, revision) as { spec: string } | undefined;
+    return row ? (JSON.parse(row.spec) as JobSpec) : undefined;
+  }
+
+  /** Current specs of every active job of the env, by name. */
+  currentSpecs(env: string): Map<string, CurrentRevision> {
+    const rows = this.db
+      .prepare(
+        `SELECT j.job, r.revision, r.spec FROM jobs j JOIN revisions r ON r.env = j.env AND r.job = j.job AND r.revision = j.current_revision
+         WHERE j.env = ? AND j.removed = 0 ORDER BY j.job`,
+      )
+      .all(env) as { job: string; revision: number; spec: string }[];
+    return new Map(rows.map((row) => [row.job, { revision: row.revision, spec: JSON.parse(row.spec) as JobSpec }]));
+  }
+
+  /** Undefined when the env never had the job. */
+  history(env: string, job: string): HistoryResponse | undefined {
+    const head = this.db.prepare('SELECT current_revision FROM jobs WHERE env = ? AND job = ?').get(env, job) as { current_revision: number | null } | undefined;
+    if (!head) return undefined;
+    const rows = this.db.prepare('SELECT * FROM revisions WHERE env = ? AND job = ? ORDER BY revision DESC').all(env, job) as RevisionRow[];
+    return {
+      job,
+      ...(head.current_revision !== null && { current: head.current_revision }),
+      revisions: rows.map((row) => ({
+        revision: row.revision,
+        image: row.image,
+        ...(row.digest !== null && { digest: row.digest }),
+        changes: JSON.parse(row.changes) as HistoryResponse['revisions'][number]['changes'],
+        actor: row.actor,
+        ...(row.reason !== null && { reason: row.reason }),
+        at: row.at,
+      })),
+    };
+  }
+}

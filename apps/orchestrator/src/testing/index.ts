@@ -1,0 +1,3 @@
+export { ORCHESTRATOR_BIN, OrchestratorProcess, type HttpAnswer, type OrchestratorProcessOptions } from './orchestrator-process';
+export { demoJobsFile, type DemoJob } from './jobs-files';
+export { freePort } from './free-port';
