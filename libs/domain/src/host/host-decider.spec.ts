@@ -1,5 +1,5 @@
 import type { HostEvent } from '../events/host-events';
-import { decideHost, evolveHost, initialHostState, type RecordHostProbe } from './host-decider';
+import { decideHost, evolveHost, initialHostState, type HostCommand, type RecordHostProbe } from './host-decider';
 
 const metadata = { commandId: 'probe-1', actor: 'orchestrator', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
 const probe = (reachable: boolean): RecordHostProbe => ({
@@ -7,7 +7,7 @@ const probe = (reachable: boolean): RecordHostProbe => ({
   data: { host: 'h1', endpoint: 'unix:///var/run/docker.sock', reachable, ...(reachable ? { engineVersion: '20.10.24' } : { error: 'connect ENOENT' }) },
   metadata,
 });
-const given = (...history: HostEvent[]) => ({ when: (command: RecordHostProbe) => decideHost(command, history.reduce(evolveHost, initialHostState())) });
+const given = (...history: HostEvent[]) => ({ when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())) });
 
 describe('host decider', () => {
   it('records the first probe, then only transitions', () => {
@@ -18,5 +18,26 @@ describe('host decider', () => {
     const [down] = given(up).when(probe(false));
     expect(down).toMatchObject({ type: 'HostUnreachable', data: { host: 'h1', error: 'connect ENOENT' } });
     expect(given(up, down).when(probe(false))).toEqual([]);
+  });
+
+  it('declares a host once, and again only when it moved', () => {
+    const declare = (endpoint: string): HostCommand => ({
+      type: 'DeclareHost',
+      data: { name: 'h1', endpoint, address: '127.77.1.2' },
+      metadata,
+    });
+    const [declared] = given().when(declare('unix:///run/h1.sock'));
+    expect(declared).toMatchObject({ type: 'HostDeclared', data: { host: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' } });
+    expect(given(declared).when(declare('unix:///run/h1.sock'))).toEqual([]);
+    expect(given(declared).when(declare('tcp://127.77.1.2:2376'))).toMatchObject([{ type: 'HostDeclared', data: { endpoint: 'tcp://127.77.1.2:2376' } }]);
+  });
+
+  it('keeps what it knows of a host across probes', () => {
+    const [declared] = given().when({ type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' }, metadata });
+    const [up] = given(declared).when(probe(true));
+    expect([declared, up].reduce(evolveHost, initialHostState())).toEqual({
+      declared: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' },
+      reachable: true,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { HostEvent } from '../events/host-events';
+import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
 
@@ -15,9 +16,18 @@ export interface RecordHostProbe {
   readonly metadata: CommandMetadata;
 }
 
-export type HostCommand = RecordHostProbe;
+/** A jobs file names the host: record where it is when that is new or changed. */
+export interface DeclareHost {
+  readonly type: 'DeclareHost';
+  readonly data: HostSpec;
+  readonly metadata: CommandMetadata;
+}
+
+export type HostCommand = RecordHostProbe | DeclareHost;
 
 export interface HostState {
+  /** Where the host is, as last declared. */
+  readonly declared?: HostSpec;
   /** Unknown until the first probe is recorded. */
   readonly reachable?: boolean;
 }
@@ -28,6 +38,10 @@ export function initialHostState(): HostState {
 
 export function evolveHost(state: HostState, event: HostEvent): HostState {
   switch (event.type) {
+    case 'HostDeclared': {
+      const { host, endpoint, address, tls } = event.data;
+      return { ...state, declared: { name: host, endpoint, address, ...(tls && { tls }) } };
+    }
     case 'HostReachable':
       return { ...state, reachable: true };
     case 'HostUnreachable':
@@ -37,8 +51,32 @@ export function evolveHost(state: HostState, event: HostEvent): HostState {
   }
 }
 
-/** Records transitions only: a host probed every few seconds must not write an event each time. */
 export function decideHost(command: HostCommand, state: HostState): readonly HostEvent[] {
+  switch (command.type) {
+    case 'DeclareHost':
+      return declare(command, state);
+    case 'RecordHostProbe':
+      return recordProbe(command, state);
+    default:
+      return unreachable(command);
+  }
+}
+
+/** Re-applying the same file records nothing; a moved endpoint or address is one new event. */
+function declare(command: DeclareHost, state: HostState): readonly HostEvent[] {
+  const { name, endpoint, address, tls } = command.data;
+  const previous = state.declared;
+  const same =
+    previous !== undefined &&
+    previous.endpoint === endpoint &&
+    previous.address === address &&
+    JSON.stringify(previous.tls ?? null) === JSON.stringify(tls ?? null);
+  if (same) return [];
+  return [{ type: 'HostDeclared', schemaVersion: 1, data: { host: name, endpoint, address, ...(tls && { tls }) }, metadata: eventMetadata(command.metadata) }];
+}
+
+/** Records transitions only: a host probed every few seconds must not write an event each time. */
+function recordProbe(command: RecordHostProbe, state: HostState): readonly HostEvent[] {
   const { host, endpoint, reachable, engineVersion, error } = command.data;
   if (state.reachable === reachable) return [];
   const metadata = eventMetadata(command.metadata);

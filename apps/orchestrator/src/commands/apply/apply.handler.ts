@@ -3,7 +3,6 @@ import { Inject } from '@nestjs/common';
 import {
   decideJob,
   diffJobSpecs,
-  hostStream,
   isDomainError,
   jobStream,
   type ApplyResponse,
@@ -13,13 +12,13 @@ import {
   type PlanEntry,
 } from '@cj/domain';
 import { conflict } from '../../http/problem';
-import { hostDeclared, lastDeclared, sameHost } from '../../hosts/host-declared';
+import { declareHosts } from '../../hosts/declare-hosts';
 import { ImageRegistries } from '../../hosts/image-registries';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { JobQueries } from '../../read-model/queries/job-queries';
 import { toEventData } from '../../store/event-codec';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata, eventMetadataOf, type CommandContext } from '../command-context';
+import { commandMetadata, type CommandContext } from '../command-context';
 import { foldJob, isRunning } from '../job-stream';
 import { ROLLOUT_STARTER, type RolloutStarter } from '../rollout-starter';
 import { ApplyJobsFileCommand } from './apply.command';
@@ -59,13 +58,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const note = (at: bigint | undefined) => {
       if (at !== undefined && at > position) position = at;
     };
-    for (const [index, host] of environment.hosts.entries()) {
-      const appended = await this.writer.decideAndAppend(hostStream(env, host.name), ({ records }) => {
-        const previous = lastDeclared(records);
-        return previous && sameHost(previous, host) ? [] : [hostDeclared(host, eventMetadataOf(context), context.commandId, index)];
-      });
-      note(appended.position);
-    }
+    note(await declareHosts(this.writer, env, environment.hosts, context));
     const entries: PlanEntry[] = [];
     for (const plan of plans) {
       const { entry, position: at } = await this.record(env, plan, context);

@@ -1,12 +1,12 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { hostStream, type HostSpec, type JobCommand, type JobSpec } from '@cj/domain';
+import { type HostSpec, type JobCommand, type JobSpec } from '@cj/domain';
 import { notFound, unprocessable } from '../../http/problem';
-import { hostDeclared, lastDeclared, sameHost } from '../../hosts/host-declared';
+import { declareHosts } from '../../hosts/declare-hosts';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { HostQueries } from '../../read-model/queries/host-queries';
 import { JobQueries } from '../../read-model/queries/job-queries';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata, eventMetadataOf } from '../command-context';
+import { commandMetadata } from '../command-context';
 import { foldJob } from '../job-stream';
 import { recordJobCommands } from '../record-job-commands';
 import { ReplicateEnvironmentCommand, type ReplicateResponse } from './replicate.command';
@@ -32,14 +32,7 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
     if (source.size === 0) throw notFound('environment-empty', `environment ${sourceEnv} has no jobs to replicate`, 'apply a jobs file to it first');
     const targets = this.targetHosts(sourceEnv, targetEnv, source, hostMap);
 
-    let position = -1n;
-    for (const [index, host] of [...targets.values()].entries()) {
-      const appended = await this.writer.decideAndAppend(hostStream(targetEnv, host.name), ({ records }) => {
-        const previous = lastDeclared(records);
-        return previous && sameHost(previous, host) ? [] : [hostDeclared(host, eventMetadataOf(context), context.commandId, index)];
-      });
-      if (appended.position !== undefined && appended.position > position) position = appended.position;
-    }
+    let position = (await declareHosts(this.writer, targetEnv, [...targets.values()], context)) ?? -1n;
     const results: ReplicateResponse['jobs'][number][] = [];
     const metadata = commandMetadata(context);
     for (const { spec } of source.values()) {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cj/event-store';
-import { HOST_DECLARED, type HostDeclaredData } from '../../hosts/host-declared';
+import type { HostDeclared } from '@cj/domain';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { projected, streamOf } from './projected-event';
@@ -21,11 +21,11 @@ export const hostsProjection: Projection = {
       PRIMARY KEY (env, name)
     );`,
   apply(db: ReadDb, record: RecordedEvent): void {
-    if (record.type === HOST_DECLARED) {
+    if (record.type === 'HostDeclared') {
       const stream = streamOf(record.streamId);
       if (stream?.kind !== 'host') return;
       const { env } = stream;
-      const data = record.data as HostDeclaredData;
+      const data = record.data as HostDeclared['data'];
       const at = (record.metadata as { occurredAt?: string }).occurredAt ?? record.created.toISOString();
       db.prepare(
         `INSERT INTO hosts (env, name, endpoint, address, tls, changed_at) VALUES (?, ?, ?, ?, ?, ?)
