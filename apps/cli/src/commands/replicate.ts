@@ -1,15 +1,9 @@
 import { Command } from 'commander';
-import type { ChangeRequest } from '@cj/domain';
+import type { ReplicateRequest, ReplicateResponse } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { hostMapping, jsonOption, reasonOption } from '../options';
 
-/** Body of POST /v1/envs/{env}/replicate. */
-export interface ReplicateRequest extends ChangeRequest {
-  readonly targetEnv: string;
-  /** Old host name → new host name. */
-  readonly hosts: Readonly<Record<string, string>>;
-}
 
 export const replicateCommand = () =>
   new Command('replicate')
@@ -21,7 +15,7 @@ export const replicateCommand = () =>
     .action(
       action(async (cli: Cli, options: { to: string; map: Record<string, string>; reason?: string; json?: boolean }) => {
         const request: ReplicateRequest = { ...cli.change(options.reason), targetEnv: options.to, hosts: options.map };
-        const result = await cli.api.post<unknown>('/replicate', request);
+        const result = await cli.api.post<ReplicateResponse>('/replicate', request);
         if (options.json) return cli.json(result);
         cli.out.line(`Replicated ${cli.options.env} into ${options.to} (${Object.entries(options.map).map(([a, b]) => `${a} → ${b}`).join(', ')}).`);
         cli.out.line(`Start its jobs with \`cj --env ${options.to} up JOB\`.`);

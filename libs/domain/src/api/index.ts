@@ -227,3 +227,15 @@ export interface TimelineEntry {
 }
 
 // GET /v1/envs/{env}/jobs/{job}/logs?task=&tail=&follow=   text/plain, streamed
+
+// POST /v1/envs/{env}/replicate   the talk's "replicable cluster"
+export interface ReplicateRequest extends ChangeRequest {
+  readonly targetEnv: string;
+  /** Source host name → target host name; every host the env's tasks use must be mapped. */
+  readonly hosts: Readonly<Record<string, string>>;
+}
+export interface ReplicateResponse {
+  readonly sourceEnv: string;
+  readonly targetEnv: string;
+  readonly jobs: readonly { job: string; revision?: number; action: 'create' | 'update' | 'unchanged' }[];
+}

@@ -1,11 +1,8 @@
 import { Command } from '@nestjs/cqrs';
+import type { ReplicateResponse } from '@cj/domain';
 import type { CommandContext } from '../command-context';
 
-export interface ReplicateResponse {
-  readonly sourceEnv: string;
-  readonly targetEnv: string;
-  readonly jobs: readonly { job: string; revision?: number; action: 'create' | 'update' | 'unchanged' }[];
-}
+export type { ReplicateResponse };
 
 /**
  * The talk's "replicable cluster": the source env's current job revisions recorded again in the
