@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ESLint } from 'eslint';
 
 const root = path.join(__dirname, '..');
 
