@@ -1,2 +1,4 @@
 export * from './port';
 export * from './errors';
+export * from './validation';
+export * from './sqlite';

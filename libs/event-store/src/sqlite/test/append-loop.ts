@@ -1,0 +1,60 @@
+/**
+ * A writer process for the crash and multi-process tests:
+ *   append-loop FILE STREAM WRITER BATCHES BATCH_SIZE MODE
+ * appends BATCHES batches (0 = until killed) of BATCH_SIZE events to STREAM, with expected
+ * revision 'any' or, in mode `exact`, the revision it last read (re-reading after a conflict).
+ * It prints "ready" once the store is open and starts when a line arrives on stdin, so that
+ * several writers can be started together. After each acknowledged append it prints
+ * "<last revision> <id of its last event>".
+ */
+import { once } from 'node:events';
+import { v4 as uuid } from 'uuid';
+import { StreamNotFoundError, WrongExpectedVersionError } from '../../errors';
+import type { EventData, ExpectedRevision } from '../../port';
+import { openSqliteEventStore, type SqliteEventStore } from '../sqlite-event-store';
+
+async function main(): Promise<void> {
+  const [file, stream, writer, batchesArgument, batchSizeArgument, mode] = process.argv.slice(2);
+  const batches = Number(batchesArgument) || Infinity;
+  const batchSize = Number(batchSizeArgument);
+  const store = openSqliteEventStore(file, { busyTimeoutMs: 20_000 });
+  process.stdout.write('ready\n');
+  await once(process.stdin, 'data');
+  for (let batch = 0; batch < batches; batch += 1) {
+    const events: EventData[] = Array.from({ length: batchSize }, (_, index) => ({
+      id: uuid(),
+      type: 'Appended',
+      data: { writer, batch, index },
+    }));
+    const revision = await appendBatch(store, stream, events, mode === 'exact');
+    process.stdout.write(`${revision} ${events[events.length - 1].id}\n`);
+  }
+  await store.close();
+  process.stdin.destroy();
+}
+
+async function appendBatch(store: SqliteEventStore, stream: string, events: EventData[], exact: boolean): Promise<bigint> {
+  for (;;) {
+    const expected: ExpectedRevision = exact ? await lastRevision(store, stream) : 'any';
+    try {
+      return (await store.append(stream, events, expected)).nextExpectedRevision;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
+  }
+}
+
+async function lastRevision(store: SqliteEventStore, stream: string): Promise<ExpectedRevision> {
+  try {
+    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return last.revision;
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return 'no_stream';
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
