@@ -21,7 +21,7 @@ npx jest --ci --json --outputFile="$results" "$@"
 rc=$?
 set -e
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
 ' "$results"
 rm -f "$results"
