@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { v4 as uuid } from 'uuid';
 import { EventStoreDbStore, openSqliteEventStore, type EventData, type EventStore } from '@cj/event-store';
 // Test-only, so the production build leaves it out; importing it here compiles it for the benchmark.
-import { startEsdbTestServer } from '@cj/event-store/testing';
+import { startEsdbTestServer } from '@cj/event-store/esdb-test-server';
 
 const SINGLE_APPENDS = 1_000;
 const BATCHES = 100;

@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApplyJobsFileHandler } from './commands/apply/apply.handler';
 import { ReplicateEnvironmentHandler } from './commands/replicate/replicate.handler';
-import { ROLLOUT_STARTER } from './commands/rollout-starter';
 import { DownJobHandler } from './commands/up-down/down.handler';
 import { UpJobHandler } from './commands/up-down/up.handler';
 import type { OrchestratorOptions } from './config/options';
@@ -16,6 +15,7 @@ import { SystemController } from './http/controllers/system.controller';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { Lifecycle } from './lifecycle';
+import { RolloutModule } from './rollout/rollout.module';
 import { DiffView } from './views/diff.view';
 import { LogsView } from './views/logs.view';
 import { StatusView } from './views/status.view';
@@ -27,11 +27,9 @@ export class AppModule {
   static forRoot(options: OrchestratorOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(options)],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
       controllers: [SystemController, EnvCommandsController, EnvQueriesController, AdminController],
       providers: [
-        // No rollout workflow is wired in: apply refuses to change a running job (409).
-        { provide: ROLLOUT_STARTER, useValue: null },
         ApplyJobsFileHandler,
         UpJobHandler,
         DownJobHandler,

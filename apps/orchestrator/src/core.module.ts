@@ -14,11 +14,13 @@ import { ProjectionRunner } from './read-model/projection-runner';
 import { auditProjection } from './read-model/projections/audit.projection';
 import { hostsProjection } from './read-model/projections/hosts.projection';
 import { jobsProjection } from './read-model/projections/jobs.projection';
+import { rolloutsProjection } from './read-model/projections/rollouts.projection';
 import { tasksProjection } from './read-model/projections/tasks.projection';
 import { timelineProjection } from './read-model/projections/timeline.projection';
 import { AuditQueries } from './read-model/queries/audit-queries';
 import { HostQueries } from './read-model/queries/host-queries';
 import { JobQueries } from './read-model/queries/job-queries';
+import { RolloutQueries } from './read-model/queries/rollout-queries';
 import { TaskQueries } from './read-model/queries/task-queries';
 import { TimelineQueries } from './read-model/queries/timeline-queries';
 import { openReadDb, type ReadDb } from './read-model/read-db';
@@ -26,10 +28,13 @@ import { READ_DB } from './read-model/read-db.token';
 import { EVENT_STORE, openEventStore } from './store/open-event-store';
 import { StreamWriter } from './store/stream-writer';
 
-/** Projections in the order they apply each event (the timeline reads the revisions table). */
-const PROJECTIONS = [jobsProjection, tasksProjection, hostsProjection, timelineProjection, auditProjection];
+/**
+ * Projections in the order they apply each event (the timeline and the tasks read the revisions
+ * table, the audit log the rollouts table).
+ */
+const PROJECTIONS = [jobsProjection, tasksProjection, hostsProjection, timelineProjection, rolloutsProjection, auditProjection];
 
-const readQueries = [JobQueries, HostQueries, TaskQueries, AuditQueries, TimelineQueries].map((Query) => ({
+const readQueries = [JobQueries, HostQueries, TaskQueries, AuditQueries, TimelineQueries, RolloutQueries].map((Query) => ({
   provide: Query,
   inject: [READ_DB],
   useFactory: (db: ReadDb) => new Query(db),

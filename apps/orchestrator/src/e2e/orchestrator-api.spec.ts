@@ -211,11 +211,16 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     expect(answer.body.tags.every((tag) => /^sha256:/.test(tag.digest) && /^sha256:/.test(tag.imageId))).toBe(true);
   });
 
-  it('refuses to record a new revision of a running job outside a rollout, recording nothing', async () => {
+  it('plans an update of a running job on a dry run, recording nothing (applying it starts a rollout: see rollouts.spec)', async () => {
     const text = jobsText.replace('cj-demo:v1', 'cj-demo:v2');
-    const answer = await expectNothingRecorded(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }));
-    expect(answer.status).toBe(409);
-    expect(answer.body.detail).toBe('job web is running; roll it out with cj rolling-update');
+    const answer = await expectNothingRecorded(() =>
+      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text }, dryRun: true }),
+    );
+    expect(answer.status).toBe(200);
+    const web = answer.body.plan.find((entry) => entry.job === 'web');
+    expect(web).toMatchObject({ action: 'update' });
+    expect(web?.changes.map((c) => c.path)).toContain('image.tag');
+    expect(web?.rolloutId).toBeUndefined();
   });
 
   it("serves a task's logs as text", async () => {

@@ -38,7 +38,9 @@ export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof DomainError) return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
   if (error instanceof ContainerRuntimeError) {
     const status = RUNTIME_STATUS[error.code] ?? 502;
-    return new ProblemError(status, slug(error.code), status === 503 ? 'Host unreachable' : 'Host engine refused', error.message, `host ${error.host}`);
+    // The engine's message already says what to do about this host; the hint points at the others.
+    const hint = status === 503 ? `cj hosts shows which hosts of the environment answer` : undefined;
+    return new ProblemError(status, slug(error.code), status === 503 ? 'Host unreachable' : 'Host engine refused', error.message, hint);
   }
   if (error instanceof RegistryError) {
     const status = REGISTRY_STATUS[error.code] ?? 502;

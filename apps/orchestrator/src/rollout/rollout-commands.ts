@@ -1,39 +1,36 @@
 /**
  * The rollout commands, as the Nest handlers and any other caller use them: start (one active
- * rollout per job, by optimistic concurrency on the job stream), pause, resume, abort. Each reads,
- * decides in the domain, and appends at the expected revision, retrying when the stream moved.
+ * rollout per job, by the job decider at the job stream's expected revision), pause, resume,
+ * abort. Each reads, decides in the domain, and appends at the expected revision, retrying when
+ * the stream moved.
  */
 import {
   decideAbort,
-  decideJobRolloutStart,
+  decideJob,
   decidePause,
   decideResume,
   decideStart,
-  foldJobRollouts,
+  foldRollout,
+  isDomainError,
   isFinished,
-  type JobRollouts,
-  jobStreamId,
+  jobStream,
   type JobSpec,
   type RolloutEvent,
-  type UpdatePolicy,
   type RolloutState,
+  type UpdatePolicy,
 } from '@cj/domain';
-import { StreamNotFoundError, WrongExpectedVersionError, type EventStore, type RecordedEvent } from '@cj/event-store';
+import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { v5 as uuidv5 } from 'uuid';
+import { commandMetadata, type CommandContext } from '../commands/command-context';
+import { foldJob } from '../commands/job-stream';
+import { toEventData } from '../store/event-codec';
+import type { StreamWriter } from '../store/stream-writer';
+import type { RolloutJobRecord } from './rollout-ports';
 import { RolloutStream, type EventMetadata } from './rollout-stream';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
 /** Health gate cadence when the job's check has no interval of its own (`none`). */
 const DEFAULT_PROBE_INTERVAL = 1000;
-
-export interface CommandContext {
-  readonly actor: string;
-  readonly reason?: string;
-  /** The client's command id: a retried command changes nothing twice. */
-  readonly commandId: string;
-  readonly cjVersion: string;
-  readonly now: number;
-}
 
 export interface StartRolloutInput {
   readonly env: string;
@@ -49,30 +46,41 @@ export interface StartRolloutInput {
   readonly rollbackOf?: { readonly revision: number };
 }
 
-export class RolloutCommands {
-  constructor(private readonly store: EventStore) {}
+export interface RolloutChange {
+  readonly id: string;
+  readonly state: RolloutState;
+  /** Global position of the last event written, when something was written. */
+  readonly position?: bigint;
+}
 
-  /** Starts a rollout; returns its id. The id derives from the command id, so a retry finds the same rollout. */
-  async start(input: StartRolloutInput, context: CommandContext): Promise<string> {
-    const id = uuidv5(`${input.env}/${context.commandId}`, ROLLOUT_ID_NAMESPACE);
-    const metadata = this.metadata(context, id);
-    const jobStream = jobStreamId(input.env, input.job);
-    for (;;) {
-      const events = await this.readOrEmpty(jobStream);
-      const current = await this.withoutFinished(input.env, foldJobRollouts(events));
-      if (current.active?.rolloutId === id) break;
-      const mark = decideJobRolloutStart(input.job, current, { rolloutId: id, ...input, now: context.now });
-      try {
-        const expected = events.length === 0 ? 'no_stream' : events[events.length - 1].revision;
-        await this.store.append(jobStream, [{ id: uuidv5(`${id}/started`, ROLLOUT_ID_NAMESPACE), type: mark.type, data: mark, metadata }], expected);
-        break;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-      }
-    }
+export class RolloutCommands {
+  constructor(
+    private readonly store: EventStore,
+    private readonly writer: StreamWriter,
+    private readonly jobs: RolloutJobRecord,
+  ) {}
+
+  /**
+   * Starts a rollout. Its id derives from the environment, the job and the command id, so a
+   * retried request finds the same rollout, and one request may start rollouts of several jobs.
+   */
+  async start(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
+    const id = rolloutIdOf(input.env, input.job, context.commandId);
+    const now = Date.parse(context.occurredAt);
+    await this.unfinished(input.env, input.job);
+    const beginId = uuidv5(`${id}/begin`, ROLLOUT_ID_NAMESPACE);
+    const metadata = commandMetadata({ ...context, commandId: beginId, correlationId: context.correlationId ?? context.commandId });
+    const begun = await this.writer.decideAndAppend(jobStream(input.env, input.job), ({ records }) => {
+      const decided = decideJob(
+        { type: 'BeginRollout', data: { job: input.job, rolloutId: id, ...(input.fromRevision !== undefined && { fromRevision: input.fromRevision }), toRevision: input.toRevision }, metadata },
+        foldJob(records),
+      );
+      if (isDomainError(decided)) throw decided;
+      return decided.map((event, index) => toEventData(event, beginId, index));
+    });
     const stream = new RolloutStream(this.store, input.env, id);
     const loaded = await stream.load();
-    if (loaded.state.exists) return id;
+    if (loaded.state.exists) return { id, state: loaded.state, position: begun.position };
     const { spec } = input;
     const started = decideStart(loaded.state, {
       id,
@@ -84,32 +92,32 @@ export class RolloutCommands {
       probeInterval: spec.health.type === 'none' ? DEFAULT_PROBE_INTERVAL : spec.health.interval,
       tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port, fromPort: input.fromPorts?.get(t.index) })),
       rollbackOf: input.rollbackOf,
-      now: context.now,
+      now,
     });
-    await stream.append(started, loaded.revision, metadata);
-    return id;
+    const appended = await stream.append(started, loaded.revision, this.metadata(context));
+    return { id, state: foldRollout(started, loaded.state), position: appended.position };
   }
 
-  pause(env: string, id: string, context: CommandContext): Promise<RolloutState> {
-    return this.control(env, id, context, (state) => decidePause(state, { id, reason: context.reason, now: context.now }));
+  pause(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decidePause(state, { id, reason: context.reason, now }));
   }
 
-  resume(env: string, id: string, context: CommandContext): Promise<RolloutState> {
-    return this.control(env, id, context, (state) => decideResume(state, { id, reason: context.reason, now: context.now }));
+  resume(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decideResume(state, { id, reason: context.reason, now }));
   }
 
-  abort(env: string, id: string, context: CommandContext): Promise<RolloutState> {
-    return this.control(env, id, context, (state) => decideAbort(state, { id, reason: context.reason, now: context.now }));
+  abort(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decideAbort(state, { id, reason: context.reason, now }));
   }
 
-  private async control(env: string, id: string, context: CommandContext, decide: (state: RolloutState) => RolloutEvent[]): Promise<RolloutState> {
+  private async control(env: string, id: string, context: CommandContext, decide: (state: RolloutState, now: number) => RolloutEvent[]): Promise<RolloutChange> {
     const stream = new RolloutStream(this.store, env, id);
     for (;;) {
       const loaded = await stream.load();
-      const events = decide(loaded.state);
+      const events = decide(loaded.state, Date.parse(context.occurredAt));
       try {
-        await stream.append(events, loaded.revision, this.metadata(context, id));
-        return (await stream.load()).state;
+        const appended = await stream.append(events, loaded.revision, this.metadata(context));
+        return { id, state: foldRollout(events, loaded.state), position: appended.position };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
@@ -117,35 +125,33 @@ export class RolloutCommands {
   }
 
   /**
-   * A rollout that has finished is no longer active, even before the runner has marked the job
-   * stream (it marks it right after, or after a restart).
+   * The job's active rollout, if it has not finished. One that has finished is no longer active,
+   * even before the runner has marked the job stream (it marks it right after, or after a
+   * restart): it is marked now, so the next one may begin.
    */
-  private async withoutFinished(env: string, rollouts: JobRollouts): Promise<JobRollouts> {
-    if (!rollouts.active) return rollouts;
-    const { state } = await new RolloutStream(this.store, env, rollouts.active.rolloutId).load();
-    return state.exists && isFinished(state) ? { ...rollouts, active: undefined } : rollouts;
+  async unfinished(env: string, job: string): Promise<string | undefined> {
+    const active = foldJob((await this.writer.load(jobStream(env, job))).records).activeRolloutId;
+    if (active === undefined) return undefined;
+    const { state } = await new RolloutStream(this.store, env, active).load();
+    if (!state.exists || !isFinished(state)) return active;
+    await this.jobs.ended(state);
+    return undefined;
   }
 
-  private async readOrEmpty(streamId: string): Promise<RecordedEvent[]> {
-    try {
-      return await this.store.readStream(streamId);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-  }
-
-  private metadata(context: CommandContext, rolloutId: string): EventMetadata {
+  private metadata(context: CommandContext): EventMetadata {
     return {
       actor: context.actor,
       reason: context.reason,
-      correlationId: context.commandId,
-      causationId: rolloutId,
-      occurredAt: new Date(context.now).toISOString(),
+      correlationId: context.correlationId ?? context.commandId,
+      causationId: context.commandId,
+      occurredAt: context.occurredAt,
       cjVersion: context.cjVersion,
     };
   }
 }
+
+/** A rollout's id: the same request (command id) for the same job always means the same rollout. */
+export const rolloutIdOf = (env: string, job: string, commandId: string): string => uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

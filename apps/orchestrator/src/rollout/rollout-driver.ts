@@ -79,11 +79,13 @@ export class RolloutDriver {
   }
 
   private pump(): void {
-    if (this.stopped || !this.state.exists) return;
+    if (!this.state.exists) return;
     if (isFinished(this.state)) {
+      // Even a stopped driver reports the end, so that the job stream is marked.
       this.finish(this.state);
       return;
     }
+    if (this.stopped) return;
     const held = this.heldElsewhere(this.state);
     if (held) {
       // Another instance drives it; look again when its lease runs out.
@@ -117,7 +119,16 @@ export class RolloutDriver {
     if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
     if (effect.kind === 'record') return;
     const rollout = this.state as ActiveRollout;
-    const outcome = await this.effects.perform(rollout, effect, step.reconcile);
+    const outcome =
+      effect.kind === 'probe-health'
+        ? await this.effects.perform(rollout, effect, step.reconcile)
+        : await this.deps.exclusive(rollout.env, async () => {
+            const done = await this.effects.perform(rollout, effect, step.reconcile);
+            // The job stream learns of the containers before the rollout records the step done,
+            // so a crash in between replays the step and the record, and never loses one.
+            await this.deps.jobs.containerFacts(rollout, done);
+            return done;
+          });
     await this.record(outcome, 'outcome');
   }
 
@@ -136,7 +147,7 @@ export class RolloutDriver {
         const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
         const batch = renew ? [rolloutEvent('RolloutLeaseAcquired', { at: now, owner: this.options.owner, until: now + this.options.leaseMs }), ...events] : events;
         try {
-          this.revision = await this.stream.append(batch, this.revision, this.metadata(now));
+          this.revision = (await this.stream.append(batch, this.revision, this.metadata(now))).revision;
           this.state = batch.reduce(evolve, this.state);
           return true;
         } catch (error) {

@@ -2,7 +2,7 @@
  * What the rollout runner needs from the rest of the orchestrator, as narrow interfaces: where a
  * host's engine and tasks are, and what a job looks like at a given revision.
  */
-import type { ContainerRuntime, HealthProbe, JobSpec } from '@cj/domain';
+import type { ActiveRollout, ContainerRuntime, HealthProbe, JobSpec, RolloutEvent } from '@cj/domain';
 
 export interface RolloutHost {
   readonly runtime: ContainerRuntime;
@@ -26,9 +26,27 @@ export interface RevisionCatalog {
   revision(env: string, job: string, revision: number): Promise<JobRevision>;
 }
 
+/**
+ * The job's own stream, as a rollout keeps it up to date: the containers each step started,
+ * stopped or removed (so the job's record of what runs where, and `cj status`, follow the
+ * rollout), and the end mark that lets the job have its next rollout.
+ */
+export interface RolloutJobRecord {
+  /** Records the container facts of a step's outcome; recording the same outcome twice adds nothing. */
+  containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[]): Promise<void>;
+  /** Marks the job stream: the rollout ended. Idempotent. */
+  ended(rollout: ActiveRollout): Promise<void>;
+}
+
 export interface RolloutRunnerDeps {
   readonly hosts: RolloutHosts;
   readonly revisions: RevisionCatalog;
+  readonly jobs: RolloutJobRecord;
+  /**
+   * Runs a step that changes containers, with its record on the job stream, apart from anything
+   * else that looks at the environment's containers (the observation loop, up, down).
+   */
+  readonly exclusive: <T>(env: string, work: () => Promise<T>) => Promise<T>;
   readonly probe: HealthProbe;
   /** Epoch milliseconds. */
   readonly now: () => number;

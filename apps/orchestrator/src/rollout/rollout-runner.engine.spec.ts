@@ -1,22 +1,28 @@
 /**
  * The runner against real engines: three fake hosts (each its own dockerd and network namespace),
- * the demo images from the local registry, the embedded SQLite store.
+ * the demo images from the local registry, the embedded SQLite store, the job's own stream.
  */
-import { DockerRuntime } from '@cj/docker-adapter';
-import { TaskHealthProbe } from '@cj/docker-adapter';
-import type { ContainerInfo, HostSpec } from '@cj/domain';
+import { DockerRuntime, TaskHealthProbe } from '@cj/docker-adapter';
+import type { ContainerInfo, HostSpec, JobSpec } from '@cj/domain';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only fake hosts are exported from the adapter's testing entry, which has no alias yet
-import { demoImage, ensureDemoImages, startFakeHosts, type FakeHosts } from '../../../../libs/docker-adapter/src/testing';
+import { demoImage, ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
+import type { CommandContext } from '../commands/command-context';
+import { foldJob } from '../commands/job-stream';
+import { recordJobCommands } from '../commands/record-job-commands';
+import { EnvironmentLocks } from '../hosts/environment-locks';
+import { Metrics } from '../metrics/metrics';
+import { StreamWriter } from '../store/stream-writer';
 import { EnvironmentHosts } from './environment-hosts';
-import { RolloutCommands, type CommandContext } from './rollout-commands';
+import { JobStreamRecord } from './job-stream-record';
+import { JobStreamRevisions } from './job-stream-revisions';
+import { RolloutCommands } from './rollout-commands';
 import { RolloutRunner } from './rollout-runner';
 import { SqliteRunnerCheckpoint } from './runner-checkpoint';
-import { demoJob, demoPolicy, FixedRevisions } from './testing/fixed-revisions';
+import { demoJob, demoPolicy } from './testing/demo-job';
 import { waitForRollout } from './testing/wait-for-rollout';
 
 jest.setTimeout(180_000);
@@ -33,10 +39,12 @@ describe('rollout runner on fake hosts', () => {
   let runner: RolloutRunner;
   let runtimes: Map<string, DockerRuntime>;
   let hosts: readonly HostSpec[];
-  const revisions = new FixedRevisions();
+  let writer: StreamWriter;
+  let jobs: JobStreamRecord;
+  const specs = new Map<number, JobSpec>();
   const errors: Error[] = [];
   let commandCount = 0;
-  const context = (): CommandContext => ({ actor: 'tester@ci', commandId: `command-${++commandCount}`, cjVersion: 'test', now: Date.now() });
+  const context = (): CommandContext => ({ actor: 'tester@ci', commandId: `command-${++commandCount}`, cjVersion: 'test', occurredAt: new Date().toISOString() });
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -46,18 +54,26 @@ describe('rollout runner on fake hosts', () => {
     runtimes = new Map(hosts.map((h) => [h.name, new DockerRuntime(h, { standardConfig: { dataRoot: join(dir, 'data') } })]));
     const names = hosts.map((h) => h.name);
     const policy = demoPolicy({ maxParallel: 2, minHealthyTime: 500, healthyDeadline: 4000 });
-    revisions
-      .add(env, 1, demoJob(job, demoImage('v1'), names, 2, basePort, policy))
-      .add(env, 2, demoJob(job, demoImage('v2'), names, 2, basePort, policy))
-      .add(env, 3, demoJob(job, demoImage('unhealthy'), names, 2, basePort, policy));
+    specs.set(1, demoJob(job, demoImage('v1'), names, 2, basePort, policy));
+    specs.set(2, demoJob(job, demoImage('v2'), names, 2, basePort, policy));
+    specs.set(3, demoJob(job, demoImage('unhealthy'), names, 2, basePort, policy));
     store = openSqliteEventStore(join(dir, 'events.db'));
+    writer = new StreamWriter(store, new Metrics());
+    for (const spec of specs.values()) {
+      const metadata = context();
+      await recordJobCommands(writer, env, job, [{ type: 'RegisterOrUpdateJob', data: { spec }, metadata }], metadata.commandId);
+    }
+    jobs = new JobStreamRecord(writer, 'test', () => Date.now());
     checkpoint = new SqliteRunnerCheckpoint(join(dir, 'runner.db'));
+    const locks = new EnvironmentLocks();
     runner = new RolloutRunner(
       store,
       checkpoint,
       {
         hosts: new EnvironmentHosts(() => hosts, (h) => runtimes.get(h.name) as DockerRuntime),
-        revisions,
+        revisions: new JobStreamRevisions(writer),
+        jobs,
+        exclusive: (e, work) => locks.run(e, work),
         probe: new TaskHealthProbe(),
         now: () => Date.now(),
       },
@@ -84,11 +100,16 @@ describe('rollout runner on fake hosts', () => {
   };
 
   const rollTo = async (fromRevision: number | undefined, toRevision: number) => {
-    const { spec } = await revisions.revision(env, job, toRevision);
-    const commands = new RolloutCommands(store);
-    const id = await commands.start({ env, job, fromRevision, toRevision, spec }, context());
+    const spec = specs.get(toRevision) as JobSpec;
+    const { id } = await new RolloutCommands(store, writer, jobs).start({ env, job, fromRevision, toRevision, spec }, context());
     return waitForRollout(store, env, id, 120_000);
   };
+
+  /** What the job's stream says runs, by container id. */
+  const recordedRunning = async (): Promise<string[]> =>
+    Object.values(foldJob((await writer.load(`cj.${env}.job.${job}`)).records).tasks)
+      .flatMap((task) => task.containers.filter((c) => c.state === 'running').map((c) => c.containerId))
+      .sort();
 
   it('creates v1, then rolls v1 → v2 over 3 hosts × 2 replicas, keeping one replaced container per task', async () => {
     expect((await rollTo(undefined, 1)).status).toBe('succeeded');
@@ -99,6 +120,7 @@ describe('rollout runner on fake hosts', () => {
     const live = await running();
     expect(live.map((c) => c.revision).sort()).toEqual([2, 2, 2, 2, 2, 2]);
     for (const c of live) expect(await versionOf(c.host, c.port as number)).toBe('v2');
+    expect(await recordedRunning()).toEqual(live.map((c) => c.id).sort());
     const all = (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job })))).flat();
     expect(all.filter((c) => c.revision === 1 && c.state !== 'running')).toHaveLength(6);
   });
@@ -112,17 +134,17 @@ describe('rollout runner on fake hosts', () => {
     const live = await running();
     expect(live.map((c) => c.id).sort()).toEqual(before);
     for (const c of live) expect(await versionOf(c.host, c.port as number)).toBe('v2');
+    expect(await recordedRunning()).toEqual(before);
     const leftovers = (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job, revision: 3 })))).flat();
     expect(leftovers).toEqual([]);
   });
 
   it('refuses a second rollout of the same job while one is active, naming it', async () => {
-    const { spec } = await revisions.revision(env, job, 1);
-    const commands = new RolloutCommands(store);
+    const spec = specs.get(1) as JobSpec;
+    const commands = new RolloutCommands(store, writer, jobs);
     const first = await commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context());
-    await expect(commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context())).rejects.toThrow(
-      `job ${job} already has rollout ${first} in progress (to revision 1)`,
-    );
-    expect((await waitForRollout(store, env, first, 120_000)).status).toBe('succeeded');
+    await expect(commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context())).rejects.toThrow(`job "${job}" has rollout ${first.id} in progress`);
+    expect((await waitForRollout(store, env, first.id, 120_000)).status).toBe('succeeded');
+    expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records)).toMatchObject({ activeRolloutId: undefined, currentRevision: 1 });
   });
 });

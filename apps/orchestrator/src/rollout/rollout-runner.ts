@@ -3,22 +3,11 @@
  * It keeps one driver per unfinished rollout; when a rollout finishes it marks the job stream, so
  * the job may have its next rollout.
  */
-import {
-  isFinished,
-  isTerminalRolloutEvent,
-  jobRolloutEnded,
-  jobStreamId,
-  parseRolloutStreamId,
-  type ActiveRollout,
-  type RolloutEventType,
-} from '@cj/domain';
+import { isFinished, isTerminalRolloutEvent, parseRolloutStreamId, type RolloutEventType } from '@cj/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
-import { v5 as uuidv5 } from 'uuid';
 import { RolloutDriver } from './rollout-driver';
 import type { RolloutRunnerDeps } from './rollout-ports';
 import type { SqliteRunnerCheckpoint } from './runner-checkpoint';
-
-const JOB_MARK_NAMESPACE = 'a4d1f2c8-2b0e-4f7a-8d55-6c3e9b1f0e27';
 
 /** Events that start a rollout, end it, or are an operator's command a driver must see. */
 const WATCHED: readonly RolloutEventType[] = [
@@ -109,15 +98,7 @@ export class RolloutRunner {
     this.drivers.set(streamId, driver);
     driver
       .run()
-      .then((state) => (state.exists && isFinished(state) ? this.markJob(state) : undefined))
+      .then((state) => (state.exists && isFinished(state) ? this.deps.jobs.ended(state) : undefined))
       .catch((error: unknown) => this.options.onError(error instanceof Error ? error : new Error(String(error))));
-  }
-
-  /** Appends the end mark to the job stream once (its id derives from the rollout). */
-  private async markJob(rollout: ActiveRollout): Promise<void> {
-    const mark = jobRolloutEnded(rollout, rollout.endedAt ?? this.deps.now());
-    const id = uuidv5(`${rollout.env}/${rollout.id}/ended`, JOB_MARK_NAMESPACE);
-    const metadata = { actor: 'orchestrator', correlationId: rollout.id, occurredAt: new Date(mark.at).toISOString(), cjVersion: this.options.cjVersion };
-    await this.store.append(jobStreamId(rollout.env, rollout.job), [{ id, type: mark.type, data: mark, metadata }], 'any');
   }
 }

@@ -24,6 +24,12 @@ export interface LoadedRollout {
   readonly revision: bigint;
 }
 
+export interface RolloutAppended {
+  readonly revision: bigint;
+  /** Absent when nothing was written, or when the store does not report it. */
+  readonly position?: bigint;
+}
+
 export class RolloutStream {
   readonly streamId: string;
 
@@ -47,9 +53,12 @@ export class RolloutStream {
     return { state, revision: recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision };
   }
 
-  /** Appends after `revision` (throws WrongExpectedVersionError when the stream moved); returns the new revision. */
-  async append(events: readonly RolloutEvent[], revision: bigint, metadata: EventMetadata): Promise<bigint> {
-    if (events.length === 0) return revision;
+  /**
+   * Appends after `revision` (throws WrongExpectedVersionError when the stream moved); returns the
+   * stream's new revision and the global position of the last event written.
+   */
+  async append(events: readonly RolloutEvent[], revision: bigint, metadata: EventMetadata): Promise<RolloutAppended> {
+    if (events.length === 0) return { revision };
     const data = events.map((event, i) => ({
       id: uuidv5(`${this.streamId}@${revision + 1n + BigInt(i)}:${JSON.stringify(event)}`, EVENT_ID_NAMESPACE),
       type: event.type,
@@ -57,6 +66,6 @@ export class RolloutStream {
       metadata,
     }));
     const result = await this.store.append(this.streamId, data, revision < 0n ? 'no_stream' : revision);
-    return result.nextExpectedRevision;
+    return { revision: result.nextExpectedRevision, ...(result.position !== undefined && { position: result.position }) };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatImageRef, type StatusResponse, type TaskStatus } from '@cj/domain';
 import { HostRuntimes } from '../hosts/host-runtimes';
+import { notFound } from '../http/problem';
 import { HostQueries } from '../read-model/queries/host-queries';
 import { JobQueries } from '../read-model/queries/job-queries';
 import { TaskQueries, type TaskRow } from '../read-model/queries/task-queries';
@@ -24,6 +25,10 @@ export class StatusView {
 
   async status(env: string, job?: string): Promise<StatusResponse> {
     const rows = this.tasks.tasks(env, job);
+    // A typo in a job's name must not read as "it has no tasks".
+    if (job !== undefined && rows.length === 0 && !this.jobs.known(env, job)) {
+      throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
+    }
     return { env, tasks: await Promise.all(rows.map((row) => this.task(env, row))) };
   }
 

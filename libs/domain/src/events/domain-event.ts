@@ -18,6 +18,8 @@ export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<
   HealthCheckPassed: 1,
   HealthCheckFailed: 1,
   TaskHealthChanged: 2,
+  JobRolloutStarted: 1,
+  JobRolloutEnded: 1,
   HostDeclared: 1,
   HostUnreachable: 1,
   HostReachable: 1,

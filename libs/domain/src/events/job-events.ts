@@ -34,6 +34,17 @@ export type HealthCheckFailed = EventOf<'HealthCheckFailed', ContainerRef & { ro
 /** Version 2: `from`/`to` replaced version 1's `healthy: boolean` (see `upcast`). */
 export type TaskHealthChanged = EventOf<'TaskHealthChanged', ContainerRef & { from: HealthStatus; to: HealthStatus; detail?: string }, 2>;
 
+/**
+ * A rollout of the job began. Appended at the job stream's expected revision, so only one rollout
+ * of a job is ever active; the rollout's own steps are in `cj.<env>.rollout.<id>`.
+ */
+export type JobRolloutStarted = EventOf<'JobRolloutStarted', { job: string; rolloutId: string; fromRevision?: number; toRevision: number }>;
+/**
+ * The rollout ended (`status` is its final status). `revision` is the one every task runs now,
+ * when the rollout left the job on one: it becomes the job's current revision (a rollback or a
+ * rolled-back rollout returns the job to an earlier one).
+ */
+export type JobRolloutEnded = EventOf<'JobRolloutEnded', { job: string; rolloutId: string; status: string; revision?: number }>;
 export type JobEvent =
   | JobRegistered
   | JobRevisionCreated
@@ -44,4 +55,6 @@ export type JobEvent =
   | ContainerRemoved
   | HealthCheckPassed
   | HealthCheckFailed
-  | TaskHealthChanged;
+  | TaskHealthChanged
+  | JobRolloutStarted
+  | JobRolloutEnded;

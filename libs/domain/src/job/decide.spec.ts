@@ -124,6 +124,7 @@ describe('containers', () => {
       revisions: { 1: v1 },
       currentRevision: 1,
       lastRevision: 1,
+      goodRevisions: [],
       tasks: { 0: { health: 'healthy', containers: [{ containerId: 'c-1', host: 'h1', revision: 1, state: 'exited', exitCode: 137 }] } },
     });
   });
@@ -156,5 +157,39 @@ describe('event metadata', () => {
     ) as JobEvent[];
 
     expect(event.metadata).toEqual({ actor: 'ops@laptop', correlationId: 'req-9', causationId: 'cmd-2', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' });
+  });
+});
+
+describe('rollout marks', () => {
+  const begin = (rolloutId: string, toRevision = 1) => ({ type: 'BeginRollout' as const, data: { job: 'web', rolloutId, fromRevision: 1, toRevision } });
+  const rolloutStarted: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', fromRevision: 1, toRevision: 1 }, metadata };
+  const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec: v2, changes: [] }, metadata };
+
+  it('begins a rollout once, and refuses a second one while the first is active, naming it', () => {
+    expect(given(registered).when(begin('r-1'))).toEqual([rolloutStarted]);
+    expect(given(registered, rolloutStarted).when(begin('r-1'))).toEqual([]);
+    const refused = given(registered, rolloutStarted).when(begin('r-2'));
+    expect(refused).toEqual(new RolloutInProgressError('web', 'r-1'));
+    expect(refused).toMatchObject({ hint: expect.stringContaining('cj rollout abort r-1') });
+  });
+
+  it('refuses a rollout to a revision the job does not have', () => {
+    expect(given(registered).when(begin('r-1', 9))).toEqual(new UnknownRevisionError('web', 9));
+  });
+
+  it('ends the active rollout once; the job may then have its next one', () => {
+    const end = { type: 'EndRollout' as const, data: { job: 'web', rolloutId: 'r-1', status: 'succeeded', revision: 1 } };
+    const [ended] = given(registered, rolloutStarted).when(end) as JobEvent[];
+    expect(ended).toMatchObject({ type: 'JobRolloutEnded', data: end.data });
+    expect(given(registered, rolloutStarted, ended).when(end)).toEqual([]);
+    expect(given(registered, rolloutStarted, ended).when(begin('r-2'))).toMatchObject([{ type: 'JobRolloutStarted' }]);
+  });
+
+  it('returns the job to the revision a rolled-back rollout left it on, and remembers the good revisions', () => {
+    const toTwo: JobEvent = { ...rolloutStarted, data: { job: 'web', rolloutId: 'r-2', fromRevision: 1, toRevision: 2 } };
+    const rolledBack: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-2', status: 'rolled-back', revision: 1 }, metadata };
+    const { state } = given(registered, revised, toTwo, rolledBack);
+    expect(state).toMatchObject({ currentRevision: 1, lastRevision: 2, activeRolloutId: undefined, goodRevisions: [1] });
+    expect(given(registered, revised, toTwo).state).toMatchObject({ currentRevision: 2, activeRolloutId: 'r-2' });
   });
 });

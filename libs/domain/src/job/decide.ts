@@ -54,6 +54,23 @@ export function decide(command: JobCommand, state: JobState): readonly JobEvent[
     }
     case 'RecordHealthCheck':
       return recordHealthCheck(command, state);
+    case 'BeginRollout': {
+      const data = command.data;
+      const refused = refuse(state, data.job);
+      if (refused) return refused;
+      if (state.activeRolloutId === data.rolloutId) return [];
+      if (state.activeRolloutId !== undefined) return new RolloutInProgressError(data.job, state.activeRolloutId);
+      if (!state.revisions[data.toRevision]) return new UnknownRevisionError(data.job, data.toRevision);
+      return [{ type: 'JobRolloutStarted', schemaVersion: 1, data, metadata }];
+    }
+    case 'EndRollout': {
+      const data = command.data;
+      const refused = refuse(state, data.job, { allowRemoved: true });
+      if (refused) return refused;
+      // Only the active rollout ends, once: a retried or late end mark records nothing.
+      if (state.activeRolloutId !== data.rolloutId) return [];
+      return [{ type: 'JobRolloutEnded', schemaVersion: 1, data, metadata }];
+    }
     default:
       return unreachable(command);
   }

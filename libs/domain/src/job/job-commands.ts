@@ -24,6 +24,10 @@ export type RecordContainerRemoved = CommandOf<'RecordContainerRemoved', Contain
 /** The verdict of one health check of a task's container (retries already counted by the checker). */
 export type RecordHealthCheck = CommandOf<'RecordHealthCheck', ContainerRef & { passed: boolean; detail?: string; rolloutId?: string }>;
 
+/** Mark the start of a rollout on the job stream: refused while another rollout of the job is active. */
+export type BeginRollout = CommandOf<'BeginRollout', { job: string; rolloutId: string; fromRevision?: number; toRevision: number }>;
+/** Mark the end of a rollout; `revision` is the one every task runs now, if one. */
+export type EndRollout = CommandOf<'EndRollout', { job: string; rolloutId: string; status: string; revision?: number }>;
 export type JobCommand =
   | RegisterOrUpdateJob
   | RemoveJob
@@ -31,4 +35,6 @@ export type JobCommand =
   | RecordContainerStopped
   | RecordContainerExited
   | RecordContainerRemoved
-  | RecordHealthCheck;
+  | RecordHealthCheck
+  | BeginRollout
+  | EndRollout;

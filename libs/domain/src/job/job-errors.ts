@@ -67,13 +67,14 @@ export class UnknownTaskError extends DomainError {
 export class RolloutInProgressError extends DomainError {
   readonly code = 'RolloutInProgress';
   override readonly name = 'RolloutInProgressError';
-  readonly hint = 'wait for the rollout to finish, or abort it first';
+  readonly hint: string;
 
   constructor(
     readonly job: string,
     readonly rolloutId: string,
   ) {
     super(`job "${job}" has rollout ${rolloutId} in progress`);
+    this.hint = `wait for it (cj rollout status ${rolloutId} --wait), or stop it first (cj rollout abort ${rolloutId})`;
   }
 }
 

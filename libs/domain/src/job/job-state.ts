@@ -25,13 +25,18 @@ export interface JobState {
   readonly currentRevision?: number;
   /** Highest revision recorded, 0 before the first. */
   readonly lastRevision: number;
-  /** Set by the rollout workflow's events; at most one rollout per job. */
+  /** The rollout in progress, from the job stream's rollout marks; at most one per job. */
   readonly activeRolloutId?: string;
+  /**
+   * Revisions every task of the job ran at once (when a rollout began or ended), oldest first,
+   * each once: where a rollback may return to.
+   */
+  readonly goodRevisions: readonly number[];
   readonly tasks: Readonly<Record<number, ObservedTask>>;
 }
 
 export function initialState(): JobState {
-  return { status: 'absent', revisions: {}, lastRevision: 0, tasks: {} };
+  return { status: 'absent', revisions: {}, lastRevision: 0, tasks: {}, goodRevisions: [] };
 }
 
 export function evolve(state: JobState, event: JobEvent): JobState {
@@ -64,9 +69,28 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     case 'HealthCheckPassed':
     case 'HealthCheckFailed':
       return state;
+    case 'JobRolloutStarted': {
+      const { rolloutId, fromRevision } = event.data;
+      return { ...state, activeRolloutId: rolloutId, goodRevisions: fromRevision === undefined ? state.goodRevisions : good(state, fromRevision) };
+    }
+    case 'JobRolloutEnded': {
+      const { rolloutId, revision } = event.data;
+      if (state.activeRolloutId !== rolloutId) return state;
+      const landed = revision !== undefined && state.revisions[revision] !== undefined && state.status === 'active';
+      return {
+        ...state,
+        activeRolloutId: undefined,
+        ...(landed && { currentRevision: revision, goodRevisions: good(state, revision) }),
+      };
+    }
     default:
       return unreachable(event);
   }
+}
+
+/** Moves `revision` to the newest end of the good revisions. */
+function good(state: JobState, revision: number): readonly number[] {
+  return [...state.goodRevisions.filter((r) => r !== revision), revision];
 }
 
 export function taskOf(state: JobState, task: number): ObservedTask {

@@ -1,89 +1,85 @@
 /**
- * The rollout marks a job's own stream (`cj.<env>.job.<name>`) carries, so that appending to the
- * job stream at an expected revision lets only one rollout of a job be active at a time.
+ * What a rollout means for its job's stream (`cj.<env>.job.<name>`): the revision the job is left
+ * on when the rollout ends, the revision a rollback returns to, and the container facts a
+ * rollout's outcomes add to the job's record of what runs where.
  */
-import type { Millis } from '../jobs-file/model';
-import { ROLLOUT_EVENT_SCHEMA_VERSION } from './events';
-import { RolloutError } from './errors';
-import type { ActiveRollout, RolloutStatus } from './state';
+import type { EndRollout, JobCommand } from '../job/job-commands';
+import type { CommandMetadata } from '../job/command-metadata';
+import type { JobState, ObservedContainer } from '../job/job-state';
+import type { RolloutEvent } from './events';
+import type { ActiveRollout } from './state';
 
-export interface JobRolloutStarted {
-  readonly type: 'JobRolloutStarted';
-  readonly schemaVersion: typeof ROLLOUT_EVENT_SCHEMA_VERSION;
-  readonly at: Millis;
-  readonly rolloutId: string;
-  readonly fromRevision?: number;
-  readonly toRevision: number;
-}
-
-export interface JobRolloutEnded {
-  readonly type: 'JobRolloutEnded';
-  readonly schemaVersion: typeof ROLLOUT_EVENT_SCHEMA_VERSION;
-  readonly at: Millis;
-  readonly rolloutId: string;
-  readonly status: RolloutStatus;
-  /** The revision every task runs now, when the rollout left the job on one. */
-  readonly revision?: number;
-}
-
-export type JobRolloutEvent = JobRolloutStarted | JobRolloutEnded;
-
-export const JOB_ROLLOUT_EVENT_TYPES: readonly string[] = ['JobRolloutStarted', 'JobRolloutEnded'];
-
-export interface JobRollouts {
-  readonly active?: { readonly rolloutId: string; readonly toRevision: number };
-  /** Revisions every task ran at the end of a rollout, oldest first: the candidates for a rollback. */
-  readonly goodRevisions: readonly number[];
-}
-
-/** Folds the rollout marks of a job stream, ignoring every other event of it. */
-export function foldJobRollouts(events: readonly { type: string; data: unknown }[]): JobRollouts {
-  let state: JobRollouts = { goodRevisions: [] };
-  for (const { type, data } of events) {
-    if (type === 'JobRolloutStarted') {
-      const e = data as JobRolloutStarted;
-      state = { ...state, active: { rolloutId: e.rolloutId, toRevision: e.toRevision } };
-    } else if (type === 'JobRolloutEnded') {
-      const e = data as JobRolloutEnded;
-      const goodRevisions = e.revision === undefined ? state.goodRevisions : [...state.goodRevisions.filter((r) => r !== e.revision), e.revision];
-      state = { active: state.active?.rolloutId === e.rolloutId ? undefined : state.active, goodRevisions };
-    }
-  }
-  return state;
-}
-
-/** The job-stream mark of a new rollout, refused while another rollout of the job is active. */
-export function decideJobRolloutStart(
-  job: string,
-  state: JobRollouts,
-  command: { rolloutId: string; fromRevision?: number; toRevision: number; now: Millis },
-): JobRolloutStarted {
-  if (state.active && state.active.rolloutId !== command.rolloutId) {
-    throw new RolloutError(
-      'ROLLOUT_ALREADY_EXISTS',
-      `job ${job} already has rollout ${state.active.rolloutId} in progress (to revision ${state.active.toRevision})`,
-      `wait for it, or pause or abort it: POST …/rollouts/${state.active.rolloutId}/abort`,
-    );
-  }
-  return {
-    type: 'JobRolloutStarted',
-    schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION,
-    at: command.now,
-    rolloutId: command.rolloutId,
-    fromRevision: command.fromRevision,
-    toRevision: command.toRevision,
-  };
-}
-
-export const jobStreamId = (env: string, job: string): string => `cj.${env}.job.${job}`;
-
-/** The job-stream mark of a finished rollout: which revision the whole job runs now, if one. */
-export function jobRolloutEnded(rollout: ActiveRollout, at: Millis): JobRolloutEnded {
-  const uniform =
+/** The job-stream end mark of a finished rollout: which revision the whole job runs now, if one. */
+export function endRolloutCommand(rollout: ActiveRollout, metadata: CommandMetadata): EndRollout {
+  const revision =
     rollout.status === 'succeeded' && rollout.failedTasks.length === 0
       ? rollout.toRevision
       : rollout.status === 'rolled-back'
         ? rollout.fromRevision
         : undefined;
-  return { type: 'JobRolloutEnded', schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, at, rolloutId: rollout.id, status: rollout.status, revision: uniform };
+  return {
+    type: 'EndRollout',
+    data: { job: rollout.job, rolloutId: rollout.id, status: rollout.status, ...(revision !== undefined && { revision }) },
+    metadata,
+  };
+}
+
+/**
+ * The revision every task of the job runs now, when they all run the same one; undefined when
+ * none runs or they differ.
+ */
+export function runningRevision(state: JobState): number | undefined {
+  const revisions = new Set(
+    Object.values(state.tasks).flatMap((task) => task.containers.filter((c) => c.state === 'running').map((c) => c.revision)),
+  );
+  return revisions.size === 1 ? [...revisions][0] : undefined;
+}
+
+/** Where `cj rollback` returns by default: the newest good revision other than the one that runs now. */
+export function previousGoodRevision(state: JobState): number | undefined {
+  const now = runningRevision(state) ?? state.currentRevision;
+  return [...state.goodRevisions].reverse().find((revision) => revision !== now);
+}
+
+/**
+ * The job commands that record, on the job's stream, what a rollout step's outcome did to
+ * containers: started, stopped, removed. Only facts the job's state lacks become commands, so
+ * recording the same outcome again (a step retried after a crash) adds nothing.
+ */
+export function containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[], job: JobState, metadata: CommandMetadata): JobCommand[] {
+  const commands: JobCommand[] = [];
+  const known = (task: number, containerId: string): ObservedContainer | undefined =>
+    job.tasks[task]?.containers.find((c) => c.containerId === containerId);
+  const ref = (task: number, containerId: string) => ({
+    job: rollout.job,
+    task,
+    host: known(task, containerId)?.host ?? (rollout.tasks.find((t) => t.task === task)?.host as string),
+    containerId,
+  });
+  for (const event of outcome) {
+    switch (event.type) {
+      case 'RolloutContainerStarted': {
+        const revision = event.role === 'new' ? rollout.toRevision : (known(event.task, event.containerId)?.revision ?? rollout.fromRevision);
+        if (revision === undefined || known(event.task, event.containerId)?.state === 'running') break;
+        commands.push({ type: 'RecordContainerStarted', data: { ...ref(event.task, event.containerId), revision, rolloutId: rollout.id }, metadata });
+        break;
+      }
+      case 'RolloutContainerStopped':
+        if (event.containerId !== null && known(event.task, event.containerId)?.state === 'running') {
+          commands.push({ type: 'RecordContainerStopped', data: ref(event.task, event.containerId), metadata });
+        }
+        break;
+      case 'RolloutContainerRemoved':
+        if (known(event.task, event.containerId)) commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, event.containerId), metadata });
+        break;
+      case 'ReplacedContainersRemoved':
+        for (const containerId of event.containerIds) {
+          if (known(event.task, containerId)) commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, containerId), metadata });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return commands;
 }

@@ -10,6 +10,7 @@ import {
   type JobSpec,
   type JobState,
   type PlanEntry,
+  RolloutInProgressError,
 } from '@cj/domain';
 import { conflict } from '../../http/problem';
 import { declareHosts } from '../../hosts/declare-hosts';
@@ -98,6 +99,9 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   /** Refuses, before anything is recorded, what apply cannot do safely. */
   private refuseUnsafe(plans: readonly JobPlan[]): void {
     for (const plan of plans) {
+      if (plan.entry.action !== 'unchanged' && plan.state.activeRolloutId !== undefined) {
+        throw new RolloutInProgressError(plan.entry.job, plan.state.activeRolloutId);
+      }
       if (plan.rollout && !this.rollouts) {
         throw conflict('job-running', `job ${plan.entry.job} is running; roll it out with cj rolling-update`, 'apply records new revisions only for jobs that are not running');
       }

@@ -31,7 +31,7 @@ export const auditProjection: Projection = {
     if (!address) return;
     const metadata = (event.metadata ?? {}) as AuditMetadata;
     const data = (event.data ?? {}) as Record<string, unknown>;
-    const job = address.kind === 'job' ? address.id : typeof data['job'] === 'string' ? data['job'] : null;
+    const job = address.kind === 'job' ? address.id : typeof data['job'] === 'string' ? data['job'] : address.kind === 'rollout' ? rolloutJob(db, address.env, address.id) : null;
     db.prepare(
       `INSERT OR IGNORE INTO audit_log (position, env, at, stream, type, job, actor, reason, summary)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -48,3 +48,9 @@ export const auditProjection: Projection = {
     );
   },
 };
+
+/** A rollout's later events do not name the job: the rollouts projection (applied first) knows it. */
+function rolloutJob(db: ReadDb, env: string, id: string): string | null {
+  const row = db.prepare('SELECT job FROM rollouts WHERE env = ? AND id = ?').get(env, id) as { job: string } | undefined;
+  return row?.job ?? null;
+}

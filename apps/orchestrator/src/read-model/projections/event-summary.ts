@@ -1,5 +1,7 @@
 /** Fields worth a word in an audit line, in the order they read best. */
-const SUMMARY_FIELDS = ['job', 'revision', 'task', 'host', 'image', 'containerId', 'health', 'exitCode', 'reason'] as const;
+const SUMMARY_FIELDS = [
+  'job', 'rolloutId', 'fromRevision', 'toRevision', 'revision', 'status', 'task', 'role', 'host', 'image', 'containerId', 'health', 'exitCode', 'detail', 'reason',
+] as const;
 
 /**
  * A one-line, human summary of an event from its common fields, so the audit log reads well for

@@ -53,6 +53,13 @@ export const jobsProjection: Projection = {
         ).run(stream.env, job, revision, revision, at);
         return;
       }
+      case 'JobRolloutEnded':
+        // A rollback (or a rollout rolled back) leaves the job on an earlier revision: that one is current.
+        if (event.data.revision === undefined) return;
+        db.prepare('UPDATE jobs SET current_revision = ?, updated_at = ? WHERE env = ? AND job = ? AND removed = 0').run(
+          event.data.revision, at, stream.env, event.data.job,
+        );
+        return;
       case 'JobRemoved':
         db.prepare('UPDATE jobs SET removed = 1, current_revision = NULL, updated_at = ? WHERE env = ? AND job = ?').run(at, stream.env, event.data.job);
         return;

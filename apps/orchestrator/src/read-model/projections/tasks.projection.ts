@@ -1,3 +1,4 @@
+import type { JobSpec } from '@cj/domain';
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
@@ -34,16 +35,15 @@ export const tasksProjection: Projection = {
     const env = stream.env;
     switch (event.type) {
       case 'JobRegistered':
-      case 'JobRevisionCreated': {
-        const { job, revision, spec } = event.data;
-        const upsert = db.prepare(
-          `INSERT INTO tasks (env, job, task, host, port, desired_revision) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (env, job, task) DO UPDATE SET host = excluded.host, port = excluded.port,
-             desired_revision = excluded.desired_revision`,
-        );
-        for (const task of spec.tasks) upsert.run(env, job, task.index, task.host, task.port, revision);
-        // Tasks the new revision no longer has go once nothing of theirs runs.
-        db.prepare(`DELETE FROM tasks WHERE env = ? AND job = ? AND task >= ? AND container_id IS NULL`).run(env, job, spec.tasks.length);
+      case 'JobRevisionCreated':
+        desire(db, env, event.data.job, event.data.revision, event.data.spec);
+        return;
+      case 'JobRolloutEnded': {
+        // The rollout left every task on one revision (a rollback, or a rollout rolled back): it is the desired one now.
+        const { job, revision } = event.data;
+        if (revision === undefined) return;
+        const row = db.prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(env, job, revision) as { spec: string } | undefined;
+        if (row) desire(db, env, job, revision, JSON.parse(row.spec) as JobSpec);
         return;
       }
       case 'JobRemoved':
@@ -77,6 +77,17 @@ export const tasksProjection: Projection = {
     }
   },
 };
+
+/** Every task of `revision` is desired, where it says; tasks it no longer has go once nothing of theirs runs. */
+function desire(db: ReadDb, env: string, job: string, revision: number, spec: JobSpec): void {
+  const upsert = db.prepare(
+    `INSERT INTO tasks (env, job, task, host, port, desired_revision) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (env, job, task) DO UPDATE SET host = excluded.host, port = excluded.port,
+       desired_revision = excluded.desired_revision`,
+  );
+  for (const task of spec.tasks) upsert.run(env, job, task.index, task.host, task.port, revision);
+  db.prepare(`DELETE FROM tasks WHERE env = ? AND job = ? AND task >= ? AND container_id IS NULL`).run(env, job, spec.tasks.length);
+}
 
 /** Changes the task only when the event is about its current container (not a replaced one). */
 function sameContainer(db: ReadDb, env: string, data: { job: string; task: number; containerId: string }, set: string): void {

@@ -26,6 +26,11 @@ export class JobQueries {
     return rows.map((row) => row.job);
   }
 
+  /** Whether the env ever had the job (a removed job still did). */
+  known(env: string, job: string): boolean {
+    return this.db.prepare('SELECT 1 FROM jobs WHERE env = ? AND job = ?').get(env, job) !== undefined;
+  }
+
   current(env: string, job: string): CurrentRevision | undefined {
     const row = this.db
       .prepare(

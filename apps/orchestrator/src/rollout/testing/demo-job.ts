@@ -1,21 +1,4 @@
 import type { JobSpec, UpdatePolicy } from '@cj/domain';
-import { UnknownRevision, type JobRevision, type RevisionCatalog } from '../rollout-ports';
-
-/** Revisions given up front, for driving rollouts without the job streams of a full orchestrator. */
-export class FixedRevisions implements RevisionCatalog {
-  private readonly specs = new Map<string, JobSpec>();
-
-  add(env: string, revision: number, spec: JobSpec): this {
-    this.specs.set(`${env}/${spec.name}/${revision}`, spec);
-    return this;
-  }
-
-  async revision(env: string, job: string, revision: number): Promise<JobRevision> {
-    const spec = this.specs.get(`${env}/${job}/${revision}`);
-    if (!spec) throw new UnknownRevision(env, job, revision);
-    return { revision, spec };
-  }
-}
 
 export const demoPolicy = (overrides: Partial<UpdatePolicy> = {}): UpdatePolicy => ({
   maxParallel: 2,

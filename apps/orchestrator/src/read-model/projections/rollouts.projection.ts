@@ -1,0 +1,39 @@
+import type { RecordedEvent } from '@cj/event-store';
+import { evolve, initialState, type RolloutEvent, type RolloutState } from '@cj/domain';
+import type { Projection } from '../projection';
+import type { ReadDb } from '../read-db';
+import { streamOf } from './projected-event';
+
+/**
+ * Rollouts: one row per rollout with its state folded from its stream, so that listing and
+ * following rollouts read one row rather than a stream.
+ */
+export const rolloutsProjection: Projection = {
+  name: 'rollouts',
+  tables: ['rollouts'],
+  schema: `CREATE TABLE IF NOT EXISTS rollouts (
+      env TEXT NOT NULL,
+      id TEXT NOT NULL,
+      job TEXT NOT NULL,
+      started_at INTEGER NOT NULL,
+      state TEXT NOT NULL,
+      PRIMARY KEY (env, id)
+    );
+    CREATE INDEX IF NOT EXISTS rollouts_env_job ON rollouts (env, job, started_at);`,
+  apply(db: ReadDb, record: RecordedEvent): void {
+    const stream = streamOf(record.streamId);
+    if (stream?.kind !== 'rollout') return;
+    const event = record.data as RolloutEvent;
+    if (event.type === 'RolloutStarted') {
+      const state = evolve(initialState(), event);
+      db.prepare('INSERT OR REPLACE INTO rollouts (env, id, job, started_at, state) VALUES (?, ?, ?, ?, ?)').run(
+        stream.env, stream.id, event.job, event.at, JSON.stringify(state),
+      );
+      return;
+    }
+    const row = db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(stream.env, stream.id) as { state: string } | undefined;
+    if (!row) return;
+    const state = evolve(JSON.parse(row.state) as RolloutState, event);
+    db.prepare('UPDATE rollouts SET state = ? WHERE env = ? AND id = ?').run(JSON.stringify(state), stream.env, stream.id);
+  },
+};

@@ -1,0 +1,45 @@
+import { Inject } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { decideJob, isDomainError, jobStream, type JobSpec, type RolloutView } from '@cj/domain';
+import { commandMetadata } from '../../commands/command-context';
+import { foldJob } from '../../commands/job-stream';
+import { ImageRegistries } from '../../hosts/image-registries';
+import { toEventData } from '../../store/event-codec';
+import { StreamWriter } from '../../store/stream-writer';
+import { RolloutCommands } from '../rollout-commands';
+import { jobToRoll } from './job-to-roll';
+import { RollingUpdateCommand, StartRolloutCommand } from './rollout.commands';
+
+/**
+ * `cj rolling-update JOB --tag T` and `cj update JOB T`: pin the tag to its digest in the registry
+ * now, record it as the job's next revision (nothing new when it is what the job has), and roll
+ * every task to it. Without a tag the recorded one is resolved again, so a moved tag goes out too;
+ * when nothing changed the rollout replaces each task's container all the same (a rolling restart).
+ */
+@CommandHandler(RollingUpdateCommand)
+export class RollingUpdateHandler implements ICommandHandler<RollingUpdateCommand, RolloutView> {
+  constructor(
+    private readonly writer: StreamWriter,
+    private readonly registries: ImageRegistries,
+    private readonly bus: CommandBus,
+    @Inject(RolloutCommands) private readonly rollouts: RolloutCommands,
+  ) {}
+
+  async execute({ env, job, tag, overrides, context }: RollingUpdateCommand): Promise<RolloutView> {
+    const { current, running } = await jobToRoll(this.writer, this.rollouts, env, job, context.commandId);
+    const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
+    const { digest } = await this.registries.for(image).resolve(image.repository, image.tag);
+    const spec: JobSpec = { ...current.spec, image: { ...image, digest } };
+
+    let revision = current.revision;
+    const metadata = commandMetadata(context);
+    await this.writer.decideAndAppend(jobStream(env, job), ({ records }) => {
+      const state = foldJob(records);
+      const decided = decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state);
+      if (isDomainError(decided)) throw decided;
+      revision = decided.length > 0 ? state.lastRevision + 1 : (state.currentRevision ?? revision);
+      return decided.map((event, index) => toEventData(event, context.commandId, index));
+    });
+    return this.bus.execute(new StartRolloutCommand(env, job, running, revision, spec, context, overrides));
+  }
+}

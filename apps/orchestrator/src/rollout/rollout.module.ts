@@ -1,0 +1,96 @@
+import { Logger, Module } from '@nestjs/common';
+import { TaskHealthProbe } from '@cj/docker-adapter';
+import type { EventStore } from '@cj/event-store';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { ROLLOUT_STARTER } from '../commands/rollout-starter';
+import { cjVersion } from '../config/cj-version';
+import type { OrchestratorOptions } from '../config/options';
+import { OPTIONS } from '../config/options.token';
+import { EnvironmentLocks } from '../hosts/environment-locks';
+import { HostRuntimes } from '../hosts/host-runtimes';
+import { HostQueries } from '../read-model/queries/host-queries';
+import { EVENT_STORE } from '../store/open-event-store';
+import { StreamWriter } from '../store/stream-writer';
+import { ControlRolloutHandler } from './commands/control-rollout.handler';
+import { RollbackHandler } from './commands/rollback.handler';
+import { RollingUpdateHandler } from './commands/rolling-update.handler';
+import { RolloutAnswer } from './commands/rollout-answer';
+import { StartRolloutHandler } from './commands/start-rollout.handler';
+import { EnvironmentHosts } from './environment-hosts';
+import { RolloutsController } from './http/rollouts.controller';
+import { JobStreamRecord } from './job-stream-record';
+import { JobStreamRevisions } from './job-stream-revisions';
+import { RolloutCommands } from './rollout-commands';
+import { RolloutRunner } from './rollout-runner';
+import { CommandBusRolloutStarter } from './rollout-starter.adapter';
+import { SqliteRunnerCheckpoint } from './runner-checkpoint';
+
+const logger = new Logger('rollouts');
+
+/**
+ * The rollout workflow: its commands and HTTP API, the runner that drives every unfinished
+ * rollout (started and stopped by the app's lifecycle), and apply's way to start one.
+ */
+@Module({
+  controllers: [RolloutsController],
+  providers: [
+    {
+      provide: JobStreamRecord,
+      inject: [StreamWriter],
+      useFactory: (writer: StreamWriter) => new JobStreamRecord(writer, cjVersion(), () => Date.now()),
+    },
+    {
+      provide: RolloutCommands,
+      inject: [EVENT_STORE, StreamWriter, JobStreamRecord],
+      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord) => new RolloutCommands(store, writer, jobs),
+    },
+    {
+      provide: SqliteRunnerCheckpoint,
+      inject: [OPTIONS],
+      // The runner's checkpoint belongs to this instance, as its read models do.
+      useFactory: (options: OrchestratorOptions) => new SqliteRunnerCheckpoint(options.readDb),
+    },
+    {
+      provide: RolloutRunner,
+      inject: [OPTIONS, EVENT_STORE, SqliteRunnerCheckpoint, StreamWriter, JobStreamRecord, HostQueries, HostRuntimes, EnvironmentLocks, TaskHealthProbe],
+      useFactory: (
+        options: OrchestratorOptions,
+        store: EventStore,
+        checkpoint: SqliteRunnerCheckpoint,
+        writer: StreamWriter,
+        jobs: JobStreamRecord,
+        hostQueries: HostQueries,
+        runtimes: HostRuntimes,
+        locks: EnvironmentLocks,
+        probe: TaskHealthProbe,
+      ) =>
+        new RolloutRunner(
+          store,
+          checkpoint,
+          {
+            hosts: new EnvironmentHosts((env) => hostQueries.specs(env), (host) => runtimes.for(host)),
+            revisions: new JobStreamRevisions(writer),
+            jobs,
+            exclusive: (env, work) => locks.run(env, work),
+            probe,
+            now: () => Date.now(),
+          },
+          {
+            // Stable across restarts of this instance, so that it takes its own lease back at once.
+            owner: `${hostname()}:${resolve(options.readDb)}`,
+            cjVersion: cjVersion(),
+            onError: (error) => logger.error({ msg: 'rollout step failed', error: error.message }),
+          },
+        ),
+    },
+    RolloutAnswer,
+    StartRolloutHandler,
+    RollingUpdateHandler,
+    RollbackHandler,
+    ControlRolloutHandler,
+    { provide: ROLLOUT_STARTER, useClass: CommandBusRolloutStarter },
+  ],
+  exports: [RolloutRunner, SqliteRunnerCheckpoint, ROLLOUT_STARTER],
+})
+export class RolloutModule {}

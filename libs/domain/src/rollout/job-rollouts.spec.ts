@@ -1,0 +1,83 @@
+import type { EventMetadata } from '../events/metadata';
+import type { JobEvent } from '../events/job-events';
+import type { CommandMetadata } from '../job/command-metadata';
+import { evolveJob, initialJobState } from '../job';
+import { jobSpec } from '../testing';
+import { decideStart } from './control';
+import { rolloutEvent, type RolloutEvent } from './events';
+import { containerFacts, endRolloutCommand, previousGoodRevision, runningRevision } from './job-rollouts';
+import { evolve, foldRollout, initialState, type ActiveRollout } from './state';
+import { startCommand, T0 } from './testing/world';
+
+const metadata: EventMetadata = { actor: 'orchestrator', correlationId: 'r', causationId: 'r', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const command: CommandMetadata = { commandId: 'step-1', actor: 'orchestrator', occurredAt: metadata.occurredAt, cjVersion: '0.1.0' };
+const spec = jobSpec();
+const job = (...events: JobEvent[]) =>
+  [{ type: 'JobRegistered', schemaVersion: 1, data: { job: 'web', revision: 1, spec }, metadata } as JobEvent, ...events].reduce(evolveJob, initialJobState());
+const started = (containerId: string, revision = 1): JobEvent => ({
+  type: 'ContainerStarted',
+  schemaVersion: 1,
+  data: { job: 'web', task: 0, host: 'h1', containerId, revision },
+  metadata,
+});
+const rollout = (...events: RolloutEvent[]): ActiveRollout => foldRollout(events, foldRollout(decideStart(initialState(), startCommand()))) as ActiveRollout;
+
+describe('containerFacts', () => {
+  it('records the old container stopped and the new one started, once', () => {
+    const r = rollout();
+    const outcome = [
+      rolloutEvent('RolloutContainerStopped', { at: T0, task: 0, role: 'old', containerId: 'old-1' }),
+      rolloutEvent('RolloutContainerStarted', { at: T0, task: 0, role: 'new', containerId: 'new-1' }),
+    ];
+
+    const facts = containerFacts(r, outcome, job(started('old-1')), command);
+
+    expect(facts).toEqual([
+      { type: 'RecordContainerStopped', data: { job: 'web', task: 0, host: 'h1', containerId: 'old-1' }, metadata: command },
+      { type: 'RecordContainerStarted', data: { job: 'web', task: 0, host: 'h1', containerId: 'new-1', revision: 2, rolloutId: r.id }, metadata: command },
+    ]);
+    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'old-1' }, metadata };
+    expect(containerFacts(r, outcome, job(started('old-1'), stopped, started('new-1', 2)), command)).toEqual([]);
+  });
+
+  it('restarts an old container under its own revision, and removes only containers the job knows', () => {
+    const r = rollout();
+    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'old-1' }, metadata };
+    const outcome = [
+      rolloutEvent('RolloutContainerRemoved', { at: T0, task: 0, role: 'new', containerId: 'never-recorded' }),
+      rolloutEvent('RolloutContainerStarted', { at: T0, task: 0, role: 'old', containerId: 'old-1' }),
+      rolloutEvent('ReplacedContainersRemoved', { at: T0, task: 0, containerIds: ['old-1'] }),
+    ];
+
+    expect(containerFacts(r, outcome, job(started('old-1'), stopped), command).map((c) => [c.type, 'revision' in c.data ? c.data.revision : undefined])).toEqual([
+      ['RecordContainerStarted', 1],
+      ['RecordContainerRemoved', undefined],
+    ]);
+  });
+});
+
+describe('the job after a rollout', () => {
+  it('lands on the new revision after a clean success, on the old one after a rollback, on none otherwise', () => {
+    const done = (type: 'RolloutSucceeded' | 'RolloutRolledBack' | 'RolloutAborted') =>
+      evolve(
+        rollout(),
+        type === 'RolloutSucceeded' ? rolloutEvent(type, { at: T0, failedTasks: [] }) : rolloutEvent(type, { at: T0, reason: 'because' }),
+      ) as ActiveRollout;
+
+    expect(endRolloutCommand(done('RolloutSucceeded'), command).data).toMatchObject({ status: 'succeeded', revision: 2 });
+    expect(endRolloutCommand(done('RolloutRolledBack'), command).data).toMatchObject({ status: 'rolled-back', revision: 1 });
+    expect(endRolloutCommand(done('RolloutAborted'), command).data).not.toHaveProperty('revision');
+  });
+
+  it('rolls back by default to the newest good revision that does not run now', () => {
+    const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec, changes: [] }, metadata };
+    const begun: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', fromRevision: 1, toRevision: 2 }, metadata };
+    const ended: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', status: 'succeeded', revision: 2 }, metadata };
+    const state = job(started('old-1'), revised, begun, started('new-1', 2), ended);
+
+    expect(state.goodRevisions).toEqual([1, 2]);
+    expect(runningRevision(state)).toBeUndefined();
+    expect(previousGoodRevision(state)).toBe(1);
+    expect(previousGoodRevision(job())).toBeUndefined();
+  });
+});
