@@ -13,14 +13,22 @@ export interface Prompt {
 export function processPrompt(): Prompt {
   const ask = (question: string) =>
     new Promise<string | undefined>((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+      const terminal = process.stdin.isTTY === true;
+      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal });
+      // A piped answer is not echoed: end the question's line so that what follows starts its own.
+      const endLine = () => {
+        if (!terminal) process.stdout.write('\n');
+      };
       let answered = false;
       rl.on('close', () => {
-        if (!answered) resolve(undefined);
+        if (answered) return;
+        endLine();
+        resolve(undefined);
       });
       rl.question(question, (answer) => {
         answered = true;
         rl.close();
+        endLine();
         resolve(answer.trim());
       });
     });

@@ -26,7 +26,10 @@ export const auditCommand = () =>
       action(async (cli: Cli, options: AuditOptions) => {
         const entries = await cli.api.get<AuditEntry[]>('/audit', { job: options.job, since: options.since, until: options.until, limit: options.limit });
         if (options.json) return cli.json(entries);
-        if (entries.length === 0) return cli.out.line('No events in that range.');
+        if (entries.length === 0) {
+          cli.out.line('No events in that range.');
+          return;
+        }
         const lines = table(
           entries,
           [

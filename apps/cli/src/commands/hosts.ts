@@ -14,7 +14,10 @@ export const hostsCommand = () =>
       action(async (cli: Cli, options: { json?: boolean }) => {
         const hosts = await cli.api.get<HostView[]>('/hosts');
         if (options.json) return cli.json(hosts);
-        if (hosts.length === 0) return cli.out.line(`No hosts recorded in ${cli.options.env}; declare them in a jobs file and \`cj apply\` it.`);
+        if (hosts.length === 0) {
+          cli.out.line(`No hosts recorded in ${cli.options.env}; declare them in a jobs file and \`cj apply\` it.`);
+          return;
+        }
         const c = cli.out.color;
         const lines = table(
           hosts,

@@ -7,7 +7,7 @@ export const logsCommand = () =>
   new Command('logs')
     .description("a job's container output, as text")
     .argument('<job>')
-    .option('--task <n>', 'only this task (default: every task)', nonNegativeInt)
+    .option('--task <n>', 'the task whose container output to show (default: 0)', nonNegativeInt)
     .option('-f, --follow', 'keep streaming new output')
     .option('--tail <n>', 'start with the last N lines', nonNegativeInt)
     .action(

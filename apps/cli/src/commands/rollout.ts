@@ -29,7 +29,10 @@ const listCommand = () =>
       action(async (cli: Cli, options: { job?: string; json?: boolean }) => {
         const rollouts = await cli.api.get<RolloutView[]>('/rollouts', { job: options.job });
         if (options.json) return cli.json(rollouts);
-        if (rollouts.length === 0) return cli.out.line('No rollouts.');
+        if (rollouts.length === 0) {
+          cli.out.line('No rollouts.');
+          return;
+        }
         const c = cli.out.color;
         const lines = table(
           rollouts,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { TimelineEntry } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
-import { revision, shortId, time } from '../render/format';
+import { revision, shortId, shortImage, time } from '../render/format';
 import { table } from '../render/table';
 import { instant, jsonOption } from '../options';
 
@@ -17,7 +17,10 @@ export const timelineCommand = () =>
         const at = options.at ?? new Date().toISOString();
         const entries = await cli.api.get<TimelineEntry[]>('/timeline', { at, host: options.host });
         if (options.json) return cli.json(entries);
-        if (entries.length === 0) return cli.out.line(`Nothing ran${options.host ? ` on ${options.host}` : ''} at ${time(at)}.`);
+        if (entries.length === 0) {
+          cli.out.line(`Nothing ran${options.host ? ` on ${options.host}` : ''} at ${time(at)}.`);
+          return;
+        }
         cli.out.line(cli.out.color.bold(`At ${time(at)}:`));
         const lines = table(
           entries,
@@ -26,7 +29,7 @@ export const timelineCommand = () =>
             { header: 'job', cell: (e) => e.job },
             { header: 'task', cell: (e) => String(e.task), right: true },
             { header: 'revision', cell: (e) => revision(e.revision) },
-            { header: 'image', cell: (e) => e.image },
+            { header: 'image', cell: (e) => shortImage(e.image) },
             { header: 'container', cell: (e) => shortId(e.containerId) },
             { header: 'from', cell: (e) => time(e.from) },
             { header: 'to', cell: (e) => time(e.to) },

@@ -30,7 +30,7 @@ describe('cj update', () => {
       '  1  b7c8d9e  222222222222  2015-06-02 09:00:00Z',
       '  2  a5af2f2  111111111111  2015-05-30 08:00:00Z',
     ]);
-    expect(screen[8]).toMatch(/^Choose a version \[1-2\]: /);
+    expect(screen[8]).toBe('Choose a version [1-2]: ');
     expect(result.stdout).toContain('rollout ro-1 succeeded: webhook-listener is at r3');
 
     const [post] = api.requestsTo('POST', UPDATE);

@@ -1,4 +1,4 @@
-import { bytes, duration, shortDigest, shortId, time, value } from './format';
+import { bytes, duration, shortDigest, shortId, shortImage, time, value } from './format';
 
 describe('formatting for people', () => {
   it.each([
@@ -21,6 +21,8 @@ describe('formatting for people', () => {
     expect(shortId('sha256:0123456789abcdef0123')).toBe('0123456789ab');
     expect(shortId(undefined)).toBe('-');
     expect(shortDigest('sha256:0123456789abcdef0123')).toBe('sha256:0123456789ab');
+    expect(shortImage('127.77.0.1:5000/cj-demo:v1@sha256:0123456789abcdef0123')).toBe('127.77.0.1:5000/cj-demo:v1@sha256:0123456789ab');
+    expect(shortImage('127.77.0.1:5000/cj-demo:v1')).toBe('127.77.0.1:5000/cj-demo:v1');
   });
 
   it('prints times in UTC to the second, and values on one line', () => {

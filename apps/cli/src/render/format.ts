@@ -15,6 +15,12 @@ export function shortDigest(digest: string | undefined): string {
   return `${algorithm}:${hex.slice(0, 12)}`;
 }
 
+/** An image reference pinned by digest, with the digest shortened: `repo:tag@sha256:0123456789ab`. */
+export function shortImage(ref: string): string {
+  const at = ref.lastIndexOf('@');
+  return at === -1 ? ref : `${ref.slice(0, at)}@${shortDigest(ref.slice(at + 1))}`;
+}
+
 export function revision(value: number | undefined): string {
   return value === undefined ? NONE : `r${value}`;
 }

@@ -27,8 +27,15 @@ export function processOutput(): Output {
   return {
     color: pc.createColors(colorEnabled(process.env, isTTY)),
     interactive: isTTY,
-    write: (text) => process.stdout.write(text),
-    line: (text = '') => process.stdout.write(`${text}\n`),
-    error: (text) => process.stderr.write(`${text}\n`),
+    // Braces: write() returns a boolean, which a command returning `out.line(…)` would turn into its exit code.
+    write: (text) => {
+      process.stdout.write(text);
+    },
+    line: (text = '') => {
+      process.stdout.write(`${text}\n`);
+    },
+    error: (text) => {
+      process.stderr.write(`${text}\n`);
+    },
   };
 }
