@@ -24,6 +24,8 @@ up() {
   bash tools/infra/engine.sh up
   step "Building the demo images and starting the registry"
   bash tools/infra/images.sh
+  # Remember whether the registry was already there, so that `down` leaves it to its owner.
+  curl -fs http://127.77.0.1:5000/v2/ >/dev/null 2>&1 || touch "$state/registry.ours"
   bash tools/infra/registry.sh up
   for image in coding-prober:latest coding-blog:59559fd webhook-listener:a5af2f2 updatehook-listener:latest; do
     docker tag cj-demo:v1 "127.77.0.1:5000/$image"
@@ -82,7 +84,7 @@ stop_orchestrator() {
 down() {
   stop_orchestrator
   bash tools/infra/fakehosts.sh down 3 "${hosts[@]}"
-  bash tools/infra/registry.sh down
+  if [ -f "$state/registry.ours" ]; then bash tools/infra/registry.sh down; fi
   bash tools/infra/engine.sh down
   rm -rf "$state"
 }
