@@ -1,4 +1,4 @@
-import type { CommandMetadata, EventMetadata } from '@cj/domain';
+import type { CommandMetadata } from '@cj/domain';
 
 /** Who asked, why, under which id, and when: what every command handler receives. */
 export interface CommandContext {
@@ -17,17 +17,6 @@ export function commandMetadata(context: CommandContext): CommandMetadata {
     actor: context.actor,
     ...(context.reason !== undefined && { reason: context.reason }),
     ...(context.correlationId !== undefined && { correlationId: context.correlationId }),
-    occurredAt: context.occurredAt,
-    cjVersion: context.cjVersion,
-  };
-}
-
-export function eventMetadataOf(context: CommandContext): EventMetadata {
-  return {
-    actor: context.actor,
-    ...(context.reason !== undefined && { reason: context.reason }),
-    correlationId: context.correlationId ?? context.commandId,
-    causationId: context.commandId,
     occurredAt: context.occurredAt,
     cjVersion: context.cjVersion,
   };
