@@ -239,7 +239,7 @@ describe('cj against the orchestrator', () => {
       const changed = await world.cj(env, ['diff', edited]);
       expect(changed).toMatchObject({ code: 1, stderr: '' });
       expect(changed.stdout).toMatch(/^web$/m);
-      expect(changed.stdout).toMatch(/^ {2}\S*GREETING\S* +bonjour +hello +/m);
+      expect(changed.stdout).toMatch(/^ {2}\S*GREETING\S* +bonjour +hello +hello\S*$/m);
 
       const invalid = world.file('ops-invalid.yaml', `${text}    colour: blue\n`);
       const refused = await world.cj(env, ['diff', invalid]);
@@ -392,9 +392,17 @@ describe('cj against the orchestrator', () => {
       });
     }
 
-    it('a YAML syntax error, at its line and column', async () => {
-      const file = world.file('syntax.yaml', valid.replace('jobs:\n', 'jobs: [\n'));
-      await refused(['apply', file], 2, /^syntax\.yaml:\d+:\d+: /m);
+    it('a YAML syntax error, once, at its line and column, with a hint', async () => {
+      const text = valid.replace('    port: 18401\n', '   port: 18401\n');
+      const file = world.file('syntax.yaml', text);
+      const [at] = positionsOf(text, '   port: 18401');
+      await expectNothingRecorded(env, async () => {
+        const result = await world.cj(env, ['apply', file]);
+        expect(result.code).toBe(2);
+        const located = result.stderr.split('\n').filter((line) => line.startsWith('syntax.yaml:'));
+        expect(located).toHaveLength(1);
+        expect(located[0]).toMatch(new RegExp(`^syntax\\.yaml:${at.line}:1: .+ \\(.*; the rest of the file is checked once this parses\\)$`));
+      });
     });
 
     it('an unknown key, with where it is', async () => {
@@ -412,9 +420,15 @@ describe('cj against the orchestrator', () => {
       await refused(['apply', file], 2, new RegExp(`^undeclared\\.yaml:${at.line}:\\d+: .*git-app-9`, 'm'));
     });
 
-    it('a tag the registry does not have', async () => {
-      const file = world.file('missing-tag.yaml', valid.replace('cj-demo:v1', 'cj-demo:no-such-tag'));
-      await refused(['apply', file], 2, /^cj: No such tag .*cj-demo:no-such-tag/m);
+    it("a tag the registry does not have, at the job's image", async () => {
+      const text = valid.replace('cj-demo:v1', 'cj-demo:no-such-tag');
+      const file = world.file('missing-tag.yaml', text);
+      const [at] = positionsOf(text, 'cj-demo:no-such-tag');
+      await refused(
+        ['apply', file],
+        2,
+        new RegExp(`^missing-tag\\.yaml:${at.line}:${at.column}: job "web": image ${DEMO_REGISTRY}/cj-demo:no-such-tag is not in the registry .*\\(tags of cj-demo: .*v2.*; pick a tag`, 'm'),
+      );
     });
 
     it('a job that was never recorded, for up, down, status and history', async () => {

@@ -8,6 +8,7 @@ import type {
   DiffResponse,
   HistoryResponse,
   HostView,
+  RolloutView,
   StatusResponse,
   TimelineEntry,
   UpdateCandidatesResponse,
@@ -78,13 +79,39 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     expect(answer.body.errors?.map((e) => e.message).join('\n')).toMatch(/colour/);
   });
 
-  it('refuses a tag the registry does not have, recording nothing', async () => {
-    const missing = jobsText.replace('cj-demo:v1', 'cj-demo:no-such-tag');
+  it("refuses a tag the registry does not have as an error at the job's image, recording nothing", async () => {
+    const missing = jobsText.replace('cj-demo:v1', 'cj-demo:v3');
+    const lines = missing.split('\n');
+    const line = lines.findIndex((text) => text.includes('cj-demo:v3')) + 1;
     const answer = await expectNothingRecorded(() =>
       orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: missing } }),
     );
     expect(answer.status).toBe(422);
-    expect(answer.body.detail).toMatch(/no-such-tag/);
+    expect(answer.contentType).toContain('application/problem+json');
+    expect(answer.body.detail).toBe('the jobs file has 1 error; nothing was recorded');
+    expect(answer.body.errors).toEqual([
+      {
+        file: 'jobs.yaml',
+        line,
+        column: lines[line - 1].indexOf('cj-demo:v3') + 1,
+        path: 'jobs[0].image',
+        message: 'job "web": image 127.77.0.1:5000/cj-demo:v3 is not in the registry (repository cj-demo has no tag v3)',
+        hint: expect.stringMatching(/^did you mean "v[12]"\? tags of cj-demo: .*v2.*; pick a tag the registry has/),
+      },
+    ]);
+  });
+
+  it('reports every job whose image the registry lacks, a missing repository too', async () => {
+    const missing = jobsText.replace('cj-demo:v1', 'cj-demo:v3').replace('cj-demo:v1', 'cj-dmeo:v1');
+    const answer = await expectNothingRecorded(() =>
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: missing } }),
+    );
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors?.map((e) => [e.path, e.message])).toEqual([
+      ['jobs[0].image', expect.stringContaining('job "web"')],
+      ['jobs[1].image', 'job "prober": image 127.77.0.1:5000/cj-dmeo:v1 is not in the registry (registry 127.77.0.1:5000 has no repository cj-dmeo)'],
+    ]);
+    expect(answer.body.errors?.[1].hint).toMatch(/^did you mean "cj-demo"\?/);
   });
 
   it('rejects unknown request fields', async () => {
@@ -198,7 +225,10 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     const diff = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text } });
     expect(diff.status).toBe(200);
     expect(diff.body.changed).toBe(true);
-    expect(diff.body.jobs).toEqual([{ job: 'web', fields: [{ path: 'image.tag', file: 'v2', recorded: 'v1' }] }]);
+    expect(diff.body.jobs).toEqual([{ job: 'web', fields: [{ path: 'image.tag', file: 'v2', recorded: 'v1', running: 'v1' }] }]);
+    // prober was never started: nothing runs, so its field has no running value.
+    const moved = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText.replace('port: 14444', 'port: 14445') }, job: 'prober' });
+    expect(moved.body.jobs).toEqual([{ job: 'prober', fields: [{ path: 'tasks[0].port', file: 14445, recorded: 14444 }] }]);
     const same = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText }, job: 'web' });
     expect(same.body).toEqual({ changed: false, jobs: [] });
   });
@@ -287,6 +317,26 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
       return;
     }
     throw new Error('the log kept changing; could not compare the rebuilt read models');
+  });
+
+  it('refuses up and down while a rollout of the job runs (409 naming it), and allows them once it ended', async () => {
+    const rollout = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+    expect(rollout.status).toBe(200);
+    for (const verb of ['up', 'down']) {
+      const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/${verb}`, change());
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ type: 'https://cj.dev/problems/rollout-in-progress', detail: `job "web" has rollout ${rollout.body.id} in progress` });
+      expect(refused.body.hint).toContain(`cj rollout abort ${rollout.body.id}`);
+    }
+    const ended = await waitUntil(
+      () => orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${rollout.body.id}`),
+      (answer) => answer.body.phase !== 'running',
+      60_000,
+    );
+    expect(ended.body.phase).toBe('succeeded');
+    const up = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/up`, change());
+    expect(up.status).toBe(200);
+    expect(up.body.tasks.map((task) => task.action)).toEqual(['already-running', 'already-running']);
   });
 
   it('stops and removes every container of the job on down', async () => {

@@ -10,7 +10,7 @@ export const ORCHESTRATOR_BIN = join(WORKSPACE, 'apps/orchestrator/bin/cj-orches
 const BUILT_MAIN = join(WORKSPACE, 'dist/apps/orchestrator/src/main.js');
 
 export interface OrchestratorProcessOptions {
-  /** Defaults to a fresh SQLite file in a temp directory. */
+  /** `--store`: a SQLite file, or an `esdb://…` connection string. Defaults to a fresh SQLite file in a temp directory. */
   readonly store?: string;
   readonly readDb?: string;
   readonly observeInterval?: string;

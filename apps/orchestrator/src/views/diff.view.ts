@@ -4,10 +4,12 @@ import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';
 import { TaskQueries } from '../read-model/queries/task-queries';
+import { RunningFields } from './running-fields';
 
 /**
- * `cj diff`: each job three ways — the file, the recorded revision, and what runs on the hosts
- * (per task, when a task runs another revision than the recorded one, or none).
+ * `cj diff`: each job three ways — the file, the recorded revision, and what runs on the hosts:
+ * beside every field where the file and the record differ, and per task, when a task runs
+ * another revision than the recorded one, or none.
  */
 @Injectable()
 export class DiffView {
@@ -17,7 +19,7 @@ export class DiffView {
   ) {}
 
   diff(env: string, jobsFile: SourceFile, base?: SourceFile, only?: string): DiffResponse {
-    const environment = readJobsFile(env, jobsFile, base);
+    const { environment } = readJobsFile(env, jobsFile, base);
     const recorded = this.jobs.currentSpecs(env);
     const fileJobs = new Map(environment.jobs.map((job) => [job.name, job]));
     if (only !== undefined && !fileJobs.has(only) && !recorded.has(only)) {
@@ -29,7 +31,10 @@ export class DiffView {
       const file = fileJobs.get(name);
       const current = recorded.get(name);
       const fields = this.fileVsRecorded(file, current?.spec);
-      if (fields.length > 0) diffs.push({ job: name, fields });
+      if (fields.length > 0) {
+        const running = current && new RunningFields(current, this.tasks.tasks(env, name), (revision) => this.jobs.revision(env, name, revision));
+        diffs.push({ job: name, fields: running ? fields.map((field) => withRunning(field, running)) : fields });
+      }
       if (current) diffs.push(...this.runningVsRecorded(env, name, current.revision, current.spec));
     }
     return { changed: diffs.length > 0, jobs: diffs };
@@ -62,4 +67,9 @@ export class DiffView {
     }
     return diffs;
   }
+}
+
+function withRunning(field: DiffField, running: RunningFields): DiffField {
+  const value = running.valueOf(field.path, field.recorded);
+  return value === undefined ? field : { ...field, running: value };
 }

@@ -284,6 +284,57 @@ jobs:
     expect(errors(result)[0]).toMatchObject({ file: 'jobs.yaml', line: 3 });
   });
 
+  describe('one YAML syntax error is one error, not the parser\'s cascade after it', () => {
+    const file = `${HOSTS}
+jobs:
+  - name: web
+    image: web:v1
+    hosts: [h1, h2]
+    port: 8080
+  - name: prober
+    image: prober:v1
+    run_on_host: h2
+    port: 4444
+`;
+
+    it('a list item out of line: the first place, with what to do', () => {
+      const found = errors(yaml(file.replace('  - name: prober', ' - name: prober')));
+
+      expect(found).toEqual([
+        {
+          file: 'jobs.yaml',
+          line: 11,
+          column: 1,
+          path: '',
+          message: 'A block sequence may not be used as an implicit map key',
+          hint: 'start every "- " item of a list at the same column as the first one; the rest of the file is checked once this parses',
+        },
+      ]);
+    });
+
+    it.each([
+      ['a field indented one space short', file.replace('    image: web:v1', '   image: web:v1'), '8:1', 'indent every field of a list item to the column of its first field'],
+      ['tabs for indentation', file.replace(/\n {4}/g, '\n\t'), '8:1', 'indent with spaces'],
+      ['a flow list left open, at its [', file.replace('[h1, h2]', '[h1, h2'), '9:12', 'close the [ … ] that opens here on the same line'],
+      ['a quote left open, at the quote', file.replace('web:v1', '"web:v1'), '8:12', 'close the quoted string that opens here'],
+      ['a value with ": " unquoted', file.replace('web:v1', 'web: v1'), '8:12', 'quote a value that contains ": "'],
+    ])('%s', (_, text, place, hint) => {
+      const found = errors(yaml(text));
+
+      expect(found.map((e) => `${e.line}:${e.column}`)).toEqual([place]);
+      expect(found[0].hint).toContain(hint);
+    });
+
+    it('duplicate keys leave the file readable, so every one is reported', () => {
+      const found = errors(yaml(file.replace('    port: 8080', '    port: 8080\n    port: 8081').replace('    port: 4444', '    port: 4444\n    image: x')));
+
+      expect(found.map((e) => `${e.line}:${e.column} ${e.message} (${e.hint})`)).toEqual([
+        '11:5 Map keys must be unique (write each key once in a mapping)',
+        '16:5 Map keys must be unique (write each key once in a mapping)',
+      ]);
+    });
+  });
+
   it('rejects jobs in a hosts file, and keeps its errors under its own name', () => {
     const result = parseJobsFile('jobs: < name: "a" >', { file: 'x.jobs', base: { file: 'hosts.yaml', text: 'jobs: []\n' } });
 
@@ -294,6 +345,34 @@ jobs:
 
   it('rejects a file that is not a mapping', () => {
     expect(errors(yaml('- a\n- b\n'))[0].message).toBe('a jobs file must be a mapping with a jobs section');
+  });
+});
+
+describe('where each job was written', () => {
+  it("maps a YAML job's name to its image, as a validation error would point at it", () => {
+    const result = yaml(`${HOSTS}
+jobs:
+  api:
+    image: api:v2
+    run_on_host: h1
+    port: 80
+  web: { image: "web:v1", run_on_host: h2, port: 81 }
+`);
+
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    expect(Object.fromEntries(result.sources.jobs)).toEqual({
+      api: { image: { file: 'jobs.yaml', line: 8, column: 12, path: 'jobs.api.image' } },
+      web: { image: { file: 'jobs.yaml', line: 11, column: 17, path: 'jobs.web.image' } },
+    });
+  });
+
+  it("maps the talk's text format too, in the jobs file and not in its hosts file", () => {
+    const fixed = example('talk.jobs').replace(/(name: "updatehook-listener"[\s\S]*?port: )"9999"/, '$1"9998"');
+    const result = parseJobsFile(fixed, { file: 'talk.jobs', base: talkHosts });
+
+    if (!result.ok) throw new Error(formatErrors(result.errors));
+    expect(result.sources.jobs.get('coding-blog')?.image).toEqual({ file: 'talk.jobs', line: 9, column: 10, path: 'jobs[1].image' });
+    expect([...result.sources.jobs.keys()]).toEqual(['coding-prober', 'coding-blog', 'webhook-listener', 'updatehook-listener']);
   });
 });
 

@@ -12,6 +12,7 @@ import { normalizeJobsFile } from './source/normalize';
 import type { MapNode, SourceNode } from './source/source-node';
 import { readTextFormat } from './source/text-format-reader';
 import { readYaml, type ReadResult } from './source/yaml-reader';
+import { type JobsFileSourceMap, sourceMapOf } from './source-map';
 
 /** A file's name (as it is reported in errors) and its text. */
 export interface JobsFileSource {
@@ -29,9 +30,12 @@ export interface ParseOptions {
   readonly base?: JobsFileSource;
 }
 
-/** The whole file is valid and this is its model, or nothing is, and these are all the reasons. */
+/**
+ * The whole file is valid and this is its model (with where each job was written), or nothing is,
+ * and these are all the reasons.
+ */
 export type ParseResult =
-  | { readonly ok: true; readonly environment: Environment }
+  | { readonly ok: true; readonly environment: Environment; readonly sources: JobsFileSourceMap }
   | { readonly ok: false; readonly errors: readonly JobsFileIssue[] };
 
 /** Parses and validates a jobs file (YAML or the talk's text format), reporting every error at once. */
@@ -49,7 +53,7 @@ export function parseJobsFile(text: string, options: ParseOptions): ParseResult 
   const { dto, issues } = validateDto(root);
   const jobs = jobViews(root, dto);
   const all = [...issues, ...checkUniqueNames(jobs), ...checkPlacement(jobs), ...checkHostReferences(root, dto, jobs), ...checkPortConflicts(jobs)];
-  return all.length > 0 ? fail(all) : { ok: true, environment: buildEnvironment(dto) };
+  return all.length > 0 ? fail(all) : { ok: true, environment: buildEnvironment(dto), sources: sourceMapOf(jobs) };
 }
 
 function fail(errors: readonly JobsFileIssue[]): ParseResult {

@@ -49,8 +49,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   ) {}
 
   async execute({ env, jobs, base, dryRun, context }: ApplyJobsFileCommand): Promise<ApplyResponse> {
-    const declared = readJobsFile(env, jobs, base);
-    const environment = await resolveImages(declared, this.registries);
+    const environment = await resolveImages(readJobsFile(env, jobs, base), this.registries);
     const plans = await this.plan(environment);
     this.refuseUnsafe(plans);
     if (dryRun) return { env, dryRun, plan: plans.map((plan) => plan.entry) };

@@ -1,11 +1,17 @@
-import { parseJobsFile, type Environment, type SourceFile } from '@cj/domain';
+import { parseJobsFile, type Environment, type JobsFileSourceMap, type SourceFile } from '@cj/domain';
 import { invalidJobsFile, unprocessable } from '../../http/problem';
+
+/** A valid jobs file: its model, and where each job was written (for errors found later). */
+export interface DeclaredEnvironment {
+  readonly environment: Environment;
+  readonly sources: JobsFileSourceMap;
+}
 
 /**
  * The environment a jobs file declares, validated in full by the domain. Any error, or a file
  * written for another environment, is refused before anything is read from or written to the store.
  */
-export function readJobsFile(env: string, jobs: SourceFile, base?: SourceFile): Environment {
+export function readJobsFile(env: string, jobs: SourceFile, base?: SourceFile): DeclaredEnvironment {
   const parsed = parseJobsFile(jobs.text, { file: jobs.file, ...(base && { base }) });
   if (!parsed.ok) {
     throw invalidJobsFile(parsed.errors.map(({ file, line, column, path, message, hint }) => ({ file, line, column, path, message, hint })));
@@ -17,5 +23,5 @@ export function readJobsFile(env: string, jobs: SourceFile, base?: SourceFile): 
       `send it to environment "${parsed.environment.name}" (cj --env ${parsed.environment.name}), or change its environment: line`,
     );
   }
-  return parsed.environment;
+  return { environment: parsed.environment, sources: parsed.sources };
 }

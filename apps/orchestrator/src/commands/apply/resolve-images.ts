@@ -1,11 +1,15 @@
-import { formatImageRef, type Environment, type ImageRef, type JobSpec } from '@cj/domain';
+import { formatImageRef, JobsFileError, type Environment, type ImageRef, type JobsFileIssue, type JobSpec } from '@cj/domain';
 import type { ImageRegistries } from '../../hosts/image-registries';
+import { isMissingImage, missingImageIssue } from './missing-image';
+import type { DeclaredEnvironment } from './read-jobs-file';
 
 /**
  * Pins every job's image to the digest its tag names in the registry now, so a revision always
- * means the same bytes. A tag or repository the registry does not have fails the whole apply.
+ * means the same bytes. An image the registry does not have is an error of the jobs file, at the
+ * job's `image:`; every such job is reported at once and the whole apply fails. Any other registry
+ * failure (unreachable, unauthorized) fails it as it is.
  */
-export async function resolveImages(environment: Environment, registries: ImageRegistries): Promise<Environment> {
+export async function resolveImages({ environment, sources }: DeclaredEnvironment, registries: ImageRegistries): Promise<Environment> {
   const digests = new Map<string, Promise<string>>();
   const digestOf = (image: ImageRef): Promise<string> => {
     const key = formatImageRef({ ...image, digest: undefined });
@@ -19,11 +23,19 @@ export async function resolveImages(environment: Environment, registries: ImageR
     }
     return digest;
   };
-  const jobs = await Promise.all(
-    environment.jobs.map(async (job): Promise<JobSpec> => {
-      if (job.image.digest) return job;
-      return { ...job, image: { ...job.image, digest: await digestOf(job.image) } };
+  const resolved = await Promise.all(
+    environment.jobs.map(async (job): Promise<{ job: JobSpec } | { issue: JobsFileIssue }> => {
+      if (job.image.digest) return { job };
+      try {
+        return { job: { ...job, image: { ...job.image, digest: await digestOf(job.image) } } };
+      } catch (error) {
+        const at = sources.jobs.get(job.name)?.image;
+        if (!isMissingImage(error) || !at) throw error;
+        return { issue: await missingImageIssue(job.name, job.image, at, error, registries.for(job.image)) };
+      }
     }),
   );
-  return { ...environment, jobs };
+  const issues = resolved.flatMap((entry) => ('issue' in entry ? [entry.issue] : []));
+  if (issues.length > 0) throw new JobsFileError(issues);
+  return { ...environment, jobs: resolved.flatMap((entry) => ('job' in entry ? [entry.job] : [])) };
 }

@@ -1,5 +1,5 @@
 import type { ContainerRuntime, HostSpec, JobSpec, JobState, TaskSpec } from '@cj/domain';
-import { jobStream } from '@cj/domain';
+import { jobStream, RolloutInProgressError } from '@cj/domain';
 import { notFound, unprocessable } from '../../http/problem';
 import type { HostRuntimes } from '../../hosts/host-runtimes';
 import type { HostQueries } from '../../read-model/queries/host-queries';
@@ -20,8 +20,9 @@ export interface LoadedJob {
 }
 
 /**
- * A job's current revision with each task's host engine, after checking that every host answers:
- * a command that cannot reach all of its hosts does nothing rather than half of it.
+ * A job's current revision with each task's host engine, after checking that no rollout of the
+ * job is active and that every host answers: a command that cannot reach all of its hosts does
+ * nothing rather than half of it.
  */
 export async function loadJobOnHosts(
   env: string,
@@ -38,6 +39,8 @@ export async function loadJobOnHosts(
       `list the jobs with cj status --env ${env}, or apply a jobs file that declares ${job}`,
     );
   }
+  // A rollout owns the job's containers until it ends: up or down now would fight its steps.
+  if (state.activeRolloutId !== undefined) throw new RolloutInProgressError(job, state.activeRolloutId);
   const spec = state.revisions[state.currentRevision];
   const tasks = spec.tasks.map((task) => {
     const host = hosts.spec(env, task.host);

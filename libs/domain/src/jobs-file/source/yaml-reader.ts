@@ -2,10 +2,11 @@ import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node,
 import { issueAt, type JobsFileIssue } from '../issues';
 import type { SourceLocation } from '../model';
 import { childPath, type Scalar, type SourceNode } from './source-node';
+import { yamlProblems } from './yaml-errors';
 
 export type ReadResult = { readonly ok: true; readonly root: SourceNode } | { readonly ok: false; readonly errors: JobsFileIssue[] };
 
-/** Reads YAML into a located tree; a syntax error stops here, as nothing after it can be trusted. */
+/** Reads YAML into a located tree; a syntax error stops here, as nothing after it can be trusted (see `yamlProblems`). */
 export function readYaml(text: string, file: string): ReadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
@@ -16,9 +17,7 @@ export function readYaml(text: string, file: string): ReadResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((error) =>
-        issueAt(at(error.pos[0]), '', firstLine(error.message), 'fix the YAML syntax at this place'),
-      ),
+      errors: yamlProblems(doc).map((problem) => issueAt(at(problem.offset), '', problem.message, problem.hint)),
     };
   }
   if (doc.contents === null) return { ok: true, root: { kind: 'map', entries: [], loc: at(0), path: '' } };
@@ -63,9 +62,4 @@ function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: num
 
 function isPlainScalar(value: unknown): value is Scalar {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
-
-/** yaml's messages carry a code excerpt after the first line; the location is reported apart. */
-function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
