@@ -32,7 +32,7 @@ export interface Overhead {
   readonly stepGapsMs: number;
   /** The gate holding a task longer than the min healthy time. */
   readonly gateOvershootMs: number;
-  /** The batch's last task updated until BatchCompleted. */
+  /** The batch's last task updated until BatchCompleted: every task updated so far is checked again in between. */
   readonly batchTailMs: number;
   /** BatchCompleted until the next batch's first task starts. */
   readonly betweenBatchesMs: number;

@@ -29,7 +29,7 @@ const PHASES: readonly [keyof TaskPhases, string][] = [
 const CAUSES: readonly [keyof Overhead, string][] = [
   ['requestMs', 'request → RolloutStarted'], ['startupMs', 'RolloutStarted → first task'], ['staggerMs', 'tasks of a batch not in step'],
   ['stepGapsMs', 'between steps (last task of each batch)'], ['gateOvershootMs', 'gate beyond min healthy time'],
-  ['batchTailMs', 'last task updated → BatchCompleted'], ['betweenBatchesMs', 'BatchCompleted → next batch starts'],
+  ['batchTailMs', 'last task updated → BatchCompleted (updated tasks rechecked)'], ['betweenBatchesMs', 'BatchCompleted → next batch starts'],
   ['finishMs', 'last batch → RolloutSucceeded (cleanup)'], ['observeMs', 'RolloutSucceeded → client sees it'],
 ];
 

@@ -80,6 +80,21 @@ const KILL_POINTS: readonly KillPoint[] = [
     precise: (e) => !at('RolloutRolledBack')(e) && lastOfSomeTask(e, ['RolloutContainerStarted', 'RolloutHealthCheckPassed', 'RolloutHealthCheckFailed']),
     outcome: 'rolled-back',
   },
+  {
+    name: 'at a batch boundary (an updated task checked again)',
+    tag: 'v2',
+    reached: at('UpdatedTaskChecked'),
+    precise: (e) => lastOfSomeTask(e, ['UpdatedTaskChecked']),
+    outcome: 'succeeded',
+  },
+  {
+    // The crash image passes its gate and exits 2 s after its start; a later boundary finds it.
+    name: 'after an updated task was found lost',
+    tag: 'crash',
+    reached: (e) => e.some((x) => x.type === 'UpdatedTaskChecked' && !x.passed),
+    precise: (e) => !at('TaskUpdateFailed')(e),
+    outcome: 'rolled-back',
+  },
 ];
 
 describe('a rollout survives SIGKILL of the orchestrator at every kind of step', () => {

@@ -17,7 +17,9 @@ jest.setTimeout(180_000);
 
 const ENV = 'ro';
 const PORT = 18380;
-// The crash image answers its health check for 2 s, then exits: a task must stay healthy longer.
+// The demo's gate: 1 s min healthy time, which the crash image (exits 2 s after its start) passes;
+// a healthy deadline far beyond how long finding a broken image may take.
+const HEALTHY_DEADLINE_MS = 30_000;
 const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
 
 describe('rollouts through the orchestrator and cj, on three fake hosts', () => {
@@ -27,7 +29,7 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
   let jobsFile: string;
 
   const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 120_000 });
-  const writeJobs = (tag: string) => writeFileSync(jobsFile, rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 6, port: PORT, update: { min_healthy_time: '2500ms', healthy_deadline: '6s' } }]));
+  const writeJobs = (tag: string) => writeFileSync(jobsFile, rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 6, port: PORT, update: { min_healthy_time: '1s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } }]));
 
   const status = async (): Promise<StatusResponse> => JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
 
@@ -75,11 +77,19 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     expect(await served()).toEqual(Array(6).fill('v1'));
   });
 
-  it.each(['crash', 'unhealthy'])('rolls --tag %s back automatically: exit 3, and every task serves v1 again', async (tag) => {
+  it.each([
+    // Passes its 1 s gate, then exits: the next batch boundary finds it.
+    ['crash', /rolled back: task \d+ on h\d+ failed: container exited \(exit code 3\) after it passed its health gate/],
+    // Its /health is 404 and its image's HEALTHCHECK turns unhealthy after 2–3 s: the gate fails then, not at the deadline.
+    ['unhealthy', /rolled back: task \d+ on h\d+ failed: container unhealthy by its image's Docker HEALTHCHECK, \d+(\.\d+)?s after it was started/],
+  ])('rolls --tag %s back automatically, well before the healthy deadline: exit 3, and every task serves v1 again', async (tag, reason) => {
+    const began = Date.now();
     const result = await cj('rolling-update', 'web', '--tag', tag);
+    const took = Date.now() - began;
 
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/rolled back: task \d+ on h\d+ failed/);
+    expect(result.stderr).toMatch(reason);
+    expect(took).toBeLessThan(HEALTHY_DEADLINE_MS / 2);
     expect(await served()).toEqual(Array(6).fill('v1'));
     const { tasks } = await status();
     expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(Array(6).fill([1, 1, 'running']));
@@ -149,7 +159,7 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
 
     const audit = JSON.parse((await cj('audit', '--job', 'web', '--limit', '10000', '--json')).stdout) as AuditEntry[];
     const types = new Set(audit.map((e) => e.type));
-    for (const type of ['JobRolloutStarted', 'JobRolloutEnded', 'RolloutStarted', 'ContainerStopRequested', 'RolloutContainerStarted', 'RolloutHealthCheckFailed', 'RolloutRolledBack', 'RolloutSucceeded']) {
+    for (const type of ['JobRolloutStarted', 'JobRolloutEnded', 'RolloutStarted', 'ContainerStopRequested', 'RolloutContainerStarted', 'RolloutHealthCheckFailed', 'UpdatedTaskChecked', 'RolloutRolledBack', 'RolloutSucceeded']) {
       expect(types).toContain(type);
     }
     expect(audit.find((e) => e.type === 'JobRolloutEnded')?.summary).toMatch(/rolloutId=.* status=/);

@@ -15,7 +15,7 @@ function row(task: number, containerId: string | null, observed: string | null, 
 function container(id: string, task: number, state: ContainerInfo['state'], extra: Partial<ContainerInfo> = {}): ContainerInfo {
   return {
     id, name: `cj-prod-web-${task}-r2`, host: 'h1', env: 'prod', job: 'web', task, revision: 2, labels: {}, image: 'demo', imageId: 'sha256:1',
-    state, createdAt: '2026-01-01T00:00:00Z', health: 'none', ...extra,
+    state, restartCount: 0, createdAt: '2026-01-01T00:00:00Z', health: 'none', ...extra,
   };
 }
 

@@ -5,7 +5,7 @@
  * made before the crash, a start finds it running, a stop finds it stopped.
  */
 import { HostUnreachable } from '@cj/docker-adapter';
-import { rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
+import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import type { RolloutRunnerDeps } from './rollout-ports';
 
 /** Seconds a container gets to stop on SIGTERM before it is killed. */
@@ -27,6 +27,10 @@ export class RolloutEffects {
       }
       if (effect.kind === 'probe-health' && !(error instanceof HostUnreachable)) {
         return [rolloutEvent('RolloutHealthCheckFailed', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, detail: message })];
+      }
+      if (effect.kind === 'check-container') {
+        const detail = `${describe(effect)} on host ${effect.host} failed: ${message}`;
+        return [rolloutEvent('UpdatedTaskChecked', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, batch: effect.batch, passed: false, detail })];
       }
       const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
@@ -77,19 +81,28 @@ export class RolloutEffects {
         return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
       }
       case 'start-container': {
-        const container = await runtime.inspect(effect.containerId);
-        if (container.state !== 'running') await runtime.start(effect.containerId);
-        return [rolloutEvent('RolloutContainerStarted', { at: at(), task, role: effect.role, containerId: effect.containerId })];
+        const before = await runtime.inspect(effect.containerId);
+        if (before.state !== 'running') await runtime.start(effect.containerId);
+        // The engine's view right after the start is what later checks compare with to see a crash and restart.
+        const started = await runtime.inspect(effect.containerId);
+        return [
+          rolloutEvent('RolloutContainerStarted', {
+            at: at(),
+            task,
+            role: effect.role,
+            containerId: effect.containerId,
+            restartCount: started.restartCount,
+            ...(started.startedAt !== undefined && { startedAt: started.startedAt }),
+          }),
+        ];
       }
       case 'probe-health': {
         const wait = effect.at - this.deps.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const container = await runtime.inspect(effect.containerId);
         const base = { task, containerId: effect.containerId };
-        if (container.state !== 'running') {
-          const detail = `container ${container.state}${container.exitCode === undefined ? '' : ` (exit code ${container.exitCode})`}`;
-          return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail })];
-        }
+        const fault = containerFault(container, effect.since);
+        if (fault !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: fault, fatal: true })];
         const revision = container.revision;
         const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, revision);
         const result = await this.deps.probe.probe(spec.health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
@@ -98,6 +111,11 @@ export class RolloutEffects {
             ? rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })
             : rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: result.detail }),
         ];
+      }
+      case 'check-container': {
+        const fault = containerFault(await runtime.inspect(effect.containerId), effect.since);
+        const base = { at: at(), task, containerId: effect.containerId, batch: effect.batch };
+        return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
       }
       case 'remove-replaced': {
         const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
@@ -133,6 +151,8 @@ function describe(effect: ContainerEffect): string {
       return `starting container ${effect.containerId.slice(0, 12)} of task ${effect.task}`;
     case 'probe-health':
       return `checking the health of task ${effect.task}`;
+    case 'check-container':
+      return `checking the container of updated task ${effect.task}`;
     case 'remove-replaced':
       return `removing replaced containers of task ${effect.task}`;
   }

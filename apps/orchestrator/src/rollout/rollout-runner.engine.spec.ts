@@ -57,6 +57,8 @@ describe('rollout runner on fake hosts', () => {
     specs.set(1, demoJob(job, demoImage('v1'), names, 2, basePort, policy));
     specs.set(2, demoJob(job, demoImage('v2'), names, 2, basePort, policy));
     specs.set(3, demoJob(job, demoImage('unhealthy'), names, 2, basePort, policy));
+    // Exits with code 3 two seconds after its start, long after its 0.5 s gate; the engine restarts it.
+    specs.set(4, { ...demoJob(job, demoImage('crash'), names, 2, basePort, { ...policy, minHealthyTime: 800 }), restart: 'unless-stopped' });
     store = openSqliteEventStore(join(dir, 'events.db'));
     writer = new StreamWriter(store, new Metrics());
     for (const spec of specs.values()) {
@@ -130,12 +132,29 @@ describe('rollout runner on fake hosts', () => {
     const rollout = await rollTo(2, 3);
 
     expect(rollout.status).toBe('rolled-back');
-    expect(rollout.reason).toMatch(/failed: not healthy for 0.5s within the healthy deadline of 4s/);
+    // Its image's HEALTHCHECK turns unhealthy after 2–3 s: the gate fails then, before its 4 s deadline.
+    expect(rollout.reason).toMatch(/failed: container unhealthy by its image's Docker HEALTHCHECK, [23](\.\d+)?s after it was started/);
     const live = await running();
     expect(live.map((c) => c.id).sort()).toEqual(before);
     for (const c of live) expect(await versionOf(c.host, c.port as number)).toBe('v2');
     expect(await recordedRunning()).toEqual(before);
     const leftovers = (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job, revision: 3 })))).flat();
+    expect(leftovers).toEqual([]);
+  });
+
+  it('rolls an image that crashes after its gate back: a batch boundary finds it restarted by the engine', async () => {
+    const before = (await running()).map((c) => c.id).sort();
+    const rollout = await rollTo(2, 4);
+
+    expect(rollout.status).toBe('rolled-back');
+    // Caught after its restart, or in the moment the engine waits to restart it.
+    expect(rollout.reason).toMatch(/failed: container (exited and was restarted by the engine once|restarting \(exit code 3\)) after it passed its health gate/);
+    expect(errors).toEqual([]);
+    const live = await running();
+    expect(live.map((c) => c.id).sort()).toEqual(before);
+    for (const c of live) expect(await versionOf(c.host, c.port as number)).toBe('v2');
+    expect(await recordedRunning()).toEqual(before);
+    const leftovers = (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job, revision: 4 })))).flat();
     expect(leftovers).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ const container = (job: string, revision: number, env = 'prod'): ContainerInfo =
   image: 'demo:v1',
   imageId: 'sha256:0',
   state: 'exited',
+  restartCount: 0,
   createdAt: '2026-01-01T00:00:00Z',
   health: 'none',
 });

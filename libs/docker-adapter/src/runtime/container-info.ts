@@ -8,7 +8,8 @@ const NEVER = '0001-01-01T00:00:00Z';
 export function toContainerInfo(host: string, data: ContainerInspectInfo): ContainerInfo {
   const labels = data.Config.Labels ?? {};
   const state = data.State;
-  const exited = state.Status === 'exited' || state.Status === 'dead';
+  // A restarting container is between an exit and the engine's next start: its exit code is the crash's.
+  const exited = state.Status === 'exited' || state.Status === 'dead' || state.Status === 'restarting';
   const port = labels[LABEL.port];
   return {
     id: data.Id,
@@ -25,6 +26,7 @@ export function toContainerInfo(host: string, data: ContainerInspectInfo): Conta
     imageId: data.Image,
     state: state.Status as ContainerState,
     ...(exited ? { exitCode: state.ExitCode } : {}),
+    restartCount: data.RestartCount ?? 0,
     createdAt: data.Created,
     ...(state.StartedAt && state.StartedAt !== NEVER ? { startedAt: state.StartedAt } : {}),
     ...(state.FinishedAt && state.FinishedAt !== NEVER ? { finishedAt: state.FinishedAt } : {}),

@@ -145,6 +145,21 @@ describe('DockerRuntime on the local engine', () => {
     expect(await runtime.logs(crash.id)).toContainEqual({ stream: 'stderr', text: 'crashing' });
   });
 
+  it('counts the restarts its restart policy makes, and the start time moves with each', async () => {
+    await runtime.ensureImage(demoImage('crash'));
+    const crash = await runtime.create(taskSpec({ env, job: 'restarts', image: demoImage('crash'), port: await freePort(), restart: 'on-failure' }));
+    await runtime.start(crash.id);
+    const first = await runtime.inspect(crash.id);
+    expect(first).toMatchObject({ state: 'running', restartCount: 0 });
+
+    await waitFor('restarted', async () => {
+      const seen = await runtime.inspect(crash.id);
+      return seen.state === 'running' && seen.restartCount >= 1;
+    });
+    expect((await runtime.inspect(crash.id)).startedAt).not.toBe(first.startedAt);
+    await runtime.remove(crash.id);
+  });
+
   it('refuses to start a second task on a port a running task holds', async () => {
     const port = await freePort();
     const first = await runtime.create(taskSpec({ env, job: 'p', task: 0, image: demoImage('v1'), port }));

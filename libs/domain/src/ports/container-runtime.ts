@@ -49,8 +49,13 @@ export interface ContainerInfo {
   /** The image's id (`sha256:…`) on the host. */
   readonly imageId: string;
   readonly state: ContainerState;
-  /** Set once the container has exited. */
+  /** Set once the container has exited, and while the engine waits to restart it (the code it exited with). */
   readonly exitCode?: number;
+  /**
+   * Times the engine restarted the container by its restart policy since it was last started by
+   * hand (a `start` resets it to 0).
+   */
+  readonly restartCount: number;
   readonly createdAt: string;
   /** Absent when the container never started. */
   readonly startedAt?: string;

@@ -6,6 +6,10 @@
  * health gate. Forward, start-first: create new → start new → health gate → stop old. Revert:
  * remove the new container → start the kept old one → health gate. A rollback reverts every task
  * that was touched, batch by batch, through the same gate.
+ *
+ * The gate fails a task at once when its container is lost (exited, restarted, unhealthy by
+ * Docker's HEALTHCHECK), and before each batch counts as completed every task updated so far is
+ * checked once more, so an image that passes its gate and crashes later is still rolled back.
  */
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
@@ -50,11 +54,16 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
         ? record(rolloutEvent('RolloutFailed', { at, reason: stuckReason(stuck) }))
         : record(rolloutEvent('RolloutSucceeded', { at, failedTasks: s.failedTasks }));
     }
-    const batch = s.batches[s.batchesCompleted];
-    const members = s.tasks.filter((t) => batch.includes(t.task));
-    if (members.every((t) => t.phase === 'updated' || t.phase === 'reverted' || t.phase === 'stuck')) {
+    if (atBatchBoundary(s)) {
+      const lost = s.tasks.find((t) => t.phase === 'updated' && t.lostReason !== undefined);
+      if (lost) {
+        const reason = `${lost.lostReason} after it passed its health gate (checked when batch ${s.batchesCompleted + 1} of ${s.batches.length} was done)`;
+        return record(rolloutEvent('TaskUpdateFailed', { at, task: lost.task, reason }));
+      }
+      if (s.tasks.some((t) => awaitsCheck(s, t))) return undefined;
       return record(rolloutEvent('BatchCompleted', { at, batch: s.batchesCompleted }));
     }
+    const members = s.tasks.filter((t) => s.batches[s.batchesCompleted].includes(t.task));
     const startsAt = (s.lastBatchCompletedAt ?? s.startedAt) + (s.batchesCompleted > 0 ? s.policy.delayBetweenBatches : 0);
     if (members.every((t) => t.phase === 'pending') && now < startsAt) {
       return { key: 'rollout', events: [], effect: { kind: 'wait', until: startsAt }, reconcile: false };
@@ -76,6 +85,25 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
   }
   return undefined;
 }
+
+/**
+ * The current batch is done and nothing is being restored: before the batch counts as completed,
+ * every task this rollout updated so far is checked once more (see `awaitsCheck`). The boundary
+ * after the last batch is the check before the rollout succeeds.
+ */
+function atBatchBoundary(s: ActiveRollout): boolean {
+  if (s.status !== 'running' || s.batchesCompleted >= s.batches.length) return false;
+  const batch = s.batches[s.batchesCompleted];
+  const members = s.tasks.filter((t) => batch.includes(t.task));
+  return members.every((t) => t.phase === 'updated' || t.phase === 'reverted' || t.phase === 'stuck') && !s.tasks.some(inFlight);
+}
+
+/**
+ * Updated tasks stay watched until the rollout ends, like Swarm's update monitor but for the whole
+ * rollout: an image that passes its gate and crashes a little later is caught at the next boundary.
+ */
+const awaitsCheck = (s: ActiveRollout, t: TaskState): boolean =>
+  t.phase === 'updated' && t.lostReason === undefined && (t.checkedAtBatch ?? -1) < s.batchesCompleted;
 
 function failureAction(s: ActiveRollout, at: Millis, reason: string): RolloutStep {
   return s.policy.failureAction === 'rollback'
@@ -119,6 +147,8 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
       step = startPass(s, t, 'forward', now);
     } else if (t.phase === 'updating' || t.phase === 'reverting') {
       step = nextStep(s, t, now);
+    } else if (awaitsCheck(s, t) && atBatchBoundary(s)) {
+      step = checkStep(s, t);
     } else if (allDone && !t.pruned) {
       const current = t.phase === 'updated' ? t.newContainerId : (t.oldContainerId ?? undefined);
       step = {
@@ -177,11 +207,15 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
 const gatePassed = (s: ActiveRollout, t: TaskState): boolean =>
   t.gate?.healthySince !== undefined && (t.gate.lastCheckAt ?? 0) - t.gate.healthySince >= s.policy.minHealthyTime;
 
-/** The health gate: passed, failed at its deadline, or the next check. */
+/** The health gate: passed, failed at once (the container is lost) or at its deadline, or the next check. */
 function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => RolloutEvent): RolloutStep {
   const key = `task:${t.task}`;
   const gate = t.gate;
-  if (!gate) throw new Error(`task ${t.task} reached its health gate without a started container`);
+  if (!gate || !t.since) throw new Error(`task ${t.task} reached its health gate without a started container`);
+  if (gate.fatal !== undefined) {
+    const reason = `${gate.fatal}, ${seconds((gate.lastCheckAt ?? gate.openedAt) - gate.openedAt)} after it was started`;
+    return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+  }
   if (gatePassed(s, t)) {
     return { key, events: [passed()], effect: { kind: 'record' }, reconcile: false };
   }
@@ -199,7 +233,18 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
   return {
     key,
     events: [],
-    effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId: gate.containerId, at: Math.min(at, deadline) },
+    effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId: gate.containerId, since: t.since, at: Math.min(at, deadline) },
+    reconcile: false,
+  };
+}
+
+function checkStep(s: ActiveRollout, t: TaskState): RolloutStep {
+  const containerId = t.newContainerId;
+  if (containerId === undefined || t.since === undefined) throw new Error(`task ${t.task} counts as updated without a started container`);
+  return {
+    key: `task:${t.task}`,
+    events: [],
+    effect: { kind: 'check-container', task: t.task, host: t.host, containerId, since: t.since, batch: s.batchesCompleted },
     reconcile: false,
   };
 }

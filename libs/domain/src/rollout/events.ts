@@ -6,6 +6,7 @@
  * because deadlines and the min-healthy-time gate are computed from it.
  */
 import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import type { ContainerBaseline } from './container-fault';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
 
@@ -97,6 +98,12 @@ export interface ContainerStartRequested extends TaskBase<'ContainerStartRequest
 export interface RolloutContainerStarted extends TaskBase<'RolloutContainerStarted'> {
   readonly role: ContainerRole;
   readonly containerId: string;
+  /**
+   * The engine's restart count and start time right after the start: a later check that sees
+   * them changed knows the container crashed and was restarted. Absent in older streams.
+   */
+  readonly restartCount?: ContainerBaseline['restartCount'];
+  readonly startedAt?: ContainerBaseline['startedAt'];
 }
 
 export interface RolloutHealthCheckPassed extends TaskBase<'RolloutHealthCheckPassed'> {
@@ -104,7 +111,25 @@ export interface RolloutHealthCheckPassed extends TaskBase<'RolloutHealthCheckPa
 }
 export interface RolloutHealthCheckFailed extends TaskBase<'RolloutHealthCheckFailed'> {
   readonly containerId: string;
-  /** What the check saw: `GET /health → 404`, `connection refused`, `container exited (code 3)`. */
+  /** What the check saw: `GET /health → 404`, `connection refused`, `container exited (exit code 3)`. */
+  readonly detail: string;
+  /**
+   * The container itself is lost (not running, restarted, or unhealthy by Docker's HEALTHCHECK):
+   * the task fails at once instead of at the healthy deadline.
+   */
+  readonly fatal?: true;
+}
+
+/**
+ * A task that already passed its gate, checked again at a batch boundary (its container still
+ * runs, was not restarted, is not unhealthy). A check that did not pass makes it a failed task.
+ */
+export interface UpdatedTaskChecked extends TaskBase<'UpdatedTaskChecked'> {
+  readonly containerId: string;
+  /** The batch whose completion the check belongs to. */
+  readonly batch: number;
+  readonly passed: boolean;
+  /** `running` or what is wrong: `container exited (exit code 3)`. */
   readonly detail: string;
 }
 
@@ -170,6 +195,7 @@ export type RolloutEvent =
   | RolloutContainerStarted
   | RolloutHealthCheckPassed
   | RolloutHealthCheckFailed
+  | UpdatedTaskChecked
   | TaskUpdated
   | TaskUpdateFailed
   | TaskRolledBack

@@ -3,6 +3,7 @@ export * from './state';
 export * from './steps';
 export * from './plan';
 export * from './decide';
+export * from './container-fault';
 export * from './control';
 export * from './errors';
 export * from './view';

@@ -6,7 +6,7 @@
 import { decide } from './decide';
 import type { RolloutEvent } from './events';
 import { foldRollout } from './state';
-import { healthyUnless, policy, startCommand, World } from './testing/world';
+import { healthyUnless, policy, startCommand, tasksOn, World, type Lifecycle } from './testing/world';
 
 /** The events of a whole rollout, cut right after the n-th event of `type`. */
 function cutAfter(world: World, type: RolloutEvent['type'], nth = 0): RolloutEvent[] {
@@ -17,6 +17,10 @@ function cutAfter(world: World, type: RolloutEvent['type'], nth = 0): RolloutEve
 }
 
 const success = () => new World(startCommand({ policy: policy({ minHealthyTime: 1000 }) })).run();
+const crashAt2s: Lifecycle = (_task, revision) => (revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {});
+/** Three batches of one; the first task's container exits after its gate and is found at the second boundary. */
+const lostAfterGate = () => new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1) }), () => true, crashAt2s).run();
+const lostInGate = () => new World(startCommand({ policy: policy({ minHealthyTime: 3000, healthyDeadline: 30_000 }) }), () => true, crashAt2s).run();
 const rollback = () => new World(startCommand({ policy: policy({ healthyDeadline: 1000, minHealthyTime: 500 }) }), healthyUnless(2)).run();
 
 describe('decide after a crash', () => {
@@ -72,6 +76,32 @@ describe('decide after a crash', () => {
     const steps = decide(state, { now: (events.at(-1) as { at: number }).at });
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) expect(step.events[0]).toMatchObject({ type: 'TaskUpdateStarted', direction: 'revert' });
+  });
+
+  it('given a fatal check recorded, it fails the task at once, and only once', () => {
+    const events = cutAfter(lostInGate(), 'RolloutHealthCheckFailed');
+    const [step] = decide(foldRollout(events), { now: 0 });
+    expect(step.events).toEqual([expect.objectContaining({ type: 'TaskUpdateFailed', task: 0, reason: expect.stringMatching(/^container exited \(exit code 3\)/) })]);
+    const after = foldRollout([...events, ...step.events]);
+    expect(decide(after, { now: 0 }).flatMap((s) => s.events.filter((e) => e.type === 'TaskUpdateFailed'))).toEqual([]);
+  });
+
+  it('at a batch boundary, before any check is recorded, it asks to check every updated task and records nothing yet', () => {
+    const world = lostAfterGate();
+    const events = cutAfter(world, 'TaskUpdated', 1);
+    const steps = decide(foldRollout(events), { now: 0 });
+    expect(steps).toEqual([
+      expect.objectContaining({ key: 'task:0', events: [], reconcile: false, effect: expect.objectContaining({ kind: 'check-container', batch: 1 }) }),
+      expect.objectContaining({ key: 'task:1', events: [], reconcile: false, effect: expect.objectContaining({ kind: 'check-container', batch: 1 }) }),
+    ]);
+  });
+
+  it('given a failed check recorded, it fails that task (whatever else is still to check), and a repeated check changes nothing', () => {
+    const world = lostAfterGate();
+    const lost = world.events.find((e) => e.type === 'UpdatedTaskChecked' && !e.passed) as RolloutEvent;
+    const events = world.events.slice(0, world.events.indexOf(lost) + 1);
+    const [step] = decide(foldRollout([...events, { ...lost, at: lost.at + 1 }]), { now: 0 });
+    expect(step.events).toEqual([expect.objectContaining({ type: 'TaskUpdateFailed', task: 0, reason: expect.stringMatching(/after it passed its health gate/) })]);
   });
 
   it('a finished rollout asks for nothing', () => {

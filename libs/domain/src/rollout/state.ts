@@ -3,6 +3,7 @@
  * what happened, when); what to do next is `decide`'s business.
  */
 import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import type { ContainerBaseline } from './container-fault';
 import type {
   ContainerCreateRequested,
   ContainerRemoveRequested,
@@ -33,6 +34,8 @@ export interface HealthGate {
   readonly lastCheckAt?: Millis;
   readonly lastDetail?: string;
   readonly checks: number;
+  /** Set when a check found the container lost (see containerFault): the gate fails at once. */
+  readonly fatal?: string;
 }
 
 export interface TaskState extends RolloutTask {
@@ -49,6 +52,12 @@ export interface TaskState extends RolloutTask {
   readonly newStopped: boolean;
   readonly newRemoved: boolean;
   readonly gate?: HealthGate;
+  /** The container the task's latest pass started, as it was started: what later checks compare with. */
+  readonly since?: ContainerBaseline;
+  /** The batch boundary at which the updated task was last checked again. */
+  readonly checkedAtBatch?: number;
+  /** What the last check of the updated task found wrong; it becomes the task's failure. */
+  readonly lostReason?: string;
   readonly failReason?: string;
   readonly pruned: boolean;
 }
@@ -169,16 +178,29 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
         pending: undefined,
         ...(event.role === 'new' ? { newStarted: true } : { oldRestarted: true }),
         gate: { containerId: event.containerId, openedAt: event.at, checks: 0 },
+        since: { restartCount: event.restartCount ?? 0, startedAt: event.startedAt },
       }));
     case 'RolloutHealthCheckPassed':
     case 'RolloutHealthCheckFailed':
       return task(event.task, (t) => (t.gate?.containerId === event.containerId ? { gate: nextGate(t.gate, event, s.probeInterval) } : {}));
+    case 'UpdatedTaskChecked':
+      return task(event.task, (t) =>
+        t.phase === 'updated' && t.newContainerId === event.containerId
+          ? { checkedAtBatch: event.batch, lostReason: event.passed ? undefined : event.detail }
+          : {},
+      );
     case 'TaskUpdated':
       return { ...task(event.task, () => ({ phase: 'updated', gate: undefined })), lastProgressAt: event.at };
     case 'TaskUpdateFailed': {
       // A failed revert leaves the task stuck; a failed forward pass counts against the failure ratio.
       const reverting = s.tasks.find((t) => t.task === event.task)?.phase === 'reverting';
-      const next = task(event.task, () => ({ phase: reverting ? 'stuck' : 'failed', failReason: event.reason, gate: undefined, pending: undefined }));
+      const next = task(event.task, () => ({
+        phase: reverting ? 'stuck' : 'failed',
+        failReason: event.reason,
+        gate: undefined,
+        pending: undefined,
+        lostReason: undefined,
+      }));
       return reverting ? next : { ...next, failedTasks: [...s.failedTasks, event.task] };
     }
     case 'TaskRolledBack':
@@ -212,7 +234,14 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
 
 function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }, interval: Millis): HealthGate {
   if (event.type === 'RolloutHealthCheckFailed') {
-    return { ...gate, healthySince: undefined, lastCheckAt: event.at, lastDetail: event.detail, checks: gate.checks + 1 };
+    return {
+      ...gate,
+      healthySince: undefined,
+      lastCheckAt: event.at,
+      lastDetail: event.detail,
+      checks: gate.checks + 1,
+      ...(event.fatal && { fatal: event.detail }),
+    };
   }
   const gap = gate.lastCheckAt === undefined ? 0 : event.at - gate.lastCheckAt;
   const continuous = gate.healthySince !== undefined && gap <= MAX_CHECK_GAP_INTERVALS * interval;

@@ -3,6 +3,7 @@
  * performing it (its intent, or a pure transition when there is no effect).
  */
 import type { Millis } from '../jobs-file/model';
+import type { ContainerBaseline } from './container-fault';
 import type { ContainerRole, RolloutEvent } from './events';
 
 export type RolloutEffect =
@@ -21,8 +22,18 @@ export type RolloutEffect =
       readonly name: string;
     }
   | { readonly kind: 'start-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
-  /** One health check of the gate, not before `at`. */
-  | { readonly kind: 'probe-health'; readonly task: number; readonly host: string; readonly port: number; readonly containerId: string; readonly at: Millis }
+  /** One health check of the gate, not before `at`; `since` is the container as it was started. */
+  | {
+      readonly kind: 'probe-health';
+      readonly task: number;
+      readonly host: string;
+      readonly port: number;
+      readonly containerId: string;
+      readonly since: ContainerBaseline;
+      readonly at: Millis;
+    }
+  /** Check that an updated task's container still runs as it was started, at the boundary after `batch`. */
+  | { readonly kind: 'check-container'; readonly task: number; readonly host: string; readonly containerId: string; readonly since: ContainerBaseline; readonly batch: number }
   /** Remove the task's stopped containers beyond the newest `keep`, never `current`. */
   | { readonly kind: 'remove-replaced'; readonly task: number; readonly host: string; readonly keep: number; readonly current?: string }
   /** Nothing to do before `until` (the delay between batches). */

@@ -13,7 +13,7 @@ describe('rollout workflow', () => {
     expect(eventsOf(w, 'BatchCompleted')).toHaveLength(3);
     for (const task of [0, 1, 2, 3, 4, 5]) {
       expect(w.running(task).map((c) => c.revision)).toEqual([2]);
-      expect(taskEvents(w, task).filter((t) => !t.startsWith('RolloutHealthCheck'))).toEqual([
+      expect(taskEvents(w, task).filter((t) => !t.startsWith('RolloutHealthCheck') && t !== 'UpdatedTaskChecked')).toEqual([
         'TaskUpdateStarted',
         'ContainerStopRequested',
         'RolloutContainerStopped',
@@ -27,6 +27,9 @@ describe('rollout workflow', () => {
     }
     expect(w.containers.filter((c) => c.revision === 1).every((c) => c.removed)).toBe(true);
     expect(w.types().at(-1)).toBe('RolloutSucceeded');
+    // Every updated task is checked again at each batch boundary until the end: batch k's tasks 3 − k times.
+    const checks = (task: number) => taskEvents(w, task).filter((t) => t === 'UpdatedTaskChecked').length;
+    expect([0, 2, 4, 1, 3, 5].map(checks)).toEqual([3, 3, 2, 2, 1, 1]);
   });
 
   it('keeps keepReplaced stopped containers per task for a quick rollback', () => {
@@ -123,7 +126,7 @@ describe('rollout workflow', () => {
   it('starts the new container before stopping the old one with order start-first', () => {
     const tasks = tasksOn(['h1'], 1).map((t) => ({ ...t, port: 9090, fromPort: 8080 }));
     const w = new World(startCommand({ tasks, policy: policy({ order: 'start-first' }) })).run();
-    expect(w.performed).toEqual(['create-container 0 new', 'start-container 0 new', 'stop-container 0 old', 'remove-replaced 0']);
+    expect(w.performed).toEqual(['create-container 0 new', 'start-container 0 new', 'stop-container 0 old', 'check-container 0', 'remove-replaced 0']);
     expect(w.state.status).toBe('succeeded');
   });
 

@@ -4,6 +4,7 @@
  * the revision and the time. It plays the runner's part without any I/O.
  */
 import type { Millis, UpdatePolicy } from '../../jobs-file/model';
+import { containerFault, type ContainerObservation } from '../container-fault';
 import { decideStart, type StartRollout } from '../control';
 import { decide } from '../decide';
 import { rolloutEvent, type RolloutEvent, type RolloutTask } from '../events';
@@ -25,6 +26,19 @@ export interface Health {
   /** Whether a check of this task's container of this revision at `at` passes. */
   (task: number, revision: number, at: Millis, startedAt: Millis): boolean;
 }
+
+/** How a revision's container behaves once started, as the engine would report it. */
+export interface Behaviour {
+  /** The process exits this long after its start… */
+  readonly exitsAfter?: Millis;
+  readonly exitCode?: number;
+  /** …and its restart policy starts it again at once. */
+  readonly restarts?: boolean;
+  /** Docker's HEALTHCHECK reports it unhealthy from this long after its start. */
+  readonly unhealthyAfter?: Millis;
+}
+
+export type Lifecycle = (task: number, revision: number) => Behaviour;
 
 /** A control input an operator gives at a time (pause, resume, abort). */
 export interface Control {
@@ -78,6 +92,7 @@ export class World {
   constructor(
     readonly command: StartRollout,
     readonly health: Health = () => true,
+    readonly lifecycle: Lifecycle = () => ({}),
   ) {
     if (command.fromRevision !== undefined) {
       for (const t of command.tasks) {
@@ -125,6 +140,24 @@ export class World {
     return this.events.map((e) => e.type);
   }
 
+  private container(id: string): Container {
+    const c = this.containers.find((x) => x.id === id);
+    if (!c) throw new Error(`no container ${id}`);
+    return c;
+  }
+
+  /** What the engine reports of a container now, by its revision's behaviour. */
+  private observe(c: Container): ContainerObservation {
+    const startedAt = this.startedAt.get(c.id) ?? this.now;
+    const up = this.now - startedAt;
+    const life = this.lifecycle(c.task, c.revision);
+    const health = life.unhealthyAfter !== undefined && up >= life.unhealthyAfter ? 'unhealthy' : 'none';
+    if (!c.running) return { state: 'exited', exitCode: 0, restartCount: 0, health };
+    if (life.exitsAfter === undefined || up < life.exitsAfter) return { state: 'running', restartCount: 0, startedAt: String(startedAt), health };
+    if (life.restarts) return { state: 'running', restartCount: 1, startedAt: String(startedAt + life.exitsAfter), health };
+    return { state: 'exited', exitCode: life.exitCode ?? 1, restartCount: 0, startedAt: String(startedAt), health };
+  }
+
   private effect(effect: RolloutEffect): RolloutEvent[] {
     if (effect.kind === 'record') return [];
     if (effect.kind === 'wait') {
@@ -133,10 +166,18 @@ export class World {
     }
     if (effect.kind === 'probe-health') {
       this.now = Math.max(this.now, effect.at);
-      const c = this.containers.find((x) => x.id === effect.containerId);
-      const ok = !!c && c.running && this.health(effect.task, c.revision, this.now, this.startedAt.get(c.id) ?? this.now);
+      const c = this.container(effect.containerId);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId };
+      const fault = containerFault(this.observe(c), effect.since);
+      if (fault) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: fault, fatal: true })];
+      const ok = this.health(effect.task, c.revision, this.now, this.startedAt.get(c.id) ?? this.now);
       return [ok ? rolloutEvent('RolloutHealthCheckPassed', base) : rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: 'GET /health → 404' })];
+    }
+    if (effect.kind === 'check-container') {
+      this.performed.push(`check-container ${effect.task}`);
+      const fault = containerFault(this.observe(this.container(effect.containerId)), effect.since);
+      const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
+      return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
     }
     this.performed.push(`${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`);
     this.now += OP_COST;
@@ -167,7 +208,7 @@ export class World {
         if (!c) throw new Error(`no container ${effect.containerId}`);
         c.running = true;
         this.startedAt.set(c.id, at);
-        return [rolloutEvent('RolloutContainerStarted', { at, task, role: effect.role, containerId: c.id })];
+        return [rolloutEvent('RolloutContainerStarted', { at, task, role: effect.role, containerId: c.id, restartCount: 0, startedAt: String(at) })];
       }
       case 'remove-replaced': {
         const stopped = this.containers.filter((c) => c.task === task && !c.running && !c.removed && c.id !== effect.current);
