@@ -48,6 +48,8 @@ interface KillPoint {
   /** At the moment of death the stream was cut right at the step. */
   readonly precise: (events: readonly RolloutEvent[]) => boolean;
   readonly outcome: 'succeeded' | 'rolled-back';
+  /** Timing may end the rollout before the step is seen; then there is nothing to kill. */
+  readonly mayEndFirst?: boolean;
 }
 
 const at = (type: RolloutEvent['type'], role?: 'old' | 'new') => (events: readonly RolloutEvent[]) =>
@@ -94,6 +96,9 @@ const KILL_POINTS: readonly KillPoint[] = [
     reached: (e) => e.some((x) => x.type === 'UpdatedTaskChecked' && !x.passed),
     precise: (e) => !at('TaskUpdateFailed')(e),
     outcome: 'rolled-back',
+    // On a loaded machine a gate can outlast the image's 2 s, so its own check finds the exit first
+    // and the rollout rolls back without a boundary check ever failing: nothing to kill then.
+    mayEndFirst: true,
   },
 ];
 
@@ -148,17 +153,21 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
     expect(started.status).toBe(200);
     const id = started.body.id;
 
+    let endedFirst = false;
     for (;;) {
       const events = await rolloutEvents(id);
       if (point.reached(events)) break;
-      expect(events.some((e) => ['RolloutSucceeded', 'RolloutRolledBack', 'RolloutFailed'].includes(e.type))).toBe(false);
+      endedFirst = events.some((e) => ['RolloutSucceeded', 'RolloutRolledBack', 'RolloutFailed'].includes(e.type));
+      if (endedFirst && point.mayEndFirst) break;
+      expect(endedFirst).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await orchestrator.signal('SIGKILL');
-    const atDeath = await rolloutEvents(id);
-    if (point.precise(atDeath)) hits.push(point.name);
+    if (!endedFirst) {
+      await orchestrator.signal('SIGKILL');
+      if (point.precise(await rolloutEvents(id))) hits.push(point.name);
+      orchestrator = await start();
+    }
 
-    orchestrator = await start();
     let view: RolloutView;
     for (;;) {
       view = (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${id}`)).body;
