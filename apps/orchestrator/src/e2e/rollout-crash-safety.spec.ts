@@ -50,6 +50,8 @@ interface KillPoint {
   readonly outcome: 'succeeded' | 'rolled-back';
   /** Timing may end the rollout before the step is seen; then there is nothing to kill. */
   readonly mayEndFirst?: boolean;
+  /** Policy overrides of this rollout. */
+  readonly overrides?: { readonly minHealthyTime?: number };
 }
 
 const at = (type: RolloutEvent['type'], role?: 'old' | 'new') => (events: readonly RolloutEvent[]) =>
@@ -96,6 +98,8 @@ const KILL_POINTS: readonly KillPoint[] = [
     reached: (e) => e.some((x) => x.type === 'UpdatedTaskChecked' && !x.passed),
     precise: (e) => !at('TaskUpdateFailed')(e),
     outcome: 'rolled-back',
+    // Gates of 1 s put the first boundary check after the first task's 2 s, whatever the machine.
+    overrides: { minHealthyTime: 1000 },
     // On a loaded machine a gate can outlast the image's 2 s, so its own check finds the exit first
     // and the rollout rolls back without a boundary check ever failing: nothing to kill then.
     mayEndFirst: true,
@@ -149,7 +153,7 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
   });
 
   it.each(KILL_POINTS.map((point) => [point.name, point] as const))('%s', async (_name, point) => {
-    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: point.tag });
+    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: point.tag, ...point.overrides });
     expect(started.status).toBe(200);
     const id = started.body.id;
 
