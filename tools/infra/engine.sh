@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # engine.sh up|down — makes sure a Docker engine answers on the default socket.
 #   up    nothing to do when `docker version` answers. Otherwise, on Debian as root: installs what
-#         is missing (docker.io docker-registry busybox-static apache2-utils openssl iproute2 curl)
-#         and starts dockerd (setsid, log and pid file under $CJ_ENGINE_DIR), then waits for it.
+#         is missing (docker.io docker-registry busybox-static apache2-utils openssl iproute2 curl
+#         openssh-server) and starts dockerd (setsid, log and pid file under $CJ_ENGINE_DIR), then
+#         waits for it.
 #         Elsewhere it says exactly what is missing.
 #   down  stops dockerd only when this script started it.
 set -euo pipefail
 
 dir=${CJ_ENGINE_DIR:-/var/tmp/cj-engine}
 socket=/var/run/docker.sock
-packages=(docker.io docker-registry busybox-static apache2-utils openssl iproute2 curl)
+packages=(docker.io docker-registry busybox-static apache2-utils openssl iproute2 curl openssh-server)
 # The command each package provides, to tell what is missing without asking dpkg.
 declare -A provides=(
   [docker.io]=dockerd [docker-registry]=docker-registry [busybox-static]=/bin/busybox
-  [apache2-utils]=htpasswd [openssl]=openssl [iproute2]=ip [curl]=curl
+  [apache2-utils]=htpasswd [openssl]=openssl [iproute2]=ip [curl]=curl [openssh-server]=/usr/sbin/sshd
 )
 
 die() { echo "engine.sh: $*" >&2; exit 1; }

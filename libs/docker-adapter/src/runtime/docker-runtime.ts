@@ -42,8 +42,11 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly endpoint: string;
   /** For calls that answer at once. */
   private readonly api: Docker;
-  /** For calls that may take long or stream: pulls, stops with a grace period, logs, exec. */
+  /** For calls that may take long or stream: pulls, logs, exec. */
   private readonly streams: Docker;
+  /** What a client of this host is made of, for a stop that must wait out its grace period. */
+  private readonly base: Docker.DockerOptions;
+  private readonly connectTimeoutMs: number;
   private readonly standard: StandardConfigOptions;
   /** Standard host files this host turned out not to have (the engine said so at create). */
   private readonly missingHostFiles = new Set<string>();
@@ -51,8 +54,10 @@ export class DockerRuntime implements ContainerRuntime {
   constructor(host: HostSpec, options: DockerRuntimeOptions = {}) {
     this.host = host.name;
     this.endpoint = host.endpoint;
-    const base = dockerOptionsFor(host, options.ssh);
     const connectionTimeout = options.connectTimeoutMs ?? 5_000;
+    const base = dockerOptionsFor(host, options.ssh, connectionTimeout) as Docker.DockerOptions;
+    this.base = base;
+    this.connectTimeoutMs = connectionTimeout;
     this.api = new Docker({ ...base, timeout: options.requestTimeoutMs ?? 30_000, connectionTimeout } as Docker.DockerOptions);
     this.streams = new Docker({ ...base, connectionTimeout } as Docker.DockerOptions);
     this.standard = { ...STANDARD_CONFIG_DEFAULTS, ...options.standardConfig };
@@ -122,7 +127,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stop(id: string, graceSeconds: number): Promise<void> {
     try {
-      await this.streams.getContainer(id).stop({ t: graceSeconds });
+      // The engine answers a stop only once the container is down, and dockerode's connection
+      // timeout runs until that answer: it must outlast the grace period.
+      const client = new Docker({ ...this.base, connectionTimeout: this.connectTimeoutMs + graceSeconds * 1000 } as Docker.DockerOptions);
+      await client.getContainer(id).stop({ t: graceSeconds });
     } catch (error) {
       if (statusOf(error) === 304) return;
       throw this.fail(error, `stop container ${id}`, id);

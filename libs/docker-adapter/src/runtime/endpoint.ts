@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import type { HostSpec } from '@cj/domain';
 import type { DockerOptions } from 'dockerode';
+import { utils as sshUtils } from 'ssh2';
+import { SshDialAgent } from './ssh-dial-agent';
 
 /** Why an endpoint in the hosts section cannot be used. */
 export class InvalidEndpoint extends Error {
@@ -22,10 +25,18 @@ export interface SshOptions {
   readonly agent?: string;
   /** A private key (PEM/OpenSSH text), when no agent is used. */
   readonly privateKey?: string | Buffer;
+  /**
+   * The host's public key as OpenSSH writes it (`ssh-ed25519 AAAA…`, a `.pub` or known_hosts line):
+   * any other key is refused. Without it the host's key is not checked.
+   */
+  readonly hostKey?: string;
 }
 
+/** dockerode's options, and the http agent that docker-modem uses when given one (its types omit it). */
+export type EngineOptions = DockerOptions & { agent?: Agent };
+
 /** Turns a host's endpoint (`unix://`, `tcp://` with TLS, `ssh://`) into dockerode options. */
-export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}): DockerOptions {
+export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTimeoutMs = 5_000): EngineOptions {
   let url: URL;
   try {
     url = new URL(host.endpoint);
@@ -48,16 +59,44 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}): DockerOp
         key: readTls(host, 'key'),
       };
     }
-    case 'ssh:':
-      return {
-        protocol: 'ssh',
+    case 'ssh:': {
+      // Plain HTTP, carried by `docker system dial-stdio` sessions that the agent opens over ssh.
+      const port = Number(url.port || 22);
+      const hostKey = ssh.hostKey === undefined ? undefined : hostKeyBlob(host, ssh.hostKey);
+      if (ssh.privateKey !== undefined) checkPrivateKey(host, ssh.privateKey);
+      const dial = new SshDialAgent({
         host: url.hostname,
-        port: Number(url.port || 22),
+        port,
         username: decodeURIComponent(url.username) || 'root',
-        sshOptions: { agent: ssh.agent ?? process.env['SSH_AUTH_SOCK'], privateKey: ssh.privateKey },
-      };
+        agent: ssh.agent ?? process.env['SSH_AUTH_SOCK'],
+        privateKey: ssh.privateKey,
+        readyTimeout: connectTimeoutMs,
+        // A log followed for hours must notice a host that vanished without closing the connection.
+        keepaliveInterval: 15_000,
+        ...(hostKey ? { hostVerifier: (key: Buffer) => key.equals(hostKey) } : {}),
+      });
+      return { protocol: 'http', host: url.hostname, port, agent: dial };
+    }
     default:
       throw new InvalidEndpoint(host.name, host.endpoint, `has the unsupported scheme ${url.protocol}`);
+  }
+}
+
+/** The key blob of an OpenSSH public key line: the base64 field after the key type. */
+function hostKeyBlob(host: HostSpec, line: string): Buffer {
+  const fields = line.trim().split(/\s+/);
+  const type = fields.findIndex((f) => /^(ssh-|ecdsa-|sk-)/.test(f));
+  const blob = type >= 0 ? fields[type + 1] : undefined;
+  if (!blob || !/^[A-Za-z0-9+/]+=*$/.test(blob)) {
+    throw new InvalidEndpoint(host.name, host.endpoint, `has an ssh host key that is not an OpenSSH public key line ("ssh-ed25519 AAAA…"): ${line.slice(0, 60)}`);
+  }
+  return Buffer.from(blob, 'base64');
+}
+
+function checkPrivateKey(host: HostSpec, key: string | Buffer): void {
+  const parsed = sshUtils.parseKey(key);
+  if (parsed instanceof Error) {
+    throw new InvalidEndpoint(host.name, host.endpoint, `has an ssh private key that cannot be used (${parsed.message}); give an unencrypted OpenSSH or PEM private key`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { ContainerNotFound, DaemonError, HostUnreachable } from '../errors';
+import { SshFailure } from './ssh-failure';
 
 /** What dockerode/docker-modem errors carry. */
 interface EngineFailure {
@@ -20,6 +21,7 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 export function isUnreachable(error: unknown): boolean {
+  if (error instanceof SshFailure) return true;
   const failure = error as EngineFailure;
   if (failure.statusCode) return false;
   if (failure.code && UNREACHABLE.has(failure.code)) return true;
@@ -32,7 +34,8 @@ export function isUnreachable(error: unknown): boolean {
 export function translate(error: unknown, context: { host: string; endpoint: string; operation: string; container?: string }): Error {
   if (isUnreachable(error)) {
     const failure = error as EngineFailure;
-    return new HostUnreachable(context.host, context.endpoint, failure.code ?? engineMessage(error), { cause: error });
+    const reason = error instanceof SshFailure ? error.message : (failure.code ?? engineMessage(error));
+    return new HostUnreachable(context.host, context.endpoint, reason, { cause: error });
   }
   if (context.container && statusOf(error) === 404) {
     return new ContainerNotFound(context.host, context.container, { cause: error });

@@ -170,6 +170,17 @@ describe('DockerRuntime on the local engine', () => {
     await expect(refused).rejects.toThrow(new RegExp(`port ${port} is already taken by container ${first.name}`));
   });
 
+  it('waits out a grace period longer than its connect timeout when a task ignores SIGTERM', async () => {
+    const quick = new DockerRuntime(local, { connectTimeoutMs: 1_000, standardConfig: { dataRoot } });
+    const stubborn = await quick.create(taskSpec({ env, job: 'stubborn', image: demoImage('v1'), port: await freePort(), command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"] }));
+    await quick.start(stubborn.id);
+    const began = Date.now();
+    await quick.stop(stubborn.id, 2);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1_900);
+    expect((await quick.inspect(stubborn.id)).state).toBe('exited');
+    await quick.remove(stubborn.id);
+  });
+
   it('says which image is missing when creating without pulling', async () => {
     await expect(runtime.create(taskSpec({ env, image: { repository: 'cj-never-built', tag: 'x' }, port: 1 }))).rejects.toBeInstanceOf(ImageNotFound);
   });

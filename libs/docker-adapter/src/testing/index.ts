@@ -5,3 +5,4 @@ export { runInfraScript, INFRA_DIR } from './infra-scripts';
 export { freePort } from './free-port';
 export { waitFor } from './wait-for';
 export { taskSpec } from './task-spec';
+export { startSshServer, type SshServer, type SshServerOptions } from './ssh-server';
