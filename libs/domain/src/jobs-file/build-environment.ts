@@ -1,7 +1,7 @@
 import { DEFAULT_ENVIRONMENT, DEFAULT_HEALTH, DEFAULT_HEALTH_TIMING, DEFAULT_HTTP_STATUS, DEFAULT_RESTART, DEFAULT_UPDATE_POLICY } from './defaults';
 import type { HealthDto } from './dto/health.dto';
-import type { EnvVarDto, JobDto, ResourcesDto } from './dto/job.dto';
-import type { DefaultsDto, HostDto, JobsFileDto } from './dto/jobs-file.dto';
+import type { DefaultsDto, EnvVarDto, JobDto, ResourcesDto } from './dto/job.dto';
+import type { HostDto, JobsFileDto } from './dto/jobs-file.dto';
 import type { UpdateDto } from './dto/update.dto';
 import type { EnvVar, Environment, HealthCheck, HostSpec, JobSpec, Resources, RestartPolicy, RolloutOrder, FailureAction, UpdatePolicy } from './model';
 import { placeTasks } from './placement';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HealthDto } from './dto/health.dto';
-import { EnvVarDto, JobDto, MountDto, ResourcesDto } from './dto/job.dto';
-import { DefaultsDto, HostDto, JobsFileDto, TlsDto } from './dto/jobs-file.dto';
+import { DefaultsDto, EnvVarDto, JobDto, MountDto, ResourcesDto } from './dto/job.dto';
+import { HostDto, JobsFileDto, TlsDto } from './dto/jobs-file.dto';
 import { UpdateDto } from './dto/update.dto';
 import { allowedKeys } from './dto/validate-dto';
 import { jobsFileSchema } from './schema';

@@ -41,7 +41,31 @@ export class ResourcesDto {
 }
 
 /** The fields every job may take; `defaults:` takes the shared subset below. */
-export class JobDto {
+/** What `defaults:` may set for every job; a job's own value wins. */
+export class DefaultsDto {
+  @IsOptional()
+  @Nested(() => HealthDto, { list: false, hint: 'write health as a mapping with a type: http, tcp, exec, docker or none' })
+  health?: HealthDto;
+
+  @IsOptional()
+  @Nested(() => UpdateDto, { list: false, hint: 'write update as a mapping of update-policy fields' })
+  update?: UpdateDto;
+
+  @IsOptional()
+  @Nested(() => ResourcesDto, { list: false, hint: 'write resources as a mapping: {memory: 256m, cpus: 0.5}' })
+  resources?: ResourcesDto;
+
+  @IsOptional()
+  @OneOf(RESTART_POLICIES)
+  restart?: string;
+
+  @IsOptional()
+  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value' })
+  envs?: EnvVarDto[];
+}
+
+/** A job: where it runs and what it is, plus anything `defaults:` may set for it. */
+export class JobDto extends DefaultsDto {
   @Name('job')
   name!: string;
 
@@ -64,30 +88,10 @@ export class JobDto {
   port!: number;
 
   @IsOptional()
-  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value' })
-  envs?: EnvVarDto[];
-
-  @IsOptional()
   @Nested(() => MountDto, { list: true, hint: 'write mounts as a list of "source:target[:ro]" or {source, target, read_only}' })
   mounts?: MountDto[];
 
   @IsOptional()
   @StringList('write the command as a list, one argument each: command: ["java", "-jar", "app.jar"]')
   command?: string[];
-
-  @IsOptional()
-  @Nested(() => HealthDto, { list: false, hint: 'write health as a mapping with a type: http, tcp, exec, docker or none' })
-  health?: HealthDto;
-
-  @IsOptional()
-  @Nested(() => UpdateDto, { list: false, hint: 'write update as a mapping of update-policy fields' })
-  update?: UpdateDto;
-
-  @IsOptional()
-  @Nested(() => ResourcesDto, { list: false, hint: 'write resources as a mapping: {memory: 256m, cpus: 0.5}' })
-  resources?: ResourcesDto;
-
-  @IsOptional()
-  @OneOf(RESTART_POLICIES)
-  restart?: string;
 }

@@ -1,9 +1,7 @@
 import { IsOptional } from 'class-validator';
-import { HealthDto } from './health.dto';
-import { EnvVarDto, JobDto, ResourcesDto, RESTART_POLICIES } from './job.dto';
+import { DefaultsDto, JobDto } from './job.dto';
 import { Nested } from './nested';
-import { DockerEndpoint, Name, OneOf, RegistryHost, Text } from './rules';
-import { UpdateDto } from './update.dto';
+import { DockerEndpoint, Name, RegistryHost, Text } from './rules';
 
 export class TlsDto {
   @Text('write the path of the CA certificate')
@@ -30,29 +28,6 @@ export class HostDto {
   @IsOptional()
   @Nested(() => TlsDto, { list: false, hint: 'write tls as {ca, cert, key} file paths' })
   tls?: TlsDto;
-}
-
-/** What `defaults:` may set for every job; a job's own value wins. */
-export class DefaultsDto {
-  @IsOptional()
-  @Nested(() => HealthDto, { list: false, hint: 'write health as a mapping with a type: http, tcp, exec, docker or none' })
-  health?: HealthDto;
-
-  @IsOptional()
-  @Nested(() => UpdateDto, { list: false, hint: 'write update as a mapping of update-policy fields' })
-  update?: UpdateDto;
-
-  @IsOptional()
-  @Nested(() => ResourcesDto, { list: false, hint: 'write resources as a mapping: {memory: 256m, cpus: 0.5}' })
-  resources?: ResourcesDto;
-
-  @IsOptional()
-  @OneOf(RESTART_POLICIES)
-  restart?: string;
-
-  @IsOptional()
-  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value' })
-  envs?: EnvVarDto[];
 }
 
 export class JobsFileDto {
