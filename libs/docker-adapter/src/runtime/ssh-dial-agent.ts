@@ -11,7 +11,7 @@ const STDERR_KEPT = 2_048;
  * sshd drops new connections at random once 10 have not logged in yet (MaxStartups 10:30:100), and a
  * listing inspects every container at once: handshakes beyond this many wait for one to finish.
  */
-const HANDSHAKES_AT_ONCE = 8;
+const HANDSHAKES_AT_ONCE = 4;
 
 /**
  * An http.Agent whose connections are `docker system dial-stdio` sessions over ssh, one ssh

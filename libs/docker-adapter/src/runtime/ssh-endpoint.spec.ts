@@ -38,8 +38,8 @@ describe('DockerRuntime over ssh://', () => {
     if (keys) rmSync(keys, { recursive: true, force: true });
   });
 
-  const runtime = (ssh: SshOptions, endpoint = sshd.endpoint) =>
-    new DockerRuntime({ name: host.name, endpoint, address: host.address }, { ssh, connectTimeoutMs: 3_000 });
+  const runtime = (ssh: SshOptions, endpoint = sshd.endpoint, connectTimeoutMs = 3_000) =>
+    new DockerRuntime({ name: host.name, endpoint, address: host.address }, { ssh, connectTimeoutMs });
   const trusted = (): SshOptions => ({ privateKey: sshd.clientKey, hostKey: sshd.hostKey });
   const otherKey = () => readFileSync(join(keys, 'other'), 'utf8');
 
@@ -64,7 +64,8 @@ describe('DockerRuntime over ssh://', () => {
   });
 
   it('answers many calls at once, beyond the logins sshd lets wait (MaxStartups 10)', async () => {
-    const r = runtime(trusted());
+    // Queued logins wait their turn inside the connect timeout: on a busy machine 16 take seconds.
+    const r = runtime(trusted(), sshd.endpoint, 30_000);
     const infos = await Promise.all(Array.from({ length: 16 }, () => r.engineInfo()));
     expect(new Set(infos.map((i) => i.name))).toEqual(new Set([host.name]));
   });
