@@ -164,4 +164,17 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     }
     expect(audit.find((e) => e.type === 'JobRolloutEnded')?.summary).toMatch(/rolloutId=.* status=/);
   });
+
+  it('refuses a tag the registry lacks, naming the job and the tags it has, recording nothing', async () => {
+    const before = (await cj('history', 'web', '--json')).stdout;
+    const rollouts = (await cj('rollout', 'list', '--json')).stdout;
+
+    const result = await cj('rolling-update', 'web', '--tag', 'v9');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('job "web": image 127.77.0.1:5000/cj-demo:v9 is not in the registry (repository cj-demo has no tag v9)');
+    expect(result.stderr).toMatch(/hint: .*tags of cj-demo: .*v1.*v2/);
+    expect((await cj('history', 'web', '--json')).stdout).toBe(before);
+    expect((await cj('rollout', 'list', '--json')).stdout).toBe(rollouts);
+  });
 });

@@ -11,24 +11,30 @@ export function isMissingImage(error: unknown): error is RegistryError {
 
 /**
  * A missing image as a jobs-file error at the job's `image:`, with the names the registry does
- * have as the hint. Listing them is a courtesy: if that fails too, the hint says what to do anyway.
+ * have as the hint.
  */
 export async function missingImageIssue(job: string, image: ImageRef, at: SourcePosition, error: RegistryError, registry: ImageRegistry): Promise<JobsFileIssue> {
-  const where = { file: at.file, line: at.line, column: at.column, path: at.path };
+  return { file: at.file, line: at.line, column: at.column, path: at.path, ...(await missingImage(job, image, error, registry)) };
+}
+
+/**
+ * What to tell the operator of a job whose image the registry does not have: which part is
+ * missing, and the names it does have. Listing them is a courtesy: if that fails too, the hint says
+ * what to do anyway.
+ */
+export async function missingImage(job: string, image: ImageRef, error: RegistryError, registry: ImageRegistry): Promise<{ message: string; hint: string }> {
   const ref = formatImageRef({ ...image, digest: undefined });
   if (error.code === 'REPOSITORY_NOT_FOUND') {
     const repositories = await registry.listRepositories().catch(() => []);
     return {
-      ...where,
       message: `job "${job}": image ${ref} is not in the registry (registry ${error.registry} has no repository ${image.repository})`,
       hint: `${choices(image.repository, repositories, 'its repositories')}check the image name, or push the image first`,
     };
   }
   const tags = await registry.listTags(image.repository).catch(() => []);
   return {
-    ...where,
     message: `job "${job}": image ${ref} is not in the registry (repository ${image.repository} has no tag ${image.tag})`,
-    hint: `${choices(image.tag, tags, `tags of ${image.repository}`)}pick a tag the registry has (cj update ${job} lists them once the job is recorded), or push this one first`,
+    hint: `${choices(image.tag, tags, `tags of ${image.repository}`)}pick a tag the registry has (cj update ${job} lists them), or push this one first`,
   };
 }
 

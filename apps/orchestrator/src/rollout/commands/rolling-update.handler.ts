@@ -1,8 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideJob, isDomainError, jobStream, type JobSpec, type RolloutView } from '@cj/domain';
+import { decideJob, isDomainError, jobStream, type ImageRef, type JobSpec, type RolloutView } from '@cj/domain';
 import { commandMetadata } from '../../commands/command-context';
+import { isMissingImage, missingImage } from '../../commands/apply/missing-image';
 import { foldJob } from '../../commands/job-stream';
+import { unprocessable } from '../../http/problem';
 import { ImageRegistries } from '../../hosts/image-registries';
 import { toEventData } from '../../store/event-codec';
 import { StreamWriter } from '../../store/stream-writer';
@@ -28,8 +30,7 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
   async execute({ env, job, tag, overrides, context }: RollingUpdateCommand): Promise<RolloutView> {
     const { current, running } = await jobToRoll(this.writer, this.rollouts, env, job, context.commandId);
     const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
-    const { digest } = await this.registries.for(image).resolve(image.repository, image.tag);
-    const spec: JobSpec = { ...current.spec, image: { ...image, digest } };
+    const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
 
     let revision = current.revision;
     const metadata = commandMetadata(context);
@@ -41,5 +42,17 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
       return decided.map((event, index) => toEventData(event, context.commandId, index));
     });
     return this.bus.execute(new StartRolloutCommand(env, job, running, revision, spec, context, overrides));
+  }
+
+  /** The tag's digest now; a tag the registry lacks is refused naming the job and the tags it has. */
+  private async digestOf(job: string, image: ImageRef): Promise<string> {
+    const registry = this.registries.for(image);
+    try {
+      return (await registry.resolve(image.repository, image.tag)).digest;
+    } catch (error) {
+      if (!isMissingImage(error)) throw error;
+      const { message, hint } = await missingImage(job, image, error, registry);
+      throw unprocessable('image-not-in-registry', message, hint);
+    }
   }
 }
