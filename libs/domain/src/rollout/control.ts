@@ -3,23 +3,15 @@
  * Each validates against the folded state and returns the events to append, or throws a
  * RolloutError that says what is wrong and what to do.
  */
-import type { Millis, UpdatePolicy } from '../jobs-file/model';
-import { rolloutEvent, type RolloutEvent, type RolloutStarted, type RolloutTask } from './events';
+import type { Millis } from '../jobs-file/model';
+import { rolloutEvent, type RolloutEvent, type RolloutIdentity, type RolloutStarted, type RolloutTask } from './events';
 import { RolloutError } from './errors';
 import { planBatches } from './plan';
 import { isFinished, type ActiveRollout, type RolloutState } from './state';
 
-export interface StartRollout {
-  readonly id: string;
-  readonly env: string;
-  readonly job: string;
-  readonly fromRevision?: number;
-  readonly toRevision: number;
-  readonly policy: UpdatePolicy;
-  readonly probeInterval: Millis;
+export interface StartRollout extends RolloutIdentity {
   /** The tasks of the target revision, with the port each one's current container listens on. */
   readonly tasks: readonly (RolloutTask & { readonly fromPort?: number })[];
-  readonly rollbackOf?: { readonly revision: number };
   readonly now: Millis;
 }
 

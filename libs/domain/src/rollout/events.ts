@@ -33,7 +33,8 @@ interface TaskBase<T extends string> extends Base<T> {
   readonly task: number;
 }
 
-export interface RolloutStarted extends Base<'RolloutStarted'> {
+/** What a rollout is, from its start to its end: the start command, its event and its state share it. */
+export interface RolloutIdentity {
   readonly id: string;
   readonly env: string;
   readonly job: string;
@@ -43,11 +44,14 @@ export interface RolloutStarted extends Base<'RolloutStarted'> {
   readonly policy: UpdatePolicy;
   /** How often the health gate checks a task. */
   readonly probeInterval: Millis;
+  /** Set when this rollout returns the job to an earlier revision at an operator's request. */
+  readonly rollbackOf?: { readonly revision: number };
+}
+
+export interface RolloutStarted extends Base<'RolloutStarted'>, RolloutIdentity {
   readonly tasks: readonly RolloutTask[];
   /** Task indices, batch by batch, in the order they are updated. */
   readonly batches: readonly (readonly number[])[];
-  /** Set when this rollout returns the job to an earlier revision at an operator's request. */
-  readonly rollbackOf?: { readonly revision: number };
 }
 
 export interface RolloutLeaseAcquired extends Base<'RolloutLeaseAcquired'> {

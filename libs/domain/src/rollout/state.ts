@@ -2,7 +2,7 @@
  * A rollout's state, folded from its stream by `evolve`. It holds facts only (what was asked,
  * what happened, when); what to do next is `decide`'s business.
  */
-import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import type { Millis } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
 import type {
   ContainerCreateRequested,
@@ -10,6 +10,7 @@ import type {
   ContainerStartRequested,
   ContainerStopRequested,
   RolloutEvent,
+  RolloutIdentity,
   RolloutTask,
 } from './events';
 
@@ -72,15 +73,8 @@ export type RolloutStatus =
   | 'failed'
   | 'aborted';
 
-export interface ActiveRollout {
+export interface ActiveRollout extends RolloutIdentity {
   readonly exists: true;
-  readonly id: string;
-  readonly env: string;
-  readonly job: string;
-  readonly fromRevision?: number;
-  readonly toRevision: number;
-  readonly policy: UpdatePolicy;
-  readonly probeInterval: Millis;
   readonly batches: readonly (readonly number[])[];
   readonly tasks: readonly TaskState[];
   readonly status: RolloutStatus;
@@ -96,7 +90,6 @@ export interface ActiveRollout {
   readonly reason?: string;
   readonly startedAt: Millis;
   readonly endedAt?: Millis;
-  readonly rollbackOf?: { readonly revision: number };
 }
 
 export type RolloutState = { readonly exists: false } | ActiveRollout;
