@@ -12,6 +12,7 @@ import { v4 as uuid } from 'uuid';
 import { EventStoreDbStore, openSqliteEventStore, type EventData, type EventStore } from '@cj/event-store';
 // Test-only, so the production build leaves it out; importing it here compiles it for the benchmark.
 import { startEsdbTestServer } from '@cj/event-store/esdb-test-server';
+import { rate } from './rate';
 
 const SINGLE_APPENDS = 1_000;
 const BATCHES = 100;
@@ -70,17 +71,6 @@ const workloads: Workload[] = [
     },
   },
 ];
-
-/** Best rate over `rounds` runs, in `count` per second. */
-async function rate(count: number, rounds: number, run: () => Promise<void>): Promise<number> {
-  let best = 0;
-  for (let round = 0; round < rounds; round += 1) {
-    const started = process.hrtime.bigint();
-    await run();
-    best = Math.max(best, count / (Number(process.hrtime.bigint() - started) / 1e9));
-  }
-  return best;
-}
 
 async function main(): Promise<void> {
   const directory = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'cj-bench-esdb-'));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { v4 as uuid } from 'uuid';
 import { openSqliteEventStore, type EventData, type SqliteEventStore } from '@cj/event-store';
+import { rate } from './rate';
 
 const SINGLE_APPENDS = 2_000;
 const BATCHES = 200;
@@ -42,17 +43,6 @@ function newEvent(index: number): EventData {
     data: { job: 'webhook-listener', task: `webhook-listener-${index % 4}`, healthy: true, latencyMs: 12 },
     metadata: { actor: 'orchestrator', correlationId: uuid() },
   };
-}
-
-/** Best rate over `rounds` runs, in `count` per second. */
-async function rate(count: number, rounds: number, run: () => void | Promise<void>): Promise<number> {
-  let best = 0;
-  for (let round = 0; round < rounds; round += 1) {
-    const started = process.hrtime.bigint();
-    await run();
-    best = Math.max(best, count / (Number(process.hrtime.bigint() - started) / 1e9));
-  }
-  return best;
 }
 
 function openRaw(file: string): Database.Database {
