@@ -50,7 +50,11 @@ describe('SqliteEventStore across processes', () => {
     const store = open();
     const probe = new SubscriptionProbe();
     store.subscribeToAll({ filter: { streamPrefixes: ['cj.prod.'] } }, probe.handlers);
-    const writers = ['first', 'second'].map((name) => new WriterProcess([file, 'cj.prod.job.web', name, batches, 2, 'exact']));
+    // Each writer holds its last batch back until the other has written, so the two interleave.
+    const writers = [
+      ['first', 'second'],
+      ['second', 'first'],
+    ].map(([name, peer]) => new WriterProcess([file, 'cj.prod.job.web', name, batches, 2, 'exact', peer]));
     await Promise.all(writers.map((writer) => writer.opened()));
     for (const writer of writers) writer.go();
     for (const writer of writers) expect(await writer.outcome()).toEqual({ code: 0, signal: null, stderr: '' });
