@@ -46,6 +46,17 @@ export class JobStreamRecord implements RolloutJobRecord {
     });
   }
 
+  async neverStarted(env: string, job: string, rolloutId: string): Promise<void> {
+    const commandId = uuidv5(`${env}/${rolloutId}/never-started`, JOB_RECORD_NAMESPACE);
+    const reason = `rollout ${rolloutId} never began: its start was interrupted before its first step`;
+    const metadata: CommandMetadata = { commandId, actor: 'orchestrator', reason, correlationId: rolloutId, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
+    await this.writer.decideAndAppend(jobStream(env, job), ({ records }) => {
+      const decided = decideJob({ type: 'EndRollout', data: { job, rolloutId, status: 'never-started' }, metadata }, foldJob(records));
+      if (isDomainError(decided)) throw decided;
+      return decided.map((event, index) => toEventData(event, commandId, index));
+    });
+  }
+
   private metadata(rollout: ActiveRollout, commandId: string, reason: string): CommandMetadata {
     return { commandId, actor: 'orchestrator', reason, correlationId: rollout.id, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
   }

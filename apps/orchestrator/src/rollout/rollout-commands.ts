@@ -25,7 +25,7 @@ import { commandMetadata, type CommandContext } from '../commands/command-contex
 import { foldJob } from '../commands/job-stream';
 import { toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
-import type { RolloutJobRecord } from './rollout-ports';
+import type { Exclusive, RolloutJobRecord } from './rollout-ports';
 import { RolloutStream, type EventMetadata } from './rollout-stream';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
@@ -58,16 +58,26 @@ export class RolloutCommands {
     private readonly store: EventStore,
     private readonly writer: StreamWriter,
     private readonly jobs: RolloutJobRecord,
+    /**
+     * The environment's lock. A start holds it from its check to the rollout's first event, so
+     * `up`/`down` (which hold it too) never act on a job whose rollout begins meanwhile, and a
+     * job marked active without a rollout stream can only be left by a start that was cut off.
+     */
+    private readonly exclusive: Exclusive,
   ) {}
 
   /**
    * Starts a rollout. Its id derives from the environment, the job and the command id, so a
    * retried request finds the same rollout, and one request may start rollouts of several jobs.
    */
-  async start(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
+  start(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
+    return this.exclusive(input.env, () => this.startHoldingLock(input, context));
+  }
+
+  private async startHoldingLock(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
     const id = rolloutIdOf(input.env, input.job, context.commandId);
     const now = Date.parse(context.occurredAt);
-    await this.unfinished(input.env, input.job);
+    await this.unfinishedHoldingLock(input.env, input.job);
     const beginId = uuidv5(`${id}/begin`, ROLLOUT_ID_NAMESPACE);
     const metadata = commandMetadata({ ...context, commandId: beginId, correlationId: context.correlationId ?? context.commandId });
     const begun = await this.writer.decideAndAppend(jobStream(input.env, input.job), ({ records }) => {
@@ -127,13 +137,22 @@ export class RolloutCommands {
   /**
    * The job's active rollout, if it has not finished. One that has finished is no longer active,
    * even before the runner has marked the job stream (it marks it right after, or after a
-   * restart): it is marked now, so the next one may begin.
+   * restart): it is marked now, so the next one may begin. So is one that never began.
    */
-  async unfinished(env: string, job: string): Promise<string | undefined> {
+  unfinished(env: string, job: string): Promise<string | undefined> {
+    return this.exclusive(env, () => this.unfinishedHoldingLock(env, job));
+  }
+
+  private async unfinishedHoldingLock(env: string, job: string): Promise<string | undefined> {
     const active = foldJob((await this.writer.load(jobStream(env, job))).records).activeRolloutId;
     if (active === undefined) return undefined;
     const { state } = await new RolloutStream(this.store, env, active).load();
-    if (!state.exists || !isFinished(state)) return active;
+    if (!state.exists) {
+      // Starts hold the lock from the job's mark to the rollout's first event: no start is midway.
+      await this.jobs.neverStarted(env, job, active);
+      return undefined;
+    }
+    if (!isFinished(state)) return active;
     await this.jobs.ended(state);
     return undefined;
   }

@@ -36,7 +36,15 @@ export interface RolloutJobRecord {
   containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[]): Promise<void>;
   /** Marks the job stream: the rollout ended. Idempotent. */
   ended(rollout: ActiveRollout): Promise<void>;
+  /**
+   * Marks the job stream: the rollout it names never began (its start was cut off between the job's
+   * mark and the rollout's first event). Idempotent.
+   */
+  neverStarted(env: string, job: string, rolloutId: string): Promise<void>;
 }
+
+/** Runs work on an environment's containers apart from anything else that changes or looks at them. */
+export type Exclusive = <T>(env: string, work: () => Promise<T>) => Promise<T>;
 
 export interface RolloutRunnerDeps {
   readonly hosts: RolloutHosts;
@@ -46,7 +54,7 @@ export interface RolloutRunnerDeps {
    * Runs a step that changes containers, with its record on the job stream, apart from anything
    * else that looks at the environment's containers (the observation loop, up, down).
    */
-  readonly exclusive: <T>(env: string, work: () => Promise<T>) => Promise<T>;
+  readonly exclusive: Exclusive;
   readonly probe: HealthProbe;
   /** Epoch milliseconds. */
   readonly now: () => number;

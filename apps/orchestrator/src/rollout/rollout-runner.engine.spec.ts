@@ -43,6 +43,7 @@ describe('rollout runner on fake hosts', () => {
   let jobs: JobStreamRecord;
   const specs = new Map<number, JobSpec>();
   const errors: Error[] = [];
+  const locks = new EnvironmentLocks();
   let commandCount = 0;
   const context = (): CommandContext => ({ actor: 'tester@ci', commandId: `command-${++commandCount}`, cjVersion: 'test', occurredAt: new Date().toISOString() });
 
@@ -67,7 +68,6 @@ describe('rollout runner on fake hosts', () => {
     }
     jobs = new JobStreamRecord(writer, 'test', () => Date.now());
     checkpoint = new SqliteRunnerCheckpoint(join(dir, 'runner.db'));
-    const locks = new EnvironmentLocks();
     runner = new RolloutRunner(
       store,
       checkpoint,
@@ -103,7 +103,7 @@ describe('rollout runner on fake hosts', () => {
 
   const rollTo = async (fromRevision: number | undefined, toRevision: number) => {
     const spec = specs.get(toRevision) as JobSpec;
-    const { id } = await new RolloutCommands(store, writer, jobs).start({ env, job, fromRevision, toRevision, spec }, context());
+    const { id } = await new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work)).start({ env, job, fromRevision, toRevision, spec }, context());
     return waitForRollout(store, env, id, 120_000);
   };
 
@@ -160,10 +160,37 @@ describe('rollout runner on fake hosts', () => {
 
   it('refuses a second rollout of the same job while one is active, naming it', async () => {
     const spec = specs.get(1) as JobSpec;
-    const commands = new RolloutCommands(store, writer, jobs);
+    const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
     const first = await commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context());
     await expect(commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context())).rejects.toThrow(`job "${job}" has rollout ${first.id} in progress`);
     expect((await waitForRollout(store, env, first.id, 120_000)).status).toBe('succeeded');
     expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records)).toMatchObject({ activeRolloutId: undefined, currentRevision: 1 });
+  });
+
+  it('frees a job whose rollout start was cut off between its mark and its first event', async () => {
+    // What a crash right after the job stream's mark leaves: the job marked, no rollout stream.
+    const cutOff = 'rollout-cut-off';
+    const metadata = context();
+    await recordJobCommands(writer, env, job, [{ type: 'BeginRollout', data: { job, rolloutId: cutOff, fromRevision: 1, toRevision: 2 }, metadata }], metadata.commandId);
+    expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records).activeRolloutId).toBe(cutOff);
+
+    const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
+    const next = await commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context());
+    expect((await waitForRollout(store, env, next.id, 120_000)).status).toBe('succeeded');
+    const ends = (await writer.load(`cj.${env}.job.${job}`)).records.filter((r) => r.type === 'JobRolloutEnded').map((r) => r.data);
+    expect(ends).toContainEqual({ job, rolloutId: cutOff, status: 'never-started' });
+  });
+
+  it('begins a rollout only when the environment is free of up, down and other steps', async () => {
+    const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
+    let release!: () => void;
+    const held = locks.run(env, () => new Promise<void>((resolve) => (release = resolve)));
+    const before = (await writer.load(`cj.${env}.job.${job}`)).records.length;
+    const starting = commands.start({ env, job, fromRevision: 2, toRevision: 1, spec: specs.get(1) as JobSpec }, context());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await writer.load(`cj.${env}.job.${job}`)).records).toHaveLength(before);
+    release();
+    await held;
+    expect((await waitForRollout(store, env, (await starting).id, 120_000)).status).toBe('succeeded');
   });
 });

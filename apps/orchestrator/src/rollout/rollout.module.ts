@@ -42,8 +42,9 @@ const logger = new Logger('rollouts');
     },
     {
       provide: RolloutCommands,
-      inject: [EVENT_STORE, StreamWriter, JobStreamRecord],
-      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord) => new RolloutCommands(store, writer, jobs),
+      inject: [EVENT_STORE, StreamWriter, JobStreamRecord, EnvironmentLocks],
+      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord, locks: EnvironmentLocks) =>
+        new RolloutCommands(store, writer, jobs, (env, work) => locks.run(env, work)),
     },
     {
       provide: SqliteRunnerCheckpoint,
