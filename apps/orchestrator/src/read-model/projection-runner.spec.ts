@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
-import { jobStream, type DomainEvent, type EventMetadata, type JobSpec } from '@cj/domain';
+import { jobStream, rolloutStream, type RolloutEvent, type DomainEvent, type EventMetadata, type JobSpec } from '@cj/domain';
 import { Metrics } from '../metrics/metrics';
 import { toEventData } from '../store/event-codec';
 import { ProjectionRunner } from './projection-runner';
 import { auditProjection } from './projections/audit.projection';
 import { jobsProjection } from './projections/jobs.projection';
+import { rolloutsProjection } from './projections/rollouts.projection';
 import { tasksProjection } from './projections/tasks.projection';
 import { timelineProjection } from './projections/timeline.projection';
 import { JobQueries } from './queries/job-queries';
@@ -50,7 +51,7 @@ describe('the read models, fed from a real SQLite event store', () => {
     dir = mkdtempSync(join(tmpdir(), 'cj-projections-'));
     store = openSqliteEventStore(join(dir, 'cj.db'));
     db = openReadDb(join(dir, 'read.db'));
-    runner = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, timelineProjection, auditProjection], new Metrics());
+    runner = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
   });
 
   afterEach(async () => {
@@ -81,6 +82,28 @@ describe('the read models, fed from a real SQLite event store', () => {
       { host: 'h2', job: 'web', task: 1, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c1', from: at(3), to: at(5) },
     ]);
     expect(new TimelineQueries(db).at('prod', at(6)).map((entry) => entry.containerId)).toEqual(['c0']);
+  });
+
+  it("marks a container healthy once a rollout's health gate passes on it, unless observation saw otherwise", async () => {
+    runner.start();
+    await append(history);
+    const started = await append(
+      [
+        { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c2', revision: 1, rolloutId: 'r1' }, metadata: meta(6, 'orchestrator') },
+        { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', revision: 1, rolloutId: 'r1' }, metadata: meta(7, 'orchestrator') },
+        { type: 'TaskHealthChanged', schemaVersion: 2, data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', from: 'starting', to: 'unhealthy' }, metadata: meta(8, 'orchestrator') },
+      ],
+      'cmd-2',
+    );
+    await runner.waitFor(started);
+    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([['c3', 'unhealthy'], ['c2', 'starting']]);
+
+    const gate = (task: number, containerId: string): RolloutEvent => ({ type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: 9_000, task, containerId });
+    const passed = [gate(1, 'c2'), gate(0, 'c3')].map((event, index) => ({ id: `00000000-0000-4000-8000-00000000000${index}`, type: event.type, data: event }));
+    const { position } = await store.append(rolloutStream('prod', 'r1'), passed, 'any');
+    await runner.waitFor(position as bigint);
+
+    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([['c3', 'unhealthy'], ['c2', 'healthy']]);
   });
 
   it('resumes from its stored checkpoint and applies nothing twice', async () => {

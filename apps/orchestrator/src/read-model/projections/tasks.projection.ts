@@ -1,8 +1,8 @@
-import type { JobSpec } from '@cj/domain';
+import type { JobSpec, RolloutEvent } from '@cj/domain';
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
-import { projected } from './projected-event';
+import { projected, streamOf } from './projected-event';
 
 /**
  * What runs where now: one row per task with what is desired (revision, running or stopped) beside
@@ -29,6 +29,11 @@ export const tasksProjection: Projection = {
       PRIMARY KEY (env, job, task)
     );`,
   apply(db: ReadDb, record: RecordedEvent): void {
+    const rollout = streamOf(record.streamId);
+    if (rollout?.kind === 'rollout') {
+      gatePassed(db, rollout.env, record.data as RolloutEvent);
+      return;
+    }
     const seen = projected(record);
     if (!seen || seen.stream.kind !== 'job') return;
     const { stream, event, at } = seen;
@@ -87,6 +92,16 @@ function desire(db: ReadDb, env: string, job: string, revision: number, spec: Jo
   );
   for (const task of spec.tasks) upsert.run(env, job, task.index, task.host, task.port, revision);
   db.prepare(`DELETE FROM tasks WHERE env = ? AND job = ? AND task >= ? AND container_id IS NULL`).run(env, job, spec.tasks.length);
+}
+
+/**
+ * A rollout's health gate passed on a container: it has been healthy for the min healthy time, so
+ * `cj status` says so at once rather than `starting` until the observation loop's next look.
+ * Only a container still starting is changed: what observation saw since stands.
+ */
+function gatePassed(db: ReadDb, env: string, event: RolloutEvent): void {
+  if (event.type !== 'RolloutHealthCheckPassed') return;
+  db.prepare(`UPDATE tasks SET health = 'healthy' WHERE env = ? AND container_id = ? AND health = 'starting'`).run(env, event.containerId);
 }
 
 /** Changes the task only when the event is about its current container (not a replaced one). */
