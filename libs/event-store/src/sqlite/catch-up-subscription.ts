@@ -9,6 +9,19 @@ export interface CatchUpSource {
 
 const PAGE_SIZE = 500;
 
+/** What a handler threw: handed on as it is, since it says nothing about the event log. */
+class HandlerFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function handing(call: () => unknown): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    throw new HandlerFailure(error);
+  }
+}
+
 /**
  * History and live delivery are one loop over the same query ("events after my checkpoint"), so
  * the switch from one to the other can neither skip nor repeat an event: the subscription is
@@ -50,19 +63,20 @@ export class CatchUpSubscription implements Subscription {
         const page = this.source.readAfter(checkpoint, PAGE_SIZE);
         for (const event of page) {
           if (this.closed) return;
-          await this.handlers.onEvent(event);
+          await handing(() => this.handlers.onEvent(event));
           checkpoint = this.source.checkpointOf(event);
         }
         if (page.length === PAGE_SIZE) continue;
         if (!caughtUp && !this.closed) {
           caughtUp = true;
-          await this.handlers.onCaughtUp?.();
+          await handing(() => this.handlers.onCaughtUp?.());
         }
         await this.feed.changedSince(seen, this.stopping.signal);
       }
     } catch (error) {
       this.stopping.abort();
-      const failure = this.translateFailure(error);
+      // Only the log's own failures are the log's errors: a handler's (say, its own database's) is its own.
+      const failure = error instanceof HandlerFailure ? error.error : this.translateFailure(error);
       this.handlers.onError?.(failure instanceof Error ? failure : new Error(String(failure)));
     }
   }

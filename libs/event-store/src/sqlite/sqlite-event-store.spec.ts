@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,5 +109,26 @@ describe('SqliteEventStore', () => {
     await expect(store.append('cj.prod.job.web', [event()], 'any')).rejects.toBeInstanceOf(EventStoreClosedError);
     await expect(store.readAll()).rejects.toBeInstanceOf(EventStoreClosedError);
     expect(() => store.subscribeToAll({}, probe.handlers)).toThrow(EventStoreClosedError);
+  });
+
+  it("hands a handler's own SQLite error to onError as it is, not as a failure of the event log", async () => {
+    const store = open();
+    const readModel = new Database(':memory:');
+    const failures: Error[] = [];
+    store.subscribeToAll(
+      {},
+      {
+        onEvent: () => {
+          readModel.prepare('SELECT * FROM no_such_table').run();
+        },
+        onError: (error) => failures.push(error),
+      },
+    );
+    await store.append('cj.prod.job.web', [event()], 'no_stream');
+    for (let waited = 0; failures.length === 0 && waited < 2_000; waited += 10) await pause(10);
+    readModel.close();
+    expect(failures).toHaveLength(1);
+    expect(failures[0].name).toBe('SqliteError');
+    expect(failures[0].message).toBe('no such table: no_such_table');
   });
 });
