@@ -7,3 +7,4 @@ export * from './job';
 export * from './host';
 export * from './diff';
 export * from './rollout';
+export * from './observation';

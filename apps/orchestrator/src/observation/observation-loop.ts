@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decideHost, evolveHost, hostStream, initialHostState, type ContainerInfo, type HealthProbe, type HostEvent, type HostSpec } from '@cj/domain';
+import { observeHost, type ContainerInfo, type HealthProbe, type HostCommand, type HostSpec, type LastKnownContainer, type ProbeResult } from '@cj/domain';
 import type { CommandContexts } from '../commands/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
@@ -9,16 +9,17 @@ import type { ProjectionRunner } from '../read-model/projection-runner';
 import type { HostQueries } from '../read-model/queries/host-queries';
 import type { JobQueries } from '../read-model/queries/job-queries';
 import type { TaskQueries } from '../read-model/queries/task-queries';
-import { fromRecorded, toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
 import { commandMetadata } from '../commands/command-context';
 import { recordJobCommands } from '../commands/record-job-commands';
-import { reconcileHost, type TaskHealth } from './reconcile-host';
+import { lastKnownContainers } from './last-known-containers';
+import { recordHostCommands } from './record-host-commands';
 
 /**
  * Every interval, looks at every host of every environment and records what changed since the
  * last look: reachability, containers that exited, restarted or vanished, containers cj made that
- * the log does not know yet, and health transitions of running tasks (not every poll).
+ * the log does not know yet, containers no task accounts for, and health transitions of running
+ * tasks (not every poll). The rules are the domain's `observeHost`; this loop does the I/O.
  */
 export class ObservationLoop {
   private readonly logger = new Logger('observation');
@@ -60,11 +61,11 @@ export class ObservationLoop {
   /** One pass over every host; exposed so a caller can force an observation. */
   async observeAll(): Promise<void> {
     for (const env of this.hosts.envs()) {
-      await this.locks.run(env, () => Promise.all(this.hosts.specs(env).map((host) => this.observeHost(env, host))));
+      await this.locks.run(env, () => Promise.all(this.hosts.specs(env).map((host) => this.lookAt(env, host))));
     }
   }
 
-  private async observeHost(env: string, host: HostSpec): Promise<void> {
+  private async lookAt(env: string, host: HostSpec): Promise<void> {
     const runtime = this.runtimes.for(host);
     let containers: ContainerInfo[] | undefined;
     let engineVersion: string | undefined;
@@ -76,29 +77,37 @@ export class ObservationLoop {
       error = failure instanceof Error ? failure.message : String(failure);
     }
     if (this.stopped) return;
-    await this.recordReachability(env, host, containers !== undefined, engineVersion, error);
     this.metrics.hostReachable.set({ env, host: host.name }, containers ? 1 : 0);
-    if (!containers) return;
+    const answer = this.contexts.system(randomUUID(), containers ? 'host answered' : 'host did not answer');
+    const hostCommands: HostCommand[] = [
+      {
+        type: 'RecordHostProbe',
+        data: { host: host.name, endpoint: host.endpoint, reachable: containers !== undefined, ...(engineVersion && { engineVersion }), ...(error && { error }) },
+        metadata: commandMetadata(answer),
+      },
+    ];
+    if (!containers) {
+      await this.recordHost(env, host, hostCommands);
+      return;
+    }
     for (const state of ['running', 'exited', 'created']) {
       this.metrics.observedContainers.set({ env, host: host.name, state }, containers.filter((c) => c.state === state).length);
     }
 
-    const rows = this.tasks.tasks(env).filter((row) => (row.container_host ?? row.host) === host.name);
-    const health = await this.health(env, host, rows, containers);
+    const known = lastKnownContainers(this.tasks.tasks(env).filter((row) => (row.container_host ?? row.host) === host.name));
     const context = this.contexts.system(randomUUID(), `observed on host ${host.name}`);
-    const changes = reconcileHost({
-      env,
+    const observation = observeHost({
       host: host.name,
-      rows,
+      known,
       containers,
-      health,
+      health: await this.health(env, host, known, containers),
       knownRevision: (job, revision) => this.jobs.revision(env, job, revision) !== undefined,
       metadata: commandMetadata(context),
     });
-    for (const unexpected of changes.unexpected) {
-      this.logger.warn({ msg: 'unexpected container', env, host: host.name, container: unexpected.id, name: unexpected.name });
-    }
-    for (const [job, commands] of changes.byJob) {
+    // The host's stream first: a container that stops being unexpected because its job now adopts
+    // it ends its unexpected run in the timeline before its run as the task's begins.
+    await this.recordHost(env, host, [...hostCommands, observation.sightings]);
+    for (const [job, commands] of observation.jobCommands) {
       try {
         const appended = await recordJobCommands(this.writer, env, job, commands, context.commandId);
         if (appended.position !== undefined) await this.projections.waitFor(appended.position);
@@ -108,18 +117,21 @@ export class ObservationLoop {
     }
   }
 
-  /** Probes each running task with its job's health check. */
-  private async health(env: string, host: HostSpec, rows: ReturnType<TaskQueries['tasks']>, containers: readonly ContainerInfo[]): Promise<Map<string, TaskHealth>> {
-    const results = new Map<string, TaskHealth>();
+  /** Probes each known running container with its job's health check. */
+  private async health(env: string, host: HostSpec, known: readonly LastKnownContainer[], containers: readonly ContainerInfo[]): Promise<Map<string, ProbeResult>> {
+    const results = new Map<string, ProbeResult>();
     await Promise.all(
-      rows.map(async (row) => {
-        const container = containers.find((c) => c.id === row.container_id && c.state === 'running');
-        if (!container || row.observed_revision === null) return;
-        const spec = this.jobs.revision(env, row.job, row.observed_revision);
+      known.map(async (task) => {
+        const container = containers.find((c) => c.id === task.containerId && c.state === 'running');
+        if (!container) return;
+        const spec = this.jobs.revision(env, task.job, task.revision);
         if (!spec || spec.health.type === 'none') return;
         const runtime = this.runtimes.for(host);
+        // The port the container was made with: the task's may have moved in a later revision.
+        const port = container.port ?? spec.tasks.find((t) => t.index === task.task)?.port;
+        if (port === undefined) return;
         const result = await this.probe
-          .probe(spec.health, { address: host.address, port: row.port, container: { runtime, id: container.id } })
+          .probe(spec.health, { address: host.address, port, container: { runtime, id: container.id } })
           .catch((failure: unknown) => ({ healthy: false, detail: failure instanceof Error ? failure.message : String(failure) }));
         results.set(container.id, result);
       }),
@@ -127,26 +139,15 @@ export class ObservationLoop {
     return results;
   }
 
-  private async recordReachability(env: string, host: HostSpec, reachable: boolean, engineVersion: string | undefined, error: string | undefined): Promise<void> {
-    const context = this.contexts.system(randomUUID(), reachable ? 'host answered' : 'host did not answer');
-    const appended = await this.writer.decideAndAppend(hostStream(env, host.name), ({ records }) => {
-      const state = records
-        .map(fromRecorded)
-        .filter((event): event is HostEvent => event?.type === 'HostReachable' || event?.type === 'HostUnreachable')
-        .reduce(evolveHost, initialHostState());
-      const events = decideHost(
-        {
-          type: 'RecordHostProbe',
-          data: { host: host.name, endpoint: host.endpoint, reachable, ...(engineVersion && { engineVersion }), ...(error && { error }) },
-          metadata: context,
-        },
-        state,
-      );
-      return events.map((event, index) => toEventData(event, context.commandId, index));
-    });
-    if (appended.position !== undefined) {
-      this.logger.log({ msg: reachable ? 'host reachable' : 'host unreachable', env, host: host.name, ...(error && { error }) });
-      await this.projections.waitFor(appended.position);
+  private async recordHost(env: string, host: HostSpec, commands: readonly HostCommand[]): Promise<void> {
+    const recorded = await recordHostCommands(this.writer, env, host.name, commands);
+    for (const event of recorded.events) {
+      if (event.type === 'HostReachable') this.logger.log({ msg: 'host reachable', env, host: host.name });
+      if (event.type === 'HostUnreachable') this.logger.log({ msg: 'host unreachable', env, host: host.name, error: event.data.error });
+      if (event.type === 'UnexpectedContainerFound') {
+        this.logger.warn({ msg: 'unexpected container, left running', env, host: host.name, container: event.data.containerId, name: event.data.name });
+      }
     }
+    if (recorded.position !== undefined) await this.projections.waitFor(recorded.position);
   }
 }

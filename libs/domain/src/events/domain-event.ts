@@ -23,4 +23,6 @@ export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<
   HostDeclared: 1,
   HostUnreachable: 1,
   HostReachable: 1,
+  UnexpectedContainerFound: 1,
+  UnexpectedContainerGone: 1,
 };

@@ -1,4 +1,5 @@
 import { eventId } from './event-id';
+import { isHostEvent } from './host-events';
 import { environmentStreamPrefix, hostStream, InvalidStreamNameError, jobStream, parseStreamName, rolloutStream } from './streams';
 import { upcast, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
 
@@ -51,5 +52,15 @@ describe('upcast', () => {
   it('refuses unknown types and versions newer than this cj', () => {
     expect(() => upcast({ type: 'JobTeleported', data: {}, metadata })).toThrow(UnknownEventTypeError);
     expect(() => upcast({ type: 'JobRemoved', schemaVersion: 9, data: {}, metadata })).toThrow(UnsupportedSchemaVersionError);
+  });
+});
+
+describe('isHostEvent', () => {
+  it('tells the events a host folds from the events of other aggregates', () => {
+    const gone = { type: 'UnexpectedContainerGone', schemaVersion: 1, data: { host: 'h1', containerId: 'c', job: 'web', task: 0, revision: 9, now: 'removed' }, metadata } as const;
+
+    expect(isHostEvent(gone)).toBe(true);
+    expect(isHostEvent({ type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 3 }, metadata })).toBe(false);
+    expect(isHostEvent(undefined)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { HostSpec } from '../jobs-file/model';
+import type { DomainEvent } from './domain-event';
 import type { EventOf } from './metadata';
 
 /** Stream `cj.<env>.host.<name>`: where a host's Docker engine is, and whether it answers. */
@@ -9,4 +10,42 @@ export type HostDeclared = EventOf<'HostDeclared', { host: string; endpoint: str
 export type HostUnreachable = EventOf<'HostUnreachable', { host: string; endpoint: string; error: string }>;
 export type HostReachable = EventOf<'HostReachable', { host: string; endpoint: string; engineVersion?: string }>;
 
-export type HostEvent = HostDeclared | HostUnreachable | HostReachable;
+/** Which of cj's labels a container carries: the task of a job, at a revision. */
+interface LabelledContainer {
+  host: string;
+  containerId: string;
+  job: string;
+  task: number;
+  revision: number;
+}
+
+/**
+ * A running container carries cj's labels, but no task of the job's log accounts for it: the job
+ * never had its revision, or the job is not registered (a container run by hand, or by a cj
+ * writing to another store). Recorded once per container. It belongs on the host's stream because
+ * the host is where it was seen and its job may not exist. cj leaves it running: it may be
+ * someone's debugging session, and stopping what cj did not start would be the surprise.
+ */
+export type UnexpectedContainerFound = EventOf<'UnexpectedContainerFound', LabelledContainer & { image: string; name: string; startedAt?: string }>;
+
+/**
+ * An unexpected container is no longer one: it stopped, it was removed, or its job's log now has
+ * its revision (`known`). Lets the host forget it, so that it is reported again if it comes back.
+ */
+export type UnexpectedContainerGone = EventOf<'UnexpectedContainerGone', LabelledContainer & { now: 'stopped' | 'removed' | 'known' }>;
+
+export type HostEvent = HostDeclared | HostUnreachable | HostReachable | UnexpectedContainerFound | UnexpectedContainerGone;
+
+/** Every host event type; the mapped type makes a new one fail to compile until it is listed. */
+const HOST_EVENT_TYPES: { readonly [T in HostEvent['type']]: true } = {
+  HostDeclared: true,
+  HostUnreachable: true,
+  HostReachable: true,
+  UnexpectedContainerFound: true,
+  UnexpectedContainerGone: true,
+};
+
+/** True for the events a host's state folds; a reader of a host stream skips anything else. */
+export function isHostEvent(event: DomainEvent | undefined): event is HostEvent {
+  return event !== undefined && Object.hasOwn(HOST_EVENT_TYPES, event.type);
+}

@@ -2,6 +2,7 @@ import type { HostEvent } from '../events/host-events';
 import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
+import { decideSightings, evolveReported, type RecordContainerSightings, type ReportedContainers } from './unexpected-containers';
 
 /** One look at a host's Docker endpoint, as made by the orchestrator. */
 export interface RecordHostProbe {
@@ -23,13 +24,15 @@ export interface DeclareHost {
   readonly metadata: CommandMetadata;
 }
 
-export type HostCommand = RecordHostProbe | DeclareHost;
+export type HostCommand = RecordHostProbe | DeclareHost | RecordContainerSightings;
 
 export interface HostState {
   /** Where the host is, as last declared. */
   readonly declared?: HostSpec;
   /** Unknown until the first probe is recorded. */
   readonly reachable?: boolean;
+  /** Unexpected containers reported and not yet gone; absent until the first is. */
+  readonly unexpected?: ReportedContainers;
 }
 
 export function initialHostState(): HostState {
@@ -46,6 +49,9 @@ export function evolveHost(state: HostState, event: HostEvent): HostState {
       return { ...state, reachable: true };
     case 'HostUnreachable':
       return { ...state, reachable: false };
+    case 'UnexpectedContainerFound':
+    case 'UnexpectedContainerGone':
+      return { ...state, unexpected: evolveReported(state.unexpected ?? {}, event) };
     default:
       return unreachable(event);
   }
@@ -57,6 +63,8 @@ export function decideHost(command: HostCommand, state: HostState): readonly Hos
       return declare(command, state);
     case 'RecordHostProbe':
       return recordProbe(command, state);
+    case 'RecordContainerSightings':
+      return decideSightings(command, state.unexpected ?? {});
     default:
       return unreachable(command);
   }

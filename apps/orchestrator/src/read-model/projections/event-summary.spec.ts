@@ -13,6 +13,16 @@ describe('audit summaries', () => {
     );
   });
 
+  it('says that an unexpected container was left running, and what became of it', () => {
+    const container = { host: 'h1', containerId: '0123456789abcdef0123', job: 'web', task: 0, revision: 9 };
+
+    expect(summarize('UnexpectedContainerFound', { ...container, image: 'cj-demo:v1', name: 'web-debug', startedAt: '2026-01-01T00:00:00Z' })).toBe(
+      'unexpected container found, left running: job=web revision=9 task=0 host=h1 image=cj-demo:v1 name=web-debug containerId=0123456789ab',
+    );
+    expect(summarize('UnexpectedContainerGone', { ...container, now: 'removed' })).toBe('unexpected container removed: job=web revision=9 task=0 host=h1 containerId=0123456789ab');
+    expect(summarize('UnexpectedContainerGone', { ...container, now: 'known' })).toMatch(/^unexpected container now accounted for by its job: /);
+  });
+
   it('reads well for an event with no known fields', () => {
     expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
   });

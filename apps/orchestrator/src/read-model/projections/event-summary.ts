@@ -1,14 +1,24 @@
 /** Fields worth a word in an audit line, in the order they read best. */
 const SUMMARY_FIELDS = [
-  'job', 'rolloutId', 'fromRevision', 'toRevision', 'revision', 'status', 'task', 'role', 'host', 'image', 'containerId', 'health', 'exitCode', 'detail', 'reason',
+  'job', 'rolloutId', 'fromRevision', 'toRevision', 'revision', 'status', 'task', 'role', 'host', 'image', 'name', 'containerId', 'health', 'exitCode', 'detail', 'reason',
 ] as const;
+
+/** What became of an unexpected container that is no longer one, by `UnexpectedContainerGone.now`. */
+const GONE: Readonly<Record<string, string>> = { stopped: 'stopped', removed: 'removed', known: 'now accounted for by its job' };
+
+/** Headlines for events whose type alone would not say what cj did about them. */
+const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>>) => string>> = {
+  // cj leaves such a container alone; the audit line is how a person learns of it.
+  UnexpectedContainerFound: () => 'unexpected container found, left running',
+  UnexpectedContainerGone: (data) => `unexpected container ${GONE[String(data['now'])] ?? 'gone'}`,
+};
 
 /**
  * A one-line, human summary of an event from its common fields, so the audit log reads well for
  * every event type, including ones added later.
  */
 export function summarize(type: string, data: Readonly<Record<string, unknown>>): string {
-  const words = type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = HEADLINES[type]?.(data) ?? type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   const parts: string[] = [];
   for (const field of SUMMARY_FIELDS) {
     const value = data[field];

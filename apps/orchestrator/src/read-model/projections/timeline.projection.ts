@@ -5,7 +5,8 @@ import { projected } from './projected-event';
 
 /**
  * "What ran where, and when": one row per run of a container (from its start to its stop, exit or
- * removal), with the revision and image it ran. Answers `timeline?at=T` without replaying the log.
+ * removal), with the revision and image it ran, including containers no task accounted for while
+ * they were unexpected. Answers `timeline?at=T` without replaying the log.
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
@@ -25,7 +26,7 @@ export const timelineProjection: Projection = {
     CREATE INDEX IF NOT EXISTS timeline_env_host ON timeline (env, host, from_at);`,
   apply(db: ReadDb, record: RecordedEvent): void {
     const seen = projected(record);
-    if (!seen || seen.stream.kind !== 'job') return;
+    if (!seen) return;
     const { stream, event, at } = seen;
     switch (event.type) {
       case 'ContainerStarted': {
@@ -40,9 +41,22 @@ export const timelineProjection: Projection = {
         ).run(stream.env, host, job, task, revision, image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown', containerId, at);
         return;
       }
+      case 'UnexpectedContainerFound': {
+        // It ran there too, though no task accounts for it: from when it started, if the engine said.
+        const { job, task, host, containerId, revision, image, startedAt } = event.data;
+        const started = startedAt !== undefined && !Number.isNaN(Date.parse(startedAt)) ? new Date(startedAt).toISOString() : at;
+        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, containerId);
+        if (open) return;
+        db.prepare(
+          `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(stream.env, host, job, task, revision, image, containerId, started);
+        return;
+      }
       case 'ContainerStopped':
       case 'ContainerExited':
       case 'ContainerRemoved':
+      // Also when its job's log now has it: that run, if any, starts with the job's ContainerStarted.
+      case 'UnexpectedContainerGone':
         db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(at, stream.env, event.data.containerId);
         return;
       default:

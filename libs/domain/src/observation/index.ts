@@ -1,0 +1,2 @@
+export type { HostLook, HostObservation, LastKnownContainer } from './host-look';
+export { observeHost } from './observe-host';
