@@ -11,6 +11,7 @@ import { AuthGuard } from './http/auth.guard';
 import { AdminController } from './http/controllers/admin.controller';
 import { EnvCommandsController } from './http/controllers/env-commands.controller';
 import { EnvQueriesController } from './http/controllers/env-queries.controller';
+import { EnvironmentsController } from './http/controllers/environments.controller';
 import { SystemController } from './http/controllers/system.controller';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
 import { ProblemFilter } from './http/problem.filter';
@@ -20,6 +21,7 @@ import { DiffView } from './views/diff.view';
 import { LogsView } from './views/logs.view';
 import { StatusView } from './views/status.view';
 import { UpdateCandidatesView } from './views/update-candidates.view';
+import { WebController } from './web/web.controller';
 
 /** The orchestrator: HTTP API and command handlers over the core (store, read models, hosts). */
 @Module({})
@@ -28,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvCommandsController, EnvQueriesController, AdminController],
+      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, WebController],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,

@@ -1,12 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { AccessTokens } from '../config/options';
+import { PAGE_PATHS } from '../web/page-paths';
 import type { HttpRequest } from './express-types';
 import { ProblemError } from './problem';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Paths anyone who reaches the port may read: liveness for supervisors. */
-const PUBLIC_PATHS = new Set(['/healthz']);
+/** Paths anyone who reaches the port may read: liveness for supervisors, the status page (it holds no data). */
+const PUBLIC_PATHS = new Set(['/healthz', ...PAGE_PATHS]);
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a);

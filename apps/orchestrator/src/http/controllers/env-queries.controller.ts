@@ -98,6 +98,8 @@ export class EnvQueriesController {
     request.once('close', () => abort.abort());
     const { lines } = await this.logsView.logs(env, job, query.task ?? 0, { tail: query.tail ?? 100, follow: query.follow ?? false, signal: abort.signal });
     response.status(200).type('text/plain; charset=utf-8');
+    // A follower of a quiet container learns at once that the stream is open, not at its first line.
+    response.flushHeaders();
     for await (const line of lines) {
       if (abort.signal.aborted) break;
       response.write(`${line.text}\n`);
