@@ -127,6 +127,31 @@ describe('the read models, fed from a real SQLite event store', () => {
     expect(dump()).toEqual(live);
   });
 
+  it('replays a read model whose version or schema changed, and only that one', async () => {
+    runner.start();
+    await runner.waitFor(await append(history));
+    await runner.stop();
+    // Rows a replay would put right: tasks are the changed projection, the jobs one stays as built.
+    db.prepare(`UPDATE tasks SET health = 'stale'`).run();
+    db.prepare(`UPDATE jobs SET current_revision = 99`).run();
+    const healthOf = () => (db.prepare('SELECT DISTINCT health FROM tasks ORDER BY 1').all() as { health: string }[]).map((row) => row.health);
+    const currentOf = () => (db.prepare('SELECT current_revision FROM jobs').get() as { current_revision: number }).current_revision;
+
+    const same = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
+    same.start();
+    await same.caughtUp();
+    await same.stop();
+    expect(healthOf()).toEqual(['stale']);
+
+    const changed = new ProjectionRunner(store, db, [jobsProjection, { ...tasksProjection, version: tasksProjection.version + 1 }, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
+    changed.start();
+    await changed.caughtUp();
+    await changed.stop();
+    expect(healthOf()).toEqual(['healthy', 'unknown']);
+    expect(currentOf()).toBe(99);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n).toBe(history.length);
+  });
+
   it('gives up waiting with a typed error when the position never comes', async () => {
     runner.start();
     await runner.caughtUp();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
 import type { Metrics } from '../metrics/metrics';
@@ -53,6 +54,7 @@ export class ProjectionRunner {
 
   start(): void {
     this.stopped = false;
+    this.replayChanged();
     for (const projection of this.projections) this.db.exec(projection.schema);
     const checkpoints = this.checkpoints();
     const from = this.projections.reduce<bigint>((min, p) => {
@@ -95,6 +97,29 @@ export class ProjectionRunner {
     })();
     this.logger.log({ msg: 'read models dropped; replaying the log' });
     this.start();
+  }
+
+  /**
+   * A projection whose schema or version changed since its tables were built (a new cj release)
+   * loses its tables and checkpoint, and is replayed from the start: the others keep theirs.
+   */
+  private replayChanged(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS projection_fingerprint (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)');
+    const rows = this.db.prepare('SELECT name, fingerprint FROM projection_fingerprint').all() as { name: string; fingerprint: string }[];
+    const built = new Map(rows.map((row) => [row.name, row.fingerprint]));
+    const save = this.db.prepare(
+      'INSERT INTO projection_fingerprint (name, fingerprint) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET fingerprint = excluded.fingerprint',
+    );
+    this.db.transaction(() => {
+      for (const projection of this.projections) {
+        const fingerprint = createHash('sha256').update(`${projection.version}\n${projection.schema}`).digest('hex');
+        if (built.get(projection.name) === fingerprint) continue;
+        for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+        const dropped = this.db.prepare('DELETE FROM projection_checkpoint WHERE name = ?').run(projection.name).changes > 0;
+        if (dropped) this.logger.log({ msg: 'read model changed since it was built; replaying it', projection: projection.name });
+        save.run(projection.name, fingerprint);
+      }
+    })();
   }
 
   /** Resolves once the subscription has delivered the history and is live. */

@@ -8,6 +8,11 @@ import type { ReadDb } from './read-db';
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * Raised whenever `apply` comes to fold events differently. With the schema, it makes the
+   * projection's fingerprint: a read model built by another fingerprint is replayed from the start.
+   */
+  readonly version: number;
   /** Tables the projection owns; dropped on a rebuild. */
   readonly tables: readonly string[];
   /** Idempotent DDL (`CREATE TABLE IF NOT EXISTS …`). */

@@ -13,6 +13,7 @@ interface AuditMetadata {
 /** Every cj event, one row each: when, where, what, who and why. */
 export const auditProjection: Projection = {
   name: 'audit',
+  version: 1,
   tables: ['audit_log'],
   schema: `CREATE TABLE IF NOT EXISTS audit_log (
       position INTEGER PRIMARY KEY,

@@ -7,6 +7,7 @@ import { projected } from './projected-event';
 /** Jobs (current revision, removed or not) and every revision's spec with who made it and why. */
 export const jobsProjection: Projection = {
   name: 'jobs',
+  version: 1,
   tables: ['jobs', 'revisions'],
   schema: `CREATE TABLE IF NOT EXISTS jobs (
       env TEXT NOT NULL,

@@ -10,6 +10,7 @@ import { projected, streamOf } from './projected-event';
  */
 export const tasksProjection: Projection = {
   name: 'tasks',
+  version: 1,
   tables: ['tasks'],
   schema: `CREATE TABLE IF NOT EXISTS tasks (
       env TEXT NOT NULL,

@@ -10,6 +10,7 @@ import { projected } from './projected-event';
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
+  version: 1,
   tables: ['timeline'],
   schema: `CREATE TABLE IF NOT EXISTS timeline (
       env TEXT NOT NULL,
