@@ -32,6 +32,21 @@ describe('cj rolling-update', () => {
     expect(api.requestsTo('POST', START)[0].body).toMatchObject({ tag: 'b7c8d9e', maxParallel: 2, order: 'start-first' });
   });
 
+  it('sends --monitor as milliseconds, and 0 to turn the job\'s window off', async () => {
+    api = await apiWith(fixtures.rollout('succeeded', ['updated', 'updated']));
+    expect((await runCj(['rolling-update', 'webhook-listener', '--monitor', '1m30s'], { url: api.url })).code).toBe(0);
+    expect((await runCj(['rolling-update', 'webhook-listener', '--monitor', '0'], { url: api.url })).code).toBe(0);
+    expect(api.requestsTo('POST', START).map((r) => (r.body as { monitor?: number }).monitor)).toEqual([90_000, 0]);
+  });
+
+  it.each(['5', '-1s', 'soon'])('refuses --monitor %s with exit 2, naming the option and what it takes', async (value) => {
+    api = await apiWith();
+    const result = await runCj(['rolling-update', 'webhook-listener', '--monitor', value], { url: api.url });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^cj: option '--monitor <duration>' argument '${value}' is invalid\\. expected a duration with a unit, such as 500ms, 5s or 1m30s`));
+    expect(api.requestsTo('POST', START)).toHaveLength(0);
+  });
+
   it('exits 3 and prints the reason when the rollout rolled back', async () => {
     api = await apiWith(fixtures.rollout('rolled-back', ['rolled-back', 'pending'], 'task 0 on git-app-1 was not healthy within 30s'));
     const result = await runCj(['rolling-update', 'webhook-listener'], { url: api.url });

@@ -143,6 +143,8 @@ export interface RolloutOverrides {
   readonly minHealthyTime?: number;
   readonly healthyDeadline?: number;
   readonly failureAction?: FailureAction;
+  /** Milliseconds every updated task is watched after the last batch, before success (0: none). */
+  readonly monitor?: number;
 }
 export interface RollingUpdateRequest extends ChangeRequest, RolloutOverrides {
   readonly tag?: string;
@@ -172,6 +174,8 @@ export interface RolloutView {
   readonly reason?: string;
   readonly startedAt: string;
   readonly endedAt?: string;
+  /** Set once the last batch passed: the updated tasks are watched until then before success. */
+  readonly monitorUntil?: string;
   readonly tasks: readonly RolloutTaskView[];
 }
 // GET /v1/envs/{env}/rollouts, GET …/rollouts/{id}, POST …/rollouts/{id}/pause|resume|abort

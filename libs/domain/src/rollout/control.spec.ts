@@ -27,6 +27,12 @@ describe('rollout commands', () => {
     expect(error.message).toMatch(/minHealthyTime \(9000 ms\) is longer than healthyDeadline \(5000 ms\)/);
   });
 
+  it('refuses a negative monitor window', () => {
+    const error = refusal(() => decideStart(foldRollout([]), startCommand({ policy: policy({ monitor: -5000 }) })));
+    expect(error.message).toBe('rollout of job web in prod: monitor must be 0 or more milliseconds, got -5000');
+    expect(error.hint).toMatch(/duration such as 5s/);
+  });
+
   it('refuses to pause, resume or abort a finished rollout', () => {
     const done = new World(startCommand()).run().state;
     for (const command of [decidePause, decideResume, decideAbort]) {

@@ -31,6 +31,9 @@ export function decideStart(state: RolloutState, command: StartRollout): Rollout
       'raise healthyDeadline or lower minHealthyTime',
     );
   }
+  if (policy.monitor !== undefined && !(Number.isFinite(policy.monitor) && policy.monitor >= 0)) {
+    throw new RolloutError('INVALID_ROLLOUT', `${where}: monitor must be 0 or more milliseconds, got ${policy.monitor}`, 'write the monitor window as a duration such as 5s, or 0 for none');
+  }
   if (!(policy.maxFailureRatio >= 0 && policy.maxFailureRatio <= 1)) {
     throw new RolloutError('INVALID_ROLLOUT', `${where}: maxFailureRatio must be between 0 and 1, got ${policy.maxFailureRatio}`);
   }

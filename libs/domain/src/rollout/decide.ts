@@ -10,15 +10,24 @@
  * The gate fails a task at once when its container is lost (exited, restarted, unhealthy by
  * Docker's HEALTHCHECK), and before each batch counts as completed every task updated so far is
  * checked once more, so an image that passes its gate and crashes later is still rolled back.
+ * With a monitor window in the policy, the boundary after the last batch lasts that long: every
+ * updated task is checked at the probe interval, as its gate checked it, before the rollout succeeds.
  */
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
-import type { ActiveRollout, PendingIntent, RolloutState, TaskState } from './state';
+import type { ActiveRollout, MonitorWindow, PendingIntent, RolloutState, TaskState } from './state';
 import { evolve, isFinished } from './state';
 import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
 
 /** Before the first passing check the gate rechecks sooner, doubling from this, up to the interval. */
 const FIRST_RECHECK: Millis = 100;
+
+/**
+ * In the monitor window one slow answer is not a failure: the job's health check must fail this
+ * many times in a row, as a Docker HEALTHCHECK retries three times by default. A lost container
+ * fails the task at once.
+ */
+const WATCH_FAILED_CHECKS = 3;
 
 export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
   if (!state.exists || isFinished(state)) return [];
@@ -37,7 +46,8 @@ const touched = (t: TaskState): boolean => inFlight(t) || t.phase === 'updated';
 
 function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefined {
   const at = now;
-  const stalled = now - s.lastProgressAt > s.policy.progressDeadline;
+  // Waiting out the monitor window is not a stall: the progress deadline counts from its end.
+  const stalled = now - Math.max(s.lastProgressAt, s.monitor?.until ?? s.lastProgressAt) > s.policy.progressDeadline;
   if (s.status === 'running') {
     const allowed = Math.floor(s.policy.maxFailureRatio * s.tasks.length + 1e-9);
     const failed = s.failedTasks.length;
@@ -61,6 +71,13 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
         return record(rolloutEvent('TaskUpdateFailed', { at, task: lost.task, reason }));
       }
       if (s.tasks.some((t) => awaitsCheck(s, t))) return undefined;
+      // The boundary after the last batch lasts the monitor window, when the policy has one.
+      const window = s.policy.monitor ?? 0;
+      if (window > 0 && s.batchesCompleted === s.batches.length - 1) {
+        if (!s.monitor) return record(rolloutEvent('RolloutMonitoringStarted', { at, until: at + window }));
+        const monitor = s.monitor;
+        if (s.tasks.some((t) => t.phase === 'updated' && !watchedToTheEnd(t, monitor))) return undefined;
+      }
       return record(rolloutEvent('BatchCompleted', { at, batch: s.batchesCompleted }));
     }
     const members = s.tasks.filter((t) => s.batches[s.batchesCompleted].includes(t.task));
@@ -104,6 +121,19 @@ function atBatchBoundary(s: ActiveRollout): boolean {
  */
 const awaitsCheck = (s: ActiveRollout, t: TaskState): boolean =>
   t.phase === 'updated' && t.lostReason === undefined && (t.checkedAtBatch ?? -1) < s.batchesCompleted;
+
+/**
+ * Once the monitor window is open, an updated task is checked through it while the rollout runs
+ * toward success. The window opens only after the last batch, not between batches: an earlier
+ * task is checked again at every later boundary and then through this window, so every task is
+ * watched at least the window's length after its own gate, as Swarm's per-task monitor watches it.
+ */
+const watched = (s: ActiveRollout, t: TaskState): boolean =>
+  s.status === 'running' && s.batchesCompleted < s.batches.length && t.phase === 'updated';
+
+/** The task passed a check at or after the end of the window and is not in a run of failed checks. */
+const watchedToTheEnd = (t: TaskState, monitor: MonitorWindow): boolean =>
+  t.watch !== undefined && t.watch.lastCheckAt >= monitor.until && t.watch.failedChecks === 0;
 
 function failureAction(s: ActiveRollout, at: Millis, reason: string): RolloutStep {
   return s.policy.failureAction === 'rollback'
@@ -149,6 +179,8 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
       step = nextStep(s, t, now);
     } else if (awaitsCheck(s, t) && atBatchBoundary(s)) {
       step = checkStep(s, t);
+    } else if (s.monitor && watched(s, t)) {
+      step = watchStep(s, t, s.monitor, now);
     } else if (allDone && !t.pruned) {
       const current = t.phase === 'updated' ? t.newContainerId : (t.oldContainerId ?? undefined);
       step = {
@@ -236,6 +268,27 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
     effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId: gate.containerId, since: t.since, at: Math.min(at, deadline) },
     reconcile: false,
   };
+}
+
+/** A task in the monitor window: failed (lost, or its check failed too often), its next check, or nothing once watched to the end. */
+function watchStep(s: ActiveRollout, t: TaskState, monitor: MonitorWindow, now: Millis): RolloutStep | undefined {
+  const key = `task:${t.task}`;
+  const watch = t.watch;
+  if (watch) {
+    const failure =
+      watch.fatal ?? (watch.failedChecks >= WATCH_FAILED_CHECKS ? `its health check failed ${watch.failedChecks} times in a row (last: ${watch.lastDetail})` : undefined);
+    if (failure !== undefined) {
+      const reason = `${failure} during the monitor window, ${seconds(watch.lastCheckAt - monitor.since)} after it opened`;
+      return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+    }
+  }
+  if (watchedToTheEnd(t, monitor)) return undefined;
+  const containerId = t.newContainerId;
+  if (containerId === undefined || t.since === undefined) throw new Error(`task ${t.task} counts as updated without a started container`);
+  // Checks keep the probe interval and one falls on the window's end; a run of failures past it is followed to its verdict.
+  const from = watch?.lastCheckAt ?? monitor.since;
+  const at = from < monitor.until ? Math.min(from + s.probeInterval, monitor.until) : from + s.probeInterval;
+  return { key, events: [], effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId, since: t.since, at }, reconcile: false };
 }
 
 function checkStep(s: ActiveRollout, t: TaskState): RolloutStep {

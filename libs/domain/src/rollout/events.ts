@@ -110,6 +110,10 @@ export interface RolloutContainerStarted extends TaskBase<'RolloutContainerStart
   readonly startedAt?: ContainerBaseline['startedAt'];
 }
 
+/**
+ * One check of a task's container: in its health gate, or, once the task is updated, in the
+ * rollout's monitor window.
+ */
 export interface RolloutHealthCheckPassed extends TaskBase<'RolloutHealthCheckPassed'> {
   readonly containerId: string;
 }
@@ -153,6 +157,14 @@ export interface ReplacedContainersRemoved extends TaskBase<'ReplacedContainersR
   readonly containerIds: readonly string[];
   /** Set when the task's host could not be cleaned up; the rollout still succeeds. */
   readonly error?: string;
+}
+
+/**
+ * The last batch passed its gate and its boundary check: every updated task is now checked at the
+ * probe interval until `until` (the policy's monitor window) before the last batch completes.
+ */
+export interface RolloutMonitoringStarted extends Base<'RolloutMonitoringStarted'> {
+  readonly until: Millis;
 }
 
 export interface BatchCompleted extends Base<'BatchCompleted'> {
@@ -204,6 +216,7 @@ export type RolloutEvent =
   | TaskUpdateFailed
   | TaskRolledBack
   | ReplacedContainersRemoved
+  | RolloutMonitoringStarted
   | BatchCompleted
   | RolloutPaused
   | RolloutResumed

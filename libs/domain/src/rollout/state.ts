@@ -39,6 +39,22 @@ export interface HealthGate {
   readonly fatal?: string;
 }
 
+/** An updated task's checks in the monitor window. */
+export interface TaskWatch {
+  readonly lastCheckAt: Millis;
+  readonly lastDetail: string;
+  /** The job's health check failed this many times in a row, up to the last check. */
+  readonly failedChecks: number;
+  /** Set when a check found the container lost (see containerFault): the task fails at once. */
+  readonly fatal?: string;
+}
+
+/** The time every updated task is watched after the last batch passed, before the rollout succeeds. */
+export interface MonitorWindow {
+  readonly since: Millis;
+  readonly until: Millis;
+}
+
 export interface TaskState extends RolloutTask {
   readonly phase: TaskPhase;
   readonly direction?: 'forward' | 'revert';
@@ -59,6 +75,8 @@ export interface TaskState extends RolloutTask {
   readonly checkedAtBatch?: number;
   /** What the last check of the updated task found wrong; it becomes the task's failure. */
   readonly lostReason?: string;
+  /** The updated task's checks since the monitor window opened. */
+  readonly watch?: TaskWatch;
   readonly failReason?: string;
   readonly pruned: boolean;
 }
@@ -80,6 +98,8 @@ export interface ActiveRollout extends RolloutIdentity {
   readonly status: RolloutStatus;
   readonly batchesCompleted: number;
   readonly lastBatchCompletedAt?: Millis;
+  /** The monitor window before success, once the last batch has passed its gate. */
+  readonly monitor?: MonitorWindow;
   /** Last time a task completed a pass (or the rollout started or resumed): the progress deadline counts from it. */
   readonly lastProgressAt: Millis;
   /** Tasks whose forward pass failed, in order. */
@@ -175,7 +195,10 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       }));
     case 'RolloutHealthCheckPassed':
     case 'RolloutHealthCheckFailed':
-      return task(event.task, (t) => (t.gate?.containerId === event.containerId ? { gate: nextGate(t.gate, event, s.probeInterval) } : {}));
+      return task(event.task, (t) => {
+        if (t.gate?.containerId === event.containerId) return { gate: nextGate(t.gate, event, s.probeInterval) };
+        return s.monitor && t.phase === 'updated' && t.newContainerId === event.containerId ? { watch: nextWatch(t.watch, event) } : {};
+      });
     case 'UpdatedTaskChecked':
       return task(event.task, (t) =>
         t.phase === 'updated' && t.newContainerId === event.containerId
@@ -193,6 +216,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
         gate: undefined,
         pending: undefined,
         lostReason: undefined,
+        watch: undefined,
       }));
       return reverting ? next : { ...next, failedTasks: [...s.failedTasks, event.task] };
     }
@@ -200,6 +224,8 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       return { ...task(event.task, () => ({ phase: 'reverted', gate: undefined })), lastProgressAt: event.at };
     case 'ReplacedContainersRemoved':
       return task(event.task, () => ({ pruned: true }));
+    case 'RolloutMonitoringStarted':
+      return { ...s, monitor: { since: event.at, until: event.until } };
     case 'BatchCompleted':
       return { ...s, batchesCompleted: event.batch + 1, lastBatchCompletedAt: event.at };
     case 'RolloutPaused':
@@ -244,6 +270,16 @@ function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealth
     lastCheckAt: event.at,
     lastDetail: 'healthy',
     checks: gate.checks + 1,
+  };
+}
+
+function nextWatch(watch: TaskWatch | undefined, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }): TaskWatch {
+  if (event.type === 'RolloutHealthCheckPassed') return { lastCheckAt: event.at, lastDetail: 'healthy', failedChecks: 0 };
+  return {
+    lastCheckAt: event.at,
+    lastDetail: event.detail,
+    failedChecks: (watch?.failedChecks ?? 0) + 1,
+    ...(event.fatal && { fatal: event.detail }),
   };
 }
 

@@ -13,16 +13,22 @@ const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {
   aborted: 'aborted',
 };
 
+const iso = (at: number): string => new Date(at).toISOString();
+
+/** The monitor window while the rollout waits on it to succeed. */
+const openWindow = (s: ActiveRollout) => (s.status === 'running' && s.batchesCompleted < s.batches.length ? s.monitor : undefined);
+
 function taskView(s: ActiveRollout, t: TaskState): RolloutTaskView {
-  const gate = t.gate;
+  const window = openWindow(s);
+  const watched = window && t.phase === 'updated';
   return {
     task: t.task,
     host: t.host,
     fromRevision: s.fromRevision,
     toRevision: s.toRevision,
     phase: t.phase,
-    health: gate?.lastDetail,
-    detail: t.failReason,
+    health: t.gate?.lastDetail ?? (watched ? t.watch?.lastDetail : undefined),
+    detail: t.failReason ?? (watched ? `monitored until ${iso(window.until)}` : undefined),
   };
 }
 
@@ -35,8 +41,9 @@ export function toRolloutView(s: ActiveRollout): RolloutView {
     toRevision: s.toRevision,
     phase: PHASES[s.status],
     reason: s.reason,
-    startedAt: new Date(s.startedAt).toISOString(),
-    endedAt: s.endedAt === undefined ? undefined : new Date(s.endedAt).toISOString(),
+    startedAt: iso(s.startedAt),
+    endedAt: s.endedAt === undefined ? undefined : iso(s.endedAt),
+    monitorUntil: s.monitor && iso(s.monitor.until),
     tasks: s.tasks.map((t) => taskView(s, t)),
   };
 }

@@ -23,6 +23,12 @@ describe('audit summaries', () => {
     expect(summarize('UnexpectedContainerGone', { ...container, now: 'known' })).toMatch(/^unexpected container now accounted for by its job: /);
   });
 
+  it('says until when a rollout watches its updated tasks', () => {
+    expect(summarize('RolloutMonitoringStarted', { type: 'RolloutMonitoringStarted', at: 0, until: Date.UTC(2026, 0, 1, 0, 0, 5) })).toBe(
+      'last batch passed; watching the updated tasks until 2026-01-01T00:00:05.000Z',
+    );
+  });
+
   it('reads well for an event with no known fields', () => {
     expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
   });

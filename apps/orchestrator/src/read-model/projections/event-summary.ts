@@ -11,6 +11,8 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
   // cj leaves such a container alone; the audit line is how a person learns of it.
   UnexpectedContainerFound: () => 'unexpected container found, left running',
   UnexpectedContainerGone: (data) => `unexpected container ${GONE[String(data['now'])] ?? 'gone'}`,
+  RolloutMonitoringStarted: (data) =>
+    typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
 };
 
 /**

@@ -39,6 +39,13 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
   @IsOptional()
   @IsIn(['rollback', 'pause'])
   failureAction?: FailureAction;
+
+  @ApiPropertyOptional({ description: 'milliseconds every updated task is watched after the last batch passes, before success; 0 for none' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(DAY_MS)
+  monitor?: number;
 }
 
 export class RollingUpdateRequestDto extends RolloutOverridesDto implements RollingUpdateRequest {

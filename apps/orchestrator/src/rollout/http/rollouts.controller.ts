@@ -27,6 +27,7 @@ const overridesOf = (body: RollingUpdateRequestDto | RollbackRequestDto): Partia
   minHealthyTime: body.minHealthyTime,
   healthyDeadline: body.healthyDeadline,
   failureAction: body.failureAction,
+  monitor: body.monitor,
 });
 
 /** Rolling updates, rollbacks, and the rollouts they start: followed, paused, resumed, aborted. */

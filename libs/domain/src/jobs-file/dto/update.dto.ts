@@ -38,4 +38,8 @@ export class UpdateDto {
   @IsOptional()
   @WholeNumber(0, 'write how many replaced containers to keep per task for a quick rollback, e.g. 2')
   keep_replaced?: number;
+
+  @IsOptional()
+  @Duration()
+  monitor?: string;
 }

@@ -126,6 +126,23 @@ export class World {
     throw new Error(`the rollout did not settle within ${maxSteps} decisions`);
   }
 
+  /**
+   * Runs like `run` but stops right after an event that `stop` accepts is recorded. Since the
+   * world's state is its events, going on later with `run` is what a restarted runner does.
+   */
+  runUntil(stop: (event: RolloutEvent) => boolean, maxSteps = 2000): this {
+    for (let i = 0; i < maxSteps; i++) {
+      const steps = decide(this.state, { now: this.now });
+      if (steps.length === 0) throw new Error('the rollout settled before the awaited event');
+      for (const step of steps) {
+        const from = this.events.length;
+        this.perform(step);
+        if (this.events.slice(from).some(stop)) return this;
+      }
+    }
+    throw new Error(`no awaited event within ${maxSteps} decisions`);
+  }
+
   perform(step: RolloutStep): void {
     this.events.push(...step.events);
     const outcome = this.effect(step.effect);
