@@ -4,6 +4,7 @@ import type { EventStore } from '@cj/event-store';
 import { CLOCK, systemClock } from './clock';
 import type { OrchestratorOptions } from './config/options';
 import { OPTIONS } from './config/options.token';
+import { sshOptionsOf } from './config/ssh-login';
 import { CommandContexts } from './commands/command-contexts';
 import { EnvironmentLocks } from './hosts/environment-locks';
 import { HostRuntimes } from './hosts/host-runtimes';
@@ -61,7 +62,7 @@ export class CoreModule {
         useFactory: (store: EventStore, db: ReadDb, metrics: Metrics) => new ProjectionRunner(store, db, PROJECTIONS, metrics),
       },
       { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
-      { provide: HostRuntimes, useValue: new HostRuntimes() },
+      { provide: HostRuntimes, useValue: new HostRuntimes(sshOptionsOf(options.ssh)) },
       { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
       { provide: ImageRegistries, useValue: new ImageRegistries() },
       { provide: TaskHealthProbe, useValue: new TaskHealthProbe() },

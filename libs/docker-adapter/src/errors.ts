@@ -23,11 +23,14 @@ export abstract class ContainerRuntimeError extends Error {
 
 export class HostUnreachable extends ContainerRuntimeError {
   readonly code = 'HOST_UNREACHABLE';
-  constructor(host: string, readonly endpoint: string, reason: string, options?: { cause?: unknown }) {
+  /** `reason` says what to do itself when `selfExplained` (an ssh refusal, say): no generic advice then. */
+  constructor(host: string, readonly endpoint: string, reason: string, options?: { cause?: unknown; selfExplained?: boolean }) {
     super(
       host,
-      `host ${host}: the Docker engine at ${endpoint} does not answer (${reason}); ` +
-        `check that dockerd runs there and that the endpoint in the jobs file's hosts section is right`,
+      options?.selfExplained
+        ? `host ${host}: the Docker engine at ${endpoint} cannot be reached: ${reason}`
+        : `host ${host}: the Docker engine at ${endpoint} does not answer (${reason}); ` +
+            `check that dockerd runs there and that the endpoint in the jobs file's hosts section is right`,
       options,
     );
   }

@@ -1,6 +1,7 @@
 export * from './errors';
 export { DockerRuntime, type DockerRuntimeOptions } from './runtime/docker-runtime';
 export { InvalidEndpoint, type SshOptions } from './runtime/endpoint';
+export { SshFailure, SshHostKeyRefused, type HostKeyRefusal } from './runtime/ssh-failure';
 export { LABEL } from './runtime/labels';
 export {
   containerName,

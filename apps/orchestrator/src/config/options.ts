@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseDuration } from './duration';
 import { InvalidOptionError } from './invalid-option.error';
 import { isLoopback, ListenAddress, parseListenAddress } from './listen-address';
+import { parseSshLogin, type SshLogin } from './ssh-login';
 
 /** Bearer tokens: an operator token may change things, a read-only token may only look. */
 export interface AccessTokens {
@@ -21,6 +22,8 @@ export interface OrchestratorOptions {
   readonly tokens?: AccessTokens;
   /** Drop the read models and replay the whole log before serving. */
   readonly rebuildProjections: boolean;
+  /** How ssh:// hosts are logged in to, and whose host keys are trusted. */
+  readonly ssh: SshLogin;
 }
 
 /** The read-model file sits beside a SQLite store, or in the working directory for EventStoreDB. */
@@ -41,6 +44,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
+    .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
+    .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
   try {
@@ -58,6 +63,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     token?: string;
     readToken?: string;
     rebuildProjections: boolean;
+    sshKnownHosts?: string;
+    sshKey?: string;
   }>();
 
   const listen = parseListenAddress(raw.listen);
@@ -87,5 +94,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     observeIntervalMs: parseDuration('--observe-interval', raw.observeInterval),
     tokens: operator === undefined ? undefined : { operator, readOnly },
     rebuildProjections: raw.rebuildProjections,
+    ssh: parseSshLogin(raw, env),
   };
 }

@@ -1,18 +1,22 @@
-import { DockerRuntime } from '@cj/docker-adapter';
+import { DockerRuntime, type SshOptions } from '@cj/docker-adapter';
 import type { ContainerRuntime, HostSpec } from '@cj/domain';
 
 /**
  * One container runtime (one Docker client) per host endpoint, kept for the life of the process.
- * Keyed by everything that identifies the connection, so a host whose endpoint changed gets a new client.
+ * Keyed by everything that identifies the connection, so a host whose endpoint or pinned key
+ * changed gets a new client.
  */
 export class HostRuntimes {
   private readonly runtimes = new Map<string, ContainerRuntime>();
 
+  /** `ssh`: who logs in to ssh:// hosts, and the known_hosts file for hosts whose key is not pinned. */
+  constructor(private readonly ssh: SshOptions = {}) {}
+
   for(host: HostSpec): ContainerRuntime {
-    const key = JSON.stringify([host.name, host.endpoint, host.tls ?? null]);
+    const key = JSON.stringify([host.name, host.endpoint, host.tls ?? null, host.sshHostKey ?? null]);
     let runtime = this.runtimes.get(key);
     if (!runtime) {
-      runtime = new DockerRuntime(host);
+      runtime = new DockerRuntime(host, { ssh: this.ssh });
       this.runtimes.set(key, runtime);
     }
     return runtime;

@@ -22,9 +22,10 @@ describe('dockerOptionsFor', () => {
 
   it('takes a pinned ssh host key as an OpenSSH public key line, and says so when it is not one', () => {
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEWmHNdzJzHnaM4ZSb3mKHqgNbIsRkkMmKnXaBCb5W5H cj';
-    expect(() => dockerOptionsFor(host('ssh://127.77.1.2'), { hostKey: key })).not.toThrow();
-    expect(() => dockerOptionsFor(host('ssh://127.77.1.2'), { hostKey: `127.77.1.2 ${key}` })).not.toThrow();
-    expect(() => dockerOptionsFor(host('ssh://127.77.1.2'), { hostKey: 'SHA256:3wW1Vd0hpXx5pP8p7yQ' })).toThrow(
+    const pinned = (sshHostKey: string) => dockerOptionsFor({ ...host('ssh://127.77.1.2'), sshHostKey });
+    expect(() => pinned(key)).not.toThrow();
+    expect(() => pinned(`127.77.1.2 ${key}`)).not.toThrow();
+    expect(() => pinned('SHA256:3wW1Vd0hpXx5pP8p7yQ')).toThrow(
       /host git-app-1: endpoint "ssh:\/\/127.77.1.2" has an ssh host key that is not an OpenSSH public key line/,
     );
   });

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import type { HostSpec } from '@cj/domain';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type HostSpec, parseSshHostKey, type SshHostKey } from '@cj/domain';
 import type { DockerOptions } from 'dockerode';
 import { utils as sshUtils } from 'ssh2';
 import { SshDialAgent } from './ssh-dial-agent';
+import { type HostKeyTrust, SshHostKeys } from './ssh-host-keys';
 
 /** Why an endpoint in the hosts section cannot be used. */
 export class InvalidEndpoint extends Error {
@@ -20,16 +23,18 @@ export class InvalidEndpoint extends Error {
   }
 }
 
+/**
+ * How ssh:// hosts are logged in to. Which host key a host may present is its pinned key
+ * (`HostSpec.sshHostKey`) if it has one, else what the known_hosts file says; a host known by
+ * neither is refused, as `ssh` with StrictHostKeyChecking=yes refuses it.
+ */
 export interface SshOptions {
-  /** Path of an ssh-agent socket; defaults to $SSH_AUTH_SOCK. */
+  /** Path of an ssh-agent socket; defaults to $SSH_AUTH_SOCK when no private key is given. */
   readonly agent?: string;
-  /** A private key (PEM/OpenSSH text), when no agent is used. */
+  /** A private key (PEM/OpenSSH text): given alone, it is the only identity offered. */
   readonly privateKey?: string | Buffer;
-  /**
-   * The host's public key as OpenSSH writes it (`ssh-ed25519 AAAA…`, a `.pub` or known_hosts line):
-   * any other key is refused. Without it the host's key is not checked.
-   */
-  readonly hostKey?: string;
+  /** An OpenSSH known_hosts file, read at each connection; default ~/.ssh/known_hosts. A missing file knows no host. */
+  readonly knownHosts?: string;
 }
 
 /** dockerode's options, and the http agent that docker-modem uses when given one (its types omit it). */
@@ -62,19 +67,23 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTi
     case 'ssh:': {
       // Plain HTTP, carried by `docker system dial-stdio` sessions that the agent opens over ssh.
       const port = Number(url.port || 22);
-      const hostKey = ssh.hostKey === undefined ? undefined : hostKeyBlob(host, ssh.hostKey);
+      const username = decodeURIComponent(url.username) || 'root';
+      const trust: HostKeyTrust =
+        host.sshHostKey === undefined ? { knownHosts: ssh.knownHosts ?? join(homedir(), '.ssh', 'known_hosts') } : { pinned: pinnedKey(host, host.sshHostKey) };
       if (ssh.privateKey !== undefined) checkPrivateKey(host, ssh.privateKey);
-      const dial = new SshDialAgent({
-        host: url.hostname,
-        port,
-        username: decodeURIComponent(url.username) || 'root',
-        agent: ssh.agent ?? process.env['SSH_AUTH_SOCK'],
-        privateKey: ssh.privateKey,
-        readyTimeout: connectTimeoutMs,
-        // A log followed for hours must notice a host that vanished without closing the connection.
-        keepaliveInterval: 15_000,
-        ...(hostKey ? { hostVerifier: (key: Buffer) => key.equals(hostKey) } : {}),
-      });
+      const dial = new SshDialAgent(
+        {
+          host: url.hostname,
+          port,
+          username,
+          agent: ssh.agent ?? (ssh.privateKey === undefined ? process.env['SSH_AUTH_SOCK'] : undefined),
+          privateKey: ssh.privateKey,
+          readyTimeout: connectTimeoutMs,
+          // A log followed for hours must notice a host that vanished without closing the connection.
+          keepaliveInterval: 15_000,
+        },
+        new SshHostKeys(host, { user: username, host: url.hostname, port }, trust),
+      );
       return { protocol: 'http', host: url.hostname, port, agent: dial };
     }
     default:
@@ -82,15 +91,12 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTi
   }
 }
 
-/** The key blob of an OpenSSH public key line: the base64 field after the key type. */
-function hostKeyBlob(host: HostSpec, line: string): Buffer {
-  const fields = line.trim().split(/\s+/);
-  const type = fields.findIndex((f) => /^(ssh-|ecdsa-|sk-)/.test(f));
-  const blob = type >= 0 ? fields[type + 1] : undefined;
-  if (!blob || !/^[A-Za-z0-9+/]+=*$/.test(blob)) {
+function pinnedKey(host: HostSpec, line: string): SshHostKey {
+  const key = parseSshHostKey(line);
+  if (!key) {
     throw new InvalidEndpoint(host.name, host.endpoint, `has an ssh host key that is not an OpenSSH public key line ("ssh-ed25519 AAAA…"): ${line.slice(0, 60)}`);
   }
-  return Buffer.from(blob, 'base64');
+  return key;
 }
 
 function checkPrivateKey(host: HostSpec, key: string | Buffer): void {

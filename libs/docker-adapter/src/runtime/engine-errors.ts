@@ -34,8 +34,9 @@ export function isUnreachable(error: unknown): boolean {
 export function translate(error: unknown, context: { host: string; endpoint: string; operation: string; container?: string }): Error {
   if (isUnreachable(error)) {
     const failure = error as EngineFailure;
-    const reason = error instanceof SshFailure ? error.message : (failure.code ?? engineMessage(error));
-    return new HostUnreachable(context.host, context.endpoint, reason, { cause: error });
+    // An ssh failure's message already says what went wrong and what to do (a refused host key, a refused login).
+    if (error instanceof SshFailure) return new HostUnreachable(context.host, context.endpoint, error.message, { cause: error, selfExplained: true });
+    return new HostUnreachable(context.host, context.endpoint, failure.code ?? engineMessage(error), { cause: error });
   }
   if (context.container && statusOf(error) === 404) {
     return new ContainerNotFound(context.host, context.container, { cause: error });

@@ -1,7 +1,8 @@
 import { Agent, type ClientRequestArgs } from 'node:http';
 import { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { SshFailure, sshFailure, sshLabel, type SshTarget } from './ssh-failure';
+import { SshFailure, sshFailure, type SshHostKeyRefused, sshLabel, type SshTarget } from './ssh-failure';
+import type { HostKeyCheck, SshHostKeys } from './ssh-host-keys';
 
 /** The command the Docker CLI runs on a host to bridge its engine's API to stdin/stdout. */
 const DIAL_STDIO = 'docker system dial-stdio';
@@ -18,7 +19,7 @@ const HANDSHAKES_AT_ONCE = 4;
  * connection per request as the Docker CLI does, a few handshakes at a time. dockerode's own ssh
  * agent hands http a bare ssh channel, on which a request timeout throws (`sock.setTimeout is not a
  * function`), and lets sshd drop connections opened at once; this one hands http a socket-shaped
- * stream, and turns ssh failures into words.
+ * stream, turns ssh failures into words, and logs in only where the host's key is trusted.
  */
 export class SshDialAgent extends Agent {
   /** Who logs in where. */
@@ -26,7 +27,10 @@ export class SshDialAgent extends Agent {
   private handshakes = 0;
   private readonly waitingForHandshake: (() => void)[] = [];
 
-  constructor(private readonly config: ConnectConfig & { host: string; port: number; username: string }) {
+  constructor(
+    private readonly config: ConnectConfig & { host: string; port: number; username: string },
+    private readonly hostKeys: SshHostKeys,
+  ) {
     super({ keepAlive: false });
     this.target = { user: config.username, host: config.host, port: config.port };
   }
@@ -46,8 +50,6 @@ export class SshDialAgent extends Agent {
       this.handshakes--;
       this.waitingForHandshake.shift()?.();
     };
-    const client = new Client();
-    let socket: DialSocket | undefined;
     let settled = false;
     const settle = (error: Error | null, stream?: DialSocket) => {
       handshakeOver();
@@ -55,8 +57,18 @@ export class SshDialAgent extends Agent {
       settled = true;
       callback?.(error, stream as Duplex);
     };
+    let check: HostKeyCheck;
+    try {
+      check = this.hostKeys.check();
+    } catch (error) {
+      settle(error as Error);
+      return;
+    }
+    const client = new Client();
+    let socket: DialSocket | undefined;
+    let refused: SshHostKeyRefused | undefined;
     client.on('error', (error) => {
-      const failure = sshFailure(error, this.target);
+      const failure = refused ?? sshFailure(error, this.target);
       client.end();
       if (socket) socket.destroy(failure);
       else settle(failure);
@@ -75,7 +87,14 @@ export class SshDialAgent extends Agent {
       });
     });
     try {
-      client.connect(this.config);
+      client.connect({
+        ...this.config,
+        algorithms: { serverHostKey: check.algorithms },
+        hostVerifier: (key: Buffer) => {
+          refused = check.verify(key);
+          return refused === undefined;
+        },
+      });
     } catch (error) {
       // ssh2 checks the private key synchronously.
       settle(new SshFailure(`${sshLabel(this.target)}: ${(error as Error).message}`, { cause: error }));

@@ -1,5 +1,6 @@
+import type { HostSpec } from '@cj/domain';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { demoImage, ensureDemoImages, startFakeHosts, startSshServer, waitFor, t
 import { taskSpec } from '../testing/task-spec';
 import { DockerRuntime } from './docker-runtime';
 import type { SshOptions } from './endpoint';
+import { SshHostKeyRefused } from './ssh-failure';
 
 jest.setTimeout(90_000);
 
@@ -16,6 +18,8 @@ const port = 18080;
 /** More sshds on the same host, whose sessions' Docker CLI finds no engine, or one that never answers. */
 const BROKEN_PORT = 2222;
 const SILENT_PORT = 2223;
+/** An sshd that is known by `[address]:port` in known_hosts. */
+const OTHER_PORT = 2224;
 
 describe('DockerRuntime over ssh://', () => {
   let fake: FakeHosts;
@@ -38,18 +42,20 @@ describe('DockerRuntime over ssh://', () => {
     if (keys) rmSync(keys, { recursive: true, force: true });
   });
 
-  const runtime = (ssh: SshOptions, endpoint = sshd.endpoint, connectTimeoutMs = 3_000) =>
-    new DockerRuntime({ name: host.name, endpoint, address: host.address }, { ssh, connectTimeoutMs });
-  const trusted = (): SshOptions => ({ privateKey: sshd.clientKey, hostKey: sshd.hostKey });
+  /** The host as the jobs file declares it: its key pinned, unless `spec` says otherwise. */
+  const runtime = (ssh: SshOptions, spec: Partial<HostSpec> = {}, connectTimeoutMs = 3_000) =>
+    new DockerRuntime({ name: host.name, endpoint: sshd.endpoint, address: host.address, sshHostKey: sshd.hostKey, ...spec }, { ssh, connectTimeoutMs });
+  const login = (): SshOptions => ({ privateKey: sshd.clientKey });
   const otherKey = () => readFileSync(join(keys, 'other'), 'utf8');
+  const otherPublicKey = () => readFileSync(join(keys, 'other.pub'), 'utf8');
 
   it('reaches the engine of the host it logs in to, the host key pinned', async () => {
-    const info = await runtime(trusted()).engineInfo();
+    const info = await runtime(login()).engineInfo();
     expect(info).toMatchObject({ host: host.name, name: host.name });
   });
 
   it('pulls, creates, starts, execs, stops and removes a task whose port answers at the host address', async () => {
-    const r = runtime(trusted());
+    const r = runtime(login());
     await r.ensureImage(demoImage('v1'));
     const c = await r.create(taskSpec({ env: 'ssh', image: demoImage('v1'), port }));
     expect(c).toMatchObject({ host: host.name, state: 'created', port });
@@ -65,25 +71,19 @@ describe('DockerRuntime over ssh://', () => {
 
   it('answers many calls at once, beyond the logins sshd lets wait (MaxStartups 10)', async () => {
     // Queued logins wait their turn inside the connect timeout: on a busy machine 16 take seconds.
-    const r = runtime(trusted(), sshd.endpoint, 30_000);
+    const r = runtime(login(), {}, 30_000);
     const infos = await Promise.all(Array.from({ length: 16 }, () => r.engineInfo()));
     expect(new Set(infos.map((i) => i.name))).toEqual(new Set([host.name]));
   });
 
   it('is unreachable, naming the refused login, with a key the host does not know', async () => {
-    const failure = runtime({ privateKey: otherKey(), hostKey: sshd.hostKey }).engineInfo();
+    const failure = runtime({ privateKey: otherKey() }).engineInfo();
     await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
     await expect(failure).rejects.toThrow(/ssh root@127\.77\.\d+\.2:22: login refused .*must be in root's authorized_keys/);
   });
 
-  it('refuses a host whose key is not the pinned one', async () => {
-    const failure = runtime({ privateKey: sshd.clientKey, hostKey: readFileSync(join(keys, 'other.pub'), 'utf8') }).engineInfo();
-    await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
-    await expect(failure).rejects.toThrow(/the host's key is not the pinned one/);
-  });
-
   it('is unreachable, naming the connection, where no sshd listens', async () => {
-    const failure = runtime(trusted(), `ssh://root@${host.address}:2999`).engineInfo();
+    const failure = runtime(login(), { endpoint: `ssh://root@${host.address}:2999` }).engineInfo();
     await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
     await expect(failure).rejects.toThrow(/cannot connect \(connect ECONNREFUSED 127\.77\.\d+\.2:2999\)/);
   });
@@ -91,7 +91,7 @@ describe('DockerRuntime over ssh://', () => {
   it("reports what dial-stdio said when the host's docker CLI cannot reach an engine", async () => {
     const broken = await startSshServer(host, { port: BROKEN_PORT, dockerHost: 'unix:///nonexistent/docker.sock' });
     try {
-      const failure = runtime({ privateKey: broken.clientKey, hostKey: broken.hostKey }, broken.endpoint).engineInfo();
+      const failure = runtime({ privateKey: broken.clientKey }, { endpoint: broken.endpoint, sshHostKey: broken.hostKey }).engineInfo();
       await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
       await expect(failure).rejects.toThrow(/`docker system dial-stdio` failed \(exit 1\) and said: .*\/nonexistent\/docker\.sock/);
     } finally {
@@ -108,8 +108,8 @@ describe('DockerRuntime over ssh://', () => {
     const hung = await startSshServer(host, { port: SILENT_PORT, dockerHost: `unix://${socketPath}` });
     try {
       const r = new DockerRuntime(
-        { name: host.name, endpoint: hung.endpoint, address: host.address },
-        { ssh: { privateKey: hung.clientKey, hostKey: hung.hostKey }, requestTimeoutMs: 500, connectTimeoutMs: 20_000 },
+        { name: host.name, endpoint: hung.endpoint, address: host.address, sshHostKey: hung.hostKey },
+        { ssh: { privateKey: hung.clientKey }, requestTimeoutMs: 500, connectTimeoutMs: 20_000 },
       );
       const started = Date.now();
       await expect(r.engineInfo()).rejects.toBeInstanceOf(HostUnreachable);
@@ -119,6 +119,101 @@ describe('DockerRuntime over ssh://', () => {
       for (const socket of accepted) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  describe('checks the host key', () => {
+    /** A known_hosts file of these lines, and the options that log in with it (the key pinned nowhere). */
+    const knownHosts = (name: string, lines: readonly string[]) => {
+      const path = join(keys, name);
+      writeFileSync(path, lines.map((line) => `${line}\n`).join(''));
+      return path;
+    };
+    const unpinned = (path: string, spec: Partial<HostSpec> = {}) => runtime({ ...login(), knownHosts: path }, { sshHostKey: undefined, ...spec });
+    /** What a refused connection was refused for. */
+    const refusal = async (attempt: Promise<unknown>): Promise<SshHostKeyRefused> => {
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HostUnreachable);
+      expect((error as Error).cause).toBeInstanceOf(SshHostKeyRefused);
+      const cause = (error as Error).cause as SshHostKeyRefused;
+      // The refusal says what to do; advice about dockerd would only mislead.
+      expect((error as Error).message).toBe(`host ${host.name}: the Docker engine at ${(error as HostUnreachable).endpoint} cannot be reached: ${cause.message}`);
+      return cause;
+    };
+    const fingerprint = (pub: string) => execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: pub }).toString().split(' ')[1];
+
+    it('trusts the key known_hosts has for the host, written plain or hashed', async () => {
+      const path = knownHosts('plain', ['# lab hosts', `other.example ${otherPublicKey()}`, `${host.address},${host.name} ${sshd.hostKey}`]);
+      expect(await unpinned(path).engineInfo()).toMatchObject({ name: host.name });
+      execFileSync('ssh-keygen', ['-q', '-H', '-f', path], { stdio: 'ignore' });
+      expect(readFileSync(path, 'utf8')).not.toContain(host.address);
+      expect(await unpinned(path).engineInfo()).toMatchObject({ name: host.name });
+    });
+
+    it('knows a host on another port as [address]:port', async () => {
+      const other = await startSshServer(host, { port: OTHER_PORT });
+      try {
+        const login = { privateKey: other.clientKey };
+        const bracketed = knownHosts('bracketed', [`[${host.address}]:${OTHER_PORT} ${other.hostKey}`]);
+        expect(await runtime({ ...login, knownHosts: bracketed }, { endpoint: other.endpoint, sshHostKey: undefined }).engineInfo()).toMatchObject({ name: host.name });
+        const portless = knownHosts('portless', [`${host.address} ${other.hostKey}`]);
+        const refused = await refusal(runtime({ ...login, knownHosts: portless }, { endpoint: other.endpoint, sshHostKey: undefined }).engineInfo());
+        expect(refused.refusal).toBe('unknown');
+        expect(refused.message).toContain(`ssh-keyscan -p ${OTHER_PORT} ${host.address} >> ${portless}`);
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it('refuses a host known nowhere, saying how to trust it; what it says to run makes the host known', async () => {
+      const path = join(keys, 'known_hosts');
+      const refused = await refusal(unpinned(path).engineInfo());
+      expect(refused).toMatchObject({ host: host.name, refusal: 'unknown', offered: `ssh-ed25519 ${fingerprint(sshd.hostKey)}` });
+      expect(refused.message).toBe(
+        `host ${host.name} (${sshd.endpoint}): its ssh host key is unknown (it offers ssh-ed25519 ${fingerprint(sshd.hostKey)}); ` +
+          `pin it with ssh_host_key in the hosts section, or add it to ${path} (ssh-keyscan -p 22 ${host.address} >> ${path}), ` +
+          'once its fingerprint matches what `ssh-keygen -lf` shows on the host',
+      );
+      execFileSync('sh', ['-c', /\((ssh-keyscan [^)]+)\)/.exec(refused.message)![1]], { stdio: 'ignore' });
+      expect(await unpinned(path).engineInfo()).toMatchObject({ name: host.name });
+    });
+
+    it('says that @cert-authority lines are not used', async () => {
+      const path = knownHosts('ca', [`@cert-authority * ${otherPublicKey()}`]);
+      const refused = await refusal(unpinned(path).engineInfo());
+      expect(refused.refusal).toBe('unknown');
+      expect(refused.message).toContain(`(${path}:1 is a @cert-authority line, which is ignored: host certificates are not checked, only host keys)`);
+    });
+
+    it('refuses a key that is not the one known_hosts has, naming both', async () => {
+      const path = knownHosts('changed', [`${host.address} ${otherPublicKey()}`]);
+      const refused = await refusal(unpinned(path).engineInfo());
+      expect(refused.refusal).toBe('changed');
+      expect(refused.message).toBe(
+        `host ${host.name} (${sshd.endpoint}): its ssh host key changed: it offers ssh-ed25519 ${fingerprint(sshd.hostKey)}, ` +
+          `expected ssh-ed25519 ${fingerprint(otherPublicKey())} from ${path}:1; ` +
+          `if the host was reinstalled, remove the old key (ssh-keygen -R '${host.address}' -f ${path}) and add the new one (ssh-keyscan -p 22 ${host.address} >> ${path}); ` +
+          `if not, something else may be answering at ${host.address}:22`,
+      );
+    });
+
+    it('refuses a key that is not the pinned one, whatever known_hosts says', async () => {
+      const path = knownHosts('trusting', [`${host.address} ${sshd.hostKey}`]);
+      const refused = await refusal(runtime({ ...login(), knownHosts: path }, { sshHostKey: otherPublicKey() }).engineInfo());
+      expect(refused.refusal).toBe('changed');
+      expect(refused.message).toMatch(
+        /its ssh host key changed: it offers .*, expected ssh-ed25519 SHA256:\S+ from the ssh_host_key pinned in the hosts section; if the host was reinstalled, pin its new key with ssh_host_key/,
+      );
+    });
+
+    it('refuses a key known_hosts marks @revoked, even where another line trusts it', async () => {
+      const path = knownHosts('revoked', [`${host.address} ${sshd.hostKey}`, `@revoked * ${sshd.hostKey}`]);
+      const refused = await refusal(unpinned(path).engineInfo());
+      expect(refused.refusal).toBe('revoked');
+      expect(refused.message).toContain(`its ssh host key ssh-ed25519 ${fingerprint(sshd.hostKey)} is marked @revoked at ${path}:2; give the host a new key`);
+    });
   });
 });
 

@@ -6,6 +6,27 @@ export class SshFailure extends Error {
   }
 }
 
+/** Why a host's ssh key was refused: not known at all, not the one known, or revoked. */
+export type HostKeyRefusal = 'unknown' | 'changed' | 'revoked';
+
+/**
+ * The host offered an ssh host key that cj does not trust, so no login was tried: a man in the
+ * middle would otherwise receive the login and every command sent to the engine.
+ */
+export class SshHostKeyRefused extends SshFailure {
+  constructor(
+    /** The host's name in the hosts section. */
+    readonly host: string,
+    readonly refusal: HostKeyRefusal,
+    /** The offered key's type and SHA256 fingerprint, as `ssh-keygen -l` prints them. */
+    readonly offered: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SshHostKeyRefused';
+  }
+}
+
 /** Who logs in where. */
 export interface SshTarget {
   readonly user: string;
@@ -39,9 +60,7 @@ export function sshFailure(error: unknown, target: SshTarget): SshFailure {
       case 'agent':
         return `${to}: the ssh agent failed (${message}); check $SSH_AUTH_SOCK or give ssh.privateKey`;
       case 'handshake':
-        return /verification failed/i.test(message)
-          ? `${to}: the host's key is not the pinned one (ssh.hostKey); if the host was reinstalled, pin its new key, else someone else answers there`
-          : `${to}: ssh handshake failed (${message})`;
+        return `${to}: ssh handshake failed (${message})`;
       default:
         return `${to}: ${message}`;
     }

@@ -20,7 +20,7 @@ export interface SshServer {
   readonly endpoint: string;
   /** The private key root logs in with (OpenSSH format). */
   readonly clientKey: string;
-  /** The server's public host key, as a `.pub` line: pin it to refuse any other server. */
+  /** The server's public host key, as a `.pub` line: pin it (`HostSpec.sshHostKey`) or write it to a known_hosts file, else the host is refused. */
   readonly hostKey: string;
   /** Stops sshd (sessions still open end with their clients) and removes its keys. */
   stop(): Promise<void>;

@@ -32,6 +32,21 @@ describe('host decider', () => {
     expect(given(declared).when(declare('tcp://127.77.1.2:2376'))).toMatchObject([{ type: 'HostDeclared', data: { endpoint: 'tcp://127.77.1.2:2376' } }]);
   });
 
+  it("carries a host's pinned ssh key, and declares it again when the pin changes", () => {
+    const pin = (sshHostKey?: string): HostCommand => ({
+      type: 'DeclareHost',
+      data: { name: 'h1', endpoint: 'ssh://root@h1', address: 'h1', ...(sshHostKey !== undefined && { sshHostKey }) },
+      metadata,
+    });
+    const [pinned] = given().when(pin('ssh-ed25519 AAAA1'));
+    expect(pinned).toMatchObject({ type: 'HostDeclared', data: { host: 'h1', sshHostKey: 'ssh-ed25519 AAAA1' } });
+    expect([pinned].reduce(evolveHost, initialHostState()).declared).toEqual({ name: 'h1', endpoint: 'ssh://root@h1', address: 'h1', sshHostKey: 'ssh-ed25519 AAAA1' });
+    expect(given(pinned).when(pin('ssh-ed25519 AAAA1'))).toEqual([]);
+    expect(given(pinned).when(pin('ssh-ed25519 AAAA2'))).toMatchObject([{ data: { sshHostKey: 'ssh-ed25519 AAAA2' } }]);
+    const [unpinned] = given(pinned).when(pin());
+    expect(unpinned.data).not.toHaveProperty('sshHostKey');
+  });
+
   it('keeps what it knows of a host across probes', () => {
     const [declared] = given().when({ type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' }, metadata });
     const [up] = given(declared).when(probe(true));

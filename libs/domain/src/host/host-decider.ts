@@ -42,8 +42,8 @@ export function initialHostState(): HostState {
 export function evolveHost(state: HostState, event: HostEvent): HostState {
   switch (event.type) {
     case 'HostDeclared': {
-      const { host, endpoint, address, tls } = event.data;
-      return { ...state, declared: { name: host, endpoint, address, ...(tls && { tls }) } };
+      const { host, endpoint, address, tls, sshHostKey } = event.data;
+      return { ...state, declared: { name: host, endpoint, address, ...(tls && { tls }), ...(sshHostKey !== undefined && { sshHostKey }) } };
     }
     case 'HostReachable':
       return { ...state, reachable: true };
@@ -70,17 +70,19 @@ export function decideHost(command: HostCommand, state: HostState): readonly Hos
   }
 }
 
-/** Re-applying the same file records nothing; a moved endpoint or address is one new event. */
+/** Re-applying the same file records nothing; a moved endpoint or address, or a newly pinned key, is one new event. */
 function declare(command: DeclareHost, state: HostState): readonly HostEvent[] {
-  const { name, endpoint, address, tls } = command.data;
+  const { name, endpoint, address, tls, sshHostKey } = command.data;
   const previous = state.declared;
   const same =
     previous !== undefined &&
     previous.endpoint === endpoint &&
     previous.address === address &&
-    JSON.stringify(previous.tls ?? null) === JSON.stringify(tls ?? null);
+    JSON.stringify(previous.tls ?? null) === JSON.stringify(tls ?? null) &&
+    previous.sshHostKey === sshHostKey;
   if (same) return [];
-  return [{ type: 'HostDeclared', schemaVersion: 1, data: { host: name, endpoint, address, ...(tls && { tls }) }, metadata: eventMetadata(command.metadata) }];
+  const data = { host: name, endpoint, address, ...(tls && { tls }), ...(sshHostKey !== undefined && { sshHostKey }) };
+  return [{ type: 'HostDeclared', schemaVersion: 1, data, metadata: eventMetadata(command.metadata) }];
 }
 
 /** Records transitions only: a host probed every few seconds must not write an event each time. */

@@ -9,6 +9,7 @@ import { parseDuration } from './values/duration';
 import { defaultHostAddress } from './values/endpoint';
 import { parseImageRef } from './values/image-ref';
 import { parseMemory } from './values/memory';
+import { formatSshHostKey, parseSshHostKey, type SshHostKey } from './values/ssh-host-key';
 
 /** Turns a validated jobs file into the model, with every default applied. Call only without issues. */
 export function buildEnvironment(dto: JobsFileDto): Environment {
@@ -27,6 +28,7 @@ function buildHost(host: HostDto): HostSpec {
     endpoint: host.endpoint,
     address: host.address ?? (defaultHostAddress(host.endpoint) as string),
     ...(host.tls && { tls: { ca: host.tls.ca, cert: host.tls.cert, key: host.tls.key } }),
+    ...(host.ssh_host_key !== undefined && { sshHostKey: formatSshHostKey(parseSshHostKey(host.ssh_host_key) as SshHostKey) }),
   };
 }
 
@@ -75,6 +77,7 @@ function buildHealth(health: HealthDto | undefined): HealthCheck {
 
 function buildUpdate(update: UpdateDto): UpdatePolicy {
   const d = DEFAULT_UPDATE_POLICY;
+  const monitor = duration(update.monitor, 0);
   return {
     maxParallel: update.max_parallel ?? d.maxParallel,
     order: (update.order as RolloutOrder | undefined) ?? d.order,
@@ -85,6 +88,7 @@ function buildUpdate(update: UpdateDto): UpdatePolicy {
     delayBetweenBatches: duration(update.delay_between_batches, d.delayBetweenBatches),
     failureAction: (update.failure_action as FailureAction | undefined) ?? d.failureAction,
     keepReplaced: update.keep_replaced ?? d.keepReplaced,
+    ...(monitor > 0 && { monitor }),
   };
 }
 

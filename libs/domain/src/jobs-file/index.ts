@@ -7,6 +7,7 @@ export { DEFAULT_ENVIRONMENT, DEFAULT_HEALTH, DEFAULT_HEALTH_TIMING, DEFAULT_RES
 export { formatImageRef, parseImageRef } from './values/image-ref';
 export { parseDuration } from './values/duration';
 export { parseMemory } from './values/memory';
+export { formatSshHostKey, parseSshHostKey, SSH_HOST_KEY_TYPES, type SshHostKey, type SshHostKeyType } from './values/ssh-host-key';
 export { closest } from './suggest';
 export { placeTasks, type Placement } from './placement';
 export { jobsFileSchema } from './schema';

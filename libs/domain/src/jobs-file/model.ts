@@ -23,6 +23,11 @@ export interface HostSpec {
   readonly address: string;
   /** TLS material for tcp endpoints (paths on the orchestrator's machine). */
   readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string };
+  /**
+   * The host's ssh host key (`ssh-ed25519 AAAA…`), pinned by the jobs file for an ssh endpoint:
+   * only this key is accepted. Without it the orchestrator's known_hosts decides.
+   */
+  readonly sshHostKey?: string;
 }
 
 export interface ImageRef {
@@ -79,6 +84,12 @@ export interface UpdatePolicy {
   readonly failureAction: FailureAction;
   /** Replaced containers kept (stopped) per task for quick rollback. */
   readonly keepReplaced: number;
+  /**
+   * After the last batch passes its gate, every updated task is watched this long before the
+   * rollout succeeds. Absent means no window: a jobs file that sets none (or 0) leaves it out, so a
+   * spec recorded before the key existed still compares equal.
+   */
+  readonly monitor?: Millis;
 }
 
 export interface Resources {

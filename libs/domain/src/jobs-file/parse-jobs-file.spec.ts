@@ -130,6 +130,14 @@ describe('defaults of a minimal job', () => {
     });
   });
 
+  it('reads the monitor window as a duration, and leaves it out when it is 0 so older recorded specs compare equal', () => {
+    const job = (update: string) => valid(yaml(`${HOSTS}\njobs:\n  - { name: api, image: api, run_on_host: h2, port: "8080", update: ${update} }\n`)).jobs[0];
+
+    expect(job('{ monitor: 1m30s }').update.monitor).toBe(90_000);
+    expect(job('{ monitor: 0 }').update).not.toHaveProperty('monitor');
+    expect(job('{}').update).not.toHaveProperty('monitor');
+  });
+
   it('reads mounts, command, health none and restart as written', () => {
     const environment = valid(
       yaml(`${HOSTS}
@@ -188,6 +196,7 @@ jobs:
       max_failure_ratio: 1.5
       healthy_deadline: -1s
       min_healthy_time: "10"
+      monitor: 5
     health: { type: http, interval: 2 parsecs }
 `);
 
@@ -199,8 +208,9 @@ jobs:
       '14:26 jobs.api.update.max_failure_ratio: must be a fraction from 0 to 1, not 1.5',
       '15:25 jobs.api.update.healthy_deadline: "-1s" is not a duration',
       '16:25 jobs.api.update.min_healthy_time: "10" is not a duration',
-      '17:13 jobs.api.health.path: an http check needs a path',
-      '17:37 jobs.api.health.interval: "2 parsecs" is not a duration',
+      '17:16 jobs.api.update.monitor: 5 is not a duration',
+      '18:13 jobs.api.health.path: an http check needs a path',
+      '18:37 jobs.api.health.interval: "2 parsecs" is not a duration',
     ]);
     expect(errors(result).every((e) => e.hint.length > 0 && e.file === 'jobs.yaml')).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { HEALTH_TYPES } from './dto/health.dto';
 import { RESTART_POLICIES } from './dto/job.dto';
+import { SSH_HOST_KEY_TYPES } from './values/ssh-host-key';
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
 const DURATION = { type: 'string', pattern: '^(0|(\\d+(\\.\\d+)?(ms|s|m|h))+)$', description: 'e.g. "500ms", "2s", "1m30s"' };
@@ -19,7 +20,7 @@ export const jobsFileSchema = {
     environment: { type: 'string', pattern: NAME, default: 'default', description: 'Environment name: the prefix of its event streams.' },
     registry: { type: 'string', description: 'Registry host[:port] for image references that name none.' },
     hosts: {
-      description: 'Host name → Docker endpoint, or → {endpoint, address, tls}.',
+      description: 'Host name → Docker endpoint, or → {endpoint, address, tls, ssh_host_key}.',
       type: 'object',
       propertyNames: { pattern: NAME },
       additionalProperties: { oneOf: [{ $ref: '#/definitions/endpoint' }, { $ref: '#/definitions/host' }] },
@@ -47,6 +48,11 @@ export const jobsFileSchema = {
           additionalProperties: false,
           required: ['ca', 'cert', 'key'],
           properties: { ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' } },
+        },
+        ssh_host_key: {
+          type: 'string',
+          pattern: `^(\\S+\\s+)?(${SSH_HOST_KEY_TYPES.join('|')})\\s+[A-Za-z0-9+/]+={0,2}(\\s.*)?$`,
+          description: 'ssh:// endpoints: the host\'s public key ("ssh-ed25519 AAAA…"), the only one accepted; without it, the known_hosts file decides.',
         },
       },
     },
@@ -143,6 +149,7 @@ export const jobsFileSchema = {
         delay_between_batches: { ...DURATION, default: '0' },
         failure_action: { enum: ['rollback', 'pause'], default: 'rollback' },
         keep_replaced: { type: 'integer', minimum: 0, default: 2 },
+        monitor: { ...DURATION, default: '0', description: 'how long every updated task is watched after the last batch passes, before success: "5s"' },
       },
     },
     resources: {

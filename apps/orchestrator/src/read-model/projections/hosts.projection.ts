@@ -7,6 +7,7 @@ import { projected, streamOf } from './projected-event';
 /** Each environment's hosts: where their engines are, and whether they answered last time. */
 export const hostsProjection: Projection = {
   name: 'hosts',
+  version: 1,
   tables: ['hosts'],
   schema: `CREATE TABLE IF NOT EXISTS hosts (
       env TEXT NOT NULL,
@@ -14,6 +15,7 @@ export const hostsProjection: Projection = {
       endpoint TEXT NOT NULL,
       address TEXT NOT NULL,
       tls TEXT,
+      ssh_host_key TEXT,
       reachable INTEGER,
       engine_version TEXT,
       last_error TEXT,
@@ -28,9 +30,9 @@ export const hostsProjection: Projection = {
       const data = record.data as HostDeclared['data'];
       const at = (record.metadata as { occurredAt?: string }).occurredAt ?? record.created.toISOString();
       db.prepare(
-        `INSERT INTO hosts (env, name, endpoint, address, tls, changed_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (env, name) DO UPDATE SET endpoint = excluded.endpoint, address = excluded.address, tls = excluded.tls`,
-      ).run(env, data.host, data.endpoint, data.address, data.tls ? JSON.stringify(data.tls) : null, at);
+        `INSERT INTO hosts (env, name, endpoint, address, tls, ssh_host_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (env, name) DO UPDATE SET endpoint = excluded.endpoint, address = excluded.address, tls = excluded.tls, ssh_host_key = excluded.ssh_host_key`,
+      ).run(env, data.host, data.endpoint, data.address, data.tls ? JSON.stringify(data.tls) : null, data.sshHostKey ?? null, at);
       return;
     }
     const seen = projected(record);

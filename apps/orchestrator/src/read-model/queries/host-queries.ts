@@ -6,6 +6,7 @@ interface HostRow {
   endpoint: string;
   address: string;
   tls: string | null;
+  ssh_host_key: string | null;
   reachable: number | null;
   engine_version: string | null;
   changed_at: string;
@@ -17,11 +18,11 @@ export class HostQueries {
   constructor(private readonly db: ReadDb) {}
 
   specs(env: string): HostSpec[] {
-    return (this.db.prepare('SELECT name, endpoint, address, tls FROM hosts WHERE env = ? ORDER BY name').all(env) as HostRow[]).map(toSpec);
+    return (this.db.prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? ORDER BY name').all(env) as HostRow[]).map(toSpec);
   }
 
   spec(env: string, name: string): HostSpec | undefined {
-    const row = this.db.prepare('SELECT name, endpoint, address, tls FROM hosts WHERE env = ? AND name = ?').get(env, name) as HostRow | undefined;
+    const row = this.db.prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? AND name = ?').get(env, name) as HostRow | undefined;
     return row ? toSpec(row) : undefined;
   }
 
@@ -50,5 +51,11 @@ export class HostQueries {
 }
 
 function toSpec(row: HostRow): HostSpec {
-  return { name: row.name, endpoint: row.endpoint, address: row.address, ...(row.tls !== null && { tls: JSON.parse(row.tls) as HostSpec['tls'] }) };
+  return {
+    name: row.name,
+    endpoint: row.endpoint,
+    address: row.address,
+    ...(row.tls !== null && { tls: JSON.parse(row.tls) as HostSpec['tls'] }),
+    ...(row.ssh_host_key !== null && { sshHostKey: row.ssh_host_key }),
+  };
 }

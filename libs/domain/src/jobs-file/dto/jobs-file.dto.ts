@@ -1,7 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { DefaultsDto, JobDto } from './job.dto';
 import { Nested } from './nested';
-import { DockerEndpoint, Name, RegistryHost, Text } from './rules';
+import { DockerEndpoint, Name, RegistryHost, SshHostKeyLine, Text } from './rules';
 
 export class TlsDto {
   @Text('write the path of the CA certificate')
@@ -28,6 +28,10 @@ export class HostDto {
   @IsOptional()
   @Nested(() => TlsDto, { list: false, hint: 'write tls as {ca, cert, key} file paths' })
   tls?: TlsDto;
+
+  @IsOptional()
+  @SshHostKeyLine()
+  ssh_host_key?: string;
 }
 
 export class JobsFileDto {
@@ -40,7 +44,7 @@ export class JobsFileDto {
   registry?: string;
 
   @IsOptional()
-  @Nested(() => HostDto, { list: true, hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls}' })
+  @Nested(() => HostDto, { list: true, hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls, ssh_host_key}' })
   hosts?: HostDto[];
 
   @IsOptional()

@@ -3,6 +3,7 @@ import { parseDuration } from '../values/duration';
 import { isDockerEndpoint } from '../values/endpoint';
 import { isRegistryHost, parseImageRef } from '../values/image-ref';
 import { parseMemory } from '../values/memory';
+import { parseSshHostKey } from '../values/ssh-host-key';
 
 /** Names that become parts of stream names, container names and labels: no dots, no spaces. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -109,6 +110,19 @@ export const DockerEndpoint = () =>
     'endpoint',
     (v) => missing(v) ?? ((typeof v === 'string' && isDockerEndpoint(v)) || `${show(v)} is not a Docker endpoint`),
     'write "unix:///var/run/docker.sock", "tcp://host:2376" or "ssh://user@host"',
+  );
+
+export const SshHostKeyLine = () =>
+  Rule(
+    'sshHostKey',
+    (v, owner) => {
+      if (typeof owner['endpoint'] === 'string' && !owner['endpoint'].startsWith('ssh://')) {
+        return `an ssh host key is only checked for an ssh:// endpoint, not ${show(owner['endpoint'])}`;
+      }
+      return missing(v) ?? ((typeof v === 'string' && parseSshHostKey(v) !== undefined) || `${show(v)} is not an OpenSSH public host key`);
+    },
+    'write the host\'s public key as "ssh-ed25519 AAAA…" (its /etc/ssh/ssh_host_ed25519_key.pub, or a line of `ssh-keyscan -p PORT HOST`), ' +
+      'and only for an ssh://user@host endpoint',
   );
 
 export const AbsolutePath = () =>
