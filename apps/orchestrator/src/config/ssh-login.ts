@@ -21,8 +21,8 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 /**
  * `--ssh-known-hosts` defaults to ~/.ssh/known_hosts. The identity is `--ssh-key` when given, else
  * the agent at $SSH_AUTH_SOCK, else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists.
- * A key file is checked now: one that cannot be used (encrypted, not a key) stops the start,
- * rather than every ssh host failing later.
+ * A `--ssh-key` is checked now: one that cannot be used (encrypted, not a key) stops the start,
+ * rather than every ssh host failing later; an unusable default key is passed over.
  */
 export function parseSshLogin(raw: { readonly sshKnownHosts?: string; readonly sshKey?: string }, env: NodeJS.ProcessEnv): SshLogin {
   const ssh = join(env['HOME'] || homedir(), '.ssh');
@@ -33,8 +33,18 @@ function identityOf(sshKey: string | undefined, ssh: string, env: NodeJS.Process
   if (sshKey !== undefined) return { keyFile: usableKey('--ssh-key', sshKey) };
   const agent = env['SSH_AUTH_SOCK'];
   if (agent) return { agent };
-  const found = DEFAULT_KEYS.map((name) => join(ssh, name)).find((path) => existsSync(path));
-  return found ? { keyFile: usableKey('the default ssh key (no --ssh-key nor SSH_AUTH_SOCK)', found) } : { none: true };
+  // A default key that cannot be used (one with a passphrase, say) is passed over, as ssh does:
+  // an orchestrator without ssh hosts must not fail to start because of it.
+  const found = DEFAULT_KEYS.map((name) => join(ssh, name)).find((path) => existsSync(path) && isUsableKey(path));
+  return found ? { keyFile: resolve(found) } : { none: true };
+}
+
+function isUsableKey(path: string): boolean {
+  try {
+    return !(sshUtils.parseKey(readFileSync(path)) instanceof Error);
+  } catch {
+    return false;
+  }
 }
 
 function usableKey(option: string, path: string): string {
