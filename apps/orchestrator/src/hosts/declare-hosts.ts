@@ -1,6 +1,6 @@
 import { decideHost, evolveHost, hostStream, initialHostState, type HostSpec, type HostState } from '@cj/domain';
 import type { RecordedEvent } from '@cj/event-store';
-import { commandMetadata, type CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../commands/command-context';
 import { fromRecorded, toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
 
@@ -21,7 +21,7 @@ export async function declareHosts(writer: StreamWriter, env: string, hosts: rea
   let position: bigint | undefined;
   for (const host of hosts) {
     const appended = await writer.decideAndAppend(hostStream(env, host.name), ({ records }) =>
-      decideHost({ type: 'DeclareHost', data: host, metadata: commandMetadata(context) }, foldHost(records)).map((event, index) =>
+      decideHost({ type: 'DeclareHost', data: host, metadata: context }, foldHost(records)).map((event, index) =>
         toEventData(event, context.commandId, index),
       ),
     );

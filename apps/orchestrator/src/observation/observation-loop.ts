@@ -10,7 +10,6 @@ import type { HostQueries } from '../read-model/queries/host-queries';
 import type { JobQueries } from '../read-model/queries/job-queries';
 import type { TaskQueries } from '../read-model/queries/task-queries';
 import type { StreamWriter } from '../store/stream-writer';
-import { commandMetadata } from '../commands/command-context';
 import { recordJobCommands } from '../commands/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import { recordHostCommands } from './record-host-commands';
@@ -83,7 +82,7 @@ export class ObservationLoop {
       {
         type: 'RecordHostProbe',
         data: { host: host.name, endpoint: host.endpoint, reachable: containers !== undefined, ...(engineVersion && { engineVersion }), ...(error && { error }) },
-        metadata: commandMetadata(answer),
+        metadata: answer,
       },
     ];
     if (!containers) {
@@ -102,7 +101,7 @@ export class ObservationLoop {
       containers,
       health: await this.health(env, host, known, containers),
       knownRevision: (job, revision) => this.jobs.revision(env, job, revision) !== undefined,
-      metadata: commandMetadata(context),
+      metadata: context,
     });
     // The host's stream first: a container that stops being unexpected because its job now adopts
     // it ends its unexpected run in the timeline before its run as the task's begins.

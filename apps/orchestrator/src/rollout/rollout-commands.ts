@@ -21,7 +21,7 @@ import {
 } from '@cj/domain';
 import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { v5 as uuidv5 } from 'uuid';
-import { commandMetadata, type CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../commands/command-context';
 import { foldJob } from '../commands/job-stream';
 import { toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
@@ -79,7 +79,7 @@ export class RolloutCommands {
     const now = Date.parse(context.occurredAt);
     await this.unfinishedHoldingLock(input.env, input.job);
     const beginId = uuidv5(`${id}/begin`, ROLLOUT_ID_NAMESPACE);
-    const metadata = commandMetadata({ ...context, commandId: beginId, correlationId: context.correlationId ?? context.commandId });
+    const metadata = { ...context, commandId: beginId, correlationId: context.correlationId ?? context.commandId };
     const begun = await this.writer.decideAndAppend(jobStream(input.env, input.job), ({ records }) => {
       const decided = decideJob(
         { type: 'BeginRollout', data: { job: input.job, rolloutId: id, ...(input.fromRevision !== undefined && { fromRevision: input.fromRevision }), toRevision: input.toRevision }, metadata },

@@ -19,7 +19,7 @@ import { ProjectionRunner } from '../../read-model/projection-runner';
 import { JobQueries } from '../../read-model/queries/job-queries';
 import { toEventData } from '../../store/event-codec';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata, type CommandContext } from '../command-context';
+import type { CommandContext } from '../command-context';
 import { foldJob, isRunning } from '../job-stream';
 import { ROLLOUT_STARTER, type RolloutStarter } from '../rollout-starter';
 import { ApplyJobsFileCommand } from './apply.command';
@@ -114,7 +114,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const { entry } = plan;
     if (entry.action === 'unchanged') return { entry };
     const stream = jobStream(env, entry.job);
-    const metadata = commandMetadata(context);
+    const metadata = context;
     let revision: number | undefined;
     const appended = await this.writer.decideAndAppend(stream, ({ records }) => {
       const state = foldJob(records);

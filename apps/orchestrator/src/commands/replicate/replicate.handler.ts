@@ -6,7 +6,6 @@ import { ProjectionRunner } from '../../read-model/projection-runner';
 import { HostQueries } from '../../read-model/queries/host-queries';
 import { JobQueries } from '../../read-model/queries/job-queries';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata } from '../command-context';
 import { foldJob } from '../job-stream';
 import { recordJobCommands } from '../record-job-commands';
 import { ReplicateEnvironmentCommand, type ReplicateResponse } from './replicate.command';
@@ -34,7 +33,7 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
 
     let position = (await declareHosts(this.writer, targetEnv, [...targets.values()], context)) ?? -1n;
     const results: ReplicateResponse['jobs'][number][] = [];
-    const metadata = commandMetadata(context);
+    const metadata = context;
     for (const { spec } of source.values()) {
       const moved: JobSpec = { ...spec, tasks: spec.tasks.map((task) => ({ ...task, host: hostMap[task.host] })) };
       const before = foldJob((await this.writer.load(jobStream(targetEnv, spec.name))).records);

@@ -5,7 +5,6 @@ import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { HostQueries } from '../../read-model/queries/host-queries';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata } from '../command-context';
 import { recordJobCommands } from '../record-job-commands';
 import { loadJobOnHosts } from './job-tasks';
 import { DownJobCommand } from './up-down.command';
@@ -30,7 +29,7 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
   execute({ env, job, context }: DownJobCommand): Promise<UpDownResponse> {
     return this.locks.run(env, async () => {
       const loaded = await loadJobOnHosts(env, job, this.writer, this.hosts, this.runtimes);
-      const metadata = commandMetadata(context);
+      const metadata = context;
       const recorded: JobCommand[] = [];
       const results: TaskActionResult[] = [];
       const engines = new Map(loaded.tasks.map((placed) => [placed.host.name, placed.runtime]));

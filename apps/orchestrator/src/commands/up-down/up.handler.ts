@@ -5,7 +5,6 @@ import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { HostQueries } from '../../read-model/queries/host-queries';
 import { StreamWriter } from '../../store/stream-writer';
-import { commandMetadata } from '../command-context';
 import { recordJobCommands } from '../record-job-commands';
 import { loadJobOnHosts, type LoadedJob, type PlacedTask } from './job-tasks';
 import { UpJobCommand } from './up-down.command';
@@ -30,7 +29,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
       const loaded = await loadJobOnHosts(env, job, this.writer, this.hosts, this.runtimes);
       const results: TaskActionResult[] = [];
       const started: JobCommand[] = [];
-      const metadata = commandMetadata(context);
+      const metadata = context;
       try {
         for (const placed of loaded.tasks) {
           const outcome = await this.upTask(env, loaded, placed);

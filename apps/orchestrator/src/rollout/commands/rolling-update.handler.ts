@@ -1,7 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { decideJob, isDomainError, jobStream, type ImageRef, type JobSpec, type RolloutView } from '@cj/domain';
-import { commandMetadata } from '../../commands/command-context';
 import { isMissingImage, missingImage } from '../../commands/apply/missing-image';
 import { foldJob } from '../../commands/job-stream';
 import { unprocessable } from '../../http/problem';
@@ -33,7 +32,7 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
     const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
 
     let revision = current.revision;
-    const metadata = commandMetadata(context);
+    const metadata = context;
     await this.writer.decideAndAppend(jobStream(env, job), ({ records }) => {
       const state = foldJob(records);
       const decided = decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state);
