@@ -24,6 +24,21 @@ export function instant(text: string, now = Date.now()): string {
   return new Date(at).toISOString();
 }
 
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+
+/**
+ * A duration written as in the jobs file (`500ms`, `5s`, `1m30s`, `0`), in milliseconds. The CLI
+ * takes only types from the domain, so it reads the form itself.
+ */
+export function duration(text: string): number {
+  if (text === '0') return 0;
+  if (!DURATION.test(text)) throw new InvalidArgumentError('expected a duration with a unit, such as 500ms, 5s or 1m30s (0 for none).');
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * DURATION_UNIT_MS[unit];
+  return Math.round(total);
+}
+
 /** Collects repeated `--map old=new` into a host map. */
 export function hostMapping(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([^=\s]+)=([^=\s]+)$/.exec(text);

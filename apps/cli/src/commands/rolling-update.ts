@@ -1,8 +1,8 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { RollingUpdateRequest, RolloutOrder, RolloutView } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
-import { maxParallelOption, orderOption, reasonOption } from '../options';
+import { duration, maxParallelOption, orderOption, reasonOption } from '../options';
 import { printStarted } from '../render/rollout';
 import { watchRollout } from '../rollout-watch';
 
@@ -13,21 +13,6 @@ interface RollingUpdateOptions {
   readonly monitor?: number;
   readonly detach?: boolean;
   readonly reason?: string;
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-
-/**
- * A duration written as in the jobs file (`500ms`, `5s`, `1m30s`, `0`), in milliseconds; a bad one
- * is a usage error (exit 2). The CLI takes only types from the domain, so it reads the form itself.
- */
-function duration(text: string): number {
-  if (text === '0') return 0;
-  if (!DURATION.test(text)) throw new InvalidArgumentError('expected a duration with a unit, such as 500ms, 5s or 1m30s (0 for none).');
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit];
-  return Math.round(total);
 }
 
 const monitorOption = () =>
