@@ -6,7 +6,7 @@ import { v4 as uuid } from 'uuid';
 import type { EventData } from '../port';
 import { InvalidArgumentError } from '../validation';
 import { describeEventStoreContract, pause, SubscriptionProbe } from '../testing';
-import { DuplicateEventIdError, EventStoreClosedError } from './errors';
+import { DuplicateEventIdError, EventLogUnavailableError, EventStoreClosedError } from './errors';
 import { openSqliteEventStore, type SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
 
 describeEventStoreContract('SqliteEventStore', async () => {
@@ -128,7 +128,9 @@ describe('SqliteEventStore', () => {
     for (let waited = 0; failures.length === 0 && waited < 2_000; waited += 10) await pause(10);
     readModel.close();
     expect(failures).toHaveLength(1);
-    expect(failures[0].name).toBe('SqliteError');
-    expect(failures[0].message).toBe('no such table: no_such_table');
+    expect(failures[0]).not.toBeInstanceOf(EventLogUnavailableError);
+    // better-sqlite3's native part makes its errors in the first realm that loaded it, so under
+    // Jest a later test file may see one only as its text: the handler's own words, either way.
+    expect(String(failures[0].message)).toMatch(/^(SqliteError: )?no such table: no_such_table$/);
   });
 });
