@@ -68,7 +68,7 @@ up() {
   cj --env demo history web
   step "cj audit (the last 30 events)"
   cj --env demo audit --limit 30
-  printf '\nDone. Try: CJ_URL=%s node apps/cli/bin/cj.js --env demo status\nStop everything: bash tools/demo.sh down\n' "$CJ_URL"
+  printf '\nDone. Try: CJ_URL=%s node apps/cli/bin/cj.js --env demo status\nOr open %s/ in a browser: the status page.\nStop everything: bash tools/demo.sh down\n' "$CJ_URL" "$CJ_URL"
 }
 
 stop_orchestrator() {
