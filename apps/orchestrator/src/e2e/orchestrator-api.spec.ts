@@ -15,7 +15,7 @@ import type {
   UpDownResponse,
 } from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
-import { demoJobsFile, OrchestratorProcess } from '../testing';
+import { demoJobsFile, OrchestratorProcess, waitUntil } from '../testing';
 
 jest.setTimeout(120_000);
 
@@ -366,13 +366,4 @@ async function expectHealthy(url: string): Promise<void> {
     (status) => status === 200,
   );
   expect(answer).toBe(200);
-}
-
-async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
 import type { StatusResponse } from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
-import { demoJobsFile, OrchestratorProcess } from '../testing';
+import { demoJobsFile, OrchestratorProcess, waitUntil } from '../testing';
 import { PAGE_API } from '../web/page-api';
 
 jest.setTimeout(120_000);
@@ -60,15 +60,6 @@ function scriptsOf(html: string): { nonce?: string; text: string }[] {
     nonce: /\bnonce="([^"]+)"/.exec(match[1])?.[1],
     text: match[2],
   }));
-}
-
-async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('the status page, served by a real orchestrator', () => {

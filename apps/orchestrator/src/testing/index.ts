@@ -1,3 +1,4 @@
 export { ORCHESTRATOR_BIN, OrchestratorProcess, type HttpAnswer, type OrchestratorProcessOptions } from './orchestrator-process';
 export { demoJobsFile, type DemoJob } from './jobs-files';
 export { freePort } from './free-port';
+export { waitUntil } from './wait-until';
