@@ -75,6 +75,52 @@ describe('cj apply', () => {
     expect(accepted.stdout).toContain('webhook-listener: recorded r3');
   });
 
+  it('says which dropped hosts it retired, and what keeps the others, in the table and as JSON', async () => {
+    const dropped = (dryRun: boolean): ApplyResponse => ({
+      env: 'default',
+      dryRun,
+      plan: [{ job: 'webhook-listener', action: 'unchanged', changes: [] }],
+      droppedHosts: [
+        { host: 'core-app-2', action: 'retire', holds: [] },
+        {
+          host: 'git-app-2',
+          action: 'keep',
+          holds: [
+            { kind: 'task', job: 'webhook-listener', task: 1, containerId: '0123456789abcdef0123' },
+            { kind: 'rollout', job: 'webhook-listener', rolloutId: 'ro-7' },
+          ],
+        },
+      ],
+    });
+    api = await new RecordedApi().on('POST', APPLY, { json: dropped(false) }).start();
+    const result = await runCj(['apply', jobsFile, '--base', hostsFile], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'Plan for default:',
+        '    webhook-listener (unchanged)',
+        '  - host core-app-2 (no longer in the file)',
+        '  ! host git-app-2 (no longer in the file; kept while webhook-listener task 1 runs there, rollout ro-7 of webhook-listener is in progress)',
+        'host core-app-2: retired',
+        'host git-app-2: kept while webhook-listener task 1 runs there (container 0123456789ab), rollout ro-7 of webhook-listener is in progress; the first apply after that retires it ' +
+          '(stop the container on git-app-2; cj records it at its next look; a rollback would start its old containers there again: wait for rollout ro-7 to end)',
+        '',
+      ].join('\n'),
+    );
+
+    const json = await runCj(['apply', jobsFile, '--base', hostsFile, '--json'], { url: api.url });
+    expect(JSON.parse(json.stdout)).toEqual(dropped(false));
+  });
+
+  it('counts only kept dropped hosts as no change', async () => {
+    api = await new RecordedApi()
+      .on('POST', APPLY, { json: { env: 'default', dryRun: true, plan: [], droppedHosts: [{ host: 'h2', action: 'keep', holds: [{ kind: 'task', job: 'web', task: 0, containerId: 'abc' }] }] } })
+      .start();
+    const result = await runCj(['apply', jobsFile, '--dry-run'], { url: api.url });
+    expect(result.stdout).toMatch(/^ {2}! host h2 \(no longer in the file; kept while web task 0 runs there\)\nNo changes\.\n$/m);
+    expect(result.stdout).not.toContain('retired');
+  });
+
   it('prints every jobs-file error as file:line:col: message (hint) and exits 2', async () => {
     api = await new RecordedApi().on('POST', APPLY, { status: 422, json: fixtures.invalidJobsFile }).start();
     const result = await runCj(['apply', jobsFile], { url: api.url });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { ApplyRequest, ApplyResponse, PlanEntry } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
+import { printDroppedHostOutcome, printDroppedHosts } from '../render/dropped-hosts';
 import { value } from '../render/format';
 import type { Colors } from '../render/output';
 import { jsonOption, reasonOption } from '../options';
@@ -39,7 +40,7 @@ export const applyCommand = () =>
         if (ask) {
           const preview = await cli.api.post<ApplyResponse>('/apply', { ...request, dryRun: true });
           printPlan(cli, preview);
-          if (!preview.plan.some(changes)) return;
+          if (!changes(preview)) return;
           if (!(await cli.prompt.confirm(`Apply to ${cli.options.env}?`))) {
             cli.out.line('Nothing applied.');
             return;
@@ -52,7 +53,9 @@ export const applyCommand = () =>
       }),
     );
 
-const changes = (entry: PlanEntry) => entry.action !== 'unchanged';
+/** Something to record: a job that changes, or a host that leaves (a kept host records nothing). */
+const changes = (response: ApplyResponse) =>
+  response.plan.some((entry) => entry.action !== 'unchanged') || (response.droppedHosts ?? []).some((host) => host.action === 'retire');
 
 function printPlan(cli: Cli, response: ApplyResponse): void {
   const c = cli.out.color;
@@ -64,7 +67,8 @@ function printPlan(cli: Cli, response: ApplyResponse): void {
       cli.out.line(`      ${change.path}: ${c.red(value(change.before))} → ${c.green(value(change.after))}`);
     }
   }
-  if (!response.plan.some(changes)) cli.out.line('No changes.');
+  printDroppedHosts(cli.out, response.droppedHosts ?? []);
+  if (!changes(response)) cli.out.line('No changes.');
 }
 
 function printOutcome(cli: Cli, response: ApplyResponse): void {
@@ -73,6 +77,7 @@ function printOutcome(cli: Cli, response: ApplyResponse): void {
     if (entry.revision !== undefined) cli.out.line(`${entry.job}: recorded r${entry.revision}`);
     if (entry.rolloutId) cli.out.line(`${entry.job}: rollout ${entry.rolloutId} started; follow it with \`cj rollout status ${entry.rolloutId} --wait\``);
   }
+  printDroppedHostOutcome(cli.out, response.droppedHosts ?? []);
 }
 
 function actionMark(kind: PlanEntry['action'], c: Colors): string {

@@ -1,16 +1,12 @@
-import { decideHost, evolveHost, hostStream, initialHostState, type HostSpec, type HostState } from '@cj/domain';
+import { decideHost, evolveHost, hostStream, initialHostState, isHostEvent, type HostSpec, type HostState } from '@cj/domain';
 import type { RecordedEvent } from '@cj/event-store';
 import type { CommandContext } from '../commands/command-context';
 import { fromRecorded, toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
 
+/** The host's state from its stream; events of other aggregates marking the stream are skipped. */
 export function foldHost(records: readonly RecordedEvent[]): HostState {
-  let state = initialHostState();
-  for (const record of records) {
-    const event = fromRecorded(record);
-    if (event?.type === 'HostDeclared' || event?.type === 'HostReachable' || event?.type === 'HostUnreachable') state = evolveHost(state, event);
-  }
-  return state;
+  return records.map(fromRecorded).filter(isHostEvent).reduce(evolveHost, initialHostState());
 }
 
 /**

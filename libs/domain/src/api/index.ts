@@ -48,10 +48,34 @@ export interface PlanEntry {
   /** Rollout started for a running job whose spec changed. */
   readonly rolloutId?: string;
 }
+/**
+ * Why a host the jobs file dropped is kept: a container of cj's still runs there (a task's, or
+ * one with cj's labels that no task accounts for), or a rollout of a job that has containers
+ * there is in progress (a rollback would start them again).
+ */
+export type HostHold =
+  | { readonly kind: 'task'; readonly job: string; readonly task: number; readonly containerId: string }
+  | { readonly kind: 'unexpected'; readonly job: string; readonly task: number; readonly containerId: string }
+  | { readonly kind: 'rollout'; readonly job: string; readonly rolloutId: string };
+
+/** A host the environment declared that the jobs file no longer names, and what apply does about it. */
+export interface DroppedHost {
+  readonly host: string;
+  /**
+   * `retire`: nothing holds it; it leaves the environment (hosts list, observation, replication).
+   * `keep`: something still holds it; the first apply after nothing does retires it.
+   */
+  readonly action: 'retire' | 'keep';
+  /** What keeps it (empty when it is retired). */
+  readonly holds: readonly HostHold[];
+}
+
 export interface ApplyResponse {
   readonly env: string;
   readonly dryRun: boolean;
   readonly plan: readonly PlanEntry[];
+  /** Present when the file no longer names some declared hosts; on a dry run, what apply would do. */
+  readonly droppedHosts?: readonly DroppedHost[];
 }
 
 // POST /v1/envs/{env}/diff   (exit: 0 no changes, 1 changes)

@@ -21,6 +21,7 @@ export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<
   JobRolloutStarted: 1,
   JobRolloutEnded: 1,
   HostDeclared: 1,
+  HostRetired: 1,
   HostUnreachable: 1,
   HostReachable: 1,
   UnexpectedContainerFound: 1,

@@ -7,6 +7,16 @@ import type { EventOf } from './metadata';
 /** The host's endpoint and address as the applied jobs file declares them (first time, or changed). */
 export type HostDeclared = EventOf<'HostDeclared', { host: string; endpoint: string; address: string; tls?: HostSpec['tls']; sshHostKey?: string }>;
 
+/** Why a host was retired; the jobs file dropping it is the only way today. */
+export type HostRetiredReason = 'dropped-from-jobs-file';
+
+/**
+ * The host is no longer part of the environment: the applied jobs file stopped naming it and
+ * nothing of cj runs there any more. `last` is where it was, so the audit still says which engine
+ * it meant. A later file that names it again declares it anew (`HostDeclared`).
+ */
+export type HostRetired = EventOf<'HostRetired', { host: string; reason: HostRetiredReason; last: { endpoint: string; address: string } }>;
+
 export type HostUnreachable = EventOf<'HostUnreachable', { host: string; endpoint: string; error: string }>;
 export type HostReachable = EventOf<'HostReachable', { host: string; endpoint: string; engineVersion?: string }>;
 
@@ -34,11 +44,12 @@ export type UnexpectedContainerFound = EventOf<'UnexpectedContainerFound', Label
  */
 export type UnexpectedContainerGone = EventOf<'UnexpectedContainerGone', LabelledContainer & { now: 'stopped' | 'removed' | 'known' }>;
 
-export type HostEvent = HostDeclared | HostUnreachable | HostReachable | UnexpectedContainerFound | UnexpectedContainerGone;
+export type HostEvent = HostDeclared | HostRetired | HostUnreachable | HostReachable | UnexpectedContainerFound | UnexpectedContainerGone;
 
 /** Every host event type; the mapped type makes a new one fail to compile until it is listed. */
 const HOST_EVENT_TYPES: { readonly [T in HostEvent['type']]: true } = {
   HostDeclared: true,
+  HostRetired: true,
   HostUnreachable: true,
   HostReachable: true,
   UnexpectedContainerFound: true,

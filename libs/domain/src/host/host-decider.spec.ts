@@ -47,6 +47,40 @@ describe('host decider', () => {
     expect(unpinned.data).not.toHaveProperty('sshHostKey');
   });
 
+  describe('retiring', () => {
+    const declare: HostCommand = { type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' }, metadata };
+    const retire: HostCommand = { type: 'RetireHost', data: { host: 'h1', reason: 'dropped-from-jobs-file' }, metadata: { ...metadata, commandId: 'apply-2', actor: 'ops@laptop' } };
+
+    it('records where the host was and why it left', () => {
+      const [declared] = given().when(declare);
+      expect(given(declared).when(retire)).toEqual([
+        {
+          type: 'HostRetired',
+          schemaVersion: 1,
+          data: { host: 'h1', reason: 'dropped-from-jobs-file', last: { endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' } },
+          metadata: { actor: 'ops@laptop', correlationId: 'apply-2', causationId: 'apply-2', occurredAt: metadata.occurredAt, cjVersion: '0.1.0' },
+        },
+      ]);
+    });
+
+    it('records nothing for a host never declared, or already retired', () => {
+      expect(given().when(retire)).toEqual([]);
+      const [declared] = given().when(declare);
+      const [retired] = given(declared).when(retire);
+      expect(given(declared, retired).when(retire)).toEqual([]);
+    });
+
+    it('declares a retired host that comes back as a new one, and forgets what it saw there before', () => {
+      const [declared] = given().when(declare);
+      const [up] = given(declared).when(probe(true));
+      const [retired] = given(declared, up).when(retire);
+      expect([declared, up, retired].reduce(evolveHost, initialHostState())).toEqual(initialHostState());
+      const [again] = given(declared, up, retired).when(declare);
+      expect(again).toMatchObject({ type: 'HostDeclared', data: { host: 'h1', endpoint: 'unix:///run/h1.sock' } });
+      expect(given(declared, up, retired, again).when(probe(true))).toMatchObject([{ type: 'HostReachable' }]);
+    });
+  });
+
   it('keeps what it knows of a host across probes', () => {
     const [declared] = given().when({ type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' }, metadata });
     const [up] = given(declared).when(probe(true));

@@ -1,4 +1,4 @@
-import type { HostEvent } from '../events/host-events';
+import type { HostEvent, HostRetiredReason } from '../events/host-events';
 import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
@@ -24,10 +24,20 @@ export interface DeclareHost {
   readonly metadata: CommandMetadata;
 }
 
-export type HostCommand = RecordHostProbe | DeclareHost | RecordContainerSightings;
+/**
+ * The host leaves the environment. Whether it may is the retirement rule's answer
+ * (`planHostRetirements`); the command only records it.
+ */
+export interface RetireHost {
+  readonly type: 'RetireHost';
+  readonly data: { readonly host: string; readonly reason: HostRetiredReason };
+  readonly metadata: CommandMetadata;
+}
+
+export type HostCommand = RecordHostProbe | DeclareHost | RetireHost | RecordContainerSightings;
 
 export interface HostState {
-  /** Where the host is, as last declared. */
+  /** Where the host is, as last declared; absent before the first declaration and once retired. */
   readonly declared?: HostSpec;
   /** Unknown until the first probe is recorded. */
   readonly reachable?: boolean;
@@ -45,6 +55,9 @@ export function evolveHost(state: HostState, event: HostEvent): HostState {
       const { host, endpoint, address, tls, sshHostKey } = event.data;
       return { ...state, declared: { name: host, endpoint, address, ...(tls && { tls }), ...(sshHostKey !== undefined && { sshHostKey }) } };
     }
+    case 'HostRetired':
+      // Forgotten: if a later file names it again, it is declared, probed and looked at anew.
+      return initialHostState();
     case 'HostReachable':
       return { ...state, reachable: true };
     case 'HostUnreachable':
@@ -61,6 +74,8 @@ export function decideHost(command: HostCommand, state: HostState): readonly Hos
   switch (command.type) {
     case 'DeclareHost':
       return declare(command, state);
+    case 'RetireHost':
+      return retire(command, state);
     case 'RecordHostProbe':
       return recordProbe(command, state);
     case 'RecordContainerSightings':
@@ -83,6 +98,14 @@ function declare(command: DeclareHost, state: HostState): readonly HostEvent[] {
   if (same) return [];
   const data = { host: name, endpoint, address, ...(tls && { tls }), ...(sshHostKey !== undefined && { sshHostKey }) };
   return [{ type: 'HostDeclared', schemaVersion: 1, data, metadata: eventMetadata(command.metadata) }];
+}
+
+/** A host never declared, or already retired, records nothing: applying the same file twice is one retirement. */
+function retire(command: RetireHost, state: HostState): readonly HostEvent[] {
+  if (state.declared === undefined) return [];
+  const { host, reason } = command.data;
+  const { endpoint, address } = state.declared;
+  return [{ type: 'HostRetired', schemaVersion: 1, data: { host, reason, last: { endpoint, address } }, metadata: eventMetadata(command.metadata) }];
 }
 
 /** Records transitions only: a host probed every few seconds must not write an event each time. */

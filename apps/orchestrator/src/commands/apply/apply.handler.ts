@@ -6,6 +6,7 @@ import {
   isDomainError,
   jobStream,
   type ApplyResponse,
+  type DroppedHost,
   type Environment,
   type JobSpec,
   type JobState,
@@ -14,8 +15,11 @@ import {
 } from '@cj/domain';
 import { conflict } from '../../http/problem';
 import { declareHosts } from '../../hosts/declare-hosts';
+import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { ImageRegistries } from '../../hosts/image-registries';
+import { planDroppedHosts, retireHosts, type NamedByFile } from '../../hosts/retire-hosts';
 import { ProjectionRunner } from '../../read-model/projection-runner';
+import { HostQueries } from '../../read-model/queries/host-queries';
 import { JobQueries } from '../../read-model/queries/job-queries';
 import { toEventData } from '../../store/event-codec';
 import { StreamWriter } from '../../store/stream-writer';
@@ -36,7 +40,8 @@ interface JobPlan {
 
 /**
  * `cj apply`: validate the whole file, pin every image to its registry digest, plan per job, and
- * only then record hosts and revisions. A running job whose spec changed is rolled out.
+ * only then record hosts and revisions. A running job whose spec changed is rolled out. A host the
+ * file no longer names is retired once nothing of cj is left on it (the domain's retirement rule).
  */
 @CommandHandler(ApplyJobsFileCommand)
 export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileCommand, ApplyResponse> {
@@ -45,6 +50,8 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     private readonly registries: ImageRegistries,
     private readonly jobs: JobQueries,
     private readonly projections: ProjectionRunner,
+    private readonly hosts: HostQueries,
+    private readonly locks: EnvironmentLocks,
     @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter | null,
   ) {}
 
@@ -52,7 +59,8 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const environment = await resolveImages(readJobsFile(env, jobs, base), this.registries);
     const plans = await this.plan(environment);
     this.refuseUnsafe(plans);
-    if (dryRun) return { env, dryRun, plan: plans.map((plan) => plan.entry) };
+    const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };
+    if (dryRun) return answer(env, dryRun, plans.map((plan) => plan.entry), await planDroppedHosts(this.writer, this.hosts, env, named));
 
     let position = -1n;
     const note = (at: bigint | undefined) => {
@@ -66,7 +74,25 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
       entries.push(entry);
     }
     if (position >= 0n) await this.projections.waitFor(position);
-    return { env, dryRun, plan: entries };
+    return answer(env, dryRun, entries, await this.retireDroppedHosts(env, named, context));
+  }
+
+  /**
+   * Under the environment's lock, so no `up` starts a container on a host between the rule's
+   * look and the retirement, and the observation loop's next look already leaves the host out.
+   */
+  private retireDroppedHosts(env: string, named: NamedByFile, context: CommandContext): Promise<DroppedHost[]> {
+    return this.locks.run(env, async () => {
+      const dropped = await planDroppedHosts(this.writer, this.hosts, env, named);
+      const position = await retireHosts(this.writer, env, dropped, context);
+      if (position !== undefined) await this.projections.waitFor(position);
+      return dropped;
+    });
+  }
+
+  /** The file's jobs and the other active ones: every job that may have a container on a dropped host. */
+  private jobNames(environment: Environment): string[] {
+    return [...new Set([...environment.jobs.map((job) => job.name), ...this.jobs.activeJobNames(environment.name)])];
   }
 
   private async plan(environment: Environment): Promise<JobPlan[]> {
@@ -134,4 +160,8 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     );
     return { entry: { ...recorded, rolloutId }, position: appended.position };
   }
+}
+
+function answer(env: string, dryRun: boolean, plan: readonly PlanEntry[], droppedHosts: readonly DroppedHost[]): ApplyResponse {
+  return { env, dryRun, plan, ...(droppedHosts.length > 0 && { droppedHosts }) };
 }

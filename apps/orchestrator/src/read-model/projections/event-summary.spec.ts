@@ -23,6 +23,12 @@ describe('audit summaries', () => {
     expect(summarize('UnexpectedContainerGone', { ...container, now: 'known' })).toMatch(/^unexpected container now accounted for by its job: /);
   });
 
+  it('says where a retired host was, and why it left', () => {
+    expect(summarize('HostRetired', { host: 'h2', reason: 'dropped-from-jobs-file', last: { endpoint: 'unix:///run/h2.sock', address: '127.77.2.2' } })).toBe(
+      'host retired (was unix:///run/h2.sock): host=h2 reason=dropped-from-jobs-file',
+    );
+  });
+
   it('says until when a rollout watches its updated tasks', () => {
     expect(summarize('RolloutMonitoringStarted', { type: 'RolloutMonitoringStarted', at: 0, until: Date.UTC(2026, 0, 1, 0, 0, 5) })).toBe(
       'last batch passed; watching the updated tasks until 2026-01-01T00:00:05.000Z',

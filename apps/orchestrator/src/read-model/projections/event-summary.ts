@@ -11,6 +11,11 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
   // cj leaves such a container alone; the audit line is how a person learns of it.
   UnexpectedContainerFound: () => 'unexpected container found, left running',
   UnexpectedContainerGone: (data) => `unexpected container ${GONE[String(data['now'])] ?? 'gone'}`,
+  // Where it was is kept in a nested object the common fields skip; the engine is what people recognise.
+  HostRetired: (data) => {
+    const endpoint = (data['last'] as { endpoint?: unknown } | undefined)?.endpoint;
+    return typeof endpoint === 'string' ? `host retired (was ${endpoint})` : 'host retired';
+  },
   RolloutMonitoringStarted: (data) =>
     typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
 };

@@ -4,10 +4,14 @@ import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { projected, streamOf } from './projected-event';
 
-/** Each environment's hosts: where their engines are, and whether they answered last time. */
+/**
+ * Each environment's hosts: where their engines are, and whether they answered last time. A retired
+ * host leaves the table, so the hosts list, the observation loop, rollouts and replication no longer
+ * see it; the audit keeps its story.
+ */
 export const hostsProjection: Projection = {
   name: 'hosts',
-  version: 1,
+  version: 2,
   tables: ['hosts'],
   schema: `CREATE TABLE IF NOT EXISTS hosts (
       env TEXT NOT NULL,
@@ -42,6 +46,8 @@ export const hostsProjection: Projection = {
       db.prepare('UPDATE hosts SET reachable = 1, engine_version = ?, last_error = NULL, changed_at = ? WHERE env = ? AND name = ?').run(
         event.data.engineVersion ?? null, at, stream.env, event.data.host,
       );
+    } else if (event.type === 'HostRetired') {
+      db.prepare('DELETE FROM hosts WHERE env = ? AND name = ?').run(stream.env, event.data.host);
     } else if (event.type === 'HostUnreachable') {
       db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(event.data.error, at, stream.env, event.data.host);
     }
