@@ -122,6 +122,10 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
     const h2Events = (await events()).filter((event) => event.stream === stream);
     expect(h2Events).toHaveLength(recorded);
     expect(h2Events[h2Events.length - 1].type).toBe('HostRetired');
+    // Nor do the metrics report it any longer.
+    const metrics = await (await fetch(`${orchestrator.url}/metrics`)).text();
+    expect(metrics).toContain(`cj_host_reachable{env="${ENV}",host="${h1.name}"} 1`);
+    expect(metrics).not.toContain(`host="${h2.name}"`);
   });
 
   it('declares a retired host anew when a later file names it again', async () => {

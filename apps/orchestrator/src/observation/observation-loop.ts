@@ -14,6 +14,9 @@ import { recordJobCommands } from '../commands/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import { recordHostCommands } from './record-host-commands';
 
+/** Container states the metrics count per host. */
+const OBSERVED_STATES = ['running', 'exited', 'created'] as const;
+
 /**
  * Every interval, looks at every host of every environment and records what changed since the
  * last look: reachability, containers that exited, restarted or vanished, containers cj made that
@@ -39,6 +42,9 @@ export class ObservationLoop {
     private readonly locks: EnvironmentLocks,
   ) {}
 
+  /** The hosts whose reachability the last pass reported, by `env/host`. */
+  private reported = new Map<string, { env: string; host: string }>();
+
   start(intervalMs: number): void {
     this.stopped = false;
     const tick = () => {
@@ -59,9 +65,22 @@ export class ObservationLoop {
 
   /** One pass over every host; exposed so a caller can force an observation. */
   async observeAll(): Promise<void> {
+    const looked = new Map<string, { env: string; host: string }>();
     for (const env of this.hosts.envs()) {
-      await this.locks.run(env, () => Promise.all(this.hosts.specs(env).map((host) => this.lookAt(env, host))));
+      const hosts = await this.locks.run(env, async () => {
+        const specs = this.hosts.specs(env);
+        await Promise.all(specs.map((host) => this.lookAt(env, host)));
+        return specs;
+      });
+      for (const host of hosts) looked.set(`${env}/${host.name}`, { env, host: host.name });
     }
+    // A host that is no longer declared (retired) leaves the metrics rather than keep its last value.
+    for (const [key, labels] of this.reported) {
+      if (looked.has(key)) continue;
+      this.metrics.hostReachable.remove(labels);
+      for (const state of OBSERVED_STATES) this.metrics.observedContainers.remove({ ...labels, state });
+    }
+    this.reported = looked;
   }
 
   private async lookAt(env: string, host: HostSpec): Promise<void> {
@@ -89,7 +108,7 @@ export class ObservationLoop {
       await this.recordHost(env, host, hostCommands);
       return;
     }
-    for (const state of ['running', 'exited', 'created']) {
+    for (const state of OBSERVED_STATES) {
       this.metrics.observedContainers.set({ env, host: host.name, state }, containers.filter((c) => c.state === state).length);
     }
 
