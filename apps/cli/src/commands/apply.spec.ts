@@ -103,7 +103,7 @@ describe('cj apply', () => {
         '  ! host git-app-2 (no longer in the file; kept while webhook-listener task 1 runs there, rollout ro-7 of webhook-listener is in progress)',
         'host core-app-2: retired',
         'host git-app-2: kept while webhook-listener task 1 runs there (container 0123456789ab), rollout ro-7 of webhook-listener is in progress; the first apply after that retires it ' +
-          '(stop the container on git-app-2; cj records it at its next look; a rollback would start its old containers there again: wait for rollout ro-7 to end)',
+          '(roll webhook-listener out (cj rolling-update webhook-listener): a rollout that succeeds removes what its new placement left on git-app-2; a rollback would start its old containers there again: wait for rollout ro-7 to end)',
         '',
       ].join('\n'),
     );

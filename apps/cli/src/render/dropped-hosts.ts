@@ -42,7 +42,8 @@ function held(hold: HostHold, detailed = false): string {
 function adviceFor(hold: HostHold, host: string): string {
   switch (hold.kind) {
     case 'task':
-      return `stop the container on ${host}; cj records it at its next look`;
+      // A successful rollout removes the containers its placement left behind (dropped or moved tasks).
+      return `roll ${hold.job} out (cj rolling-update ${hold.job}): a rollout that succeeds removes what its new placement left on ${host}`;
     case 'unexpected':
       return 'remove that container: cj never stops one it did not start';
     case 'rollout':

@@ -13,4 +13,8 @@ export class EnvironmentHosts implements RolloutHosts {
     if (!spec) throw new UnknownRolloutHost(env, name);
     return { runtime: this.runtimeFor(spec), address: spec.address };
   }
+
+  names(env: string): readonly string[] {
+    return this.hostsOf(env).map((h) => h.name);
+  }
 }

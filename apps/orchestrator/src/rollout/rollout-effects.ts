@@ -6,18 +6,23 @@
  */
 import { HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
+import { LIVE, STOP_GRACE_SECONDS } from './container-states';
+import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
 
-/** Seconds a container gets to stop on SIGTERM before it is killed. */
-const STOP_GRACE_SECONDS = 10;
-const LIVE = new Set(['running', 'restarting', 'paused']);
-
-type ContainerEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
+type HostEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
+/** The effects on one task, on its host. */
+type ContainerEffect = Exclude<HostEffect, { kind: 'remove-leftovers' }>;
 
 export class RolloutEffects {
-  constructor(private readonly deps: RolloutRunnerDeps) {}
+  private readonly leftovers: LeftoverContainers;
 
-  async perform(rollout: ActiveRollout, effect: ContainerEffect, reconcile: boolean): Promise<RolloutEvent[]> {
+  constructor(private readonly deps: RolloutRunnerDeps) {
+    this.leftovers = new LeftoverContainers(deps);
+  }
+
+  async perform(rollout: ActiveRollout, effect: HostEffect, reconcile: boolean): Promise<RolloutEvent[]> {
+    if (effect.kind === 'remove-leftovers') return this.leftovers.remove(rollout, effect.placement);
     try {
       return await this.act(rollout, effect, reconcile);
     } catch (error) {

@@ -13,6 +13,8 @@ export interface RolloutHost {
 export interface RolloutHosts {
   /** Throws UnknownRolloutHost when the environment declares no such host. */
   host(env: string, name: string): RolloutHost;
+  /** Every host the environment declares (and has not retired): where a job may have left containers. */
+  names(env: string): readonly string[];
 }
 
 /** A job as recorded at one revision: a revision pins the image by digest, so image and config come together. */

@@ -12,9 +12,13 @@
  * checked once more, so an image that passes its gate and crashes later is still rolled back.
  * With a monitor window in the policy, the boundary after the last batch lasts that long: every
  * updated task is checked at the probe interval, as its gate checked it, before the rollout succeeds.
+ * Its very last step removes the job's containers that its placement has no place for (tasks the
+ * target revision dropped, or moved to another host); a rollback or an abort has no such step, as
+ * the old placement is what runs again.
  */
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
+import { finalPlacement } from './leftovers';
 import type { ActiveRollout, MonitorWindow, PendingIntent, RolloutState, TaskState } from './state';
 import { evolve, isFinished } from './state';
 import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
@@ -60,9 +64,10 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
     if (s.batchesCompleted === s.batches.length) {
       if (!s.tasks.every((t) => t.pruned)) return undefined;
       const stuck = s.tasks.filter((t) => t.phase === 'stuck');
-      return stuck.length > 0
-        ? record(rolloutEvent('RolloutFailed', { at, reason: stuckReason(stuck) }))
-        : record(rolloutEvent('RolloutSucceeded', { at, failedTasks: s.failedTasks }));
+      if (stuck.length > 0) return record(rolloutEvent('RolloutFailed', { at, reason: stuckReason(stuck) }));
+      // Its outcome is the only mark: a runner that crashed in the middle lists the hosts again and finds fewer.
+      if (!s.leftoversRemoved) return { key: 'rollout', events: [], effect: { kind: 'remove-leftovers', placement: finalPlacement(s) }, reconcile: false };
+      return record(rolloutEvent('RolloutSucceeded', { at, failedTasks: s.failedTasks }));
     }
     if (atBatchBoundary(s)) {
       const lost = s.tasks.find((t) => t.phase === 'updated' && t.lostReason !== undefined);

@@ -159,6 +159,28 @@ export interface ReplacedContainersRemoved extends TaskBase<'ReplacedContainersR
   readonly error?: string;
 }
 
+/** A container of the job found where the rollout's placement has no place for it. */
+export interface LeftoverContainer {
+  readonly task: number;
+  readonly host: string;
+  readonly containerId: string;
+}
+
+/** A host whose leftovers could not be removed (it did not answer): they stay, and the rollout still succeeds. */
+export interface LeftoverCleanupFailure {
+  readonly host: string;
+  readonly reason: string;
+}
+
+/**
+ * The rollout's last step before it succeeds: containers of the job that its placement has no
+ * place for (tasks it dropped, or on a host other than their task's) were stopped and removed.
+ */
+export interface LeftoverContainersRemoved extends Base<'LeftoverContainersRemoved'> {
+  readonly containers: readonly LeftoverContainer[];
+  readonly failures?: readonly LeftoverCleanupFailure[];
+}
+
 /**
  * The last batch passed its gate and its boundary check: every updated task is now checked at the
  * probe interval until `until` (the policy's monitor window) before the last batch completes.
@@ -216,6 +238,7 @@ export type RolloutEvent =
   | TaskUpdateFailed
   | TaskRolledBack
   | ReplacedContainersRemoved
+  | LeftoverContainersRemoved
   | RolloutMonitoringStarted
   | BatchCompleted
   | RolloutPaused

@@ -8,3 +8,4 @@ export * from './control';
 export * from './errors';
 export * from './view';
 export * from './job-rollouts';
+export * from './leftovers';

@@ -54,6 +54,27 @@ describe('containerFacts', () => {
       ['RecordContainerRemoved', undefined],
     ]);
   });
+
+  it('records leftovers the job knows as stopped (when running) and removed, on the host they were found on', () => {
+    const r = rollout();
+    const onH2: JobEvent = { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 3, host: 'h2', containerId: 'old-3', revision: 1 }, metadata };
+    const outcome = [
+      rolloutEvent('LeftoverContainersRemoved', {
+        at: T0,
+        containers: [
+          { task: 3, host: 'h2', containerId: 'old-3' },
+          { task: 4, host: 'h2', containerId: 'never-recorded' },
+        ],
+      }),
+    ];
+
+    expect(containerFacts(r, outcome, job(onH2), command)).toEqual([
+      { type: 'RecordContainerStopped', data: { job: 'web', task: 3, host: 'h2', containerId: 'old-3' }, metadata: command },
+      { type: 'RecordContainerRemoved', data: { job: 'web', task: 3, host: 'h2', containerId: 'old-3' }, metadata: command },
+    ]);
+    const removed: JobEvent = { type: 'ContainerRemoved', schemaVersion: 1, data: { job: 'web', task: 3, host: 'h2', containerId: 'old-3' }, metadata };
+    expect(containerFacts(r, outcome, job(onH2, removed), command)).toEqual([]);
+  });
 });
 
 describe('the job after a rollout', () => {

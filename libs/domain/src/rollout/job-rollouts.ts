@@ -77,6 +77,15 @@ export function containerFacts(rollout: ActiveRollout, outcome: readonly Rollout
           if (known(event.task, containerId)) commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, containerId), metadata });
         }
         break;
+      case 'LeftoverContainersRemoved':
+        for (const { task, host, containerId } of event.containers) {
+          const container = known(task, containerId);
+          if (!container) continue;
+          const data = { job: rollout.job, task, host, containerId };
+          if (container.state === 'running') commands.push({ type: 'RecordContainerStopped', data, metadata });
+          commands.push({ type: 'RecordContainerRemoved', data, metadata });
+        }
+        break;
       default:
         break;
     }

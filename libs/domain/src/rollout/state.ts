@@ -102,6 +102,8 @@ export interface ActiveRollout extends RolloutIdentity {
   readonly monitor?: MonitorWindow;
   /** Last time a task completed a pass (or the rollout started or resumed): the progress deadline counts from it. */
   readonly lastProgressAt: Millis;
+  /** The containers the placement has no place for were removed (the step before success). */
+  readonly leftoversRemoved: boolean;
   /** Tasks whose forward pass failed, in order. */
   readonly failedTasks: readonly number[];
   /** How many failures the failure action has already answered (a resume acknowledges them). */
@@ -149,6 +151,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       status: 'running',
       batchesCompleted: 0,
       lastProgressAt: event.at,
+      leftoversRemoved: false,
       failedTasks: [],
       failuresHandled: 0,
       startedAt: event.at,
@@ -224,6 +227,8 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       return { ...task(event.task, () => ({ phase: 'reverted', gate: undefined })), lastProgressAt: event.at };
     case 'ReplacedContainersRemoved':
       return task(event.task, () => ({ pruned: true }));
+    case 'LeftoverContainersRemoved':
+      return { ...s, leftoversRemoved: true };
     case 'RolloutMonitoringStarted':
       return { ...s, monitor: { since: event.at, until: event.until } };
     case 'BatchCompleted':

@@ -5,6 +5,7 @@
 import type { Millis } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
 import type { ContainerRole, RolloutEvent } from './events';
+import type { TaskPlacement } from './leftovers';
 
 export type RolloutEffect =
   /** Stop a task's container: `old` means every running container of the task this rollout did not create. */
@@ -36,6 +37,11 @@ export type RolloutEffect =
   | { readonly kind: 'check-container'; readonly task: number; readonly host: string; readonly containerId: string; readonly since: ContainerBaseline; readonly batch: number }
   /** Remove the task's stopped containers beyond the newest `keep`, never `current`. */
   | { readonly kind: 'remove-replaced'; readonly task: number; readonly host: string; readonly keep: number; readonly current?: string }
+  /**
+   * Stop and remove the job's containers on every host of the environment that `placement` has
+   * no place for (see `isLeftover`); a host that does not answer is reported, not retried.
+   */
+  | { readonly kind: 'remove-leftovers'; readonly placement: readonly TaskPlacement[] }
   /** Nothing to do before `until` (the delay between batches). */
   | { readonly kind: 'wait'; readonly until: Millis }
   /** Record the events; there is no side effect. */

@@ -126,7 +126,14 @@ describe('rollout workflow', () => {
   it('starts the new container before stopping the old one with order start-first', () => {
     const tasks = tasksOn(['h1'], 1).map((t) => ({ ...t, port: 9090, fromPort: 8080 }));
     const w = new World(startCommand({ tasks, policy: policy({ order: 'start-first' }) })).run();
-    expect(w.performed).toEqual(['create-container 0 new', 'start-container 0 new', 'stop-container 0 old', 'check-container 0', 'remove-replaced 0']);
+    expect(w.performed).toEqual([
+      'create-container 0 new',
+      'start-container 0 new',
+      'stop-container 0 old',
+      'check-container 0',
+      'remove-replaced 0',
+      'remove-leftovers',
+    ]);
     expect(w.state.status).toBe('succeeded');
   });
 

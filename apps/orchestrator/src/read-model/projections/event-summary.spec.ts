@@ -35,6 +35,14 @@ describe('audit summaries', () => {
     );
   });
 
+  it('says which containers a rollout removed because its placement left them behind', () => {
+    const containers = [{ task: 2, host: 'h2', containerId: 'abc' }, { task: 1, host: 'h1', containerId: 'def' }];
+    expect(summarize('LeftoverContainersRemoved', { at: 0, containers })).toBe('removed what the new placement left behind (task 2 on h2, task 1 on h1)');
+    expect(summarize('LeftoverContainersRemoved', { at: 0, containers: [], failures: [{ host: 'h3', reason: 'ECONNREFUSED' }] })).toBe(
+      'nothing left behind by the new placement; not reached: h3',
+    );
+  });
+
   it('reads well for an event with no known fields', () => {
     expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
   });

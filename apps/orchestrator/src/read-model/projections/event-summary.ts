@@ -16,6 +16,13 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
     const endpoint = (data['last'] as { endpoint?: unknown } | undefined)?.endpoint;
     return typeof endpoint === 'string' ? `host retired (was ${endpoint})` : 'host retired';
   },
+  LeftoverContainersRemoved: (data) => {
+    const removed = Array.isArray(data['containers']) ? (data['containers'] as { task: number; host: string }[]) : [];
+    const failed = Array.isArray(data['failures']) ? (data['failures'] as { host: string }[]) : [];
+    const where = removed.map((c) => `task ${c.task} on ${c.host}`).join(', ');
+    const unreached = failed.length > 0 ? `; not reached: ${failed.map((f) => f.host).join(', ')}` : '';
+    return removed.length > 0 ? `removed what the new placement left behind (${where})${unreached}` : `nothing left behind by the new placement${unreached}`;
+  },
   RolloutMonitoringStarted: (data) =>
     typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
 };

@@ -7,13 +7,15 @@ import type { Millis, UpdatePolicy } from '../../jobs-file/model';
 import { containerFault, type ContainerObservation } from '../container-fault';
 import { decideStart, type StartRollout } from '../control';
 import { decide } from '../decide';
-import { rolloutEvent, type RolloutEvent, type RolloutTask } from '../events';
+import { rolloutEvent, type LeftoverContainer, type RolloutEvent, type RolloutTask } from '../events';
+import { isLeftover } from '../leftovers';
 import { foldRollout, type ActiveRollout, type RolloutState } from '../state';
 import type { RolloutEffect, RolloutStep } from '../steps';
 
 export interface Container {
   readonly id: string;
   readonly task: number;
+  readonly host: string;
   readonly revision: number;
   readonly name: string;
   running: boolean;
@@ -86,18 +88,26 @@ export class World {
   readonly containers: Container[] = [];
   /** Effects performed, in order, as `kind task role` strings. */
   readonly performed: string[] = [];
+  /** Hosts whose engine does not answer: every effect on them fails. */
+  readonly unreachable = new Set<string>();
   private readonly startedAt = new Map<string, Millis>();
   private nextId = 1;
 
+  /**
+   * `placedBefore` is where the old revision's tasks run (one container each): the target's
+   * tasks by default; give it for a rollout that drops tasks or moves them to other hosts.
+   */
   constructor(
     readonly command: StartRollout,
     readonly health: Health = () => true,
     readonly lifecycle: Lifecycle = () => ({}),
+    placedBefore: readonly { readonly task: number; readonly host: string }[] = command.tasks,
   ) {
     if (command.fromRevision !== undefined) {
-      for (const t of command.tasks) {
-        this.containers.push({ id: `old-${t.task}`, task: t.task, revision: command.fromRevision, name: `old-${t.task}`, running: true, removed: false, byRollout: false });
-        this.startedAt.set(`old-${t.task}`, T0 - 60_000);
+      for (const t of placedBefore) {
+        const id = `old-${t.task}`;
+        this.containers.push({ id, task: t.task, host: t.host, revision: command.fromRevision, name: id, running: true, removed: false, byRollout: false });
+        this.startedAt.set(id, T0 - 60_000);
       }
     }
     this.events.push(...decideStart(foldRollout([]), command));
@@ -153,6 +163,11 @@ export class World {
     return this.containers.filter((c) => c.task === task && c.running);
   }
 
+  /** Containers not removed, as `task@host:id`, for checking what is left on the hosts. */
+  present(): string[] {
+    return this.containers.filter((c) => !c.removed).map((c) => `${c.task}@${c.host}:${c.id}${c.running ? '' : ' (stopped)'}`);
+  }
+
   types(): string[] {
     return this.events.map((e) => e.type);
   }
@@ -196,6 +211,16 @@ export class World {
       const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
       return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
     }
+    if (effect.kind === 'remove-leftovers') {
+      this.performed.push('remove-leftovers');
+      this.now += OP_COST;
+      const leftovers = this.containers.filter((c) => !c.removed && !this.unreachable.has(c.host) && isLeftover(effect.placement, c));
+      leftovers.forEach((c) => Object.assign(c, { running: false, removed: true }));
+      const containers: LeftoverContainer[] = leftovers.map((c) => ({ task: c.task, host: c.host, containerId: c.id }));
+      const failures = [...this.unreachable].map((host) => ({ host, reason: `host ${host} does not answer` }));
+      return [rolloutEvent('LeftoverContainersRemoved', { at: this.now, containers, ...(failures.length > 0 && { failures }) })];
+    }
+    if (this.unreachable.has(effect.host)) throw new Error(`the world does not fail ${effect.kind} on host ${effect.host}`);
     this.performed.push(`${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`);
     this.now += OP_COST;
     const at = this.now;
@@ -204,7 +229,7 @@ export class World {
       case 'stop-container': {
         const targets =
           effect.role === 'old'
-            ? this.containers.filter((c) => c.task === task && c.running && !c.byRollout)
+            ? this.containers.filter((c) => c.task === task && c.host === effect.host && c.running && !c.byRollout)
             : this.containers.filter((c) => c.id === effect.containerId);
         targets.forEach((c) => (c.running = false));
         return [rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: targets[0]?.id ?? null })];
@@ -216,7 +241,7 @@ export class World {
       }
       case 'create-container': {
         const existing = this.containers.find((c) => c.name === effect.name && !c.removed);
-        const c = existing ?? { id: `c${this.nextId++}`, task, revision: effect.revision, name: effect.name, running: false, removed: false, byRollout: true };
+        const c = existing ?? { id: `c${this.nextId++}`, task, host: effect.host, revision: effect.revision, name: effect.name, running: false, removed: false, byRollout: true };
         if (!existing) this.containers.push(c);
         return [rolloutEvent('RolloutContainerCreated', { at, task, role: effect.role, containerId: c.id })];
       }
@@ -228,7 +253,7 @@ export class World {
         return [rolloutEvent('RolloutContainerStarted', { at, task, role: effect.role, containerId: c.id, restartCount: 0, startedAt: String(at) })];
       }
       case 'remove-replaced': {
-        const stopped = this.containers.filter((c) => c.task === task && !c.running && !c.removed && c.id !== effect.current);
+        const stopped = this.containers.filter((c) => c.task === task && c.host === effect.host && !c.running && !c.removed && c.id !== effect.current);
         const removed = stopped.slice(0, Math.max(0, stopped.length - effect.keep));
         removed.forEach((c) => (c.removed = true));
         return [rolloutEvent('ReplacedContainersRemoved', { at, task, containerIds: removed.map((c) => c.id) })];
