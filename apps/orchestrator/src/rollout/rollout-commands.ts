@@ -100,6 +100,7 @@ export class RolloutCommands {
       toRevision: input.toRevision,
       policy: { ...spec.update, ...definedOnly(input.overrides ?? {}) },
       probeInterval: spec.health.type === 'none' ? DEFAULT_PROBE_INTERVAL : spec.health.interval,
+      ...(spec.health.type !== 'none' && { probeRetries: spec.health.retries }),
       tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port, fromPort: input.fromPorts?.get(t.index) })),
       rollbackOf: input.rollbackOf,
       now,

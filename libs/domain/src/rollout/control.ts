@@ -59,6 +59,7 @@ export function decideStart(state: RolloutState, command: StartRollout): Rollout
     toRevision: command.toRevision,
     policy,
     probeInterval: command.probeInterval,
+    ...(command.probeRetries !== undefined && { probeRetries: command.probeRetries }),
     tasks: tasks.map(({ task, host, port }) => ({ task, host, port })),
     batches: planBatches(tasks, policy.maxParallel),
     rollbackOf: command.rollbackOf,

@@ -27,9 +27,9 @@ import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
 const FIRST_RECHECK: Millis = 100;
 
 /**
- * In the monitor window one slow answer is not a failure: the job's health check must fail this
- * many times in a row, as a Docker HEALTHCHECK retries three times by default. A lost container
- * fails the task at once.
+ * In the monitor window one slow answer is not a failure: the job's health check must fail its
+ * `retries` times in a row (this many when the rollout does not say, as a Docker HEALTHCHECK
+ * retries three times by default). A lost container fails the task at once.
  */
 const WATCH_FAILED_CHECKS = 3;
 
@@ -281,7 +281,7 @@ function watchStep(s: ActiveRollout, t: TaskState, monitor: MonitorWindow, now: 
   const watch = t.watch;
   if (watch) {
     const failure =
-      watch.fatal ?? (watch.failedChecks >= WATCH_FAILED_CHECKS ? `its health check failed ${watch.failedChecks} times in a row (last: ${watch.lastDetail})` : undefined);
+      watch.fatal ?? (watch.failedChecks >= (s.probeRetries ?? WATCH_FAILED_CHECKS) ? `its health check failed${watch.failedChecks > 1 ? ` ${watch.failedChecks} times in a row` : ''} (last: ${watch.lastDetail})` : undefined);
     if (failure !== undefined) {
       const reason = `${failure} during the monitor window, ${seconds(watch.lastCheckAt - monitor.since)} after it opened`;
       return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };

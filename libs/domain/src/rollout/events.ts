@@ -44,6 +44,11 @@ export interface RolloutIdentity {
   readonly policy: UpdatePolicy;
   /** How often the health gate checks a task. */
   readonly probeInterval: Millis;
+  /**
+   * How many failed checks of the job's health check in a row fail a watched task (the job's own
+   * `retries`); absent in streams written before it was recorded, and for jobs without a check: 3.
+   */
+  readonly probeRetries?: number;
   /** Set when this rollout returns the job to an earlier revision at an operator's request. */
   readonly rollbackOf?: { readonly revision: number };
 }

@@ -81,6 +81,14 @@ describe('the monitor window before success', () => {
     expect(w.state.status).toBe('rolled-back');
   });
 
+  it("given a job whose health check allows one failure (retries: 1), its first failed check in the window fails the task", () => {
+    const w = new World({ ...finalBatch({ monitor: WINDOW }), probeRetries: 1 }, stopsAnswering(1500)).run();
+
+    const [failed] = eventsOf(w, 'TaskUpdateFailed');
+    expect(failed.reason).toMatch(/^its health check failed \(last: GET \/health → 404\) during the monitor window, /);
+    expect(only(w, 'RolloutStarted').probeRetries).toBe(1);
+  });
+
   it('given one failed check in the window that the next check undoes, the rollout still succeeds', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), stopsAnswering(1500, 250)).run();
 

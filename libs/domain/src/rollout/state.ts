@@ -146,6 +146,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       toRevision: event.toRevision,
       policy: event.policy,
       probeInterval: event.probeInterval,
+      ...(event.probeRetries !== undefined && { probeRetries: event.probeRetries }),
       batches: event.batches,
       tasks: event.tasks.map(freshTask),
       status: 'running',
