@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Script } from 'node:vm';
-import type { StatusResponse } from '@cj/domain';
-import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
-import { demoJobsFile, OrchestratorProcess, waitUntil } from '../testing';
+import { OrchestratorProcess } from '../testing';
 import { PAGE_API } from '../web/page-api';
+import { WebWorld } from './web-page-world';
 
 jest.setTimeout(120_000);
 
 const ENV = 'web-e2e';
 const OPERATOR = 'operator-token-web-0123456789';
 const READER = 'reader-token-web-0123456789';
-const change = () => ({ actor: 'tester@web', commandId: randomUUID() });
-/** The demo server, saying one line first: a followed log answers once it has a line to send. */
 const GREETING = 'web task ready';
-const LOGGING_COMMAND = `command: ["/bin/sh", "-c", "echo ${GREETING}; trap 'exit 0' TERM INT; httpd -f -p $PORT -h /www & wait"]`;
 
 /** Every path the page reads, filled in for one task of one job. */
 const pagePaths = (env: string, job: string, task: number) =>
@@ -63,29 +58,15 @@ function scriptsOf(html: string): { nonce?: string; text: string }[] {
 }
 
 describe('the status page, served by a real orchestrator', () => {
-  let fake: FakeHosts;
+  let world: WebWorld;
   let orchestrator: OrchestratorProcess;
 
   beforeAll(async () => {
-    await ensureDemoImages();
-    fake = await startFakeHosts(1);
-    orchestrator = await OrchestratorProcess.start({ observeInterval: '300ms' });
-    const [host] = fake.hosts;
-    const jobs = demoJobsFile(ENV, [host.spec], [{ name: 'web', tag: 'v1', hosts: [host.name], port: 18280 }]) + `    ${LOGGING_COMMAND}\n`;
-    const applied = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobs } });
-    expect(applied.status).toBe(200);
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/up`, change())).status).toBe(200);
-    await waitUntil(
-      () => orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status`),
-      (answer) => answer.body.tasks.every((task) => task.observed?.state === 'running'),
-    );
+    world = await WebWorld.start({ env: ENV, hostCount: 1, port: 18280, greeting: GREETING });
+    orchestrator = world.orchestrator;
   });
 
-  afterAll(async () => {
-    if (orchestrator) await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/down`, change());
-    await orchestrator?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => world?.stop());
 
   it.each(['/', '/ui'])('serves %s as HTML whose only script runs under the nonce of its policy', async (path) => {
     const response = await fetch(`${orchestrator.url}${path}`);
