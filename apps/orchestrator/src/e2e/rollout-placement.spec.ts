@@ -6,7 +6,8 @@
  */
 import { DockerRuntime } from '@cj/docker-adapter';
 import type { ApplyResponse, AuditEntry, ContainerInfo, RolloutView, StatusResponse } from '@cj/domain';
-import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
 import { OrchestratorProcess, waitUntil } from '../testing';
@@ -101,5 +102,25 @@ describe('a rollout that scales a job down or moves a task leaves nothing behind
     expect(await served(h1, PORT)).toBe('v2');
     expect(await served(h1, PORT + 1)).toBe('v2');
     expect(await status(2)).toEqual([`0@${h1.name} r3/3 running`, `1@${h1.name} r3/3 running`]);
+  });
+
+  it("leaves alone a container of the job's labels for a revision the job never had: it is someone's, not a leftover", async () => {
+    const docker = new Docker({ socketPath: h2.socketPath });
+    const stray = await docker.createContainer({
+      name: 'web-debug',
+      Image: `${DEMO_REGISTRY}/cj-demo:v1`,
+      Env: [`PORT=${PORT + 9}`],
+      Labels: { 'cj.env': ENV, 'cj.job': 'web', 'cj.task': '5', 'cj.revision': '77' },
+      HostConfig: { NetworkMode: 'host', Init: true },
+    });
+    await stray.start();
+    try {
+      expect((await ended(await apply('v1', [h1], 2))).phase).toBe('succeeded');
+
+      expect((await stray.inspect()).State.Running).toBe(true);
+      expect(await running()).toEqual([`0@${h1.name} r5 running`, `1@${h1.name} r5 running`, `5@${h2.name} r77 running`]);
+    } finally {
+      await stray.remove({ force: true });
+    }
   });
 });

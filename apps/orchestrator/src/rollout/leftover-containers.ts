@@ -5,11 +5,11 @@
  * only what is still there.
  */
 import { isLeftover, rolloutEvent, type ActiveRollout, type LeftoverCleanupFailure, type LeftoverContainer, type RolloutEvent, type TaskPlacement } from '@cj/domain';
-import type { RolloutRunnerDeps } from './rollout-ports';
+import { UnknownRevision, type RolloutRunnerDeps } from './rollout-ports';
 import { LIVE, STOP_GRACE_SECONDS } from './container-states';
 
 export class LeftoverContainers {
-  constructor(private readonly deps: Pick<RolloutRunnerDeps, 'hosts' | 'now'>) {}
+  constructor(private readonly deps: Pick<RolloutRunnerDeps, 'hosts' | 'revisions' | 'now'>) {}
 
   /**
    * Never fails: a host that does not answer is reported with its reason and its leftovers stay.
@@ -43,10 +43,22 @@ export class LeftoverContainers {
     const { runtime } = this.deps.hosts.host(rollout.env, host);
     const leftovers = (await runtime.list({ env: rollout.env, job: rollout.job })).filter((c) => isLeftover(placement, { task: c.task, host }));
     for (const container of leftovers) {
+      // One of a revision the job never had is not cj's to remove: observation reports it as unexpected.
+      if (!(await this.isRecorded(rollout, container.revision))) continue;
       // A stop first, so the task's process gets its grace period as at every other stop.
       if (LIVE.has(container.state)) await runtime.stop(container.id, STOP_GRACE_SECONDS);
       await runtime.remove(container.id);
       removed.push({ task: container.task, host, containerId: container.id });
+    }
+  }
+
+  private async isRecorded(rollout: ActiveRollout, revision: number): Promise<boolean> {
+    try {
+      await this.deps.revisions.revision(rollout.env, rollout.job, revision);
+      return true;
+    } catch (error) {
+      if (error instanceof UnknownRevision) return false;
+      throw error;
     }
   }
 }
