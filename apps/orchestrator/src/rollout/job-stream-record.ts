@@ -1,7 +1,6 @@
-import { containerFacts, decideJob, endRolloutCommand, evolveJob, isDomainError, jobStream, type ActiveRollout, type CommandMetadata, type JobEvent, type RolloutEvent } from '@cj/domain';
+import { containerFacts, endRolloutCommand, type ActiveRollout, type CommandMetadata, type RolloutEvent } from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
-import { foldJob } from '../commands/job-stream';
-import { toEventData } from '../store/event-codec';
+import { recordJobCommands } from '../commands/record-job-commands';
 import type { StreamWriter } from '../store/stream-writer';
 import type { RolloutJobRecord } from './rollout-ports';
 
@@ -20,44 +19,23 @@ export class JobStreamRecord implements RolloutJobRecord {
 
   async containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[]): Promise<void> {
     const commandId = uuidv5(`${rollout.env}/${rollout.id}/${JSON.stringify(outcome)}`, JOB_RECORD_NAMESPACE);
-    const metadata = this.metadata(rollout, commandId, `rollout ${rollout.id} of ${rollout.job}`);
-    await this.writer.decideAndAppend(jobStream(rollout.env, rollout.job), ({ records }) => {
-      let state = foldJob(records);
-      const events: JobEvent[] = [];
-      for (const command of containerFacts(rollout, outcome, state, metadata)) {
-        const decided = decideJob(command, state);
-        if (isDomainError(decided)) throw decided;
-        for (const event of decided) {
-          events.push(event);
-          state = evolveJob(state, event);
-        }
-      }
-      return events.map((event, index) => toEventData(event, commandId, index));
-    });
+    const metadata = this.metadata(rollout.id, commandId, `rollout ${rollout.id} of ${rollout.job}`);
+    await recordJobCommands(this.writer, rollout.env, rollout.job, (state) => containerFacts(rollout, outcome, state, metadata), commandId);
   }
 
   async ended(rollout: ActiveRollout): Promise<void> {
     const commandId = uuidv5(`${rollout.env}/${rollout.id}/ended`, JOB_RECORD_NAMESPACE);
-    const command = endRolloutCommand(rollout, this.metadata(rollout, commandId, rollout.reason ?? `rollout ${rollout.id} ${rollout.status}`));
-    await this.writer.decideAndAppend(jobStream(rollout.env, rollout.job), ({ records }) => {
-      const decided = decideJob(command, foldJob(records));
-      if (isDomainError(decided)) throw decided;
-      return decided.map((event, index) => toEventData(event, commandId, index));
-    });
+    const command = endRolloutCommand(rollout, this.metadata(rollout.id, commandId, rollout.reason ?? `rollout ${rollout.id} ${rollout.status}`));
+    await recordJobCommands(this.writer, rollout.env, rollout.job, [command], commandId);
   }
 
   async neverStarted(env: string, job: string, rolloutId: string): Promise<void> {
     const commandId = uuidv5(`${env}/${rolloutId}/never-started`, JOB_RECORD_NAMESPACE);
-    const reason = `rollout ${rolloutId} never began: its start was interrupted before its first step`;
-    const metadata: CommandMetadata = { commandId, actor: 'orchestrator', reason, correlationId: rolloutId, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
-    await this.writer.decideAndAppend(jobStream(env, job), ({ records }) => {
-      const decided = decideJob({ type: 'EndRollout', data: { job, rolloutId, status: 'never-started' }, metadata }, foldJob(records));
-      if (isDomainError(decided)) throw decided;
-      return decided.map((event, index) => toEventData(event, commandId, index));
-    });
+    const metadata = this.metadata(rolloutId, commandId, `rollout ${rolloutId} never began: its start was interrupted before its first step`);
+    await recordJobCommands(this.writer, env, job, [{ type: 'EndRollout', data: { job, rolloutId, status: 'never-started' }, metadata }], commandId);
   }
 
-  private metadata(rollout: ActiveRollout, commandId: string, reason: string): CommandMetadata {
-    return { commandId, actor: 'orchestrator', reason, correlationId: rollout.id, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
+  private metadata(rolloutId: string, commandId: string, reason: string): CommandMetadata {
+    return { commandId, actor: 'orchestrator', reason, correlationId: rolloutId, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
   }
 }

@@ -1,10 +1,10 @@
 import type { ContainerRuntime, HostSpec, JobSpec, JobState, TaskSpec } from '@cj/domain';
-import { jobStream, RolloutInProgressError } from '@cj/domain';
-import { notFound, unprocessable } from '../../http/problem';
+import { RolloutInProgressError } from '@cj/domain';
+import { unprocessable } from '../../http/problem';
 import type { HostRuntimes } from '../../hosts/host-runtimes';
 import type { HostQueries } from '../../read-model/queries/host-queries';
 import type { StreamWriter } from '../../store/stream-writer';
-import { foldJob } from '../job-stream';
+import { loadActiveJob } from '../active-job';
 
 export interface PlacedTask {
   readonly task: TaskSpec;
@@ -31,14 +31,7 @@ export async function loadJobOnHosts(
   hosts: HostQueries,
   runtimes: HostRuntimes,
 ): Promise<LoadedJob> {
-  const state = foldJob((await writer.load(jobStream(env, job))).records);
-  if (state.status !== 'active' || state.currentRevision === undefined) {
-    throw notFound(
-      'job-not-found',
-      state.status === 'removed' ? `job ${job} was removed from environment ${env}` : `environment ${env} has no job ${job}`,
-      `list the jobs with cj status --env ${env}, or apply a jobs file that declares ${job}`,
-    );
-  }
+  const state = await loadActiveJob(writer, env, job);
   // A rollout owns the job's containers until it ends: up or down now would fight its steps.
   if (state.activeRolloutId !== undefined) throw new RolloutInProgressError(job, state.activeRolloutId);
   const spec = state.revisions[state.currentRevision];

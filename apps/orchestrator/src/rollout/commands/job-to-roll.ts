@@ -1,6 +1,5 @@
-import { runningRevision, RolloutInProgressError, jobStream, type JobSpec, type JobState } from '@cj/domain';
-import { foldJob } from '../../commands/job-stream';
-import { notFound } from '../../http/problem';
+import { runningRevision, RolloutInProgressError, type JobSpec, type JobState } from '@cj/domain';
+import { loadActiveJob } from '../../commands/active-job';
 import type { StreamWriter } from '../../store/stream-writer';
 import { rolloutIdOf, type RolloutCommands } from '../rollout-commands';
 
@@ -18,14 +17,7 @@ export interface JobToRoll {
 export async function jobToRoll(writer: StreamWriter, rollouts: RolloutCommands, env: string, job: string, commandId: string): Promise<JobToRoll> {
   const active = await rollouts.unfinished(env, job);
   if (active !== undefined && active !== rolloutIdOf(env, job, commandId)) throw new RolloutInProgressError(job, active);
-  const state = foldJob((await writer.load(jobStream(env, job))).records);
-  if (state.status !== 'active' || state.currentRevision === undefined) {
-    throw notFound(
-      'job-not-found',
-      state.status === 'removed' ? `job ${job} was removed from environment ${env}` : `environment ${env} has no job ${job}`,
-      `list the jobs with cj status --env ${env}, or apply a jobs file that declares ${job}`,
-    );
-  }
+  const state = await loadActiveJob(writer, env, job);
   const anyRunning = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
   return {
     state,
