@@ -1,4 +1,23 @@
+import type { StatusResponse } from '@cj/domain';
 import { fixtures, RecordedApi, runCj } from '../testing';
+
+/** The status answer when someone runs a container with cj's labels by hand, and a job's tasks are gone. */
+const withUnexpected: StatusResponse = {
+  ...fixtures.status,
+  unexpected: [
+    {
+      host: 'git-app-1',
+      job: 'webhook-listener',
+      task: 0,
+      revision: 7,
+      containerId: 'deadbeef0123456789abcdef0123456789abcdef0123456789abcdef01234567',
+      image: 'localhost:5000/webhook-listener:debug',
+      name: 'webhook-debug',
+      since: '2015-06-02T09:30:00.123Z',
+    },
+    { host: 'core-app-2', job: 'gone-job', task: 3, revision: 1, containerId: 'feed0123456789abcdef', since: '2015-06-02T10:00:00.000Z' },
+  ],
+};
 
 describe('cj status', () => {
   let api: RecordedApi;
@@ -7,6 +26,8 @@ describe('cj status', () => {
     api = await new RecordedApi()
       .on('GET', '/v1/envs/default/status', { json: fixtures.status })
       .on('GET', '/v1/envs/prod/status', { json: { env: 'prod', tasks: [] } })
+      .on('GET', '/v1/envs/debugging/status', { json: withUnexpected })
+      .on('GET', '/v1/envs/bare/status', { json: { env: 'bare', tasks: [], unexpected: withUnexpected.unexpected?.slice(1) } })
       .start();
   });
   afterAll(() => api.stop());
@@ -37,6 +58,30 @@ describe('cj status', () => {
     expect(lines[2]).toMatch(/^coding-blog +1 +core-app-2 +9090 +- +- +- +absent +- +- +- +- +running r5 \(differs\)$/);
   });
 
+  it("lists after the tasks the containers no task accounts for, saying cj leaves them running", async () => {
+    const result = await runCj(['--env', 'debugging', 'status'], { url: api.url });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([expect.stringMatching(/^JOB +TASK/), expect.stringMatching(/^webhook-listener /), expect.stringMatching(/^coding-blog /), '']);
+    expect(lines.slice(4)).toEqual([
+      "Not cj's (left running; cj never stops them):",
+      'HOST        JOB               TASK  REVISION  CONTAINER     NAME           SINCE',
+      'git-app-1   webhook-listener     0  r7        deadbeef0123  webhook-debug  2015-06-02 09:30:00Z',
+      'core-app-2  gone-job             3  r1        feed01234567  -              2015-06-02 10:00:00Z',
+    ]);
+    // The table of tasks alone when there are none: the answer of the default env has no such field.
+    expect((await runCj(['status'], { url: api.url })).stdout).not.toContain("Not cj's");
+  });
+
+  it('shows them even where no job is recorded, and carries the field unchanged with --json', async () => {
+    const bare = await runCj(['--env', 'bare', 'status'], { url: api.url });
+    expect(bare.stdout.split('\n').slice(0, 3)).toEqual(['No jobs recorded in bare; record some with `cj apply FILE`.', '', "Not cj's (left running; cj never stops them):"]);
+    expect(bare.stdout).toMatch(/\ncore-app-2 +gone-job +3 +r1 +feed01234567 +- +2015-06-02 10:00:00Z\n$/);
+
+    const json = await runCj(['--env', 'debugging', 'status', '--json'], { url: api.url });
+    expect(JSON.parse(json.stdout)).toEqual(withUnexpected);
+  });
+
   it('asks for one job and the environment given', async () => {
     await runCj(['status', 'webhook-listener'], { url: api.url });
     expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/status?job=webhook-listener');
@@ -65,5 +110,11 @@ describe('cj status', () => {
     expect(noColor.stdout).not.toContain('\x1b[');
     const piped = await runCj(['status'], { url: api.url });
     expect(piped.stdout).not.toContain('\x1b[');
+
+    expect((await runCj(['--env', 'debugging', 'status'], { url: api.url, tty: true })).stdout).toContain("\x1b[33mNot cj's");
+    const unexpectedNoColor = await runCj(['--env', 'debugging', 'status'], { url: api.url, tty: true, vars: { NO_COLOR: '1' } });
+    expect(unexpectedNoColor.stdout).toContain("Not cj's");
+    expect(unexpectedNoColor.stdout).not.toContain('\x1b[');
+    expect((await runCj(['--env', 'debugging', 'status'], { url: api.url })).stdout).not.toContain('\x1b[');
   });
 });

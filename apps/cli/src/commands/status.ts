@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import type { StatusResponse, TaskStatus } from '@cj/domain';
+import type { StatusResponse, TaskStatus, UnexpectedContainerView } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
-import { bytes, NONE, percent, revision, shortDigest, shortId, since } from '../render/format';
+import { bytes, NONE, percent, revision, shortDigest, shortId, since, time } from '../render/format';
 import type { Colors } from '../render/output';
 import { phaseColor } from '../render/rollout';
 import { table } from '../render/table';
@@ -19,9 +19,13 @@ export const statusCommand = () =>
         if (options.json) return cli.json(result);
         if (result.tasks.length === 0) {
           cli.out.line(job ? `No tasks of ${job} in ${result.env}.` : `No jobs recorded in ${result.env}; record some with \`cj apply FILE\`.`);
-          return;
+        } else {
+          for (const line of statusTable(result.tasks, cli.out.color, new Date())) cli.out.line(line);
         }
-        for (const line of statusTable(result.tasks, cli.out.color, new Date())) cli.out.line(line);
+        if (result.unexpected?.length) {
+          cli.out.line();
+          for (const line of unexpectedSection(result.unexpected, cli.out.color)) cli.out.line(line);
+        }
       }),
     );
 
@@ -45,6 +49,26 @@ export function statusTable(tasks: readonly TaskStatus[], c: Colors, now: Date):
     ],
     c.bold,
   );
+}
+
+/** Containers with cj's labels that no task accounts for: cj shows them, and leaves them be. */
+function unexpectedSection(containers: readonly UnexpectedContainerView[], c: Colors): string[] {
+  return [
+    c.yellow("Not cj's (left running; cj never stops them):"),
+    ...table(
+      containers,
+      [
+        { header: 'host', cell: (u) => u.host },
+        { header: 'job', cell: (u) => u.job },
+        { header: 'task', cell: (u) => String(u.task), right: true },
+        { header: 'revision', cell: (u) => revision(u.revision) },
+        { header: 'container', cell: (u) => shortId(u.containerId) },
+        { header: 'name', cell: (u) => u.name ?? NONE },
+        { header: 'since', cell: (u) => time(u.since) },
+      ],
+      c.bold,
+    ),
+  ];
 }
 
 function observedState(task: TaskStatus, c: Colors): string {

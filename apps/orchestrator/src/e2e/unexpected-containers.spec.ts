@@ -1,12 +1,12 @@
 /**
  * A container run by hand with cj's labels, for a revision the job never had: the observation loop
- * records it once on the host's stream, shows it in the audit and the timeline, and leaves it
- * running; once it is removed, the log says so.
+ * records it once on the host's stream, shows it in the audit, the timeline and the status, and
+ * leaves it running; once it is removed, the log says so and the status no longer lists it.
  */
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { AuditEntry, TimelineEntry } from '@cj/domain';
+import type { AuditEntry, StatusResponse, TimelineEntry } from '@cj/domain';
 import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess } from '../testing';
 
@@ -41,6 +41,7 @@ describe('a container no task accounts for', () => {
   }
 
   const audit = async () => (await orchestrator.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=web`)).body;
+  const status = async (query = '') => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status${query}`)).body;
 
   it('is recorded once, left running, and recorded again as gone once removed', async () => {
     const [host] = fake.hosts;
@@ -74,6 +75,11 @@ describe('a container no task accounts for', () => {
     const timeline = await orchestrator.request<TimelineEntry[]>('GET', `/v1/envs/${ENV}/timeline`);
     expect(timeline.body).toEqual([expect.objectContaining({ host: host.name, job: 'web', task: 0, revision: 7, containerId: stray.id })]);
     expect(timeline.body[0].to).toBeUndefined();
+    // Since it started, as the engine says (to the millisecond).
+    const since = new Date((await stray.inspect()).State.StartedAt).toISOString();
+    const listed = [{ host: host.name, job: 'web', task: 0, revision: 7, containerId: stray.id, image: `${DEMO_REGISTRY}/cj-demo:v1`, name: 'web-debug', since }];
+    expect((await status()).unexpected).toEqual(listed);
+    expect((await status('?job=web')).unexpected).toEqual(listed);
 
     await stray.remove({ force: true });
     await waitFor('the removal on the host stream', async () => (await hostEventTypes()).includes('UnexpectedContainerGone'));
@@ -83,5 +89,8 @@ describe('a container no task accounts for', () => {
     ]);
     const after = await orchestrator.request<TimelineEntry[]>('GET', `/v1/envs/${ENV}/timeline`);
     expect(after.body).toEqual([]);
+    // The read model may trail the store by a moment; the field then goes, as on any status without one.
+    await waitFor('the status without the container', async () => !('unexpected' in (await status())));
+    expect(await status('?job=web')).not.toHaveProperty('unexpected');
   });
 });

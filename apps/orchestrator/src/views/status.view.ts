@@ -12,7 +12,7 @@ const HEALTH = new Set(['healthy', 'unhealthy', 'starting']);
 
 /**
  * `cj status`: desired beside observed per task, from the read models, with memory and CPU from
- * one-shot engine stats of the running containers.
+ * one-shot engine stats of the running containers, and the containers no task accounts for.
  */
 @Injectable()
 export class StatusView {
@@ -25,11 +25,14 @@ export class StatusView {
 
   async status(env: string, job?: string): Promise<StatusResponse> {
     const rows = this.tasks.tasks(env, job);
+    // Containers of a job cj does not know may run too: asking for that job shows them.
+    const unexpected = this.hosts.unexpected(env, job);
     // A typo in a job's name must not read as "it has no tasks".
-    if (job !== undefined && rows.length === 0 && !this.jobs.known(env, job)) {
+    if (job !== undefined && rows.length === 0 && unexpected.length === 0 && !this.jobs.known(env, job)) {
       throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
     }
-    return { env, tasks: await Promise.all(rows.map((row) => this.task(env, row))) };
+    const tasks = await Promise.all(rows.map((row) => this.task(env, row)));
+    return { env, tasks, ...(unexpected.length > 0 && { unexpected }) };
   }
 
   private async task(env: string, row: TaskRow): Promise<TaskStatus> {

@@ -133,9 +133,27 @@ export interface TaskStatus {
     readonly cpuPercent?: number;
   };
 }
+/**
+ * A running container with cj's labels that no task accounts for (run by hand, or by another cj).
+ * cj leaves it running; it is listed until it stops, is removed, or its job's log comes to know it.
+ */
+export interface UnexpectedContainerView {
+  readonly host: string;
+  readonly job: string;
+  readonly task: number;
+  readonly revision: number;
+  readonly containerId: string;
+  readonly image?: string;
+  /** The container's name on its host. */
+  readonly name?: string;
+  /** When it started, as the engine said; else when cj first saw it. */
+  readonly since: string;
+}
 export interface StatusResponse {
   readonly env: string;
   readonly tasks: readonly TaskStatus[];
+  /** Present only when there are some (with `?job=`, only that job's). */
+  readonly unexpected?: readonly UnexpectedContainerView[];
 }
 
 // GET /v1/envs/{env}/jobs/{job}/update

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hostStream, type DomainEvent, type EventMetadata } from '@cj/domain';
-import type { RecordedEvent } from '@cj/event-store';
+import { openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
 import { toEventData } from '../../store/event-codec';
 import { openReadDb, type ReadDb } from '../read-db';
 import { HostQueries } from '../queries/host-queries';
@@ -51,5 +54,71 @@ describe('the hosts read model', () => {
     expect(view).toMatchObject({ name: 'h2', endpoint: 'unix:///run/h2.sock' });
     expect(view).not.toHaveProperty('lastSeen');
     expect(hosts.specs('prod')).toEqual([{ name: 'h2', endpoint: 'unix:///run/h2.sock', address: '127.0.0.1' }]);
+  });
+});
+
+describe('the unexpected containers of the hosts read model', () => {
+  const stray = (containerId: string, host = 'h1', job = 'web') => ({ host, containerId, job, task: 0, revision: 9 });
+  const found = (containerId: string, second: number, extra: { host?: string; job?: string; startedAt?: string } = {}): DomainEvent => ({
+    type: 'UnexpectedContainerFound',
+    schemaVersion: 1,
+    data: { ...stray(containerId, extra.host, extra.job), image: 'cj-demo:v1', name: `${containerId}-debug`, ...(extra.startedAt !== undefined && { startedAt: extra.startedAt }) },
+    metadata: meta(second),
+  });
+  const gone = (containerId: string, second: number, now: 'stopped' | 'removed' | 'known'): DomainEvent => ({
+    type: 'UnexpectedContainerGone',
+    schemaVersion: 1,
+    data: { ...stray(containerId), now },
+    metadata: meta(second),
+  });
+
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cj-hosts-projection-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Appends the events to their hosts' streams in a real SQLite event store, then folds the whole log. */
+  async function given(...events: DomainEvent[]): Promise<HostQueries> {
+    const store = openSqliteEventStore(join(dir, 'cj.db'));
+    try {
+      for (const [index, event] of events.entries()) {
+        await store.append(hostStream('prod', (event.data as { host: string }).host), [toEventData(event, `cmd-${index}`, 0)], 'any');
+      }
+      const db = openReadDb(':memory:');
+      db.exec(hostsProjection.schema);
+      for (const record of await store.readAll()) hostsProjection.apply(db, record);
+      return new HostQueries(db);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('lists a found container from when it started, with its image and name', async () => {
+    const hosts = await given(declared('h1', 1), found('c-a', 3, { startedAt: '2026-01-01T00:00:02.123456789Z' }), found('c-b', 4));
+
+    expect(hosts.unexpected('prod')).toEqual([
+      { host: 'h1', job: 'web', task: 0, revision: 9, containerId: 'c-a', image: 'cj-demo:v1', name: 'c-a-debug', since: '2026-01-01T00:00:02.123Z' },
+      // No start time from the engine: since it was first seen.
+      { host: 'h1', job: 'web', task: 0, revision: 9, containerId: 'c-b', image: 'cj-demo:v1', name: 'c-b-debug', since: '2026-01-01T00:00:04.000Z' },
+    ]);
+    expect(hosts.unexpected('staging')).toEqual([]);
+  });
+
+  it('stops listing one once it is gone, however it went', async () => {
+    const hosts = await given(declared('h1', 1), found('c-a', 2), found('c-b', 3), found('c-c', 4), found('c-d', 5), gone('c-a', 6, 'stopped'), gone('c-b', 7, 'removed'), gone('c-c', 8, 'known'));
+
+    expect(hosts.unexpected('prod').map((container) => container.containerId)).toEqual(['c-d']);
+  });
+
+  it("keeps only one job's containers when asked", async () => {
+    const hosts = await given(declared('h1', 1), found('c-web', 2), found('c-api', 3, { job: 'api' }));
+
+    expect(hosts.unexpected('prod', 'api').map((container) => container.containerId)).toEqual(['c-api']);
+    expect(hosts.unexpected('prod', 'db')).toEqual([]);
+  });
+
+  it("forgets a retired host's containers, and only that host's", async () => {
+    const hosts = await given(declared('h1', 1), declared('h2', 2), found('c-1', 3), found('c-2', 4, { host: 'h2' }), retired('h2', 5));
+
+    expect(hosts.unexpected('prod').map((container) => `${container.containerId}@${container.host}`)).toEqual(['c-1@h1']);
   });
 });

@@ -8,11 +8,14 @@ import { projected, streamOf } from './projected-event';
  * Each environment's hosts: where their engines are, and whether they answered last time. A retired
  * host leaves the table, so the hosts list, the observation loop, rollouts and replication no longer
  * see it; the audit keeps its story.
+ *
+ * Beside them, the containers with cj's labels that no task accounts for and that run there now, so
+ * that `cj status` shows what cj leaves running without being its own.
  */
 export const hostsProjection: Projection = {
   name: 'hosts',
-  version: 2,
-  tables: ['hosts'],
+  version: 3,
+  tables: ['hosts', 'unexpected_containers'],
   schema: `CREATE TABLE IF NOT EXISTS hosts (
       env TEXT NOT NULL,
       name TEXT NOT NULL,
@@ -25,6 +28,18 @@ export const hostsProjection: Projection = {
       last_error TEXT,
       changed_at TEXT NOT NULL,
       PRIMARY KEY (env, name)
+    );
+    CREATE TABLE IF NOT EXISTS unexpected_containers (
+      env TEXT NOT NULL,
+      host TEXT NOT NULL,
+      container_id TEXT NOT NULL,
+      job TEXT NOT NULL,
+      task INTEGER NOT NULL,
+      revision INTEGER NOT NULL,
+      image TEXT,
+      name TEXT,
+      since TEXT NOT NULL,
+      PRIMARY KEY (env, container_id)
     );`,
   apply(db: ReadDb, record: RecordedEvent): void {
     if (record.type === 'HostDeclared') {
@@ -48,8 +63,21 @@ export const hostsProjection: Projection = {
       );
     } else if (event.type === 'HostRetired') {
       db.prepare('DELETE FROM hosts WHERE env = ? AND name = ?').run(stream.env, event.data.host);
+      db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND host = ?').run(stream.env, event.data.host);
     } else if (event.type === 'HostUnreachable') {
       db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(event.data.error, at, stream.env, event.data.host);
+    } else if (event.type === 'UnexpectedContainerFound') {
+      const { host, containerId, job, task, revision, image, name, startedAt } = event.data;
+      db.prepare(
+        `INSERT OR REPLACE INTO unexpected_containers (env, host, container_id, job, task, revision, image, name, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(stream.env, host, containerId, job, task, revision, image || null, name || null, startedOr(startedAt, at));
+    } else if (event.type === 'UnexpectedContainerGone') {
+      db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND container_id = ?').run(stream.env, event.data.containerId);
     }
   },
 };
+
+/** When the engine says the container started (its nanoseconds cut to an ISO time), else when it was seen. */
+function startedOr(startedAt: string | undefined, seenAt: string): string {
+  return startedAt !== undefined && !Number.isNaN(Date.parse(startedAt)) ? new Date(startedAt).toISOString() : seenAt;
+}

@@ -1,4 +1,4 @@
-import type { HostSpec, HostView } from '@cj/domain';
+import type { HostSpec, HostView, UnexpectedContainerView } from '@cj/domain';
 import type { ReadDb } from '../read-db';
 
 interface HostRow {
@@ -11,6 +11,17 @@ interface HostRow {
   engine_version: string | null;
   changed_at: string;
   containers: number;
+}
+
+interface UnexpectedContainerRow {
+  host: string;
+  container_id: string;
+  job: string;
+  task: number;
+  revision: number;
+  image: string | null;
+  name: string | null;
+  since: string;
 }
 
 /** Hosts as the applied jobs files declared them, with what the observation loop saw. */
@@ -46,6 +57,23 @@ export class HostQueries {
       ...(row.engine_version !== null && { engineVersion: row.engine_version }),
       containers: row.containers,
       ...(row.reachable !== null && { lastSeen: row.changed_at }),
+    }));
+  }
+
+  /** The containers with cj's labels that no task accounts for, running now (only one job's if given). */
+  unexpected(env: string, job?: string): UnexpectedContainerView[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM unexpected_containers WHERE env = ? ${job !== undefined ? 'AND job = ?' : ''} ORDER BY host, job, task, since`)
+      .all(...[env, ...(job !== undefined ? [job] : [])]) as UnexpectedContainerRow[];
+    return rows.map((row) => ({
+      host: row.host,
+      job: row.job,
+      task: row.task,
+      revision: row.revision,
+      containerId: row.container_id,
+      ...(row.image !== null && { image: row.image }),
+      ...(row.name !== null && { name: row.name }),
+      since: row.since,
     }));
   }
 }
