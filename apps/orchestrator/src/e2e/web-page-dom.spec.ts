@@ -1,4 +1,6 @@
 import type { RolloutView } from '@cj/domain';
+import { DEMO_REGISTRY } from '@cj/docker-adapter/testing';
+import Docker from 'dockerode';
 import { waitUntil } from '../testing';
 import { StatusPageDom, TOKEN_KEY } from './status-page-dom';
 import { WebWorld } from './web-page-world';
@@ -119,5 +121,30 @@ describe('the status page running in a browser against a real orchestrator', () 
     page.byId('log-stop').click();
     expect(page.text('log-state')).toBe('stopped');
     expect(page.byId('log-stop').hidden).toBe(true);
+  });
+
+  it("lists a container no task accounts for under the tasks while it runs, its name as text", async () => {
+    const page = await open(READER);
+    await waitUntil(async () => page.rowElements('tasks').length, (rows) => rows === world.hosts.length);
+    expect(page.byId('unexpected').hidden).toBe(true);
+
+    const host = world.hosts[1];
+    const stray = await new Docker({ socketPath: host.socketPath }).createContainer({
+      name: 'web-debug',
+      Image: `${DEMO_REGISTRY}/cj-demo:v1`,
+      Env: [`PORT=${PORT + 7}`],
+      Labels: { 'cj.env': ENV, 'cj.job': 'web', 'cj.task': '0', 'cj.revision': '9' },
+      HostConfig: { NetworkMode: 'host', Init: true },
+    });
+    await stray.start();
+    try {
+      const rows = await waitUntil(async () => page.rows('unexpected-containers'), (r) => r.length === 1 && r[0][0] === host.name, 15_000);
+      expect(rows.map((row) => row.slice(0, 6))).toEqual([[host.name, 'web', '0', 'r9', stray.id.slice(0, 12), 'web-debug']]);
+      expect(page.byId('unexpected').hidden).toBe(false);
+    } finally {
+      await stray.remove({ force: true });
+    }
+    await waitUntil(async () => page.byId('unexpected').hidden === true, (hidden) => hidden, 15_000);
+    expect(page.byId('unexpected').hidden).toBe(true);
   });
 });

@@ -131,36 +131,19 @@ function renderTasks(status) {
 
 /** Under the tasks: containers with cj's labels that no task accounts for, shown only while there are some. */
 function renderUnexpected(containers) {
-  let section = byId('unexpected');
-  if (containers.length === 0) {
-    if (section) section.remove();
-    return;
-  }
-  if (!section) {
-    section = element('section');
-    section.id = 'unexpected';
-    const heading = element('h2', "Not cj's ");
-    heading.append(element('span', 'left running; cj never stops them', 'muted'));
-    const head = tableRow(['host', 'job', 'task', 'revision', 'container', 'name', 'up'].map((name) => element('th', name)));
-    const table = element('table');
-    table.append(element('thead'), element('tbody'));
-    table.tHead.append(head);
-    section.append(heading, table);
-    byId('tasks').closest('table').after(section);
-  }
-  section.querySelector('tbody').replaceChildren(
-    ...containers.map((container) =>
-      tableRow([
-        cell(container.host),
-        cell(container.job),
-        cell(container.task),
-        cell('r' + container.revision),
-        cell(container.containerId.slice(0, 12)),
-        cell(container.name || ''),
-        cell(since(container.since)),
-      ]),
-    ),
+  byId('unexpected').hidden = containers.length === 0;
+  const rows = containers.map((container) =>
+    tableRow([
+      cell(container.host),
+      cell(container.job),
+      cell(container.task),
+      cell('r' + container.revision),
+      cell(container.containerId.slice(0, 12)),
+      cell(container.name || ''),
+      cell(since(container.since)),
+    ]),
   );
+  fillTable('unexpected-containers', rows, 7, '');
 }
 
 function renderHosts(hosts) {

@@ -59,6 +59,13 @@ export function renderPage(nonce: string): string {
     <thead><tr><th>job</th><th>task</th><th>host:port</th><th>desired</th><th>observed</th><th>state</th><th>health</th><th>memory</th><th>up</th><th></th></tr></thead>
     <tbody id="tasks"></tbody>
   </table>
+  <section id="unexpected" hidden>
+    <h2>Not cj's <span class="muted">left running; cj never stops them</span></h2>
+    <table>
+      <thead><tr><th>host</th><th>job</th><th>task</th><th>revision</th><th>container</th><th>name</th><th>up</th></tr></thead>
+      <tbody id="unexpected-containers"></tbody>
+    </table>
+  </section>
   <h2>Hosts</h2>
   <table>
     <thead><tr><th>host</th><th>address</th><th>engine</th><th>version</th><th>containers</th><th>seen</th></tr></thead>
