@@ -41,10 +41,10 @@ export class LeftoverContainers {
   /** Adds each container to `removed` once it is gone, so a host that fails midway still reports what it removed. */
   private async removeOn(rollout: ActiveRollout, host: string, placement: readonly TaskPlacement[], removed: LeftoverContainer[]): Promise<void> {
     const { runtime } = this.deps.hosts.host(rollout.env, host);
-    const leftovers = (await runtime.list({ env: rollout.env, job: rollout.job })).filter((c) => isLeftover(placement, { task: c.task, host }));
+    const found = await runtime.list({ env: rollout.env, job: rollout.job });
+    const known = await this.recordedRevisions(rollout, found.map((c) => c.revision));
+    const leftovers = found.filter((c) => isLeftover(placement, { task: c.task, revision: c.revision, host }, known));
     for (const container of leftovers) {
-      // One of a revision the job never had is not cj's to remove: observation reports it as unexpected.
-      if (!(await this.isRecorded(rollout, container.revision))) continue;
       // A stop first, so the task's process gets its grace period as at every other stop.
       if (LIVE.has(container.state)) await runtime.stop(container.id, STOP_GRACE_SECONDS);
       await runtime.remove(container.id);
@@ -52,13 +52,17 @@ export class LeftoverContainers {
     }
   }
 
-  private async isRecorded(rollout: ActiveRollout, revision: number): Promise<boolean> {
-    try {
-      await this.deps.revisions.revision(rollout.env, rollout.job, revision);
-      return true;
-    } catch (error) {
-      if (error instanceof UnknownRevision) return false;
-      throw error;
+  /** Which of these revisions the job's stream records. */
+  private async recordedRevisions(rollout: ActiveRollout, revisions: readonly number[]): Promise<Set<number>> {
+    const recorded = new Set<number>();
+    for (const revision of new Set(revisions)) {
+      try {
+        await this.deps.revisions.revision(rollout.env, rollout.job, revision);
+        recorded.add(revision);
+      } catch (error) {
+        if (!(error instanceof UnknownRevision)) throw error;
+      }
     }
+    return recorded;
   }
 }

@@ -134,16 +134,22 @@ describe('leftover containers', () => {
 
 describe('isLeftover', () => {
   const placement = [{ task: 0, host: 'h1' }, { task: 1 }];
+  const known = new Set([1, 2]);
 
   it('is a container of a task the placement lacks, or on another host than its task’s', () => {
-    expect(isLeftover(placement, { task: 2, host: 'h1' })).toBe(true);
-    expect(isLeftover(placement, { task: 0, host: 'h2' })).toBe(true);
+    expect(isLeftover(placement, { task: 2, revision: 2, host: 'h1' }, known)).toBe(true);
+    expect(isLeftover(placement, { task: 0, revision: 2, host: 'h2' }, known)).toBe(true);
   });
 
   it('is not a container on its task’s host, of a task restored to its old placement, or with a task label cj never sets', () => {
-    expect(isLeftover(placement, { task: 0, host: 'h1' })).toBe(false);
-    expect(isLeftover(placement, { task: 1, host: 'h9' })).toBe(false);
-    expect(isLeftover(placement, { task: -1, host: 'h1' })).toBe(false);
-    expect(isLeftover(placement, { task: Number.NaN, host: 'h1' })).toBe(false);
+    expect(isLeftover(placement, { task: 0, revision: 2, host: 'h1' }, known)).toBe(false);
+    expect(isLeftover(placement, { task: 1, revision: 2, host: 'h9' }, known)).toBe(false);
+    expect(isLeftover(placement, { task: -1, revision: 2, host: 'h1' }, known)).toBe(false);
+    expect(isLeftover(placement, { task: Number.NaN, revision: 2, host: 'h1' }, known)).toBe(false);
+  });
+
+  it('is not a container of a revision the job never recorded, wherever it runs', () => {
+    expect(isLeftover(placement, { task: 2, revision: 77, host: 'h1' }, known)).toBe(false);
+    expect(isLeftover(placement, { task: 0, revision: 77, host: 'h2' }, known)).toBe(false);
   });
 });

@@ -16,9 +16,10 @@ export interface TaskPlacement {
   readonly host?: string;
 }
 
-/** A container of the job as found on a host: which task its labels name, and where it is. */
+/** A container of the job as found on a host: which task and revision its labels name, and where it is. */
 export interface PlacedContainer {
   readonly task: number;
+  readonly revision: number;
   readonly host: string;
 }
 
@@ -29,11 +30,12 @@ export const finalPlacement = (s: ActiveRollout): TaskPlacement[] =>
 /**
  * A container is a leftover when the placement has no such task, or has it on another host.
  * Containers a task keeps for a quick rollback on its own host are not leftovers (the task's
- * remove-replaced step prunes those). A task label that is no task index was not set by cj: such
- * a container is someone's on purpose and is left alone.
+ * remove-replaced step prunes those). A task label that is no task index, or a revision the job
+ * never recorded (`knownRevisions` are those it did), was not set by cj: such a container is
+ * someone's on purpose, reported by observation as unexpected, and left alone.
  */
-export function isLeftover(placement: readonly TaskPlacement[], container: PlacedContainer): boolean {
-  if (!Number.isInteger(container.task) || container.task < 0) return false;
+export function isLeftover(placement: readonly TaskPlacement[], container: PlacedContainer, knownRevisions: ReadonlySet<number>): boolean {
+  if (!Number.isInteger(container.task) || container.task < 0 || !knownRevisions.has(container.revision)) return false;
   const place = placement.find((p) => p.task === container.task);
   return place === undefined || (place.host !== undefined && place.host !== container.host);
 }

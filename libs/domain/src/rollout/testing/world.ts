@@ -159,6 +159,11 @@ export class World {
     this.events.push(...outcome);
   }
 
+  /** In this world the job has recorded every revision its containers run. */
+  private recordedRevisions(): ReadonlySet<number> {
+    return new Set(this.containers.map((c) => c.revision));
+  }
+
   running(task: number): Container[] {
     return this.containers.filter((c) => c.task === task && c.running);
   }
@@ -214,7 +219,7 @@ export class World {
     if (effect.kind === 'remove-leftovers') {
       this.performed.push('remove-leftovers');
       this.now += OP_COST;
-      const leftovers = this.containers.filter((c) => !c.removed && !this.unreachable.has(c.host) && isLeftover(effect.placement, c));
+      const leftovers = this.containers.filter((c) => !c.removed && !this.unreachable.has(c.host) && isLeftover(effect.placement, c, this.recordedRevisions()));
       leftovers.forEach((c) => Object.assign(c, { running: false, removed: true }));
       const containers: LeftoverContainer[] = leftovers.map((c) => ({ task: c.task, host: c.host, containerId: c.id }));
       const failures = [...this.unreachable].map((host) => ({ host, reason: `host ${host} does not answer` }));
