@@ -1,4 +1,4 @@
-import { containerFacts, endRolloutCommand, type ActiveRollout, type CommandMetadata, type RolloutEvent } from '@cj/domain';
+import { containerFacts, endRolloutCommand, neverStartedCommand, type ActiveRollout, type CommandMetadata, type RolloutEvent } from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
 import { recordJobCommands } from '../commands/record-job-commands';
 import type { StreamWriter } from '../store/stream-writer';
@@ -32,7 +32,7 @@ export class JobStreamRecord implements RolloutJobRecord {
   async neverStarted(env: string, job: string, rolloutId: string): Promise<void> {
     const commandId = uuidv5(`${env}/${rolloutId}/never-started`, JOB_RECORD_NAMESPACE);
     const metadata = this.metadata(rolloutId, commandId, `rollout ${rolloutId} never began: its start was interrupted before its first step`);
-    await recordJobCommands(this.writer, env, job, [{ type: 'EndRollout', data: { job, rolloutId, status: 'never-started' }, metadata }], commandId);
+    await recordJobCommands(this.writer, env, job, [neverStartedCommand(job, rolloutId, metadata)], commandId);
   }
 
   private metadata(rolloutId: string, commandId: string, reason: string): CommandMetadata {

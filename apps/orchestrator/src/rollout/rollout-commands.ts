@@ -14,6 +14,7 @@ import {
   isDomainError,
   isFinished,
   jobStream,
+  rolloutProbe,
   type JobSpec,
   type RolloutEvent,
   type RolloutState,
@@ -29,8 +30,6 @@ import type { Exclusive, RolloutJobRecord } from './rollout-ports';
 import { RolloutStream, type EventMetadata } from './rollout-stream';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
-/** Health gate cadence when the job's check has no interval of its own (`none`). */
-const DEFAULT_PROBE_INTERVAL = 1000;
 
 export interface StartRolloutInput {
   readonly env: string;
@@ -99,8 +98,7 @@ export class RolloutCommands {
       fromRevision: input.fromRevision,
       toRevision: input.toRevision,
       policy: { ...spec.update, ...definedOnly(input.overrides ?? {}) },
-      probeInterval: spec.health.type === 'none' ? DEFAULT_PROBE_INTERVAL : spec.health.interval,
-      ...(spec.health.type !== 'none' && { probeRetries: spec.health.retries }),
+      ...rolloutProbe(spec.health),
       tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port, fromPort: input.fromPorts?.get(t.index) })),
       rollbackOf: input.rollbackOf,
       now,

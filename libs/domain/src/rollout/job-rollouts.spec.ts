@@ -1,11 +1,11 @@
 import type { EventMetadata } from '../events/metadata';
 import type { JobEvent } from '../events/job-events';
 import type { CommandMetadata } from '../job/command-metadata';
-import { evolveJob, initialJobState } from '../job';
+import { decideJob, evolveJob, initialJobState } from '../job';
 import { jobSpec } from '../testing';
 import { decideStart } from './control';
 import { rolloutEvent, type RolloutEvent } from './events';
-import { containerFacts, endRolloutCommand, previousGoodRevision, runningRevision } from './job-rollouts';
+import { containerFacts, endRolloutCommand, neverStartedCommand, previousGoodRevision, rolloutProbe, runningRevision } from './job-rollouts';
 import { evolve, foldRollout, initialState, type ActiveRollout } from './state';
 import { startCommand, T0 } from './testing/world';
 
@@ -100,5 +100,25 @@ describe('the job after a rollout', () => {
     expect(runningRevision(state)).toBeUndefined();
     expect(previousGoodRevision(state)).toBe(1);
     expect(previousGoodRevision(job())).toBeUndefined();
+  });
+});
+
+describe('neverStartedCommand', () => {
+  it('given a job marked with a rollout whose start was cut off, ends the mark and leaves the revision as it was', () => {
+    const marked = job({ type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'cut-off', fromRevision: 1, toRevision: 1 }, metadata });
+    const events = decideJob(neverStartedCommand('web', 'cut-off', command), marked) as JobEvent[];
+
+    expect(events.map((e) => [e.type, e.data])).toEqual([['JobRolloutEnded', { job: 'web', rolloutId: 'cut-off', status: 'never-started' }]]);
+    expect(events.reduce(evolveJob, marked)).toMatchObject({ activeRolloutId: undefined, currentRevision: 1 });
+  });
+});
+
+describe('rolloutProbe', () => {
+  it("checks at the job's health-check interval and fails a watched task after its retries", () => {
+    expect(rolloutProbe({ type: 'http', path: '/health', expectStatus: 200, interval: 2000, timeout: 1000, retries: 5 })).toEqual({ probeInterval: 2000, probeRetries: 5 });
+  });
+
+  it('checks a job without a health check every second, with the default retries', () => {
+    expect(rolloutProbe({ type: 'none' })).toEqual({ probeInterval: 1000 });
   });
 });

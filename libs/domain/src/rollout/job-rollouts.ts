@@ -3,6 +3,7 @@
  * on when the rollout ends, the revision a rollback returns to, and the container facts a
  * rollout's outcomes add to the job's record of what runs where.
  */
+import type { HealthCheck, Millis } from '../jobs-file/model';
 import type { EndRollout, JobCommand } from '../job/job-commands';
 import type { CommandMetadata } from '../job/command-metadata';
 import type { JobState, ObservedContainer } from '../job/job-state';
@@ -91,4 +92,20 @@ export function containerFacts(rollout: ActiveRollout, outcome: readonly Rollout
     }
   }
   return commands;
+}
+
+/**
+ * The job-stream end mark of a rollout that never began: its start was cut off between the job's
+ * mark and the rollout's first event, so there is nothing to end but the mark.
+ */
+export function neverStartedCommand(job: string, rolloutId: string, metadata: CommandMetadata): EndRollout {
+  return { type: 'EndRollout', data: { job, rolloutId, status: 'never-started' }, metadata };
+}
+
+/** Health gate cadence when the job's check has no interval of its own (`none`). */
+const DEFAULT_PROBE_INTERVAL: Millis = 1000;
+
+/** How a rollout checks a job's tasks: its health check's interval, and its retries before a watched task fails. */
+export function rolloutProbe(health: HealthCheck): { readonly probeInterval: Millis; readonly probeRetries?: number } {
+  return health.type === 'none' ? { probeInterval: DEFAULT_PROBE_INTERVAL } : { probeInterval: health.interval, probeRetries: health.retries };
 }
