@@ -6,7 +6,7 @@
  */
 import { isLeftover, rolloutEvent, type ActiveRollout, type LeftoverCleanupFailure, type LeftoverContainer, type RolloutEvent, type TaskPlacement } from '@cj/domain';
 import { UnknownRevision, type RolloutRunnerDeps } from './rollout-ports';
-import { LIVE, STOP_GRACE_SECONDS } from './container-states';
+import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 
 export class LeftoverContainers {
   constructor(private readonly deps: Pick<RolloutRunnerDeps, 'hosts' | 'revisions' | 'now'>) {}

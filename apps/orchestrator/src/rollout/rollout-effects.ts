@@ -6,7 +6,7 @@
  */
 import { HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
-import { LIVE, STOP_GRACE_SECONDS } from './container-states';
+import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
 

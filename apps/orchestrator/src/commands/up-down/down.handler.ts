@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { ContainerInfo, JobCommand, TaskActionResult, UpDownResponse } from '@cj/domain';
+import { STOP_GRACE_SECONDS } from '../../hosts/container-states';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -9,8 +10,6 @@ import { recordJobCommands } from '../record-job-commands';
 import { loadJobOnHosts } from './job-tasks';
 import { DownJobCommand } from './up-down.command';
 
-/** SIGTERM first; services that ignore it are killed after this long. */
-const STOP_GRACE_SECONDS = 10;
 
 /**
  * `cj down JOB`: every container of the job's tasks, on every host of the job, is stopped and
