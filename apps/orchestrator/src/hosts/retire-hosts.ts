@@ -1,10 +1,9 @@
-import { decideHost, hostStream, jobStream, planHostRetirements, type DroppedHost, type HostState, type JobState } from '@cj/domain';
+import { hostStream, jobStream, planHostRetirements, type DroppedHost, type HostState, type JobState } from '@cj/domain';
 import type { CommandContext } from '../commands/command-context';
 import { foldJob } from '../commands/job-stream';
 import type { HostQueries } from '../read-model/queries/host-queries';
-import { toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
-import { foldHost } from './declare-hosts';
+import { foldHost, recordOnHosts } from './record-host-commands';
 
 /** The environment as an applied jobs file names it: its hosts, and the jobs to look for containers of. */
 export interface NamedByFile {
@@ -30,15 +29,7 @@ export async function planDroppedHosts(writer: StreamWriter, hosts: HostQueries,
 }
 
 /** Records `HostRetired` for each dropped host the rule lets go. Returns the global position of the last event written. */
-export async function retireHosts(writer: StreamWriter, env: string, dropped: readonly DroppedHost[], context: CommandContext): Promise<bigint | undefined> {
-  let position: bigint | undefined;
-  for (const { host } of dropped.filter((entry) => entry.action === 'retire')) {
-    const appended = await writer.decideAndAppend(hostStream(env, host), ({ records }) =>
-      decideHost({ type: 'RetireHost', data: { host, reason: 'dropped-from-jobs-file' }, metadata: context }, foldHost(records)).map((event, index) =>
-        toEventData(event, context.commandId, index),
-      ),
-    );
-    if (appended.position !== undefined && (position === undefined || appended.position > position)) position = appended.position;
-  }
-  return position;
+export function retireHosts(writer: StreamWriter, env: string, dropped: readonly DroppedHost[], context: CommandContext): Promise<bigint | undefined> {
+  const retired = dropped.filter((entry) => entry.action === 'retire');
+  return recordOnHosts(writer, env, retired.map(({ host }) => ({ host, command: { type: 'RetireHost', data: { host, reason: 'dropped-from-jobs-file' }, metadata: context } })));
 }

@@ -12,7 +12,7 @@ import type { TaskQueries } from '../read-model/queries/task-queries';
 import type { StreamWriter } from '../store/stream-writer';
 import { recordJobCommands } from '../commands/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
-import { recordHostCommands } from './record-host-commands';
+import { recordHostCommands } from '../hosts/record-host-commands';
 
 /** Container states the metrics count per host. */
 const OBSERVED_STATES = ['running', 'exited', 'created'] as const;

@@ -1,5 +1,5 @@
-import { decideHost, evolveHost, hostStream, initialHostState, isHostEvent, type HostCommand, type HostEvent } from '@cj/domain';
-import type { EventData } from '@cj/event-store';
+import { decideHost, evolveHost, hostStream, initialHostState, isHostEvent, type HostCommand, type HostEvent, type HostState } from '@cj/domain';
+import type { EventData, RecordedEvent } from '@cj/event-store';
 import { fromRecorded, toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
 
@@ -7,6 +7,11 @@ export interface RecordedHostCommands {
   /** The events appended (none when every command was already in effect). */
   readonly events: readonly HostEvent[];
   readonly position?: bigint;
+}
+
+/** The host's state from its stream; events of other aggregates marking the stream are skipped. */
+export function foldHost(records: readonly RecordedEvent[]): HostState {
+  return records.map(fromRecorded).filter(isHostEvent).reduce(evolveHost, initialHostState());
 }
 
 /**
@@ -17,7 +22,7 @@ export interface RecordedHostCommands {
 export async function recordHostCommands(writer: StreamWriter, env: string, host: string, commands: readonly HostCommand[]): Promise<RecordedHostCommands> {
   let events: HostEvent[] = [];
   const appended = await writer.decideAndAppend(hostStream(env, host), ({ records }) => {
-    let state = records.map(fromRecorded).filter(isHostEvent).reduce(evolveHost, initialHostState());
+    let state = foldHost(records);
     const data: EventData[] = [];
     events = [];
     for (const command of commands) {
@@ -30,4 +35,14 @@ export async function recordHostCommands(writer: StreamWriter, env: string, host
     return data;
   });
   return appended.position === undefined ? { events: [] } : { events, position: appended.position };
+}
+
+/** One command on each of several hosts' streams, one append each; the global position of the last event written. */
+export async function recordOnHosts(writer: StreamWriter, env: string, commands: readonly { readonly host: string; readonly command: HostCommand }[]): Promise<bigint | undefined> {
+  let position: bigint | undefined;
+  for (const { host, command } of commands) {
+    const recorded = await recordHostCommands(writer, env, host, [command]);
+    if (recorded.position !== undefined && (position === undefined || recorded.position > position)) position = recorded.position;
+  }
+  return position;
 }
