@@ -92,9 +92,12 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
         answered = true;
         callback(error, response);
       };
+      const deadline = deadlineOf(call.getDeadline());
       call.on('data', (request: AppendReq) => {
         if (answered) return;
         try {
+          // As EventStoreDB's timer would, an expired deadline ends the append before anything else is looked at.
+          if (deadline && deadline.getTime() <= Date.now()) throw new DeadlineError();
           if (request.hasOptions()) options = request.getOptions();
           else if (request.hasProposedMessage()) proposed.add([request.getProposedMessage()!]);
         } catch (error) {
@@ -107,7 +110,7 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
           if (!options) throw new WireError('an append without options');
           const streamId = streamNameOf(options.getStreamIdentifier());
           const expected = expectedOf(options, () => options!.getRevision());
-          if (!(await passBefore(deadlineOf(call.getDeadline())))) throw new DeadlineError();
+          if (!(await passBefore(deadline))) throw new DeadlineError();
           if (call.cancelled) return;
           const outcome = await write(streamId, proposed.events, expected);
           answer(null, appendResponse(outcome));
@@ -149,6 +152,9 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
         }
         if (batch.failure === undefined) {
           try {
+            // The batch's deadline runs from its options: once passed, the rest of the batch is not looked at.
+            const deadline = batch.options.getDeadline()?.toDate();
+            if (deadline && deadline.getTime() <= Date.now()) throw new DeadlineError();
             batch.proposed.add(request.getProposedMessagesList());
           } catch (error) {
             batch.failure = error;

@@ -21,6 +21,9 @@ import { empty, streamIdentifier } from './wire';
  * Where the test server must answer as EventStoreDB does: requests it cannot store, filter
  * checkpoints, expired deadlines and the maximum append size. Raw gRPC sends what the client never would.
  */
+// Large appends and many servers: slow on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('EventStoreDB test server: fidelity', () => {
   let server: EsdbTestServer;
   let client: EventStoreDBClient;
@@ -130,6 +133,15 @@ describe('EventStoreDB test server: fidelity', () => {
       const { responses } = await rawBatch([batchRequest(new UUID().setString(uuid()), [batchProposal({ data: Buffer.from('{}') })], true, options)]);
       expect(responses[0]?.getError()?.getCode()).toBe(Code.DEADLINE_EXCEEDED);
       expect(responses[0]?.getError()?.getDetails()?.getTypeName()).toBe('event_store.client.Timeout');
+      await expectNothingIn(stream);
+    });
+
+    it('answers DEADLINE_EXCEEDED before it looks at the size of a batch whose deadline has passed', async () => {
+      const stream = `cj.late.${uuid()}`;
+      const options = batchOptions(stream).setDeadline(Timestamp.fromDate(new Date(Date.now() - 1)));
+      const tooLarge = batchProposal({ data: Buffer.from(JSON.stringify('x'.repeat(1_100_000))) });
+      const { responses } = await rawBatch([batchRequest(new UUID().setString(uuid()), [tooLarge], true, options)]);
+      expect(responses[0]?.getError()?.getCode()).toBe(Code.DEADLINE_EXCEEDED);
       await expectNothingIn(stream);
     });
 
