@@ -22,3 +22,25 @@ export class StreamNotFoundError extends EventStoreError {
     super(`stream ${streamId} does not exist`);
   }
 }
+
+/**
+ * The events of one append are larger than the store accepts in one write (EventStoreDB's
+ * MaximumAppendSizeExceeded; 1 MiB by default on both stores). Nothing was written.
+ */
+export class MaximumAppendSizeExceededError extends EventStoreError {
+  override readonly name = 'MaximumAppendSizeExceededError';
+  constructor(
+    readonly streamId: string,
+    /** The store's limit in bytes. */
+    readonly maxAppendSize: number,
+    /** The bytes this append counted (type, data and metadata of every event, UTF-8). */
+    readonly size: number,
+    readonly eventCount: number,
+  ) {
+    super(
+      `stream ${streamId}: ${eventCount} event(s) of ${size} bytes exceed the store's maximum append size of ${maxAppendSize} bytes; ` +
+        'nothing was written. Make the events smaller (large payloads belong outside the log) or split the work into several ' +
+        'commands, or raise the maximum append size of the store.',
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import { ContainerRuntimeError } from '@cj/docker-adapter';
 import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
+import { MaximumAppendSizeExceededError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
 import { StreamContentionError } from '../store/stream-writer';
@@ -45,6 +46,15 @@ export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof RegistryError) {
     const status = REGISTRY_STATUS[error.code] ?? 502;
     return new ProblemError(status, slug(error.code), status === 422 ? 'Image not in the registry' : 'Registry failure', error.message);
+  }
+  if (error instanceof MaximumAppendSizeExceededError) {
+    return new ProblemError(
+      413,
+      'events-too-large',
+      'Events too large',
+      `the change was not recorded: ${error.message}`,
+      'make the request smaller (fewer or shorter envs, fewer jobs per file) or split it; on EventStoreDB the server setting MaxAppendSize raises the limit',
+    );
   }
   if (error instanceof StreamContentionError) return new ProblemError(409, 'stream-contention', 'Conflict', error.message, 'retry the request with the same commandId');
   if (error instanceof ProjectionTimeoutError) {

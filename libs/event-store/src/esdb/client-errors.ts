@@ -2,11 +2,12 @@ import {
   CancelledError,
   convertToCommandError,
   DeadlineExceededError,
+  MaxAppendSizeExceededError,
   StreamNotFoundError as ClientStreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+import { MaximumAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 import type { ExpectedRevision } from '../port';
 import { EventStoreDeadlineError, EventStoreUnavailableError } from './errors';
 
@@ -16,6 +17,8 @@ export interface OperationContext {
   readonly streamId?: string;
   readonly expected?: ExpectedRevision;
   readonly deadlineMs: number;
+  /** For an append: how many events, and the bytes they count toward the server's maximum append size. */
+  readonly append?: { readonly eventCount: number; readonly size: number };
 }
 
 /** True for failures that a new connection may cure: the server went away, cancelled the call or did not answer in time. */
@@ -38,6 +41,14 @@ export function toStoreError(failure: unknown, context: OperationContext): unkno
       error.streamName || context.streamId || '',
       context.expected ?? error.expectedVersion,
       error.actualVersion,
+    );
+  }
+  if (error instanceof MaxAppendSizeExceededError) {
+    return new MaximumAppendSizeExceededError(
+      context.streamId ?? '',
+      error.maxAppendSize,
+      context.append?.size ?? 0,
+      context.append?.eventCount ?? 0,
     );
   }
   if (error instanceof ClientStreamNotFoundError) {

@@ -1,5 +1,5 @@
 import { v4 as uuid } from 'uuid';
-import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+import { MaximumAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 import { startEsdbTestServer, type EsdbTestServer } from '../testing/esdb-server';
 import { InvalidArgumentError } from '../validation';
 import { EventStoreDbStore } from './esdb-store';
@@ -97,5 +97,22 @@ describe.each([
     const stream = `cj.prod.job.${uuid()}`;
     await expect(store.append(stream, [started(), started()], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 1n });
     await expect(store.readStream(stream)).resolves.toHaveLength(2);
+  });
+
+  it('maps the server\'s MaximumAppendSizeExceeded to MaximumAppendSizeExceededError with the server\'s limit, writing nothing', async () => {
+    const small = await startEsdbTestServer({ batchAppend, maxAppendSize: 200 });
+    const smallStore = new EventStoreDbStore(small.url);
+    try {
+      const stream = `cj.prod.job.${uuid()}`;
+      const events = Array.from({ length: 3 }, () => ({ id: uuid(), type: 'JobDeclared', data: { image: 'x'.repeat(80) } }));
+      const error = await smallStore.append(stream, events, 'no_stream').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(MaximumAppendSizeExceededError);
+      expect(error).toMatchObject({ streamId: stream, maxAppendSize: 200, eventCount: 3 });
+      expect((error as MaximumAppendSizeExceededError).size).toBeGreaterThan(200);
+      await expect(smallStore.readStream(stream)).rejects.toThrow(StreamNotFoundError);
+    } finally {
+      await smallStore.close();
+      await small.stop();
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
+import { eventSize } from '../append-size';
 import { StreamNotFoundError } from '../errors';
 import {
   assertValidAppend,
@@ -69,9 +70,10 @@ export class EventStoreDbStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
-    const context = { operation: `append to ${streamId}`, streamId, expected, deadlineMs: this.deadlineMs };
     assertValidAppend(streamId, events, expected);
     const proposed = events.map((event, index) => toProposedEvent(event, index));
+    const append = { eventCount: events.length, size: events.reduce((total, event) => total + sizeOf(event), 0) };
+    const context = { operation: `append to ${streamId}`, streamId, expected, deadlineMs: this.deadlineMs, append };
     try {
       const result = await this.client.appendToStream(streamId, proposed, {
         expectedRevision: expected,
@@ -272,6 +274,11 @@ function toProposedEvent(event: EventData, index: number) {
     data: event.data as JSONType,
     metadata: event.metadata as JSONType | undefined,
   });
+}
+
+/** What an event counts toward EventStoreDB's maximum append size: type, data and metadata as the client sends them. */
+function sizeOf(event: EventData): number {
+  return eventSize(event.type, JSON.stringify(event.data), event.metadata === undefined ? undefined : JSON.stringify(event.metadata));
 }
 
 /** The port's single position as EventStoreDB's pair: commit and prepare are equal for every event. */

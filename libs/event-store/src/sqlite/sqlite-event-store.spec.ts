@@ -133,4 +133,17 @@ describe('SqliteEventStore', () => {
     // Jest a later test file may see one only as its text: the handler's own words, either way.
     expect(String(failures[0].message)).toMatch(/^(SqliteError: )?no such table: no_such_table$/);
   });
+
+  it('takes its maximum append size from maxAppendSize, and refuses one that is not a number of bytes', async () => {
+    const store = open({ maxAppendSize: 100 });
+    // type 11 + data 16 ({"task":"web-1"}) = 27 bytes an event: three fit, four do not
+    await expect(store.append('cj.prod.job.web', [event(), event(), event()], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 2n });
+    await expect(store.append('cj.prod.job.web', [event(), event(), event(), event()], 'any')).rejects.toMatchObject({
+      name: 'MaximumAppendSizeExceededError',
+      maxAppendSize: 100,
+      size: 108,
+    });
+    expect(await store.readStream('cj.prod.job.web')).toHaveLength(3);
+    expect(() => open({ maxAppendSize: 0 })).toThrow(/maxAppendSize: must be a whole number of bytes/);
+  });
 });

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { WrongExpectedVersionError, StreamNotFoundError } from '../errors';
+import { DEFAULT_MAX_APPEND_SIZE, eventSize } from '../append-size';
+import { MaximumAppendSizeExceededError, WrongExpectedVersionError, StreamNotFoundError } from '../errors';
 import type {
   AppendResult,
   EventData,
@@ -36,6 +37,12 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** The clock that stamps `created` on each event (default: the system clock). */
   readonly now?: () => Date;
+  /**
+   * The most bytes one append may write (type, data and metadata of its events, UTF-8), as
+   * EventStoreDB's `MaxAppendSize`; default 1 MiB. A larger append fails with
+   * MaximumAppendSizeExceededError and writes nothing.
+   */
+  readonly maxAppendSize?: number;
 }
 
 /** What an append decided inside its transaction. */
@@ -52,9 +59,12 @@ const LAST = 9223372036854775807n;
  * serialises their appends, and each store notices the others' appends by polling.
  */
 export function openSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-  const { busyTimeoutMs = 5000, pollIntervalMs = 50 } = options;
+  const { busyTimeoutMs = 5000, pollIntervalMs = 50, maxAppendSize = DEFAULT_MAX_APPEND_SIZE } = options;
   assertPositiveWhole(busyTimeoutMs, 'busyTimeoutMs');
   assertPositiveWhole(pollIntervalMs, 'pollIntervalMs');
+  if (maxAppendSize !== Infinity && !(Number.isSafeInteger(maxAppendSize) && maxAppendSize > 0)) {
+    throw new InvalidArgumentError('maxAppendSize', `must be a whole number of bytes above 0 (or Infinity), got ${String(maxAppendSize)}`);
+  }
   assertWritableLocation(file);
   let db: Database.Database | undefined;
   try {
@@ -72,6 +82,7 @@ export class SqliteEventStore implements EventStore {
   private readonly feed: ChangeFeed;
   private readonly subscriptions = new Set<Subscription>();
   private readonly now: () => Date;
+  private readonly maxAppendSize: number;
   private closing: Promise<void> | undefined;
 
   /** Use openSqliteEventStore. */
@@ -85,6 +96,7 @@ export class SqliteEventStore implements EventStore {
     this.log = new EventLog(db);
     this.feed = new ChangeFeed(() => db.pragma('data_version', { simple: true }) as number, options.pollIntervalMs ?? 50);
     this.now = options.now ?? (() => new Date());
+    this.maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   }
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -96,6 +108,8 @@ export class SqliteEventStore implements EventStore {
       data: toJson(event.data, `events[${index}].data`),
       metadata: event.metadata === undefined ? null : toJson(event.metadata, `events[${index}].metadata`),
     }));
+    const size = pending.reduce((total, event) => total + eventSize(event.type, event.data, event.metadata), 0);
+    if (size > this.maxAppendSize) throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
     const created = this.now().getTime();
     const outcome = this.guard(() => this.log.writing(() => this.appendLocked(streamId, pending, expected, created)));
     if (outcome.wrote) this.feed.notify();

@@ -1,5 +1,6 @@
 import { v4 as uuid } from 'uuid';
 import type { EventStore } from '../port';
+import { describeAppendSize } from './contract/append-size';
 import { describeAppends } from './contract/appends';
 import { describeBadInput } from './contract/bad-input';
 import type { ContractFixture } from './contract/fixture';
@@ -20,7 +21,7 @@ export interface ContractTimeouts {
 }
 
 /**
- * Registers Jest tests for items 1-11 of the event store contract against the store `open`
+ * Registers Jest tests for items 1-11 of the event store contract and the maximum append size against the store `open`
  * returns (opened once for the suite). Tests use stream names and event types of their own and
  * never assume an empty global log, so the suite also runs against a shared remote store.
  * Durability (item 12) depends on the engine: each adapter proves it in its own tests.
@@ -53,6 +54,7 @@ export function describeEventStoreContract(
     }, openTimeoutMs);
 
     describeAppends(fixture);
+    describeAppendSize(fixture);
     describeReads(fixture);
     describeSubscriptions(fixture);
     describeRecords(fixture);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { DEFAULT_MAX_APPEND_SIZE } from '../../append-size';
 import { openSqliteEventStore } from '../../sqlite';
 import { AppendSignal } from './append-signal';
 import { RequestGate } from './request-gate';
@@ -21,6 +22,8 @@ export interface EsdbTestServerOptions {
   readonly caughtUpMessages?: boolean;
   /** The version ServerFeatures reports. */
   readonly version?: string;
+  /** EventStoreDB's `MaxAppendSize`: the most bytes (type, data and metadata of its events) one append may carry; default 1 MiB. */
+  readonly maxAppendSize?: number;
 }
 
 export interface EsdbTestServer {
@@ -40,10 +43,20 @@ export interface EsdbTestServer {
  */
 export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): Promise<EsdbTestServer> {
   const scratch = options.file ? undefined : mkdtempSync(join(tmpdir(), 'esdb-test-server-'));
-  const store = openSqliteEventStore(options.file ?? join(scratch!, 'events.db'));
+  // The server enforces the maximum append size itself, on the bytes it received, as EventStoreDB does.
+  const store = openSqliteEventStore(options.file ?? join(scratch!, 'events.db'), { maxAppendSize: Infinity });
   const gate = new RequestGate();
   const server = new Server();
-  server.addService(StreamsService, streamsService({ store, gate, appends: new AppendSignal(), caughtUpMessages: options.caughtUpMessages ?? true }));
+  server.addService(
+    StreamsService,
+    streamsService({
+      store,
+      gate,
+      appends: new AppendSignal(),
+      caughtUpMessages: options.caughtUpMessages ?? true,
+      maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
+    }),
+  );
   server.addService(ServerFeaturesService, serverFeaturesService({ version: options.version ?? '24.10.0', batchAppend: options.batchAppend ?? true }));
   let port: number;
   try {

@@ -1,5 +1,6 @@
 import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
 import type { RecordedEvent } from '../../port';
+import { WireError } from './wire';
 
 /** EventStoreDB's default search window for filtered reads when the client sends none. */
 const DEFAULT_WINDOW = 32;
@@ -17,7 +18,7 @@ export function serverFilterOf(options: ReadReq.Options): ServerFilter | undefin
   const onStream = filter.getFilterCase() === ReadReq.Options.FilterOptions.FilterCase.STREAM_IDENTIFIER;
   const expression = onStream ? filter.getStreamIdentifier() : filter.getEventType();
   const prefixes = expression?.getPrefixList() ?? [];
-  const regex = expression?.getRegex() ? new RegExp(expression.getRegex()) : undefined;
+  const regex = expression?.getRegex() ? compiled(expression.getRegex()) : undefined;
   const window = filter.getWindowCase() === ReadReq.Options.FilterOptions.WindowCase.MAX ? filter.getMax() : DEFAULT_WINDOW;
   return {
     matches: (event) => {
@@ -26,4 +27,12 @@ export function serverFilterOf(options: ReadReq.Options): ServerFilter | undefin
     },
     checkpointEvery: Math.max(1, window * Math.max(1, filter.getCheckpointintervalmultiplier())),
   };
+}
+
+function compiled(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new WireError(`the filter's regex ${JSON.stringify(pattern)} does not compile: ${(error as Error).message}`);
+  }
 }

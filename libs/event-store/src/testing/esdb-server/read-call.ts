@@ -129,7 +129,8 @@ export class ReadCall {
         for (const event of page) {
           after = event.position;
           if (!this.filter || this.filter.matches(event)) await this.send(toReadEvent(event, this.structuredIds));
-          else if (++scanned >= this.filter.checkpointEvery) await checkpoint();
+          // EventStoreDB counts every event it scans, matching or not, toward the checkpoint interval.
+          if (this.filter && ++scanned >= this.filter.checkpointEvery) await checkpoint();
         }
         return page.length;
       },

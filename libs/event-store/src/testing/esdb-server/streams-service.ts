@@ -11,7 +11,7 @@ import {
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
-import { BadRequest, Timeout } from '@eventstore/db-client/generated/shared_pb';
+import { BadRequest, MaximumAppendSizeExceeded, Timeout } from '@eventstore/db-client/generated/shared_pb';
 import {
   AppendReq,
   AppendResp,
@@ -23,11 +23,15 @@ import {
 import { AllStreamPosition } from '@eventstore/db-client/generated/shared_pb';
 import { EventStoreError, WrongExpectedVersionError } from '../../errors';
 import type { AppendResult, EventData, ExpectedRevision } from '../../port';
+import { InvalidArgumentError } from '../../validation';
 import { ReadCall, type ReadServices } from './read-call';
 import {
+  AppendTooLargeError,
   empty,
   expectedOf,
+  MissingMetadataError,
   packed,
+  type ProposedEvent,
   streamIdentifier,
   streamNameOf,
   toEventData,
@@ -37,9 +41,35 @@ import {
 
 type Outcome = { result: AppendResult } | { wrong: WrongExpectedVersionError };
 
-/** The Streams service: Append, BatchAppend and Read, over the port's store. */
-export function streamsService(services: ReadServices): UntypedServiceImplementation {
-  const { store, appends, gate } = services;
+/** One append as it arrives: its events so far, and the bytes they count toward the maximum append size. */
+class ProposedAppend {
+  readonly events: EventData[] = [];
+  private size = 0;
+
+  constructor(private readonly maxAppendSize: number) {}
+
+  /** Adds the request's proposed events; throws as soon as the append grows past the maximum, as EventStoreDB does. */
+  add(messages: readonly ProposedEvent[]): void {
+    for (const message of messages) {
+      const { event, size } = toEventData(message);
+      this.size += size;
+      if (this.size > this.maxAppendSize) throw new AppendTooLargeError(this.maxAppendSize);
+      this.events.push(event);
+    }
+  }
+}
+
+export interface StreamsServices extends ReadServices {
+  /** The most bytes one append may carry (type, data and metadata of its events). */
+  readonly maxAppendSize: number;
+}
+
+/**
+ * The Streams service: Append, BatchAppend and Read, over the port's store. No request can throw out
+ * of a handler: whatever the server cannot take is answered with the status EventStoreDB gives.
+ */
+export function streamsService(services: StreamsServices): UntypedServiceImplementation {
+  const { store, appends, gate, maxAppendSize } = services;
 
   async function write(streamId: string, events: EventData[], expected: ExpectedRevision): Promise<Outcome> {
     try {
@@ -55,41 +85,95 @@ export function streamsService(services: ReadServices): UntypedServiceImplementa
   return {
     append(call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>) {
       let options: AppendReq.Options | undefined;
-      const events: EventData[] = [];
+      const proposed = new ProposedAppend(maxAppendSize);
+      let answered = false;
+      const answer = (error: Partial<StatusObject> | null, response?: AppendResp) => {
+        if (answered) return;
+        answered = true;
+        callback(error, response);
+      };
+      const deadline = deadlineOf(call.getDeadline());
       call.on('data', (request: AppendReq) => {
-        if (request.hasOptions()) options = request.getOptions();
-        else if (request.hasProposedMessage()) events.push(toEventData(request.getProposedMessage()!));
+        if (answered) return;
+        try {
+          // As EventStoreDB's timer would, an expired deadline ends the append before anything else is looked at.
+          if (deadline && deadline.getTime() <= Date.now()) throw new DeadlineError();
+          if (request.hasOptions()) options = request.getOptions();
+          else if (request.hasProposedMessage()) proposed.add([request.getProposedMessage()!]);
+        } catch (error) {
+          answer(toStatus(error));
+        }
       });
       call.on('end', () => {
+        if (answered) return;
         void (async () => {
           if (!options) throw new WireError('an append without options');
           const streamId = streamNameOf(options.getStreamIdentifier());
           const expected = expectedOf(options, () => options!.getRevision());
-          await gate.pass();
+          if (!(await passBefore(deadline))) throw new DeadlineError();
           if (call.cancelled) return;
-          const outcome = await write(streamId, events, expected);
-          callback(null, appendResponse(outcome));
-        })().catch((error: unknown) => callback(toStatus(error)));
+          const outcome = await write(streamId, proposed.events, expected);
+          answer(null, appendResponse(outcome));
+        })().catch((error: unknown) => answer(toStatus(error)));
       });
     },
 
     batchAppend(call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) {
-      const pending = new Map<string, { options: BatchAppendReq.Options; events: EventData[] }>();
+      const pending = new Map<string, { options: BatchAppendReq.Options; proposed: ProposedAppend; failure?: unknown }>();
+      let inFlight = 0;
+      let ended = false;
+      let failed = false;
+      const finish = () => {
+        if (ended && inFlight === 0 && !failed) call.end();
+      };
+      const respond = (response: BatchAppendResp) => {
+        inFlight--;
+        if (!call.cancelled && !failed) call.write(response);
+        finish();
+      };
       call.on('data', (request: BatchAppendReq) => {
-        const correlation = request.getCorrelationId()!;
-        const key = correlation.serializeBinary().toString();
-        if (request.hasOptions()) pending.set(key, { options: request.getOptions()!, events: [] });
+        if (failed) return;
+        const correlation = request.getCorrelationId();
+        if (!correlation) {
+          // Without a correlation id no answer can name the batch: the whole call fails.
+          failed = true;
+          call.emit('error', toStatus(new WireError('a batch request without a correlation id')));
+          return;
+        }
+        const key = Buffer.from(correlation.serializeBinary()).toString('base64');
+        if (request.hasOptions()) pending.set(key, { options: request.getOptions()!, proposed: new ProposedAppend(maxAppendSize) });
         const batch = pending.get(key);
-        if (!batch) return call.emit('error', toStatus(new WireError('a batch without options')));
-        for (const message of request.getProposedMessagesList()) batch.events.push(toEventData(message));
+        const response = new BatchAppendResp().setCorrelationId(correlation);
+        if (!batch) {
+          inFlight++;
+          response.setError(errorStatus(new WireError('a batch without options')));
+          respond(response);
+          return;
+        }
+        if (batch.failure === undefined) {
+          try {
+            // The batch's deadline runs from its options: once passed, the rest of the batch is not looked at.
+            const deadline = batch.options.getDeadline()?.toDate();
+            if (deadline && deadline.getTime() <= Date.now()) throw new DeadlineError();
+            batch.proposed.add(request.getProposedMessagesList());
+          } catch (error) {
+            batch.failure = error;
+          }
+        }
         if (!request.getIsFinal()) return;
         pending.delete(key);
-        const response = new BatchAppendResp().setCorrelationId(correlation);
-        void writeBatch(batch.options, batch.events, response)
-          .catch((error: unknown) => response.setError(errorStatus(error)))
-          .then(() => call.write(response));
+        inFlight++;
+        void (batch.failure === undefined ? writeBatch(batch.options, batch.proposed.events, response) : Promise.reject(batch.failure))
+          .catch((error: unknown) => {
+            describeBatch(response, batch.options);
+            response.setError(errorStatus(error));
+          })
+          .then(() => respond(response));
       });
-      call.on('end', () => call.end());
+      call.on('end', () => {
+        ended = true;
+        finish();
+      });
     },
 
     read(call: ServerWritableStream<ReadReq, ReadResp>) {
@@ -97,21 +181,11 @@ export function streamsService(services: ReadServices): UntypedServiceImplementa
     },
   };
 
-  /** One batch: waits at the gate no longer than the deadline the client put in the batch's options. */
+  /** One batch: refused once the deadline the client put in its options has passed, as EventStoreDB does. */
   async function writeBatch(options: BatchAppendReq.Options, events: EventData[], response: BatchAppendResp): Promise<void> {
     const streamId = streamNameOf(options.getStreamIdentifier());
-    const expected = expectedOf(options, () => options.getStreamPosition());
-    response.setStreamIdentifier(streamIdentifier(streamId));
-    if (expected === 'any') response.setAny(new ProtobufEmpty());
-    else if (expected === 'no_stream') response.setNoStream(new ProtobufEmpty());
-    else if (expected === 'stream_exists') response.setStreamExists(new ProtobufEmpty());
-    else response.setStreamPosition(expected.toString());
-
-    const deadline = options.getDeadline()?.toDate();
-    if (!(await passBefore(deadline))) {
-      response.setError(new Status().setCode(Code.DEADLINE_EXCEEDED).setMessage('deadline exceeded').setDetails(packed(new Timeout(), 'event_store.client.Timeout')));
-      return;
-    }
+    const expected = describeBatch(response, options);
+    if (!(await passBefore(options.getDeadline()?.toDate()))) throw new DeadlineError();
     const outcome = await write(streamId, events, expected);
     if ('wrong' in outcome) {
       const { expected: wanted, actual } = outcome.wrong;
@@ -132,18 +206,47 @@ export function streamsService(services: ReadServices): UntypedServiceImplementa
     response.setSuccess(success);
   }
 
+  /** True once the gate lets the request through before its deadline; false at once for a deadline already past. */
   async function passBefore(deadline: Date | undefined): Promise<boolean> {
     if (!deadline) {
       await gate.pass();
       return true;
     }
+    const left = deadline.getTime() - Date.now();
+    if (left <= 0) return false;
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline.getTime() - Date.now()))));
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), left)));
     try {
-      return await Promise.race([gate.pass().then(() => true as const), expired]);
+      const passed = await Promise.race([gate.pass().then(() => true as const), expired]);
+      return passed && deadline.getTime() > Date.now();
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** The stream and expected revision a batch's answer repeats (the client reads the stream name even from an error). */
+function describeBatch(response: BatchAppendResp, options: BatchAppendReq.Options): ExpectedRevision {
+  const expected = expectedOf(options, () => options.getStreamPosition());
+  response.setStreamIdentifier(streamIdentifier(streamNameOf(options.getStreamIdentifier())));
+  if (expected === 'any') response.setAny(new ProtobufEmpty());
+  else if (expected === 'no_stream') response.setNoStream(new ProtobufEmpty());
+  else if (expected === 'stream_exists') response.setStreamExists(new ProtobufEmpty());
+  else response.setStreamPosition(expected.toString());
+  return expected;
+}
+
+/** A call's gRPC deadline as a date, or undefined for none. */
+function deadlineOf(deadline: Date | number): Date | undefined {
+  if (deadline instanceof Date) return deadline;
+  return Number.isFinite(deadline) ? new Date(deadline) : undefined;
+}
+
+/** The request's deadline passed before it could be written: nothing was. */
+class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+  constructor() {
+    super('deadline exceeded');
   }
 }
 
@@ -168,21 +271,37 @@ function appendResponse(outcome: Outcome): AppendResp {
   return new AppendResp().setSuccess(success);
 }
 
-/** A failure as a gRPC status: bad requests are INVALID_ARGUMENT, the store's own errors FAILED_PRECONDITION. */
+/**
+ * A failure as a gRPC status, as EventStoreDB answers it: bad requests INVALID_ARGUMENT (with the
+ * `exception` metadata the client turns into its typed errors), an expired deadline
+ * DEADLINE_EXCEEDED, the store's own errors FAILED_PRECONDITION.
+ */
 function toStatus(error: unknown): Partial<StatusObject> {
   const details = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const metadata = new Metadata();
-  if (error instanceof WireError || error instanceof EventStoreError) {
-    return { code: error instanceof WireError ? status.INVALID_ARGUMENT : status.FAILED_PRECONDITION, details, metadata };
+  if (error instanceof AppendTooLargeError) {
+    metadata.set('exception', 'maximum-append-size-exceeded');
+    metadata.set('maximum-append-size', String(error.maxAppendSize));
+    return { code: status.INVALID_ARGUMENT, details: error.message, metadata };
   }
+  if (error instanceof MissingMetadataError) {
+    metadata.set('exception', 'missing-required-metadata-property');
+    metadata.set('required-metadata-properties', error.property);
+    return { code: status.INVALID_ARGUMENT, details, metadata };
+  }
+  if (error instanceof WireError || error instanceof InvalidArgumentError) return { code: status.INVALID_ARGUMENT, details, metadata };
+  if (error instanceof DeadlineError) return { code: status.DEADLINE_EXCEEDED, details: error.message, metadata };
+  if (error instanceof EventStoreError) return { code: status.FAILED_PRECONDITION, details, metadata };
   return { code: status.INTERNAL, details, metadata };
 }
 
-/** A batch's error always carries a detail (the client reads it unguarded); an unknown type keeps the message. */
+/** A batch's error always carries a detail (the client reads it unguarded), typed where the client knows the type. */
 function errorStatus(error: unknown): Status {
   const { code, details = '' } = toStatus(error);
-  return new Status()
-    .setCode(code as number as Code)
-    .setMessage(details)
-    .setDetails(packed(new BadRequest().setMessage(details), 'event_store.client.BadRequest'));
+  const result = new Status().setCode(code as number as Code).setMessage(details);
+  if (error instanceof AppendTooLargeError) {
+    return result.setDetails(packed(new MaximumAppendSizeExceeded().setMaxappendsize(error.maxAppendSize), 'event_store.client.MaximumAppendSizeExceeded'));
+  }
+  if (error instanceof DeadlineError) return result.setDetails(packed(new Timeout(), 'event_store.client.Timeout'));
+  return result.setDetails(packed(new BadRequest().setMessage(details), 'event_store.client.BadRequest'));
 }

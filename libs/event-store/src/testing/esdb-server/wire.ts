@@ -3,7 +3,8 @@ import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb
 import { parse as uuidBytes, stringify as uuidString } from 'uuid';
 import { Empty, StreamIdentifier, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import type { ExpectedRevision, RecordedEvent } from '../../port';
+import { eventSize } from '../../append-size';
+import type { EventData, ExpectedRevision, RecordedEvent } from '../../port';
 
 /**
  * Conversions between EventStoreDB's wire messages and the port's values, as the server does them:
@@ -65,19 +66,26 @@ export interface ProposedEvent {
   getCustomMetadata_asU8(): Uint8Array;
 }
 
-/** A proposed message (Append or BatchAppend) as the port's event. */
-export function toEventData(message: ProposedEvent) {
+/** A proposed message (Append or BatchAppend) as the port's event, with the bytes it counts toward the maximum append size. */
+export function toEventData(message: ProposedEvent): { event: EventData; size: number } {
   const metadata = message.getMetadataMap();
+  const type = metadata.get('type');
+  if (type === undefined) throw new MissingMetadataError('type');
   const contentType = metadata.get('content-type');
+  if (contentType === undefined) throw new MissingMetadataError('content-type');
   if (contentType !== 'application/json') {
-    throw new WireError(`content-type ${contentType ?? '(none)'}: this server stores JSON events only`);
+    throw new WireError(`content-type ${contentType}: this server stores JSON events only`);
   }
+  const data = message.getData_asU8();
   const custom = message.getCustomMetadata_asU8();
   return {
-    id: uuidOf(message.getId()),
-    type: metadata.get('type') ?? '',
-    data: decodeJson(message.getData_asU8(), 'data'),
-    metadata: custom.length > 0 ? decodeJson(custom, 'custom metadata') : undefined,
+    event: {
+      id: uuidOf(message.getId()),
+      type,
+      data: decodeJson(data, 'data'),
+      metadata: custom.length > 0 ? decodeJson(custom, 'custom metadata') : undefined,
+    },
+    size: eventSize(type, data, custom),
   };
 }
 
@@ -140,5 +148,21 @@ export type ReadOptions = ReadReq.Options;
 
 /** A request the server cannot make sense of; answered with INVALID_ARGUMENT. */
 export class WireError extends Error {
-  override readonly name = 'WireError';
+  override readonly name: string = 'WireError';
+}
+
+/** A proposed event without a metadata entry EventStoreDB requires (`type`, `content-type`). */
+export class MissingMetadataError extends WireError {
+  override readonly name = 'MissingMetadataError';
+  constructor(readonly property: string) {
+    super(`a proposed event without the required metadata property "${property}"`);
+  }
+}
+
+/** An append whose events add up to more than the server's maximum append size. */
+export class AppendTooLargeError extends WireError {
+  override readonly name = 'AppendTooLargeError';
+  constructor(readonly maxAppendSize: number) {
+    super(`Maximum Append Size of ${maxAppendSize} Exceeded.`);
+  }
 }
