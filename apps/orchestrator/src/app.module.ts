@@ -14,6 +14,7 @@ import { EnvQueriesController } from './http/controllers/env-queries.controller'
 import { EnvironmentsController } from './http/controllers/environments.controller';
 import { SystemController } from './http/controllers/system.controller';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { Lifecycle } from './lifecycle';
 import { RolloutModule } from './rollout/rollout.module';
@@ -44,6 +45,7 @@ export class AppModule {
         { provide: APP_GUARD, useValue: new AuthGuard(options.tokens) },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

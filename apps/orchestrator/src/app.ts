@@ -6,12 +6,13 @@ import { AppModule } from './app.module';
 import { cjVersion } from './config/cj-version';
 import type { OrchestratorOptions } from './config/options';
 import type { HttpRequest, HttpResponse } from './http/express-types';
+import { useRequestLimits } from './http/request-limits';
 
 /** Builds the Nest application: validation, problem+json errors, OpenAPI at /openapi.json. */
 export async function createOrchestrator(options: OrchestratorOptions, logger: LoggerService): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { logger, bodyParser: false });
-  // Jobs files travel in the body: allow more than the 100 kB default.
-  app.useBodyParser('json', { limit: '2mb' });
+  // Jobs files travel in the body: allow more than the 100 kB default, up to the documented limit.
+  useRequestLimits(app);
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
   );

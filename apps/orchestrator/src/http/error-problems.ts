@@ -1,5 +1,6 @@
 import { ContainerRuntimeError } from '@cj/docker-adapter';
 import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
+import { DuplicateEventIdError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
 import { StreamContentionError } from '../store/stream-writer';
@@ -45,6 +46,9 @@ export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof RegistryError) {
     const status = REGISTRY_STATUS[error.code] ?? 502;
     return new ProblemError(status, slug(error.code), status === 422 ? 'Image not in the registry' : 'Registry failure', error.message);
+  }
+  if (error instanceof DuplicateEventIdError) {
+    return new ProblemError(409, 'command-id-reused', 'Conflict', `this commandId was already used by another command (${error.streamId} holds its events)`, 'send a fresh commandId for another command');
   }
   if (error instanceof StreamContentionError) return new ProblemError(409, 'stream-contention', 'Conflict', error.message, 'retry the request with the same commandId');
   if (error instanceof ProjectionTimeoutError) {
