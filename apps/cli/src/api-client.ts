@@ -1,5 +1,6 @@
 import type { ApiProblem } from '@cj/domain';
 import { ApiError, OrchestratorUnreachableError, UnexpectedResponseError } from './errors';
+import { printable, printableStrings } from './render/printable';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -10,6 +11,11 @@ export interface ApiClientOptions {
   readonly env: string;
   /** Sent as `Authorization: Bearer` when set. */
   readonly token?: string;
+  /**
+   * Escape control characters in every string of every answer (problems included), for answers
+   * printed to people; off for `--json`, whose JSON escapes them itself and keeps the exact text.
+   */
+  readonly printable?: boolean;
 }
 
 /**
@@ -43,7 +49,7 @@ export class ApiClient {
     const response = await this.send(method, path, query, body, 'application/json');
     const text = await response.text();
     try {
-      return JSON.parse(text) as T;
+      return (this.options.printable ? JSON.parse(text, printableStrings) : JSON.parse(text)) as T;
     } catch {
       throw new UnexpectedResponseError(this.base, `a ${response.status} answer that is not JSON`);
     }
@@ -77,7 +83,8 @@ export class ApiClient {
 async function problemOf(response: Response): Promise<ApiProblem> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as Partial<ApiProblem>;
+    // Problems are printed on stderr, --json or not: always printable.
+    const body = JSON.parse(text, printableStrings) as Partial<ApiProblem>;
     if (typeof body.title === 'string' || typeof body.detail === 'string') {
       return {
         type: body.type ?? 'about:blank',
@@ -92,7 +99,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
     // Not JSON: described from the status line below.
   }
   const statusLine = `${response.status} ${response.statusText}`.trim();
-  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${text.trim().slice(0, 200)}` : statusLine };
+  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${printable(text.trim().slice(0, 200))}` : statusLine };
 }
 
 /** fetch reports every network failure as "fetch failed"; the cause says which. */
