@@ -38,6 +38,13 @@ export class ApiClient {
     return this.request<T>('POST', path, undefined, body);
   }
 
+  /** Paths under `/v1/admin` (not scoped to an environment): tokens. */
+  readonly admin = {
+    get: <T>(path: string): Promise<T> => this.request<T>('GET', path, undefined, undefined, '/v1/admin'),
+    post: <T>(path: string, body: object): Promise<T> => this.request<T>('POST', path, undefined, body, '/v1/admin'),
+    delete: <T>(path: string): Promise<T> => this.request<T>('DELETE', path, undefined, undefined, '/v1/admin'),
+  };
+
   /** A streamed text answer (logs): the body as it arrives. */
   async stream(path: string, query?: Query): Promise<AsyncIterable<Uint8Array>> {
     const response = await this.send('GET', path, query, undefined, 'text/plain');
@@ -45,8 +52,8 @@ export class ApiClient {
     return response.body;
   }
 
-  private async request<T>(method: string, path: string, query?: Query, body?: object): Promise<T> {
-    const response = await this.send(method, path, query, body, 'application/json');
+  private async request<T>(method: string, path: string, query?: Query, body?: object, prefix?: string): Promise<T> {
+    const response = await this.send(method, path, query, body, 'application/json', prefix);
     const text = await response.text();
     try {
       return (this.options.printable ? JSON.parse(text, printableStrings) : JSON.parse(text)) as T;
@@ -55,8 +62,8 @@ export class ApiClient {
     }
   }
 
-  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string): Promise<Response> {
-    const url = this.url(path, query);
+  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string, prefix?: string): Promise<Response> {
+    const url = this.url(path, query, prefix);
     const headers: Record<string, string> = { accept: `${accept}, application/problem+json` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -70,8 +77,8 @@ export class ApiClient {
     return response;
   }
 
-  private url(path: string, query?: Query): string {
-    const url = new URL(`${this.base}/v1/envs/${encodeURIComponent(this.options.env)}${path}`);
+  private url(path: string, query?: Query, prefix = `/v1/envs/${encodeURIComponent(this.options.env)}`): string {
+    const url = new URL(`${this.base}${prefix}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }

@@ -13,6 +13,7 @@ import { rollingUpdateCommand } from './commands/rolling-update';
 import { rolloutCommand } from './commands/rollout';
 import { statusCommand } from './commands/status';
 import { timelineCommand } from './commands/timeline';
+import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { updateCommand } from './commands/update';
 
@@ -38,6 +39,7 @@ export function program(version: string): Command {
     .addCommand(logsCommand())
     .addCommand(auditCommand())
     .addCommand(timelineCommand())
+    .addCommand(tokenCommand())
     .addCommand(replicateCommand());
   forEachCommand(cj, (command) =>
     command

@@ -18,8 +18,10 @@ export interface OrchestratorOptions {
   /** SQLite file of the read models (projections). */
   readonly readDb: string;
   readonly observeIntervalMs: number;
-  /** Absent: no authentication (only allowed on loopback). */
+  /** Absent: no authentication (only allowed on loopback) until a named token is created. */
   readonly tokens?: AccessTokens;
+  /** SQLite file of the named tokens (their hashes). */
+  readonly tokensDb: string;
   /** Drop the read models and replay the whole log before serving. */
   readonly rebuildProjections: boolean;
   /** How ssh:// hosts are logged in to, and whose host keys are trusted. */
@@ -28,9 +30,14 @@ export interface OrchestratorOptions {
 
 /** The read-model file sits beside a SQLite store, or in the working directory for EventStoreDB. */
 function defaultReadDb(store: string): string {
-  if (store.startsWith('esdb://') || store.startsWith('esdb+discover://')) return resolve('cj-read.db');
+  return besideStore(store, 'read');
+}
+
+function besideStore(store: string, what: string): string {
+  if (store.startsWith('esdb://') || store.startsWith('esdb+discover://')) return resolve(`cj-${what}.db`);
+  if (store === ':memory:') return ':memory:';
   const path = resolve(store);
-  return join(dirname(path), `${basename(path, '.db')}.read.db`);
+  return join(dirname(path), `${basename(path, '.db')}.${what}.db`);
 }
 
 /** Parses the command line (`argv` without node and script) and the environment. */
@@ -43,6 +50,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--observe-interval <duration>', 'how often the hosts are observed', '2s')
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
+    .option('--tokens-db <path>', 'SQLite file of the named tokens (default: beside the store)')
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
     .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
     .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
@@ -62,6 +70,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     observeInterval: string;
     token?: string;
     readToken?: string;
+    tokensDb?: string;
     rebuildProjections: boolean;
     sshKnownHosts?: string;
     sshKey?: string;
@@ -93,6 +102,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     readDb: raw.readDb ?? defaultReadDb(raw.store),
     observeIntervalMs: parseDuration('--observe-interval', raw.observeInterval),
     tokens: operator === undefined ? undefined : { operator, readOnly },
+    tokensDb: raw.tokensDb ?? besideStore(raw.store, 'tokens'),
     rebuildProjections: raw.rebuildProjections,
     ssh: parseSshLogin(raw, env),
   };
