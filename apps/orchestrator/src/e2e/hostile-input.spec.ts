@@ -34,7 +34,7 @@ describe('hostile input against the orchestrator', () => {
     return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
   }
 
-  async function raw(method: string, path: string, body: string | Buffer, headers: Record<string, string>) {
+  async function raw(method: string, path: string, body: string, headers: Record<string, string>) {
     const response = await fetch(`${orchestrator.url}${path}`, { method, body, headers });
     const text = await response.text();
     return { status: response.status, headers: response.headers, problem: (text.startsWith('{') ? JSON.parse(text) : { detail: text }) as ApiProblem };
