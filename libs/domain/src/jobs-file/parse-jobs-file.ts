@@ -1,4 +1,5 @@
 import { buildEnvironment } from './build-environment';
+import { checkAllowLists, type HostPolicy } from './checks/allow-lists';
 import { checkHostReferences } from './checks/host-references';
 import { jobViews } from './checks/job-view';
 import { checkPlacement } from './checks/placement-checks';
@@ -30,6 +31,8 @@ export interface ParseOptions {
    * format has no hosts section. A section the jobs file also sets is taken from the jobs file.
    */
   readonly base?: JobsFileSource;
+  /** The host paths and registries the orchestrator allows; absent, neither is checked (a file read alone). */
+  readonly policy?: HostPolicy;
 }
 
 /**
@@ -65,6 +68,7 @@ export function parseJobsFile(text: string, options: ParseOptions): ParseResult 
     ...checkHostReferences(root, dto, jobs),
     ...checkPortConflicts(jobs),
     ...checkTaskCount(root, jobs),
+    ...(options.policy ? checkAllowLists(root, dto, jobs, options.policy) : []),
   ];
   return all.length > 0 ? fail(all) : { ok: true, environment: buildEnvironment(dto), sources: sourceMapOf(jobs) };
 }
