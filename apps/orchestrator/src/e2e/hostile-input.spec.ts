@@ -7,7 +7,7 @@ import { OrchestratorProcess } from '../testing';
 jest.setTimeout(120_000);
 
 const ENV = 'hostile';
-const HOSTS = 'hosts:\n  h1: tcp://127.0.0.1:9\n';
+const HOSTS = 'registry: 127.77.0.1:5000\nhosts:\n  h1: tcp://127.0.0.1:9\n';
 const change = () => ({ actor: 'mallory@e2e', commandId: randomUUID() });
 const job = (extra = '', name = 'web') => `  - name: ${name}\n    image: 127.77.0.1:5000/cj-demo:v1\n    run_on_host: h1\n    port: 8080\n${extra}`;
 const jobsFile = (text: string, file = 'jobs.yaml') => ({ ...change(), dryRun: false, jobs: { file, text } });
@@ -97,7 +97,7 @@ describe('hostile input against the orchestrator', () => {
     it('refuses 10,000 jobs at jobs:, before validating each', async () => {
       const text = `environment: ${ENV}\n${HOSTS}jobs:\n${Array.from({ length: 10_000 }, (_, i) => `  - { name: j${i}, image: w, run_on_host: h1, port: ${1000 + i} }\n`).join('')}`;
       const errors = await refusedFile(text);
-      expect(errors).toEqual([expect.objectContaining({ line: 4, column: 1, message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)` })]);
+      expect(errors).toEqual([expect.objectContaining({ line: 5, column: 1, message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)` })]);
     });
 
     it('refuses text format nested 50,000 levels, and YAML nested 10,000, naming the nesting limit', async () => {
