@@ -94,9 +94,14 @@ describe('hostile input against the orchestrator', () => {
       expect(errors[0].line).toBeGreaterThan(3);
     });
 
-    it('refuses 10,000 jobs at jobs:, before validating each', async () => {
+    it('refuses 10,000 jobs at jobs:, before validating each, answering /healthz at once meanwhile', async () => {
       const text = `environment: ${ENV}\n${HOSTS}jobs:\n${Array.from({ length: 10_000 }, (_, i) => `  - { name: j${i}, image: w, run_on_host: h1, port: ${1000 + i} }\n`).join('')}`;
-      const errors = await refusedFile(text);
+      const pending = refusedFile(text);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      expect((await fetch(`${orchestrator.url}/healthz`, { signal: AbortSignal.timeout(1000) })).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+      const errors = await pending;
       expect(errors).toEqual([expect.objectContaining({ line: 5, column: 1, message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)` })]);
     });
 

@@ -21,8 +21,8 @@ export class DiffView {
     @Inject(OPTIONS) private readonly options: OrchestratorOptions,
   ) {}
 
-  diff(env: string, jobsFile: SourceFile, base?: SourceFile, only?: string): DiffResponse {
-    const { environment } = readJobsFile(env, jobsFile, base, this.options.policy);
+  async diff(env: string, jobsFile: SourceFile, base?: SourceFile, only?: string): Promise<DiffResponse> {
+    const { environment } = await readJobsFile(env, jobsFile, base, this.options.policy);
     const recorded = this.jobs.currentSpecs(env);
     const fileJobs = new Map(environment.jobs.map((job) => [job.name, job]));
     if (only !== undefined && !fileJobs.has(only) && !recorded.has(only)) {

@@ -59,7 +59,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   ) {}
 
   async execute({ env, jobs, base, dryRun, context }: ApplyJobsFileCommand): Promise<ApplyResponse> {
-    const environment = await resolveImages(readJobsFile(env, jobs, base, this.options.policy), this.registries);
+    const environment = await resolveImages(await readJobsFile(env, jobs, base, this.options.policy), this.registries);
     const plans = await this.plan(environment);
     this.refuseUnsafe(plans);
     const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };

@@ -44,7 +44,7 @@ export class EnvQueriesController {
   @RequiredRole('viewer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Three-way diff: the file, the recorded revision, what runs' })
-  diff(@Param('env', EnvNamePipe) env: string, @Body() body: DiffRequestDto): DiffResponse {
+  diff(@Param('env', EnvNamePipe) env: string, @Body() body: DiffRequestDto): Promise<DiffResponse> {
     return this.diffView.diff(env, body.jobs, body.base, body.job);
   }
 
