@@ -9,6 +9,15 @@ const WORKER = join(__dirname, 'jobs-file-worker.js');
 const PARSE_TIMEOUT_MS = 20_000;
 
 /**
+ * A worker thread has a module loader of its own: the hook that maps `@cj/*` to the build
+ * (tools/runtime/register.cjs, loaded by the bin) is loaded in it first, when this thread has it.
+ */
+function workerEntry(): string {
+  const register = Object.keys(require.cache).find((file) => file.endsWith(join('tools', 'runtime', 'register.cjs')));
+  return `${register ? `require(${JSON.stringify(register)});\n` : ''}require(${JSON.stringify(WORKER)});`;
+}
+
+/**
  * Parses a jobs file in a worker thread, so a large or hostile file never holds the event loop
  * (the yaml library alone takes seconds on a 1 MiB file of flow maps): /healthz, queries and
  * rollouts go on meanwhile. The worker's heap is bounded and its time too. Where no compiled
@@ -16,8 +25,9 @@ const PARSE_TIMEOUT_MS = 20_000;
  */
 export async function parseOffLoop(text: string, options: ParseOptions): Promise<ParseResult> {
   if (!existsSync(WORKER)) return parseJobsFile(text, options);
-  const worker = new Worker(WORKER, {
-    workerData: { domainPath: require.resolve('@cj/domain'), text, options },
+  const worker = new Worker(workerEntry(), {
+    eval: true,
+    workerData: { text, options },
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
   return new Promise<ParseResult>((resolve, reject) => {
