@@ -55,7 +55,7 @@ describe('mount and registry allow-lists, on a fake host', () => {
       socket.destroy();
     });
     await new Promise<void>((resolve) => scanned.listen(scannedPort, '127.0.0.1', resolve));
-    orchestrator = await OrchestratorProcess.start({ extraArgs: ['--allow-mount', `${allowed}:rw`, '--allow-mount', '/srv/read-only'] });
+    orchestrator = await OrchestratorProcess.start({ extraArgs: ['--allow-mount', `${allowed}:rw`, '--allow-mount', '/srv/read-only'], readyTimeoutMs: 90_000 });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { openSqliteEventStore } from '@cj/event-store';
 import { LIMITS, type ApiProblem, type ApplyResponse } from '@cj/domain';
 import { OrchestratorProcess } from '../testing';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const ENV = 'hostile';
 const HOSTS = 'registry: 127.77.0.1:5000\nhosts:\n  h1: tcp://127.0.0.1:9\n';
@@ -54,7 +54,7 @@ describe('hostile input against the orchestrator', () => {
   }
 
   beforeAll(async () => {
-    orchestrator = await OrchestratorProcess.start();
+    orchestrator = await OrchestratorProcess.start({ readyTimeoutMs: 90_000 });
   });
   afterAll(() => orchestrator?.stop());
 

@@ -5,7 +5,10 @@ import type { ApiProblem } from '@cj/domain';
 import { runCj } from '../../../cli/src/testing';
 import { OrchestratorProcess } from '../testing';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
+
+/** Starting the orchestrator can take long on a loaded machine. */
+const READY_MS = 90_000;
 
 const BOOTSTRAP = 'bootstrap-token-e2e-0123456789';
 const ENV = 'tok';
@@ -35,7 +38,7 @@ describe('named tokens with roles', () => {
   }
 
   beforeAll(async () => {
-    orchestrator = await OrchestratorProcess.start({ env: { CJ_TOKEN: BOOTSTRAP } });
+    orchestrator = await OrchestratorProcess.start({ env: { CJ_TOKEN: BOOTSTRAP }, readyTimeoutMs: READY_MS });
   });
   afterAll(() => orchestrator?.stop());
 
@@ -121,7 +124,7 @@ describe('named tokens with roles', () => {
 
 describe('named tokens without a bootstrap token (loopback)', () => {
   it('turns authentication on once a token exists', async () => {
-    const orchestrator = await OrchestratorProcess.start();
+    const orchestrator = await OrchestratorProcess.start({ readyTimeoutMs: READY_MS });
     try {
       expect((await orchestrator.request('GET', `/v1/envs/${ENV}/status`)).status).toBe(200);
       const created = await orchestrator.request<CreatedToken>('POST', '/v1/admin/tokens', { name: 'carol', role: 'operator' });
