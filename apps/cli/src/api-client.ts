@@ -1,5 +1,6 @@
 import type { ApiProblem } from '@cj/domain';
 import { ApiError, OrchestratorUnreachableError, UnexpectedResponseError } from './errors';
+import { printable, printableStrings } from './render/printable';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -10,6 +11,11 @@ export interface ApiClientOptions {
   readonly env: string;
   /** Sent as `Authorization: Bearer` when set. */
   readonly token?: string;
+  /**
+   * Escape control characters in every string of every answer (problems included), for answers
+   * printed to people; off for `--json`, whose JSON escapes them itself and keeps the exact text.
+   */
+  readonly printable?: boolean;
 }
 
 /**
@@ -32,6 +38,13 @@ export class ApiClient {
     return this.request<T>('POST', path, undefined, body);
   }
 
+  /** Paths under `/v1/admin` (not scoped to an environment): tokens. */
+  readonly admin = {
+    get: <T>(path: string): Promise<T> => this.request<T>('GET', path, undefined, undefined, '/v1/admin'),
+    post: <T>(path: string, body: object): Promise<T> => this.request<T>('POST', path, undefined, body, '/v1/admin'),
+    delete: <T>(path: string): Promise<T> => this.request<T>('DELETE', path, undefined, undefined, '/v1/admin'),
+  };
+
   /** A streamed text answer (logs): the body as it arrives. */
   async stream(path: string, query?: Query): Promise<AsyncIterable<Uint8Array>> {
     const response = await this.send('GET', path, query, undefined, 'text/plain');
@@ -39,18 +52,18 @@ export class ApiClient {
     return response.body;
   }
 
-  private async request<T>(method: string, path: string, query?: Query, body?: object): Promise<T> {
-    const response = await this.send(method, path, query, body, 'application/json');
+  private async request<T>(method: string, path: string, query?: Query, body?: object, prefix?: string): Promise<T> {
+    const response = await this.send(method, path, query, body, 'application/json', prefix);
     const text = await response.text();
     try {
-      return JSON.parse(text) as T;
+      return (this.options.printable ? JSON.parse(text, printableStrings) : JSON.parse(text)) as T;
     } catch {
       throw new UnexpectedResponseError(this.base, `a ${response.status} answer that is not JSON`);
     }
   }
 
-  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string): Promise<Response> {
-    const url = this.url(path, query);
+  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string, prefix?: string): Promise<Response> {
+    const url = this.url(path, query, prefix);
     const headers: Record<string, string> = { accept: `${accept}, application/problem+json` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -64,8 +77,8 @@ export class ApiClient {
     return response;
   }
 
-  private url(path: string, query?: Query): string {
-    const url = new URL(`${this.base}/v1/envs/${encodeURIComponent(this.options.env)}${path}`);
+  private url(path: string, query?: Query, prefix = `/v1/envs/${encodeURIComponent(this.options.env)}`): string {
+    const url = new URL(`${this.base}${prefix}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -77,7 +90,8 @@ export class ApiClient {
 async function problemOf(response: Response): Promise<ApiProblem> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as Partial<ApiProblem>;
+    // Problems are printed on stderr, --json or not: always printable.
+    const body = JSON.parse(text, printableStrings) as Partial<ApiProblem>;
     if (typeof body.title === 'string' || typeof body.detail === 'string') {
       return {
         type: body.type ?? 'about:blank',
@@ -92,7 +106,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
     // Not JSON: described from the status line below.
   }
   const statusLine = `${response.status} ${response.statusText}`.trim();
-  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${text.trim().slice(0, 200)}` : statusLine };
+  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${printable(text.trim().slice(0, 200))}` : statusLine };
 }
 
 /** fetch reports every network failure as "fetch failed"; the cause says which. */

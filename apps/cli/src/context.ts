@@ -13,6 +13,8 @@ export interface GlobalOptions {
   readonly url: string;
   readonly env: string;
   readonly token?: string;
+  /** `--json`, on the commands that take it: answers are printed as JSON, not as text for people. */
+  readonly json?: boolean;
 }
 
 /** What a command works with: the API, the output, the prompt, and who is asking. */
@@ -26,7 +28,7 @@ export class Cli {
     readonly out: Output,
     readonly prompt: Prompt,
   ) {
-    this.api = new ApiClient(options);
+    this.api = new ApiClient({ ...options, printable: options.json !== true });
   }
 
   /** The metadata recorded with every change this invocation makes. */
@@ -36,7 +38,7 @@ export class Cli {
 
   /** Prints an API answer as it is, for scripts (`--json`). */
   json(body: unknown): void {
-    this.out.line(JSON.stringify(body, null, 2));
+    this.out.line(asciiSafeJson(body));
   }
 }
 
@@ -49,4 +51,12 @@ function actor(): string {
     user = process.env.USER ?? process.env.LOGNAME ?? `uid${process.getuid?.() ?? ''}`;
   }
   return `${user}@${hostname()}`;
+}
+
+/**
+ * JSON escapes C0 controls itself; C1 controls and bidirectional overrides it writes raw, and a
+ * terminal may act on them. Written as \\u escapes they are still the same JSON strings.
+ */
+function asciiSafeJson(body: unknown): string {
+  return JSON.stringify(body, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

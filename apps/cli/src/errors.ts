@@ -33,6 +33,9 @@ export class UsageError extends CliError {
   }
 }
 
+/** Answers that say the request itself is wrong (malformed, too large, not JSON, invalid file): exit 2. */
+const USAGE_STATUSES: ReadonlySet<number> = new Set([400, 413, 415, 422]);
+
 /** The orchestrator answered with a problem (RFC 7807). Validation problems are usage errors. */
 export class ApiError extends CliError {
   readonly exitCode: number;
@@ -40,7 +43,7 @@ export class ApiError extends CliError {
 
   constructor(readonly problem: ApiProblem) {
     super(problem.detail || problem.title, problem.hint);
-    this.exitCode = problem.status === 400 || problem.status === 422 ? ExitCode.usage : ExitCode.failed;
+    this.exitCode = USAGE_STATUSES.has(problem.status) ? ExitCode.usage : ExitCode.failed;
     this.details = (problem.errors ?? []).map(
       (e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`,
     );

@@ -7,7 +7,19 @@ import { program } from './program';
 /** Commander's codes for help and version, which are not errors. */
 const NOT_ERRORS = new Set(['commander.helpDisplayed', 'commander.version']);
 
+/** `cj status | head`: once the reader is gone, stop quietly with the status a shell gives a SIGPIPE'd command (128 + 13), as git does. */
+const CLOSED_PIPE_EXIT = 141;
+
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(CLOSED_PIPE_EXIT);
+  });
+}
+
 async function main(argv: readonly string[]): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   try {
     await program(version()).parseAsync([...argv]);
   } catch (error) {

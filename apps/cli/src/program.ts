@@ -13,6 +13,7 @@ import { rollingUpdateCommand } from './commands/rolling-update';
 import { rolloutCommand } from './commands/rollout';
 import { statusCommand } from './commands/status';
 import { timelineCommand } from './commands/timeline';
+import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { updateCommand } from './commands/update';
 
@@ -38,6 +39,7 @@ export function program(version: string): Command {
     .addCommand(logsCommand())
     .addCommand(auditCommand())
     .addCommand(timelineCommand())
+    .addCommand(tokenCommand())
     .addCommand(replicateCommand());
   forEachCommand(cj, (command) =>
     command
@@ -48,9 +50,14 @@ export function program(version: string): Command {
   return cj;
 }
 
+/**
+ * The orchestrator's base URL. The API's own prefix is taken off (`…/v1` would otherwise become
+ * `…/v1/v1/envs/…`), as is a trailing slash; a query or fragment is refused.
+ */
 function httpUrl(text: string): string {
-  if (!/^https?:\/\/[^/]+/.test(text)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:7420.');
-  return text;
+  if (!/^https?:\/\/[^/?#]+/.test(text)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:7420.');
+  if (/[?#]/.test(text)) throw new InvalidArgumentError('expected the orchestrator\'s base URL, without a query or fragment, such as http://127.0.0.1:7420.');
+  return text.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
 /** Commander's `error: …` in cj's shape, with where to find the usage. */

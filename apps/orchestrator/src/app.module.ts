@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { TokenRegistry } from './auth/token-registry';
+import { TokensController } from './auth/tokens.controller';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApplyJobsFileHandler } from './commands/apply/apply.handler';
 import { ReplicateEnvironmentHandler } from './commands/replicate/replicate.handler';
@@ -14,6 +16,7 @@ import { EnvQueriesController } from './http/controllers/env-queries.controller'
 import { EnvironmentsController } from './http/controllers/environments.controller';
 import { SystemController } from './http/controllers/system.controller';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { Lifecycle } from './lifecycle';
 import { RolloutModule } from './rollout/rollout.module';
@@ -30,7 +33,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, WebController],
+      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, TokensController, WebController],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,
@@ -41,9 +44,10 @@ export class AppModule {
         UpdateCandidatesView,
         LogsView,
         Lifecycle,
-        { provide: APP_GUARD, useValue: new AuthGuard(options.tokens) },
+        { provide: APP_GUARD, inject: [TokenRegistry, Reflector], useFactory: (registry: TokenRegistry, reflector: Reflector) => new AuthGuard(options.tokens, registry, reflector) },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

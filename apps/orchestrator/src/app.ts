@@ -6,12 +6,16 @@ import { AppModule } from './app.module';
 import { cjVersion } from './config/cj-version';
 import type { OrchestratorOptions } from './config/options';
 import type { HttpRequest, HttpResponse } from './http/express-types';
+import { useRequestLimits } from './http/request-limits';
+import { requestPrincipal } from './auth/request-principal';
 
 /** Builds the Nest application: validation, problem+json errors, OpenAPI at /openapi.json. */
 export async function createOrchestrator(options: OrchestratorOptions, logger: LoggerService): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { logger, bodyParser: false });
-  // Jobs files travel in the body: allow more than the 100 kB default.
-  app.useBodyParser('json', { limit: '2mb' });
+  // Every request's principal (set by the AuthGuard) is read where commands get their metadata.
+  app.use((_request: unknown, _response: unknown, next: () => void) => requestPrincipal.run({}, next));
+  // Jobs files travel in the body: allow more than the 100 kB default, up to the documented limit.
+  useRequestLimits(app);
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
   );

@@ -4,6 +4,7 @@ import type { EventStore } from '@cj/event-store';
 import { CLOCK, systemClock } from './clock';
 import type { OrchestratorOptions } from './config/options';
 import { OPTIONS } from './config/options.token';
+import { TokenRegistry } from './auth/token-registry';
 import { sshOptionsOf } from './config/ssh-login';
 import { CommandContexts } from './commands/command-contexts';
 import { EnvironmentLocks } from './hosts/environment-locks';
@@ -56,6 +57,7 @@ export class CoreModule {
       { provide: Metrics, useValue: new Metrics() },
       { provide: EVENT_STORE, useFactory: () => openEventStore(options.store) },
       { provide: READ_DB, useFactory: () => openReadDb(options.readDb) },
+      { provide: TokenRegistry, useFactory: () => new TokenRegistry(options.tokensDb) },
       {
         provide: ProjectionRunner,
         inject: [EVENT_STORE, READ_DB, Metrics],

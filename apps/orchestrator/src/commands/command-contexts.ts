@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChangeRequest } from '@cj/domain';
+import { currentPrincipal } from '../auth/request-principal';
 import { CLOCK, type Clock } from '../clock';
 import type { CommandContext } from './command-context';
 import { cjVersion } from '../config/cj-version';
@@ -11,10 +12,16 @@ export class CommandContexts {
 
   constructor(@Inject(CLOCK) private readonly clock: Clock) {}
 
+  /**
+   * Behind tokens the actor is the token's name, and what the client says it is (`user@host`) is
+   * kept beside it as a claim; without tokens (loopback only) the client's word is all there is.
+   */
   of(request: ChangeRequest): CommandContext {
+    const principal = currentPrincipal();
     return {
       commandId: request.commandId,
-      actor: request.actor,
+      actor: principal?.name ?? request.actor,
+      ...(principal && { claimedActor: request.actor }),
       ...(request.reason !== undefined && { reason: request.reason }),
       occurredAt: this.clock.now().toISOString(),
       cjVersion: this.version,

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { HostPolicy, MountAllowance } from '@cj/domain';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseDuration } from './duration';
 import { InvalidOptionError } from './invalid-option.error';
@@ -18,8 +19,12 @@ export interface OrchestratorOptions {
   /** SQLite file of the read models (projections). */
   readonly readDb: string;
   readonly observeIntervalMs: number;
-  /** Absent: no authentication (only allowed on loopback). */
+  /** Absent: no authentication (only allowed on loopback) until a named token is created. */
   readonly tokens?: AccessTokens;
+  /** SQLite file of the named tokens (their hashes). */
+  readonly tokensDb: string;
+  /** Host paths jobs may mount and registries images may come from (`--allow-mount`, `--allow-registry`). */
+  readonly policy: HostPolicy;
   /** Drop the read models and replay the whole log before serving. */
   readonly rebuildProjections: boolean;
   /** How ssh:// hosts are logged in to, and whose host keys are trusted. */
@@ -28,9 +33,14 @@ export interface OrchestratorOptions {
 
 /** The read-model file sits beside a SQLite store, or in the working directory for EventStoreDB. */
 function defaultReadDb(store: string): string {
-  if (store.startsWith('esdb://') || store.startsWith('esdb+discover://')) return resolve('cj-read.db');
+  return besideStore(store, 'read');
+}
+
+function besideStore(store: string, what: string): string {
+  if (store.startsWith('esdb://') || store.startsWith('esdb+discover://')) return resolve(`cj-${what}.db`);
+  if (store === ':memory:') return ':memory:';
   const path = resolve(store);
-  return join(dirname(path), `${basename(path, '.db')}.read.db`);
+  return join(dirname(path), `${basename(path, '.db')}.${what}.db`);
 }
 
 /** Parses the command line (`argv` without node and script) and the environment. */
@@ -43,6 +53,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--observe-interval <duration>', 'how often the hosts are observed', '2s')
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
+    .option('--tokens-db <path>', 'SQLite file of the named tokens (default: beside the store)')
+    .option('--allow-mount <path[:rw]>', 'a host path jobs may mount (and what is under it), read-only unless :rw; repeatable', collect, [])
+    .option('--allow-registry <host[:port]>', 'a registry images may come from; repeatable (default: the jobs file\'s registry)', collect, [])
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
     .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
     .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
@@ -62,6 +75,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     observeInterval: string;
     token?: string;
     readToken?: string;
+    tokensDb?: string;
+    allowMount: string[];
+    allowRegistry: string[];
     rebuildProjections: boolean;
     sshKnownHosts?: string;
     sshKey?: string;
@@ -93,7 +109,31 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     readDb: raw.readDb ?? defaultReadDb(raw.store),
     observeIntervalMs: parseDuration('--observe-interval', raw.observeInterval),
     tokens: operator === undefined ? undefined : { operator, readOnly },
+    tokensDb: raw.tokensDb ?? besideStore(raw.store, 'tokens'),
+    policy: {
+      mounts: raw.allowMount.map(parseMountAllowance),
+      ...(raw.allowRegistry.length > 0 && { registries: raw.allowRegistry.map(parseRegistryAllowance) }),
+    },
     rebuildProjections: raw.rebuildProjections,
     ssh: parseSshLogin(raw, env),
   };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--allow-mount /srv/data` (read-only) or `/srv/data:rw`: an absolute path without `..`. */
+function parseMountAllowance(text: string): MountAllowance {
+  const readWrite = text.endsWith(':rw');
+  const path = readWrite ? text.slice(0, -3) : text.replace(/:ro$/, '');
+  if (!path.startsWith('/') || path.split('/').includes('..')) {
+    throw new InvalidOptionError('--allow-mount', text, 'an absolute host path without "..", with :rw to allow read-write mounts');
+  }
+  return { path, readWrite };
+}
+
+function parseRegistryAllowance(text: string): string {
+  if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(text)) throw new InvalidOptionError('--allow-registry', text, 'a registry as host[:port], e.g. registry.internal:5000');
+  return text;
 }

@@ -1,13 +1,21 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
+import { AuthFailures } from '../auth/auth-failures';
+import { requestPrincipal } from '../auth/request-principal';
+import { allows, REQUIRED_ROLE, type Principal, type Role } from '../auth/roles';
+import { TokenRegistry } from '../auth/token-registry';
 import type { AccessTokens } from '../config/options';
 import { PAGE_PATHS } from '../web/page-paths';
-import type { HttpRequest } from './express-types';
+import type { HttpRequest, HttpResponse } from './express-types';
 import { ProblemError } from './problem';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Paths anyone who reaches the port may read: liveness for supervisors, the status page (it holds no data). */
 const PUBLIC_PATHS = new Set(['/healthz', ...PAGE_PATHS]);
+/** The names the tokens given on the command line go by: the actor of what they change. */
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
+export const READ_TOKEN_NAME = 'read-only';
 
 function same(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -16,27 +24,60 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * Bearer-token roles. The operator token may do anything; the read-only token may only use
- * GET/HEAD. Without configured tokens (loopback only) every request is allowed.
+ * Who is calling (authentication) and whether their role may call this route (authorization), in
+ * one guard. Tokens: the bootstrap operator token (`--token`), the read-only one (`--read-token`),
+ * and named tokens (`cj token create`). Without any of them (loopback only) every request is
+ * allowed. A route's role is `@RequiredRole`, else viewer for GET/HEAD and operator for the rest.
+ * Failed authentications are logged and limited per client address (429 past the limit).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly tokens: AccessTokens | undefined) {}
+  private readonly logger = new Logger('auth');
+  private readonly failures = new AuthFailures();
+
+  constructor(
+    private readonly tokens: AccessTokens | undefined,
+    private readonly registry: TokenRegistry,
+    private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.tokens === undefined) return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
     if (PUBLIC_PATHS.has(request.path)) return true;
-    const header = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (this.tokens === undefined && !this.registry.any) return true;
+    const principal = this.authenticate(request, context.switchToHttp().getResponse<HttpResponse>());
+    const store = requestPrincipal.getStore();
+    if (store) store.principal = principal;
+    const needed =
+      this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? (READ_METHODS.has(request.method) ? 'viewer' : 'operator');
+    if (allows(principal.role, needed)) return true;
+    throw new ProblemError(
+      403,
+      principal.name === READ_TOKEN_NAME ? 'read-only-token' : 'forbidden',
+      'Forbidden',
+      `${request.method} ${request.path} needs the ${needed} role; token ${principal.name} has the ${principal.role} role`,
+      'use the operator token',
+    );
+  }
+
+  private authenticate(request: HttpRequest, response: HttpResponse): Principal {
+    const client = request.socket.remoteAddress ?? 'unknown';
+    const now = Date.now();
+    const wait = this.failures.blockedFor(client, now);
+    if (wait > 0) {
+      response.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw new ProblemError(429, 'too-many-failed-authentications', 'Too many requests', 'too many failed authentications from this address', `wait ${Math.ceil(wait / 1000)} s, then send a valid token`);
+    }
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (token === undefined) {
       throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'this orchestrator requires a bearer token', 'send Authorization: Bearer <token> (cj reads CJ_TOKEN)');
     }
-    if (same(token, this.tokens.operator)) return true;
-    if (this.tokens.readOnly !== undefined && same(token, this.tokens.readOnly)) {
-      if (READ_METHODS.has(request.method)) return true;
-      throw new ProblemError(403, 'read-only-token', 'Forbidden', `${request.method} ${request.path} changes the cluster; the read-only token may only read`, 'use the operator token');
-    }
+    if (this.tokens !== undefined && same(token, this.tokens.operator)) return { name: BOOTSTRAP_TOKEN_NAME, role: 'operator' };
+    if (this.tokens?.readOnly !== undefined && same(token, this.tokens.readOnly)) return { name: READ_TOKEN_NAME, role: 'viewer' };
+    const named = this.registry.principalOf(token);
+    if (named) return named;
+    const count = this.failures.record(client, now);
+    this.logger.warn({ msg: 'authentication failed', client, method: request.method, path: request.path, failuresInWindow: count });
     throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'the bearer token is not valid for this orchestrator', 'check CJ_TOKEN');
   }
 }

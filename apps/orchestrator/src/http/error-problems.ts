@@ -1,6 +1,6 @@
 import { ContainerRuntimeError } from '@cj/docker-adapter';
 import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
-import { MaximumAppendSizeExceededError } from '@cj/event-store';
+import { DuplicateEventIdError, MaximumAppendSizeExceededError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
 import { StreamContentionError } from '../store/stream-writer';
@@ -55,6 +55,9 @@ export function problemOf(error: unknown): ProblemError | undefined {
       `the change was not recorded: ${error.message}`,
       'make the request smaller (fewer or shorter envs, fewer jobs per file) or split it; on EventStoreDB the server setting MaxAppendSize raises the limit',
     );
+  }
+  if (error instanceof DuplicateEventIdError) {
+    return new ProblemError(409, 'command-id-reused', 'Conflict', `this commandId was already used by another command (${error.streamId} holds its events)`, 'send a fresh commandId for another command');
   }
   if (error instanceof StreamContentionError) return new ProblemError(409, 'stream-contention', 'Conflict', error.message, 'retry the request with the same commandId');
   if (error instanceof ProjectionTimeoutError) {

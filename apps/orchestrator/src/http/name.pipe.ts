@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { LIMITS } from '@cj/domain';
 import { badRequest } from './problem';
 import { ENV_NAME, JOB_NAME } from './dto/names';
 
@@ -6,7 +7,7 @@ import { ENV_NAME, JOB_NAME } from './dto/names';
 @Injectable()
 export class EnvNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!ENV_NAME.test(value)) throw badRequest(`environment name "${value}" is not valid`, 'use lowercase letters, digits and dashes, e.g. prod or staging-2');
+    if (!ENV_NAME.test(value)) throw badRequest(`environment name ${quoted(value)} is not valid`, `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, e.g. prod or staging-2`);
     return value;
   }
 }
@@ -14,7 +15,12 @@ export class EnvNamePipe implements PipeTransform<string, string> {
 @Injectable()
 export class JobNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!JOB_NAME.test(value)) throw badRequest(`job name "${value}" is not valid`, 'use letters, digits, dots, dashes and underscores, as in the jobs file');
+    if (!JOB_NAME.test(value)) throw badRequest(`job name ${quoted(value)} is not valid`, `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, as in the jobs file`);
     return value;
   }
+}
+
+/** A name as sent, shortened and JSON-quoted, so a hostile one is neither echoed whole nor raw. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }

@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { ApiProblem } from '@cj/domain';
-import type { HttpResponse } from './express-types';
+import type { HttpRequest, HttpResponse } from './express-types';
 import { problemOf } from './error-problems';
 
 const PROBLEM_TYPE = 'application/problem+json';
@@ -12,12 +12,16 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<HttpResponse>();
-    const problem = this.toProblem(error);
+    const request = host.switchToHttp().getRequest<HttpRequest>();
+    const allowed = error instanceof NotFoundException ? allowedMethods(request) : [];
+    const problem = allowed.length > 0 ? methodNotAllowed(request, allowed) : this.toProblem(error);
     if (response.headersSent) {
       // A streamed response (logs) already started: all that is left is to end it.
       response.end();
       return;
     }
+    if (allowed.length > 0) response.setHeader('Allow', allowed.join(', '));
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="cj"');
     response.status(problem.status).type(PROBLEM_TYPE).send(JSON.stringify(problem));
   }
 
@@ -46,4 +50,26 @@ export class ProblemFilter implements ExceptionFilter {
       hint: 'see the orchestrator log for details',
     };
   }
+}
+
+interface RouteLayer {
+  readonly route?: { _methods(): string[] };
+  match(path: string): boolean;
+}
+
+/** The methods another route takes at this path: a 404 of the router there is really a 405. */
+function allowedMethods(request: HttpRequest): string[] {
+  const stack = (request as HttpRequest & { app?: { router?: { stack?: RouteLayer[] } } }).app?.router?.stack ?? [];
+  const methods = stack.filter((layer) => layer.route !== undefined && layer.match(request.path)).flatMap((layer) => layer.route!._methods());
+  return [...new Set(methods.map((method) => method.toUpperCase()))].filter((method) => method !== request.method).sort();
+}
+
+function methodNotAllowed(request: HttpRequest, allowed: readonly string[]): ApiProblem {
+  return {
+    type: 'https://cj.dev/problems/method-not-allowed',
+    title: 'Method not allowed',
+    status: 405,
+    detail: `${request.method} is not a method of this path`,
+    hint: `use ${allowed.join(' or ')}`,
+  };
 }

@@ -159,6 +159,7 @@ export class RolloutCommands {
   private metadata(context: CommandContext): EventMetadata {
     return {
       actor: context.actor,
+      ...(context.claimedActor !== undefined && { claimedActor: context.claimedActor }),
       reason: context.reason,
       correlationId: context.correlationId ?? context.commandId,
       causationId: context.commandId,

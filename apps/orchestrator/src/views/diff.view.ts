@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrchestratorOptions } from '../config/options';
+import { OPTIONS } from '../config/options.token';
 import { diffJobSpecs, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
 import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
@@ -16,10 +18,11 @@ export class DiffView {
   constructor(
     private readonly jobs: JobQueries,
     private readonly tasks: TaskQueries,
+    @Inject(OPTIONS) private readonly options: OrchestratorOptions,
   ) {}
 
-  diff(env: string, jobsFile: SourceFile, base?: SourceFile, only?: string): DiffResponse {
-    const { environment } = readJobsFile(env, jobsFile, base);
+  async diff(env: string, jobsFile: SourceFile, base?: SourceFile, only?: string): Promise<DiffResponse> {
+    const { environment } = await readJobsFile(env, jobsFile, base, this.options.policy);
     const recorded = this.jobs.currentSpecs(env);
     const fileJobs = new Map(environment.jobs.map((job) => [job.name, job]));
     if (only !== undefined && !fileJobs.has(only) && !recorded.has(only)) {

@@ -50,9 +50,18 @@ async function get(url, signal) {
 
 const getJson = async (url) => (await get(url)).json();
 
+// Recorded text may hold control characters and bidirectional overrides: shown escaped (\\x1b,
+// \\u202e), as the CLI shows them, so a line can neither hide nor reorder what it says.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const printable = (text) =>
+  text.replace(UNPRINTABLE, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16).padStart(4, '0');
+  });
+
 function element(tag, text, className) {
   const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) node.textContent = printable(String(text));
   if (className) node.className = className;
   return node;
 }

@@ -33,6 +33,14 @@ describe('the status page', () => {
     expect(() => new Script(script.text, { filename: 'page.js' })).not.toThrow();
   });
 
+  it('shows control characters and bidi overrides of recorded text escaped, in every element it fills', () => {
+    const definitions = /const UNPRINTABLE = [^\n]+\nconst printable = [\s\S]*?\n  }\);\n/.exec(script.text)?.[0];
+    expect(definitions).toBeDefined();
+    expect(script.text).toMatch(/node\.textContent = printable\(String\(text\)\)/);
+    const printed = new Script(`${definitions}printable(input)`).runInNewContext({ input: 'mallory\u001b]0;owned\u0007 \r\u202eok' });
+    expect(printed).toBe('mallory\\x1b]0;owned\\x07 \\x0d\\u202eok');
+  });
+
   it('renders data as text only, never as markup', () => {
     expect(script.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
   });

@@ -1,7 +1,9 @@
 /** Who and what caused an event, recorded beside it in the store. Time is an input, never read here. */
 export interface EventMetadata {
-  /** `user@hostname` for a person, `orchestrator` for cj itself. */
+  /** The token's name behind tokens (else the client's `user@hostname`); `orchestrator` for cj itself. */
   readonly actor: string;
+  /** What the client said it was (`user@hostname`), kept beside a token's name: a claim, not checked. */
+  readonly claimedActor?: string;
   readonly reason?: string;
   /** The command (request) this event belongs to, followed through every step it caused. */
   readonly correlationId: string;

@@ -5,6 +5,8 @@ export interface CommandMetadata {
   /** Unique per command; a retry keeps it, so the events it produces keep their ids. */
   readonly commandId: string;
   readonly actor: string;
+  /** Who the client said it was (`user@host`) when the actor is a token's name: a claim, not checked. */
+  readonly claimedActor?: string;
   readonly reason?: string;
   /** The request this command belongs to; the command itself when absent. */
   readonly correlationId?: string;
@@ -17,6 +19,7 @@ export interface CommandMetadata {
 export function eventMetadata(command: CommandMetadata): EventMetadata {
   return {
     actor: command.actor,
+    ...(command.claimedActor !== undefined && { claimedActor: command.claimedActor }),
     ...(command.reason !== undefined && { reason: command.reason }),
     correlationId: command.correlationId ?? command.commandId,
     causationId: command.commandId,

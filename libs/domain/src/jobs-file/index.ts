@@ -9,5 +9,7 @@ export { parseDuration } from './values/duration';
 export { parseMemory } from './values/memory';
 export { formatSshHostKey, parseSshHostKey, SSH_HOST_KEY_TYPES, type SshHostKey, type SshHostKeyType } from './values/ssh-host-key';
 export { closest } from './suggest';
+export { NAME_PATTERN } from './dto/rules';
+export { SENSITIVE_HOST_PATHS, type HostPolicy, type MountAllowance } from './checks/allow-lists';
 export { placeTasks, type Placement } from './placement';
 export { jobsFileSchema } from './schema';

@@ -1,4 +1,5 @@
 import { buildEnvironment } from './build-environment';
+import { checkAllowLists, type HostPolicy } from './checks/allow-lists';
 import { checkHostReferences } from './checks/host-references';
 import { jobViews } from './checks/job-view';
 import { checkPlacement } from './checks/placement-checks';
@@ -7,9 +8,11 @@ import { checkUniqueNames } from './checks/unique-names';
 import { validateDto } from './dto/validate-dto';
 import { issueAt, type JobsFileIssue, sortIssues } from './issues';
 import type { Environment } from './model';
+import { LIMITS } from '../limits/limits';
+import { checkText } from './source/check-text';
 import { detectFormat } from './source/detect-format';
 import { normalizeJobsFile } from './source/normalize';
-import type { MapNode, SourceNode } from './source/source-node';
+import { entryOf, type MapNode, type SourceNode } from './source/source-node';
 import { readTextFormat } from './source/text-format-reader';
 import { readYaml, type ReadResult } from './source/yaml-reader';
 import { type JobsFileSourceMap, sourceMapOf } from './source-map';
@@ -28,6 +31,8 @@ export interface ParseOptions {
    * format has no hosts section. A section the jobs file also sets is taken from the jobs file.
    */
   readonly base?: JobsFileSource;
+  /** The host paths and registries the orchestrator allows; absent, neither is checked (a file read alone). */
+  readonly policy?: HostPolicy;
 }
 
 /**
@@ -40,6 +45,8 @@ export type ParseResult =
 
 /** Parses and validates a jobs file (YAML or the talk's text format), reporting every error at once. */
 export function parseJobsFile(text: string, options: ParseOptions): ParseResult {
+  const textErrors = [...checkText(text, options.file), ...(options.base ? checkText(options.base.text, options.base.file) : [])];
+  if (textErrors.length > 0) return fail(textErrors);
   const main = (detectFormat(options.file, text) === 'yaml' ? readYaml : readTextFormat)(text, options.file);
   const base = options.base ? readBase(options.base) : undefined;
   const readErrors = [...(main.ok ? [] : main.errors), ...(base && !base.ok ? base.errors : [])];
@@ -50,10 +57,43 @@ export function parseJobsFile(text: string, options: ParseOptions): ParseResult 
     return fail([issueAt(mainRoot.loc, '', 'a jobs file must be a mapping with a jobs section', 'start the file with jobs: followed by the jobs')]);
   }
   const root = normalizeJobsFile(base ? withBase(mainRoot, base.root as MapNode) : mainRoot);
+  const tooMany = checkListSizes(root);
+  if (tooMany.length > 0) return fail(tooMany);
   const { dto, issues } = validateDto(root);
   const jobs = jobViews(root, dto);
-  const all = [...issues, ...checkUniqueNames(jobs), ...checkPlacement(jobs), ...checkHostReferences(root, dto, jobs), ...checkPortConflicts(jobs)];
+  const all = [
+    ...issues,
+    ...checkUniqueNames(jobs),
+    ...checkPlacement(jobs),
+    ...checkHostReferences(root, dto, jobs),
+    ...checkPortConflicts(jobs),
+    ...checkTaskCount(root, jobs),
+    ...(options.policy ? checkAllowLists(root, dto, jobs, options.policy) : []),
+  ];
   return all.length > 0 ? fail(all) : { ok: true, environment: buildEnvironment(dto), sources: sourceMapOf(jobs) };
+}
+
+/** Counted before validation, so an oversized file costs a count, not a validation of every entry. */
+function checkListSizes(root: SourceNode): JobsFileIssue[] {
+  return (
+    [
+      ['jobs', LIMITS.jobs],
+      ['hosts', LIMITS.hosts],
+    ] as const
+  ).flatMap(([section, max]) => {
+    const entry = entryOf(root, section);
+    const count = entry?.value.kind === 'list' ? entry.value.items.length : entry?.value.kind === 'map' ? entry.value.entries.length : 0;
+    return count > max ? [issueAt(entry!.keyLoc, section, `${count} ${section}, more than ${max} (the ${section} limit)`, `split the environment: at most ${max} ${section} per file`)] : [];
+  });
+}
+
+function checkTaskCount(root: SourceNode, jobs: ReturnType<typeof jobViews>): JobsFileIssue[] {
+  const tasks = jobs.reduce((sum, job) => sum + job.tasks.length, 0);
+  if (tasks <= LIMITS.tasksPerEnvironment) return [];
+  const entry = entryOf(root, 'jobs');
+  return [
+    issueAt(entry?.keyLoc ?? root.loc, 'jobs', `the jobs run ${tasks} tasks, more than ${LIMITS.tasksPerEnvironment} (the tasks per environment limit)`, 'lower replicas, or split the environment'),
+  ];
 }
 
 function fail(errors: readonly JobsFileIssue[]): ParseResult {

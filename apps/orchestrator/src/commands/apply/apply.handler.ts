@@ -1,3 +1,5 @@
+import { OPTIONS } from '../../config/options.token';
+import type { OrchestratorOptions } from '../../config/options';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
@@ -53,10 +55,11 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     private readonly hosts: HostQueries,
     private readonly locks: EnvironmentLocks,
     @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter | null,
+    @Inject(OPTIONS) private readonly options: OrchestratorOptions,
   ) {}
 
   async execute({ env, jobs, base, dryRun, context }: ApplyJobsFileCommand): Promise<ApplyResponse> {
-    const environment = await resolveImages(readJobsFile(env, jobs, base), this.registries);
+    const environment = await resolveImages(await readJobsFile(env, jobs, base, this.options.policy), this.registries);
     const plans = await this.plan(environment);
     this.refuseUnsafe(plans);
     const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };

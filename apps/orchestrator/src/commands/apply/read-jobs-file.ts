@@ -1,4 +1,5 @@
-import { parseJobsFile, type Environment, type JobsFileSourceMap, type SourceFile } from '@cj/domain';
+import { parseOffLoop } from './parse-off-loop';
+import { type HostPolicy, type Environment, type JobsFileSourceMap, type SourceFile } from '@cj/domain';
 import { invalidJobsFile, unprocessable } from '../../http/problem';
 
 /** A valid jobs file: its model, and where each job was written (for errors found later). */
@@ -8,11 +9,12 @@ export interface DeclaredEnvironment {
 }
 
 /**
- * The environment a jobs file declares, validated in full by the domain. Any error, or a file
+ * The environment a jobs file declares, validated in full by the domain, within what the
+ * orchestrator allows (`policy`: host paths to mount, registries to pull from). Any error, or a file
  * written for another environment, is refused before anything is read from or written to the store.
  */
-export function readJobsFile(env: string, jobs: SourceFile, base?: SourceFile): DeclaredEnvironment {
-  const parsed = parseJobsFile(jobs.text, { file: jobs.file, ...(base && { base }) });
+export async function readJobsFile(env: string, jobs: SourceFile, base: SourceFile | undefined, policy: HostPolicy): Promise<DeclaredEnvironment> {
+  const parsed = await parseOffLoop(jobs.text, { file: jobs.file, ...(base && { base }), policy });
   if (!parsed.ok) {
     throw invalidJobsFile(parsed.errors.map(({ file, line, column, path, message, hint }) => ({ file, line, column, path, message, hint })));
   }

@@ -1,3 +1,4 @@
+import { RequiredRole } from '../../auth/roles';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AuditEntry, DiffResponse, HistoryResponse, HostView, StatusResponse, TimelineEntry, UpdateCandidatesResponse } from '@cj/domain';
@@ -40,9 +41,10 @@ export class EnvQueriesController {
   }
 
   @Post('diff')
+  @RequiredRole('viewer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Three-way diff: the file, the recorded revision, what runs' })
-  diff(@Param('env', EnvNamePipe) env: string, @Body() body: DiffRequestDto): DiffResponse {
+  diff(@Param('env', EnvNamePipe) env: string, @Body() body: DiffRequestDto): Promise<DiffResponse> {
     return this.diffView.diff(env, body.jobs, body.base, body.job);
   }
 

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ApplyRequest, DiffRequest } from '@cj/domain';
+import { LIMITS, NAME_PATTERN, type ApplyRequest, type DiffRequest } from '@cj/domain';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { ChangeRequestDto } from './change-request.dto';
 import { SourceFileDto } from './source-file.dto';
 
 export class ApplyRequestDto extends ChangeRequestDto implements ApplyRequest {
   @ApiProperty({ type: SourceFileDto })
+  @IsDefined({ message: 'jobs is missing: send the jobs file as {file, text}' })
   @ValidateNested()
   @Type(() => SourceFileDto)
   jobs!: SourceFileDto;
@@ -25,6 +26,7 @@ export class ApplyRequestDto extends ChangeRequestDto implements ApplyRequest {
 
 export class DiffRequestDto implements DiffRequest {
   @ApiProperty({ type: SourceFileDto })
+  @IsDefined({ message: 'jobs is missing: send the jobs file as {file, text}' })
   @ValidateNested()
   @Type(() => SourceFileDto)
   jobs!: SourceFileDto;
@@ -38,5 +40,6 @@ export class DiffRequestDto implements DiffRequest {
   @ApiPropertyOptional({ description: 'only this job' })
   @IsOptional()
   @IsString()
+  @Matches(NAME_PATTERN, { message: `job must be a job name: letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters` })
   job?: string;
 }

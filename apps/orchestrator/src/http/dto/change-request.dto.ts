@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ChangeRequest } from '@cj/domain';
+import { LIMITS, type ChangeRequest } from '@cj/domain';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 /** Who asks for a change, why, and the id that makes a retried request harmless. */
@@ -7,13 +7,13 @@ export class ChangeRequestDto implements ChangeRequest {
   @ApiProperty({ example: 'alice@laptop', description: 'user@hostname, recorded on every event' })
   @IsString()
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'actor must look like user@hostname' })
-  @MaxLength(200)
+  @MaxLength(LIMITS.actorLength)
   actor!: string;
 
   @ApiPropertyOptional({ example: 'ship the new listener' })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(LIMITS.reasonLength)
   reason?: string;
 
   @ApiProperty({ format: 'uuid', description: 'client-chosen; a retry with the same id changes nothing twice' })

@@ -1,3 +1,8 @@
-/** Env and job names: they become stream names and container names, so keep them plain. */
-export const ENV_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const JOB_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
+import { NAME_PATTERN } from '@cj/domain';
+
+/**
+ * Env and job names: they become stream names and container names, so keep them plain. The same
+ * pattern and length limit as the jobs file's, so every name a file records is one every route takes.
+ */
+export const ENV_NAME = NAME_PATTERN;
+export const JOB_NAME = NAME_PATTERN;

@@ -7,7 +7,7 @@ import { ENV_NAME } from './names';
 export class ReplicateRequestDto extends ChangeRequestDto {
   @ApiProperty({ example: 'staging' })
   @IsString()
-  @Matches(ENV_NAME, { message: 'targetEnv must be lowercase letters, digits and dashes' })
+  @Matches(ENV_NAME, { message: 'targetEnv must be letters, digits, "-" and "_", at most 63 characters' })
   targetEnv!: string;
 
   @ApiProperty({

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { SourceFile } from '@cj/domain';
+import { LIMITS, type SourceFile } from '@cj/domain';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class SourceFileDto implements SourceFile {
@@ -11,6 +11,6 @@ export class SourceFileDto implements SourceFile {
 
   @ApiProperty({ description: 'the file text (YAML or the seed text format)' })
   @IsString()
-  @MaxLength(1_000_000)
+  @MaxLength(LIMITS.jobsFileBytes, { message: `text must be at most ${LIMITS.jobsFileBytes} characters (the jobs file size limit)` })
   text!: string;
 }

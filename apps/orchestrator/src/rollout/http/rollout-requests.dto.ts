@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { FailureAction, RollbackRequest, RollingUpdateRequest, RolloutOrder, RolloutOverrides } from '@cj/domain';
+import { LIMITS, type FailureAction, type RollbackRequest, type RollingUpdateRequest, type RolloutOrder, type RolloutOverrides } from '@cj/domain';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ChangeRequestDto } from '../../http/dto/change-request.dto';
 
 /** A Docker tag: what the registry accepts (letters, digits, `_ . -`, up to 128 characters). */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DAY_MS = 86_400_000;
+const DAY_MS = LIMITS.durationMs;
 
 /** Policy fields an operator may set for one rollout; the job's update policy gives the rest. */
 class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
@@ -13,7 +13,7 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(LIMITS.maxParallel)
   maxParallel?: number;
 
   @ApiPropertyOptional({ enum: ['stop-first', 'start-first'] })

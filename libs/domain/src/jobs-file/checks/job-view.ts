@@ -1,3 +1,4 @@
+import { LIMITS } from '../../limits/limits';
 import type { JobDto } from '../dto/job.dto';
 import type { JobsFileDto } from '../dto/jobs-file.dto';
 import type { SourceLocation } from '../model';
@@ -31,8 +32,8 @@ function placedTasks(job: JobDto, node: SourceNode): JobView['tasks'] {
   const runOnHost = valueOf(node, 'run_on_host');
   const portNode = valueOf(node, 'port');
   const hosts = typeof job.run_on_host === 'string' ? [job.run_on_host] : job.hosts;
-  const validHosts = Array.isArray(hosts) && hosts.length > 0 && hosts.every((h) => typeof h === 'string');
-  const validReplicas = job.replicas === undefined || (Number.isInteger(job.replicas) && job.replicas >= 1);
+  const validHosts = Array.isArray(hosts) && hosts.length > 0 && hosts.length <= LIMITS.hosts && hosts.every((h) => typeof h === 'string');
+  const validReplicas = job.replicas === undefined || (Number.isInteger(job.replicas) && job.replicas >= 1 && job.replicas <= LIMITS.replicas);
   if (!validHosts || !validReplicas || !Number.isInteger(job.port) || !portNode) return [];
   const hostNodes = runOnHost ? [runOnHost] : hostsNode?.kind === 'list' ? hostsNode.items : [];
   return placeTasks({ hosts, replicas: job.replicas, port: job.port }).map((task) => ({

@@ -1,4 +1,5 @@
 import { IsOptional } from 'class-validator';
+import { LIMITS } from '../../limits/limits';
 import { Duration, OneOf, Rule, show, WholeNumber } from './rules';
 
 export const HEALTH_TYPES = ['http', 'tcp', 'exec', 'docker', 'none'] as const;
@@ -33,21 +34,22 @@ export class HealthDto {
     'execCommand',
     (v, o) =>
       o.type === 'exec'
-        ? (Array.isArray(v) && v.length > 0 && v.every((part) => typeof part === 'string')) || `an exec check needs a command list, not ${show(v)}`
+        ? (Array.isArray(v) && v.length > 0 && v.length <= LIMITS.commandArgs && v.every((part) => typeof part === 'string' && !part.includes('\0'))) ||
+          `an exec check needs a command list of at most ${LIMITS.commandArgs} strings without NUL characters, not ${show(v)}`
         : v === undefined || `command applies to exec checks, not to ${show(o.type)}`,
     'an exec check runs a command inside the container, written as a list: command: ["cat", "/tmp/ready"]',
   )
   command?: string[];
 
   @IsOptional()
-  @Duration()
+  @Duration(LIMITS.minProbeMs)
   interval?: string;
 
   @IsOptional()
-  @Duration()
+  @Duration(LIMITS.minProbeMs)
   timeout?: string;
 
   @IsOptional()
-  @WholeNumber(0, 'write how many failed checks in a row make a task unhealthy, e.g. 3')
+  @WholeNumber(0, LIMITS.healthRetries, 'health retries', 'write how many failed checks in a row make a task unhealthy, e.g. 3')
   retries?: number;
 }

@@ -1,4 +1,5 @@
 import { IsOptional } from 'class-validator';
+import { LIMITS } from '../../limits/limits';
 import { HealthDto } from './health.dto';
 import { Nested } from './nested';
 import { AbsolutePath, Flag, ImageReference, Memory, Name, OneOf, Port, PositiveNumber, Rule, show, StringList, Text, WholeNumber } from './rules';
@@ -14,12 +15,22 @@ export class EnvVarDto {
   )
   key!: string;
 
-  @Rule('envValue', (v) => typeof v === 'string' || `must be a string, not ${show(v)}`, 'quote the value: value: "8990"')
+  @Rule(
+    'envValue',
+    (v) =>
+      typeof v !== 'string'
+        ? `must be a string, not ${show(v)}`
+        : v.includes('\0')
+          ? 'holds a NUL character, which no process environment can carry'
+          : v.length <= LIMITS.envValueLength || `is ${v.length} characters, more than ${LIMITS.envValueLength} (the env value limit)`,
+    `quote the value: value: "8990"; no NUL characters, at most ${LIMITS.envValueLength} characters`,
+  )
   value!: string;
 }
 
 export class MountDto {
   @Text('write the host path (absolute, or relative to the job\'s data directory)')
+  @Rule('noNul', (v) => typeof v !== 'string' || !v.includes('\0') || 'holds a NUL character', 'write a path without NUL characters')
   source!: string;
 
   @AbsolutePath()
@@ -36,7 +47,7 @@ export class ResourcesDto {
   memory?: string | number;
 
   @IsOptional()
-  @PositiveNumber('write the CPU limit in cores, e.g. 0.5 or 2')
+  @PositiveNumber(LIMITS.cpus, 'cpus', 'write the CPU limit in cores, e.g. 0.5 or 2')
   cpus?: number;
 }
 
@@ -60,7 +71,7 @@ export class DefaultsDto {
   restart?: string;
 
   @IsOptional()
-  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value' })
+  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value', max: [LIMITS.envVars, 'envs'] })
   envs?: EnvVarDto[];
 }
 
@@ -77,21 +88,21 @@ export class JobDto extends DefaultsDto {
   run_on_host?: string;
 
   @IsOptional()
-  @StringList('list the hosts to run one task on each: hosts: [git-app-1, git-app-2]')
+  @StringList(LIMITS.hosts, 'hosts', 'list the hosts to run one task on each: hosts: [git-app-1, git-app-2]')
   hosts?: string[];
 
   @IsOptional()
-  @WholeNumber(1, 'write how many tasks the job runs, 1 or more')
+  @WholeNumber(1, LIMITS.replicas, 'replicas', 'write how many tasks the job runs, 1 or more')
   replicas?: number;
 
   @Port()
   port!: number;
 
   @IsOptional()
-  @Nested(() => MountDto, { list: true, hint: 'write mounts as a list of "source:target[:ro]" or {source, target, read_only}' })
+  @Nested(() => MountDto, { list: true, hint: 'write mounts as a list of "source:target[:ro]" or {source, target, read_only}', max: [LIMITS.mounts, 'mounts'] })
   mounts?: MountDto[];
 
   @IsOptional()
-  @StringList('write the command as a list, one argument each: command: ["java", "-jar", "app.jar"]')
+  @StringList(LIMITS.commandArgs, 'command', 'write the command as a list, one argument each: command: ["java", "-jar", "app.jar"]')
   command?: string[];
 }

@@ -1,4 +1,5 @@
 import { IsOptional } from 'class-validator';
+import { LIMITS } from '../../limits/limits';
 import { DefaultsDto, JobDto } from './job.dto';
 import { Nested } from './nested';
 import { DockerEndpoint, Name, RegistryHost, SshHostKeyLine, Text } from './rules';
@@ -44,13 +45,13 @@ export class JobsFileDto {
   registry?: string;
 
   @IsOptional()
-  @Nested(() => HostDto, { list: true, hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls, ssh_host_key}' })
+  @Nested(() => HostDto, { list: true, hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls, ssh_host_key}', max: [LIMITS.hosts, 'hosts'] })
   hosts?: HostDto[];
 
   @IsOptional()
   @Nested(() => DefaultsDto, { list: false, hint: 'write defaults as a mapping of health, update, resources, restart, envs' })
   defaults?: DefaultsDto;
 
-  @Nested(() => JobDto, { list: true, hint: 'write jobs as a list of jobs, or a map of name: job' })
+  @Nested(() => JobDto, { list: true, hint: 'write jobs as a list of jobs, or a map of name: job', max: [LIMITS.jobs, 'jobs'] })
   jobs!: JobDto[];
 }

@@ -1,12 +1,16 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { LIMITS } from '../../limits/limits';
 import { parseDuration } from '../values/duration';
 import { isDockerEndpoint } from '../values/endpoint';
 import { isRegistryHost, parseImageRef } from '../values/image-ref';
 import { parseMemory } from '../values/memory';
 import { parseSshHostKey } from '../values/ssh-host-key';
 
-/** Names that become parts of stream names, container names and labels: no dots, no spaces. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/**
+ * Names that become parts of stream names, container names, labels and URL paths: no dots, no
+ * spaces, at most `LIMITS.nameLength` characters. The API checks path segments with this too.
+ */
+export const NAME_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${LIMITS.nameLength - 1}}$`);
 
 /** A check of one value: `true` when fine, else what is wrong with it. */
 type Check = (value: unknown, owner: Record<string, unknown>) => true | string;
@@ -48,8 +52,12 @@ export const Text = (hint: string) =>
 export const Name = (what: string) =>
   Rule(
     'name',
-    (v) => missing(v) ?? ((typeof v === 'string' && NAME_PATTERN.test(v)) || `${show(v)} is not a valid ${what} name`),
-    `a ${what} name is letters, digits, "-" and "_", starting with a letter or digit`,
+    (v) =>
+      missing(v) ??
+      (typeof v === 'string' && v.length > LIMITS.nameLength
+        ? `a ${what} name is at most ${LIMITS.nameLength} characters (the name limit), not ${v.length}`
+        : (typeof v === 'string' && NAME_PATTERN.test(v)) || `${show(v)} is not a valid ${what} name`),
+    `a ${what} name is letters, digits, "-" and "_", starting with a letter or digit, at most ${LIMITS.nameLength} characters`,
   );
 
 export const Port = () =>
@@ -59,8 +67,16 @@ export const Port = () =>
     'write the TCP port the job listens on, a whole number from 1 to 65535',
   );
 
-export const WholeNumber = (min: number, hint: string) =>
-  Rule('wholeNumber', (v) => missing(v) ?? ((Number.isInteger(v) && (v as number) >= min) || `must be a whole number of at least ${min}, not ${show(v)}`), hint);
+export const WholeNumber = (min: number, max: number, limit: string, hint: string) =>
+  Rule(
+    'wholeNumber',
+    (v) =>
+      missing(v) ??
+      (Number.isInteger(v) && (v as number) > max
+        ? `must be at most ${max} (the ${limit} limit), not ${show(v)}`
+        : (Number.isInteger(v) && (v as number) >= min) || `must be a whole number of at least ${min}, not ${show(v)}`),
+    hint,
+  );
 
 export const Ratio = () =>
   Rule(
@@ -69,21 +85,41 @@ export const Ratio = () =>
     'write 0 to tolerate no failed task, 0.25 for a quarter of the tasks, 1 for all',
   );
 
-export const PositiveNumber = (hint: string) =>
-  Rule('positiveNumber', (v) => missing(v) ?? ((typeof v === 'number' && Number.isFinite(v) && v > 0) || `must be a number above 0, not ${show(v)}`), hint);
+export const PositiveNumber = (max: number, limit: string, hint: string) =>
+  Rule(
+    'positiveNumber',
+    (v) =>
+      missing(v) ??
+      (typeof v === 'number' && v > max
+        ? `must be at most ${max} (the ${limit} limit), not ${show(v)}`
+        : (typeof v === 'number' && Number.isFinite(v) && v > 0) || `must be a number above 0, not ${show(v)}`),
+    hint,
+  );
 
-export const Duration = () =>
+/** A duration up to `LIMITS.durationMs` (one day); `min` (milliseconds) for what must not be 0. */
+export const Duration = (min = 0) =>
   Rule(
     'duration',
-    (v) => missing(v) ?? (parseDuration(v as string) !== undefined || `${show(v)} is not a duration`),
-    'write a duration with its unit, e.g. "500ms", "2s", "1m30s", "1h"',
+    (v) => {
+      if (missing(v)) return missing(v) as string;
+      const ms = parseDuration(v as string);
+      if (ms === undefined) return `${show(v)} is not a duration`;
+      if (ms > LIMITS.durationMs) return `${show(v)} is longer than 24h (the duration limit)`;
+      return ms >= min || `${show(v)} is shorter than ${min}ms, the least this takes`;
+    },
+    `write a duration with its unit, e.g. "500ms", "2s", "1m30s", "1h"; at most 24h${min > 0 ? `, at least ${min}ms` : ''}`,
   );
 
 export const Memory = () =>
   Rule(
     'memory',
-    (v) => missing(v) ?? (((typeof v === 'string' || typeof v === 'number') && parseMemory(v) !== undefined) || `${show(v)} is not a memory size`),
-    'write a size such as "256m" or "1g" (units b, k, m, g), or a number of bytes',
+    (v) => {
+      if (missing(v)) return missing(v) as string;
+      const bytes = typeof v === 'string' || typeof v === 'number' ? parseMemory(v) : undefined;
+      if (bytes === undefined) return `${show(v)} is not a memory size`;
+      return bytes <= LIMITS.memoryBytes || `${show(v)} is more than 1024g (the memory limit)`;
+    },
+    'write a size such as "256m" or "1g" (units b, k, m, g), or a number of bytes; at most 1024g',
   );
 
 export const OneOf = (values: readonly string[]) =>
@@ -128,16 +164,25 @@ export const SshHostKeyLine = () =>
 export const AbsolutePath = () =>
   Rule('absolutePath', (v) => missing(v) ?? ((typeof v === 'string' && v.startsWith('/')) || `${show(v)} is not an absolute path`), 'write a path that starts with "/"');
 
-export const StringList = (hint: string) =>
+export const StringList = (max: number, limit: string, hint: string) =>
   Rule(
     'stringList',
     (v) =>
       missing(v) ??
-      ((Array.isArray(v) && v.length > 0 && v.every((item) => typeof item === 'string')) || `must be a non-empty list of strings, not ${show(v)}`),
+      (Array.isArray(v) && v.length > max
+        ? `has ${v.length} items, more than ${max} (the ${limit} limit)`
+        : (Array.isArray(v) && v.length > 0 && v.every((item) => typeof item === 'string' && !item.includes('\0'))) ||
+          `must be a non-empty list of strings without NUL characters, not ${show(v)}`),
     hint,
   );
 
-export const List = (hint: string) => Rule('list', (v) => missing(v) ?? (Array.isArray(v) || `must be a list, not ${show(v)}`), hint);
+/** A list of at most `max` items, checked before its items are validated one by one. */
+export const List = (max: number, limit: string, hint: string) =>
+  Rule(
+    'list',
+    (v) => missing(v) ?? (Array.isArray(v) && v.length > max ? `has ${v.length} items, more than ${max} (the ${limit} limit)` : Array.isArray(v) || `must be a list, not ${show(v)}`),
+    hint,
+  );
 
 export const Mapping = (hint: string) =>
   Rule('mapping', (v) => missing(v) ?? ((typeof v === 'object' && v !== null && !Array.isArray(v)) || `must be a mapping, not ${show(v)}`), hint);

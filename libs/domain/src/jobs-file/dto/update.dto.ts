@@ -1,10 +1,11 @@
 import { IsOptional } from 'class-validator';
+import { LIMITS } from '../../limits/limits';
 import { Duration, OneOf, Ratio, WholeNumber } from './rules';
 
 /** `update:` of a job or of `defaults`: how a rollout moves the job's tasks to a new revision. */
 export class UpdateDto {
   @IsOptional()
-  @WholeNumber(1, 'write how many tasks are updated at once, 1 or more')
+  @WholeNumber(1, LIMITS.maxParallel, 'max_parallel', 'write how many tasks are updated at once, 1 or more')
   max_parallel?: number;
 
   @IsOptional()
@@ -36,7 +37,7 @@ export class UpdateDto {
   failure_action?: string;
 
   @IsOptional()
-  @WholeNumber(0, 'write how many replaced containers to keep per task for a quick rollback, e.g. 2')
+  @WholeNumber(0, LIMITS.keepReplaced, 'keep_replaced', 'write how many replaced containers to keep per task for a quick rollback, e.g. 2')
   keep_replaced?: number;
 
   @IsOptional()

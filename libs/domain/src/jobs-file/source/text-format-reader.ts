@@ -1,3 +1,4 @@
+import { LIMITS } from '../../limits/limits';
 import { issueAt, type JobsFileIssue } from '../issues';
 import type { SourceLocation } from '../model';
 import { TextFormatSyntaxError, type Token, tokenize } from './text-format-tokens';
@@ -40,10 +41,15 @@ export function readTextFormat(text: string, file: string): ReadResult {
 
 class TextFormatParser {
   private position = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
   message(close: '>' | '}' | undefined, loc: SourceLocation): RawValue {
+    this.depth += 1;
+    if (this.depth > LIMITS.nestingDepth) {
+      throw new TextFormatSyntaxError(`blocks nest deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, loc, 'a jobs file needs a few levels: close the blocks you opened');
+    }
     const fields: RawField[] = [];
     for (;;) {
       const token = this.next();
@@ -55,6 +61,7 @@ class TextFormatParser {
       else fields.push({ key: token.text, keyLoc: token.loc, values });
       this.skipSeparator();
     }
+    this.depth -= 1;
     return { kind: 'message', fields, loc };
   }
 

@@ -1,4 +1,5 @@
 import { type Document, isScalar, type Node, visit, type YAMLError } from 'yaml';
+import { LIMITS } from '../../limits/limits';
 
 /** A YAML error as cj reports it: where (an offset in the text), what, and what to do. */
 export interface YamlProblem {
@@ -26,6 +27,9 @@ export function yamlProblems(doc: Document): YamlProblem[] {
 }
 
 function problemOf(doc: Document, error: YAMLError): YamlProblem {
+  if (/call stack/i.test(error.message)) {
+    return { offset: error.pos[0], message: `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, hint: 'flatten the file: a jobs file needs a few levels' };
+  }
   const message = firstLine(error.message);
   const problem = (hint: string, offset = error.pos[0]) => ({ offset, message, hint: `${hint}; ${NOT_CHECKED_YET}` });
   switch (error.code) {
@@ -61,7 +65,8 @@ function problemOf(doc: Document, error: YAMLError): YamlProblem {
 function unclosedBefore(doc: Document, offset: number, kind: (node: Node) => boolean): number | undefined {
   let start: number | undefined;
   visit(doc, (_, node) => {
-    const range = (node as Node).range;
+    // A seq of a broken file can hold null items.
+    const range = (node as Node | null)?.range;
     if (!range || !kind(node as Node) || range[0] >= offset || range[1] > offset) return;
     if (start === undefined || range[0] > start) start = range[0];
   });

@@ -1,4 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { LIMITS } from '../../limits/limits';
 import { issueAt, type JobsFileIssue } from '../issues';
 import type { SourceLocation } from '../model';
 import { childPath, type Scalar, type SourceNode } from './source-node';
@@ -21,12 +22,50 @@ export function readYaml(text: string, file: string): ReadResult {
     };
   }
   if (doc.contents === null) return { ok: true, root: { kind: 'map', entries: [], loc: at(0), path: '' } };
-  return { ok: true, root: toSourceNode(doc, doc.contents, '', at) };
+  const aliasBomb = expandsPastAliasLimit(doc);
+  if (aliasBomb) {
+    return { ok: false, errors: [issueAt(at(firstAliasOffset(text)), '', aliasBomb, `use at most ${LIMITS.yamlAliases} alias expansions (the YAML alias limit), or write the values out`)] };
+  }
+  try {
+    return { ok: true, root: toSourceNode(doc, doc.contents, '', at, 0) };
+  } catch (error) {
+    if (!(error instanceof TooDeepError)) throw error;
+    return { ok: false, errors: [issueAt(error.loc, error.path, `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, 'flatten the file: a jobs file needs a few levels')] };
+  }
 }
 
-function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: number) => SourceLocation): SourceNode {
+/**
+ * The yaml library's own guard against alias bombs (`maxAliasCount`), run before the tree is
+ * built: an alias is expanded below only once the library has counted what it would expand to.
+ */
+function expandsPastAliasLimit(doc: Document): string | undefined {
+  try {
+    doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) return `the file's aliases expand past the limit of ${LIMITS.yamlAliases}: ${error.message}`;
+    throw error;
+  }
+}
+
+function firstAliasOffset(text: string): number {
+  const match = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
+  return match ? match.index + match[1].length : 0;
+}
+
+class TooDeepError extends Error {
+  constructor(
+    readonly loc: SourceLocation,
+    readonly path: string,
+  ) {
+    super('too deep');
+  }
+}
+
+function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: number) => SourceLocation, depth: number): SourceNode {
   const loc = at(node.range?.[0]);
-  if (isAlias(node)) return toSourceNode(doc, node.resolve(doc) as Node, path, at);
+  if (depth > LIMITS.nestingDepth) throw new TooDeepError(loc, path);
+  if (isAlias(node)) return toSourceNode(doc, node.resolve(doc) as Node, path, at, depth + 1);
   if (isMap(node)) {
     return {
       kind: 'map',
@@ -40,7 +79,7 @@ function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: num
           key,
           keyLoc,
           value: value
-            ? toSourceNode(doc, value, childPath(path, key), at)
+            ? toSourceNode(doc, value, childPath(path, key), at, depth + 1)
             : { kind: 'scalar', value: null, loc: keyLoc, path: childPath(path, key) },
         };
       }),
@@ -52,7 +91,7 @@ function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: num
       loc,
       path,
       items: node.items.map((item, index) =>
-        item ? toSourceNode(doc, item as Node, childPath(path, index), at) : { kind: 'scalar', value: null, loc, path: childPath(path, index) },
+        item ? toSourceNode(doc, item as Node, childPath(path, index), at, depth + 1) : { kind: 'scalar', value: null, loc, path: childPath(path, index) },
       ),
     };
   }

@@ -1,0 +1,1 @@
+export { LIMITS, type LimitName } from './limits';
