@@ -55,10 +55,15 @@ describe.each([
     expect(first.status).toBe(200);
     const before = await requested();
 
-    // 50 envs of 8000 '€' (3 bytes each in UTF-8): about 1.2 MB in the job's new revision, while the
-    // file stays under the API's limits (1,000,000 characters of jobs file, a 2 MB request).
-    const envs = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`BLOB_${index}`, '€'.repeat(8000)]));
-    const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsFile(envs) } });
+    // One env value of 30,000 '€' (3 bytes each in UTF-8), anchored once and aliased 12 times: the
+    // file stays far under the jobs file's 1 MiB and the value under its length limit, while the
+    // job's new revision carries 13 copies, about 1.2 MB, past the store's maximum append size.
+    const names = Array.from({ length: 13 }, (_, index) => `BLOB_${index}`);
+    const text = jobsFile(Object.fromEntries(names.map((name) => [name, 'PLACEHOLDER'])))
+      .replace('BLOB_0: "PLACEHOLDER"', `BLOB_0: &blob "${'€'.repeat(30_000)}"`)
+      .replace(/(BLOB_\d+): "PLACEHOLDER"/g, '$1: *blob');
+    expect(Buffer.byteLength(text)).toBeLessThan(200_000);
+    const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
     expect(refused.status).toBe(413);
     expect(refused.contentType).toMatch(/application\/problem\+json/);
     expect(refused.body).toMatchObject({ type: 'https://cj.dev/problems/events-too-large', title: 'Events too large', status: 413 });
