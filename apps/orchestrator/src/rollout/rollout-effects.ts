@@ -12,7 +12,7 @@ import type { RolloutRunnerDeps } from './rollout-ports';
 
 type HostEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
 /** The effects on one task, on its host. */
-type ContainerEffect = Exclude<HostEffect, { kind: 'remove-leftovers' }>;
+type ContainerEffect = Exclude<HostEffect, { kind: 'remove-leftovers' } | { kind: 'pull-image' }>;
 
 export class RolloutEffects {
   private readonly leftovers: LeftoverContainers;
@@ -23,6 +23,7 @@ export class RolloutEffects {
 
   async perform(rollout: ActiveRollout, effect: HostEffect, reconcile: boolean): Promise<RolloutEvent[]> {
     if (effect.kind === 'remove-leftovers') return this.leftovers.remove(rollout, effect.placement);
+    if (effect.kind === 'pull-image') return this.pull(rollout, effect);
     try {
       return await this.act(rollout, effect, reconcile);
     } catch (error) {
@@ -39,6 +40,25 @@ export class RolloutEffects {
       }
       const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
+    }
+  }
+
+  /**
+   * Pulls the revision's image (pinned by digest) on one host. A host that has it answers at once,
+   * so performing it again after a crash downloads nothing twice.
+   */
+  private async pull(rollout: ActiveRollout, effect: Extract<HostEffect, { kind: 'pull-image' }>): Promise<RolloutEvent[]> {
+    const started = this.deps.now();
+    try {
+      const { runtime } = this.deps.hosts.host(rollout.env, effect.host);
+      const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
+      const pulled = await runtime.ensureImage(spec.image);
+      const at = this.deps.now();
+      const digest = spec.image.digest ?? pulled.digest ?? pulled.imageId;
+      return [rolloutEvent('ImagePulled', { at, host: effect.host, digest, ...(pulled.bytes !== undefined && { bytes: pulled.bytes }), ms: at - started })];
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return [rolloutEvent('ImagePullFailed', { at: this.deps.now(), host: effect.host, reason })];
     }
   }
 

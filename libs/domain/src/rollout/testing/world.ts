@@ -90,6 +90,12 @@ export class World {
   readonly performed: string[] = [];
   /** Hosts whose engine does not answer: every effect on them fails. */
   readonly unreachable = new Set<string>();
+  /** Pulls performed, as `host r<revision>` strings, in order. */
+  readonly pulls: string[] = [];
+  /** The registry does not answer: every pull fails. */
+  registryDown = false;
+  /** How long a pull takes on the simulated clock. */
+  pullCost: Millis = 100;
   private readonly startedAt = new Map<string, Millis>();
   private nextId = 1;
 
@@ -215,6 +221,14 @@ export class World {
       const fault = containerFault(this.observe(this.container(effect.containerId)), effect.since);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
       return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
+    }
+    if (effect.kind === 'pull-image') {
+      if (this.registryDown) {
+        return [rolloutEvent('ImagePullFailed', { at: this.now, host: effect.host, reason: 'Get "http://registry:5000/v2/": connection refused' })];
+      }
+      this.pulls.push(`${effect.host} r${effect.revision}`);
+      this.now += this.pullCost;
+      return [rolloutEvent('ImagePulled', { at: this.now, host: effect.host, digest: `sha256:r${effect.revision}`, bytes: 1000, ms: this.pullCost })];
     }
     if (effect.kind === 'remove-leftovers') {
       this.performed.push('remove-leftovers');
