@@ -4,7 +4,7 @@
  * performing a step whose intent was cut by a crash never acts twice: a create finds the container
  * made before the crash, a start finds it running, a stop finds it stopped.
  */
-import { HostUnreachable } from '@cj/docker-adapter';
+import { ContainerNotFound, HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
@@ -106,7 +106,12 @@ export class RolloutEffects {
         return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
       }
       case 'start-container': {
-        const before = await runtime.inspect(effect.containerId);
+        const before = await runtime.inspect(effect.containerId).catch((error: unknown) => {
+          // A kept old container removed outside cj: the revert pass makes another (see RolloutContainerMissing).
+          if (effect.role === 'old' && error instanceof ContainerNotFound) return undefined;
+          throw error;
+        });
+        if (before === undefined) return [rolloutEvent('RolloutContainerMissing', { at: at(), task, role: 'old', containerId: effect.containerId })];
         if (before.state !== 'running') await runtime.start(effect.containerId);
         // The engine's view right after the start is what later checks compare with to see a crash and restart.
         const started = await runtime.inspect(effect.containerId);

@@ -280,6 +280,11 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
     if (!t.oldStopped || !t.oldContainerId) {
       return done(rolloutEvent('TaskRolledBack', { ...base, revision: t.oldContainerId ? s.fromRevision : undefined, containerId: t.oldContainerId ?? null }));
     }
+    // The kept old container was removed outside cj: one of the old revision takes its place (its create pulls the image back).
+    if (t.oldMissing && s.fromRevision !== undefined) {
+      const name = taskContainerName(s, t.task, s.fromRevision);
+      return intend(rolloutEvent('ContainerCreateRequested', { ...base, role: 'old', revision: s.fromRevision, name }));
+    }
     if (!t.oldRestarted) {
       return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'old', containerId: t.oldContainerId }));
     }

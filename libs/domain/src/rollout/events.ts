@@ -124,6 +124,15 @@ export interface RolloutContainerCreated extends TaskBase<'RolloutContainerCreat
   readonly containerId: string;
 }
 
+/**
+ * The outcome of starting a task's kept old container in a revert pass when it no longer exists
+ * (removed outside cj): the pass creates it again from the old revision, pulling its image.
+ */
+export interface RolloutContainerMissing extends TaskBase<'RolloutContainerMissing'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+
 export interface ContainerStartRequested extends TaskBase<'ContainerStartRequested'> {
   readonly role: ContainerRole;
   readonly containerId: string;
@@ -268,6 +277,7 @@ export type RolloutEvent =
   | ContainerCreateRequested
   | RolloutContainerCreated
   | ContainerStartRequested
+  | RolloutContainerMissing
   | RolloutContainerStarted
   | RolloutHealthCheckPassed
   | RolloutHealthCheckFailed

@@ -142,3 +142,27 @@ describe('per-task downtime', () => {
     expect(w.events.filter((e) => e.type === 'TaskUpdated').map((e) => 'downtimeMs' in e)).toEqual([false, false]);
   });
 });
+
+describe('a revert whose kept old container is gone', () => {
+  it('creates one of the old revision in its place (its create pulls the image back), gates it and rolls back', () => {
+    // Task 1's new revision never passes; task 0's old container is removed outside cj after its update.
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1', 'h2'], 1), policy: policy({ healthyDeadline: 2000, minHealthyTime: 500 }) }),
+      (task, revision) => revision !== 2 || task === 0,
+    );
+    w.runUntil((e) => e.type === 'TaskUpdated' && e.task === 0);
+    const old0 = w.containers.find((c) => c.id === 'old-0');
+    if (old0) old0.removed = true;
+    w.run();
+
+    expect(w.state.status).toBe('rolled-back');
+    const task0 = w.events.filter((e) => 'task' in e && e.task === 0).map((e) => e.type);
+    expect(task0.slice(task0.indexOf('RolloutContainerMissing') - 1)).toEqual(
+      expect.arrayContaining(['ContainerStartRequested', 'RolloutContainerMissing', 'ContainerCreateRequested', 'RolloutContainerCreated', 'RolloutContainerStarted', 'TaskRolledBack']),
+    );
+    const created = w.events.find((e) => e.type === 'ContainerCreateRequested' && e.task === 0 && e.role === 'old') as { revision: number };
+    expect(created.revision).toBe(1);
+    expect(w.running(0).map((c) => c.revision)).toEqual([1]);
+    expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);
+  });
+});

@@ -76,6 +76,8 @@ export interface TaskState extends RolloutTask {
   readonly downtimeMs?: Millis;
   /** The old container was started again by a revert pass. */
   readonly oldRestarted: boolean;
+  /** The revert pass found the old container gone: it creates one of the old revision instead. */
+  readonly oldMissing?: boolean;
   readonly newContainerId?: string;
   readonly newStarted: boolean;
   readonly newStopped: boolean;
@@ -217,7 +219,11 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutContainerRemoved':
       return task(event.task, () => (event.role === 'new' ? { pending: undefined, newRemoved: true } : { pending: undefined }));
     case 'RolloutContainerCreated':
-      return task(event.task, () => (event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined }));
+      return task(event.task, () =>
+        event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined, oldContainerId: event.containerId, oldMissing: false },
+      );
+    case 'RolloutContainerMissing':
+      return task(event.task, () => (event.role === 'old' ? { pending: undefined, oldMissing: true } : { pending: undefined }));
     case 'RolloutContainerStarted':
       return task(event.task, () => ({
         pending: undefined,

@@ -266,6 +266,7 @@ export class World {
       }
       case 'start-container': {
         const c = this.containers.find((x) => x.id === effect.containerId);
+        if (effect.role === 'old' && (!c || c.removed)) return [rolloutEvent('RolloutContainerMissing', { at, task, role: 'old', containerId: effect.containerId })];
         if (!c) throw new Error(`no container ${effect.containerId}`);
         c.running = true;
         this.startedAt.set(c.id, at);
