@@ -73,13 +73,13 @@ export class CjOrchestrator {
     private readonly hosts: readonly FleetHost[],
   ) {}
 
-  /** Starts the built orchestrator on a fresh store and a free loopback port. */
-  static async start(hosts: readonly FleetHost[]): Promise<CjOrchestrator> {
+  /** Starts the orchestrator built in `workspace` (this one by default) on a fresh store and a free loopback port. */
+  static async start(hosts: readonly FleetHost[], workspace = WORKSPACE): Promise<CjOrchestrator> {
     const dir = mkdtempSync(join(tmpdir(), 'cj-bench-'));
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [join(WORKSPACE, 'apps/orchestrator/bin/cj-orchestrator.js'), '--store', join(dir, 'cj.db'), '--listen', `127.0.0.1:${port}`],
+      [join(workspace, 'apps/orchestrator/bin/cj-orchestrator.js'), '--store', join(dir, 'cj.db'), '--listen', `127.0.0.1:${port}`],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = { text: '' };
@@ -98,12 +98,19 @@ export class CjOrchestrator {
     await this.waitForVersions(SCENARIO.fromTag, 60_000);
   }
 
-  /** Brings every task back to v1 (a fast, all-at-once rollout) unless they all run it already. */
-  async reset(): Promise<void> {
-    if ((await this.versions()).every((v) => v === SCENARIO.fromTag)) return;
-    const rollout = await this.rollingUpdate(SCENARIO.fromTag, SCENARIO.replicas);
-    if (rollout.view.phase !== 'succeeded') throw new OrchestratorError('resetting to v1', `the rollout ended ${rollout.view.phase}: ${rollout.view.reason ?? ''}`, '');
-    await this.waitForVersions(SCENARIO.fromTag, 30_000);
+  /** Brings every task back to `tag` (v1 by default; a fast, all-at-once rollout) unless they all run it already. */
+  async reset(tag: string = SCENARIO.fromTag): Promise<void> {
+    if ((await this.versions()).every((v) => v === tag)) return;
+    const rollout = await this.rollingUpdate(tag, SCENARIO.replicas);
+    if (rollout.view.phase !== 'succeeded') throw new OrchestratorError(`resetting to ${tag}`, `the rollout ended ${rollout.view.phase}: ${rollout.view.reason ?? ''}`, '');
+    await this.waitForVersions(tag, 120_000);
+  }
+
+  /** Where each task answers, in task order: what the downtime prober asks. */
+  async targets(): Promise<{ host: string; port: number }[]> {
+    const status = await this.get<StatusResponse>(`/v1/envs/${ENV}/status?job=${JOB}`);
+    const address = new Map(this.hosts.map((h) => [h.name, h.address]));
+    return [...status.tasks].sort((a, b) => a.task - b.task).map((t) => ({ host: address.get(t.host) ?? t.host, port: t.port }));
   }
 
   /** Rolls the job to `tag`, batch size `maxParallel`, and waits for the rollout to end. */

@@ -36,13 +36,17 @@ export class Fleet {
     private readonly startedRegistry: boolean,
   ) {}
 
-  /** Makes sure the engine, the demo images and the registry are there, then starts the hosts. */
-  static async start(count: number): Promise<Fleet> {
+  /**
+   * Makes sure the engine, the demo images and the registry are there (with `big`, the big images
+   * in the registry too: they are never on the hosts), then starts the hosts.
+   */
+  static async start(count: number, big = false): Promise<Fleet> {
     if (!existsSync(join(INFRA, 'fakehosts.sh'))) throw new WorkspaceNotFoundError(join(INFRA, 'fakehosts.sh'));
     await infra('engine.sh', 'up');
     await infra('images.sh');
     const registryWasUp = await registryAnswers();
     await infra('registry.sh', 'up');
+    if (big) await infra('big-images.sh');
     await infra('fakehosts.sh', 'up', String(count), '--first', String(FIRST_HOST), '--images');
     const dir = process.env['CJ_FAKEHOSTS_DIR'] ?? '/tmp/cj-fakehosts';
     const hosts = Array.from({ length: count }, (_, k): FleetHost => {
@@ -50,6 +54,14 @@ export class Fleet {
       return { name: `h${i}`, endpoint: `unix://${dir}/h${i}/docker.sock`, address: `127.77.${i}.2` };
     });
     return new Fleet(hosts, !registryWasUp);
+  }
+
+  /**
+   * Makes the hosts download `tag` again: removes the job's stopped containers (those a rollout kept
+   * for rollback) and every image of that version (the demo images' `org.example.version` label).
+   */
+  async forget(tag: string): Promise<void> {
+    for (const host of this.hosts) await forgetImage(['-H', host.endpoint], tag, true);
   }
 
   /** Removes the hosts and everything on them; stops the registry only when this run started it. */
@@ -65,4 +77,19 @@ function registryAnswers(): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * On one engine (`docker` arguments to reach it): removes the images of version `tag` and, on a
+ * host of the fleet only (`stoppedContainers`), the stopped cj containers that still hold them.
+ */
+export async function forgetImage(engine: readonly string[], tag: string, stoppedContainers: boolean): Promise<void> {
+  const docker = (...args: string[]) => run('docker', [...engine, ...args]);
+  const lines = (text: string) => text.split('\n').filter((line) => line.length > 0);
+  if (stoppedContainers) {
+    const stopped = lines(await docker('ps', '-aq', '--filter', 'label=cj.job', '--filter', 'status=exited'));
+    if (stopped.length > 0) await docker('rm', ...stopped);
+  }
+  const images = [...new Set(lines(await docker('images', '-q', '--filter', `label=org.example.version=${tag}`)))];
+  if (images.length > 0) await docker('rmi', '-f', ...images);
 }

@@ -1,6 +1,7 @@
 /** The human report: medians per configuration, ratios against Swarm and the lower bound, goals. */
 import type { Overhead, TaskPhases } from './rolling-update-phases';
-import { SCENARIO, type BenchOptions } from './rolling-update-options';
+import { SCENARIO, TAGS, type BenchOptions, type ImageSize } from './rolling-update-options';
+import { PROBE_INTERVAL_MS } from './rolling-update-prober';
 import { median, type BenchResults, type UpdateRound } from './rolling-update-results';
 
 /** The goals the benchmark checks (cj ≤ 0.5× Swarm, ≤ 1.2× the lower bound). */
@@ -20,6 +21,9 @@ const medianOf = <T>(items: readonly T[], pick: (item: T) => number | undefined)
   median(items.map(pick).filter((v): v is number => v !== undefined));
 
 const succeeded = (r: UpdateRound) => r.outcome === 'succeeded' || r.outcome === 'completed';
+const sizeOf = (r: UpdateRound): ImageSize => r.image ?? 'small';
+/** The v1 → v2 tables are about the small image, as before big images were measured. */
+const small = (r: UpdateRound) => sizeOf(r) === 'small';
 
 const PHASES: readonly [keyof TaskPhases, string][] = [
   ['stopMs', 'stop'], ['createMs', 'create'], ['startMs', 'start'], ['firstHealthyMs', 'first healthy check'],
@@ -38,8 +42,8 @@ export function renderReport(results: BenchResults, options: BenchOptions): stri
   out.push(`Rolling update ${SCENARIO.fromTag} → ${SCENARIO.toTag}: ${SCENARIO.replicas} replicas over ${SCENARIO.hosts} hosts, ${SCENARIO.order}, ` +
     `min healthy time ${SCENARIO.minHealthyTimeMs} ms; medians of ${options.rounds} round(s)`);
   const rows = options.parallelisms.map((p) => {
-    const cj = results.updates.filter((r) => r.side === 'cj' && r.parallelism === p && succeeded(r));
-    const swarm = results.updates.filter((r) => r.side === 'swarm' && r.parallelism === p && succeeded(r));
+    const cj = results.updates.filter((r) => r.side === 'cj' && r.parallelism === p && succeeded(r) && small(r));
+    const swarm = results.updates.filter((r) => r.side === 'swarm' && r.parallelism === p && succeeded(r) && small(r));
     const cjMs = medianOf(cj, (r) => r.elapsedMs);
     const swarmMs = medianOf(swarm, (r) => r.elapsedMs);
     const boundMs = medianOf(cj, (r) => r.lowerBoundMs);
@@ -49,8 +53,10 @@ export function renderReport(results: BenchResults, options: BenchOptions): stri
   });
   out.push(table(['parallelism', 'cj', 'Swarm', `cj/Swarm (goal ≤ ${GOALS.vsSwarm})`, 'lower bound', `cj/bound (goal ≤ ${GOALS.vsLowerBound})`, 'cj over bound'], rows));
 
+  out.push(...downtimeReport(results, options));
+
   const failures = results.updates.filter((r) => !succeeded(r));
-  if (failures.length > 0) out.push(`\nUpdates that did not succeed (left out of the medians): ${failures.map((r) => `${r.side} p${r.parallelism} #${r.round}: ${r.outcome}`).join('; ')}`);
+  if (failures.length > 0) out.push(`\nUpdates that did not succeed (left out of the medians): ${failures.map((r) => `${r.side} ${sizeOf(r)} p${r.parallelism} #${r.round}: ${r.outcome}`).join('; ')}`);
 
   if (options.broken.length > 0) {
     out.push(`\nTime to rollback (update to a broken image until every task runs ${SCENARIO.fromTag} again), parallelism 1`);
@@ -66,7 +72,7 @@ export function renderReport(results: BenchResults, options: BenchOptions): stri
   }
 
   for (const p of options.parallelisms) {
-    const cj = results.updates.filter((r) => r.side === 'cj' && r.parallelism === p && r.tasks);
+    const cj = results.updates.filter((r) => r.side === 'cj' && r.parallelism === p && r.tasks && small(r));
     if (cj.length === 0) continue;
     const tasks = cj.flatMap((r) => r.tasks ?? []);
     out.push(`\ncj, parallelism ${p}: per task (median over ${tasks.length} task updates)`);
@@ -75,4 +81,41 @@ export function renderReport(results: BenchResults, options: BenchOptions): stri
     out.push(table(['cause', 'median'], CAUSES.map(([key, label]) => [label, `${medianOf(cj, (r) => r.overhead?.[key]) ?? '—'} ms`])));
   }
   return out.join('\n');
+}
+
+/** The goal for the big image: cj's per-task downtime within this factor of its downtime with the small one. */
+export const BIG_DOWNTIME_GOAL = 1.2;
+
+/**
+ * Per image and batch size: total time and per-task downtime (medians over every task of every
+ * round, and the worst), for both sides; and the big image's downtime against the small one's.
+ */
+function downtimeReport(results: BenchResults, options: BenchOptions): string[] {
+  const rounds = (side: string, image: ImageSize, p: number) =>
+    results.updates.filter((r) => r.side === side && sizeOf(r) === image && r.parallelism === p && succeeded(r) && r.downtimeMs);
+  const down = (rs: readonly UpdateRound[]) => rs.flatMap((r) => r.downtimeMs ?? []);
+  const rows: string[][] = [];
+  for (const image of options.images) {
+    for (const p of options.parallelisms) {
+      const cj = rounds('cj', image, p);
+      const swarm = rounds('swarm', image, p);
+      if (cj.length + swarm.length === 0) continue;
+      const cjDown = median(down(cj));
+      const swarmDown = median(down(swarm));
+      const worst = (values: readonly number[]) => (values.length === 0 ? undefined : Math.max(...values));
+      rows.push([`${TAGS[image].from} → ${TAGS[image].to}`, String(p), seconds(medianOf(cj, (r) => r.elapsedMs)), seconds(cjDown), seconds(worst(down(cj))),
+        seconds(medianOf(swarm, (r) => r.elapsedMs)), seconds(swarmDown), seconds(worst(down(swarm))), ratio(cjDown, swarmDown)?.toFixed(2) ?? '—']);
+    }
+  }
+  if (rows.length === 0) return [];
+  const out = [`\nTotal time and per-task downtime (a prober asks every task's /health every ${PROBE_INTERVAL_MS} ms from outside; downtime = the time it did not answer; median over every task of every round, and the worst)`];
+  out.push(table(['update', 'parallelism', 'cj total', 'cj down', 'cj worst', 'Swarm total', 'Swarm down', 'Swarm worst', 'cj/Swarm down'], rows));
+  if (options.images.includes('big') && options.images.includes('small')) {
+    for (const p of options.parallelisms) {
+      const bigDown = median(down(rounds('cj', 'big', p)));
+      const smallDown = median(down(rounds('cj', 'small', p)));
+      out.push(`cj, parallelism ${p}: downtime with the big image / with the small one: ${times(ratio(bigDown, smallDown), BIG_DOWNTIME_GOAL)} (goal ≤ ${BIG_DOWNTIME_GOAL})`);
+    }
+  }
+  return out;
 }

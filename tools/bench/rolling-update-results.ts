@@ -1,9 +1,11 @@
 /** The raw numbers of a run (written as JSON) and the medians the report is made of. */
 import type { Overhead, TaskPhases } from './rolling-update-phases';
-import type { BrokenTag, Side } from './rolling-update-options';
+import type { BrokenTag, ImageSize, Side } from './rolling-update-options';
 
 export interface UpdateRound {
   readonly side: Side;
+  /** Absent in results written before big images were measured: small. */
+  readonly image?: ImageSize;
   readonly parallelism: number;
   readonly round: number;
   /** How the update ended: `succeeded`/`completed` when it did what was asked. */
@@ -16,6 +18,8 @@ export interface UpdateRound {
   readonly lowerBoundMs?: number;
   readonly overhead?: Overhead;
   readonly tasks?: readonly TaskPhases[];
+  /** Each task's downtime during the update, measured from outside (a prober every 50 ms), in ms. */
+  readonly downtimeMs?: readonly number[];
 }
 
 export interface RollbackRound {

@@ -4,6 +4,7 @@
  * (no registry lookup), stop-first, `--update-monitor` equal to cj's min healthy time.
  */
 import { CommandFailedError, run, sleep } from './rolling-update-command';
+import { forgetImage, REGISTRY } from './rolling-update-fleet';
 import { SCENARIO } from './rolling-update-options';
 import { readVersion } from './rolling-update-versions';
 
@@ -11,6 +12,8 @@ const SERVICE = 'cj-bench-rolling-update';
 const GATEWAY_BRIDGE = 'docker_gwbridge';
 const PORT_PREFIX = '1808';
 const IMAGE = 'cj-demo';
+/** The demo images are on the local engine; the big ones only in the registry, so Swarm pulls them as cj's hosts do. */
+const imageOf = (tag: string): string => (tag.startsWith('big-') ? `${REGISTRY}/${IMAGE}:${tag}` : `${IMAGE}:${tag}`);
 
 export type SwarmOutcome = 'completed' | 'paused' | 'rollback_completed' | 'rollback_paused';
 const TERMINAL: ReadonlySet<string> = new Set<SwarmOutcome>(['completed', 'paused', 'rollback_completed', 'rollback_paused']);
@@ -56,8 +59,8 @@ export class SwarmPeer {
     return new SwarmPeer();
   }
 
-  /** A fresh service of `replicas` tasks on v1, with the update policy of the configuration. */
-  async deploy(parallelism: number): Promise<void> {
+  /** A fresh service of `replicas` tasks on `from` (v1 by default), with the update policy of the configuration. */
+  async deploy(parallelism: number, from: string = SCENARIO.fromTag): Promise<void> {
     await this.removeService();
     const monitor = `${SCENARIO.minHealthyTimeMs}ms`;
     await docker(
@@ -69,15 +72,25 @@ export class SwarmPeer {
       '--update-failure-action', 'rollback',
       '--rollback-parallelism', String(parallelism), '--rollback-order', SCENARIO.order,
       '--rollback-monitor', monitor, '--rollback-delay', '0s',
-      `${IMAGE}:${SCENARIO.fromTag}`,
+      imageOf(from),
     );
-    await this.waitForVersions(SCENARIO.fromTag, 30_000);
+    await this.waitForVersions(from, 120_000);
+  }
+
+  /** Where each replica answers, by slot: what the downtime prober asks. */
+  targets(): { host: string; port: number }[] {
+    return Array.from({ length: SCENARIO.replicas }, (_, i) => ({ host: '127.0.0.1', port: Number(`${PORT_PREFIX}${i + 1}`) }));
+  }
+
+  /** Makes the local engine download `tag` again (a big image: it is not kept between rounds); the service's old containers are gone by then. */
+  forget(tag: string): Promise<void> {
+    return forgetImage([], tag, false);
   }
 
   /** Updates the service to `tag` and waits until Swarm finishes (or rolls back). */
   async update(tag: string): Promise<SwarmUpdate> {
     const started = Date.now();
-    await docker('service', 'update', '--quiet', '--detach', '--no-resolve-image', '--image', `${IMAGE}:${tag}`, SERVICE);
+    await docker('service', 'update', '--quiet', '--detach', '--no-resolve-image', '--image', imageOf(tag), SERVICE);
     const deadline = started + 180_000;
     while (Date.now() < deadline) {
       const status = JSON.parse(await docker('service', 'inspect', '--format', '{{json .UpdateStatus}}', SERVICE)) as

@@ -13,7 +13,8 @@ import { CommanderError } from 'commander';
 import type { RolloutEvent } from '@cj/domain';
 import { CjOrchestrator, type CjRollout } from './rolling-update-cj';
 import { Fleet } from './rolling-update-fleet';
-import { BenchOptionError, parseBenchOptions, SCENARIO, type BenchOptions, type BrokenTag } from './rolling-update-options';
+import { BenchOptionError, parseBenchOptions, SCENARIO, TAGS, type BenchOptions, type BrokenTag, type ImageSize } from './rolling-update-options';
+import { DowntimeProber } from './rolling-update-prober';
 import { rolloutPhases } from './rolling-update-phases';
 import { renderReport } from './rolling-update-report';
 import type { BenchResults, RollbackRound, UpdateRound } from './rolling-update-results';
@@ -45,9 +46,9 @@ class Teardown {
   }
 }
 
-function cjUpdateRound(rollout: CjRollout, parallelism: number, round: number): UpdateRound {
+function cjUpdateRound(rollout: CjRollout, image: ImageSize, parallelism: number, round: number, downtimeMs: readonly number[]): UpdateRound {
   const base = {
-    side: 'cj' as const, parallelism, round, outcome: rollout.view.phase, elapsedMs: rollout.elapsedMs,
+    side: 'cj' as const, image, parallelism, round, outcome: rollout.view.phase, elapsedMs: rollout.elapsedMs, downtimeMs,
     internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
   };
   if (rollout.view.phase !== 'succeeded') return base;
@@ -57,12 +58,14 @@ function cjUpdateRound(rollout: CjRollout, parallelism: number, round: number): 
 
 async function measure(options: BenchOptions, results: BenchResults, teardown: Teardown): Promise<void> {
   let cj: CjOrchestrator | undefined;
+  let fleet: Fleet | undefined;
   let swarm: SwarmPeer | undefined;
   if (options.sides.includes('cj')) {
-    log(`cj: starting ${SCENARIO.hosts} fake hosts and the orchestrator`);
-    const fleet = await Fleet.start(SCENARIO.hosts);
-    teardown.add('fake hosts', () => fleet.stop());
-    cj = await CjOrchestrator.start(fleet.hosts);
+    log(`cj: starting ${SCENARIO.hosts} fake hosts and the orchestrator${options.cjWorkspace ? ` built in ${options.cjWorkspace}` : ''}`);
+    fleet = await Fleet.start(SCENARIO.hosts, options.images.includes('big'));
+    const started = fleet;
+    teardown.add('fake hosts', () => started.stop());
+    cj = await CjOrchestrator.start(fleet.hosts, options.cjWorkspace);
     teardown.add('orchestrator', () => cj?.stop() ?? Promise.resolve());
     await cj.deploy();
   }
@@ -72,22 +75,33 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
     teardown.add('swarm', () => swarm?.leave() ?? Promise.resolve());
   }
 
+  const big = (image: ImageSize) => image === 'big';
+  const ms = (values: readonly number[]) => values.join('/');
   for (let round = 1; round <= options.rounds; round++) {
-    for (const p of options.parallelisms) {
-      if (cj) {
-        await cj.reset();
-        const rollout = await cj.rollingUpdate(SCENARIO.toTag, p);
-        if (rollout.view.phase === 'succeeded') await cj.waitForVersions(SCENARIO.toTag, 5_000);
-        const r = cjUpdateRound(rollout, p, round);
-        results.updates.push(r);
-        log(`round ${round}, parallelism ${p}: cj ${r.outcome} in ${r.elapsedMs} ms (lower bound ${r.lowerBoundMs ?? '—'} ms)`);
-      }
-      if (swarm) {
-        await swarm.deploy(p);
-        const update = await swarm.update(SCENARIO.toTag);
-        if (update.outcome === 'completed') await swarm.waitForVersions(SCENARIO.toTag, 5_000);
-        results.updates.push({ side: 'swarm', parallelism: p, round, ...update });
-        log(`round ${round}, parallelism ${p}: Swarm ${update.outcome} in ${update.elapsedMs} ms`);
+    for (const image of options.images) {
+      const { from, to } = TAGS[image];
+      for (const p of options.parallelisms) {
+        if (cj && fleet) {
+          await cj.reset(from);
+          // The big image is never on a host before its update: each round downloads it again.
+          if (big(image)) await fleet.forget(to);
+          const prober = DowntimeProber.start(await cj.targets());
+          const rollout = await cj.rollingUpdate(to, p);
+          if (rollout.view.phase === 'succeeded') await cj.waitForVersions(to, 5_000);
+          const r = cjUpdateRound(rollout, image, p, round, await prober.stop());
+          results.updates.push(r);
+          log(`round ${round}, ${image} image, parallelism ${p}: cj ${r.outcome} in ${r.elapsedMs} ms (lower bound ${r.lowerBoundMs ?? '—'} ms; down ${ms(r.downtimeMs ?? [])} ms)`);
+        }
+        if (swarm) {
+          await swarm.deploy(p, from);
+          if (big(image)) await swarm.forget(to);
+          const prober = DowntimeProber.start(swarm.targets());
+          const update = await swarm.update(to);
+          if (update.outcome === 'completed') await swarm.waitForVersions(to, 5_000);
+          const downtimeMs = await prober.stop();
+          results.updates.push({ side: 'swarm', image, parallelism: p, round, ...update, downtimeMs });
+          log(`round ${round}, ${image} image, parallelism ${p}: Swarm ${update.outcome} in ${update.elapsedMs} ms (down ${ms(downtimeMs)} ms)`);
+        }
       }
     }
     for (const broken of options.broken) await measureRollback(broken, round, results, cj, swarm);

@@ -32,6 +32,29 @@ describe('cj rolling-update', () => {
     expect(api.requestsTo('POST', START)[0].body).toMatchObject({ tag: 'b7c8d9e', maxParallel: 2, order: 'start-first' });
   });
 
+  it('shows the pull phase host by host, then each task with its downtime', async () => {
+    const pulling = { ...fixtures.rollout('running', ['pending', 'pending']), pulls: [{ host: 'git-app-1', state: 'pulled' as const, bytes: 209_715_200, ms: 2_140 }, { host: 'git-app-2', state: 'pulling' as const }] };
+    const pulled = { ...pulling, pulls: [pulling.pulls[0], { host: 'git-app-2', state: 'pulled' as const, bytes: 0, ms: 35 }] };
+    const done = fixtures.rollout('succeeded', ['updated', 'updated']);
+    const finished = { ...done, pulls: pulled.pulls, tasks: done.tasks.map((t, i) => ({ ...t, downtimeMs: [1_320, 1_270][i] })) };
+    api = await apiWith(pulling, pulled, finished);
+    const result = await runCj(['rolling-update', 'webhook-listener', '--tag', 'b7c8d9e'], { url: api.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'rollout ro-1  webhook-listener  r2 → r3  running',
+      'task 0 on git-app-1: r2 → r3 pending',
+      'task 1 on git-app-2: r2 → r3 pending',
+      'pull on git-app-1: pulled 200.0MiB in 2.1s',
+      'pull on git-app-2: pulling',
+      'pull on git-app-2: pulled already there in 0.0s',
+      'rollout ro-1  webhook-listener  r2 → r3  succeeded',
+      'task 0 on git-app-1: r2 → r3 updated healthy  down 1.3s',
+      'task 1 on git-app-2: r2 → r3 updated  down 1.3s',
+      'rollout ro-1 succeeded: webhook-listener is at r3',
+      '',
+    ]);
+  });
+
   it('sends --monitor as milliseconds, and 0 to turn the job\'s window off', async () => {
     api = await apiWith(fixtures.rollout('succeeded', ['updated', 'updated']));
     expect((await runCj(['rolling-update', 'webhook-listener', '--monitor', '1m30s'], { url: api.url })).code).toBe(0);

@@ -41,6 +41,11 @@ export function percent(value: number | undefined): string {
   return value === undefined ? NONE : `${value.toFixed(1)}%`;
 }
 
+/** A short duration to a tenth of a second: `0.4s`, `12.3s`. */
+export function seconds(ms: number | undefined): string {
+  return ms === undefined ? NONE : `${(ms / 1000).toFixed(1)}s`;
+}
+
 /** A duration in the largest two units: `45s`, `3m12s`, `2h5m`, `4d3h`. */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

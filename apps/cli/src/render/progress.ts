@@ -1,6 +1,6 @@
 import type { RolloutView } from '@cj/domain';
 import type { Output } from './output';
-import { rolloutHeadline, taskLine } from './rollout';
+import { pullLine, rolloutHeadline, taskLine } from './rollout';
 
 /** Live progress of a rollout, fed with each polled view. */
 export interface Progress {
@@ -18,7 +18,8 @@ class RedrawnProgress implements Progress {
   constructor(private readonly out: Output) {}
 
   show(view: RolloutView): void {
-    const lines = [rolloutHeadline(view, this.out.color), ...view.tasks.map((t) => `  ${taskLine(t, this.out.color)}`)];
+    const c = this.out.color;
+    const lines = [rolloutHeadline(view, c), ...(view.pulls ?? []).map((p) => `  ${pullLine(p, c)}`), ...view.tasks.map((t) => `  ${taskLine(t, c)}`)];
     // Move to the start of the block drawn last time, then rewrite each line and clear leftovers.
     let text = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
     for (const line of lines) text += `\x1b[2K${line}\n`;
@@ -36,6 +37,7 @@ class LoggedProgress implements Progress {
 
   show(view: RolloutView): void {
     this.once('rollout', rolloutHeadline(view, this.out.color));
+    for (const pull of view.pulls ?? []) this.once(`pull ${pull.host}`, pullLine(pull, this.out.color));
     for (const task of view.tasks) this.once(`task ${task.task}`, taskLine(task, this.out.color));
   }
 

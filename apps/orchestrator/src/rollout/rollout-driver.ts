@@ -119,9 +119,9 @@ export class RolloutDriver {
     if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
     if (effect.kind === 'record') return;
     const rollout = this.state as ActiveRollout;
-    // Checks only read a container: they need not wait for the environment's lock.
+    // Checks only read a container and a pull touches none: they need not wait for the environment's lock.
     const outcome =
-      effect.kind === 'probe-health' || effect.kind === 'check-container'
+      effect.kind === 'probe-health' || effect.kind === 'check-container' || effect.kind === 'pull-image'
         ? await this.effects.perform(rollout, effect, step.reconcile)
         : await this.deps.exclusive(rollout.env, async () => {
             const done = await this.effects.perform(rollout, effect, step.reconcile);

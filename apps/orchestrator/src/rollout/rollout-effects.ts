@@ -4,7 +4,7 @@
  * performing a step whose intent was cut by a crash never acts twice: a create finds the container
  * made before the crash, a start finds it running, a stop finds it stopped.
  */
-import { HostUnreachable } from '@cj/docker-adapter';
+import { ContainerNotFound, HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
@@ -12,7 +12,7 @@ import type { RolloutRunnerDeps } from './rollout-ports';
 
 type HostEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
 /** The effects on one task, on its host. */
-type ContainerEffect = Exclude<HostEffect, { kind: 'remove-leftovers' }>;
+type ContainerEffect = Exclude<HostEffect, { kind: 'remove-leftovers' } | { kind: 'pull-image' }>;
 
 export class RolloutEffects {
   private readonly leftovers: LeftoverContainers;
@@ -23,6 +23,7 @@ export class RolloutEffects {
 
   async perform(rollout: ActiveRollout, effect: HostEffect, reconcile: boolean): Promise<RolloutEvent[]> {
     if (effect.kind === 'remove-leftovers') return this.leftovers.remove(rollout, effect.placement);
+    if (effect.kind === 'pull-image') return this.pull(rollout, effect);
     try {
       return await this.act(rollout, effect, reconcile);
     } catch (error) {
@@ -39,6 +40,25 @@ export class RolloutEffects {
       }
       const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
+    }
+  }
+
+  /**
+   * Pulls the revision's image (pinned by digest) on one host. A host that has it answers at once,
+   * so performing it again after a crash downloads nothing twice.
+   */
+  private async pull(rollout: ActiveRollout, effect: Extract<HostEffect, { kind: 'pull-image' }>): Promise<RolloutEvent[]> {
+    const started = this.deps.now();
+    try {
+      const { runtime } = this.deps.hosts.host(rollout.env, effect.host);
+      const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
+      const pulled = await runtime.ensureImage(spec.image);
+      const at = this.deps.now();
+      const digest = spec.image.digest ?? pulled.digest ?? pulled.imageId;
+      return [rolloutEvent('ImagePulled', { at, host: effect.host, digest, ...(pulled.bytes !== undefined && { bytes: pulled.bytes }), ms: at - started })];
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return [rolloutEvent('ImagePullFailed', { at: this.deps.now(), host: effect.host, reason })];
     }
   }
 
@@ -86,7 +106,12 @@ export class RolloutEffects {
         return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
       }
       case 'start-container': {
-        const before = await runtime.inspect(effect.containerId);
+        const before = await runtime.inspect(effect.containerId).catch((error: unknown) => {
+          // A kept old container removed outside cj: the revert pass makes another (see RolloutContainerMissing).
+          if (effect.role === 'old' && error instanceof ContainerNotFound) return undefined;
+          throw error;
+        });
+        if (before === undefined) return [rolloutEvent('RolloutContainerMissing', { at: at(), task, role: 'old', containerId: effect.containerId })];
         if (before.state !== 'running') await runtime.start(effect.containerId);
         // The engine's view right after the start is what later checks compare with to see a crash and restart.
         const started = await runtime.inspect(effect.containerId);

@@ -176,7 +176,8 @@ describe('rollout runner on fake hosts', () => {
 
     const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
     const next = await commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context());
-    expect((await waitForRollout(store, env, next.id, 120_000)).status).toBe('succeeded');
+    const ended = await waitForRollout(store, env, next.id, 120_000);
+    expect({ status: ended.status, reason: ended.reason }).toEqual({ status: 'succeeded', reason: undefined });
     const ends = (await writer.load(`cj.${env}.job.${job}`)).records.filter((r) => r.type === 'JobRolloutEnded').map((r) => r.data);
     expect(ends).toContainEqual({ job, rolloutId: cutOff, status: 'never-started' });
   });
@@ -191,6 +192,7 @@ describe('rollout runner on fake hosts', () => {
     expect((await writer.load(`cj.${env}.job.${job}`)).records).toHaveLength(before);
     release();
     await held;
-    expect((await waitForRollout(store, env, (await starting).id, 120_000)).status).toBe('succeeded');
+    const ended = await waitForRollout(store, env, (await starting).id, 120_000);
+    expect({ status: ended.status, reason: ended.reason }).toEqual({ status: 'succeeded', reason: undefined });
   });
 });

@@ -68,12 +68,17 @@ export class DockerRuntime implements ContainerRuntime {
     const local = await this.localImage(ref);
     // A digest names immutable content and an image without a registry cannot be pulled anyway;
     // a tag from a registry may have moved, so it is pulled again (cheap when unchanged).
-    if (local && (image.digest || !image.registry)) return local;
+    if (local && (image.digest || !image.registry)) return { ...local, bytes: 0 };
     const authconfig = credentials && { username: credentials.username, password: credentials.password, serveraddress: image.registry };
+    // Each layer the engine downloads reports its size while it downloads; layers it has report none.
+    const layers = new Map<string, number>();
+    const onProgress = (event: { id?: string; status?: string; progressDetail?: { total?: number } }) => {
+      if (event.id && event.status === 'Downloading' && typeof event.progressDetail?.total === 'number') layers.set(event.id, event.progressDetail.total);
+    };
     try {
       const progress = (await this.streams.pull(ref, authconfig ? { authconfig } : {})) as Readable;
       await new Promise<void>((resolve, reject) =>
-        this.streams.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve())),
+        this.streams.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve()), onProgress),
       );
     } catch (error) {
       const reason = engineMessage(error);
@@ -84,7 +89,7 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const pulled = await this.localImage(ref);
     if (!pulled) throw new ImageNotFound(this.host, ref, 'the pull finished but the engine does not list the image');
-    return pulled;
+    return { ...pulled, bytes: [...layers.values()].reduce((sum, n) => sum + n, 0) };
   }
 
   async create(spec: ContainerSpec): Promise<ContainerInfo> {

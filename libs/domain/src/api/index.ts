@@ -205,6 +205,19 @@ export interface RolloutTaskView {
   readonly phase: string;
   readonly health?: string;
   readonly detail?: string;
+  /** How long the task served nothing while it was updated (old container stopped → new one's first passing check). */
+  readonly downtimeMs?: number;
+}
+/** One host's pull of the rollout's image, in the pull phase before the first batch. */
+export interface RolloutPullView {
+  readonly host: string;
+  readonly state: 'waiting' | 'pulling' | 'pulled' | 'failed';
+  readonly digest?: string;
+  /** Bytes the host downloaded (0: it had the image). */
+  readonly bytes?: number;
+  readonly ms?: number;
+  /** Why it failed: the engine's (the registry's) answer. */
+  readonly detail?: string;
 }
 export interface RolloutView {
   readonly id: string;
@@ -218,6 +231,8 @@ export interface RolloutView {
   readonly endedAt?: string;
   /** Set once the last batch passed: the updated tasks are watched until then before success. */
   readonly monitorUntil?: string;
+  /** The pull phase, host by host; absent in rollouts recorded before it existed. */
+  readonly pulls?: readonly RolloutPullView[];
   readonly tasks: readonly RolloutTaskView[];
 }
 // GET /v1/envs/{env}/rollouts, GET …/rollouts/{id}, POST …/rollouts/{id}/pause|resume|abort

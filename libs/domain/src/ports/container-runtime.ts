@@ -76,6 +76,8 @@ export interface PulledImage {
   readonly imageId: string;
   /** The registry digest (`sha256:…`) the image was pulled by, when the engine knows it. */
   readonly digest?: string;
+  /** What this call downloaded: 0 when the host had the image; absent when the engine did not say. */
+  readonly bytes?: number;
 }
 
 export interface LogLine {

@@ -12,6 +12,8 @@
  * checked once more, so an image that passes its gate and crashes later is still rolled back.
  * With a monitor window in the policy, the boundary after the last batch lasts that long: every
  * updated task is checked at the probe interval, as its gate checked it, before the rollout succeeds.
+ * Before the first batch, the pull phase pulls the target image on every host of the rollout's
+ * tasks, a few hosts at a time; a failed pull fails the rollout before any container is touched.
  * Its very last step removes the job's containers that its placement has no place for (tasks the
  * target revision dropped, or moved to another host); a rollback or an abort has no such step, as
  * the old placement is what runs again.
@@ -33,10 +35,14 @@ const FIRST_RECHECK: Millis = 100;
  */
 const WATCH_FAILED_CHECKS = 3;
 
+/** How many hosts pull the rollout's image at once in the pull phase. */
+export const PULL_CONCURRENCY = 4;
+
 export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
   if (!state.exists || isFinished(state)) return [];
   const transition = rolloutTransition(state, input.now);
-  return transition ? [transition] : taskSteps(state, input.now);
+  if (transition) return [transition];
+  return pullPhaseOpen(state) ? pullSteps(state, input.now) : taskSteps(state, input.now);
 }
 
 /** The name of the container a rollout creates for a task: says env, job, task, revision and rollout. */
@@ -48,10 +54,62 @@ const record = (...events: RolloutEvent[]): RolloutStep => ({ key: 'rollout', ev
 const inFlight = (t: TaskState): boolean => t.phase === 'updating' || t.phase === 'failed' || t.phase === 'reverting';
 const touched = (t: TaskState): boolean => inFlight(t) || t.phase === 'updated';
 
+/** The hosts that run the rollout's tasks, in task order: where its image must be before the first batch. */
+export const pullHosts = (s: ActiveRollout): string[] => [...new Set(s.tasks.map((t) => t.host))];
+
+/**
+ * The pull phase is open while the rollout runs, no task has been touched and some host of its
+ * tasks has not pulled the image yet. A stream written before the phase existed, whose tasks have
+ * started, never opens it.
+ */
+export function pullPhaseOpen(s: ActiveRollout): boolean {
+  if (s.status !== 'running' || s.batchesCompleted > 0 || s.tasks.some((t) => t.phase !== 'pending')) return false;
+  return pullHosts(s).some((host) => s.pulls[host]?.state !== 'pulled');
+}
+
+const pulling = (s: ActiveRollout): string[] => Object.keys(s.pulls).filter((host) => s.pulls[host].state === 'pulling');
+
+/** The pull phase's end: a failed pull fails the rollout once no other pull is in flight. */
+function pullTransition(s: ActiveRollout, now: Millis, stalled: boolean): RolloutStep | undefined {
+  const failed = pullHosts(s).flatMap((host) => {
+    const pull = s.pulls[host];
+    return pull?.state === 'failed' ? [`on ${host}: ${pull.reason}`] : [];
+  });
+  const nothingTouched = 'no container was touched';
+  if (failed.length > 0) {
+    if (pulling(s).length > 0) return undefined;
+    return record(rolloutEvent('RolloutFailed', { at: now, reason: `pulling the image of revision ${s.toRevision} failed ${failed.join('; ')}; ${nothingTouched}` }));
+  }
+  if (stalled) {
+    const waiting = pulling(s).join(', ') || 'none';
+    return record(rolloutEvent('RolloutFailed', { at: now, reason: `the image of revision ${s.toRevision} was not pulled within the progress deadline of ${seconds(s.policy.progressDeadline)} (still pulling: ${waiting}); ${nothingTouched}` }));
+  }
+  return undefined;
+}
+
+/** The pull phase's next steps: pulls cut by a crash are performed again, new ones up to PULL_CONCURRENCY. */
+function pullSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
+  const step = (host: string, events: RolloutEvent[], reconcile: boolean): RolloutStep => ({
+    key: `pull:${host}`,
+    events,
+    effect: { kind: 'pull-image', host, revision: s.toRevision },
+    reconcile,
+  });
+  const inFlight = pulling(s);
+  const steps = inFlight.map((host) => step(host, [], true));
+  if (Object.values(s.pulls).some((p) => p.state === 'failed')) return steps;
+  const waiting = pullHosts(s).filter((host) => s.pulls[host] === undefined);
+  for (const host of waiting.slice(0, Math.max(0, PULL_CONCURRENCY - inFlight.length))) {
+    steps.push(step(host, [rolloutEvent('ImagePullRequested', { at: now, host, revision: s.toRevision })], false));
+  }
+  return steps;
+}
+
 function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefined {
   const at = now;
   // Waiting out the monitor window is not a stall: the progress deadline counts from its end.
   const stalled = now - Math.max(s.lastProgressAt, s.monitor?.until ?? s.lastProgressAt) > s.policy.progressDeadline;
+  if (pullPhaseOpen(s)) return pullTransition(s, now, stalled);
   if (s.status === 'running') {
     const allowed = Math.floor(s.policy.maxFailureRatio * s.tasks.length + 1e-9);
     const failed = s.failedTasks.length;
@@ -102,7 +160,7 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
       ? record(rolloutEvent('RolloutFailed', { at, reason: `${s.reason}; then ${stuckReason(stuck)}` }))
       : record(rolloutEvent('RolloutRolledBack', { at, reason: s.reason ?? 'rolled back' }));
   }
-  if (s.status === 'aborting' && !s.tasks.some(inFlight)) {
+  if (s.status === 'aborting' && !s.tasks.some(inFlight) && pulling(s).length === 0) {
     return record(rolloutEvent('RolloutAborted', { at, reason: s.reason ?? 'aborted' }));
   }
   return undefined;
@@ -222,6 +280,11 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
     if (!t.oldStopped || !t.oldContainerId) {
       return done(rolloutEvent('TaskRolledBack', { ...base, revision: t.oldContainerId ? s.fromRevision : undefined, containerId: t.oldContainerId ?? null }));
     }
+    // The kept old container was removed outside cj: one of the old revision takes its place (its create pulls the image back).
+    if (t.oldMissing && s.fromRevision !== undefined) {
+      const name = taskContainerName(s, t.task, s.fromRevision);
+      return intend(rolloutEvent('ContainerCreateRequested', { ...base, role: 'old', revision: s.fromRevision, name }));
+    }
     if (!t.oldRestarted) {
       return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'old', containerId: t.oldContainerId }));
     }
@@ -236,9 +299,19 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
   }
   if (!t.newStarted) return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'new', containerId: t.newContainerId }));
   const newId = t.newContainerId;
-  const updated = () => rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId });
+  const updated = () => rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId, ...downtime(s, t) });
   if (s.policy.order === 'start-first' && gatePassed(s, t)) return t.oldStopped ? done(updated()) : stopOld();
   return gateStep(s, t, now, updated);
+}
+
+/**
+ * A task's downtime as it is updated: stop-first, from its old container's stop to the new one's
+ * first passing check; start-first, none (the old one served until the new one passed).
+ */
+function downtime(s: ActiveRollout, t: TaskState): { downtimeMs?: Millis } {
+  if (s.policy.order === 'start-first') return t.oldStopped && t.oldContainerId ? { downtimeMs: 0 } : {};
+  if (t.oldStoppedAt === undefined || t.firstPassAt === undefined) return {};
+  return { downtimeMs: Math.max(0, t.firstPassAt - t.oldStoppedAt) };
 }
 
 const gatePassed = (s: ActiveRollout, t: TaskState): boolean =>

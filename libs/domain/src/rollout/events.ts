@@ -65,6 +65,30 @@ export interface RolloutLeaseAcquired extends Base<'RolloutLeaseAcquired'> {
   readonly until: Millis;
 }
 
+/**
+ * The pull phase, before the first batch: the target image is pulled (by digest) on every host that
+ * runs one of the rollout's tasks before any container is touched, so no task is down while its
+ * host downloads. One intent and one outcome per host, like every other side effect.
+ */
+export interface ImagePullRequested extends Base<'ImagePullRequested'> {
+  readonly host: string;
+  readonly revision: number;
+}
+export interface ImagePulled extends Base<'ImagePulled'> {
+  readonly host: string;
+  /** The registry digest the host now has the image by. */
+  readonly digest: string;
+  /** What the host downloaded: 0 when it had every layer already; absent when the engine did not say. */
+  readonly bytes?: number;
+  /** How long the pull took on that host. */
+  readonly ms: Millis;
+}
+export interface ImagePullFailed extends Base<'ImagePullFailed'> {
+  readonly host: string;
+  /** What the host's engine (and through it the registry) answered. */
+  readonly reason: string;
+}
+
 export interface TaskUpdateStarted extends TaskBase<'TaskUpdateStarted'> {
   /** `forward` moves the task to the new revision, `revert` restores the old one. */
   readonly direction: 'forward' | 'revert';
@@ -96,6 +120,15 @@ export interface ContainerCreateRequested extends TaskBase<'ContainerCreateReque
   readonly name: string;
 }
 export interface RolloutContainerCreated extends TaskBase<'RolloutContainerCreated'> {
+  readonly role: ContainerRole;
+  readonly containerId: string;
+}
+
+/**
+ * The outcome of starting a task's kept old container in a revert pass when it no longer exists
+ * (removed outside cj): the pass creates it again from the old revision, pulling its image.
+ */
+export interface RolloutContainerMissing extends TaskBase<'RolloutContainerMissing'> {
   readonly role: ContainerRole;
   readonly containerId: string;
 }
@@ -149,6 +182,12 @@ export interface UpdatedTaskChecked extends TaskBase<'UpdatedTaskChecked'> {
 export interface TaskUpdated extends TaskBase<'TaskUpdated'> {
   readonly revision: number;
   readonly containerId: string;
+  /**
+   * How long the task served nothing: from its old container's stop to its new container's first
+   * passing check (0 when the old one ran until the new one passed, start-first). Absent when the
+   * task had no old container, and in streams written before it was recorded.
+   */
+  readonly downtimeMs?: Millis;
 }
 export interface TaskUpdateFailed extends TaskBase<'TaskUpdateFailed'> {
   readonly reason: string;
@@ -227,6 +266,9 @@ export interface RolloutFailed extends Base<'RolloutFailed'> {
 export type RolloutEvent =
   | RolloutStarted
   | RolloutLeaseAcquired
+  | ImagePullRequested
+  | ImagePulled
+  | ImagePullFailed
   | TaskUpdateStarted
   | ContainerStopRequested
   | RolloutContainerStopped
@@ -235,6 +277,7 @@ export type RolloutEvent =
   | ContainerCreateRequested
   | RolloutContainerCreated
   | ContainerStartRequested
+  | RolloutContainerMissing
   | RolloutContainerStarted
   | RolloutHealthCheckPassed
   | RolloutHealthCheckFailed

@@ -49,6 +49,12 @@ export interface TaskWatch {
   readonly fatal?: string;
 }
 
+/** One host's pull of the rollout's image, in the pull phase before the first batch. */
+export type HostPull =
+  | { readonly state: 'pulling'; readonly revision: number; readonly since: Millis }
+  | { readonly state: 'pulled'; readonly revision: number; readonly digest: string; readonly bytes?: number; readonly ms: Millis }
+  | { readonly state: 'failed'; readonly revision: number; readonly reason: string };
+
 /** The time every updated task is watched after the last batch passed, before the rollout succeeds. */
 export interface MonitorWindow {
   readonly since: Millis;
@@ -62,8 +68,16 @@ export interface TaskState extends RolloutTask {
   /** The container of the old revision: undefined until stopped; null when there was none. */
   readonly oldContainerId?: string | null;
   readonly oldStopped: boolean;
+  /** When this pass stopped the task's old container (one that ran): its downtime starts here. */
+  readonly oldStoppedAt?: Millis;
+  /** The first passing check of the new container in this forward pass: its downtime ends here. */
+  readonly firstPassAt?: Millis;
+  /** How long the task served nothing while it was updated (see `TaskUpdated.downtimeMs`). */
+  readonly downtimeMs?: Millis;
   /** The old container was started again by a revert pass. */
   readonly oldRestarted: boolean;
+  /** The revert pass found the old container gone: it creates one of the old revision instead. */
+  readonly oldMissing?: boolean;
   readonly newContainerId?: string;
   readonly newStarted: boolean;
   readonly newStopped: boolean;
@@ -95,6 +109,8 @@ export interface ActiveRollout extends RolloutIdentity {
   readonly exists: true;
   readonly batches: readonly (readonly number[])[];
   readonly tasks: readonly TaskState[];
+  /** The pull phase, host by host (hosts not asked yet are absent). */
+  readonly pulls: Readonly<Record<string, HostPull>>;
   readonly status: RolloutStatus;
   readonly batchesCompleted: number;
   readonly lastBatchCompletedAt?: Millis;
@@ -149,6 +165,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       ...(event.probeRetries !== undefined && { probeRetries: event.probeRetries }),
       batches: event.batches,
       tasks: event.tasks.map(freshTask),
+      pulls: {},
       status: 'running',
       batchesCompleted: 0,
       lastProgressAt: event.at,
@@ -169,11 +186,24 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
   switch (event.type) {
     case 'RolloutLeaseAcquired':
       return { ...s, lease: { owner: event.owner, until: event.until } };
+    case 'ImagePullRequested':
+      return { ...s, pulls: { ...s.pulls, [event.host]: { state: 'pulling', revision: event.revision, since: event.at } } };
+    case 'ImagePulled': {
+      const revision = s.pulls[event.host]?.revision ?? s.toRevision;
+      const pulled: HostPull = { state: 'pulled', revision, digest: event.digest, ...(event.bytes !== undefined && { bytes: event.bytes }), ms: event.ms };
+      return { ...s, pulls: { ...s.pulls, [event.host]: pulled }, lastProgressAt: event.at };
+    }
+    case 'ImagePullFailed': {
+      const revision = s.pulls[event.host]?.revision ?? s.toRevision;
+      return { ...s, pulls: { ...s.pulls, [event.host]: { state: 'failed', revision, reason: event.reason } } };
+    }
     case 'TaskUpdateStarted':
       return task(event.task, () => ({
         phase: event.direction === 'forward' ? 'updating' : 'reverting',
         direction: event.direction,
         gate: undefined,
+        oldStoppedAt: undefined,
+        firstPassAt: undefined,
       }));
     case 'ContainerStopRequested':
     case 'ContainerRemoveRequested':
@@ -183,13 +213,17 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutContainerStopped':
       return task(event.task, () =>
         event.role === 'old'
-          ? { pending: undefined, oldStopped: true, oldContainerId: event.containerId }
+          ? { pending: undefined, oldStopped: true, oldContainerId: event.containerId, ...(event.containerId !== null && { oldStoppedAt: event.at }) }
           : { pending: undefined, newStopped: true },
       );
     case 'RolloutContainerRemoved':
       return task(event.task, () => (event.role === 'new' ? { pending: undefined, newRemoved: true } : { pending: undefined }));
     case 'RolloutContainerCreated':
-      return task(event.task, () => (event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined }));
+      return task(event.task, () =>
+        event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined, oldContainerId: event.containerId, oldMissing: false },
+      );
+    case 'RolloutContainerMissing':
+      return task(event.task, () => (event.role === 'old' ? { pending: undefined, oldMissing: true } : { pending: undefined }));
     case 'RolloutContainerStarted':
       return task(event.task, () => ({
         pending: undefined,
@@ -200,7 +234,10 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutHealthCheckPassed':
     case 'RolloutHealthCheckFailed':
       return task(event.task, (t) => {
-        if (t.gate?.containerId === event.containerId) return { gate: nextGate(t.gate, event, s.probeInterval) };
+        if (t.gate?.containerId === event.containerId) {
+          const first = event.type === 'RolloutHealthCheckPassed' && t.direction === 'forward' && t.firstPassAt === undefined;
+          return { gate: nextGate(t.gate, event, s.probeInterval), ...(first && { firstPassAt: event.at }) };
+        }
         return s.monitor && t.phase === 'updated' && t.newContainerId === event.containerId ? { watch: nextWatch(t.watch, event) } : {};
       });
     case 'UpdatedTaskChecked':
@@ -210,7 +247,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
           : {},
       );
     case 'TaskUpdated':
-      return { ...task(event.task, () => ({ phase: 'updated', gate: undefined })), lastProgressAt: event.at };
+      return { ...task(event.task, () => ({ phase: 'updated', gate: undefined, downtimeMs: event.downtimeMs })), lastProgressAt: event.at };
     case 'TaskUpdateFailed': {
       // A failed revert leaves the task stuck; a failed forward pass counts against the failure ratio.
       const reverting = s.tasks.find((t) => t.task === event.task)?.phase === 'reverting';

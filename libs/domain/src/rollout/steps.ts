@@ -10,6 +10,8 @@ import type { TaskPlacement } from './leftovers';
 export type RolloutEffect =
   /** Stop a task's container: `old` means every running container of the task this rollout did not create. */
   | { readonly kind: 'stop-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId?: string }
+  /** Pull the image of `revision` (by its digest) on `host`, unless the host has it already. */
+  | { readonly kind: 'pull-image'; readonly host: string; readonly revision: number }
   /** Stop and remove a container (a failed new one, when a task is reverted). */
   | { readonly kind: 'remove-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
   /** Create the task's container for `revision`, named `name`, unless one with that name exists. */
@@ -48,7 +50,7 @@ export type RolloutEffect =
   | { readonly kind: 'record' };
 
 export interface RolloutStep {
-  /** `task:<n>` or `rollout`: a runner performs at most one step per key at a time. */
+  /** `task:<n>`, `pull:<host>` or `rollout`: a runner performs at most one step per key at a time. */
   readonly key: string;
   /** Recorded (in this order, in one append) before the effect is performed. */
   readonly events: readonly RolloutEvent[];

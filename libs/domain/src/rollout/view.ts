@@ -1,5 +1,6 @@
 /** The API's view of a rollout (`GET …/rollouts/{id}`), from its folded state. */
-import type { RolloutPhase, RolloutTaskView, RolloutView } from '../api';
+import type { RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
+import { pullHosts, pullPhaseOpen } from './decide';
 import type { ActiveRollout, TaskState } from './state';
 
 const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {
@@ -29,10 +30,24 @@ function taskView(s: ActiveRollout, t: TaskState): RolloutTaskView {
     phase: t.phase,
     health: t.gate?.lastDetail ?? (watched ? t.watch?.lastDetail : undefined),
     detail: t.failReason ?? (watched ? `monitored until ${iso(window.until)}` : undefined),
+    ...(t.downtimeMs !== undefined && { downtimeMs: t.downtimeMs }),
   };
 }
 
+/** Every host of the pull phase, once it has begun (or while it is open); undefined for older rollouts. */
+function pullViews(s: ActiveRollout): RolloutPullView[] | undefined {
+  if (Object.keys(s.pulls).length === 0 && !pullPhaseOpen(s)) return undefined;
+  return pullHosts(s).map((host): RolloutPullView => {
+    const pull = s.pulls[host];
+    if (pull === undefined) return { host, state: 'waiting' };
+    if (pull.state === 'pulling') return { host, state: 'pulling' };
+    if (pull.state === 'failed') return { host, state: 'failed', detail: pull.reason };
+    return { host, state: 'pulled', digest: pull.digest, ...(pull.bytes !== undefined && { bytes: pull.bytes }), ms: pull.ms };
+  });
+}
+
 export function toRolloutView(s: ActiveRollout): RolloutView {
+  const pulls = pullViews(s);
   return {
     id: s.id,
     env: s.env,
@@ -44,6 +59,7 @@ export function toRolloutView(s: ActiveRollout): RolloutView {
     startedAt: iso(s.startedAt),
     endedAt: s.endedAt === undefined ? undefined : iso(s.endedAt),
     monitorUntil: s.monitor && iso(s.monitor.until),
+    ...(pulls && { pulls }),
     tasks: s.tasks.map((t) => taskView(s, t)),
   };
 }

@@ -176,6 +176,8 @@ describe('rollout workflow', () => {
 
   it('pause lets the task in flight finish and starts no new one until resumed', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2'], 1) }));
+    // The pull phase takes no time here, so that the pause lands while task 0 is in flight.
+    w.pullCost = 0;
     w.run([{ at: T0 + 200, apply: (s, now) => decidePause(s, { id: 'r', now }) }]);
     expect(w.state.status).toBe('paused');
     expect(w.state.tasks.map((t) => t.phase)).toEqual(['updated', 'pending']);

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
+import { PULL_CONCURRENCY, type ContainerRuntime, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -12,7 +12,8 @@ import { UpJobCommand } from './up-down.command';
 /**
  * `cj up JOB`: each task of the current revision gets a running container with the standard
  * configuration. A task that already runs is left alone; a stopped container of the same revision
- * is started again rather than duplicated.
+ * is started again rather than duplicated. Every host that will create a container pulls the image
+ * first, a few at once: a host that cannot get it fails the command before any container is touched.
  */
 @CommandHandler(UpJobCommand)
 export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownResponse> {
@@ -27,6 +28,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
   execute({ env, job, context }: UpJobCommand): Promise<UpDownResponse> {
     return this.locks.run(env, async () => {
       const loaded = await loadJobOnHosts(env, job, this.writer, this.hosts, this.runtimes);
+      await this.pullFirst(env, loaded);
       const results: TaskActionResult[] = [];
       const started: JobCommand[] = [];
       const metadata = context;
@@ -48,6 +50,25 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
       }
       return { tasks: results };
     });
+  }
+
+  /** Pulls the image on every host with a task to create; the first failure (it names its host) is the command's. */
+  private async pullFirst(env: string, loaded: LoadedJob): Promise<void> {
+    const hosts = new Map<string, ContainerRuntime>();
+    for (const { task, host, runtime } of loaded.tasks) {
+      const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
+      const kept = containers.some((c) => c.state === 'running' || c.state === 'restarting' || c.revision === loaded.revision);
+      if (!kept) hosts.set(host.name, runtime);
+    }
+    const queue = [...hosts.values()];
+    const failures: unknown[] = [];
+    const worker = async () => {
+      for (let runtime = queue.shift(); runtime; runtime = queue.shift()) {
+        await runtime.ensureImage(loaded.spec.image).catch((error: unknown) => failures.push(error));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PULL_CONCURRENCY, queue.length) }, worker));
+    if (failures.length > 0) throw failures[0];
   }
 
   private async upTask(env: string, loaded: LoadedJob, { task, host, runtime }: PlacedTask): Promise<{ result: TaskActionResult; containerId?: string }> {

@@ -14,8 +14,8 @@ export interface RolloutJob {
  * A YAML jobs file for rollouts of the demo image (registry 127.77.0.1:5000): replicas spread over
  * the hosts, a quick HTTP health check, and an update policy tight enough for tests.
  */
-export function rolloutJobsFile(env: string, hosts: readonly HostSpec[], jobs: readonly RolloutJob[]): string {
-  const lines = [`environment: ${env}`, 'registry: 127.77.0.1:5000', 'hosts:'];
+export function rolloutJobsFile(env: string, hosts: readonly HostSpec[], jobs: readonly RolloutJob[], registry = '127.77.0.1:5000'): string {
+  const lines = [`environment: ${env}`, `registry: ${registry}`, 'hosts:'];
   for (const host of hosts) lines.push(`  ${host.name}: { endpoint: "${host.endpoint}", address: ${host.address} }`);
   lines.push('defaults:', '  restart: "no"', 'jobs:');
   for (const job of jobs) {

@@ -90,6 +90,12 @@ export class World {
   readonly performed: string[] = [];
   /** Hosts whose engine does not answer: every effect on them fails. */
   readonly unreachable = new Set<string>();
+  /** Pulls performed, as `host r<revision>` strings, in order. */
+  readonly pulls: string[] = [];
+  /** The registry does not answer: every pull fails. */
+  registryDown = false;
+  /** How long a pull takes on the simulated clock. */
+  pullCost: Millis = 100;
   private readonly startedAt = new Map<string, Millis>();
   private nextId = 1;
 
@@ -216,6 +222,14 @@ export class World {
       const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
       return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
     }
+    if (effect.kind === 'pull-image') {
+      if (this.registryDown) {
+        return [rolloutEvent('ImagePullFailed', { at: this.now, host: effect.host, reason: 'Get "http://registry:5000/v2/": connection refused' })];
+      }
+      this.pulls.push(`${effect.host} r${effect.revision}`);
+      this.now += this.pullCost;
+      return [rolloutEvent('ImagePulled', { at: this.now, host: effect.host, digest: `sha256:r${effect.revision}`, bytes: 1000, ms: this.pullCost })];
+    }
     if (effect.kind === 'remove-leftovers') {
       this.performed.push('remove-leftovers');
       this.now += OP_COST;
@@ -252,6 +266,7 @@ export class World {
       }
       case 'start-container': {
         const c = this.containers.find((x) => x.id === effect.containerId);
+        if (effect.role === 'old' && (!c || c.removed)) return [rolloutEvent('RolloutContainerMissing', { at, task, role: 'old', containerId: effect.containerId })];
         if (!c) throw new Error(`no container ${effect.containerId}`);
         c.running = true;
         this.startedAt.set(c.id, at);
