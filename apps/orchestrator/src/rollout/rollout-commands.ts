@@ -85,7 +85,7 @@ export class RolloutCommands {
         foldJob(records),
       );
       if (isDomainError(decided)) throw decided;
-      return decided.map((event, index) => toEventData(event, beginId, index));
+      return decided.map((event, index) => toEventData(event, beginId, jobStream(input.env, input.job), index));
     });
     const stream = new RolloutStream(this.store, input.env, id);
     const loaded = await stream.load();

@@ -150,7 +150,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
           : decideJob({ type: 'RegisterOrUpdateJob', data: { spec: plan.spec as JobSpec }, metadata }, state);
       if (isDomainError(decided)) throw decided;
       revision = decided.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
-      return decided.map((event, index) => toEventData(event, context.commandId, index));
+      return decided.map((event, index) => toEventData(event, context.commandId, stream, index));
     });
     const recorded: PlanEntry = { ...entry, ...(revision !== undefined && entry.action !== 'remove' && { revision }) };
     if (!plan.rollout || revision === undefined || !this.rollouts) return { entry: recorded, position: appended.position };

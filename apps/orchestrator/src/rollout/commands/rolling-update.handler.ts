@@ -38,7 +38,7 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
       const decided = decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state);
       if (isDomainError(decided)) throw decided;
       revision = decided.length > 0 ? state.lastRevision + 1 : (state.currentRevision ?? revision);
-      return decided.map((event, index) => toEventData(event, context.commandId, index));
+      return decided.map((event, index) => toEventData(event, context.commandId, jobStream(env, job), index));
     });
     return this.bus.execute(new StartRolloutCommand(env, job, running, revision, spec, context, overrides));
   }
