@@ -84,8 +84,22 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventData[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: every part lands, or none does (the first
+   * failed expected-revision check or write error aborts them all). Each part follows `append`'s
+   * rules, idempotent retries included. Only stores that can do it offer it (the embedded one);
+   * EventStoreDB has no multi-stream transaction, so callers design for its absence.
+   */
+  appendToStreams?(parts: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

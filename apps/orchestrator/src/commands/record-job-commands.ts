@@ -28,6 +28,6 @@ export function recordJobCommands(
         state = evolveJob(state, event);
       }
     }
-    return events.map((event, index) => toEventData(event, commandId, index));
+    return events.map((event, index) => toEventData(event, commandId, jobStream(env, job), index));
   });
 }

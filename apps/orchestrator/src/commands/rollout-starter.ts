@@ -1,4 +1,4 @@
-import type { JobSpec } from '@cj/domain';
+import type { BeginRollout, JobSpec } from '@cj/domain';
 import type { CommandContext } from './command-context';
 
 export interface RolloutRequest {
@@ -10,12 +10,15 @@ export interface RolloutRequest {
 }
 
 /**
- * Hands a running job's new revision to the rollout workflow. Bound to the rollout module's
- * StartRolloutCommand when the app has one; null otherwise (apply then refuses running jobs).
+ * Hands a running job's new revision to the rollout workflow, in two steps so that the caller
+ * can record the rollout's start in the same append as the revision. Bound to the rollout
+ * module's commands when the app has them; null otherwise (apply then refuses running jobs).
  */
 export interface RolloutStarter {
-  /** Returns the rollout id. */
-  start(request: RolloutRequest, context: CommandContext): Promise<string>;
+  /** The job command that records the rollout's start; throws when the rollout would be refused. */
+  begin(request: RolloutRequest, context: CommandContext): BeginRollout;
+  /** Begins the rollout (its own stream) once its start is recorded on the job stream. */
+  started(env: string, job: string, rolloutId: string): Promise<void>;
 }
 
 export const ROLLOUT_STARTER = Symbol('RolloutStarter');

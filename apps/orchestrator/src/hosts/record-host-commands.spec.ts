@@ -39,8 +39,8 @@ describe('recording one look on a host stream, in a real SQLite store', () => {
     expect(recorded.events.map((event) => event.type)).toEqual(['HostReachable', 'UnexpectedContainerFound']);
     const stored = await store.readStream('cj.prod.host.h1');
     expect(stored.map((event) => [event.type, event.id])).toEqual([
-      ['HostReachable', eventId('answer-1', 0)],
-      ['UnexpectedContainerFound', eventId('look-1', 0)],
+      ['HostReachable', eventId('answer-1', 'cj.prod.host.h1', 0)],
+      ['UnexpectedContainerFound', eventId('look-1', 'cj.prod.host.h1', 0)],
     ]);
     expect(recorded.position).toBe(stored[1].position);
   });

@@ -28,7 +28,7 @@ export async function recordHostCommands(writer: StreamWriter, env: string, host
     for (const command of commands) {
       decideHost(command, state).forEach((event, index) => {
         events.push(event);
-        data.push(toEventData(event, command.metadata.commandId, index));
+        data.push(toEventData(event, command.metadata.commandId, hostStream(env, host), index));
         state = evolveHost(state, event);
       });
     }

@@ -62,7 +62,7 @@ describe('the read models, fed from a real SQLite event store', () => {
   });
 
   async function append(events: readonly DomainEvent[], commandId = 'cmd-1'): Promise<bigint> {
-    const result = await store.append(jobStream('prod', 'web'), events.map((event, index) => toEventData(event, commandId, index)), 'any');
+    const result = await store.append(jobStream('prod', 'web'), events.map((event, index) => toEventData(event, commandId, jobStream('prod', 'web'), index)), 'any');
     return result.position as bigint;
   }
 

@@ -25,8 +25,8 @@ export class JobStreamRecord implements RolloutJobRecord {
 
   async ended(rollout: ActiveRollout): Promise<void> {
     const commandId = uuidv5(`${rollout.env}/${rollout.id}/ended`, JOB_RECORD_NAMESPACE);
-    const command = endRolloutCommand(rollout, this.metadata(rollout.id, commandId, rollout.reason ?? `rollout ${rollout.id} ${rollout.status}`));
-    await recordJobCommands(this.writer, rollout.env, rollout.job, [command], commandId);
+    const metadata = this.metadata(rollout.id, commandId, rollout.reason ?? `rollout ${rollout.id} ${rollout.status}`);
+    await recordJobCommands(this.writer, rollout.env, rollout.job, (job) => [endRolloutCommand(rollout, job, metadata)], commandId);
   }
 
   async neverStarted(env: string, job: string, rolloutId: string): Promise<void> {

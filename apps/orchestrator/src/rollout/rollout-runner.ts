@@ -1,16 +1,18 @@
 /**
  * The rollout runner: a catch-up subscription to every rollout stream, from a stored checkpoint.
  * It keeps one driver per unfinished rollout; when a rollout finishes it marks the job stream, so
- * the job may have its next rollout.
+ * the job may have its next rollout. It also sees every rollout start recorded on a job stream,
+ * and begins the rollout's own stream when the command that recorded it was cut off first.
  */
-import { isFinished, isTerminalRolloutEvent, parseRolloutStreamId, type RolloutEventType } from '@cj/domain';
+import { isFinished, isTerminalRolloutEvent, parseRolloutStreamId, parseStreamName, type RolloutEventType, type RolloutStart } from '@cj/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
 import { RolloutDriver } from './rollout-driver';
 import type { RolloutRunnerDeps } from './rollout-ports';
 import type { SqliteRunnerCheckpoint } from './runner-checkpoint';
 
 /** Events that start a rollout, end it, or are an operator's command a driver must see. */
-const WATCHED: readonly RolloutEventType[] = [
+const WATCHED: readonly (RolloutEventType | 'JobRolloutStarted')[] = [
+  'JobRolloutStarted',
   'RolloutStarted',
   'RolloutPaused',
   'RolloutResumed',
@@ -21,15 +23,20 @@ const WATCHED: readonly RolloutEventType[] = [
   'RolloutAborted',
 ];
 
+const MAX_BEGIN_RETRY_MS = 30_000;
+
 export interface RolloutRunnerOptions {
   readonly owner: string;
   readonly leaseMs?: number;
   readonly cjVersion: string;
   readonly onError: (error: Error) => void;
+  /** Begins a rollout's stream from its start as the job stream recorded it (idempotent). */
+  readonly beginStream?: (env: string, job: string, rolloutId: string) => Promise<unknown>;
 }
 
 export class RolloutRunner {
   private readonly drivers = new Map<string, RolloutDriver>();
+  private stopped = false;
   private subscription?: Subscription;
   private caughtUp!: Promise<void>;
 
@@ -58,6 +65,7 @@ export class RolloutRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.close();
     for (const driver of this.drivers.values()) driver.stop();
     this.drivers.clear();
@@ -68,7 +76,12 @@ export class RolloutRunner {
     return [...this.drivers.keys()];
   }
 
-  private handle(event: RecordedEvent): void {
+  private async handle(event: RecordedEvent): Promise<void> {
+    if (event.type === 'JobRolloutStarted') {
+      await this.beginStream(event);
+      this.checkpoint.save(event.position, [], []);
+      return;
+    }
     const address = parseRolloutStreamId(event.streamId);
     if (!address) {
       this.checkpoint.save(event.position, [], []);
@@ -83,6 +96,21 @@ export class RolloutRunner {
     if (event.type === 'RolloutStarted') this.drive(event.streamId);
     else this.drivers.get(event.streamId)?.notify(event.revision);
     this.checkpoint.save(event.position, [event.streamId], []);
+  }
+
+  /** A start whose rollout stream is missing was cut off: begin it; one that began is left alone. */
+  private async beginStream(event: RecordedEvent, delayMs = 500): Promise<void> {
+    const begin = this.options.beginStream;
+    if (!begin || this.stopped) return;
+    const { env, id: job } = parseStreamName(event.streamId);
+    try {
+      await begin(env, job, (event.data as RolloutStart).rolloutId);
+    } catch (error) {
+      // The store refused the write (full, or gone): try again later, without holding up the others.
+      this.options.onError(error instanceof Error ? error : new Error(String(error)));
+      const retry = setTimeout(() => void this.beginStream(event, Math.min(delayMs * 2, MAX_BEGIN_RETRY_MS)), delayMs);
+      retry.unref();
+    }
   }
 
   private drive(streamId: string): void {

@@ -23,7 +23,7 @@ import { JobStreamRecord } from './job-stream-record';
 import { JobStreamRevisions } from './job-stream-revisions';
 import { RolloutCommands } from './rollout-commands';
 import { RolloutRunner } from './rollout-runner';
-import { CommandBusRolloutStarter } from './rollout-starter.adapter';
+import { RolloutCommandsStarter } from './rollout-starter.adapter';
 import { SqliteRunnerCheckpoint } from './runner-checkpoint';
 
 const logger = new Logger('rollouts');
@@ -54,7 +54,7 @@ const logger = new Logger('rollouts');
     },
     {
       provide: RolloutRunner,
-      inject: [OPTIONS, EVENT_STORE, SqliteRunnerCheckpoint, StreamWriter, JobStreamRecord, HostQueries, HostRuntimes, EnvironmentLocks, TaskHealthProbe],
+      inject: [OPTIONS, EVENT_STORE, SqliteRunnerCheckpoint, StreamWriter, JobStreamRecord, HostQueries, HostRuntimes, EnvironmentLocks, TaskHealthProbe, RolloutCommands],
       useFactory: (
         options: OrchestratorOptions,
         store: EventStore,
@@ -65,6 +65,7 @@ const logger = new Logger('rollouts');
         runtimes: HostRuntimes,
         locks: EnvironmentLocks,
         probe: TaskHealthProbe,
+        commands: RolloutCommands,
       ) =>
         new RolloutRunner(
           store,
@@ -82,6 +83,7 @@ const logger = new Logger('rollouts');
             owner: `${hostname()}:${resolve(options.readDb)}`,
             cjVersion: cjVersion(),
             onError: (error) => logger.error({ msg: 'rollout step failed', error: error.message }),
+            beginStream: (env, job, id) => locks.run(env, () => commands.beginStream(env, job, id)),
           },
         ),
     },
@@ -90,7 +92,7 @@ const logger = new Logger('rollouts');
     RollingUpdateHandler,
     RollbackHandler,
     ControlRolloutHandler,
-    { provide: ROLLOUT_STARTER, useClass: CommandBusRolloutStarter },
+    { provide: ROLLOUT_STARTER, useClass: RolloutCommandsStarter },
   ],
   exports: [RolloutRunner, SqliteRunnerCheckpoint, ROLLOUT_STARTER],
 })

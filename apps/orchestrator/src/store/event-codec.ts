@@ -9,10 +9,10 @@ export interface StoredMetadata extends EventMetadata {
 /** The types the domain can upcast; anything else in a cj stream belongs to another aggregate. */
 const KNOWN_TYPES = new Set(Object.keys(CURRENT_SCHEMA_VERSION));
 
-/** A job or host event as the store keeps it; the id is the `index`-th of its command. */
-export function toEventData(event: DomainEvent, commandId: string, index: number): EventData {
+/** A job or host event as the store keeps it; the id is the `index`-th its command appends to `streamId`. */
+export function toEventData(event: DomainEvent, commandId: string, streamId: string, index: number): EventData {
   const metadata: StoredMetadata = { ...event.metadata, schemaVersion: event.schemaVersion };
-  return { id: eventId(commandId, index), type: event.type, data: event.data, metadata };
+  return { id: eventId(commandId, streamId, index), type: event.type, data: event.data, metadata };
 }
 
 /**

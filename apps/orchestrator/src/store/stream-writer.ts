@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { StreamNotFoundError, WrongExpectedVersionError, type EventData, type EventStore, type RecordedEvent } from '@cj/event-store';
+import { StreamNotFoundError, WrongExpectedVersionError, type AppendResult, type EventData, type EventStore, type RecordedEvent } from '@cj/event-store';
 import type { Metrics } from '../metrics/metrics';
 
 /** An append that conflicted this many times in a row is reported instead of retried. */
@@ -62,6 +62,46 @@ export class StreamWriter {
       }
     }
     throw new StreamContentionError(streamId);
+  }
+
+  /**
+   * The same loop over several streams, written as one command: `decide` sees every stream as
+   * loaded and returns each stream's events. On a store that can (the embedded one) they land in
+   * one transaction, all or none; on one that cannot (EventStoreDB) each stream's part is its own
+   * atomic append, in the order given, so callers put what the others depend on first.
+   */
+  async decideAndAppendToStreams(
+    streamIds: readonly string[],
+    decide: (streams: ReadonlyMap<string, LoadedStream>) => ReadonlyMap<string, readonly EventData[]>,
+  ): Promise<Appended> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const loaded = new Map<string, LoadedStream>();
+      for (const streamId of streamIds) loaded.set(streamId, await this.load(streamId));
+      const decided = decide(loaded);
+      const parts = streamIds
+        .map((streamId) => ({ streamId, events: decided.get(streamId) ?? [], expected: (loaded.get(streamId) as LoadedStream).expected }))
+        .filter((part) => part.events.length > 0);
+      if (parts.length === 0) return { events: 0 };
+      try {
+        const results = this.store.appendToStreams
+          ? await this.store.appendToStreams(parts)
+          : await this.appendEach(parts);
+        const events = parts.flatMap((part) => part.events);
+        for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
+        const positions = await Promise.all(results.map(async (result, i) => result.position ?? (await this.lastPosition(parts[i].streamId))));
+        return { events: events.length, position: positions.reduce((max, p) => (p > max ? p : max)) };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        this.logger.warn({ msg: 'a stream moved while deciding; deciding again', stream: error.streamId, attempt });
+      }
+    }
+    throw new StreamContentionError(streamIds.join(', '));
+  }
+
+  private async appendEach(parts: readonly { streamId: string; events: readonly EventData[]; expected: bigint | 'no_stream' }[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const part of parts) results.push(await this.store.append(part.streamId, part.events, part.expected));
+    return results;
   }
 
   private async lastPosition(streamId: string): Promise<bigint> {

@@ -24,13 +24,21 @@ describe('stream names', () => {
 });
 
 describe('eventId', () => {
-  it('is a UUID v5, the same for the same command and index, different otherwise', () => {
-    const id = eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 0);
+  const command = '3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e';
+
+  it('is a UUID v5, the same for the same command, stream and index, different otherwise', () => {
+    const id = eventId(command, 'cj.prod.job.web', 0);
 
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 0)).toBe(id);
-    expect(eventId('3f1e0c52-5d0b-4d7e-9a8e-0e1c2b3a4d5e', 1)).not.toBe(id);
-    expect(eventId('another-command', 0)).not.toBe(id);
+    expect(eventId(command, 'cj.prod.job.web', 0)).toBe(id);
+    expect(eventId(command, 'cj.prod.job.web', 1)).not.toBe(id);
+    expect(eventId('another-command', 'cj.prod.job.web', 0)).not.toBe(id);
+  });
+
+  it('differs between streams for the same command and index: one apply writing many jobs repeats no id', () => {
+    const ids = ['web', 'api', 'worker'].map((job) => eventId(command, jobStream('prod', job), 0));
+
+    expect(new Set(ids).size).toBe(3);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FieldChange } from '../diff/field-change';
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec, UpdatePolicy } from '../jobs-file/model';
 import type { EventOf } from './metadata';
 
 /** Stream `cj.<env>.job.<name>`: a job's revisions and what its tasks' containers did. */
@@ -38,13 +38,35 @@ export type TaskHealthChanged = EventOf<'TaskHealthChanged', ContainerRef & { fr
  * A rollout of the job began. Appended at the job stream's expected revision, so only one rollout
  * of a job is ever active; the rollout's own steps are in `cj.<env>.rollout.<id>`.
  */
-export type JobRolloutStarted = EventOf<'JobRolloutStarted', { job: string; rolloutId: string; fromRevision?: number; toRevision: number }>;
+export type JobRolloutStarted = EventOf<'JobRolloutStarted', RolloutStart>;
+
+/**
+ * Everything a rollout's first event is made from, besides the job's spec at `toRevision`: the
+ * rollout's start lives on the job stream (appended with the revision it rolls out, in one
+ * append), and the rollout's own stream is begun from it, again after a crash.
+ */
+export interface RolloutStart {
+  job: string;
+  rolloutId: string;
+  fromRevision?: number;
+  toRevision: number;
+  /** Policy fields the operator set for this rollout only. */
+  overrides?: Partial<UpdatePolicy>;
+  rollbackOf?: { readonly revision: number };
+}
 /**
  * The rollout ended (`status` is its final status). `revision` is the one every task runs now,
- * when the rollout left the job on one: it becomes the job's current revision (a rollback or a
- * rolled-back rollout returns the job to an earlier one).
+ * when the rollout left the job on one: it becomes the job's current revision (a rollback, or a
+ * rollout that failed, rolled back or was aborted, returns the job to the one its tasks run).
+ * When the tasks run different revisions, `taskRevisions` says which runs where: the job is mixed.
  */
-export type JobRolloutEnded = EventOf<'JobRolloutEnded', { job: string; rolloutId: string; status: string; revision?: number }>;
+export type JobRolloutEnded = EventOf<'JobRolloutEnded', { job: string; rolloutId: string; status: string; revision?: number; taskRevisions?: TaskRevisions }>;
+
+/**
+ * The revision each task runs (by task index) when the tasks of a job do not all run one: null
+ * for a task left with no running container.
+ */
+export type TaskRevisions = Readonly<Record<number, number | null>>;
 export type JobEvent =
   | JobRegistered
   | JobRevisionCreated

@@ -1,3 +1,4 @@
+import type { RolloutStart, TaskRevisions } from '../events/job-events';
 import type { JobSpec } from '../jobs-file/model';
 import type { CommandMetadata } from './command-metadata';
 
@@ -25,9 +26,9 @@ export type RecordContainerRemoved = CommandOf<'RecordContainerRemoved', Contain
 export type RecordHealthCheck = CommandOf<'RecordHealthCheck', ContainerRef & { passed: boolean; detail?: string; rolloutId?: string }>;
 
 /** Mark the start of a rollout on the job stream: refused while another rollout of the job is active. */
-export type BeginRollout = CommandOf<'BeginRollout', { job: string; rolloutId: string; fromRevision?: number; toRevision: number }>;
+export type BeginRollout = CommandOf<'BeginRollout', RolloutStart>;
 /** Mark the end of a rollout; `revision` is the one every task runs now, if one. */
-export type EndRollout = CommandOf<'EndRollout', { job: string; rolloutId: string; status: string; revision?: number }>;
+export type EndRollout = CommandOf<'EndRollout', { job: string; rolloutId: string; status: string; revision?: number; taskRevisions?: TaskRevisions }>;
 export type JobCommand =
   | RegisterOrUpdateJob
   | RemoveJob

@@ -1,4 +1,4 @@
-import type { HealthStatus, JobEvent } from '../events/job-events';
+import type { HealthStatus, JobEvent, RolloutStart, TaskRevisions } from '../events/job-events';
 import type { JobSpec } from '../jobs-file/model';
 
 export type ObservedContainerState = 'running' | 'stopped' | 'exited';
@@ -27,6 +27,13 @@ export interface JobState {
   readonly lastRevision: number;
   /** The rollout in progress, from the job stream's rollout marks; at most one per job. */
   readonly activeRolloutId?: string;
+  /** The active rollout's start as the job stream recorded it: what its own stream is begun from. */
+  readonly activeRollout?: RolloutStart;
+  /**
+   * Set when the last rollout ended with the tasks on different revisions: which runs where. The
+   * current revision is then the one the job was asked to run, not one every task runs.
+   */
+  readonly mixed?: TaskRevisions;
   /**
    * Revisions every task of the job ran at once (when a rollout began or ended), oldest first,
    * each once: where a rollback may return to.
@@ -71,16 +78,23 @@ export function evolve(state: JobState, event: JobEvent): JobState {
       return state;
     case 'JobRolloutStarted': {
       const { rolloutId, fromRevision } = event.data;
-      return { ...state, activeRolloutId: rolloutId, goodRevisions: fromRevision === undefined ? state.goodRevisions : good(state, fromRevision) };
-    }
-    case 'JobRolloutEnded': {
-      const { rolloutId, revision } = event.data;
-      if (state.activeRolloutId !== rolloutId) return state;
-      const landed = revision !== undefined && state.revisions[revision] !== undefined && state.status === 'active';
       return {
         ...state,
+        activeRolloutId: rolloutId,
+        activeRollout: event.data,
+        goodRevisions: fromRevision === undefined || state.mixed !== undefined ? state.goodRevisions : good(state, fromRevision),
+      };
+    }
+    case 'JobRolloutEnded': {
+      const { rolloutId, revision, taskRevisions } = event.data;
+      if (state.activeRolloutId !== rolloutId) return state;
+      const landed = revision !== undefined && state.revisions[revision] !== undefined && state.status === 'active';
+      const { activeRollout: _ended, mixed: _before, ...rest } = state;
+      return {
+        ...rest,
         activeRolloutId: undefined,
         ...(landed && { currentRevision: revision, goodRevisions: good(state, revision) }),
+        ...(!landed && taskRevisions !== undefined && { mixed: taskRevisions }),
       };
     }
     default:

@@ -6,7 +6,7 @@ import { jobSpec } from '../testing';
 import { decideStart } from './control';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { containerFacts, endRolloutCommand, neverStartedCommand, previousGoodRevision, rolloutProbe, runningRevision } from './job-rollouts';
-import { evolve, foldRollout, initialState, type ActiveRollout } from './state';
+import { foldRollout, initialState, type ActiveRollout } from './state';
 import { startCommand, T0 } from './testing/world';
 
 const metadata: EventMetadata = { actor: 'orchestrator', correlationId: 'r', causationId: 'r', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
@@ -78,16 +78,54 @@ describe('containerFacts', () => {
 });
 
 describe('the job after a rollout', () => {
-  it('lands on the new revision after a clean success, on the old one after a rollback, on none otherwise', () => {
-    const done = (type: 'RolloutSucceeded' | 'RolloutRolledBack' | 'RolloutAborted') =>
-      evolve(
-        rollout(),
-        type === 'RolloutSucceeded' ? rolloutEvent(type, { at: T0, failedTasks: [] }) : rolloutEvent(type, { at: T0, reason: 'because' }),
-      ) as ActiveRollout;
+  const at = T0;
+  const updated = (task: number) => [
+    rolloutEvent('TaskUpdateStarted', { at, task, direction: 'forward' }),
+    rolloutEvent('TaskUpdated', { at, task, revision: 2, containerId: `new-${task}` }),
+  ];
+  const reverted = (task: number) => [
+    rolloutEvent('TaskUpdateStarted', { at, task, direction: 'forward' }),
+    rolloutEvent('TaskUpdateFailed', { at, task, reason: 'not healthy' }),
+    rolloutEvent('TaskUpdateStarted', { at, task, direction: 'revert' }),
+    rolloutEvent('TaskRolledBack', { at, task, revision: 1, containerId: `old-${task}` }),
+  ];
+  const end = (r: ActiveRollout) => endRolloutCommand(r, job(started('old-1')), command).data;
 
-    expect(endRolloutCommand(done('RolloutSucceeded'), command).data).toMatchObject({ status: 'succeeded', revision: 2 });
-    expect(endRolloutCommand(done('RolloutRolledBack'), command).data).toMatchObject({ status: 'rolled-back', revision: 1 });
-    expect(endRolloutCommand(done('RolloutAborted'), command).data).not.toHaveProperty('revision');
+  it('lands on the new revision after a clean success, on the old one after a rollback', () => {
+    expect(end(rollout(...updated(0), ...updated(1), rolloutEvent('RolloutSucceeded', { at, failedTasks: [] })))).toEqual({
+      job: 'web', rolloutId: rollout().id, status: 'succeeded', revision: 2,
+    });
+    expect(end(rollout(...reverted(0), rolloutEvent('RolloutRolledBack', { at, reason: 'because' })))).toMatchObject({ status: 'rolled-back', revision: 1 });
+  });
+
+  it('lands on the revision its tasks run when it failed or was aborted: the old one when every task runs it again', () => {
+    expect(end(rollout(...reverted(0), rolloutEvent('RolloutFailed', { at, reason: 'host h2 unreachable' })))).toMatchObject({ status: 'failed', revision: 1 });
+    expect(end(rollout(rolloutEvent('RolloutAborted', { at, reason: 'because' })))).toMatchObject({ status: 'aborted', revision: 1 });
+  });
+
+  it('says which task runs which revision when they differ, and the job is then mixed, on its current revision', () => {
+    const r = rollout(...updated(0), rolloutEvent('RolloutAborted', { at, reason: 'because' }));
+
+    const data = end(r);
+
+    expect(data).toEqual({ job: 'web', rolloutId: r.id, status: 'aborted', taskRevisions: { 0: 2, 1: 1 } });
+    const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec, changes: [] }, metadata };
+    const begun: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: r.id, fromRevision: 1, toRevision: 2 }, metadata };
+    const ended: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data, metadata };
+    const state = job(started('old-1'), revised, begun, ended);
+    expect(state.mixed).toEqual({ 0: 2, 1: 1 });
+    expect(state.activeRolloutId).toBeUndefined();
+    const landed: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-2', status: 'succeeded', revision: 2 }, metadata };
+    const again: JobEvent = { ...begun, data: { ...begun.data, rolloutId: 'r-2' } };
+    expect(job(started('old-1'), revised, begun, ended, again, landed).mixed).toBeUndefined();
+  });
+
+  it('names a task whose pass broke off by the container the job record says it runs, or none', () => {
+    const r = rollout(rolloutEvent('TaskUpdateStarted', { at, task: 0, direction: 'forward' }), rolloutEvent('TaskUpdateFailed', { at, task: 0, reason: 'engine gone' }), rolloutEvent('RolloutFailed', { at, reason: 'engine gone' }));
+    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'old-1' }, metadata };
+
+    expect(endRolloutCommand(r, job(started('old-1')), command).data).toMatchObject({ revision: 1 });
+    expect(endRolloutCommand(r, job(started('old-1'), stopped), command).data).toMatchObject({ taskRevisions: { 0: null, 1: 1 } });
   });
 
   it('rolls back by default to the newest good revision that does not run now', () => {

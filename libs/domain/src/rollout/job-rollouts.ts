@@ -10,19 +10,56 @@ import type { JobState, ObservedContainer } from '../job/job-state';
 import type { RolloutEvent } from './events';
 import type { ActiveRollout } from './state';
 
-/** The job-stream end mark of a finished rollout: which revision the whole job runs now, if one. */
-export function endRolloutCommand(rollout: ActiveRollout, metadata: CommandMetadata): EndRollout {
-  const revision =
-    rollout.status === 'succeeded' && rollout.failedTasks.length === 0
-      ? rollout.toRevision
-      : rollout.status === 'rolled-back'
-        ? rollout.fromRevision
-        : undefined;
+/**
+ * The job-stream end mark of a finished rollout: the revision the whole job runs now, whatever
+ * the rollout's status (a failed, rolled-back or aborted rollout leaves the job where its tasks
+ * are); when the tasks run different revisions, which runs where (the job is mixed).
+ */
+export function endRolloutCommand(rollout: ActiveRollout, job: JobState, metadata: CommandMetadata): EndRollout {
+  const taskRevisions = revisionsAtEnd(rollout, job);
+  const revisions = new Set(Object.values(taskRevisions));
+  const [only] = [...revisions];
+  const revision = revisions.size === 1 && only !== null ? only : undefined;
   return {
     type: 'EndRollout',
-    data: { job: rollout.job, rolloutId: rollout.id, status: rollout.status, ...(revision !== undefined && { revision }) },
+    data: {
+      job: rollout.job,
+      rolloutId: rollout.id,
+      status: rollout.status,
+      ...(revision !== undefined ? { revision } : revisions.size > 1 && { taskRevisions }),
+    },
     metadata,
   };
+}
+
+/**
+ * The revision each task runs when its rollout ends, by what the rollout did to it: untouched and
+ * reverted tasks run the old revision, updated ones the new. A task whose pass broke off (failed,
+ * stuck, or cut off mid-pass by an abort) runs what the job's record says its running container
+ * is, or nothing.
+ */
+export function revisionsAtEnd(rollout: ActiveRollout, job: JobState): Record<number, number | null> {
+  const revisions: Record<number, number | null> = {};
+  for (const task of rollout.tasks) {
+    switch (task.phase) {
+      case 'pending':
+      case 'reverted':
+        revisions[task.task] = rollout.fromRevision ?? recorded(job, task.task);
+        break;
+      case 'updated':
+        revisions[task.task] = rollout.toRevision;
+        break;
+      default:
+        revisions[task.task] = recorded(job, task.task);
+    }
+  }
+  return revisions;
+}
+
+/** The revision of the task's running container by the job's record; null when none runs, or several do. */
+function recorded(job: JobState, task: number): number | null {
+  const running = new Set((job.tasks[task]?.containers ?? []).filter((c) => c.state === 'running').map((c) => c.revision));
+  return running.size === 1 ? [...running][0] : null;
 }
 
 /**

@@ -49,6 +49,37 @@ describe('SqliteEventStore', () => {
     expect(() => open({ busyTimeoutMs: 2.5 })).toThrow(/busyTimeoutMs/);
   });
 
+  describe('appendToStreams', () => {
+    it('writes every stream in one transaction: one failed check writes none of them', async () => {
+      const store = open();
+      await store.append('cj.prod.job.api', [event()], 'no_stream');
+
+      await expect(
+        store.appendToStreams([
+          { streamId: 'cj.prod.host.h1', events: [event()], expected: 'no_stream' },
+          { streamId: 'cj.prod.job.web', events: [event(), event()], expected: 'no_stream' },
+          { streamId: 'cj.prod.job.api', events: [event()], expected: 'no_stream' },
+        ]),
+      ).rejects.toThrow(/cj.prod.job.api/);
+      expect((await store.readAll()).map((recorded) => recorded.streamId)).toEqual(['cj.prod.job.api']);
+    });
+
+    it('answers each part as append would, and a retry of the same parts writes nothing more', async () => {
+      const store = open();
+      const parts = [
+        { streamId: 'cj.prod.host.h1', events: [event()], expected: 'no_stream' as const },
+        { streamId: 'cj.prod.job.web', events: [event(), event()], expected: 'no_stream' as const },
+      ];
+
+      const first = await store.appendToStreams(parts);
+      const again = await store.appendToStreams(parts);
+
+      expect(first.map((result) => result.nextExpectedRevision)).toEqual([0n, 1n]);
+      expect(again).toEqual(first);
+      expect(await store.readAll()).toHaveLength(3);
+    });
+  });
+
   it('keeps events, positions and creation times across a reopen', async () => {
     const created = new Date('2015-06-01T10:00:00.000Z');
     const first = open({ now: () => created });

@@ -6,6 +6,7 @@ import type {
   EventData,
   EventStore,
   ExpectedRevision,
+  StreamAppend,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -114,6 +115,26 @@ export class SqliteEventStore implements EventStore {
     const outcome = this.guard(() => this.log.writing(() => this.appendLocked(streamId, pending, expected, created)));
     if (outcome.wrote) this.feed.notify();
     return outcome.result;
+  }
+
+  async appendToStreams(parts: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const pendingParts = parts.map(({ streamId, events, expected }) => {
+      assertValidAppend(streamId, events, expected);
+      const pending: PendingEvent[] = events.map((event, index) => ({
+        id: event.id.toLowerCase(),
+        type: event.type,
+        data: toJson(event.data, `${streamId} events[${index}].data`),
+        metadata: event.metadata === undefined ? null : toJson(event.metadata, `${streamId} events[${index}].metadata`),
+      }));
+      return { streamId, pending, expected };
+    });
+    const created = this.now().getTime();
+    const outcomes = this.guard(() =>
+      this.log.writing(() => pendingParts.map(({ streamId, pending, expected }) => this.appendLocked(streamId, pending, expected, created))),
+    );
+    if (outcomes.some((outcome) => outcome.wrote)) this.feed.notify();
+    return outcomes.map((outcome) => outcome.result);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

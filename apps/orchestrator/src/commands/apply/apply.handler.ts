@@ -3,10 +3,15 @@ import type { OrchestratorOptions } from '../../config/options';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
+  decideHost,
   decideJob,
   diffJobSpecs,
+  evolveJob,
+  hostStream,
   isDomainError,
   jobStream,
+  type DomainError,
+  type JobEvent,
   type ApplyResponse,
   type DroppedHost,
   type Environment,
@@ -15,8 +20,9 @@ import {
   type PlanEntry,
   RolloutInProgressError,
 } from '@cj/domain';
+import type { EventData } from '@cj/event-store';
 import { conflict } from '../../http/problem';
-import { declareHosts } from '../../hosts/declare-hosts';
+import { foldHost } from '../../hosts/record-host-commands';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { ImageRegistries } from '../../hosts/image-registries';
 import { planDroppedHosts, retireHosts, type NamedByFile } from '../../hosts/retire-hosts';
@@ -65,18 +71,11 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };
     if (dryRun) return answer(env, dryRun, plans.map((plan) => plan.entry), await planDroppedHosts(this.writer, this.hosts, env, named));
 
-    let position = -1n;
-    const note = (at: bigint | undefined) => {
-      if (at !== undefined && at > position) position = at;
-    };
-    note(await declareHosts(this.writer, env, environment.hosts, context));
-    const entries: PlanEntry[] = [];
-    for (const plan of plans) {
-      const { entry, position: at } = await this.record(env, plan, context);
-      note(at);
-      entries.push(entry);
+    const { entries, position } = await this.record(env, environment, plans, context);
+    for (const entry of entries) {
+      if (entry.rolloutId !== undefined) await this.rollouts?.started(env, entry.job, entry.rolloutId);
     }
-    if (position >= 0n) await this.projections.waitFor(position);
+    if (position !== undefined) await this.projections.waitFor(position);
     return answer(env, dryRun, entries, await this.retireDroppedHosts(env, named, context));
   }
 
@@ -139,30 +138,55 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     }
   }
 
-  private async record(env: string, plan: JobPlan, context: CommandContext): Promise<{ entry: PlanEntry; position?: bigint }> {
-    const { entry } = plan;
-    if (entry.action === 'unchanged') return { entry };
-    const stream = jobStream(env, entry.job);
-    const metadata = context;
-    let revision: number | undefined;
-    const appended = await this.writer.decideAndAppend(stream, ({ records }) => {
-      const state = foldJob(records);
-      const decided =
-        entry.action === 'remove'
-          ? decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)
-          : decideJob({ type: 'RegisterOrUpdateJob', data: { spec: plan.spec as JobSpec }, metadata }, state);
-      if (isDomainError(decided)) throw decided;
-      revision = decided.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
-      return decided.map((event, index) => toEventData(event, context.commandId, index));
+  /**
+   * The whole apply as one write: the hosts that are new or moved, every job's new revision or
+   * removal, and the start of each running job's rollout, decided on the streams as loaded and
+   * appended together (one transaction on the embedded store; on EventStoreDB one atomic append
+   * per stream, hosts first, each job's revision and rollout start always in the same one).
+   */
+  private async record(env: string, environment: Environment, plans: readonly JobPlan[], context: CommandContext): Promise<{ entries: PlanEntry[]; position?: bigint }> {
+    const hostStreams = environment.hosts.map((host) => hostStream(env, host.name));
+    const changing = plans.filter((plan) => plan.entry.action !== 'unchanged');
+    const jobStreams = changing.map((plan) => jobStream(env, plan.entry.job));
+    let entries: PlanEntry[] = [];
+    const appended = await this.writer.decideAndAppendToStreams([...hostStreams, ...jobStreams], (streams) => {
+      const decided = new Map<string, EventData[]>();
+      environment.hosts.forEach((host, i) => {
+        const stream = hostStreams[i];
+        const events = decideHost({ type: 'DeclareHost', data: host, metadata: context }, foldHost(streams.get(stream)?.records ?? []));
+        decided.set(stream, events.map((event, index) => toEventData(event, context.commandId, stream, index)));
+      });
+      const recorded = new Map<string, PlanEntry>();
+      changing.forEach((plan, i) => {
+        const stream = jobStreams[i];
+        const { events, entry } = this.decideJob(env, plan, foldJob(streams.get(stream)?.records ?? []), context);
+        decided.set(stream, events.map((event, index) => toEventData(event, context.commandId, stream, index)));
+        recorded.set(plan.entry.job, entry);
+      });
+      entries = plans.map((plan) => recorded.get(plan.entry.job) ?? plan.entry);
+      return decided;
     });
-    const recorded: PlanEntry = { ...entry, ...(revision !== undefined && entry.action !== 'remove' && { revision }) };
-    if (!plan.rollout || revision === undefined || !this.rollouts) return { entry: recorded, position: appended.position };
-    const rolloutId = await this.rollouts.start(
-      { env, job: entry.job, fromRevision: plan.state.currentRevision, toRevision: revision, spec: plan.spec as JobSpec },
-      context,
-    );
-    return { entry: { ...recorded, rolloutId }, position: appended.position };
+    return { entries, position: appended.position };
   }
+
+  /** One job's events in the apply: its new revision (and its rollout's start when it runs), or its removal. */
+  private decideJob(env: string, plan: JobPlan, state: JobState, metadata: CommandContext): { events: JobEvent[]; entry: PlanEntry } {
+    const { entry } = plan;
+    if (entry.action === 'remove') return { events: decided(decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)), entry };
+    const spec = plan.spec as JobSpec;
+    const events = decided(decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state));
+    const revision = events.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
+    if (revision === undefined) return { events, entry };
+    if (!plan.rollout || !this.rollouts) return { events, entry: { ...entry, revision } };
+    const begin = this.rollouts.begin({ env, job: entry.job, fromRevision: state.currentRevision, toRevision: revision, spec }, metadata);
+    const after = events.reduce(evolveJob, state);
+    return { events: [...events, ...decided(decideJob(begin, after))], entry: { ...entry, revision, rolloutId: begin.data.rolloutId } };
+  }
+}
+
+function decided(events: readonly JobEvent[] | DomainError): JobEvent[] {
+  if (isDomainError(events)) throw events;
+  return [...events];
 }
 
 function answer(env: string, dryRun: boolean, plan: readonly PlanEntry[], droppedHosts: readonly DroppedHost[]): ApplyResponse {

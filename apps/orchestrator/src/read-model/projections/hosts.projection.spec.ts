@@ -29,8 +29,8 @@ function given(...events: DomainEvent[]): ReadDb {
   const db = openReadDb(':memory:');
   for (const projection of [hostsProjection, tasksProjection]) db.exec(projection.schema);
   events.forEach((event, index) => {
-    const data = toEventData(event, 'c', index);
     const streamId = hostStream('prod', (event.data as { host: string }).host);
+    const data = toEventData(event, 'c', streamId, index);
     hostsProjection.apply(db, { ...data, streamId, revision: BigInt(index), position: BigInt(index + 1), metadata: data.metadata, created: new Date(0) } as RecordedEvent);
   });
   return db;
@@ -81,7 +81,7 @@ describe('the unexpected containers of the hosts read model', () => {
     const store = openSqliteEventStore(join(dir, 'cj.db'));
     try {
       for (const [index, event] of events.entries()) {
-        await store.append(hostStream('prod', (event.data as { host: string }).host), [toEventData(event, `cmd-${index}`, 0)], 'any');
+        await store.append(hostStream('prod', (event.data as { host: string }).host), [toEventData(event, `cmd-${index}`, hostStream('prod', (event.data as { host: string }).host), 0)], 'any');
       }
       const db = openReadDb(':memory:');
       db.exec(hostsProjection.schema);

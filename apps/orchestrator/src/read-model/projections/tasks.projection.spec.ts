@@ -36,7 +36,7 @@ function given(...events: DomainEvent[]): string[] {
   const db = openReadDb(':memory:');
   for (const projection of [jobsProjection, tasksProjection]) db.exec(projection.schema);
   events.forEach((event, index) => {
-    const data = toEventData(event, 'c', index);
+    const data = toEventData(event, 'c', jobStream('prod', 'web'), index);
     const record = { ...data, streamId: jobStream('prod', 'web'), revision: BigInt(index), position: BigInt(index + 1), metadata: data.metadata, created: new Date(0) } as RecordedEvent;
     jobsProjection.apply(db, record);
     tasksProjection.apply(db, record);

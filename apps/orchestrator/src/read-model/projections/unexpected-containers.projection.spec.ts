@@ -25,7 +25,7 @@ function given(projections: readonly Projection[], ...events: [string, DomainEve
   const db = openReadDb(':memory:');
   for (const projection of projections) db.exec(projection.schema);
   events.forEach(([streamId, event], index) => {
-    const data = toEventData(event, 'c', index);
+    const data = toEventData(event, 'c', streamId, index);
     const record: RecordedEvent = { ...data, streamId, revision: BigInt(index), position: BigInt(index + 1), metadata: data.metadata, created: new Date(at(59)) };
     for (const projection of projections) projection.apply(db, record);
   });

@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideJob, isDomainError, jobStream, type ImageRef, type JobSpec, type RolloutView } from '@cj/domain';
+import type { ImageRef, JobSpec, RolloutView } from '@cj/domain';
 import { isMissingImage, missingImage } from '../../commands/apply/missing-image';
-import { foldJob } from '../../commands/job-stream';
 import { unprocessable } from '../../http/problem';
 import { ImageRegistries } from '../../hosts/image-registries';
-import { toEventData } from '../../store/event-codec';
 import { StreamWriter } from '../../store/stream-writer';
 import { RolloutCommands } from '../rollout-commands';
 import { jobToRoll } from './job-to-roll';
@@ -13,8 +11,8 @@ import { RollingUpdateCommand, StartRolloutCommand } from './rollout.commands';
 
 /**
  * `cj rolling-update JOB --tag T` and `cj update JOB T`: pin the tag to its digest in the registry
- * now, record it as the job's next revision (nothing new when it is what the job has), and roll
- * every task to it. Without a tag the recorded one is resolved again, so a moved tag goes out too;
+ * now, record it as the job's next revision (nothing new when it is what the job has) together
+ * with the rollout's start, and roll every task to it. Without a tag the recorded one is resolved again, so a moved tag goes out too;
  * when nothing changed the rollout replaces each task's container all the same (a rolling restart).
  */
 @CommandHandler(RollingUpdateCommand)
@@ -30,17 +28,8 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
     const { current, running } = await jobToRoll(this.writer, this.rollouts, env, job, context.commandId);
     const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
     const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
-
-    let revision = current.revision;
-    const metadata = context;
-    await this.writer.decideAndAppend(jobStream(env, job), ({ records }) => {
-      const state = foldJob(records);
-      const decided = decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state);
-      if (isDomainError(decided)) throw decided;
-      revision = decided.length > 0 ? state.lastRevision + 1 : (state.currentRevision ?? revision);
-      return decided.map((event, index) => toEventData(event, context.commandId, index));
-    });
-    return this.bus.execute(new StartRolloutCommand(env, job, running, revision, spec, context, overrides));
+    // The revision and the rollout's start are one append: both are recorded, or neither is.
+    return this.bus.execute(new StartRolloutCommand(env, job, running, current.revision, spec, context, overrides, undefined, true));
   }
 
   /** The tag's digest now; a tag the registry lacks is refused naming the job and the tags it has. */

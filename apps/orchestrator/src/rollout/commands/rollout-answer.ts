@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RolloutView } from '@cj/domain';
+import { toRolloutView, type RolloutView } from '@cj/domain';
 import { notFound } from '../../http/problem';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { RolloutQueries } from '../../read-model/queries/rollout-queries';
@@ -15,7 +15,7 @@ export class RolloutAnswer {
 
   async of(env: string, change: RolloutChange): Promise<RolloutView> {
     if (change.position !== undefined) await this.projections.waitFor(change.position);
-    const view = this.rollouts.view(env, change.id);
+    const view = this.rollouts.view(env, change.id) ?? (change.state.exists ? toRolloutView(change.state) : undefined);
     if (!view) throw notFound('rollout-not-found', `environment ${env} has no rollout ${change.id}`, `list them with cj rollout list --env ${env}`);
     return view;
   }

@@ -16,8 +16,13 @@ export async function asProblem<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (!(error instanceof RolloutError)) throw error;
-    const status = STATUS[error.code];
-    throw new ProblemError(status, error.code.toLowerCase().replace(/_/g, '-'), TITLES[status], error.message, error.hint);
+    throw problemOf(error);
   }
+}
+
+/** A rollout refusal as its API problem; anything else as it is. */
+export function problemOf(error: unknown): unknown {
+  if (!(error instanceof RolloutError)) return error;
+  const status = STATUS[error.code];
+  return new ProblemError(status, error.code.toLowerCase().replace(/_/g, '-'), TITLES[status], error.message, error.hint);
 }

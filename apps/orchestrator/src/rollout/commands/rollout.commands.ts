@@ -2,7 +2,10 @@ import type { JobSpec, RolloutView, UpdatePolicy } from '@cj/domain';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../../commands/command-context';
 
-/** Move a job's tasks from the revision they run to `toRevision` (already recorded). */
+/**
+ * Move a job's tasks from the revision they run to `toRevision` (already recorded), or, with
+ * `register`, to `spec` recorded as the job's next revision in the same append as the start.
+ */
 export class StartRolloutCommand extends Command<RolloutView> {
   constructor(
     readonly env: string,
@@ -13,6 +16,7 @@ export class StartRolloutCommand extends Command<RolloutView> {
     readonly context: CommandContext,
     readonly overrides: Partial<UpdatePolicy> = {},
     readonly rollbackOf?: { readonly revision: number },
+    readonly register = false,
   ) {
     super();
   }

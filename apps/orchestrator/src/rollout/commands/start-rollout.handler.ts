@@ -6,7 +6,7 @@ import { RolloutAnswer } from './rollout-answer';
 import { asProblem } from './rollout-problems';
 import { StartRolloutCommand } from './rollout.commands';
 
-/** Marks the job stream (one active rollout per job) and records the rollout's start; the runner drives it. */
+/** Marks the job stream (one active rollout per job, its start recorded there) and begins the rollout's stream; the runner drives it. */
 @CommandHandler(StartRolloutCommand)
 export class StartRolloutHandler implements ICommandHandler<StartRolloutCommand, RolloutView> {
   constructor(
@@ -15,8 +15,8 @@ export class StartRolloutHandler implements ICommandHandler<StartRolloutCommand,
   ) {}
 
   async execute(command: StartRolloutCommand): Promise<RolloutView> {
-    const { env, job, fromRevision, toRevision, spec, overrides, rollbackOf, context } = command;
-    const change = await asProblem(this.commands.start({ env, job, fromRevision, toRevision, spec, overrides, rollbackOf }, context));
+    const { env, job, fromRevision, toRevision, spec, overrides, rollbackOf, register, context } = command;
+    const change = await asProblem(this.commands.start({ env, job, fromRevision, toRevision, spec, overrides, rollbackOf, register }, context));
     return this.answer.of(env, change);
   }
 }
