@@ -21,6 +21,8 @@ import { DiffView } from './views/diff.view';
 import { LogsView } from './views/logs.view';
 import { StatusView } from './views/status.view';
 import { UpdateCandidatesView } from './views/update-candidates.view';
+import { ConsoleFeed } from './web/console-feed';
+import { ConsoleController } from './web/console.controller';
 import { WebController } from './web/web.controller';
 
 /** The orchestrator: HTTP API and command handlers over the core (store, read models, hosts). */
@@ -30,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, WebController],
+      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, WebController, ConsoleController],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,
@@ -40,6 +42,7 @@ export class AppModule {
         DiffView,
         UpdateCandidatesView,
         LogsView,
+        ConsoleFeed,
         Lifecycle,
         { provide: APP_GUARD, useValue: new AuthGuard(options.tokens) },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -1,22 +1,19 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
 import type { AccessTokens } from '../config/options';
-import { PAGE_PATHS } from '../web/page-paths';
+import { isPublicPath } from '../web/page-paths';
 import type { HttpRequest } from './express-types';
+import { bearerToken, LOCAL_OPERATOR, mayAct, principalOf, type Principal } from './principal';
 import { ProblemError } from './problem';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Paths anyone who reaches the port may read: liveness for supervisors, the status page (it holds no data). */
-const PUBLIC_PATHS = new Set(['/healthz', ...PAGE_PATHS]);
 
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+/** The principal the guard resolved, for handlers that record who acted (the console's shell). */
+export function principalOfRequest(request: HttpRequest): Principal {
+  return (request as HttpRequest & { principal?: Principal }).principal ?? LOCAL_OPERATOR;
 }
 
 /**
- * Bearer-token roles. The operator token may do anything; the read-only token may only use
+ * Bearer-token roles. An operator token may do anything; a viewer (read-only) token may only use
  * GET/HEAD. Without configured tokens (loopback only) every request is allowed.
  */
 @Injectable()
@@ -24,19 +21,19 @@ export class AuthGuard implements CanActivate {
   constructor(private readonly tokens: AccessTokens | undefined) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.tokens === undefined) return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    if (PUBLIC_PATHS.has(request.path)) return true;
-    const header = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (this.tokens === undefined) return true;
+    if (isPublicPath(request.path)) return true;
+    const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'this orchestrator requires a bearer token', 'send Authorization: Bearer <token> (cj reads CJ_TOKEN)');
     }
-    if (same(token, this.tokens.operator)) return true;
-    if (this.tokens.readOnly !== undefined && same(token, this.tokens.readOnly)) {
-      if (READ_METHODS.has(request.method)) return true;
-      throw new ProblemError(403, 'read-only-token', 'Forbidden', `${request.method} ${request.path} changes the cluster; the read-only token may only read`, 'use the operator token');
+    const principal = principalOf(this.tokens, token);
+    if (principal === undefined) {
+      throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'the bearer token is not valid for this orchestrator', 'check CJ_TOKEN');
     }
-    throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'the bearer token is not valid for this orchestrator', 'check CJ_TOKEN');
+    (request as HttpRequest & { principal?: Principal }).principal = principal;
+    if (mayAct(principal.role) || READ_METHODS.has(request.method)) return true;
+    throw new ProblemError(403, 'read-only-token', 'Forbidden', `${request.method} ${request.path} changes the cluster; the read-only token may only read`, 'use the operator token');
   }
 }
