@@ -21,6 +21,7 @@ import { DiffView } from './views/diff.view';
 import { LogsView } from './views/logs.view';
 import { StatusView } from './views/status.view';
 import { UpdateCandidatesView } from './views/update-candidates.view';
+import { ShellSessions } from './shell/shell-sessions';
 import { ConsoleFeed } from './web/console-feed';
 import { ConsoleController } from './web/console.controller';
 import { WebController } from './web/web.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         UpdateCandidatesView,
         LogsView,
         ConsoleFeed,
+        ShellSessions,
         Lifecycle,
         { provide: APP_GUARD, useValue: new AuthGuard(options.tokens) },
         { provide: APP_FILTER, useClass: ProblemFilter },

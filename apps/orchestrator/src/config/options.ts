@@ -24,6 +24,8 @@ export interface OrchestratorOptions {
   readonly rebuildProjections: boolean;
   /** How ssh:// hosts are logged in to, and whose host keys are trusted. */
   readonly ssh: SshLogin;
+  /** Shell (exec) sessions: closed after this long with no input or output; at most this many open per token. */
+  readonly shell: { readonly idleTimeoutMs: number; readonly sessionsPerToken: number };
 }
 
 /** The read-model file sits beside a SQLite store, or in the working directory for EventStoreDB. */
@@ -46,6 +48,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
     .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
     .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
+    .option('--shell-idle-timeout <duration>', 'a shell (exec) session with no input or output for this long is closed', '15m')
+    .option('--shell-sessions-per-token <n>', 'shell (exec) sessions one token may hold open at once', '4')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
   try {
@@ -65,6 +69,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     rebuildProjections: boolean;
     sshKnownHosts?: string;
     sshKey?: string;
+    shellIdleTimeout: string;
+    shellSessionsPerToken: string;
   }>();
 
   const listen = parseListenAddress(raw.listen);
@@ -95,5 +101,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     tokens: operator === undefined ? undefined : { operator, readOnly },
     rebuildProjections: raw.rebuildProjections,
     ssh: parseSshLogin(raw, env),
+    shell: { idleTimeoutMs: parseDuration('--shell-idle-timeout', raw.shellIdleTimeout), sessionsPerToken: parseSessions(raw.shellSessionsPerToken) },
   };
+}
+
+function parseSessions(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw new InvalidOptionError('--shell-sessions-per-token', text, 'a whole number from 1 to 100');
+  return value;
 }
