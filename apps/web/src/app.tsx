@@ -3,6 +3,7 @@ import type { AuditEntry, ConsoleFeedChange, HostView, RolloutView, StatusRespon
 import { ActionDialog, ApplyFields, RollbackFields, UpdateFields, type ActionBody } from './actions';
 import { change, feed, follow, get, path, token, Unauthenticated } from './api';
 import { clockTime } from './format';
+import { ShellPanel } from './terminal';
 import { AuditTable, HostsTable, RolloutsTable, RolloutTasks, TasksTable, TimelineTable } from './tables';
 
 /** Characters of log kept on the page; older text is dropped as new lines arrive. */
@@ -64,6 +65,7 @@ export function App() {
   const [logs, setLogs] = useState<{ title: string; state: string; text: string }>();
   const logsFollow = useRef<AbortController | undefined>(undefined);
   const [attempt, setAttempt] = useState(0);
+  const [shellTask, setShellTask] = useState<TaskStatus>();
 
   const unauthenticated = (error: unknown): boolean => {
     if (!(error instanceof Unauthenticated)) return false;
@@ -211,8 +213,9 @@ export function App() {
               <button type="button" onClick={() => start({ kind: 'apply' }, undefined)}>apply a jobs file…</button>
             </div>
           )}
-          <TasksTable status={views.status} now={now} onLogs={followLogs} />
+          <TasksTable status={views.status} now={now} onLogs={followLogs} shell={operator ? setShellTask : undefined} />
         </section>
+        {shellTask && <ShellPanel key={`${shellTask.job}/${shellTask.task}`} env={env} task={shellTask} onClose={() => setShellTask(undefined)} />}
         <section aria-labelledby="rollouts-title">
           <h2 id="rollouts-title">Rollouts <span class="muted">newest first</span></h2>
           <RolloutsTable
@@ -242,7 +245,7 @@ export function App() {
             <span id="log-state" class="muted" aria-live="polite">{logs?.state ?? ''}</span>{' '}
             {logs && logs.state !== 'stopped' && !logs.state.startsWith('ended') && <button id="log-stop" type="button" onClick={stopLogs}>stop following</button>}
           </h2>
-          <pre id="log-text" tabIndex={0} aria-label="log text">{logs?.text ?? ''}</pre>
+          <pre id="log-text" role="log" tabIndex={0} aria-label="log text">{logs?.text ?? ''}</pre>
         </section>
         <section aria-labelledby="audit-title">
           <h2 id="audit-title">Audit log <span class="muted">latest 50, newest first</span></h2>

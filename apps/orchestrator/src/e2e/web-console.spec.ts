@@ -3,10 +3,12 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { AuditEntry, RolloutView } from '@cj/domain';
+import { waitUntil } from '../testing';
 import { ConsoleBrowser } from '../testing/console-browser';
 import { bearer, WebWorld } from './web-page-world';
 
-jest.setTimeout(240_000);
+// Generous: the hosts and the browser start slowly on a loaded machine.
+jest.setTimeout(420_000);
 
 const ENV = 'console-e2e';
 const OPERATOR = 'operator-token-console-0123456789';
@@ -119,6 +121,27 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await browser.screenshot(page, 'logs');
   });
 
+  it("opens a shell into a task's container from the page, and reads the answer", async () => {
+    await page.getByRole('button', { name: 'shell into web task 0' }).click();
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.locator('#shell-state', { hasText: /^connected$/ }).waitFor();
+    await page.locator('#terminal .xterm-rows', { hasText: '#' }).waitFor();
+    await page.locator('#terminal textarea').focus();
+    await page.keyboard.type('echo "host=$HOSTNAME"; cat /proc/1/cmdline; echo\n');
+    await page.locator('#terminal .xterm-rows', { hasText: /host=h\d+/ }).waitFor();
+    await page.locator('#terminal .xterm-rows', { hasText: 'docker-init' }).waitFor();
+    await browser.screenshot(page, 'shell');
+    await page.keyboard.type('exit 0\n');
+    await page.locator('#shell-state', { hasText: 'exited with code 0' }).waitFor();
+    const shellRows = () => world.operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=200`).then((answer) => answer.body.filter((entry) => entry.type.startsWith('ShellSession')));
+    const rows = await waitUntil(shellRows, (seen) => seen.length >= 2);
+    expect(rows.map((entry) => [entry.type, entry.actor])).toEqual([
+      ['ShellSessionStarted', 'operator'],
+      ['ShellSessionEnded', 'operator'],
+    ]);
+    await page.getByRole('button', { name: 'Close the shell' }).click();
+  });
+
   it('reports no policy violation and no serious accessibility finding, at 1280x800 and on a phone', async () => {
     expect(browser.policyViolations).toEqual([]);
     expect(await browser.accessibility(page)).toEqual([]);
@@ -134,6 +157,16 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await viewer.locator('#who', { hasText: 'viewer (viewer)' }).waitFor();
     await viewer.waitForFunction(() => document.querySelectorAll('#tasks td[data-cell="state"].running').length === 2);
     expect(await viewer.getByRole('button', { name: /update…|rollback…|shell/ }).count()).toBe(0);
+    // The endpoint itself refuses the viewer's token: the socket never opens.
+    const outcome = await viewer.evaluate(async (token: string) => {
+      const encoded = btoa(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const socket = new WebSocket(`ws://${location.host}/v1/envs/console-e2e/jobs/web/exec?cmd=true`, ['cj.exec.v1', `bearer.${encoded}`]);
+      return new Promise<string>((resolve) => {
+        socket.onopen = () => resolve('opened');
+        socket.onclose = () => resolve('refused');
+      });
+    }, VIEWER);
+    expect(outcome).toBe('refused');
     const refused = await world.orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/rollback`, { actor: 'viewer@web-console', commandId: crypto.randomUUID() }, bearer(VIEWER));
     expect(refused.status).toBe(403);
     await browser.screenshot(viewer, 'viewer');

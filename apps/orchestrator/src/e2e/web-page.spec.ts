@@ -75,7 +75,10 @@ describe('the web console, served by a real orchestrator', () => {
     const policy = response.headers.get('content-security-policy') ?? '';
     expect(policy).toMatch(/default-src 'none'/);
     expect(policy).toMatch(/script-src 'self'(;|$)/);
-    expect(policy).toMatch(/style-src 'self'(;|$)/);
+    // Styles: files of this origin, and the page's own style elements under this answer's nonce.
+    const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/=]+)'(;|$)/.exec(policy)?.[1];
+    expect(nonce).toBeDefined();
+    expect(html).toContain(`<meta name="cj-style-nonce" content="${nonce}">`);
     expect(policy).toMatch(/connect-src 'self'/);
     expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
     // No inline code at all: every script element names a file, no handler or style attribute.
@@ -97,6 +100,11 @@ describe('the web console, served by a real orchestrator', () => {
     for (const file of readdirSync(WEB_SOURCES)) {
       expect({ file, markup: /dangerouslySetInnerHTML|innerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(join(WEB_SOURCES, file), 'utf8')) }).toEqual({ file, markup: false });
     }
+  });
+
+  it('gives every answer a fresh style nonce', async () => {
+    const [first, second] = await Promise.all([fetch(`${orchestrator.url}/`), fetch(`${orchestrator.url}/`)]);
+    expect(first.headers.get('content-security-policy')).not.toBe(second.headers.get('content-security-policy'));
   });
 
   it('answers 404 for an asset the build does not have, and never reaches outside it', async () => {
