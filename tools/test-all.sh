@@ -12,8 +12,10 @@ fi
 bash tools/infra/engine.sh up       # Docker engine (installs docker.io when missing)
 bash tools/infra/images.sh          # demo images, built offline
 bash tools/infra/registry.sh up     # registry on loopback, with the demo tags
+bash tools/infra/chromium.sh        # Debian's Chromium, for the web console's browser tests
 
 npx tsc -p tsconfig.build.json      # the binaries end-to-end tests start
+npx vite build --config apps/web/vite.config.mts   # the web console the orchestrator serves (dist/web)
 
 results=$(mktemp)
 set +e

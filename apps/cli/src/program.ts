@@ -4,6 +4,7 @@ import { applyCommand } from './commands/apply';
 import { auditCommand } from './commands/audit';
 import { diffCommand } from './commands/diff';
 import { downCommand } from './commands/down';
+import { execCommand } from './commands/exec';
 import { historyCommand } from './commands/history';
 import { hostsCommand } from './commands/hosts';
 import { logsCommand } from './commands/logs';
@@ -37,6 +38,7 @@ export function program(version: string): Command {
     .addCommand(historyCommand())
     .addCommand(hostsCommand())
     .addCommand(logsCommand())
+    .addCommand(execCommand())
     .addCommand(auditCommand())
     .addCommand(timelineCommand())
     .addCommand(tokenCommand())

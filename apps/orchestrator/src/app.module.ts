@@ -24,6 +24,9 @@ import { DiffView } from './views/diff.view';
 import { LogsView } from './views/logs.view';
 import { StatusView } from './views/status.view';
 import { UpdateCandidatesView } from './views/update-candidates.view';
+import { ShellSessions } from './shell/shell-sessions';
+import { ConsoleFeed } from './web/console-feed';
+import { ConsoleController } from './web/console.controller';
 import { WebController } from './web/web.controller';
 
 /** The orchestrator: HTTP API and command handlers over the core (store, read models, hosts). */
@@ -33,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, TokensController, WebController],
+      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, TokensController, WebController, ConsoleController],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,
@@ -43,6 +46,8 @@ export class AppModule {
         DiffView,
         UpdateCandidatesView,
         LogsView,
+        ConsoleFeed,
+        ShellSessions,
         Lifecycle,
         { provide: APP_GUARD, inject: [TokenRegistry, Reflector], useFactory: (registry: TokenRegistry, reflector: Reflector) => new AuthGuard(options.tokens, registry, reflector) },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -9,3 +9,4 @@ export * from './diff';
 export * from './rollout';
 export * from './observation';
 export * from './limits';
+export * from './shell';

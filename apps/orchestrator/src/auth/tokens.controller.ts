@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
 import { LIMITS, NAME_PATTERN } from '@cj/domain';
 import { CLOCK, type Clock } from '../clock';
-import { BOOTSTRAP_TOKEN_NAME, READ_TOKEN_NAME } from '../http/auth.guard';
+import { BOOTSTRAP_TOKEN_NAME, LOCAL_OPERATOR, READ_TOKEN_NAME } from '../http/principal';
 import { conflict, notFound } from '../http/problem';
 import { currentPrincipal } from './request-principal';
 import { RequiredRole, ROLES, type Role } from './roles';
@@ -19,7 +19,7 @@ export class CreateTokenDto {
   role!: Role;
 }
 
-const RESERVED = new Set([BOOTSTRAP_TOKEN_NAME, READ_TOKEN_NAME, 'orchestrator']);
+const RESERVED = new Set([BOOTSTRAP_TOKEN_NAME, READ_TOKEN_NAME, LOCAL_OPERATOR.name, 'orchestrator']);
 
 /** Named tokens: created (the secret shown once), listed, revoked. Only operators manage them. */
 @ApiTags('tokens')

@@ -29,6 +29,8 @@ export interface OrchestratorOptions {
   readonly rebuildProjections: boolean;
   /** How ssh:// hosts are logged in to, and whose host keys are trusted. */
   readonly ssh: SshLogin;
+  /** Shell (exec) sessions: closed after this long with no input or output; at most this many open per token. */
+  readonly shell: { readonly idleTimeoutMs: number; readonly sessionsPerToken: number };
 }
 
 /** The read-model file sits beside a SQLite store, or in the working directory for EventStoreDB. */
@@ -59,6 +61,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
     .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
     .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
+    .option('--shell-idle-timeout <duration>', 'a shell (exec) session with no input or output for this long is closed', '15m')
+    .option('--shell-sessions-per-token <n>', 'shell (exec) sessions one token may hold open at once', '4')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
   try {
@@ -81,6 +85,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     rebuildProjections: boolean;
     sshKnownHosts?: string;
     sshKey?: string;
+    shellIdleTimeout: string;
+    shellSessionsPerToken: string;
   }>();
 
   const listen = parseListenAddress(raw.listen);
@@ -116,6 +122,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     },
     rebuildProjections: raw.rebuildProjections,
     ssh: parseSshLogin(raw, env),
+    shell: { idleTimeoutMs: parseDuration('--shell-idle-timeout', raw.shellIdleTimeout), sessionsPerToken: parseSessions(raw.shellSessionsPerToken) },
   };
 }
 
@@ -136,4 +143,10 @@ function parseMountAllowance(text: string): MountAllowance {
 function parseRegistryAllowance(text: string): string {
   if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(text)) throw new InvalidOptionError('--allow-registry', text, 'a registry as host[:port], e.g. registry.internal:5000');
   return text;
+}
+
+function parseSessions(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw new InvalidOptionError('--shell-sessions-per-token', text, 'a whole number from 1 to 100');
+  return value;
 }

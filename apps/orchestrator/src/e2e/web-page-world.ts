@@ -17,6 +17,8 @@ export interface WebWorldOptions {
   readonly greeting: string;
   /** Start the orchestrator with an operator and a read-only token (CJ_TOKEN, CJ_READ_TOKEN). */
   readonly tokens?: WebWorldTokens;
+  /** More orchestrator options (`--shell-idle-timeout 2s`, …). */
+  readonly orchestratorArgs?: readonly string[];
 }
 
 /** The demo server, saying one line first: a followed log answers once it has a line to send. */
@@ -44,7 +46,7 @@ export class WebWorld {
     let orchestrator: OrchestratorProcess | undefined;
     try {
       const env = options.tokens ? { CJ_TOKEN: options.tokens.operator, CJ_READ_TOKEN: options.tokens.reader } : {};
-      orchestrator = await OrchestratorProcess.start({ observeInterval: '300ms', env });
+      orchestrator = await OrchestratorProcess.start({ observeInterval: '300ms', env, extraArgs: options.orchestratorArgs });
       const world = new WebWorld(options.env, orchestrator, fake, options.tokens);
       await world.upJob(options);
       return world;

@@ -1,7 +1,8 @@
-import { Script } from 'node:vm';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConsoleFeedChange, RolloutView, WhoAmIResponse } from '@cj/domain';
 import { OrchestratorProcess } from '../testing';
-import { PAGE_API } from '../web/page-api';
-import { WebWorld } from './web-page-world';
+import { bearer, WebWorld } from './web-page-world';
 
 jest.setTimeout(120_000);
 
@@ -9,55 +10,51 @@ const ENV = 'web-e2e';
 const OPERATOR = 'operator-token-web-0123456789';
 const READER = 'reader-token-web-0123456789';
 const GREETING = 'web task ready';
+const WEB_SOURCES = join(__dirname, '../../../web/src');
 
-/** Every path the page reads, filled in for one task of one job. */
-const pagePaths = (env: string, job: string, task: number) =>
-  Object.entries(PAGE_API).map(([name, template]) => ({
-    name,
-    path: template.replace('{env}', encodeURIComponent(env)).replace('{job}', encodeURIComponent(job)).replace('{task}', String(task)),
-  }));
-
-interface Answer {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: unknown;
+/** The files the served page loads: every script and stylesheet it names. */
+function assetsOf(html: string): string[] {
+  return [...html.matchAll(/\s(?:src|href)="([^"]+)"/gi)].map((match) => match[1]);
 }
 
 /**
- * A GET; a text body (a followed log never ends) is read until it contains `until`, then left.
- * Ten seconds without it fail the request rather than the whole suite's timeout.
+ * Reads a server-sent-events answer until `enough` holds for the messages read so far (ten
+ * seconds at most), then leaves.
  */
-async function get(url: string, options: { headers?: Record<string, string>; until?: string } = {}): Promise<Answer> {
+async function feedUntil(url: string, headers: Record<string, string>, enough: (changes: ConsoleFeedChange[]) => boolean, during?: () => Promise<unknown>): Promise<{ contentType: string; changes: ConsoleFeedChange[] }> {
   const leave = new AbortController();
-  const giveUp = setTimeout(() => leave.abort(new Error(`GET ${url}: no "${options.until}" within 10 s`)), 10_000);
+  const giveUp = setTimeout(() => leave.abort(), 15_000);
+  const changes: ConsoleFeedChange[] = [];
+  let contentType = '';
   try {
-    return await read(await fetch(url, { headers: options.headers, signal: leave.signal }), options.until);
+    const response = await fetch(url, { headers, signal: leave.signal });
+    contentType = response.headers.get('content-type') ?? '';
+    let buffer = '';
+    const decoder = new TextDecoder();
+    let started = false;
+    for await (const chunk of response.body ?? []) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        buffer = buffer.slice(end + 2);
+        if (data) changes.push(JSON.parse(data.slice(6)) as ConsoleFeedChange);
+      }
+      if (!started && changes.length > 0 && during) {
+        started = true;
+        await during();
+      }
+      if (enough(changes)) break;
+    }
+  } catch (error) {
+    if (!leave.signal.aborted) throw error;
   } finally {
     clearTimeout(giveUp);
     leave.abort();
   }
+  return { contentType, changes };
 }
 
-async function read(response: Response, until: string | undefined): Promise<Answer> {
-  const contentType = response.headers.get('content-type') ?? '';
-  if (contentType.includes('json')) return { status: response.status, contentType, body: await response.json() };
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body ?? []) {
-    text += decoder.decode(chunk as Uint8Array, { stream: true });
-    if (until === undefined || text.includes(until)) break;
-  }
-  return { status: response.status, contentType, body: text };
-}
-
-function scriptsOf(html: string): { nonce?: string; text: string }[] {
-  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].map((match) => ({
-    nonce: /\bnonce="([^"]+)"/.exec(match[1])?.[1],
-    text: match[2],
-  }));
-}
-
-describe('the status page, served by a real orchestrator', () => {
+describe('the web console, served by a real orchestrator', () => {
   let world: WebWorld;
   let orchestrator: OrchestratorProcess;
 
@@ -68,7 +65,7 @@ describe('the status page, served by a real orchestrator', () => {
 
   afterAll(() => world?.stop());
 
-  it.each(['/', '/ui'])('serves %s as HTML whose only script runs under the nonce of its policy', async (path) => {
+  it.each(['/', '/ui'])('serves %s as HTML under a policy that runs only files of this origin', async (path) => {
     const response = await fetch(`${orchestrator.url}${path}`);
     const html = await response.text();
     expect(response.status).toBe(200);
@@ -77,55 +74,83 @@ describe('the status page, served by a real orchestrator', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const policy = response.headers.get('content-security-policy') ?? '';
     expect(policy).toMatch(/default-src 'none'/);
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    // Styles: files of this origin, and the page's own style elements under this answer's nonce.
+    const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/=]+)'(;|$)/.exec(policy)?.[1];
+    expect(nonce).toBeDefined();
+    expect(html).toContain(`<meta name="cj-style-nonce" content="${nonce}">`);
     expect(policy).toMatch(/connect-src 'self'/);
-    const scripts = scriptsOf(html);
-    expect(scripts).toHaveLength(1);
-    expect(scripts[0].nonce).toBeDefined();
-    expect(policy).toContain(`script-src 'nonce-${scripts[0].nonce}'`);
-    expect(() => new Script(scripts[0].text, { filename: 'page.js' })).not.toThrow();
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+    // No inline code at all: every script element names a file, no handler or style attribute.
+    expect([...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1].trim())).toEqual(['']);
+    expect(html).not.toMatch(/<style\b|\son[a-z]+=|\sstyle=/i);
   });
 
-  it('opens a followed log at once, before the container prints anything more', async () => {
-    const abort = new AbortController();
-    try {
-      const answer = await fetch(`${orchestrator.url}/v1/envs/${ENV}/jobs/web/logs?task=0&tail=0&follow=true`, { signal: abort.signal });
-      expect(answer.status).toBe(200);
-      expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
-    } finally {
-      abort.abort();
+  it('serves every file the page names, immutable and under the same policy', async () => {
+    const assets = assetsOf(await (await fetch(`${orchestrator.url}/`)).text());
+    expect(assets.map((asset) => asset.replace(/-[\w-]+\./, '-HASH.')).sort()).toEqual(['/assets/index-HASH.css', '/assets/index-HASH.js']);
+    for (const asset of assets) {
+      const response = await fetch(`${orchestrator.url}${asset}`);
+      expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+      expect(response.headers.get('content-type')).toMatch(asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
+      expect(response.headers.get('cache-control')).toMatch(/immutable/);
+      expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    }
+    // The console renders data as text: its sources never hand markup to the DOM.
+    for (const file of readdirSync(WEB_SOURCES)) {
+      expect({ file, markup: /dangerouslySetInnerHTML|innerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(join(WEB_SOURCES, file), 'utf8')) }).toEqual({ file, markup: false });
     }
   });
 
-  it('gives every answer a fresh nonce', async () => {
+  it('gives every answer a fresh style nonce', async () => {
     const [first, second] = await Promise.all([fetch(`${orchestrator.url}/`), fetch(`${orchestrator.url}/`)]);
     expect(first.headers.get('content-security-policy')).not.toBe(second.headers.get('content-security-policy'));
   });
 
-  it('answers 200 on every API path the served script reads', async () => {
-    const [script] = scriptsOf(await (await fetch(`${orchestrator.url}/`)).text());
-    for (const { name, path } of pagePaths(ENV, 'web', 0)) {
-      expect(script.text).toContain(JSON.stringify(PAGE_API[name as keyof typeof PAGE_API]));
-      const answer = await get(`${orchestrator.url}${path}`, { until: GREETING });
-      expect({ name, status: answer.status }).toEqual({ name, status: 200 });
-      expect(answer.contentType).toMatch(name === 'logs' ? /^text\/plain/ : /^application\/json/);
-      if (name === 'logs') expect(answer.body).toContain(GREETING);
+  it('answers 404 for an asset the build does not have, and never reaches outside it', async () => {
+    for (const path of ['/assets/nothing.js', '/assets/..%2F..%2Fpackage.json', '/assets/index.html']) {
+      const response = await fetch(`${orchestrator.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
     }
   });
 
-  it('lists the environments that declared hosts', async () => {
-    const answer = await orchestrator.request<string[]>('GET', '/v1/envs');
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual([ENV]);
+  it('says who a request is when no tokens are configured: the local operator', async () => {
+    const answer = await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami');
+    expect(answer.body).toEqual({ name: 'local', role: 'operator' });
   });
 
-  it('keeps the page out of the OpenAPI document and /v1/envs in it', async () => {
+  it('feeds the page everything first, then each view again when a projected change altered it', async () => {
+    let rollout: RolloutView | undefined;
+    const { contentType, changes } = await feedUntil(
+      `${orchestrator.url}/v1/envs/${ENV}/feed`,
+      {},
+      (seen) => seen.some((change) => change.rollouts?.some((view) => view.phase === 'succeeded')),
+      async () => {
+        rollout = (await world.operate<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { tag: 'v2' })).body;
+      },
+    );
+    expect(contentType).toMatch(/^text\/event-stream/);
+    const [first, ...later] = changes;
+    expect(Object.keys(first).sort()).toEqual(['audit', 'hosts', 'position', 'rollouts', 'status']);
+    expect(first.status?.tasks.map((task) => task.observed?.state)).toEqual(['running']);
+    expect(first.rollouts).toEqual([]);
+    // Later messages carry only what changed, and the rollout is seen in flight before it ends.
+    expect(later.every((change) => Object.keys(change).length < 5)).toBe(true);
+    const phases = later.flatMap((change) => change.rollouts?.filter((view) => view.id === rollout?.id).map((view) => view.phase) ?? []);
+    expect(phases).toContain('running');
+    expect(phases[phases.length - 1]).toBe('succeeded');
+    expect(later.some((change) => change.audit?.some((entry) => entry.type === 'RolloutSucceeded'))).toBe(true);
+    expect(BigInt(later[later.length - 1].position)).toBeGreaterThan(BigInt(first.position));
+  });
+
+  it('keeps the page out of the OpenAPI document and the API in it', async () => {
     const openapi = await orchestrator.request<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
-    expect(Object.keys(openapi.body.paths)).toContain('/v1/envs');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/envs', '/v1/whoami', '/v1/envs/{env}/feed']));
     expect(Object.keys(openapi.body.paths)).not.toContain('/');
   });
 });
 
-describe('the status page behind tokens', () => {
+describe('the web console behind tokens', () => {
   let orchestrator: OrchestratorProcess;
 
   beforeAll(async () => {
@@ -133,21 +158,23 @@ describe('the status page behind tokens', () => {
   });
   afterAll(() => orchestrator?.stop());
 
-  it('loads the page without a token', async () => {
-    for (const path of ['/', '/ui']) {
-      const answer = await get(`${orchestrator.url}${path}`);
-      expect({ path, status: answer.status }).toEqual({ path, status: 200 });
-      expect(answer.contentType).toMatch(/^text\/html/);
+  it('loads the page and its files without a token', async () => {
+    const html = await (await fetch(`${orchestrator.url}/`)).text();
+    for (const path of ['/', '/ui', ...assetsOf(html)]) {
+      const response = await fetch(`${orchestrator.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
     }
   });
 
-  it('answers 401 on every API path the page reads without a token, and 200 with the read-only one', async () => {
-    for (const { name, path } of pagePaths('anything', 'web', 0)) {
-      const refused = await get(`${orchestrator.url}${path}`);
-      expect({ name, status: refused.status }).toEqual({ name, status: 401 });
-      expect(refused.body).toMatchObject({ hint: expect.stringMatching(/Bearer/) });
+  it('answers 401 on the feed and whoami without a token', async () => {
+    for (const path of ['/v1/whoami', '/v1/envs/anything/feed', '/v1/envs']) {
+      const response = await fetch(`${orchestrator.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 401 });
     }
-    const envs = await get(`${orchestrator.url}${PAGE_API.environments}`, { headers: { authorization: `Bearer ${READER}` } });
-    expect(envs).toMatchObject({ status: 200, body: [] });
+  });
+
+  it('names each token and its role', async () => {
+    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(OPERATOR))).body).toEqual({ name: 'bootstrap', role: 'operator' });
+    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(READER))).body).toEqual({ name: 'read-only', role: 'viewer' });
   });
 });

@@ -1,26 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual } from 'node:crypto';
 import { AuthFailures } from '../auth/auth-failures';
 import { requestPrincipal } from '../auth/request-principal';
-import { allows, REQUIRED_ROLE, type Principal, type Role } from '../auth/roles';
+import { allows, REQUIRED_ROLE, type Role } from '../auth/roles';
 import { TokenRegistry } from '../auth/token-registry';
 import type { AccessTokens } from '../config/options';
-import { PAGE_PATHS } from '../web/page-paths';
+import { isPublicPath } from '../web/page-paths';
 import type { HttpRequest, HttpResponse } from './express-types';
+import { bearerToken, LOCAL_OPERATOR, principalOf, READ_TOKEN_NAME, tokensRequired, type Principal } from './principal';
 import { ProblemError } from './problem';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Paths anyone who reaches the port may read: liveness for supervisors, the status page (it holds no data). */
-const PUBLIC_PATHS = new Set(['/healthz', ...PAGE_PATHS]);
-/** The names the tokens given on the command line go by: the actor of what they change. */
-export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
-export const READ_TOKEN_NAME = 'read-only';
 
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+/** The principal the guard resolved, for handlers that record who acted (the console's shell). */
+export function principalOfRequest(request: HttpRequest): Principal {
+  return (request as HttpRequest & { principal?: Principal }).principal ?? LOCAL_OPERATOR;
 }
 
 /**
@@ -43,11 +37,12 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    if (PUBLIC_PATHS.has(request.path)) return true;
-    if (this.tokens === undefined && !this.registry.any) return true;
+    if (isPublicPath(request.path)) return true;
+    if (!tokensRequired(this.tokens, this.registry)) return true;
     const principal = this.authenticate(request, context.switchToHttp().getResponse<HttpResponse>());
     const store = requestPrincipal.getStore();
     if (store) store.principal = principal;
+    (request as HttpRequest & { principal?: Principal }).principal = principal;
     const needed =
       this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? (READ_METHODS.has(request.method) ? 'viewer' : 'operator');
     if (allows(principal.role, needed)) return true;
@@ -68,13 +63,11 @@ export class AuthGuard implements CanActivate {
       response.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
       throw new ProblemError(429, 'too-many-failed-authentications', 'Too many requests', 'too many failed authentications from this address', `wait ${Math.ceil(wait / 1000)} s, then send a valid token`);
     }
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'this orchestrator requires a bearer token', 'send Authorization: Bearer <token> (cj reads CJ_TOKEN)');
     }
-    if (this.tokens !== undefined && same(token, this.tokens.operator)) return { name: BOOTSTRAP_TOKEN_NAME, role: 'operator' };
-    if (this.tokens?.readOnly !== undefined && same(token, this.tokens.readOnly)) return { name: READ_TOKEN_NAME, role: 'viewer' };
-    const named = this.registry.principalOf(token);
+    const named = principalOf(this.tokens, this.registry, token);
     if (named) return named;
     const count = this.failures.record(client, now);
     this.logger.warn({ msg: 'authentication failed', client, method: request.method, path: request.path, failuresInWindow: count });

@@ -35,6 +35,7 @@ export class ProjectionRunner {
   private caughtUpWaiters: (() => void)[] = [];
   private live = false;
   private stopped = true;
+  private readonly appliedListeners = new Set<(position: bigint) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -122,6 +123,12 @@ export class ProjectionRunner {
     })();
   }
 
+  /** Calls `listener` after every event the read models applied (the console's live feed); returns how to stop. */
+  onApplied(listener: (position: bigint) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   /** Resolves once the subscription has delivered the history and is live. */
   caughtUp(): Promise<void> {
     if (this.live) return Promise.resolve();
@@ -175,6 +182,7 @@ export class ProjectionRunner {
     this.applied = event.position;
     this.metrics.projectionPosition.set(Number(event.position));
     this.release();
+    for (const listener of this.appliedListeners) listener(event.position);
   }
 
   private release(): void {

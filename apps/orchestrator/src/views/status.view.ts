@@ -23,7 +23,8 @@ export class StatusView {
     private readonly runtimes: HostRuntimes,
   ) {}
 
-  async status(env: string, job?: string): Promise<StatusResponse> {
+  /** `stats: false` answers from the read models alone (the console's feed, on every projected change). */
+  async status(env: string, job?: string, options: { readonly stats?: boolean } = {}): Promise<StatusResponse> {
     const rows = this.tasks.tasks(env, job);
     // Containers of a job cj does not know may run too: asking for that job shows them.
     const unexpected = this.hosts.unexpected(env, job);
@@ -31,11 +32,11 @@ export class StatusView {
     if (job !== undefined && rows.length === 0 && unexpected.length === 0 && !this.jobs.known(env, job)) {
       throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
     }
-    const tasks = await Promise.all(rows.map((row) => this.task(env, row)));
+    const tasks = await Promise.all(rows.map((row) => this.task(env, row, options.stats ?? true)));
     return { env, tasks, ...(unexpected.length > 0 && { unexpected }) };
   }
 
-  private async task(env: string, row: TaskRow): Promise<TaskStatus> {
+  private async task(env: string, row: TaskRow, withStats: boolean): Promise<TaskStatus> {
     const desiredSpec = this.jobs.revision(env, row.job, row.desired_revision);
     const desired = {
       revision: row.desired_revision,
@@ -46,7 +47,7 @@ export class StatusView {
     const base = { job: row.job, task: row.task, host: row.host, port: row.port, desired };
     if (row.container_id === null || row.observed_state === null) return base;
     const observedSpec = row.observed_revision !== null ? this.jobs.revision(env, row.job, row.observed_revision) : undefined;
-    const stats = row.observed_state === 'running' ? await this.stats(env, row.container_host ?? row.host, row.container_id) : undefined;
+    const stats = withStats && row.observed_state === 'running' ? await this.stats(env, row.container_host ?? row.host, row.container_id) : undefined;
     return {
       ...base,
       observed: {

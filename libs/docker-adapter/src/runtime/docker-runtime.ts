@@ -6,6 +6,8 @@ import type {
   ContainerStats,
   EngineInfo,
   ExecResult,
+  ExecSession,
+  ExecSessionOptions,
   FollowLogOptions,
   HealthState,
   HostSpec,
@@ -16,7 +18,7 @@ import type {
   RegistryCredentials,
 } from '@cj/domain';
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { ContainerNotFound, DaemonError, ImageNotFound, PortInUse } from '../errors';
 import { toContainerInfo } from './container-info';
 import { dockerOptionsFor, type SshOptions } from './endpoint';
@@ -260,6 +262,49 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async openExec(id: string, options: ExecSessionOptions): Promise<ExecSession> {
+    const what = `exec ${options.command.join(' ')} in container ${id}`;
+    try {
+      const exec = await this.streams.getContainer(id).exec({
+        Cmd: [...options.command],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: options.tty,
+        ...(options.tty && options.columns && options.rows && { ConsoleSize: [options.rows, options.columns] }),
+      } as Docker.ExecCreateOptions);
+      const stream = (await exec.start({ hijack: true, stdin: true, Tty: options.tty })) as Duplex;
+      const frames = new ExecFrames({ stdout: [], stderr: [] }, options.onOutput);
+      stream.on('data', (chunk: Buffer) => (options.tty ? options.onOutput(chunk, 'stdout') : frames.push(chunk)));
+      const ended = new Promise<void>((resolve) => {
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+        stream.once('error', () => resolve());
+      });
+      const exitCode = ended.then(async () => {
+        try {
+          return (await exec.inspect()).ExitCode ?? -1;
+        } catch {
+          return -1;
+        }
+      });
+      return {
+        write: (data) => {
+          if (!stream.destroyed) stream.write(data);
+        },
+        // A hijacked stream is a socket: ending our half tells the process its input is over.
+        endInput: () => stream.end(),
+        resize: async (columns, rows) => {
+          if (options.tty) await exec.resize({ w: columns, h: rows });
+        },
+        exitCode,
+        close: () => stream.destroy(),
+      };
+    } catch (error) {
+      throw this.fail(error, what, id);
+    }
+  }
+
   async health(id: string): Promise<HealthState> {
     let data: Docker.ContainerInspectInfo;
     try {
@@ -310,14 +355,19 @@ function tail(options: LogOptions): { tail?: number } {
 /** Exec output is multiplexed like logs, but kept as bytes per stream (no line splitting). */
 class ExecFrames {
   private pending: Buffer = Buffer.alloc(0);
-  constructor(private readonly out: { stdout: Buffer[]; stderr: Buffer[] }) {}
+  constructor(
+    private readonly out: { stdout: Buffer[]; stderr: Buffer[] },
+    private readonly onFrame?: (data: Buffer, stream: 'stdout' | 'stderr') => void,
+  ) {}
 
   push(chunk: Buffer): void {
     this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     while (this.pending.length >= 8) {
       const size = this.pending.readUInt32BE(4);
       if (this.pending.length < 8 + size) return;
-      (this.pending[0] === 2 ? this.out.stderr : this.out.stdout).push(this.pending.subarray(8, 8 + size));
+      const frame = this.pending.subarray(8, 8 + size);
+      if (this.onFrame) this.onFrame(frame, this.pending[0] === 2 ? 'stderr' : 'stdout');
+      else (this.pending[0] === 2 ? this.out.stderr : this.out.stdout).push(frame);
       this.pending = this.pending.subarray(8 + size);
     }
   }

@@ -300,3 +300,25 @@ export interface ReplicateResponse {
   readonly targetEnv: string;
   readonly jobs: readonly { job: string; revision?: number; action: 'create' | 'update' | 'unchanged' }[];
 }
+
+// GET /v1/whoami   who the bearer token is, and what it may do (the web console hides what it may not)
+/** viewer: reads only; operator: reads, changes, and opens shells into tasks. */
+export type TokenRole = 'viewer' | 'operator';
+export interface WhoAmIResponse {
+  /** The token's name: recorded as the actor of what the console does under it. */
+  readonly name: string;
+  readonly role: TokenRole;
+}
+
+// GET /v1/envs/{env}/feed   text/event-stream: one `change` event per projected batch that changed a view
+/** The views the console shows, each present only when it changed since the last message (all in the first). */
+export interface ConsoleFeedChange {
+  /** The log position the read models had applied when this was read. */
+  readonly position: string;
+  readonly status?: StatusResponse;
+  readonly hosts?: readonly HostView[];
+  /** Newest first, at most 20. */
+  readonly rollouts?: readonly RolloutView[];
+  /** Newest last, at most 50. */
+  readonly audit?: readonly AuditEntry[];
+}

@@ -111,6 +111,26 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
+/** An interactive process started in a running container (`docker exec -i [-t]`). */
+export interface ExecSessionOptions {
+  readonly command: readonly string[];
+  /** A pseudo-terminal: one output stream, resizable, the process sees a terminal. */
+  readonly tty: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
+  readonly onOutput: (data: Uint8Array, stream: 'stdout' | 'stderr') => void;
+}
+export interface ExecSession {
+  write(data: Uint8Array): void;
+  /** No more input: the process reads end-of-file. */
+  endInput(): void;
+  resize(columns: number, rows: number): Promise<void>;
+  /** The process's exit code once it ended (-1 when the engine did not say). */
+  readonly exitCode: Promise<number>;
+  /** Leaves the session: the stream is closed, and with it the process's terminal. */
+  close(): void;
+}
+
 export interface HealthState {
   readonly status: ContainerHealth;
   readonly failingStreak: number;
@@ -147,6 +167,7 @@ export interface ContainerRuntime {
   followLogs(id: string, options?: FollowLogOptions): AsyncIterable<LogLine>;
   stats(id: string): Promise<ContainerStats>;
   exec(id: string, command: readonly string[]): Promise<ExecResult>;
+  openExec(id: string, options: ExecSessionOptions): Promise<ExecSession>;
   health(id: string): Promise<HealthState>;
   engineInfo(): Promise<EngineInfo>;
 }

@@ -23,6 +23,11 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
     const unreached = failed.length > 0 ? `; not reached: ${failed.map((f) => f.host).join(', ')}` : '';
     return removed.length > 0 ? `removed what the new placement left behind (${where})${unreached}` : `nothing left behind by the new placement${unreached}`;
   },
+  ShellSessionStarted: (data) => {
+    const command = Array.isArray(data['command']) ? (data['command'] as unknown[]).join(' ') : '';
+    return `shell session opened (${String(data['client'])}${data['tty'] === true ? ', terminal' : ''}): ${command}`;
+  },
+  ShellSessionEnded: (data) => `shell session ended (${String(data['end'])}${typeof data['durationMs'] === 'number' ? ` after ${Math.round(data['durationMs'] / 1000)}s` : ''})`,
   RolloutMonitoringStarted: (data) =>
     typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
 };
