@@ -295,6 +295,7 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (error) {
       throw this.fail(error, 'follow its events');
     }
+    options.onConnected?.();
     const stopOnAbort = () => stream.destroy();
     options.signal?.addEventListener('abort', stopOnAbort, { once: true });
     let pending = '';

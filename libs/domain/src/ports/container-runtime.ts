@@ -90,6 +90,8 @@ export interface EngineEventOptions {
   readonly since?: bigint;
   /** Ends the stream when aborted. */
   readonly signal?: AbortSignal;
+  /** Called once the engine accepted the subscription, before any event. */
+  readonly onConnected?: () => void;
 }
 
 /** Which of cj's containers to list; every field narrows. Stopped ones are included. */
@@ -121,6 +123,8 @@ export interface LogOptions {
 export interface FollowLogOptions extends LogOptions {
   /** Ends the stream when aborted. */
   readonly signal?: AbortSignal;
+  /** Called once the engine accepted the subscription, before any event. */
+  readonly onConnected?: () => void;
 }
 
 export interface ContainerStats {
