@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     print(report);
   } finally {
+    await Promise.all(Orchestrator.started.map((o) => o.stop()));
     await infra('fakehosts.sh', 'down', String(HOSTS), '--first', String(FIRST_HOST)).catch((error: unknown) => log(String(error)));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -175,8 +176,9 @@ async function load(orchestrator: Orchestrator, path: string): Promise<Percentil
     Array.from({ length: CLIENTS }, async () => {
       for (let n = 0; n < 2 || Date.now() < until; n++) {
         const started = performance.now();
-        await orchestrator.get<StatusResponse>(path);
-        times.push(performance.now() - started);
+        // A request that fails or takes over a minute counts as never answered.
+        const answered = await orchestrator.get<StatusResponse>(path, 60_000).then(() => true, () => false);
+        times.push(answered ? performance.now() - started : Number.POSITIVE_INFINITY);
       }
     }),
   );
@@ -219,6 +221,9 @@ async function detection(orchestrator: Orchestrator, hosts: readonly Host[], sto
 }
 
 class Orchestrator {
+  /** Every orchestrator the run started, stopped at its end whatever happened. */
+  static readonly started: Orchestrator[] = [];
+
   private constructor(
     readonly side: string,
     private readonly url: string,
@@ -239,6 +244,7 @@ class Orchestrator {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     const orchestrator = new Orchestrator(side, `http://127.0.0.1:${port}`, child, output, store);
+    Orchestrator.started.push(orchestrator);
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${side}: the orchestrator exited with ${child.exitCode}\n${output.text}`);
@@ -301,13 +307,14 @@ class Orchestrator {
     return this.request<T>('POST', path, { ...body, actor: 'bench@scale', commandId: randomUUID() });
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
+  get<T>(path: string, timeoutMs?: number): Promise<T> {
+    return this.request<T>('GET', path, undefined, timeoutMs);
   }
 
-  private async request<T>(method: string, path: string, body?: object): Promise<T> {
+  private async request<T>(method: string, path: string, body?: object, timeoutMs?: number): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
       method,
+      ...(timeoutMs !== undefined && { signal: AbortSignal.timeout(timeoutMs) }),
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

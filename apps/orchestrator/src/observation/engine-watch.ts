@@ -128,7 +128,15 @@ export class EngineWatch {
         metadata,
       });
       if (!command) return;
-      const appended = await recordJobCommands(this.deps.writer, this.env, known.job, [command], commandId);
+      // Decided on the job's stream as it is now: a removal cj itself recorded meanwhile (down, a
+      // rollout) is not recorded again, though the read model may not show it yet.
+      const appended = await recordJobCommands(
+        this.deps.writer,
+        this.env,
+        known.job,
+        (state) => (command.type === 'RecordContainerRemoved' && !(state.tasks[known.task]?.containers ?? []).some((c) => c.containerId === known.containerId) ? [] : [command]),
+        commandId,
+      );
       if (appended.position !== undefined) await this.deps.projections.waitFor(appended.position);
     });
   }
