@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # fakehosts.sh up N [options] | down N [options] — N fake Docker hosts on this machine.
+# fakehosts.sh restart-engine N [--first K] — stops and starts the hosts' dockerd (network, data and
+# containers stay, as after a restart of the engine on a real host).
 #
 # Host i (h<i>) is a network namespace fh<i> with its own dockerd (and the containerd it manages),
 # data-root, exec-root, hostname and socket $DIR/h<i>/docker.sock, reached from the root namespace
@@ -23,7 +25,7 @@ registry=${CJ_REGISTRY:-127.77.0.1:5000}
 demo_tags=(v1 v2 crash unhealthy)
 
 die() { echo "fakehosts.sh: $*" >&2; exit 1; }
-usage() { die "usage: fakehosts.sh up|down N [--first K] [--images] [--tls DIR]"; }
+usage() { die "usage: fakehosts.sh up|down|restart-engine N [--first K] [--images] [--tls DIR]"; }
 
 cmd=${1:-}; count=${2:-}
 [[ $count =~ ^[1-9][0-9]*$ ]] || usage
@@ -108,19 +110,8 @@ host_down() {  # $1 = index
   : "$n"
 }
 
-host_up() {  # $1 = index
+start_engine() {  # $1 = index: the host's dockerd, in its namespace; waits until it answers
   local i=$1 n=h$1 ns=fh$1 B=$R/h$1
-  mkdir -p "$B/data" "$B/exec"
-  printf '{"deprecated-key-path":"%s/key.json"}\n' "$B" > "$B/daemon.json"
-  ip netns add "$ns" && ip -n "$ns" link set lo up || return 1
-  ip link add "v$ns" type veth peer name eth0 netns "$ns" || return 1
-  sysctl -qw "net.ipv4.conf.v$ns.route_localnet=1"
-  nsenter --net="/run/netns/$ns" sysctl -qw net.ipv4.conf.eth0.route_localnet=1
-  ip addr add "127.77.$i.1/32" dev "v$ns" && ip link set "v$ns" up
-  ip -n "$ns" addr add "127.77.$i.2/32" dev eth0 && ip -n "$ns" link set eth0 up
-  ip route add "127.77.$i.2/32" dev "v$ns" src "127.77.$i.1" table local
-  ip -n "$ns" route add "127.77.$i.1/32" dev eth0 src "127.77.$i.2" table local   # root side of the veth
-  ip -n "$ns" route add 127.77.0.0/24 dev eth0 src "127.77.$i.2" table local     # shared services (registry)
   local listen=(-H "unix://$B/docker.sock")
   if [ -n "$tls" ]; then
     listen+=(-H "tcp://127.77.$i.2:2376" --tlsverify --tlscacert "$tls/ca.pem"
@@ -141,6 +132,31 @@ host_up() {  # $1 = index
     sleep 0.02
   done
   docker -H "unix://$B/docker.sock" version >/dev/null 2>&1 || { echo "fakehosts.sh: dockerd of $n did not answer within 30 s" >&2; return 1; }
+}
+
+# Stops the host's dockerd (it stops its containers as on any engine shutdown) and starts it again.
+engine_restart() {  # $1 = index
+  local B=$R/h$1 p
+  [ -S "$B/docker.sock" ] && [ -f "$B/dockerd.pid" ] || { echo "fakehosts.sh: h$1 is not up" >&2; return 1; }
+  p=$(cat "$B/dockerd.pid")
+  if [ -n "$p" ] && tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline" | grep -qF -- "$B/"; then stop_pid "$p"; fi
+  start_engine "$1"
+}
+
+host_up() {  # $1 = index
+  local i=$1 n=h$1 ns=fh$1 B=$R/h$1
+  mkdir -p "$B/data" "$B/exec"
+  printf '{"deprecated-key-path":"%s/key.json"}\n' "$B" > "$B/daemon.json"
+  ip netns add "$ns" && ip -n "$ns" link set lo up || return 1
+  ip link add "v$ns" type veth peer name eth0 netns "$ns" || return 1
+  sysctl -qw "net.ipv4.conf.v$ns.route_localnet=1"
+  nsenter --net="/run/netns/$ns" sysctl -qw net.ipv4.conf.eth0.route_localnet=1
+  ip addr add "127.77.$i.1/32" dev "v$ns" && ip link set "v$ns" up
+  ip -n "$ns" addr add "127.77.$i.2/32" dev eth0 && ip -n "$ns" link set eth0 up
+  ip route add "127.77.$i.2/32" dev "v$ns" src "127.77.$i.1" table local
+  ip -n "$ns" route add "127.77.$i.1/32" dev eth0 src "127.77.$i.2" table local   # root side of the veth
+  ip -n "$ns" route add 127.77.0.0/24 dev eth0 src "127.77.$i.2" table local     # shared services (registry)
+  start_engine "$i" || return 1
   if $images; then
     local tag
     for tag in "${demo_tags[@]}"; do
@@ -170,6 +186,10 @@ up)
     die "starting hosts h$first..h$last failed (logs were in $R/h<i>/dockerd.log)"
   fi
   echo "fakehosts.sh: h$first..h$last up (sockets $R/h<i>/docker.sock, addresses 127.77.<i>.2)"
+  ;;
+restart-engine)
+  each_host engine_restart || die "restarting the engines of h$first..h$last failed"
+  echo "fakehosts.sh: engines of h$first..h$last restarted"
   ;;
 down)
   each_host host_down

@@ -12,6 +12,9 @@ import { HostRuntimes } from './hosts/host-runtimes';
 import { ImageRegistries } from './hosts/image-registries';
 import { Metrics } from './metrics/metrics';
 import { ObservationLoop } from './observation/observation-loop';
+import { HostSightings } from './observation/host-sightings';
+import { StatsSampler } from './observation/stats-sampler';
+import { TaskStats } from './observation/task-stats';
 import { ProjectionRunner } from './read-model/projection-runner';
 import { auditProjection } from './read-model/projections/audit.projection';
 import { hostsProjection } from './read-model/projections/hosts.projection';
@@ -69,10 +72,17 @@ export class CoreModule {
       { provide: ImageRegistries, useValue: new ImageRegistries() },
       { provide: TaskHealthProbe, useValue: new TaskHealthProbe() },
       ...readQueries,
+      { provide: HostSightings, inject: [READ_DB], useFactory: (db: ReadDb) => new HostSightings(db) },
+      { provide: TaskStats, inject: [READ_DB], useFactory: (db: ReadDb) => new TaskStats(db) },
+      {
+        provide: StatsSampler,
+        inject: [HostQueries, TaskQueries, HostRuntimes, TaskStats],
+        useFactory: (...deps: ConstructorParameters<typeof StatsSampler>) => new StatsSampler(...deps),
+      },
       CommandContexts,
       {
         provide: ObservationLoop,
-        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks],
+        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks, HostSightings],
         useFactory: (...deps: ConstructorParameters<typeof ObservationLoop>) => new ObservationLoop(...deps),
       },
     ];

@@ -4,6 +4,7 @@ import { OPTIONS } from './config/options.token';
 import type { OrchestratorOptions } from './config/options';
 import { ImageRegistries } from './hosts/image-registries';
 import { ObservationLoop } from './observation/observation-loop';
+import { StatsSampler } from './observation/stats-sampler';
 import { RolloutRunner } from './rollout/rollout-runner';
 import { SqliteRunnerCheckpoint } from './rollout/runner-checkpoint';
 import { ProjectionRunner } from './read-model/projection-runner';
@@ -25,6 +26,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(READ_DB) private readonly readDb: ReadDb,
     private readonly projections: ProjectionRunner,
     private readonly observation: ObservationLoop,
+    private readonly stats: StatsSampler,
     private readonly registries: ImageRegistries,
     private readonly rollouts: RolloutRunner,
     private readonly rolloutCheckpoint: SqliteRunnerCheckpoint,
@@ -37,10 +39,12 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     // Rollouts resume once the read models know the hosts; a crash left them where their streams say.
     await this.rollouts.start();
     this.observation.start(this.options.observeIntervalMs);
+    this.stats.start(this.options.statsIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.rollouts.stop();
+    await this.stats.stop();
     await this.observation.stop();
     await this.projections.stop();
     await this.registries.close();

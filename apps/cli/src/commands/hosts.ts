@@ -2,13 +2,13 @@ import { Command } from 'commander';
 import type { HostView } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
-import { NONE, time } from '../render/format';
+import { NONE, since, time } from '../render/format';
 import { table } from '../render/table';
 import { jsonOption } from '../options';
 
 export const hostsCommand = () =>
   new Command('hosts')
-    .description('the hosts of the environment: endpoint, reachability, engine, containers')
+    .description('the hosts of the environment: endpoint, reachability, engine, containers, when each last answered')
     .addOption(jsonOption())
     .action(
       action(async (cli: Cli, options: { json?: boolean }) => {
@@ -19,6 +19,7 @@ export const hostsCommand = () =>
           return;
         }
         const c = cli.out.color;
+        const now = new Date();
         const lines = table(
           hosts,
           [
@@ -28,7 +29,7 @@ export const hostsCommand = () =>
             { header: 'reachable', cell: (h) => (h.reachable ? c.green('yes') : c.red('no')) },
             { header: 'engine', cell: (h) => h.engineVersion ?? NONE },
             { header: 'containers', cell: (h) => String(h.containers), right: true },
-            { header: 'last seen', cell: (h) => time(h.lastSeen) },
+            { header: 'last seen', cell: (h) => (h.lastSeen ? `${time(h.lastSeen)} (${since(h.lastSeen, now)} ago)` : NONE) },
           ],
           c.bold,
         );

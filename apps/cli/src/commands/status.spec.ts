@@ -19,6 +19,15 @@ const withUnexpected: StatusResponse = {
   ],
 };
 
+/** Every host silent for a while: the read model's last knowledge, marked stale, with when it was true. */
+const unanswered: StatusResponse = {
+  env: 'dark',
+  tasks: [
+    { ...fixtures.status.tasks[0], observed: { ...fixtures.status.tasks[0].observed!, stale: true, observedAt: new Date(Date.now() - 3 * 60_000).toISOString() } },
+    { ...fixtures.status.tasks[0], task: 1, observed: { ...fixtures.status.tasks[0].observed!, state: 'exited', exitCode: 3, observedAt: new Date().toISOString() } },
+  ],
+};
+
 describe('cj status', () => {
   let api: RecordedApi;
 
@@ -27,6 +36,7 @@ describe('cj status', () => {
       .on('GET', '/v1/envs/default/status', { json: fixtures.status })
       .on('GET', '/v1/envs/prod/status', { json: { env: 'prod', tasks: [] } })
       .on('GET', '/v1/envs/debugging/status', { json: withUnexpected })
+      .on('GET', '/v1/envs/dark/status', { json: unanswered })
       .on('GET', '/v1/envs/bare/status', { json: { env: 'bare', tasks: [], unexpected: withUnexpected.unexpected?.slice(1) } })
       .start();
   });
@@ -56,6 +66,13 @@ describe('cj status', () => {
     expect(lines[1]).toContain(' sha256:111111111111 ');
     expect(lines[1]).toMatch(/ running +healthy +\d+d\d+h +50\.0MiB +1\.3% +running r2$/);
     expect(lines[2]).toMatch(/^coding-blog +1 +core-app-2 +9090 +- +- +- +absent +- +- +- +- +running r5 \(differs\)$/);
+  });
+
+  it('shows how old a stale observation is, and the code a container exited with', async () => {
+    const lines = (await runCj(['--env', 'dark', 'status'], { url: api.url })).stdout.trimEnd().split('\n');
+
+    expect(lines[1]).toMatch(/ running \(stale: 3m\d*s? old\) +healthy /);
+    expect(lines[2]).toMatch(/ exited \(3\) +healthy /);
   });
 
   it("lists after the tasks the containers no task accounts for, saying cj leaves them running", async () => {

@@ -40,7 +40,7 @@ export function statusTable(tasks: readonly TaskStatus[], c: Colors, now: Date):
       { header: 'container', cell: (t) => shortId(t.observed?.containerId) },
       { header: 'image', cell: (t) => t.observed?.image ?? NONE },
       { header: 'digest', cell: (t) => shortDigest(t.observed?.digest) },
-      { header: 'state', cell: (t) => observedState(t, c) },
+      { header: 'state', cell: (t) => observedState(t, c, now) },
       { header: 'health', cell: (t) => (t.observed ? phaseColor(t.observed.health, c) : NONE) },
       { header: 'uptime', cell: (t) => (t.observed?.state === 'running' ? since(t.observed.startedAt, now) : NONE) },
       { header: 'memory', cell: (t) => bytes(t.observed?.memoryBytes), right: true },
@@ -71,9 +71,13 @@ function unexpectedSection(containers: readonly UnexpectedContainerView[], c: Co
   ];
 }
 
-function observedState(task: TaskStatus, c: Colors): string {
+/** The observed state, its exit code when it exited, and how old it is when its host has not answered lately. */
+function observedState(task: TaskStatus, c: Colors, now: Date): string {
   const state = task.observed?.state ?? 'absent';
-  return state === task.desired.state ? c.green(state) : c.red(state);
+  const exited = task.observed?.exitCode !== undefined ? ` (${task.observed.exitCode})` : '';
+  const text = state === task.desired.state ? c.green(`${state}${exited}`) : c.red(`${state}${exited}`);
+  if (!task.observed?.stale) return text;
+  return `${text} ${c.yellow(`(stale: ${since(task.observed.observedAt, now)} old)`)}`;
 }
 
 /** The recorded revision and state; marked when what runs differs from it. */

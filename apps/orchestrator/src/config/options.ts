@@ -18,7 +18,10 @@ export interface OrchestratorOptions {
   readonly listen: ListenAddress;
   /** SQLite file of the read models (projections). */
   readonly readDb: string;
+  /** How often every host is resynced in full (engine events arrive as they happen, between). */
   readonly observeIntervalMs: number;
+  /** How often memory and CPU of the running containers are sampled. */
+  readonly statsIntervalMs: number;
   /** Absent: no authentication (only allowed on loopback) until a named token is created. */
   readonly tokens?: AccessTokens;
   /** SQLite file of the named tokens (their hashes). */
@@ -52,7 +55,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--store <spec>', 'event store: a SQLite file path or esdb://host:port?tls=false', './cj.db')
     .option('--listen <host:port>', 'HTTP address; off loopback a token is required', '127.0.0.1:7420')
     .option('--read-db <path>', 'SQLite file of the read models (default: beside the store)')
-    .option('--observe-interval <duration>', 'how often the hosts are observed', '2s')
+    .option('--observe-interval <duration>', 'how often every host is resynced in full and health-checked (engine events are followed as they happen)', '2s')
+    .option('--stats-interval <duration>', 'how often memory and CPU of the running containers are sampled', '10s')
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
     .option('--tokens-db <path>', 'SQLite file of the named tokens (default: beside the store)')
@@ -77,6 +81,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     listen: string;
     readDb?: string;
     observeInterval: string;
+    statsInterval: string;
     token?: string;
     readToken?: string;
     tokensDb?: string;
@@ -114,6 +119,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     listen,
     readDb: raw.readDb ?? defaultReadDb(raw.store),
     observeIntervalMs: parseDuration('--observe-interval', raw.observeInterval),
+    statsIntervalMs: parseDuration('--stats-interval', raw.statsInterval),
     tokens: operator === undefined ? undefined : { operator, readOnly },
     tokensDb: raw.tokensDb ?? besideStore(raw.store, 'tokens'),
     policy: {

@@ -15,6 +15,7 @@ export function lastKnownContainers(rows: readonly TaskRow[]): LastKnownContaine
             state: row.observed_state as ObservedContainerState,
             revision: row.observed_revision,
             health: row.health as HealthStatus,
+            restartCount: row.restart_count,
           },
         ],
   );

@@ -13,19 +13,28 @@ import type { StreamWriter } from '../store/stream-writer';
 import { recordJobCommands } from '../commands/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import { recordHostCommands } from '../hosts/record-host-commands';
+import { EngineWatch } from './engine-watch';
+import type { HostSightings } from './host-sightings';
+
+/** How often the set of followed hosts is brought in line with the declared ones. */
+const WATCH_HOSTS_MS = 1_000;
 
 /** Container states the metrics count per host. */
 const OBSERVED_STATES = ['running', 'exited', 'created'] as const;
 
 /**
- * Every interval, looks at every host of every environment and records what changed since the
- * last look: reachability, containers that exited, restarted or vanished, containers cj made that
- * the log does not know yet, containers no task accounts for, and health transitions of running
- * tasks (not every poll). The rules are the domain's `observeHost`; this loop does the I/O.
+ * Observation: each host's engine event stream, followed by one EngineWatch per host, records
+ * exits, restarts, OOM kills and removals as they happen. Beside it, every interval (and after
+ * every reconnect of a stream), a full resync looks at every host and records what changed since
+ * the last look: reachability, containers that exited, restarted or vanished, containers cj made
+ * that the log does not know yet, containers no task accounts for, and health transitions of
+ * running tasks (not every poll). The rules are the domain's `observeHost` and
+ * `observeEngineEvent`; this loop does the I/O.
  */
 export class ObservationLoop {
   private readonly logger = new Logger('observation');
   private timer?: NodeJS.Timeout;
+  private watchTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
 
@@ -40,13 +49,25 @@ export class ObservationLoop {
     private readonly contexts: CommandContexts,
     private readonly metrics: Metrics,
     private readonly locks: EnvironmentLocks,
+    private readonly sightings: HostSightings,
   ) {}
+
+  /** One event stream per host, by `env/host`. */
+  private readonly watches = new Map<string, EngineWatch>();
 
   /** The hosts whose reachability the last pass reported, by `env/host`. */
   private reported = new Map<string, { env: string; host: string }>();
 
   start(intervalMs: number): void {
     this.stopped = false;
+    // Streams follow the declared hosts within a second of an apply, whatever the resync interval.
+    const follow = () => {
+      if (this.stopped) return;
+      this.watchEngines(this.declaredHosts());
+      this.sightings.flush();
+      this.watchTimer = setTimeout(follow, WATCH_HOSTS_MS);
+    };
+    follow();
     const tick = () => {
       this.running = this.observeAll()
         .catch((error: unknown) => this.logger.error({ msg: 'observation failed', error: error instanceof Error ? error.message : String(error) }))
@@ -60,7 +81,11 @@ export class ObservationLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.watchTimer);
     await this.running;
+    await Promise.all([...this.watches.values()].map((watch) => watch.stop()));
+    this.watches.clear();
+    this.sightings.flush();
   }
 
   /** One pass over every host; exposed so a caller can force an observation. */
@@ -81,6 +106,49 @@ export class ObservationLoop {
       for (const state of OBSERVED_STATES) this.metrics.observedContainers.remove({ ...labels, state });
     }
     this.reported = looked;
+    this.sightings.flush();
+  }
+
+  private declaredHosts(): Map<string, { env: string; host: string }> {
+    const hosts = new Map<string, { env: string; host: string }>();
+    for (const env of this.hosts.envs()) for (const host of this.hosts.specs(env)) hosts.set(`${env}/${host.name}`, { env, host: host.name });
+    return hosts;
+  }
+
+  /** A stream for every declared host; a retired host's stream ends. */
+  private watchEngines(hosts: ReadonlyMap<string, { env: string; host: string }>): void {
+    for (const [key, { env, host }] of hosts) {
+      if (this.watches.has(key)) continue;
+      this.watches.set(
+        key,
+        new EngineWatch(env, host, {
+          tasks: this.tasks,
+          jobs: this.jobs,
+          runtimes: this.runtimes,
+          writer: this.writer,
+          projections: this.projections,
+          contexts: this.contexts,
+          locks: this.locks,
+          sightings: this.sightings,
+          spec: (e, h) => this.hosts.spec(e, h),
+          resync: (e, h) => this.resync(e, h),
+        }),
+      );
+    }
+    for (const [key, watch] of this.watches) {
+      if (hosts.has(key)) continue;
+      this.watches.delete(key);
+      void watch.stop();
+    }
+  }
+
+  /** A full look at one host, as the periodic pass makes it. */
+  private async resync(env: string, name: string): Promise<void> {
+    if (this.stopped) return;
+    await this.locks.run(env, async () => {
+      const host = this.hosts.spec(env, name);
+      if (host) await this.lookAt(env, host);
+    });
   }
 
   private async lookAt(env: string, host: HostSpec): Promise<void> {
@@ -95,6 +163,7 @@ export class ObservationLoop {
       error = failure instanceof Error ? failure.message : String(failure);
     }
     if (this.stopped) return;
+    if (containers) this.sightings.seen(env, host.name, new Date().toISOString());
     this.metrics.hostReachable.set({ env, host: host.name }, containers ? 1 : 0);
     const answer = this.contexts.system(randomUUID(), containers ? 'host answered' : 'host did not answer');
     const hostCommands: HostCommand[] = [

@@ -23,6 +23,8 @@ function row(task: number, host: string, observed: { revision: number; state?: s
     exit_code: null,
     health: 'healthy',
     started_at: null,
+    restart_count: 0,
+    observed_at: null,
   };
 }
 

@@ -1,18 +1,26 @@
-import { Injectable } from '@nestjs/common';
-import { formatImageRef, type StatusResponse, type TaskStatus } from '@cj/domain';
-import { HostRuntimes } from '../hosts/host-runtimes';
+import { Inject, Injectable } from '@nestjs/common';
+import { formatImageRef, type JobSpec, type StatusResponse, type TaskStatus } from '@cj/domain';
+import { CLOCK, type Clock } from '../clock';
+import { OPTIONS } from '../config/options.token';
+import type { OrchestratorOptions } from '../config/options';
 import { notFound } from '../http/problem';
+import { HostSightings } from '../observation/host-sightings';
+import { TaskStats, type TaskStatsRow } from '../observation/task-stats';
 import { HostQueries } from '../read-model/queries/host-queries';
 import { JobQueries } from '../read-model/queries/job-queries';
 import { TaskQueries, type TaskRow } from '../read-model/queries/task-queries';
 
-/** A host that does not answer within this long shows no memory/CPU rather than holding up status. */
-const STATS_TIMEOUT_MS = 3000;
 const HEALTH = new Set(['healthy', 'unhealthy', 'starting']);
 
+/** A host unheard of for this many observation intervals (and at least STALE_MIN_MS) makes what it shows stale. */
+const STALE_INTERVALS = 3;
+const STALE_MIN_MS = 5_000;
+
 /**
- * `cj status`: desired beside observed per task, from the read models, with memory and CPU from
- * one-shot engine stats of the running containers, and the containers no task accounts for.
+ * `cj status`: desired beside observed per task, and the containers no task accounts for, from
+ * the read models only: no engine is asked on the request's path. What the engines report arrives
+ * through observation (events and resyncs) and the background stats sampler, each value with when
+ * it was observed; a task whose host has not answered lately is marked stale.
  */
 @Injectable()
 export class StatusView {
@@ -20,11 +28,13 @@ export class StatusView {
     private readonly tasks: TaskQueries,
     private readonly jobs: JobQueries,
     private readonly hosts: HostQueries,
-    private readonly runtimes: HostRuntimes,
+    private readonly sightings: HostSightings,
+    private readonly stats: TaskStats,
+    @Inject(OPTIONS) private readonly options: OrchestratorOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** `stats: false` answers from the read models alone (the console's feed, on every projected change). */
-  async status(env: string, job?: string, options: { readonly stats?: boolean } = {}): Promise<StatusResponse> {
+  status(env: string, job?: string): StatusResponse {
     const rows = this.tasks.tasks(env, job);
     // Containers of a job cj does not know may run too: asking for that job shows them.
     const unexpected = this.hosts.unexpected(env, job);
@@ -32,12 +42,27 @@ export class StatusView {
     if (job !== undefined && rows.length === 0 && unexpected.length === 0 && !this.jobs.known(env, job)) {
       throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
     }
-    const tasks = await Promise.all(rows.map((row) => this.task(env, row, options.stats ?? true)));
+    const seen = this.sightings.lastSeen(env);
+    const stats = this.stats.forEnv(env);
+    const staleBefore = this.clock.now().getTime() - Math.max(STALE_MIN_MS, STALE_INTERVALS * this.options.observeIntervalMs);
+    const specs = new Map<string, JobSpec | undefined>();
+    const specOf = (name: string, revision: number) => {
+      const key = `${name}/${revision}`;
+      if (!specs.has(key)) specs.set(key, this.jobs.revision(env, name, revision));
+      return specs.get(key);
+    };
+    const tasks = rows.map((row) => this.task(row, specOf, seen, stats, staleBefore));
     return { env, tasks, ...(unexpected.length > 0 && { unexpected }) };
   }
 
-  private async task(env: string, row: TaskRow, withStats: boolean): Promise<TaskStatus> {
-    const desiredSpec = this.jobs.revision(env, row.job, row.desired_revision);
+  private task(
+    row: TaskRow,
+    specOf: (job: string, revision: number) => JobSpec | undefined,
+    seen: ReadonlyMap<string, string>,
+    stats: ReadonlyMap<string, TaskStatsRow>,
+    staleBefore: number,
+  ): TaskStatus {
+    const desiredSpec = specOf(row.job, row.desired_revision);
     const desired = {
       revision: row.desired_revision,
       image: desiredSpec ? formatImageRef({ ...desiredSpec.image, digest: undefined }) : 'unknown',
@@ -46,8 +71,11 @@ export class StatusView {
     };
     const base = { job: row.job, task: row.task, host: row.host, port: row.port, desired };
     if (row.container_id === null || row.observed_state === null) return base;
-    const observedSpec = row.observed_revision !== null ? this.jobs.revision(env, row.job, row.observed_revision) : undefined;
-    const stats = withStats && row.observed_state === 'running' ? await this.stats(env, row.container_host ?? row.host, row.container_id) : undefined;
+    const observedSpec = row.observed_revision !== null ? specOf(row.job, row.observed_revision) : undefined;
+    const hostSeen = seen.get(row.container_host ?? row.host);
+    const observedAt = [row.observed_at, hostSeen].filter((at): at is string => at !== null && at !== undefined).sort().at(-1);
+    const stale = hostSeen === undefined || Date.parse(hostSeen) < staleBefore;
+    const sample = row.observed_state === 'running' ? stats.get(row.container_id) : undefined;
     return {
       ...base,
       observed: {
@@ -58,23 +86,12 @@ export class StatusView {
         state: row.observed_state,
         health: HEALTH.has(row.health) ? (row.health as 'healthy' | 'unhealthy' | 'starting') : 'unknown',
         ...(row.started_at !== null && { startedAt: row.started_at }),
-        ...(stats && { memoryBytes: stats.memoryBytes, cpuPercent: stats.cpuPercent }),
+        ...(row.exit_code !== null && row.observed_state === 'exited' && { exitCode: row.exit_code }),
+        ...(row.restart_count > 0 && { restartCount: row.restart_count }),
+        ...(observedAt !== undefined && { observedAt }),
+        ...(stale && { stale: true }),
+        ...(sample && { memoryBytes: sample.memory_bytes, cpuPercent: sample.cpu_percent, statsAt: sample.sampled_at }),
       },
     };
-  }
-
-  private async stats(env: string, hostName: string, containerId: string): Promise<{ memoryBytes: number; cpuPercent: number } | undefined> {
-    const host = this.hosts.spec(env, hostName);
-    if (!host) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATS_TIMEOUT_MS)));
-    try {
-      return await Promise.race([this.runtimes.for(host).stats(containerId), timeout]);
-    } catch {
-      // Stats are a convenience: a container that just went away or a slow host shows none.
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }

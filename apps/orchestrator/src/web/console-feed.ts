@@ -95,7 +95,7 @@ export class ConsoleFeed implements OnModuleDestroy {
 
   private async views(env: string): Promise<Record<Section, unknown>> {
     return {
-      status: await this.statusView.status(env, undefined, { stats: false }),
+      status: this.statusView.status(env),
       hosts: this.hosts.views(env),
       rollouts: this.rollouts.list(env).slice(0, ROLLOUTS_SHOWN),
       audit: this.audit.entries(env, { limit: AUDIT_SHOWN }),

@@ -30,6 +30,7 @@ export function toContainerInfo(host: string, data: ContainerInspectInfo): Conta
     createdAt: data.Created,
     ...(state.StartedAt && state.StartedAt !== NEVER ? { startedAt: state.StartedAt } : {}),
     ...(state.FinishedAt && state.FinishedAt !== NEVER ? { finishedAt: state.FinishedAt } : {}),
+    ...(exited ? { oomKilled: state.OOMKilled === true } : {}),
     health: ((state as { Health?: { Status?: string } }).Health?.Status ?? 'none') as ContainerHealth,
   };
 }

@@ -4,6 +4,8 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ContainerStats,
+  EngineContainerEvent,
+  EngineEventOptions,
   EngineInfo,
   ExecResult,
   ExecSession,
@@ -23,6 +25,7 @@ import { ContainerNotFound, DaemonError, ImageNotFound, PortInUse } from '../err
 import { toContainerInfo } from './container-info';
 import { dockerOptionsFor, type SshOptions } from './endpoint';
 import { engineMessage, statusOf, translate } from './engine-errors';
+import { engineSince, parseEngineEvent, WATCHED_ACTIONS } from './engine-events';
 import { LABEL } from './labels';
 import { LogFrameParser, parseLogFrames } from './log-frames';
 import { createOptions, imageReference, STANDARD_CONFIG_DEFAULTS, type StandardConfigOptions } from './standard-config';
@@ -329,6 +332,41 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (error) {
       throw this.fail(error, 'report its version');
     }
+  }
+
+  async *events(env: string, options: EngineEventOptions = {}): AsyncIterable<EngineContainerEvent> {
+    let stream: Readable;
+    try {
+      stream = (await this.streams.getEvents({
+        filters: { type: ['container'], label: [`${LABEL.env}=${env}`], event: [...WATCHED_ACTIONS] },
+        ...(options.since !== undefined && { since: engineSince(options.since) }),
+        ...(options.signal && { abortSignal: options.signal }),
+      } as Docker.GetEventsOptions)) as unknown as Readable;
+    } catch (error) {
+      throw this.fail(error, 'follow its events');
+    }
+    options.onConnected?.();
+    const stopOnAbort = () => stream.destroy();
+    options.signal?.addEventListener('abort', stopOnAbort, { once: true });
+    let pending = '';
+    try {
+      for await (const chunk of stream) {
+        pending += (chunk as Buffer).toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          const event = line.trim() ? parseEngineEvent(line) : undefined;
+          if (event) yield event;
+        }
+      }
+    } catch (error) {
+      if (!options.signal?.aborted) throw this.fail(error, 'follow its events');
+    } finally {
+      options.signal?.removeEventListener('abort', stopOnAbort);
+      stream.destroy();
+    }
+    // The engine closed the stream (it is stopping): the caller reconnects as after a failure.
+    if (!options.signal?.aborted) throw this.fail(new Error('the event stream ended'), 'follow its events');
   }
 
   private async localImage(ref: string): Promise<PulledImage | undefined> {

@@ -21,6 +21,8 @@ export interface FakeHosts {
   readonly hosts: readonly FakeHost[];
   /** Removes the hosts, their containers and everything else they made. */
   stop(): Promise<void>;
+  /** Stops a host's engine (which stops its containers, as any engine shutdown does) and starts it again. */
+  restartEngine(host: FakeHost): Promise<void>;
 }
 
 export interface FakeHostOptions {
@@ -75,6 +77,11 @@ export async function startFakeHosts(n: number, options: FakeHostOptions = {}): 
   let stopped = false;
   return {
     hosts,
+    async restartEngine(host: FakeHost) {
+      const index = hosts.indexOf(host);
+      if (index < 0) throw new Error(`restartEngine: ${host.name} is not one of these hosts`);
+      await runInfraScript('fakehosts.sh', ['restart-engine', '1', '--first', String(first + index)]);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -129,8 +129,21 @@ export interface TaskStatus {
     readonly state: string;
     readonly health: 'healthy' | 'unhealthy' | 'starting' | 'unknown';
     readonly startedAt?: string;
+    /** The code of the container's last exit, while it is exited. */
+    readonly exitCode?: number;
+    /** Times the engine restarted the container by its restart policy. */
+    readonly restartCount?: number;
+    /**
+     * When the state and health were last known true: the later of the last event about the
+     * container and the last time its host answered (what the host does not report cannot change).
+     */
+    readonly observedAt?: string;
+    /** True when its host has not answered for a while: the state is as of `observedAt`. */
+    readonly stale?: boolean;
     readonly memoryBytes?: number;
     readonly cpuPercent?: number;
+    /** When memory and CPU were sampled (in the background, never on the request's path). */
+    readonly statsAt?: string;
   };
 }
 /**
@@ -261,6 +274,7 @@ export interface HostView {
   readonly reachable: boolean;
   readonly engineVersion?: string;
   readonly containers: number;
+  /** When the host last answered (a listing, an engine event, its event stream connecting). */
   readonly lastSeen?: string;
 }
 

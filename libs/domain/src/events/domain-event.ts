@@ -14,6 +14,7 @@ export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<
   ContainerStarted: 1,
   ContainerStopped: 1,
   ContainerExited: 1,
+  ContainerRestarted: 1,
   ContainerRemoved: 1,
   HealthCheckPassed: 1,
   HealthCheckFailed: 1,

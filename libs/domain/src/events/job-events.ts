@@ -21,8 +21,17 @@ interface ContainerRef {
 
 export type ContainerStarted = EventOf<'ContainerStarted', ContainerRef & { revision: number; rolloutId?: string }>;
 export type ContainerStopped = EventOf<'ContainerStopped', ContainerRef>;
-/** The container ended on its own (crash, OOM, exit), not because cj stopped it. */
-export type ContainerExited = EventOf<'ContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean }>;
+/**
+ * The container ended on its own (crash, OOM, exit), not because cj stopped it. `exitedAt` is the
+ * engine's own time of death; `logTail` its last output lines (bounded), so the evidence outlives
+ * the container. Both are absent on events recorded before cj watched the engines' event streams.
+ */
+export type ContainerExited = EventOf<'ContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean; exitedAt?: string; logTail?: readonly string[] }>;
+/**
+ * The engine started the container again by its restart policy: `count` is the engine's restart
+ * count (each restart is recorded once; the exit before it is its own ContainerExited).
+ */
+export type ContainerRestarted = EventOf<'ContainerRestarted', ContainerRef & { count: number; startedAt?: string }>;
 export type ContainerRemoved = EventOf<'ContainerRemoved', ContainerRef>;
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'unknown';
@@ -74,6 +83,7 @@ export type JobEvent =
   | ContainerStarted
   | ContainerStopped
   | ContainerExited
+  | ContainerRestarted
   | ContainerRemoved
   | HealthCheckPassed
   | HealthCheckFailed

@@ -108,6 +108,21 @@ describe('containers', () => {
     expect(given(registered, started, stopped).when({ type: 'RecordContainerExited', data: { ...container, exitCode: 0, oomKilled: false } })).toEqual([]);
   });
 
+  it('records each engine restart once, by its count, and the container runs again', () => {
+    const exited: JobEvent = { type: 'ContainerExited', schemaVersion: 1, data: { ...container, exitCode: 3, oomKilled: false, exitedAt: '2015-06-01T10:00:01.000Z', logTail: ['crashing'] }, metadata };
+    const restarted = (count: number): JobEvent => ({ type: 'ContainerRestarted', schemaVersion: 1, data: { ...container, count }, metadata });
+
+    expect(given(registered, started, exited).when({ type: 'RecordContainerRestarted', data: { ...container, count: 1 } })).toEqual([restarted(1)]);
+    expect(given(registered, started, exited, restarted(1)).when({ type: 'RecordContainerRestarted', data: { ...container, count: 1 } })).toEqual([]);
+    expect(given(registered, started, exited, restarted(2)).when({ type: 'RecordContainerRestarted', data: { ...container, count: 1 } })).toEqual([]);
+    expect(given(registered, started, exited, restarted(1)).state.tasks[0]).toEqual({
+      health: 'starting',
+      containers: [{ containerId: 'c-1', host: 'h1', revision: 1, state: 'running', exitCode: undefined, restartCount: 1 }],
+    });
+    // A container the log never knew is not restarted: the resync adopts or sights it first.
+    expect(given(registered).when({ type: 'RecordContainerRestarted', data: { ...container, count: 1 } })).toEqual([]);
+  });
+
   it('records the removal of a removed job\'s container, and forgets it', () => {
     const gone: JobEvent = { type: 'ContainerRemoved', schemaVersion: 1, data: container, metadata };
 

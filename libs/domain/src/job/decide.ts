@@ -45,6 +45,15 @@ export function decide(command: JobCommand, state: JobState): readonly JobEvent[
         ? [{ type: 'ContainerStopped', schemaVersion: 1, data: command.data, metadata }]
         : [{ type: 'ContainerExited', schemaVersion: 1, data: command.data, metadata }];
     }
+    case 'RecordContainerRestarted': {
+      const data = command.data;
+      const refused = refuse(state, data.job, { allowRemoved: true });
+      if (refused) return refused;
+      // Each restart once: a count the log already has (a resync after the stream saw it) records nothing.
+      const known = taskOf(state, data.task).containers.find((c) => c.containerId === data.containerId);
+      if (!known || (known.restartCount ?? 0) >= data.count) return [];
+      return [{ type: 'ContainerRestarted', schemaVersion: 1, data, metadata }];
+    }
     case 'RecordContainerRemoved': {
       const data = command.data;
       const refused = refuse(state, data.job, { allowRemoved: true });

@@ -20,7 +20,9 @@ export type RegisterOrUpdateJob = CommandOf<'RegisterOrUpdateJob', { spec: JobSp
 export type RemoveJob = CommandOf<'RemoveJob', { job: string }>;
 export type RecordContainerStarted = CommandOf<'RecordContainerStarted', ContainerRef & { revision: number; rolloutId?: string }>;
 export type RecordContainerStopped = CommandOf<'RecordContainerStopped', ContainerRef>;
-export type RecordContainerExited = CommandOf<'RecordContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean }>;
+export type RecordContainerExited = CommandOf<'RecordContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean; exitedAt?: string; logTail?: readonly string[] }>;
+/** The engine restarted the container by its restart policy; `count` is its restart count now. */
+export type RecordContainerRestarted = CommandOf<'RecordContainerRestarted', ContainerRef & { count: number; startedAt?: string }>;
 export type RecordContainerRemoved = CommandOf<'RecordContainerRemoved', ContainerRef>;
 /** The verdict of one health check of a task's container (retries already counted by the checker). */
 export type RecordHealthCheck = CommandOf<'RecordHealthCheck', ContainerRef & { passed: boolean; detail?: string; rolloutId?: string }>;
@@ -35,6 +37,7 @@ export type JobCommand =
   | RecordContainerStarted
   | RecordContainerStopped
   | RecordContainerExited
+  | RecordContainerRestarted
   | RecordContainerRemoved
   | RecordHealthCheck
   | BeginRollout

@@ -9,6 +9,8 @@ export interface ObservedContainer {
   readonly revision: number;
   readonly state: ObservedContainerState;
   readonly exitCode?: number;
+  /** The engine's restart count as last recorded (ContainerRestarted); 0 until the engine restarts it. */
+  readonly restartCount?: number;
 }
 
 /** What the job's stream says about one task: its containers (two during a start-first swap). */
@@ -66,6 +68,11 @@ export function evolve(state: JobState, event: JobEvent): JobState {
       return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'stopped' }));
     case 'ContainerExited':
       return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'exited', exitCode: event.data.exitCode }));
+    case 'ContainerRestarted':
+      return withTask(state, event.data.task, (observed) => ({
+        health: 'starting',
+        containers: observed.containers.map((c) => (c.containerId === event.data.containerId ? { ...c, state: 'running', exitCode: undefined, restartCount: event.data.count } : c)),
+      }));
     case 'ContainerRemoved':
       return withTask(state, event.data.task, (observed) => ({
         ...observed,

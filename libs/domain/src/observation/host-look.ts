@@ -13,6 +13,8 @@ export interface LastKnownContainer {
   readonly state: ObservedContainerState;
   readonly revision: number;
   readonly health: HealthStatus;
+  /** The engine's restart count as the log last recorded it (0 when it never restarted). */
+  readonly restartCount?: number;
 }
 
 /** One look at a host's engine, beside what the log says of it. */

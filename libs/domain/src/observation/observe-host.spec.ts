@@ -57,6 +57,23 @@ describe('observing a host: the tasks the log knows there', () => {
     ]);
   });
 
+  it('learns that the engine restarted a container while nobody watched, once per restart count', () => {
+    const restarted = container('a', 0, 'running', { restartCount: 2, startedAt: '2026-01-01T00:00:09Z' });
+
+    expect(given(lastKnown(0, 'a', 'running')).when([restarted]).jobCommands.get('web')).toEqual([
+      { type: 'RecordContainerRestarted', data: { job: 'web', task: 0, host: 'h1', containerId: 'a', count: 2, startedAt: '2026-01-01T00:00:09Z' }, metadata },
+    ]);
+    expect(given({ ...lastKnown(0, 'a', 'running'), restartCount: 2 }).when([restarted], { health: healthy('a', true, 'HTTP 200') }).jobCommands.size).toBe(0);
+  });
+
+  it('learns an exit with the engine\'s time of death and OOM verdict', () => {
+    const killed = container('a', 0, 'exited', { exitCode: 137, oomKilled: true, finishedAt: '2026-01-01T00:00:05.5Z' });
+
+    expect(given(lastKnown(0, 'a', 'running')).when([killed]).jobCommands.get('web')).toEqual([
+      { type: 'RecordContainerExited', data: { job: 'web', task: 0, host: 'h1', containerId: 'a', exitCode: 137, oomKilled: true, exitedAt: '2026-01-01T00:00:05.5Z' }, metadata },
+    ]);
+  });
+
   it('learns that a container vanished from the host', () => {
     expect(given(lastKnown(0, 'a', 'running')).when([]).jobCommands.get('web')?.map((command) => command.type)).toEqual(['RecordContainerRemoved']);
   });

@@ -54,7 +54,15 @@ function learn(look: HostLook, known: LastKnownContainer, seen: ContainerInfo | 
     return { type: 'RecordContainerRemoved', data: ref, metadata };
   }
   if (known.state === 'running' && !runs(seen)) {
-    return { type: 'RecordContainerExited', data: { ...ref, exitCode: seen.exitCode ?? -1, oomKilled: false }, metadata };
+    return {
+      type: 'RecordContainerExited',
+      data: { ...ref, exitCode: seen.exitCode ?? -1, oomKilled: seen.oomKilled ?? false, ...(seen.finishedAt !== undefined && { exitedAt: seen.finishedAt }) },
+      metadata,
+    };
+  }
+  if (seen.restartCount > (known.restartCount ?? 0) && runs(seen)) {
+    // The engine restarted it while nobody watched (its exit went unseen): the restart is recorded all the same.
+    return { type: 'RecordContainerRestarted', data: { ...ref, count: seen.restartCount, ...(seen.startedAt !== undefined && { startedAt: seen.startedAt }) }, metadata };
   }
   if (known.state !== 'running' && runs(seen)) {
     // Restarted by its restart policy (or by hand).

@@ -60,7 +60,38 @@ export interface ContainerInfo {
   /** Absent when the container never started. */
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /** Set once the container has exited: whether the kernel's OOM killer ended it. */
+  readonly oomKilled?: boolean;
   readonly health: ContainerHealth;
+}
+
+/** What an engine's event stream says happened to one of cj's containers. */
+export type EngineEventAction = 'start' | 'die' | 'oom' | 'health_status' | 'destroy';
+
+export interface EngineContainerEvent {
+  readonly action: EngineEventAction;
+  readonly containerId: string;
+  readonly env: string;
+  readonly job: string;
+  readonly task: number;
+  readonly revision: number;
+  /** The engine's own time of the event, ISO 8601 with nanoseconds cut to milliseconds. */
+  readonly time: string;
+  /** The engine's time in nanoseconds since the epoch, exact: where a reconnect resumes. */
+  readonly timeNano: bigint;
+  /** `die`: the exit code. */
+  readonly exitCode?: number;
+  /** `health_status`: Docker's HEALTHCHECK verdict. */
+  readonly health?: ContainerHealth;
+}
+
+export interface EngineEventOptions {
+  /** Replay from this engine time (nanoseconds since the epoch), then follow. */
+  readonly since?: bigint;
+  /** Ends the stream when aborted. */
+  readonly signal?: AbortSignal;
+  /** Called once the engine accepted the subscription, before any event. */
+  readonly onConnected?: () => void;
 }
 
 /** Which of cj's containers to list; every field narrows. Stopped ones are included. */
@@ -94,6 +125,8 @@ export interface LogOptions {
 export interface FollowLogOptions extends LogOptions {
   /** Ends the stream when aborted. */
   readonly signal?: AbortSignal;
+  /** Called once the engine accepted the subscription, before any event. */
+  readonly onConnected?: () => void;
 }
 
 export interface ContainerStats {
@@ -170,6 +203,11 @@ export interface ContainerRuntime {
   openExec(id: string, options: ExecSessionOptions): Promise<ExecSession>;
   health(id: string): Promise<HealthState>;
   engineInfo(): Promise<EngineInfo>;
+  /**
+   * Follows the engine's event stream for cj's containers of an environment (start, die, oom,
+   * health_status, destroy) until it fails or is aborted; a failure ends the iteration with an error.
+   */
+  events(env: string, options?: EngineEventOptions): AsyncIterable<EngineContainerEvent>;
 }
 
 /** Where a task answers: its host's address and port, and its container for exec/docker checks. */

@@ -9,6 +9,7 @@ import { TimelineQueries } from '../../read-model/queries/timeline-queries';
 import { DiffView } from '../../views/diff.view';
 import { LogsView } from '../../views/logs.view';
 import { StatusView } from '../../views/status.view';
+import { HostSightings } from '../../observation/host-sightings';
 import { UpdateCandidatesView } from '../../views/update-candidates.view';
 import { DiffRequestDto } from '../dto/apply-request.dto';
 import { AuditQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto } from '../dto/queries.dto';
@@ -32,11 +33,12 @@ export class EnvQueriesController {
     private readonly audit: AuditQueries,
     private readonly timeline: TimelineQueries,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sightings: HostSightings,
   ) {}
 
   @Get('status')
   @ApiOperation({ summary: 'Desired and observed state of every task (or of one job)' })
-  status(@Param('env', EnvNamePipe) env: string, @Query() query: StatusQueryDto): Promise<StatusResponse> {
+  status(@Param('env', EnvNamePipe) env: string, @Query() query: StatusQueryDto): StatusResponse {
     return this.statusView.status(env, query.job);
   }
 
@@ -65,7 +67,12 @@ export class EnvQueriesController {
   @Get('hosts')
   @ApiOperation({ summary: "The environment's hosts and whether they answer" })
   hostViews(@Param('env', EnvNamePipe) env: string): HostView[] {
-    return this.hosts.views(env);
+    // When each host last answered is kept apart from its reachability changes (not an event per poll).
+    const seen = this.sightings.lastSeen(env);
+    return this.hosts.views(env).map((host) => {
+      const lastSeen = seen.get(host.name);
+      return lastSeen !== undefined ? { ...host, lastSeen } : (({ lastSeen: _changed, ...rest }) => rest)(host);
+    });
   }
 
   @Get('audit')

@@ -14,7 +14,7 @@ import { projected, streamOf } from './projected-event';
  */
 export const tasksProjection: Projection = {
   name: 'tasks',
-  version: 2,
+  version: 3,
   tables: ['tasks', 'task_containers'],
   schema: `CREATE TABLE IF NOT EXISTS tasks (
       env TEXT NOT NULL,
@@ -31,6 +31,8 @@ export const tasksProjection: Projection = {
       exit_code INTEGER,
       health TEXT NOT NULL DEFAULT 'unknown',
       started_at TEXT,
+      restart_count INTEGER NOT NULL DEFAULT 0,
+      observed_at TEXT,
       dropped INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (env, job, task)
     );
@@ -80,19 +82,30 @@ export const tasksProjection: Projection = {
         ).run(env, job, task, containerId, host, revision, at);
         db.prepare(
           `UPDATE tasks SET container_id = ?, container_host = ?, observed_revision = ?, observed_state = 'running',
-             exit_code = NULL, health = 'starting', started_at = ?, desired_state = 'running'
+             exit_code = NULL, health = 'starting', started_at = ?, restart_count = 0, observed_at = ?, desired_state = 'running'
            WHERE env = ? AND job = ? AND task = ?`,
-        ).run(containerId, host, revision, at, env, job, task);
+        ).run(containerId, host, revision, at, at, env, job, task);
         return;
       }
       case 'ContainerStopped':
         containerState(db, env, event.data, 'stopped');
-        sameContainer(db, env, event.data, `observed_state = 'stopped', desired_state = 'stopped', health = 'unknown'`);
+        sameContainer(db, env, event.data, `observed_state = 'stopped', desired_state = 'stopped', health = 'unknown', observed_at = ?`, at);
         return;
       case 'ContainerExited':
         containerState(db, env, event.data, 'exited');
-        sameContainer(db, env, event.data, `observed_state = 'exited', exit_code = ${Number(event.data.exitCode) | 0}, health = 'unknown'`);
+        sameContainer(db, env, event.data, `observed_state = 'exited', exit_code = ${Number(event.data.exitCode) | 0}, health = 'unknown', observed_at = ?`, event.data.exitedAt ?? at);
         return;
+      case 'ContainerRestarted': {
+        // The engine started it again by its restart policy: it runs, since the engine said so.
+        const started = event.data.startedAt ?? at;
+        db.prepare(`UPDATE task_containers SET state = 'running' WHERE env = ? AND job = ? AND container_id = ?`).run(env, event.data.job, event.data.containerId);
+        sameContainer(
+          db, env, event.data,
+          `observed_state = 'running', exit_code = NULL, health = 'starting', started_at = ?, restart_count = ${Number(event.data.count) | 0}, observed_at = ?`,
+          started, at,
+        );
+        return;
+      }
       case 'ContainerRemoved':
         db.prepare('DELETE FROM task_containers WHERE env = ? AND job = ? AND container_id = ?').run(env, event.data.job, event.data.containerId);
         sameContainer(db, env, event.data, `container_id = NULL, container_host = NULL, observed_revision = NULL, observed_state = NULL, exit_code = NULL, health = 'unknown', started_at = NULL`);
@@ -101,8 +114,8 @@ export const tasksProjection: Projection = {
         db.prepare('DELETE FROM tasks WHERE env = ? AND job = ? AND task = ? AND dropped = 1 AND container_id IS NULL').run(env, event.data.job, event.data.task);
         return;
       case 'TaskHealthChanged':
-        db.prepare('UPDATE tasks SET health = ? WHERE env = ? AND job = ? AND task = ? AND container_id = ?').run(
-          event.data.to, env, event.data.job, event.data.task, event.data.containerId,
+        db.prepare('UPDATE tasks SET health = ?, observed_at = ? WHERE env = ? AND job = ? AND task = ? AND container_id = ?').run(
+          event.data.to, at, env, event.data.job, event.data.task, event.data.containerId,
         );
         return;
       default:
@@ -153,6 +166,6 @@ function showRunningAgain(db: ReadDb, env: string, job: string, task: number): v
 }
 
 /** Changes the task only when the event is about its current container (not a replaced one). */
-function sameContainer(db: ReadDb, env: string, data: { job: string; task: number; containerId: string }, set: string): void {
-  db.prepare(`UPDATE tasks SET ${set} WHERE env = ? AND job = ? AND task = ? AND container_id = ?`).run(env, data.job, data.task, data.containerId);
+function sameContainer(db: ReadDb, env: string, data: { job: string; task: number; containerId: string }, set: string, ...values: string[]): void {
+  db.prepare(`UPDATE tasks SET ${set} WHERE env = ? AND job = ? AND task = ? AND container_id = ?`).run(...values, env, data.job, data.task, data.containerId);
 }

@@ -10,7 +10,7 @@ import { projected } from './projected-event';
  */
 export const timelineProjection: Projection = {
   name: 'timeline',
-  version: 1,
+  version: 2,
   tables: ['timeline'],
   schema: `CREATE TABLE IF NOT EXISTS timeline (
       env TEXT NOT NULL,
@@ -53,8 +53,23 @@ export const timelineProjection: Projection = {
         ).run(stream.env, host, job, task, revision, image, containerId, started);
         return;
       }
+      case 'ContainerRestarted': {
+        // The engine started it again: a new run of the same container, from when the engine says.
+        const started = event.data.startedAt !== undefined && !Number.isNaN(Date.parse(event.data.startedAt)) ? new Date(event.data.startedAt).toISOString() : at;
+        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, event.data.containerId);
+        if (open) return;
+        db.prepare(
+          `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at)
+           SELECT env, host, job, task, revision, image, container_id, ? FROM timeline WHERE env = ? AND container_id = ? ORDER BY from_at DESC LIMIT 1`,
+        ).run(started, stream.env, event.data.containerId);
+        return;
+      }
+      case 'ContainerExited': {
+        const died = event.data.exitedAt !== undefined && !Number.isNaN(Date.parse(event.data.exitedAt)) ? new Date(event.data.exitedAt).toISOString() : at;
+        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(died, stream.env, event.data.containerId);
+        return;
+      }
       case 'ContainerStopped':
-      case 'ContainerExited':
       case 'ContainerRemoved':
       // Also when its job's log now has it: that run, if any, starts with the job's ContainerStarted.
       case 'UnexpectedContainerGone':

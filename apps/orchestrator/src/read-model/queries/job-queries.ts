@@ -17,8 +17,13 @@ interface RevisionRow {
   at: string;
 }
 
+/** Parsed revision specs kept, oldest dropped first. */
+const MAX_CACHED_SPECS = 1_000;
+
 /** Jobs and revisions, answered from the jobs projection. */
 export class JobQueries {
+  private readonly specs = new Map<string, JobSpec>();
+
   constructor(private readonly db: ReadDb) {}
 
   activeJobNames(env: string): string[] {
@@ -41,9 +46,20 @@ export class JobQueries {
     return row ? { revision: row.revision, spec: JSON.parse(row.spec) as JobSpec } : undefined;
   }
 
+  /**
+   * A revision's spec. Revisions are immutable and their numbers never reused, so each is parsed
+   * once: observation asks for every task's on every pass, and a 200-task spec is no small parse.
+   */
   revision(env: string, job: string, revision: number): JobSpec | undefined {
+    const key = JSON.stringify([env, job, revision]);
+    const cached = this.specs.get(key);
+    if (cached) return cached;
     const row = this.db.prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(env, job, revision) as { spec: string } | undefined;
-    return row ? (JSON.parse(row.spec) as JobSpec) : undefined;
+    if (!row) return undefined;
+    const spec = JSON.parse(row.spec) as JobSpec;
+    if (this.specs.size >= MAX_CACHED_SPECS) this.specs.delete(this.specs.keys().next().value as string);
+    this.specs.set(key, spec);
+    return spec;
   }
 
   /** Current specs of every active job of the env, by name. */

@@ -15,6 +15,9 @@ export interface TaskRow {
   readonly exit_code: number | null;
   readonly health: string;
   readonly started_at: string | null;
+  readonly restart_count: number;
+  /** When the last event about the task's container happened (the engine's time for an exit). */
+  readonly observed_at: string | null;
 }
 
 /** Tasks: desired beside observed, from the tasks projection. */
