@@ -28,6 +28,12 @@ export class ApiClient {
     return this.request<T>('GET', path, query);
   }
 
+  /** A GET whose answer headers matter too (the audit's paging marks). */
+  async getWithHeaders<T>(path: string, query?: Query): Promise<{ body: T; headers: Headers }> {
+    const response = await this.send('GET', path, query, undefined, 'application/json');
+    return { body: await this.parse<T>(response), headers: response.headers };
+  }
+
   post<T>(path: string, body: object): Promise<T> {
     return this.request<T>('POST', path, undefined, body);
   }
@@ -40,7 +46,10 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, query?: Query, body?: object): Promise<T> {
-    const response = await this.send(method, path, query, body, 'application/json');
+    return this.parse<T>(await this.send(method, path, query, body, 'application/json'));
+  }
+
+  private async parse<T>(response: Response): Promise<T> {
     const text = await response.text();
     try {
       return JSON.parse(text) as T;

@@ -15,6 +15,7 @@ import { statusCommand } from './commands/status';
 import { timelineCommand } from './commands/timeline';
 import { upCommand } from './commands/up';
 import { updateCommand } from './commands/update';
+import { whyCommand } from './commands/why';
 
 /** The `cj` command line: global options, then one command per file under commands/. */
 export function program(version: string): Command {
@@ -37,6 +38,7 @@ export function program(version: string): Command {
     .addCommand(hostsCommand())
     .addCommand(logsCommand())
     .addCommand(auditCommand())
+    .addCommand(whyCommand())
     .addCommand(timelineCommand())
     .addCommand(replicateCommand());
   forEachCommand(cj, (command) =>

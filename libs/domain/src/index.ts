@@ -8,3 +8,4 @@ export * from './host';
 export * from './diff';
 export * from './rollout';
 export * from './observation';
+export * from './audit';
