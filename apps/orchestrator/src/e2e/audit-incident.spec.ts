@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { runCj } from '../../../cli/src/testing/cli';
 import { OrchestratorProcess } from '../testing';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const ENV = 'prod';
 const WEB_PORT = 18690;
