@@ -34,6 +34,11 @@ export class ApiClient {
     return { body: await this.parse<T>(response), headers: response.headers };
   }
 
+  /** A request outside any environment (`/v1/admin/…`): `path` is absolute. */
+  async root<T>(method: string, path: string, body?: object): Promise<T> {
+    return this.parse<T>(await this.send(method, path, undefined, body, 'application/json', true));
+  }
+
   post<T>(path: string, body: object): Promise<T> {
     return this.request<T>('POST', path, undefined, body);
   }
@@ -58,8 +63,8 @@ export class ApiClient {
     }
   }
 
-  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string): Promise<Response> {
-    const url = this.url(path, query);
+  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string, absolute = false): Promise<Response> {
+    const url = absolute ? `${this.base}${path}` : this.url(path, query);
     const headers: Record<string, string> = { accept: `${accept}, application/problem+json` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENV, DEFAULT_URL } from './context';
+import { adminCommand } from './commands/admin';
 import { applyCommand } from './commands/apply';
 import { auditCommand } from './commands/audit';
 import { diffCommand } from './commands/diff';
@@ -40,7 +41,8 @@ export function program(version: string): Command {
     .addCommand(auditCommand())
     .addCommand(whyCommand())
     .addCommand(timelineCommand())
-    .addCommand(replicateCommand());
+    .addCommand(replicateCommand())
+    .addCommand(adminCommand());
   forEachCommand(cj, (command) =>
     command
       .exitOverride()

@@ -69,7 +69,12 @@ describe('an incident review answered by cj audit, timeline, history and why', (
       ].join('\n'),
     );
   };
-  const apply = async () => expect((await cj('apply', jobsFile, '--yes', '--reason', 'jobs file')).code).toBe(0);
+  /** Runs cj and expects its exit code, showing what it printed when it differs. */
+  const expectCj = async (code: number, ...args: string[]) => {
+    const result = await cj(...args);
+    expect({ args, code: result.code, stderr: result.code === code ? '' : result.stderr }).toEqual({ args, code, stderr: '' });
+  };
+  const apply = () => expectCj(0, 'apply', jobsFile, '--yes', '--reason', 'jobs file');
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -80,23 +85,23 @@ describe('an incident review answered by cj audit, timeline, history and why', (
 
     writeJobs('v1', 'hello');
     await apply();
-    expect((await cj('up', 'web', '--reason', 'first deploy')).code).toBe(0);
-    expect((await cj('up', 'api')).code).toBe(0);
+    await expectCj(0, 'up', 'web', '--reason', 'first deploy');
+    await expectCj(0, 'up', 'api');
     await mark('t1');
 
-    expect((await cj('rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2')).code).toBe(0);
+    await expectCj(0, 'rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2');
     await mark('t2');
 
     at['crashStart'] = new Date().toISOString();
-    expect((await cj('rolling-update', 'web', '--tag', 'crash', '--monitor', '3s', '--reason', 'release 3')).code).toBe(3);
+    await expectCj(3, 'rolling-update', 'web', '--tag', 'crash', '--monitor', '3s', '--reason', 'release 3');
     [crash] = await json<RolloutView[]>('rollout', 'list', '--job', 'web');
     whyAfterCrash = await json<WhyResponse>('why', 'web', '--task', '0');
     await mark('t3');
 
-    expect((await cj('rollback', 'web', '--to', '1', '--reason', 'v2 leaks memory')).code).toBe(0);
+    await expectCj(0, 'rollback', 'web', '--to', '1', '--reason', 'v2 leaks memory');
     writeJobs('v1', 'bonjour');
     await apply();
-    expect((await cj('down', 'api', '--reason', 'api moves to its own cluster')).code).toBe(0);
+    await expectCj(0, 'down', 'api', '--reason', 'api moves to its own cluster');
     await mark('t4');
   });
 

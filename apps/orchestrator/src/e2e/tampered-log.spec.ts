@@ -2,7 +2,7 @@
  * Tamper evidence through the built orchestrator: a log cj wrote verifies (`GET …/audit/verify`,
  * `cj audit verify` exit 0); a copy of it with a revision rewritten in plain SQL is refused at
  * start, with the stream and revision named, and `cj audit verify` names it too when the log is
- * altered under a running orchestrator.
+ * altered under a running orchestrator. `cj admin backup` copies the live store whole.
  */
 import type { LogVerification } from '@cj/domain';
 import { ensureDemoImages } from '@cj/docker-adapter/testing';
@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { runCj } from '../../../cli/src/testing/cli';
+import { openSqliteEventStore } from '@cj/event-store';
+import { verifyChains } from '../store/hash-chain';
 import { ORCHESTRATOR_BIN, OrchestratorProcess } from '../testing';
 
 jest.setTimeout(240_000);
@@ -79,6 +81,25 @@ describe('a log altered outside cj', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`^cj-orchestrator: the event log fails verification in 1 stream; first: cj\\.${ENV}\\.job\\.web@1 \\(position \\d+, JobRevisionCreated\\) was altered`, 'm'));
+  });
+
+  it('cj admin backup copies the live store by SQLite online backup: every event, chains intact; never over a file', async () => {
+    const path = join(dir, 'backup.db');
+    const backup = await runCj(['admin', 'backup', path], { url: orchestrator.url, env: ENV });
+    expect(backup).toMatchObject({ code: 0, stdout: `Backed up the event store to ${path}.\n` });
+    const copy = openSqliteEventStore(path);
+    const live = new Database(join(dir, 'cj.db'), { readonly: true });
+    try {
+      const events = await copy.readAll();
+      expect(events.length).toBe((live.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n);
+      expect(await verifyChains(copy, 'cj.')).toMatchObject({ problems: [], unchained: 0 });
+    } finally {
+      await copy.close();
+      live.close();
+    }
+    const again = await runCj(['admin', 'backup', path], { url: orchestrator.url, env: ENV });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^cj: .*already exists/);
   });
 
   it('altered under a running orchestrator, cj audit verify names it and exits 1', async () => {

@@ -59,7 +59,7 @@ export const chainOf = (event: { metadata: unknown }): ChainLink | undefined => 
  * verification would report: cj's writers append at exact revisions.
  */
 export class ChainedEventStore implements EventStore {
-  constructor(private readonly inner: EventStore) {}
+  constructor(readonly inner: EventStore) {}
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return this.inner.append(streamId, events, expected);

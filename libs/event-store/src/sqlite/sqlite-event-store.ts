@@ -102,6 +102,15 @@ export class SqliteEventStore implements EventStore {
     return outcome.result;
   }
 
+  /**
+   * A consistent copy of the whole log, made with SQLite's online backup through this connection:
+   * it includes what is still in the WAL and runs beside appends. A copy of the file alone does not.
+   */
+  async backup(destination: string): Promise<void> {
+    this.assertOpen();
+    await this.db.backup(destination);
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     assertValidReadStream(streamId, options);
