@@ -34,6 +34,17 @@ export class ApiClient {
     return this.request<T>('GET', path, query);
   }
 
+  /** A GET whose answer headers matter too (the audit's paging marks). */
+  async getWithHeaders<T>(path: string, query?: Query): Promise<{ body: T; headers: Headers }> {
+    const response = await this.send('GET', path, query, undefined, 'application/json');
+    return { body: await this.parse<T>(response), headers: response.headers };
+  }
+
+  /** A request outside any environment (`/v1/admin/…`): `path` is absolute. */
+  async root<T>(method: string, path: string, body?: object): Promise<T> {
+    return this.parse<T>(await this.send(method, path, undefined, body, 'application/json', ''));
+  }
+
   post<T>(path: string, body: object): Promise<T> {
     return this.request<T>('POST', path, undefined, body);
   }
@@ -53,7 +64,10 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, query?: Query, body?: object, prefix?: string): Promise<T> {
-    const response = await this.send(method, path, query, body, 'application/json', prefix);
+    return this.parse<T>(await this.send(method, path, query, body, 'application/json', prefix));
+  }
+
+  private async parse<T>(response: Response): Promise<T> {
     const text = await response.text();
     try {
       return (this.options.printable ? JSON.parse(text, printableStrings) : JSON.parse(text)) as T;

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_ENV, DEFAULT_URL } from './context';
+import { adminCommand } from './commands/admin';
 import { applyCommand } from './commands/apply';
 import { auditCommand } from './commands/audit';
 import { diffCommand } from './commands/diff';
@@ -17,6 +18,7 @@ import { timelineCommand } from './commands/timeline';
 import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { updateCommand } from './commands/update';
+import { whyCommand } from './commands/why';
 
 /** The `cj` command line: global options, then one command per file under commands/. */
 export function program(version: string): Command {
@@ -40,9 +42,11 @@ export function program(version: string): Command {
     .addCommand(logsCommand())
     .addCommand(execCommand())
     .addCommand(auditCommand())
+    .addCommand(whyCommand())
     .addCommand(timelineCommand())
     .addCommand(tokenCommand())
-    .addCommand(replicateCommand());
+    .addCommand(replicateCommand())
+    .addCommand(adminCommand());
   forEachCommand(cj, (command) =>
     command
       .exitOverride()

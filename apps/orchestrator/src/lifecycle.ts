@@ -10,6 +10,8 @@ import { SqliteRunnerCheckpoint } from './rollout/runner-checkpoint';
 import { ProjectionRunner } from './read-model/projection-runner';
 import { READ_DB } from './read-model/read-db.token';
 import type { ReadDb } from './read-model/read-db';
+import { CJ_STREAM_PREFIX } from './read-model/projection-runner';
+import { verifyChains } from './store/hash-chain';
 import { EVENT_STORE } from './store/open-event-store';
 
 /**
@@ -33,6 +35,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.verifyLog();
     if (this.options.rebuildProjections) await this.projections.rebuild();
     else this.projections.start();
     await this.projections.caughtUp();
@@ -40,6 +43,21 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.rollouts.start();
     this.observation.start(this.options.observeIntervalMs);
     this.stats.start(this.options.statsIntervalMs);
+  }
+
+  /**
+   * A log whose hash chains are broken was altered outside cj: serving from it would act on and
+   * show a forged history. The orchestrator refuses to start, naming what is wrong.
+   */
+  private async verifyLog(): Promise<void> {
+    const started = Date.now();
+    const report = await verifyChains(this.store, CJ_STREAM_PREFIX);
+    if (report.problems.length === 0) {
+      this.logger.log({ msg: 'event log verified', streams: report.streams, events: report.events, unchained: report.unchained, ms: Date.now() - started });
+      return;
+    }
+    for (const problem of report.problems) this.logger.error({ msg: 'event log fails verification', kind: problem.kind, detail: problem.message });
+    throw new TamperedLogError(report.problems.length, report.problems[0].message);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -52,5 +70,15 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.rolloutCheckpoint.close();
     this.readDb.close();
     this.logger.log({ msg: 'stopped' });
+  }
+}
+
+export class TamperedLogError extends Error {
+  override readonly name = 'TamperedLogError';
+  constructor(readonly streams: number, first: string) {
+    super(
+      `the event log fails verification in ${streams} stream${streams === 1 ? '' : 's'}; first: ${first}. ` +
+        'cj will not serve changes from a log altered outside it: restore the store from a backup (or its export) and start again',
+    );
   }
 }

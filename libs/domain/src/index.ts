@@ -10,3 +10,4 @@ export * from './rollout';
 export * from './observation';
 export * from './limits';
 export * from './shell';
+export * from './audit';

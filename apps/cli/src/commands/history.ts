@@ -32,5 +32,23 @@ export const historyCommand = () =>
         );
         for (const line of lines) cli.out.line(line);
         if (history.current !== undefined) cli.out.line(c.dim('* current revision'));
+        const rollbacks = history.rollbacks ?? [];
+        if (rollbacks.length === 0) return;
+        cli.out.line('');
+        cli.out.line(c.bold('Rollbacks:'));
+        const rows = table(
+          rollbacks,
+          [
+            { header: 'at', cell: (r) => time(r.at) },
+            { header: 'kind', cell: (r) => r.kind },
+            { header: 'rolled back', cell: (r) => revision(r.from) },
+            { header: 'to', cell: (r) => revision(r.to) },
+            { header: 'actor', cell: (r) => r.actor },
+            { header: 'rollout', cell: (r) => r.rolloutId },
+            { header: 'reason', cell: (r) => r.reason ?? '' },
+          ],
+          c.bold,
+        );
+        for (const line of rows) cli.out.line(line);
       }),
     );

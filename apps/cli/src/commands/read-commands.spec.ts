@@ -12,12 +12,39 @@ const history: HistoryResponse = {
     { revision: 1, image: 'webhook-listener:a5af2f2', changes: [], actor: 'ops@laptop', at: '2015-05-30T08:00:00.000Z' },
     { revision: 2, image: 'webhook-listener:b7c8d9e', digest: fixtures.DIGEST_V2, changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], actor: 'ops@laptop', reason: 'new hook format', at: '2015-06-02T09:30:00.000Z' },
   ],
+  rollbacks: [
+    { rolloutId: 'ro-9', kind: 'automatic', from: 3, to: 2, at: '2015-06-02T11:00:00.000Z', actor: 'ops@laptop', reason: 'task 0 failed: GET /health → 404' },
+  ],
 };
 const audit: AuditEntry[] = [
-  { position: '42', at: '2015-06-02T09:30:00.000Z', stream: 'cj.default.job.webhook-listener', type: 'JobRevisionCreated', actor: 'ops@laptop', reason: 'new hook format', summary: 'webhook-listener r2: image.tag' },
+  {
+    position: '42',
+    at: '2015-06-02T09:30:00.000Z',
+    env: 'default',
+    stream: 'cj.default.job.webhook-listener',
+    type: 'JobRevisionCreated',
+    job: 'webhook-listener',
+    level: 'summary',
+    actor: 'ops@laptop',
+    reason: 'new hook format',
+    summary: 'webhook-listener r2: image.tag',
+  },
+  {
+    position: '43',
+    at: '2015-06-02T09:31:00.000Z',
+    env: 'default',
+    stream: 'cj.default.job.webhook-listener',
+    type: 'ContainerStarted',
+    job: 'webhook-listener',
+    task: 0,
+    host: 'git-app-1',
+    level: 'summary',
+    actor: 'ops@laptop',
+    summary: 'container started: task=0 host=git-app-1',
+  },
 ];
 const timeline: TimelineEntry[] = [
-  { host: 'git-app-1', job: 'webhook-listener', task: 0, revision: 1, image: 'webhook-listener:a5af2f2', containerId: 'abcdef0123456789', from: '2015-05-30T08:00:00.000Z', to: '2015-06-02T10:00:00.000Z' },
+  { host: 'git-app-1', job: 'webhook-listener', task: 0, revision: 1, image: 'webhook-listener:a5af2f2', containerId: 'abcdef0123456789', port: 9999, from: '2015-05-30T08:00:00.000Z', to: '2015-06-02T10:00:00.000Z' },
 ];
 
 describe('cj read commands', () => {
@@ -68,6 +95,9 @@ describe('cj read commands', () => {
     expect(lines[1]).toMatch(/^r2 \* +webhook-listener:b7c8d9e +sha256:222222222222 +2015-06-02 09:30:00Z +ops@laptop +image\.tag +new hook format$/);
     expect(lines[2]).toMatch(/^r1 +webhook-listener:a5af2f2 +- /);
     expect(lines[3]).toBe('* current revision');
+    expect(lines[5]).toBe('Rollbacks:');
+    expect(lines[6].split(/\s{2,}/)).toEqual(['AT', 'KIND', 'ROLLED BACK', 'TO', 'ACTOR', 'ROLLOUT', 'REASON']);
+    expect(lines[7]).toMatch(/^2015-06-02 11:00:00Z +automatic +r3 +r2 +ops@laptop +ro-9 +task 0 failed: GET \/health → 404$/);
   });
 
   it('audit: sends the range as ISO times, a time ago counted back from now', async () => {
@@ -81,13 +111,36 @@ describe('cj read commands', () => {
     const since = Date.parse(query.get('since') ?? '');
     expect(before - 2 * 3_600_000 - since).toBeLessThanOrEqual(0);
     expect(Date.now() - 2 * 3_600_000 - since).toBeGreaterThanOrEqual(0);
-    expect(result.stdout).toMatch(/^2015-06-02 09:30:00Z +JobRevisionCreated +ops@laptop +webhook-listener r2: image\.tag +new hook format$/m);
+    expect(result.stdout.split('\n')[0].split(/\s+/)).toEqual(['POSITION', 'AT', 'ENV', 'JOB', 'TASK', 'HOST', 'TYPE', 'ACTOR', 'SUMMARY', 'REASON']);
+    expect(result.stdout).toMatch(/^ +42 +2015-06-02 09:30:00Z +default +webhook-listener +JobRevisionCreated +ops@laptop +webhook-listener r2: image\.tag +new hook format$/m);
+    expect(result.stdout).toMatch(/^ +43 +2015-06-02 09:31:00Z +default +webhook-listener +0 +git-app-1 +ContainerStarted +ops@laptop +container started/m);
+    expect(result.stdout).not.toMatch(/more|earlier/);
+  });
+
+  it('audit: every filter reaches the API, and a page that is not the last says how to read the next one', async () => {
+    const paged = await new RecordedApi().on('GET', '/v1/envs/default/audit', { json: audit, headers: { 'Cj-More-After': '43' } }).start();
+    try {
+      const args = ['audit', '--host', 'git-app-1', '--rollout', 'ro-1', '--actor', 'ops@laptop', '--type', 'ContainerStarted,ContainerStopped', '--job', 'web', '--task', '1', '--after', '41', '--all', '--limit', '2'];
+      const table = await runCj(args, { url: paged.url });
+      expect(table.code).toBe(0);
+      expect(Object.fromEntries(new URL(paged.requests[0].url, paged.url).searchParams)).toEqual({
+        host: 'git-app-1', rollout: 'ro-1', actor: 'ops@laptop', type: 'ContainerStarted,ContainerStopped', job: 'web', task: '1', after: '41', all: 'true', limit: '2',
+      });
+      expect(table.stdout.trimEnd().split('\n').at(-1)).toBe(
+        'more: events follow position 43; next page: cj audit --job web --task 1 --host git-app-1 --rollout ro-1 --actor ops@laptop --type ContainerStarted,ContainerStopped --limit 2 --all --after 43',
+      );
+      const json = await runCj([...args, '--json'], { url: paged.url });
+      expect(JSON.parse(json.stdout)).toEqual(audit);
+      expect(json.stderr).toMatch(/^more: events follow position 43; next page: cj audit .* --after 43\n$/);
+    } finally {
+      await paged.stop();
+    }
   });
 
   it('timeline: what ran where at the moment asked', async () => {
     const result = await runCj(['timeline', '--at', '2015-06-01T00:00:00Z', '--host', 'git-app-1'], { url: api.url });
     expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/timeline?at=2015-06-01T00%3A00%3A00.000Z&host=git-app-1');
-    expect(result.stdout).toMatch(/^At 2015-06-01 00:00:00Z:\nHOST +JOB +TASK +REVISION +IMAGE +CONTAINER +FROM +TO\ngit-app-1 +webhook-listener +0 +r1 +webhook-listener:a5af2f2 +abcdef012345 +2015-05-30 08:00:00Z +2015-06-02 10:00:00Z\n$/);
+    expect(result.stdout).toMatch(/^At 2015-06-01 00:00:00Z:\nHOST +JOB +TASK +REVISION +IMAGE +PORT +CONTAINER +FROM +TO\ngit-app-1 +webhook-listener +0 +r1 +webhook-listener:a5af2f2 +9999 +abcdef012345 +2015-05-30 08:00:00Z +2015-06-02 10:00:00Z\n$/);
   });
 
   it('rollout list, status and pause', async () => {

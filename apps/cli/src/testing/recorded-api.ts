@@ -17,6 +17,7 @@ export interface RecordedResponse {
   readonly json?: unknown;
   readonly text?: string;
   readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,6 +52,7 @@ export class RecordedApi {
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined });
         const answer = this.next(`${req.method} ${(req.url ?? '').split('?')[0]}`);
         res.statusCode = answer.status ?? 200;
+        for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
         if (answer.json !== undefined) {
           const problem = res.statusCode >= 400;
           res.setHeader('content-type', answer.contentType ?? (problem ? 'application/problem+json' : 'application/json'));

@@ -319,19 +319,21 @@ describe('cj against the orchestrator', () => {
       const mine = entries.filter((e) => e.actor !== 'orchestrator');
       expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['JobRegistered', 'ContainerStarted']));
       for (const entry of entries) {
-        expect(entry).toEqual({
+        expect(entry).toMatchObject({
           position: expect.any(String),
           at: expect.any(String),
+          env,
           stream: expect.stringMatching(new RegExp(`^cj\\.${env}\\.(job\\.web|rollout\\.[0-9a-f-]+)$`)),
           type: expect.any(String),
+          job: 'web',
+          level: 'summary',
           actor: expect.any(String),
           summary: expect.any(String),
-          ...(entry.reason !== undefined && { reason: entry.reason }),
         });
       }
       const table = await world.cj(env, ['audit', '--job', 'web']);
-      expect(table.stdout.split('\n')[0].split(/\s+/)).toEqual(['AT', 'TYPE', 'ACTOR', 'SUMMARY', 'REASON']);
-      expect(table.stdout).toMatch(/ ContainerStarted +\S+@\S+ +/);
+      expect(table.stdout.split('\n')[0].split(/\s+/)).toEqual(['POSITION', 'AT', 'ENV', 'JOB', 'TASK', 'HOST', 'TYPE', 'ACTOR', 'SUMMARY', 'REASON']);
+      expect(table.stdout).toMatch(/ web +\d+ +\S+ +ContainerStarted +\S+@\S+ +/);
 
       const since = json<AuditEntry[]>((await world.cj(env, ['audit', '--job', 'web', '--since', afterUp, '--json'])).stdout);
       expect(since.length).toBeLessThan(entries.length);

@@ -45,7 +45,7 @@ describe('the monitor window, through the orchestrator and cj, on two fake hosts
   /** The events of the job's latest rollout, oldest first. */
   const latestRollout = async (): Promise<AuditEntry[]> => {
     const [latest] = JSON.parse((await cj('rollout', 'list', '--job', 'web', '--json')).stdout) as RolloutView[];
-    const audit = JSON.parse((await cj('audit', '--job', 'web', '--limit', '10000', '--json')).stdout) as AuditEntry[];
+    const audit = JSON.parse((await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout) as AuditEntry[];
     return audit.filter((e) => e.stream.endsWith(`.rollout.${latest.id}`));
   };
 

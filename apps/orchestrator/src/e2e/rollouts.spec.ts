@@ -157,7 +157,7 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     const list = JSON.parse((await cj('rollout', 'list', '--job', 'web', '--json')).stdout) as RolloutView[];
     expect(list.map((r) => r.phase)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'rolled-back', 'rolled-back']);
 
-    const audit = JSON.parse((await cj('audit', '--job', 'web', '--limit', '10000', '--json')).stdout) as AuditEntry[];
+    const audit = JSON.parse((await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout) as AuditEntry[];
     const types = new Set(audit.map((e) => e.type));
     for (const type of ['JobRolloutStarted', 'JobRolloutEnded', 'RolloutStarted', 'ContainerStopRequested', 'RolloutContainerStarted', 'RolloutHealthCheckFailed', 'UpdatedTaskChecked', 'RolloutRolledBack', 'RolloutSucceeded']) {
       expect(types).toContain(type);

@@ -38,6 +38,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly projectionReplayRate = new Gauge({
+    name: 'cj_projection_replay_events_per_second',
+    help: 'Events per second the read models folded in their last replay of the log (progress while one runs)',
+    registers: [this.registry],
+  });
+
   readonly observedContainers = new Gauge({
     name: 'cj_observed_containers',
     help: 'cj containers seen on each host at the last observation',

@@ -78,8 +78,8 @@ describe('the read models, fed from a real SQLite event store', () => {
     ]);
     expect(new JobQueries(db).history('prod', 'web')).toMatchObject({ job: 'web', current: 1, revisions: [{ revision: 1, image: '127.77.0.1:5000/cj-demo:v1', digest: 'sha256:aaa', actor: 'alice@laptop' }] });
     expect(new TimelineQueries(db).at('prod', at(4))).toEqual([
-      { host: 'h1', job: 'web', task: 0, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c0', from: at(2) },
-      { host: 'h2', job: 'web', task: 1, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c1', from: at(3), to: at(5) },
+      { host: 'h1', job: 'web', task: 0, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c0', port: 8080, from: at(2) },
+      { host: 'h2', job: 'web', task: 1, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c1', port: 8080, from: at(3), to: at(5) },
     ]);
     expect(new TimelineQueries(db).at('prod', at(6)).map((entry) => entry.containerId)).toEqual(['c0']);
   });
@@ -150,6 +150,40 @@ describe('the read models, fed from a real SQLite event store', () => {
     expect(healthOf()).toEqual(['healthy', 'unknown']);
     expect(currentOf()).toBe(99);
     expect((db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n).toBe(history.length);
+  });
+
+  it('replays a long log in committed batches: a failure mid-batch leaves rows and checkpoints at the last whole batch', async () => {
+    // 2,500 events in one stream, then a projection that fails on the 1,500th.
+    const many: DomainEvent[] = Array.from({ length: 2500 }, (_, i) => ({
+      type: 'TaskHealthChanged',
+      schemaVersion: 2,
+      data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', from: i % 2 ? 'healthy' : 'unhealthy', to: i % 2 ? 'unhealthy' : 'healthy' },
+      metadata: meta(1, 'orchestrator'),
+    }));
+    for (let i = 0; i < many.length; i += 500) await append(many.slice(i, i + 500), `cmd-${i}`);
+    let seen = 0;
+    const failing = { ...auditProjection, apply: (into: ReadDb, event: Parameters<typeof auditProjection.apply>[1]) => {
+      if (++seen === 1500) throw new Error('disk full');
+      auditProjection.apply(into, event);
+    } };
+    const broken = new ProjectionRunner(store, db, [failing], new Metrics());
+    broken.start();
+    const rows = () => (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+    const checkpoint = () => (db.prepare("SELECT position FROM projection_checkpoint WHERE name = 'audit'").get() as { position: number } | undefined)?.position;
+    for (let waited = 0; seen < 1500 && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await broken.stop();
+    // The batch the failure fell in was rolled back whole: rows and checkpoint agree, at 1,000.
+    expect(rows()).toBe(1000);
+    expect(checkpoint()).toBe(Number((await store.readAll({ maxCount: 1000 })).at(-1)?.position));
+
+    // Started again, it resumes from there and folds the rest.
+    const metrics = new Metrics();
+    const healthy = new ProjectionRunner(store, db, [auditProjection], metrics);
+    healthy.start();
+    await healthy.caughtUp();
+    await healthy.stop();
+    expect(rows()).toBe(2500);
+    expect((await metrics.projectionReplayRate.get()).values[0].value).toBeGreaterThan(0);
   });
 
   it('gives up waiting with a typed error when the position never comes', async () => {

@@ -8,6 +8,10 @@ import type { ReadDb } from './read-db';
 /** Every stream cj writes starts with this prefix. */
 export const CJ_STREAM_PREFIX = 'cj.';
 const RESUBSCRIBE_DELAY_MS = 1000;
+/** While catching up, this many events are folded in one transaction (one commit, not one each). */
+const CATCH_UP_BATCH = 1000;
+/** How often a long replay says how far it is. */
+const PROGRESS_EVERY_MS = 5000;
 
 interface Waiter {
   readonly position: bigint;
@@ -36,6 +40,9 @@ export class ProjectionRunner {
   private live = false;
   private stopped = true;
   private readonly appliedListeners = new Set<(position: bigint) => void>();
+  /** Events delivered while catching up, not yet folded. */
+  private pending: RecordedEvent[] = [];
+  private replay?: { readonly from: bigint; readonly startedAt: number; lastReportAt: number; events: number };
 
   constructor(
     private readonly store: EventStore,
@@ -64,12 +71,20 @@ export class ProjectionRunner {
     }, BigInt(Number.MAX_SAFE_INTEGER));
     this.applied = from;
     this.live = false;
+    this.pending = [];
+    this.replay = { from, startedAt: Date.now(), lastReportAt: Date.now(), events: 0 };
     this.metrics.projectionPosition.set(Number(from));
     this.subscription = this.store.subscribeToAll(
       { fromPosition: from < 0n ? 'start' : from, filter: { streamPrefixes: [CJ_STREAM_PREFIX] } },
       {
-        onEvent: (event) => this.handle(event, checkpoints),
+        onEvent: (event) => {
+          // Live events are folded at once (read-your-writes); history in batches, for speed.
+          this.pending.push(event);
+          if (this.live || this.pending.length >= CATCH_UP_BATCH) this.flush(checkpoints);
+        },
         onCaughtUp: () => {
+          this.flush(checkpoints);
+          this.reportReplay(true);
           this.live = true;
           for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
           this.logger.log({ msg: 'read models caught up', position: String(this.applied) });
@@ -165,24 +180,56 @@ export class ProjectionRunner {
     return new Map(rows.map((row) => [row.name, row.position]));
   }
 
-  private handle(event: RecordedEvent, checkpoints: Map<string, bigint>): void {
+  /**
+   * Folds the pending events into every projection that has not seen them, and moves the
+   * checkpoints, in one transaction: the read models and their checkpoints never disagree.
+   */
+  private flush(checkpoints: Map<string, bigint>): void {
+    const events = this.pending;
+    if (events.length === 0) return;
+    this.pending = [];
     const save = this.db.prepare(
       'INSERT INTO projection_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
     );
+    const moved = new Map<string, bigint>();
     this.db.transaction(() => {
-      for (const projection of this.projections) {
-        const at = checkpoints.get(projection.name) ?? -1n;
-        // At-least-once delivery: an event at or before the checkpoint was applied already.
-        if (event.position <= at) continue;
-        projection.apply(this.db, event);
-        save.run(projection.name, event.position);
-        checkpoints.set(projection.name, event.position);
+      for (const event of events) {
+        for (const projection of this.projections) {
+          const at = moved.get(projection.name) ?? checkpoints.get(projection.name) ?? -1n;
+          // At-least-once delivery: an event at or before the checkpoint was applied already.
+          if (event.position <= at) continue;
+          projection.apply(this.db, event);
+          moved.set(projection.name, event.position);
+        }
       }
+      for (const [name, position] of moved) save.run(name, position);
     })();
-    this.applied = event.position;
-    this.metrics.projectionPosition.set(Number(event.position));
+    // Only once committed: a failed batch leaves the checkpoints where the database has them.
+    for (const [name, position] of moved) checkpoints.set(name, position);
+    const last = events[events.length - 1].position;
+    this.applied = last;
+    this.metrics.projectionPosition.set(Number(last));
+    if (this.replay) {
+      this.replay.events += events.length;
+      this.reportReplay(false);
+    }
     this.release();
-    for (const listener of this.appliedListeners) listener(event.position);
+    for (const listener of this.appliedListeners) listener(last);
+  }
+
+  /** A long replay says how far it is every few seconds, and how fast it went once caught up. */
+  private reportReplay(done: boolean): void {
+    const replay = this.replay;
+    if (!replay) return;
+    const now = Date.now();
+    if (!done && now - replay.lastReportAt < PROGRESS_EVERY_MS) return;
+    replay.lastReportAt = now;
+    const seconds = Math.max((now - replay.startedAt) / 1000, 0.001);
+    const perSecond = Math.round(replay.events / seconds);
+    this.metrics.projectionReplayRate.set(perSecond);
+    if (done) this.replay = undefined;
+    if (done && replay.events === 0) return;
+    this.logger.log({ msg: done ? 'read models replayed' : 'replaying the log into the read models', position: String(this.applied), events: replay.events, perSecond });
   }
 
   private release(): void {

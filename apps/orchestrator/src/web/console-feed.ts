@@ -98,7 +98,7 @@ export class ConsoleFeed implements OnModuleDestroy {
       status: this.statusView.status(env),
       hosts: this.hosts.views(env),
       rollouts: this.rollouts.list(env).slice(0, ROLLOUTS_SHOWN),
-      audit: this.audit.entries(env, { limit: AUDIT_SHOWN }),
+      audit: this.audit.page(env, { limit: AUDIT_SHOWN }).entries,
     };
   }
 }

@@ -4,7 +4,7 @@
  * `/v1/envs/{env}`; every change carries a `ChangeRequest`. Errors are RFC 7807 problem+json
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
-import type { FailureAction, RolloutOrder } from '../jobs-file/model';
+import type { FailureAction, JobSpec, RolloutOrder } from '../jobs-file/model';
 
 /** Who asked for a change and why; recorded on every event it causes. */
 export interface ChangeRequest {
@@ -260,10 +260,27 @@ export interface RevisionView {
   readonly reason?: string;
   readonly at: string;
 }
+/**
+ * A rollout that took a job back: by itself, when a new revision failed its gates (`automatic`,
+ * the revision `from` is the one rolled back), or at an operator's request (`cj rollback`).
+ */
+export interface RollbackView {
+  readonly rolloutId: string;
+  readonly kind: 'automatic' | 'requested';
+  /** The revision rolled back. */
+  readonly from: number;
+  /** The revision the job returned to (absent when it had none before). */
+  readonly to?: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly reason?: string;
+}
 export interface HistoryResponse {
   readonly job: string;
   readonly current?: number;
   readonly revisions: readonly RevisionView[];
+  /** Newest first. */
+  readonly rollbacks: readonly RollbackView[];
 }
 
 // GET /v1/envs/{env}/hosts
@@ -278,15 +295,57 @@ export interface HostView {
   readonly lastSeen?: string;
 }
 
-// GET /v1/envs/{env}/audit[?job=&since=&until=&limit=]
+// GET /v1/envs/{env}/audit[?job=&host=&rollout=&actor=&type=&task=&since=&until=&after=&limit=&level=]
+// In log order. With `after` or `since`, the first `limit` matching events from there; with
+// neither, the newest `limit`. Response headers: `Cj-More-After: POSITION` when more matching
+// events follow the last one returned (ask again with `after=POSITION`), `Cj-Earlier-Before:
+// POSITION` when matching events precede the first one returned.
+export const AUDIT_MORE_AFTER = 'Cj-More-After';
+export const AUDIT_EARLIER_BEFORE = 'Cj-Earlier-Before';
 export interface AuditEntry {
   readonly position: string;
   readonly at: string;
+  readonly env: string;
   readonly stream: string;
   readonly type: string;
+  readonly job?: string;
+  readonly task?: number;
+  readonly host?: string;
+  readonly rollout?: string;
+  /** `summary` (what a review needs) or `detail` (every step); the default query returns summary only. */
+  readonly level: 'summary' | 'detail';
   readonly actor: string;
   readonly reason?: string;
   readonly summary: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+// GET /v1/envs/{env}/audit/verify   every stream's hash chain, checked from the start
+export interface LogVerification {
+  readonly ok: boolean;
+  readonly streams: number;
+  readonly events: number;
+  /** Events recorded before the log was chained (no link yet in their stream). */
+  readonly unchained: number;
+  /** The first problem of each broken stream, in log order. */
+  readonly problems: readonly {
+    readonly kind: 'altered' | 'missing-revision' | 'broken-link' | 'unchained';
+    readonly stream: string;
+    readonly revision: string;
+    readonly position: string;
+    readonly message: string;
+  }[];
+}
+
+// GET /v1/envs/{env}/jobs/{job}/why[?task=N]   the chain of events behind a task's current state
+export interface WhyResponse {
+  readonly job: string;
+  readonly task: number;
+  /** The latest event about the container the task started last; none when the task never ran. */
+  readonly state?: AuditEntry;
+  /** The events that led there, oldest first: the command, its rollout, checks that failed. */
+  readonly chain: readonly AuditEntry[];
 }
 
 // GET /v1/envs/{env}/timeline?at=ISO[&host=]   "what ran where, and when"
@@ -297,8 +356,12 @@ export interface TimelineEntry {
   readonly revision: number;
   readonly image: string;
   readonly containerId: string;
+  /** The port the task listened on (host networking), from its revision's placement. */
+  readonly port?: number;
   readonly from: string;
   readonly to?: string;
+  /** The revision's whole spec, with `spec=true`. */
+  readonly spec?: JobSpec;
 }
 
 // GET /v1/envs/{env}/jobs/{job}/logs?task=&tail=&follow=   text/plain, streamed

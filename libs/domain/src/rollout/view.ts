@@ -1,5 +1,5 @@
 /** The API's view of a rollout (`GET …/rollouts/{id}`), from its folded state. */
-import type { RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
+import type { RollbackView, RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
 import { pullHosts, pullPhaseOpen } from './decide';
 import type { ActiveRollout, TaskState } from './state';
 
@@ -62,4 +62,20 @@ export function toRolloutView(s: ActiveRollout): RolloutView {
     ...(pulls && { pulls }),
     tasks: s.tasks.map((t) => taskView(s, t)),
   };
+}
+
+/**
+ * The rollback a finished rollout made, if it made one: it rolled its new revision back by itself
+ * (`automatic`), or it was `cj rollback` taking the job to an earlier revision (`requested`, once
+ * it succeeded). Who and why come from the command that started it.
+ */
+export function toRollbackView(s: ActiveRollout, by: { readonly actor: string; readonly reason?: string }): RollbackView | undefined {
+  const at = iso(s.endedAt ?? s.startedAt);
+  if (s.status === 'rolled-back') {
+    return { rolloutId: s.id, kind: 'automatic', from: s.toRevision, ...(s.fromRevision !== undefined && { to: s.fromRevision }), at, actor: by.actor, ...(s.reason !== undefined && { reason: s.reason }) };
+  }
+  if (s.rollbackOf && s.status === 'succeeded' && s.fromRevision !== undefined) {
+    return { rolloutId: s.id, kind: 'requested', from: s.fromRevision, to: s.toRevision, at, actor: by.actor, ...(by.reason !== undefined && { reason: by.reason }) };
+  }
+  return undefined;
 }

@@ -127,6 +127,9 @@ export class SqliteEventStore implements EventStore {
         data: toJson(event.data, `${streamId} events[${index}].data`),
         metadata: event.metadata === undefined ? null : toJson(event.metadata, `${streamId} events[${index}].metadata`),
       }));
+      // Each stream's part is one append as EventStoreDB counts it: the same limit holds for each.
+      const size = pending.reduce((total, event) => total + eventSize(event.type, event.data, event.metadata), 0);
+      if (size > this.maxAppendSize) throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
       return { streamId, pending, expected };
     });
     const created = this.now().getTime();
@@ -135,6 +138,15 @@ export class SqliteEventStore implements EventStore {
     );
     if (outcomes.some((outcome) => outcome.wrote)) this.feed.notify();
     return outcomes.map((outcome) => outcome.result);
+  }
+
+  /**
+   * A consistent copy of the whole log, made with SQLite's online backup through this connection:
+   * it includes what is still in the WAL and runs beside appends. A copy of the file alone does not.
+   */
+  async backup(destination: string): Promise<void> {
+    this.assertOpen();
+    await this.db.backup(destination);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

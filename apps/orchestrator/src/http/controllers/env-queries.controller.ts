@@ -1,7 +1,10 @@
 import { RequiredRole } from '../../auth/roles';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { AuditEntry, DiffResponse, HistoryResponse, HostView, StatusResponse, TimelineEntry, UpdateCandidatesResponse } from '@cj/domain';
+import { AUDIT_EARLIER_BEFORE, AUDIT_MORE_AFTER, type AuditEntry, type DiffResponse, type HistoryResponse, type HostView, type StatusResponse, type TimelineEntry, type UpdateCandidatesResponse, type WhyResponse, type LogVerification, environmentStreamPrefix } from '@cj/domain';
+import type { EventStore } from '@cj/event-store';
+import { verifyChains } from '../../store/hash-chain';
+import { EVENT_STORE } from '../../store/open-event-store';
 import { AuditQueries } from '../../read-model/queries/audit-queries';
 import { HostQueries } from '../../read-model/queries/host-queries';
 import { JobQueries } from '../../read-model/queries/job-queries';
@@ -12,7 +15,7 @@ import { StatusView } from '../../views/status.view';
 import { HostSightings } from '../../observation/host-sightings';
 import { UpdateCandidatesView } from '../../views/update-candidates.view';
 import { DiffRequestDto } from '../dto/apply-request.dto';
-import { AuditQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto } from '../dto/queries.dto';
+import { AuditQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto, WhyQueryDto } from '../dto/queries.dto';
 import type { HttpRequest, HttpResponse } from '../express-types';
 import { EnvNamePipe, JobNamePipe } from '../name.pipe';
 import { notFound } from '../problem';
@@ -34,6 +37,7 @@ export class EnvQueriesController {
     private readonly timeline: TimelineQueries,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sightings: HostSightings,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('status')
@@ -76,21 +80,45 @@ export class EnvQueriesController {
   }
 
   @Get('audit')
-  @ApiOperation({ summary: 'Every recorded event: when, what, who and why' })
-  auditLog(@Param('env', EnvNamePipe) env: string, @Query() query: AuditQueryDto): AuditEntry[] {
-    return this.audit.entries(env, {
+  @ApiOperation({ summary: 'Recorded events in log order: when, where, what, who and why' })
+  auditLog(@Param('env', EnvNamePipe) env: string, @Query() query: AuditQueryDto, @Res({ passthrough: true }) response: HttpResponse): AuditEntry[] {
+    const page = this.audit.page(env, {
       job: query.job,
+      task: query.task,
+      host: query.host,
+      rollout: query.rollout,
+      actor: query.actor,
+      types: query.type?.split(','),
       since: query.since && new Date(query.since).toISOString(),
       until: query.until && new Date(query.until).toISOString(),
+      after: query.after === undefined ? undefined : BigInt(query.after),
+      all: query.all,
       limit: query.limit ?? 100,
     });
+    if (page.moreAfter !== undefined) response.setHeader(AUDIT_MORE_AFTER, page.moreAfter);
+    if (page.earlierBefore !== undefined) response.setHeader(AUDIT_EARLIER_BEFORE, page.earlierBefore);
+    return page.entries;
+  }
+
+  @Get('audit/verify')
+  @ApiOperation({ summary: "Checks every hash chain of the environment's streams and names the first broken link of each" })
+  async verify(@Param('env', EnvNamePipe) env: string): Promise<LogVerification> {
+    const report = await verifyChains(this.store, environmentStreamPrefix(env));
+    return { ok: report.problems.length === 0, ...report };
+  }
+
+  @Get('jobs/:job/why')
+  @ApiOperation({ summary: "The chain of events behind a task's current state" })
+  why(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Query() query: WhyQueryDto): WhyResponse {
+    if (!this.jobs.history(env, job)) throw notFound('job-not-found', `environment ${env} never had a job ${job}`, `list the jobs with cj status --env ${env}`);
+    return this.audit.why(env, job, query.task ?? 0);
   }
 
   @Get('timeline')
   @ApiOperation({ summary: 'What ran where at an instant (default: now)' })
   timelineAt(@Param('env', EnvNamePipe) env: string, @Query() query: TimelineQueryDto): TimelineEntry[] {
     const at = query.at ? new Date(query.at).toISOString() : this.clock.now().toISOString();
-    return this.timeline.at(env, at, query.host);
+    return this.timeline.at(env, at, query.host, query.spec ?? false);
   }
 
   @Get('jobs/:job/logs')

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export class StatusQueryDto {
   @ApiPropertyOptional()
@@ -9,11 +9,40 @@ export class StatusQueryDto {
   job?: string;
 }
 
+const asBoolean = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1' || value === '';
+
 export class AuditQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   job?: string;
+
+  @ApiPropertyOptional({ description: 'with job: only this task' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  task?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  host?: string;
+
+  @ApiPropertyOptional({ description: 'a rollout id' })
+  @IsOptional()
+  @IsString()
+  rollout?: string;
+
+  @ApiPropertyOptional({ description: 'who: user@host, a token name, or orchestrator' })
+  @IsOptional()
+  @IsString()
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'event types, comma-separated; named types are shown at every level' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, { message: 'type must be event type names separated by commas' })
+  type?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
@@ -25,6 +54,17 @@ export class AuditQueryDto {
   @IsISO8601()
   until?: string;
 
+  @ApiPropertyOptional({ description: 'a log position: only events after it (the cursor of the next page)' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'after must be a log position (digits)' })
+  after?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'every event, not only the summary level' })
+  @IsOptional()
+  @Transform(asBoolean)
+  @IsBoolean()
+  all?: boolean;
+
   @ApiPropertyOptional({ default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -32,6 +72,15 @@ export class AuditQueryDto {
   @Min(1)
   @Max(10_000)
   limit?: number;
+}
+
+export class WhyQueryDto {
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  task?: number;
 }
 
 export class TimelineQueryDto {
@@ -44,6 +93,12 @@ export class TimelineQueryDto {
   @IsOptional()
   @IsString()
   host?: string;
+
+  @ApiPropertyOptional({ default: false, description: "each entry's revision spec" })
+  @IsOptional()
+  @Transform(asBoolean)
+  @IsBoolean()
+  spec?: boolean;
 }
 
 export class LogsQueryDto {

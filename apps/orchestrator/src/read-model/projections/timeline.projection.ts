@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
+import type { JobSpec } from '@cj/domain';
 import { projected } from './projected-event';
 
 /**
@@ -19,12 +20,14 @@ export const timelineProjection: Projection = {
       task INTEGER NOT NULL,
       revision INTEGER NOT NULL,
       image TEXT NOT NULL,
+      port INTEGER,
       container_id TEXT NOT NULL,
       from_at TEXT NOT NULL,
       to_at TEXT,
       PRIMARY KEY (env, container_id, from_at)
     );
-    CREATE INDEX IF NOT EXISTS timeline_env_host ON timeline (env, host, from_at);`,
+    CREATE INDEX IF NOT EXISTS timeline_env_host ON timeline (env, host, from_at);
+    CREATE INDEX IF NOT EXISTS timeline_env_from ON timeline (env, from_at, to_at);`,
   apply(db: ReadDb, record: RecordedEvent): void {
     const seen = projected(record);
     if (!seen) return;
@@ -34,12 +37,13 @@ export const timelineProjection: Projection = {
         const { job, task, host, containerId, revision } = event.data;
         const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, containerId);
         if (open) return;
-        const image = db.prepare('SELECT image, digest FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(stream.env, job, revision) as
-          | { image: string; digest: string | null }
+        const image = db.prepare('SELECT image, digest, spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(stream.env, job, revision) as
+          | { image: string; digest: string | null; spec: string }
           | undefined;
+        const port = image ? (JSON.parse(image.spec) as JobSpec).tasks.find((t) => t.index === task)?.port : undefined;
         db.prepare(
-          `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(stream.env, host, job, task, revision, image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown', containerId, at);
+          `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, port, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(stream.env, host, job, task, revision, image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown', port ?? null, containerId, at);
         return;
       }
       case 'UnexpectedContainerFound': {

@@ -1,4 +1,4 @@
-import type { HistoryResponse, JobSpec } from '@cj/domain';
+import { toRollbackView, type ActiveRollout, type HistoryResponse, type JobSpec, type RollbackView } from '@cj/domain';
 import type { ReadDb } from '../read-db';
 
 export interface CurrentRevision {
@@ -90,6 +90,22 @@ export class JobQueries {
         ...(row.reason !== null && { reason: row.reason }),
         at: row.at,
       })),
+      rollbacks: this.rollbacks(env, job),
     };
+  }
+
+  /** Newest first; who and why from the start of each rollout in the audit log. */
+  private rollbacks(env: string, job: string): RollbackView[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.state, a.actor, a.reason FROM rollouts r
+         LEFT JOIN audit_log a ON a.env = r.env AND a.rollout = r.id AND a.type = 'RolloutStarted'
+         WHERE r.env = ? AND r.job = ? ORDER BY r.started_at DESC`,
+      )
+      .all(env, job) as { state: string; actor: string | null; reason: string | null }[];
+    return rows.flatMap((row) => {
+      const view = toRollbackView(JSON.parse(row.state) as ActiveRollout, { actor: row.actor ?? 'unknown', ...(row.reason !== null && { reason: row.reason }) });
+      return view ? [view] : [];
+    });
   }
 }
