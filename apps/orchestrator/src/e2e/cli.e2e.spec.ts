@@ -263,7 +263,8 @@ describe('cj against the orchestrator', () => {
       expect(lines[5]).toBe('The tags in the registry:');
       expect(lines[6].trim().split(/\s+/)).toEqual(['#', 'VERSION', 'IMAGE', 'ID', 'CREATED']);
       const tags = lines.slice(7).filter((line) => /^ +\d+ /.test(line)).map((line) => line.trim().split(/\s+/));
-      expect(tags.map(([, version]) => version).sort()).toEqual(['crash', 'unhealthy', 'v1', 'v2']);
+      // The registry is shared with other runs (the benchmarks push tags of their own): these at least.
+      expect(tags.map(([, version]) => version)).toEqual(expect.arrayContaining(['crash', 'unhealthy', 'v1', 'v2']));
       const created = tags.map(([, , , day, time]) => `${day} ${time}`);
       expect([...created].sort().reverse()).toEqual(created);
 
@@ -361,7 +362,7 @@ describe('cj against the orchestrator', () => {
       );
       expect(now.map((e) => [e.host, e.job, e.containerId]).sort()).toEqual(running.flat().sort());
       const table = await world.cj(env, ['timeline', '--host', h3.name]);
-      expect(table.stdout).toMatch(new RegExp(`^${h3.name} +talker +0 +r1 +${DEMO_REGISTRY}/cj-demo:v1@sha256:[0-9a-f]{12} +[0-9a-f]{12} +\\d{4}-\\d\\d-\\d\\d \\S+Z +-$`, 'm'));
+      expect(table.stdout).toMatch(new RegExp(`^${h3.name} +talker +0 +r1 +${DEMO_REGISTRY}/cj-demo:v1@sha256:[0-9a-f]{12} +\\d+ +[0-9a-f]{12} +\\d{4}-\\d\\d-\\d\\d \\S+Z +-$`, 'm'));
       expect(table.stdout).not.toMatch(/ web /);
     });
 
