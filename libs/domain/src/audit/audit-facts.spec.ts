@@ -31,6 +31,12 @@ describe('audit facts: where an event happened and whether a review needs it', (
     expect(auditFacts(rollout, 'RolloutRolledBack', { reason: 'task 0 failed' }, hosts).level).toBe('summary');
   });
 
+  it("a pull phase's intents and pulls are detail; a failed pull is a summary line naming its host", () => {
+    expect(auditFacts(rollout, 'ImagePullRequested', { host: 'h2', revision: 2 }, hosts).level).toBe('detail');
+    expect(auditFacts(rollout, 'ImagePulled', { host: 'h2', digest: 'sha256:x', bytes: 0, ms: 5 }, hosts).level).toBe('detail');
+    expect(auditFacts(rollout, 'ImagePullFailed', { host: 'h2', reason: 'registry down' }, hosts)).toMatchObject({ host: 'h2', level: 'summary' });
+  });
+
   it('failed checks are summary lines, passed ones detail', () => {
     expect(auditFacts(rollout, 'RolloutHealthCheckFailed', { task: 0, containerId: 'c', detail: '404' }, hosts).level).toBe('summary');
     expect(auditFacts(rollout, 'RolloutHealthCheckPassed', { task: 0, containerId: 'c' }, hosts).level).toBe('detail');

@@ -24,6 +24,8 @@ export interface AuditFacts {
 const DETAIL: ReadonlySet<string> = new Set([
   'HealthCheckPassed',
   'RolloutLeaseAcquired',
+  'ImagePullRequested',
+  'ImagePulled',
   'TaskUpdateStarted',
   'ContainerStopRequested',
   'RolloutContainerStopped',
