@@ -134,8 +134,8 @@ describe('the web console, served by a real orchestrator', () => {
     expect(Object.keys(first).sort()).toEqual(['audit', 'hosts', 'position', 'rollouts', 'status']);
     expect(first.status?.tasks.map((task) => task.observed?.state)).toEqual(['running']);
     expect(first.rollouts).toEqual([]);
-    // Later messages carry only what changed, and the rollout is seen in flight before it ends.
-    expect(later.every((change) => Object.keys(change).length < 5)).toBe(true);
+    // The rollout is seen in flight before it ends. (Status and hosts now carry when each value was
+    // observed, so they change with every pass: which sections a later message carries is not fixed.)
     const phases = later.flatMap((change) => change.rollouts?.filter((view) => view.id === rollout?.id).map((view) => view.phase) ?? []);
     expect(phases).toContain('running');
     expect(phases[phases.length - 1]).toBe('succeeded');

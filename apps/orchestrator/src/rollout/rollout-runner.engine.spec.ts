@@ -167,19 +167,20 @@ describe('rollout runner on fake hosts', () => {
     expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records)).toMatchObject({ activeRolloutId: undefined, currentRevision: 1 });
   });
 
-  it('frees a job whose rollout start was cut off between its mark and its first event', async () => {
-    // What a crash right after the job stream's mark leaves: the job marked, no rollout stream.
+  it('completes a rollout whose start was cut off between its mark and its first event', async () => {
+    // What a crash right after the job stream's record leaves: the job marked, no rollout stream.
+    // The record holds all the rollout begins from, so the next command begins it rather than
+    // dropping it, and refuses a second rollout while it runs.
     const cutOff = 'rollout-cut-off';
     const metadata = context();
     await recordJobCommands(writer, env, job, [{ type: 'BeginRollout', data: { job, rolloutId: cutOff, fromRevision: 1, toRevision: 2 }, metadata }], metadata.commandId);
     expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records).activeRolloutId).toBe(cutOff);
 
     const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
-    const next = await commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context());
-    const ended = await waitForRollout(store, env, next.id, 120_000);
+    await expect(commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context())).rejects.toThrow(/rollout-cut-off in progress/);
+    const ended = await waitForRollout(store, env, cutOff, 120_000);
     expect({ status: ended.status, reason: ended.reason }).toEqual({ status: 'succeeded', reason: undefined });
-    const ends = (await writer.load(`cj.${env}.job.${job}`)).records.filter((r) => r.type === 'JobRolloutEnded').map((r) => r.data);
-    expect(ends).toContainEqual({ job, rolloutId: cutOff, status: 'never-started' });
+    expect(await commands.unfinished(env, job)).toBeUndefined();
   });
 
   it('begins a rollout only when the environment is free of up, down and other steps', async () => {

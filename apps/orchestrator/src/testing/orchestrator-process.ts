@@ -64,7 +64,7 @@ export class OrchestratorProcess {
     child.stdout?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
     const orchestrator = new OrchestratorProcess(`http://127.0.0.1:${port}`, dir, store, readDb, child, output, true);
-    await orchestrator.waitUntilReady(options.readyTimeoutMs ?? 20_000);
+    await orchestrator.waitUntilReady(options.readyTimeoutMs ?? 60_000);
     return orchestrator;
   }
 
