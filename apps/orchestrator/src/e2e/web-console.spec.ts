@@ -58,7 +58,7 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await page.locator('#token-form').waitFor();
     await browser.screenshot(page, 'sign-in');
     await signIn(page, OPERATOR);
-    await page.locator('#who', { hasText: 'operator (operator)' }).waitFor();
+    await page.locator('#who', { hasText: 'bootstrap (operator)' }).waitFor();
     await page.locator('#live', { hasText: /^live$/ }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll('#tasks td[data-cell="state"].running').length === 2);
     expect(await cells(page, '#tasks td[data-cell="observed-revision"]')).toEqual(['r1', 'r1']);
@@ -154,7 +154,7 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
   it('shows a viewer no action and refuses its changes', async () => {
     const viewer = await browser.page(`${world.url}/?env=${ENV}`);
     await signIn(viewer, VIEWER);
-    await viewer.locator('#who', { hasText: 'viewer (viewer)' }).waitFor();
+    await viewer.locator('#who', { hasText: 'read-only (viewer)' }).waitFor();
     await viewer.waitForFunction(() => document.querySelectorAll('#tasks td[data-cell="state"].running').length === 2);
     expect(await viewer.getByRole('button', { name: /update…|rollback…|shell/ }).count()).toBe(0);
     // The endpoint itself refuses the viewer's token: the socket never opens.
