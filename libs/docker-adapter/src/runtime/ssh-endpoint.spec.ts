@@ -12,7 +12,7 @@ import { DockerRuntime } from './docker-runtime';
 import type { SshOptions } from './endpoint';
 import { SshHostKeyRefused } from './ssh-failure';
 
-jest.setTimeout(90_000);
+jest.setTimeout(120_000);
 
 const port = 18080;
 /** More sshds on the same host, whose sessions' Docker CLI finds no engine, or one that never answers. */
@@ -43,7 +43,7 @@ describe('DockerRuntime over ssh://', () => {
   });
 
   /** The host as the jobs file declares it: its key pinned, unless `spec` says otherwise. */
-  const runtime = (ssh: SshOptions, spec: Partial<HostSpec> = {}, connectTimeoutMs = 3_000) =>
+  const runtime = (ssh: SshOptions, spec: Partial<HostSpec> = {}, connectTimeoutMs = 30_000) =>
     new DockerRuntime({ name: host.name, endpoint: sshd.endpoint, address: host.address, sshHostKey: sshd.hostKey, ...spec }, { ssh, connectTimeoutMs });
   const login = (): SshOptions => ({ privateKey: sshd.clientKey });
   const otherKey = () => readFileSync(join(keys, 'other'), 'utf8');
@@ -71,7 +71,7 @@ describe('DockerRuntime over ssh://', () => {
 
   it('answers many calls at once, beyond the logins sshd lets wait (MaxStartups 10)', async () => {
     // Queued logins wait their turn inside the connect timeout: on a busy machine 16 take seconds.
-    const r = runtime(login(), {}, 30_000);
+    const r = runtime(login(), {}, 75_000);
     const infos = await Promise.all(Array.from({ length: 16 }, () => r.engineInfo()));
     expect(new Set(infos.map((i) => i.name))).toEqual(new Set([host.name]));
   });
