@@ -10,13 +10,15 @@ const HOSTILE_REASON = 'fine\u001b[2J\rops@laptop  JobRemoved\u202e';
 const audit: AuditEntry[] = Array.from({ length: 3000 }, (_, i) => ({
   position: String(i),
   at: '2015-06-02T09:30:00.000Z',
+  env: 'default',
   stream: 'cj.default.job.web',
+  level: 'summary',
   type: 'JobRevisionCreated',
   actor: HOSTILE_ACTOR,
   reason: HOSTILE_REASON,
   summary: `web r${i}`,
 }));
-const history: HistoryResponse = { job: 'web', current: 1, revisions: [{ revision: 1, image: 'web:v1', changes: [], actor: HOSTILE_ACTOR, reason: HOSTILE_REASON, at: '2015-06-02T09:30:00.000Z' }] };
+const history: HistoryResponse = { job: 'web', current: 1, rollbacks: [], revisions: [{ revision: 1, image: 'web:v1', changes: [], actor: HOSTILE_ACTOR, reason: HOSTILE_REASON, at: '2015-06-02T09:30:00.000Z' }] };
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
 describe('cj against hostile answers and careless use', () => {
