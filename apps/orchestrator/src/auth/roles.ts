@@ -15,7 +15,7 @@ export const REQUIRED_ROLE = 'cj:required-role';
 
 /**
  * The least role a route needs. Without it: `viewer` for GET and HEAD, `operator` for everything
- * else. The one place where routes say who may call them (`RoleGuard` enforces it).
+ * else. The one place where routes say who may call them (`AuthGuard` enforces it).
  */
 export const RequiredRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
 

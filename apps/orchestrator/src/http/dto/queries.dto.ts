@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { LIMITS } from '@cj/domain';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class StatusQueryDto {
   @ApiPropertyOptional()
@@ -15,6 +16,7 @@ export class AuditQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @MaxLength(LIMITS.nameLength)
   job?: string;
 
   @ApiPropertyOptional({ description: 'with job: only this task' })
@@ -27,16 +29,19 @@ export class AuditQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @MaxLength(LIMITS.nameLength)
   host?: string;
 
   @ApiPropertyOptional({ description: 'a rollout id' })
   @IsOptional()
   @IsString()
+  @MaxLength(LIMITS.nameLength)
   rollout?: string;
 
   @ApiPropertyOptional({ description: 'who: user@host, a token name, or orchestrator' })
   @IsOptional()
   @IsString()
+  @MaxLength(LIMITS.actorLength)
   actor?: string;
 
   @ApiPropertyOptional({ description: 'event types, comma-separated; named types are shown at every level' })
