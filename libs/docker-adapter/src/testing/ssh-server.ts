@@ -64,7 +64,11 @@ export async function startSshServer(host: FakeHost, options: SshServerOptions =
         'UsePAM no',
         // The keys live in a directory under /tmp, which is world-writable.
         'StrictModes no',
-        `SetEnv DOCKER_HOST=${options.dockerHost ?? host.endpoint}`,
+        // SHLVL=1: bash runs ~/.bashrc for a command sent over ssh only as a top-level shell, and a
+        // build machine's root may have anything there (a version manager that rehashes under a lock
+        // made each session take seconds, sixteen at once past the request timeout). A host that runs
+        // containers has no such shell setup; the sessions here do not run this machine's.
+        `SetEnv DOCKER_HOST=${options.dockerHost ?? host.endpoint} SHLVL=1`,
         '',
       ].join('\n'),
     );
