@@ -56,6 +56,13 @@ export class ApiClient {
     delete: <T>(path: string): Promise<T> => this.request<T>('DELETE', path, undefined, undefined, '/v1/admin'),
   };
 
+  /** A page the orchestrator serves outside the API (`/ui`): true when it answers with HTML. */
+  async servesPage(path: string): Promise<boolean> {
+    const response = await this.send('GET', path, undefined, undefined, 'text/html', '');
+    await response.body?.cancel();
+    return (response.headers.get('content-type') ?? '').startsWith('text/html');
+  }
+
   /** A streamed text answer (logs): the body as it arrives. */
   async stream(path: string, query?: Query): Promise<AsyncIterable<Uint8Array>> {
     const response = await this.send('GET', path, query, undefined, 'text/plain');

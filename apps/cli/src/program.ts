@@ -18,6 +18,7 @@ import { timelineCommand } from './commands/timeline';
 import { tokenCommand } from './commands/token';
 import { upCommand } from './commands/up';
 import { updateCommand } from './commands/update';
+import { webCommand } from './commands/web';
 import { whyCommand } from './commands/why';
 
 /** The `cj` command line: global options, then one command per file under commands/. */
@@ -41,6 +42,7 @@ export function program(version: string): Command {
     .addCommand(hostsCommand())
     .addCommand(logsCommand())
     .addCommand(execCommand())
+    .addCommand(webCommand())
     .addCommand(auditCommand())
     .addCommand(whyCommand())
     .addCommand(timelineCommand())
