@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditEntry, ConsoleFeedChange, HostView, RolloutView, StatusResponse, TaskStatus, TimelineEntry, WhoAmIResponse } from '@cj/domain';
+import type { AuditEntry, ConsoleFeedChange, HostView, RolloutReplay, RolloutView, StatusResponse, TaskStatus, TimelineEntry, WhoAmIResponse } from '@cj/domain';
 import { ActionDialog, ApplyFields, RollbackFields, UpdateFields, type ActionBody } from './actions';
 import { change, feed, follow, get, path, token, Unauthenticated } from './api';
 import { clockTime } from './format';
@@ -224,15 +224,20 @@ export function App() {
             onSelect={setSelected}
             controls={operator ? (rollout) => <RolloutControls rollout={rollout} onAction={start} /> : undefined}
           />
-          {chosen && (
-            <>
-              <h3 id="rollout-steps-title">
-                Rollout {chosen.id.slice(0, 8)}: {chosen.job} <span class={chosen.phase} id="rollout-phase">{chosen.phase}</span>
-              </h3>
-              <RolloutTasks rollout={chosen} />
-              <AuditTable id="rollout-events" caption={`Events of rollout ${chosen.id}`} entries={views.audit.filter((entry) => entry.stream.includes(chosen.id)).slice(-12)} />
-            </>
-          )}
+          <div class="rollout-detail">
+            {chosen ? (
+              <>
+                <h3 id="rollout-steps-title">
+                  Rollout {chosen.id.slice(0, 8)}: {chosen.job} <span class={chosen.phase} id="rollout-phase">{chosen.phase}</span>
+                </h3>
+                <RolloutTasks rollout={chosen} />
+                <AuditTable id="rollout-events" caption={`Events of rollout ${chosen.id}`} entries={views.audit.filter((entry) => entry.stream.includes(chosen.id)).slice(-12)} />
+                <RolloutReplayPanel key={chosen.id} env={env} rollout={chosen} onProblem={(error) => unauthenticated(error)} />
+              </>
+            ) : (
+              <p class="muted">A rollout's tasks and events show here, live, once there is one.</p>
+            )}
+          </div>
         </section>
         <section aria-labelledby="hosts-title">
           <h2 id="hosts-title">Hosts</h2>
@@ -324,6 +329,43 @@ function actionPath(env: string, action: Action): string {
  * A slider over the environment's history (the audit log's span): what ran where at that moment
  * (the timeline read model), with the events just before it.
  */
+/** A rollout replayed from its stream, one recorded event at a time, the tasks as they stood after it. */
+function RolloutReplayPanel(props: { env: string; rollout: RolloutView; onProblem: (error: unknown) => void }) {
+  const [replay, setReplay] = useState<RolloutReplay>();
+  const [step, setStep] = useState(0);
+  const load = () => {
+    get<RolloutReplay>(path('/v1/envs/{env}/rollouts/{id}/replay', { env: props.env, id: props.rollout.id })).then((loaded) => {
+      setReplay(loaded);
+      setStep(0);
+    }, props.onProblem);
+  };
+  if (!replay) {
+    return (
+      <button id="replay-open" type="button" onClick={load}>
+        replay rollout {props.rollout.id.slice(0, 8)} step by step
+      </button>
+    );
+  }
+  const last = replay.steps.length - 1;
+  const current = replay.steps[Math.min(step, last)];
+  return (
+    <div id="replay" role="group" aria-labelledby="replay-title">
+      <h4 id="replay-title">Replay of rollout {replay.id.slice(0, 8)}, from its log</h4>
+      <label class="slider">
+        step <output id="replay-step" for="replay-slider">{current.step + 1} of {last + 1}</output>
+        <input id="replay-slider" type="range" min={0} max={last} step={1} value={step} onInput={(event) => setStep(Number(event.currentTarget.value))} />
+      </label>
+      <button type="button" id="replay-prev" disabled={step === 0} onClick={() => setStep((s) => Math.max(0, s - 1))}>previous</button>
+      <button type="button" id="replay-next" disabled={step === last} onClick={() => setStep((s) => Math.min(last, s + 1))}>next</button>
+      <p id="replay-event" aria-live="polite">
+        <span class="muted">{clockTime(current.at)}</span> <strong>{current.type}</strong> {current.summary}{' '}
+        <span class={current.view.phase} id="replay-phase">{current.view.phase}</span>
+      </p>
+      <RolloutTasks id="replay-tasks" caption={`Tasks of rollout ${replay.id} after step ${current.step + 1}`} rollout={current.view} />
+    </div>
+  );
+}
+
 function TimeTravel(props: { env: string; onProblem: (error: unknown) => void }) {
   const [span, setSpan] = useState<{ from: number; to: number }>();
   const [at, setAt] = useState<number>();
@@ -354,7 +396,7 @@ function TimeTravel(props: { env: string; onProblem: (error: unknown) => void })
     }, props.onProblem);
   }, [props.env, at]);
   return (
-    <section aria-labelledby="time-title">
+    <section aria-labelledby="time-title" class="time-travel">
       <h2 id="time-title">Time travel <span class="muted">what ran where, and when</span></h2>
       {span && at !== undefined ? (
         <>

@@ -24,6 +24,14 @@ export function Table(props: { id: string; caption: string; headers: readonly st
   );
 }
 
+/**
+ * A free-text cell (a reason, a failure's detail) of a fixed width on one line, whole in its tooltip:
+ * text arriving live never makes a row taller or a column wider, so nothing on screen moves.
+ */
+function Text(props: { value: string | undefined }) {
+  return <td class="text" title={props.value}>{props.value ?? ''}</td>;
+}
+
 export function TasksTable(props: { status: StatusResponse | undefined; now: number; onLogs: (task: TaskStatus) => void; shell?: (task: TaskStatus) => void }) {
   const tasks = props.status?.tasks ?? [];
   return (
@@ -94,7 +102,7 @@ export function RolloutsTable(props: { rollouts: readonly RolloutView[]; selecte
           <td>{revision(rollout.fromRevision)} → {revision(rollout.toRevision)}</td>
           <td class={rollout.phase} data-cell="phase">{rollout.phase}</td>
           <td><Progress rollout={rollout} /></td>
-          <td class="wrap">{rollout.reason ?? ''}</td>
+          <Text value={rollout.reason} />
           <td class="actions">
             <button type="button" onClick={() => props.onSelect(rollout.id)} aria-label={`steps of rollout ${rollout.id.slice(0, 8)}`}>steps</button>
             {props.controls?.(rollout)}
@@ -106,9 +114,9 @@ export function RolloutsTable(props: { rollouts: readonly RolloutView[]; selecte
 }
 
 /** One rollout task by task: phase and the latest health check's result, as they land. */
-export function RolloutTasks(props: { rollout: RolloutView }) {
+export function RolloutTasks(props: { rollout: RolloutView; id?: string; caption?: string }) {
   return (
-    <Table id="rollout-tasks" caption={`Tasks of rollout ${props.rollout.id}`} headers={['task', 'host', 'revisions', 'phase', 'health', 'detail']} empty="No tasks.">
+    <Table id={props.id ?? 'rollout-tasks'} caption={props.caption ?? `Tasks of rollout ${props.rollout.id}`} headers={['task', 'host', 'revisions', 'phase', 'health', 'detail']} empty="No tasks.">
       {props.rollout.tasks.map((task) => (
         <tr key={task.task} data-task={task.task}>
           <td>{task.task}</td>
@@ -116,7 +124,7 @@ export function RolloutTasks(props: { rollout: RolloutView }) {
           <td>{revision(task.fromRevision)} → {revision(task.toRevision)}</td>
           <td class={task.phase} data-cell="phase">{task.phase}</td>
           <td class={task.health ?? ''} data-cell="health">{task.health ?? ''}</td>
-          <td class="wrap">{task.detail ?? ''}</td>
+          <Text value={task.detail} />
         </tr>
       ))}
     </Table>
@@ -131,8 +139,8 @@ export function AuditTable(props: { id: string; caption: string; entries: readon
           <td>{clockTime(entry.at)}</td>
           <td>{entry.type}</td>
           <td>{entry.actor}</td>
-          <td class="wrap">{entry.summary}</td>
-          <td class="wrap">{entry.reason ?? ''}</td>
+          <Text value={entry.summary} />
+          <Text value={entry.reason} />
         </tr>
       ))}
     </Table>

@@ -99,6 +99,82 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await browser.screenshot(page, 'rolled-back');
   });
 
+  it('replays the rolled-back rollout from its log, step by step, with the keyboard', async () => {
+    await page.locator('#replay-open').click();
+    const slider = page.locator('#replay-slider');
+    await slider.waitFor();
+    // Step 1 is the rollout's start: every task still to do, none touched.
+    expect(await page.locator('#replay-event strong').textContent()).toBe('RolloutStarted');
+    expect(new Set(await cells(page, '#replay-tasks td[data-cell="phase"]'))).toEqual(new Set(['pending']));
+    const seen = new Set<string>();
+    const note = async () => (await cells(page, '#replay-tasks td[data-cell="phase"]')).forEach((phase) => seen.add(phase));
+    await slider.focus();
+    const steps = Number(await slider.getAttribute('max')) + 1;
+    for (let step = 1; step < steps; step++) {
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#replay-step', { hasText: `${step + 1} of ${steps}` }).waitFor();
+      await note();
+    }
+    expect(await page.locator('#replay-phase').textContent()).toBe('rolled-back');
+    // On the way: a task in flight, and the check that failed it.
+    expect([...seen].some((phase) => phase !== 'pending' && phase !== 'rolled-back')).toBe(true);
+    await page.keyboard.press('Home');
+    await page.locator('#replay-step', { hasText: `1 of ${steps}` }).waitFor();
+    await browser.screenshot(page, 'rollout-replay');
+  });
+
+  it('reaches every control with the keyboard alone, each with a visible focus', async () => {
+    await page.locator('.skip').focus();
+    const visited: { label: string; outline: string }[] = [];
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      visited.push(
+        await page.evaluate(() => {
+          // Past the last control, focus leaves the page (the body): not a control.
+          const active = document.activeElement as HTMLElement | null;
+          const element = active === document.body ? null : active;
+          const style = element ? getComputedStyle(element) : undefined;
+          return {
+            label: element ? element.getAttribute('aria-label') ?? element.id ?? '' : '',
+            text: element?.textContent?.trim().slice(0, 40) ?? '',
+            outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : 'n/a',
+          };
+        }).then((seen) => ({ label: seen.label || seen.text, outline: seen.outline })),
+      );
+    }
+    const labels = visited.map((v) => v.label);
+    for (const control of ['env', 'update…', 'shell into web task 0', 'logs of web task 0', 'replay-slider', 'time-slider']) {
+      expect(labels).toContain(control);
+    }
+    expect(visited.filter((v) => v.outline !== 'n/a' && (v.outline.startsWith('none') || v.outline.endsWith(' 0px')))).toEqual([]);
+  });
+
+  it('moves nothing on screen while live data arrives (no layout shift)', async () => {
+    // Chromium's layout-shift entries, buffered since the page loaded; shifts right after input do not count.
+    const shifts = await page.evaluate(
+      () =>
+        new Promise<{ value: number; at: number }[]>((resolve) => {
+          const seen: { value: number; at: number }[] = [];
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; startTime: number }[]) {
+              if (!entry.hadRecentInput) seen.push({ value: entry.value, at: entry.startTime });
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(seen), 500);
+        }),
+    );
+    // Cumulative layout shift as the web's own measure defines it: the worst session window (shifts
+    // less than 1 s apart, at most 5 s long), over sign-in and two live rollouts; below 0.1 is "good".
+    let worst = 0;
+    let session = { start: -Infinity, last: -Infinity, sum: 0 };
+    for (const shift of shifts) {
+      if (shift.at - session.last > 1000 || shift.at - session.start > 5000) session = { start: shift.at, last: shift.at, sum: 0 };
+      session = { ...session, last: shift.at, sum: session.sum + shift.value };
+      worst = Math.max(worst, session.sum);
+    }
+    expect(worst).toBeLessThan(0.1);
+  });
+
   it('moves the time slider to before the first rollout and reads the old revision per task', async () => {
     const rollouts = await world.operate<RolloutView[]>('GET', `/v1/envs/${ENV}/rollouts`);
     const first = rollouts.body[rollouts.body.length - 1];

@@ -250,6 +250,24 @@ export interface RolloutView {
 }
 // GET /v1/envs/{env}/rollouts, GET …/rollouts/{id}, POST …/rollouts/{id}/pause|resume|abort
 
+// GET /v1/envs/{env}/rollouts/{id}/replay
+/** One event of a rollout's stream, and the rollout as it stood once it was recorded. */
+export interface RolloutReplayStep {
+  /** Its revision in the rollout's stream (0 = RolloutStarted). */
+  readonly step: number;
+  readonly at: string;
+  readonly type: string;
+  readonly task?: number;
+  readonly host?: string;
+  /** One line, as the audit says it. */
+  readonly summary: string;
+  readonly view: RolloutView;
+}
+export interface RolloutReplay {
+  readonly id: string;
+  readonly steps: readonly RolloutReplayStep[];
+}
+
 // GET /v1/envs/{env}/jobs/{job}/history
 export interface RevisionView {
   readonly revision: number;

@@ -1,13 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { RolloutView, UpdatePolicy } from '@cj/domain';
+import type { RolloutReplay, RolloutView, UpdatePolicy } from '@cj/domain';
+import type { EventStore } from '@cj/event-store';
 import { IsOptional, IsString } from 'class-validator';
 import { CommandContexts } from '../../commands/command-contexts';
 import { ChangeRequestDto } from '../../http/dto/change-request.dto';
 import { EnvNamePipe, JobNamePipe } from '../../http/name.pipe';
 import { badRequest, notFound } from '../../http/problem';
 import { RolloutQueries } from '../../read-model/queries/rollout-queries';
+import { EVENT_STORE } from '../../store/open-event-store';
+import { replayRollout } from '../rollout-replay';
 import { ControlRolloutCommand, RollbackCommand, RollingUpdateCommand, type RolloutControl } from '../commands/rollout.commands';
 import { RollbackRequestDto, RollingUpdateRequestDto, UpdateRequestDto } from './rollout-requests.dto';
 
@@ -38,6 +41,7 @@ export class RolloutsController {
     private readonly commands: CommandBus,
     private readonly contexts: CommandContexts,
     private readonly rollouts: RolloutQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Post('jobs/:job/rolling-update')
@@ -73,6 +77,14 @@ export class RolloutsController {
     const view = this.rollouts.view(env, rolloutId(id));
     if (!view) throw notFound('rollout-not-found', `environment ${env} has no rollout ${id}`, `list them with cj rollout list --env ${env}`);
     return view;
+  }
+
+  @Get('rollouts/:id/replay')
+  @ApiOperation({ summary: 'One rollout replayed from its stream: each event, and the rollout as it stood after it' })
+  async replay(@Param('env', EnvNamePipe) env: string, @Param('id') id: string): Promise<RolloutReplay> {
+    const replay = await replayRollout(this.store, env, rolloutId(id));
+    if (!replay) throw notFound('rollout-not-found', `environment ${env} has no rollout ${id}`, `list them with cj rollout list --env ${env}`);
+    return replay;
   }
 
   @Post('rollouts/:id/pause')

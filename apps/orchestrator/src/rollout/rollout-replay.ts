@@ -1,0 +1,30 @@
+import { evolve, initialState, rolloutStreamId, toRolloutView, type RolloutEvent, type RolloutReplay, type RolloutReplayStep, type RolloutState } from '@cj/domain';
+import type { EventStore } from '@cj/event-store';
+import { summarize } from '../read-model/projections/event-summary';
+
+/**
+ * A rollout replayed from its own stream, step by step: each event with the rollout as it stood once
+ * that event was recorded — what a replay of the log says, not what the projection kept last.
+ * Undefined when the environment has no such rollout.
+ */
+export async function replayRollout(store: EventStore, env: string, id: string): Promise<RolloutReplay | undefined> {
+  const records = await store.readStream(rolloutStreamId(env, id));
+  let state: RolloutState = initialState();
+  const steps: RolloutReplayStep[] = [];
+  for (const record of records) {
+    const event = record.data as RolloutEvent;
+    state = evolve(state, event);
+    if (!state.exists) continue;
+    const data = event as unknown as Readonly<Record<string, unknown>>;
+    steps.push({
+      step: Number(record.revision),
+      at: new Date(event.at).toISOString(),
+      type: event.type,
+      ...(typeof data['task'] === 'number' && { task: data['task'] }),
+      ...(typeof data['host'] === 'string' && { host: data['host'] }),
+      summary: summarize(event.type, data),
+      view: toRolloutView(state),
+    });
+  }
+  return steps.length > 0 ? { id, steps } : undefined;
+}
