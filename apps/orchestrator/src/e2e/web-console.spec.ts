@@ -2,7 +2,7 @@
 // The functions given to page.evaluate run in the browser.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { AuditEntry, RolloutView } from '@cj/domain';
+import type { AuditEntry, RolloutReplay, RolloutView } from '@cj/domain';
 import { waitUntil } from '../testing';
 import { ConsoleBrowser } from '../testing/console-browser';
 import { bearer, WebWorld } from './web-page-world';
@@ -121,6 +121,11 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await page.keyboard.press('Home');
     await page.locator('#replay-step', { hasText: `1 of ${steps}` }).waitFor();
     await browser.screenshot(page, 'rollout-replay');
+    // The replay's last step is what the rollouts projection holds: a replay says what the read model says.
+    const [newest] = (await world.operate<RolloutView[]>('GET', `/v1/envs/${ENV}/rollouts`)).body;
+    const replay = await world.operate<RolloutReplay>('GET', `/v1/envs/${ENV}/rollouts/${newest.id}/replay`);
+    expect(replay.body.steps).toHaveLength(steps);
+    expect(replay.body.steps.at(-1)?.view).toEqual(newest);
   });
 
   it('reaches every control with the keyboard alone, each with a visible focus', async () => {
