@@ -3,7 +3,6 @@ import type { AuditEntry, ConsoleFeedChange, HostView, RolloutReplay, RolloutVie
 import { ActionDialog, ApplyFields, RollbackFields, UpdateFields, type ActionBody } from './actions';
 import { change, feed, follow, get, path, token, Unauthenticated } from './api';
 import { clockTime } from './format';
-import { ShellPanel } from './terminal';
 import { AuditTable, HostsTable, RolloutsTable, RolloutTasks, TasksTable, TimelineTable } from './tables';
 
 /** Characters of log kept on the page; older text is dropped as new lines arrive. */
@@ -215,7 +214,7 @@ export function App() {
           )}
           <TasksTable status={views.status} now={now} onLogs={followLogs} shell={operator ? setShellTask : undefined} />
         </section>
-        {shellTask && <ShellPanel key={`${shellTask.job}/${shellTask.task}`} env={env} task={shellTask} onClose={() => setShellTask(undefined)} />}
+        {shellTask && <LazyShellPanel key={`${shellTask.job}/${shellTask.task}`} env={env} task={shellTask} onClose={() => setShellTask(undefined)} />}
         <section aria-labelledby="rollouts-title">
           <h2 id="rollouts-title">Rollouts <span class="muted">newest first</span></h2>
           <RolloutsTable
@@ -329,6 +328,22 @@ function actionPath(env: string, action: Action): string {
  * A slider over the environment's history (the audit log's span): what ran where at that moment
  * (the timeline read model), with the events just before it.
  */
+/** The terminal (xterm.js, most of the page's script) is fetched when a shell is first opened, not with the page. */
+function LazyShellPanel(props: { env: string; task: TaskStatus; onClose: () => void }) {
+  const [terminal, setTerminal] = useState<typeof import('./terminal')>();
+  const [failed, setFailed] = useState<string>();
+  useEffect(() => {
+    import('./terminal').then(setTerminal, (error: unknown) => setFailed(error instanceof Error ? error.message : String(error)));
+  }, []);
+  if (terminal) return <terminal.ShellPanel {...props} />;
+  return (
+    <section aria-labelledby="shell-loading">
+      <h2 id="shell-loading">Shell</h2>
+      <p class={failed ? 'problem' : 'muted'} role="status">{failed ? `The terminal could not be loaded: ${failed}` : 'loading the terminal…'}</p>
+    </section>
+  );
+}
+
 /** A rollout replayed from its stream, one recorded event at a time, the tasks as they stood after it. */
 function RolloutReplayPanel(props: { env: string; rollout: RolloutView; onProblem: (error: unknown) => void }) {
   const [replay, setReplay] = useState<RolloutReplay>();

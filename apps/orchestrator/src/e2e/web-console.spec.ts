@@ -24,6 +24,9 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Scripts the page has fetched so far. */
+const scriptsLoaded = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => name.endsWith('.js')));
+
 /** Marks the document: a reload would lose the mark, so "no reload" is checked, not assumed. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { cjMark: string }).cjMark = 'same document'));
 const documentMark = (page: Page) => page.evaluate(() => (window as unknown as { cjMark?: string }).cjMark);
@@ -63,6 +66,8 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await page.waitForFunction(() => document.querySelectorAll('#tasks td[data-cell="state"].running').length === 2);
     expect(await cells(page, '#tasks td[data-cell="observed-revision"]')).toEqual(['r1', 'r1']);
     await browser.screenshot(page, 'tasks');
+    // The terminal's script comes with the first shell, not with the page.
+    expect((await scriptsLoaded(page)).filter((name) => /\/assets\/terminal-/.test(name))).toEqual([]);
   });
 
   it('starts a rolling update from the page and shows it progress to succeeded without a reload', async () => {
@@ -206,6 +211,7 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await page.getByRole('button', { name: 'shell into web task 0' }).click();
     await page.getByRole('button', { name: 'Open' }).click();
     await page.locator('#shell-state', { hasText: /^connected$/ }).waitFor();
+    expect((await scriptsLoaded(page)).filter((name) => /\/assets\/terminal-/.test(name))).toHaveLength(1);
     await page.locator('#terminal .xterm-rows', { hasText: '#' }).waitFor();
     await page.locator('#terminal textarea').focus();
     await page.keyboard.type('echo "host=$HOSTNAME"; cat /proc/1/cmdline; echo\n');
