@@ -3,6 +3,7 @@ import { DEFAULT_ENV, DEFAULT_URL } from './context';
 import { adminCommand } from './commands/admin';
 import { applyCommand } from './commands/apply';
 import { auditCommand } from './commands/audit';
+import { completionCommand } from './commands/completion';
 import { diffCommand } from './commands/diff';
 import { downCommand } from './commands/down';
 import { execCommand } from './commands/exec';
@@ -48,7 +49,8 @@ export function program(version: string): Command {
     .addCommand(timelineCommand())
     .addCommand(tokenCommand())
     .addCommand(replicateCommand())
-    .addCommand(adminCommand());
+    .addCommand(adminCommand())
+    .addCommand(completionCommand());
   forEachCommand(cj, (command) =>
     command
       .exitOverride()
