@@ -12,7 +12,7 @@ const plan = (dryRun: boolean): ApplyResponse => ({
   env: 'default',
   dryRun,
   plan: [
-    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], ...(dryRun ? {} : { revision: 3, rolloutId: 'ro-1' }) },
+    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], ...(dryRun ? {} : { revision: 3, rolloutId: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01' }) },
     { job: 'coding-blog', action: 'unchanged', changes: [] },
   ],
 });
@@ -47,7 +47,7 @@ describe('cj apply', () => {
         '      image.tag: a5af2f2 → b7c8d9e',
         '    coding-blog (unchanged)',
         'webhook-listener: recorded r3',
-        'webhook-listener: rollout ro-1 started; follow it with `cj rollout status ro-1 --wait`',
+        'webhook-listener: rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 started; follow it with `cj rollout status 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 --wait`',
         '',
       ].join('\n'),
     );

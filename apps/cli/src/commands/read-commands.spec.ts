@@ -13,7 +13,7 @@ const history: HistoryResponse = {
     { revision: 2, image: 'webhook-listener:b7c8d9e', digest: fixtures.DIGEST_V2, changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], actor: 'ops@laptop', reason: 'new hook format', at: '2015-06-02T09:30:00.000Z' },
   ],
   rollbacks: [
-    { rolloutId: 'ro-9', kind: 'automatic', from: 3, to: 2, at: '2015-06-02T11:00:00.000Z', actor: 'ops@laptop', reason: 'task 0 failed: GET /health → 404' },
+    { rolloutId: '0b3e5d71-8c2a-4f69-b1d4-7e9a2c6f5b09', kind: 'automatic', from: 3, to: 2, at: '2015-06-02T11:00:00.000Z', actor: 'ops@laptop', reason: 'task 0 failed: GET /health → 404' },
   ],
 };
 const audit: AuditEntry[] = [
@@ -57,8 +57,8 @@ describe('cj read commands', () => {
       .on('GET', '/v1/envs/default/audit', { json: audit })
       .on('GET', '/v1/envs/default/timeline', { json: timeline })
       .on('GET', '/v1/envs/default/rollouts', { json: [fixtures.rollout('rolled-back', ['rolled-back', 'pending'], 'unhealthy')] })
-      .on('GET', '/v1/envs/default/rollouts/ro-1', { json: fixtures.rollout('running', ['updated', 'updating']) })
-      .on('POST', '/v1/envs/default/rollouts/ro-1/pause', { json: fixtures.rollout('paused', ['updated', 'pending']) })
+      .on('GET', '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01', { json: fixtures.rollout('running', ['updated', 'updating']) })
+      .on('POST', '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01/pause', { json: fixtures.rollout('paused', ['updated', 'pending']) })
       .on('GET', '/v1/envs/default/jobs/webhook-listener/logs', { text: 'listening on 9999\nPOST /hook 200\n' })
       .on('POST', '/v1/envs/default/replicate', { json: { targetEnv: 'staging' } })
       .on('GET', '/v1/envs/default/jobs/broken/history', { status: 502, text: 'upstream connect error' })
@@ -71,7 +71,7 @@ describe('cj read commands', () => {
     [['history', 'webhook-listener'], history],
     [['audit'], audit],
     [['timeline', '--at', '2015-06-01T00:00:00Z'], timeline],
-    [['rollout', 'status', 'ro-1'], fixtures.rollout('running', ['updated', 'updating'])],
+    [['rollout', 'status', '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01'], fixtures.rollout('running', ['updated', 'updating'])],
   ])('%j --json prints the API answer unchanged', async (args, body) => {
     const result = await runCj([...args, '--json'], { url: api.url });
     expect(result.code).toBe(0);
@@ -97,7 +97,7 @@ describe('cj read commands', () => {
     expect(lines[3]).toBe('* current revision');
     expect(lines[5]).toBe('Rollbacks:');
     expect(lines[6].split(/\s{2,}/)).toEqual(['AT', 'KIND', 'ROLLED BACK', 'TO', 'ACTOR', 'ROLLOUT', 'REASON']);
-    expect(lines[7]).toMatch(/^2015-06-02 11:00:00Z +automatic +r3 +r2 +ops@laptop +ro-9 +task 0 failed: GET \/health → 404$/);
+    expect(lines[7]).toMatch(/^2015-06-02 11:00:00Z +automatic +r3 +r2 +ops@laptop +0b3e5d71-8c2a-4f69-b1d4-7e9a2c6f5b09 +task 0 failed: GET \/health → 404$/);
   });
 
   it('audit: sends the range as ISO times, a time ago counted back from now', async () => {
@@ -120,14 +120,14 @@ describe('cj read commands', () => {
   it('audit: every filter reaches the API, and a page that is not the last says how to read the next one', async () => {
     const paged = await new RecordedApi().on('GET', '/v1/envs/default/audit', { json: audit, headers: { 'Cj-More-After': '43' } }).start();
     try {
-      const args = ['audit', '--host', 'git-app-1', '--rollout', 'ro-1', '--actor', 'ops@laptop', '--type', 'ContainerStarted,ContainerStopped', '--job', 'web', '--task', '1', '--after', '41', '--all', '--limit', '2'];
+      const args = ['audit', '--host', 'git-app-1', '--rollout', '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01', '--actor', 'ops@laptop', '--type', 'ContainerStarted,ContainerStopped', '--job', 'web', '--task', '1', '--after', '41', '--all', '--limit', '2'];
       const table = await runCj(args, { url: paged.url });
       expect(table.code).toBe(0);
       expect(Object.fromEntries(new URL(paged.requests[0].url, paged.url).searchParams)).toEqual({
-        host: 'git-app-1', rollout: 'ro-1', actor: 'ops@laptop', type: 'ContainerStarted,ContainerStopped', job: 'web', task: '1', after: '41', all: 'true', limit: '2',
+        host: 'git-app-1', rollout: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01', actor: 'ops@laptop', type: 'ContainerStarted,ContainerStopped', job: 'web', task: '1', after: '41', all: 'true', limit: '2',
       });
       expect(table.stdout.trimEnd().split('\n').at(-1)).toBe(
-        'more: events follow position 43; next page: cj audit --job web --task 1 --host git-app-1 --rollout ro-1 --actor ops@laptop --type ContainerStarted,ContainerStopped --limit 2 --all --after 43',
+        'more: events follow position 43; next page: cj audit --job web --task 1 --host git-app-1 --rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 --actor ops@laptop --type ContainerStarted,ContainerStopped --limit 2 --all --after 43',
       );
       const json = await runCj([...args, '--json'], { url: paged.url });
       expect(JSON.parse(json.stdout)).toEqual(audit);
@@ -145,11 +145,11 @@ describe('cj read commands', () => {
 
   it('rollout list, status and pause', async () => {
     const list = await runCj(['rollout', 'list', '--job', 'webhook-listener'], { url: api.url });
-    expect(list.stdout).toMatch(/^ro-1 +webhook-listener +r2 +r3 +rolled-back +2015-06-02 10:00:00Z +- +unhealthy$/m);
-    const status = await runCj(['rollout', 'status', 'ro-1'], { url: api.url });
-    expect(status.stdout).toMatch(/^rollout ro-1 {2}webhook-listener {2}r2 → r3 {2}running\nstarted 2015-06-02 10:00:00Z\n\nTASK +HOST/);
-    const pause = await runCj(['rollout', 'pause', 'ro-1', '--reason', 'lunch'], { url: api.url });
-    expect(pause.stdout).toBe('rollout ro-1 paused: now paused\n');
+    expect(list.stdout).toMatch(/^6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 +webhook-listener +r2 +r3 +rolled-back +2015-06-02 10:00:00Z +- +unhealthy$/m);
+    const status = await runCj(['rollout', 'status', '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01'], { url: api.url });
+    expect(status.stdout).toMatch(/^rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 {2}webhook-listener {2}r2 → r3 {2}running\nstarted 2015-06-02 10:00:00Z\n\nTASK +HOST/);
+    const pause = await runCj(['rollout', 'pause', '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01', '--reason', 'lunch'], { url: api.url });
+    expect(pause.stdout).toBe('rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 paused: now paused\n');
     expect(api.requests.at(-1)?.body).toMatchObject({ reason: 'lunch' });
   });
 

@@ -1,11 +1,11 @@
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const START = '/v1/envs/default/jobs/webhook-listener/rolling-update';
-const ROLLOUT = '/v1/envs/default/rollouts/ro-1';
+const ROLLOUT = '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01';
 
 async function apiWith(...polls: ReturnType<typeof fixtures.rollout>[]): Promise<RecordedApi> {
   return new RecordedApi()
-    .on('POST', START, { status: 202, json: fixtures.rollout('running', ['pending', 'pending']) })
+    .on('POST', START, { status: 200, json: fixtures.rollout('running', ['pending', 'pending']) })
     .on('GET', ROLLOUT, ...polls.map((json) => ({ json })))
     .start();
 }
@@ -19,14 +19,14 @@ describe('cj rolling-update', () => {
     const result = await runCj(['rolling-update', 'webhook-listener', '--tag', 'b7c8d9e', '--max-parallel', '2', '--order', 'start-first'], { url: api.url });
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
-      'rollout ro-1  webhook-listener  r2 → r3  running',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01  webhook-listener  r2 → r3  running',
       'task 0 on git-app-1: r2 → r3 pending',
       'task 1 on git-app-2: r2 → r3 pending',
       'task 0 on git-app-1: r2 → r3 updated healthy',
       'task 1 on git-app-2: r2 → r3 updating',
-      'rollout ro-1  webhook-listener  r2 → r3  succeeded',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01  webhook-listener  r2 → r3  succeeded',
       'task 1 on git-app-2: r2 → r3 updated',
-      'rollout ro-1 succeeded: webhook-listener is at r3',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 succeeded: webhook-listener is at r3',
       '',
     ]);
     expect(api.requestsTo('POST', START)[0].body).toMatchObject({ tag: 'b7c8d9e', maxParallel: 2, order: 'start-first' });
@@ -41,16 +41,16 @@ describe('cj rolling-update', () => {
     const result = await runCj(['rolling-update', 'webhook-listener', '--tag', 'b7c8d9e'], { url: api.url });
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
-      'rollout ro-1  webhook-listener  r2 → r3  running',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01  webhook-listener  r2 → r3  running',
       'task 0 on git-app-1: r2 → r3 pending',
       'task 1 on git-app-2: r2 → r3 pending',
       'pull on git-app-1: pulled 200.0MiB in 2.1s',
       'pull on git-app-2: pulling',
       'pull on git-app-2: pulled already there in 0.0s',
-      'rollout ro-1  webhook-listener  r2 → r3  succeeded',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01  webhook-listener  r2 → r3  succeeded',
       'task 0 on git-app-1: r2 → r3 updated healthy  down 1.3s',
       'task 1 on git-app-2: r2 → r3 updated  down 1.3s',
-      'rollout ro-1 succeeded: webhook-listener is at r3',
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 succeeded: webhook-listener is at r3',
       '',
     ]);
   });
@@ -75,8 +75,8 @@ describe('cj rolling-update', () => {
     const result = await runCj(['rolling-update', 'webhook-listener'], { url: api.url });
     expect(result.code).toBe(3);
     expect(result.stderr).toBe(
-      'cj: rollout ro-1 rolled back: task 0 on git-app-1 was not healthy within 30s\n' +
-        '  hint: see what failed with `cj rollout status ro-1` and `cj logs webhook-listener`\n',
+      'cj: rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 rolled back: task 0 on git-app-1 was not healthy within 30s\n' +
+        '  hint: see what failed with `cj rollout status 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01` and `cj logs webhook-listener`\n',
     );
   });
 
@@ -84,14 +84,14 @@ describe('cj rolling-update', () => {
     api = await apiWith(fixtures.rollout(phase, ['failed', 'pending'], 'host git-app-2 is unreachable'));
     const result = await runCj(['rolling-update', 'webhook-listener'], { url: api.url });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^cj: rollout ro-1 (is )?${phase}: host git-app-2 is unreachable\n {2}hint: `));
+    expect(result.stderr).toMatch(new RegExp(`^cj: rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 (is )?${phase}: host git-app-2 is unreachable\n {2}hint: `));
   });
 
   it('returns at once with --detach and says how to follow', async () => {
     api = await apiWith(fixtures.rollout('succeeded', ['updated', 'updated']));
     const result = await runCj(['rolling-update', 'webhook-listener', '--detach'], { url: api.url });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('rollout ro-1 started: webhook-listener r2 → r3\nfollow it with `cj rollout status ro-1 --wait`\n');
+    expect(result.stdout).toBe('rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 started: webhook-listener r2 → r3\nfollow it with `cj rollout status 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 --wait`\n');
     expect(api.requestsTo('GET', ROLLOUT)).toHaveLength(0);
   });
 

@@ -1,7 +1,7 @@
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const UPDATE = '/v1/envs/default/jobs/webhook-listener/update';
-const ROLLOUT = '/v1/envs/default/rollouts/ro-1';
+const ROLLOUT = '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01';
 
 describe('cj update', () => {
   let api: RecordedApi;
@@ -9,7 +9,7 @@ describe('cj update', () => {
   beforeEach(async () => {
     api = await new RecordedApi()
       .on('GET', UPDATE, { json: fixtures.updateCandidates })
-      .on('POST', UPDATE, { status: 202, json: fixtures.rollout('running', ['updating', 'pending']) })
+      .on('POST', UPDATE, { status: 200, json: fixtures.rollout('running', ['updating', 'pending']) })
       .on('GET', ROLLOUT, { json: fixtures.rollout('succeeded', ['updated', 'updated']) })
       .start();
   });
@@ -31,7 +31,7 @@ describe('cj update', () => {
       '  2  a5af2f2  111111111111  2015-05-30 08:00:00Z',
     ]);
     expect(screen[8]).toBe('Choose a version [1-2]: ');
-    expect(result.stdout).toContain('rollout ro-1 succeeded: webhook-listener is at r3');
+    expect(result.stdout).toContain('rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 succeeded: webhook-listener is at r3');
 
     const [post] = api.requestsTo('POST', UPDATE);
     expect(post.body).toEqual({

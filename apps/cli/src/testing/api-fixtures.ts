@@ -57,7 +57,7 @@ export const updateCandidates: UpdateCandidatesResponse = {
 /** A rollout of `webhook-listener` r2 → r3 over two tasks, in the phase given. */
 export function rollout(phase: RolloutView['phase'], taskPhases: [string, string], reason?: string): RolloutView {
   return {
-    id: 'ro-1',
+    id: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01',
     env: 'default',
     job: 'webhook-listener',
     fromRevision: 2,
