@@ -9,6 +9,12 @@ import { sleep } from './rolling-update-command';
 export const PROBE_INTERVAL_MS = 50;
 const PROBE_TIMEOUT_MS = 250;
 
+/** A span during which a target did not answer: from the first unanswered probe to the next answered one (epoch ms). */
+export interface DownWindow {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface ProbeTarget {
   readonly host: string;
   readonly port: number;
@@ -30,9 +36,11 @@ function answers(target: ProbeTarget): Promise<boolean> {
 export class DowntimeProber {
   private running = true;
   private readonly loops: Promise<number>[];
+  /** Per target, in the targets' order, the spans it was down. */
+  readonly windows: DownWindow[][] = [];
 
   private constructor(targets: readonly ProbeTarget[]) {
-    this.loops = targets.map((t) => this.watch(t));
+    this.loops = targets.map((t, i) => this.watch(t, (this.windows[i] = [])));
   }
 
   /** Starts probing every target at once. */
@@ -46,7 +54,7 @@ export class DowntimeProber {
     return Promise.all(this.loops);
   }
 
-  private async watch(target: ProbeTarget): Promise<number> {
+  private async watch(target: ProbeTarget, windows: DownWindow[]): Promise<number> {
     let down = 0;
     let downSince: number | undefined;
     while (this.running) {
@@ -55,10 +63,14 @@ export class DowntimeProber {
       if (!ok && downSince === undefined) downSince = at;
       if (ok && downSince !== undefined) {
         down += at - downSince;
+        windows.push({ from: downSince, to: at });
         downSince = undefined;
       }
       await sleep(Math.max(0, PROBE_INTERVAL_MS - (Date.now() - at)));
     }
-    return downSince === undefined ? down : down + (Date.now() - downSince);
+    if (downSince === undefined) return down;
+    const end = Date.now();
+    windows.push({ from: downSince, to: end });
+    return down + (end - downSince);
   }
 }

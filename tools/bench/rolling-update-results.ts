@@ -20,6 +20,12 @@ export interface UpdateRound {
   readonly tasks?: readonly TaskPhases[];
   /** Each task's downtime during the update, measured from outside (a prober every 50 ms), in ms. */
   readonly downtimeMs?: readonly number[];
+  /**
+   * cj only: of each task's downtime, the part while the pull phase ran (before any container was
+   * stopped): the task was up but too slow to answer a probe within its timeout, its host (on these
+   * machines, every host) busy unpacking the image.
+   */
+  readonly downtimeWhilePullingMs?: readonly number[];
 }
 
 export interface RollbackRound {

@@ -14,7 +14,7 @@ import type { RolloutEvent } from '@cj/domain';
 import { CjOrchestrator, type CjRollout } from './rolling-update-cj';
 import { Fleet } from './rolling-update-fleet';
 import { BenchOptionError, parseBenchOptions, SCENARIO, TAGS, type BenchOptions, type BrokenTag, type ImageSize } from './rolling-update-options';
-import { DowntimeProber } from './rolling-update-prober';
+import { DowntimeProber, type DownWindow } from './rolling-update-prober';
 import { rolloutPhases } from './rolling-update-phases';
 import { renderReport } from './rolling-update-report';
 import type { BenchResults, RollbackRound, UpdateRound } from './rolling-update-results';
@@ -46,9 +46,19 @@ class Teardown {
   }
 }
 
-function cjUpdateRound(rollout: CjRollout, image: ImageSize, parallelism: number, round: number, downtimeMs: readonly number[]): UpdateRound {
+/** Milliseconds of each target's down windows that fall between `from` and `to`. */
+function downWithin(windows: readonly (readonly DownWindow[])[], from: number, to: number): number[] {
+  return windows.map((spans) => spans.reduce((sum, w) => sum + Math.max(0, Math.min(w.to, to) - Math.max(w.from, from)), 0));
+}
+
+function cjUpdateRound(rollout: CjRollout, image: ImageSize, parallelism: number, round: number, downtimeMs: readonly number[], windows: readonly (readonly DownWindow[])[]): UpdateRound {
+  // The pull phase: from the rollout's start until its first task is touched; no container is stopped before.
+  const started = at(rollout.events, 'RolloutStarted');
+  const firstTask = at(rollout.events, 'TaskUpdateStarted');
+  const downtimeWhilePullingMs = started !== undefined && firstTask !== undefined ? downWithin(windows, started, firstTask) : undefined;
   const base = {
     side: 'cj' as const, image, parallelism, round, outcome: rollout.view.phase, elapsedMs: rollout.elapsedMs, downtimeMs,
+    ...(downtimeWhilePullingMs && { downtimeWhilePullingMs }),
     internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
   };
   if (rollout.view.phase !== 'succeeded') return base;
@@ -88,7 +98,7 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
           const prober = DowntimeProber.start(await cj.targets());
           const rollout = await cj.rollingUpdate(to, p);
           if (rollout.view.phase === 'succeeded') await cj.waitForVersions(to, 5_000);
-          const r = cjUpdateRound(rollout, image, p, round, await prober.stop());
+          const r = cjUpdateRound(rollout, image, p, round, await prober.stop(), prober.windows);
           results.updates.push(r);
           log(`round ${round}, ${image} image, parallelism ${p}: cj ${r.outcome} in ${r.elapsedMs} ms (lower bound ${r.lowerBoundMs ?? '—'} ms; down ${ms(r.downtimeMs ?? [])} ms)`);
         }
