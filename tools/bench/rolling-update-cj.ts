@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { rolloutStreamId, type RolloutEvent, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/domain';
+import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, type SqliteEventStore } from '@cj/event-store';
 import { sleep } from './rolling-update-command';
 import { REGISTRY, WORKSPACE, type FleetHost } from './rolling-update-fleet';
@@ -210,13 +210,3 @@ export class CjOrchestrator {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -17,10 +17,10 @@ import Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { jobStream, rolloutStreamId, type RolloutEvent, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/domain';
+import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore } from '@cj/event-store';
 import { run, sleep } from './rolling-update-command';
 import { rolloutPhases } from './rolling-update-phases';
@@ -324,16 +324,6 @@ class Orchestrator {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function print(report: { setupMs: number; sides: readonly SideResult[]; rollout: { phase: string; elapsedMs: number; lowerBoundMs: number; ratio: number } }): void {
   const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '@cj/docker-adapter/testing';
 
 const WORKSPACE = resolve(__dirname, '../../../..');
 /** The package bin; it runs the build in dist/. */
