@@ -4,7 +4,7 @@ import { fromRecorded } from '../store/event-codec';
 
 const JOB_EVENT_TYPES = new Set<string>([
   'JobRegistered', 'JobRevisionCreated', 'JobRemoved', 'ContainerStarted', 'ContainerStopped', 'ContainerExited',
-  'ContainerRestarted', 'ContainerRemoved', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged', 'JobRolloutStarted', 'JobRolloutEnded',
+  'ContainerRestarted', 'ContainerRemoved', 'JobStopped', 'TaskRestarted', 'TaskRestartFailed', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged', 'JobRolloutStarted', 'JobRolloutEnded',
 ] satisfies JobEvent['type'][]);
 
 function isJobEvent(event: DomainEvent | undefined): event is JobEvent {
