@@ -40,18 +40,27 @@ export class TaskHealer {
   async healAll(): Promise<void> {
     for (const env of this.deps.hosts.envs()) {
       for (const job of new Set(this.deps.tasks.tasks(env).filter(mayNeedRestart).map((row) => row.job))) {
+        // Outside the lock first, so a job in backoff or with `reconcile: report` never holds up observation.
+        if (!this.mayRestart(env, await this.load(env, job))) continue;
         await this.deps.locks.run(env, () => this.heal(env, job));
       }
     }
   }
 
-  private async heal(env: string, job: string): Promise<void> {
-    const state = foldReconcile(jobEvents((await this.deps.writer.load(jobStream(env, job))).records));
-    const now = this.deps.clock.now().toISOString();
-    // Every host answering and nothing listed: the most the rule could restart. Most passes end here.
-    const everyHost = new Set(this.deps.hosts.specs(env).map((host) => host.name));
-    if (decideRestarts({ state, containers: [], answered: everyHost, now }).length === 0) return;
+  private async load(env: string, job: string): Promise<ReconcileState> {
+    return foldReconcile(jobEvents((await this.deps.writer.load(jobStream(env, job))).records));
+  }
 
+  /** Every host answering and nothing listed: the most the rule could restart now. */
+  private mayRestart(env: string, state: ReconcileState): boolean {
+    const everyHost = new Set(this.deps.hosts.specs(env).map((host) => host.name));
+    return decideRestarts({ state, containers: [], answered: everyHost, now: this.deps.clock.now().toISOString() }).length > 0;
+  }
+
+  private async heal(env: string, job: string): Promise<void> {
+    const state = await this.load(env, job);
+    if (!this.mayRestart(env, state)) return;
+    const now = this.deps.clock.now().toISOString();
     const { containers, answered } = await this.listJob(env, job, state);
     const restarts = decideRestarts({ state, containers, answered, now });
     if (restarts.length === 0) return;
