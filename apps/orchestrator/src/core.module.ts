@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TaskHealthProbe } from '@cj/docker-adapter';
 import type { EventStore } from '@cj/event-store';
-import { CLOCK, systemClock } from './clock';
+import { CLOCK, systemClock, type Clock } from './clock';
 import type { OrchestratorOptions } from './config/options';
 import { OPTIONS } from './config/options.token';
 import { TokenRegistry } from './auth/token-registry';
@@ -12,6 +12,7 @@ import { HostRuntimes } from './hosts/host-runtimes';
 import { ImageRegistries } from './hosts/image-registries';
 import { Metrics } from './metrics/metrics';
 import { ObservationLoop } from './observation/observation-loop';
+import { TaskHealer } from './observation/task-healer';
 import { HostSightings } from './observation/host-sightings';
 import { StatsSampler } from './observation/stats-sampler';
 import { TaskStats } from './observation/task-stats';
@@ -81,8 +82,22 @@ export class CoreModule {
       },
       CommandContexts,
       {
+        provide: TaskHealer,
+        inject: [HostQueries, TaskQueries, HostRuntimes, StreamWriter, ProjectionRunner, CommandContexts, EnvironmentLocks, CLOCK],
+        useFactory: (
+          hosts: HostQueries,
+          tasks: TaskQueries,
+          runtimes: HostRuntimes,
+          writer: StreamWriter,
+          projections: ProjectionRunner,
+          contexts: CommandContexts,
+          locks: EnvironmentLocks,
+          clock: Clock,
+        ) => new TaskHealer({ hosts, tasks, runtimes, writer, projections, contexts, locks, clock }),
+      },
+      {
         provide: ObservationLoop,
-        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks, HostSightings],
+        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks, HostSightings, TaskHealer],
         useFactory: (...deps: ConstructorParameters<typeof ObservationLoop>) => new ObservationLoop(...deps),
       },
     ];

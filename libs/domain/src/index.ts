@@ -11,3 +11,4 @@ export * from './observation';
 export * from './limits';
 export * from './shell';
 export * from './audit';
+export * from './reconcile';

@@ -4,16 +4,21 @@ import { fromRecorded } from '../store/event-codec';
 
 const JOB_EVENT_TYPES = new Set<string>([
   'JobRegistered', 'JobRevisionCreated', 'JobRemoved', 'ContainerStarted', 'ContainerStopped', 'ContainerExited',
-  'ContainerRestarted', 'ContainerRemoved', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged', 'JobRolloutStarted', 'JobRolloutEnded',
+  'ContainerRestarted', 'ContainerRemoved', 'JobStopped', 'TaskRestarted', 'TaskRestartFailed', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged', 'JobRolloutStarted', 'JobRolloutEnded',
 ] satisfies JobEvent['type'][]);
 
 function isJobEvent(event: DomainEvent | undefined): event is JobEvent {
   return event !== undefined && JOB_EVENT_TYPES.has(event.type);
 }
 
-/** The job's state from its stream; events of other aggregates marking the stream are skipped. */
+/** The job's events from its stream; events of other aggregates marking the stream are skipped. */
+export function jobEvents(records: readonly RecordedEvent[]): JobEvent[] {
+  return records.map(fromRecorded).filter(isJobEvent);
+}
+
+/** The job's state from its stream. */
 export function foldJob(records: readonly RecordedEvent[]): JobState {
-  return records.map(fromRecorded).filter(isJobEvent).reduce(evolveJob, initialJobState());
+  return jobEvents(records).reduce(evolveJob, initialJobState());
 }
 
 /** True when the stream says some task of the job has a running container. */

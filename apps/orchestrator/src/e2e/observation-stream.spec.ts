@@ -52,6 +52,8 @@ describe('observation from the engines\' event streams', () => {
       `  ${host.name}: { endpoint: "${host.endpoint}", address: ${host.address} }`,
       'defaults:',
       '  restart: "no"',
+      // What is recorded is the subject here: cj restarts no dead task (reconcile.spec.ts has that).
+      '  reconcile: report',
       'jobs:',
       ...job('killed', 18610, []),
       ...job('hungry', 18611, ['resources: { memory: "8m" }', 'command: ["/bin/sh", "-c", "echo filling up; x=$(head -c 67108864 /dev/zero | tr \'\\\\0\' a); sleep 60"]']),

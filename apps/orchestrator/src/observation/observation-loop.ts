@@ -15,9 +15,16 @@ import { lastKnownContainers } from './last-known-containers';
 import { recordHostCommands } from '../hosts/record-host-commands';
 import { EngineWatch } from './engine-watch';
 import type { HostSightings } from './host-sightings';
+import type { TaskHealer } from './task-healer';
 
 /** How often the set of followed hosts is brought in line with the declared ones. */
 const WATCH_HOSTS_MS = 1_000;
+
+/**
+ * How often reconcile looks for tasks to restart: the backoff starts at a second, whatever the
+ * resync interval. A pass with nothing to restart reads the tasks read model only.
+ */
+const HEAL_MS = 1_000;
 
 /** Container states the metrics count per host. */
 const OBSERVED_STATES = ['running', 'exited', 'created'] as const;
@@ -29,13 +36,17 @@ const OBSERVED_STATES = ['running', 'exited', 'created'] as const;
  * the last look: reachability, containers that exited, restarted or vanished, containers cj made
  * that the log does not know yet, containers no task accounts for, and health transitions of
  * running tasks (not every poll). The rules are the domain's `observeHost` and
- * `observeEngineEvent`; this loop does the I/O.
+ * `observeEngineEvent`; this loop does the I/O. Beside them, every second, reconcile restarts
+ * the tasks meant to run that have no running container (`TaskHealer`, the domain's
+ * `decideRestarts`).
  */
 export class ObservationLoop {
   private readonly logger = new Logger('observation');
   private timer?: NodeJS.Timeout;
   private watchTimer?: NodeJS.Timeout;
+  private healTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private healing?: Promise<void>;
   private stopped = true;
 
   constructor(
@@ -50,6 +61,7 @@ export class ObservationLoop {
     private readonly metrics: Metrics,
     private readonly locks: EnvironmentLocks,
     private readonly sightings: HostSightings,
+    private readonly healer: TaskHealer,
   ) {}
 
   /** One event stream per host, by `env/host`. */
@@ -76,13 +88,24 @@ export class ObservationLoop {
         });
     };
     this.timer = setTimeout(tick, intervalMs);
+    const heal = () => {
+      this.healing = this.healer
+        .healAll()
+        .catch((error: unknown) => this.logger.error({ msg: 'reconcile failed', error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => {
+          if (!this.stopped) this.healTimer = setTimeout(heal, HEAL_MS);
+        });
+    };
+    this.healTimer = setTimeout(heal, HEAL_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.watchTimer);
+    clearTimeout(this.healTimer);
     await this.running;
+    await this.healing;
     await Promise.all([...this.watches.values()].map((watch) => watch.stop()));
     this.watches.clear();
     this.sightings.flush();

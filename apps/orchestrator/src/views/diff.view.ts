@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrchestratorOptions } from '../config/options';
 import { OPTIONS } from '../config/options.token';
-import { diffJobSpecs, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
+import { changesContainers, diffJobSpecs, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
 import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';
@@ -63,9 +63,10 @@ export class DiffView {
         continue;
       }
       const runningSpec = this.jobs.revision(env, job, running);
-      const fields: DiffField[] = runningSpec
-        ? diffJobSpecs(spec, runningSpec).map((change) => ({ path: change.path, recorded: change.before, running: change.after }))
-        : [];
+      const changes = runningSpec ? diffJobSpecs(spec, runningSpec) : [];
+      // A revision that changed policy only (reconcile) is served by the containers as they are.
+      if (runningSpec && !changesContainers(changes)) continue;
+      const fields: DiffField[] = changes.map((change) => ({ path: change.path, recorded: change.before, running: change.after }));
       diffs.push({ job, task: row.task, host: row.container_host ?? row.host, fields: [{ path: 'revision', recorded: revision, running }, ...fields] });
     }
     return diffs;

@@ -1,6 +1,6 @@
 import { jobSpec } from '../testing';
 import { diffEnvironments } from './diff-environments';
-import { diffJobSpecs } from './diff-job-specs';
+import { changesContainers, diffJobSpecs } from './diff-job-specs';
 
 describe('diffJobSpecs', () => {
   it('finds nothing between equal specs', () => {
@@ -73,5 +73,15 @@ describe('diffEnvironments', () => {
       ],
       unchanged: ['kept'],
     });
+  });
+});
+
+describe('changesContainers', () => {
+  it('is false for a change of reconcile alone: policy only, the containers serve it as they are', () => {
+    const reporting = diffJobSpecs(jobSpec(), jobSpec({ reconcile: 'report' }));
+
+    expect(reporting).toEqual([{ path: 'reconcile', after: 'report' }]);
+    expect(changesContainers(reporting)).toBe(false);
+    expect(changesContainers(diffJobSpecs(jobSpec(), jobSpec({ reconcile: 'report', restart: 'always' })))).toBe(true);
   });
 });

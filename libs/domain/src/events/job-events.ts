@@ -12,6 +12,12 @@ export type JobRevisionCreated = EventOf<'JobRevisionCreated', { job: string; re
 
 export type JobRemoved = EventOf<'JobRemoved', { job: string; lastRevision: number }>;
 
+/**
+ * `cj down`: the job's tasks are meant to be stopped. Reconcile restarts none of them until a
+ * container of the job starts again (`cj up`, a rollout).
+ */
+export type JobStopped = EventOf<'JobStopped', { job: string }>;
+
 interface ContainerRef {
   job: string;
   task: number;
@@ -33,6 +39,24 @@ export type ContainerExited = EventOf<'ContainerExited', ContainerRef & { exitCo
  */
 export type ContainerRestarted = EventOf<'ContainerRestarted', ContainerRef & { count: number; startedAt?: string }>;
 export type ContainerRemoved = EventOf<'ContainerRemoved', ContainerRef>;
+
+/** What reconcile found of a task meant to run: its container exited, or it is gone from the host. */
+export type TaskRestartCause = 'exited' | 'removed';
+
+/**
+ * Reconcile started a task meant to run that had no running container (the job's `reconcile:
+ * restart`): `containerId` is the container it started, the exited one again or a new one of
+ * `revision` in place of one that is gone. `attempt` counts the restarts since the task last
+ * stayed up (1 after that); `reason` says what cj found. The ContainerStarted follows in the same
+ * append.
+ */
+export type TaskRestarted = EventOf<'TaskRestarted', ContainerRef & { revision: number; cause: TaskRestartCause; reason: string; attempt: number }>;
+
+/** The engine refused reconcile's restart of a task (`error`, as it answered): the next attempt waits longer. */
+export type TaskRestartFailed = EventOf<
+  'TaskRestartFailed',
+  { job: string; task: number; host: string; revision: number; cause: TaskRestartCause; reason: string; attempt: number; error: string }
+>;
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'unknown';
 
@@ -85,6 +109,9 @@ export type JobEvent =
   | ContainerExited
   | ContainerRestarted
   | ContainerRemoved
+  | JobStopped
+  | TaskRestarted
+  | TaskRestartFailed
   | HealthCheckPassed
   | HealthCheckFailed
   | TaskHealthChanged

@@ -208,3 +208,27 @@ describe('rollout marks', () => {
     expect(given(registered, revised, toTwo).state).toMatchObject({ currentRevision: 2, activeRolloutId: 'r-2' });
   });
 });
+
+describe('reconcile records', () => {
+  const restart = { ...container, revision: 1, cause: 'removed' as const, reason: 'container c-1 is gone from host h1', attempt: 1 };
+  const jobStopped: JobEvent = { type: 'JobStopped', schemaVersion: 1, data: { job: 'web' }, metadata };
+
+  it('records a down once until a container of the job starts again', () => {
+    expect(given(registered, started).when({ type: 'RecordJobStopped', data: { job: 'web' } })).toEqual([jobStopped]);
+    expect(given(registered, started, jobStopped).when({ type: 'RecordJobStopped', data: { job: 'web' } })).toEqual([]);
+    expect(given(registered, jobStopped, started).when({ type: 'RecordJobStopped', data: { job: 'web' } })).toEqual([jobStopped]);
+  });
+
+  it('records a task\'s restart and a refused one', () => {
+    expect(given(registered).when({ type: 'RecordTaskRestarted', data: restart })).toEqual([{ type: 'TaskRestarted', schemaVersion: 1, data: restart, metadata }]);
+    const failed = { job: 'web', task: 0, host: 'h1', revision: 1, cause: 'removed' as const, reason: 'gone', attempt: 2, error: 'no such image' };
+    expect(given(registered).when({ type: 'RecordTaskRestartFailed', data: failed })).toEqual([{ type: 'TaskRestartFailed', schemaVersion: 1, data: failed, metadata }]);
+  });
+
+  it('refuses a restart while a rollout owns the job, and of a task the revision lacks', () => {
+    const rolloutStarted: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', fromRevision: 1, toRevision: 1 }, metadata };
+
+    expect(given(registered, rolloutStarted).when({ type: 'RecordTaskRestarted', data: restart })).toBeInstanceOf(RolloutInProgressError);
+    expect(given(registered).when({ type: 'RecordTaskRestarted', data: { ...restart, task: 9 } })).toBeInstanceOf(UnknownTaskError);
+  });
+});

@@ -61,6 +61,26 @@ export function decide(command: JobCommand, state: JobState): readonly JobEvent[
       // A container cj never recorded may still be one it made (found by label after a crash): record it.
       return [{ type: 'ContainerRemoved', schemaVersion: 1, data, metadata }];
     }
+    case 'RecordJobStopped': {
+      const refused = refuse(state, command.data.job);
+      if (refused) return refused;
+      if (state.stopped) return [];
+      return [{ type: 'JobStopped', schemaVersion: 1, data: command.data, metadata }];
+    }
+    case 'RecordTaskRestarted':
+    case 'RecordTaskRestartFailed': {
+      const data = command.data;
+      const refused = refuse(state, data.job);
+      if (refused) return refused;
+      // A rollout owns the job's containers until it ends.
+      if (state.activeRolloutId !== undefined) return new RolloutInProgressError(data.job, state.activeRolloutId);
+      const spec = state.revisions[data.revision];
+      if (!spec) return new UnknownRevisionError(data.job, data.revision);
+      if (!spec.tasks.some((task) => task.index === data.task)) return new UnknownTaskError(data.job, data.task, data.revision);
+      return command.type === 'RecordTaskRestarted'
+        ? [{ type: 'TaskRestarted', schemaVersion: 1, data: command.data, metadata }]
+        : [{ type: 'TaskRestartFailed', schemaVersion: 1, data: command.data, metadata }];
+    }
     case 'RecordHealthCheck':
       return recordHealthCheck(command, state);
     case 'BeginRollout': {

@@ -1,4 +1,4 @@
-import type { RolloutStart, TaskRevisions } from '../events/job-events';
+import type { RolloutStart, TaskRestartCause, TaskRevisions } from '../events/job-events';
 import type { JobSpec } from '../jobs-file/model';
 import type { CommandMetadata } from './command-metadata';
 
@@ -24,6 +24,15 @@ export type RecordContainerExited = CommandOf<'RecordContainerExited', Container
 /** The engine restarted the container by its restart policy; `count` is its restart count now. */
 export type RecordContainerRestarted = CommandOf<'RecordContainerRestarted', ContainerRef & { count: number; startedAt?: string }>;
 export type RecordContainerRemoved = CommandOf<'RecordContainerRemoved', ContainerRef>;
+/** `cj down` was asked: the job's tasks are meant to be stopped until a container of it starts again. */
+export type RecordJobStopped = CommandOf<'RecordJobStopped', { job: string }>;
+/** Reconcile started a task again (see TaskRestarted); refused while a rollout of the job is active. */
+export type RecordTaskRestarted = CommandOf<'RecordTaskRestarted', ContainerRef & { revision: number; cause: TaskRestartCause; reason: string; attempt: number }>;
+/** The engine refused reconcile's restart of a task. */
+export type RecordTaskRestartFailed = CommandOf<
+  'RecordTaskRestartFailed',
+  { job: string; task: number; host: string; revision: number; cause: TaskRestartCause; reason: string; attempt: number; error: string }
+>;
 /** The verdict of one health check of a task's container (retries already counted by the checker). */
 export type RecordHealthCheck = CommandOf<'RecordHealthCheck', ContainerRef & { passed: boolean; detail?: string; rolloutId?: string }>;
 
@@ -39,6 +48,9 @@ export type JobCommand =
   | RecordContainerExited
   | RecordContainerRestarted
   | RecordContainerRemoved
+  | RecordJobStopped
+  | RecordTaskRestarted
+  | RecordTaskRestartFailed
   | RecordHealthCheck
   | BeginRollout
   | EndRollout;

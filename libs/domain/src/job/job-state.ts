@@ -42,6 +42,8 @@ export interface JobState {
    */
   readonly goodRevisions: readonly number[];
   readonly tasks: Readonly<Record<number, ObservedTask>>;
+  /** Set by `cj down` (JobStopped) until a container of the job starts again: reconcile leaves it alone. */
+  readonly stopped?: true;
 }
 
 export function initialState(): JobState {
@@ -57,9 +59,15 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     }
     case 'JobRemoved':
       return { ...state, status: 'removed', currentRevision: undefined };
+    case 'JobStopped':
+      return { ...state, stopped: true };
+    case 'TaskRestarted':
+    case 'TaskRestartFailed':
+      return state;
     case 'ContainerStarted': {
       const { task, host, containerId, revision } = event.data;
-      return withTask(state, task, (observed) => ({
+      const { stopped: _up, ...running } = state;
+      return withTask(running, task, (observed) => ({
         health: 'starting',
         containers: [...observed.containers.filter((c) => c.containerId !== containerId), { containerId, host, revision, state: 'running' }],
       }));

@@ -1,4 +1,4 @@
-import { DEFAULT_ENVIRONMENT, DEFAULT_HEALTH, DEFAULT_HEALTH_TIMING, DEFAULT_HTTP_STATUS, DEFAULT_RESTART, DEFAULT_UPDATE_POLICY } from './defaults';
+import { DEFAULT_ENVIRONMENT, DEFAULT_HEALTH, DEFAULT_HEALTH_TIMING, DEFAULT_HTTP_STATUS, DEFAULT_RECONCILE, DEFAULT_RESTART, DEFAULT_UPDATE_POLICY } from './defaults';
 import type { HealthDto } from './dto/health.dto';
 import type { DefaultsDto, EnvVarDto, JobDto, ResourcesDto } from './dto/job.dto';
 import type { HostDto, JobsFileDto } from './dto/jobs-file.dto';
@@ -43,6 +43,8 @@ function buildJob(job: JobDto, defaults: DefaultsDto, registry: string | undefin
     update: buildUpdate({ ...defined(defaults.update), ...defined(job.update) }),
     resources: buildResources({ ...defined(defaults.resources), ...defined(job.resources) }),
     restart: (job.restart ?? defaults.restart ?? DEFAULT_RESTART) as RestartPolicy,
+    // Only the choice that differs from the default is kept, so specs recorded before the key compare equal.
+    ...((job.reconcile ?? defaults.reconcile ?? DEFAULT_RECONCILE) === 'report' && { reconcile: 'report' as const }),
     ...(job.command && { command: job.command }),
   };
 }

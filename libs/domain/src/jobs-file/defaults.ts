@@ -1,4 +1,4 @@
-import type { HealthCheck, HealthTiming, RestartPolicy, UpdatePolicy } from './model';
+import type { HealthCheck, HealthTiming, ReconcilePolicy, RestartPolicy, UpdatePolicy } from './model';
 
 /** The environment a jobs file describes when it does not name one. */
 export const DEFAULT_ENVIRONMENT = 'default';
@@ -25,3 +25,6 @@ export const DEFAULT_HTTP_STATUS = 200;
 
 /** Survives daemon restarts, yet stays down when cj (or a person) stops it. */
 export const DEFAULT_RESTART: RestartPolicy = 'unless-stopped';
+
+/** A task meant to run whose container exited or vanished is started again (with backoff). */
+export const DEFAULT_RECONCILE: ReconcilePolicy = 'restart';

@@ -101,6 +101,12 @@ export interface Resources {
 
 export type RestartPolicy = 'no' | 'on-failure' | 'always' | 'unless-stopped';
 
+/**
+ * What cj does when a task meant to run has no running container (exited, or gone from its host):
+ * `restart` it, with backoff, or only `report` it (the events show it; nothing acts).
+ */
+export type ReconcilePolicy = 'restart' | 'report';
+
 export interface TaskSpec {
   /** 0-based index within the job; stable across revisions. */
   readonly index: number;
@@ -118,8 +124,18 @@ export interface JobSpec {
   readonly update: UpdatePolicy;
   readonly resources: Resources;
   readonly restart: RestartPolicy;
+  /**
+   * `report` when the job only records a dead task; absent means `restart` (the default), so a
+   * spec recorded before the key existed compares equal. Policy only: use `reconcilePolicy(spec)`.
+   */
+  readonly reconcile?: 'report';
   /** Command override (exec form); absent = the image's CMD. */
   readonly command?: readonly string[];
+}
+
+/** The job's reconcile policy, its default applied. */
+export function reconcilePolicy(spec: Pick<JobSpec, 'reconcile'>): ReconcilePolicy {
+  return spec.reconcile ?? 'restart';
 }
 
 /** Where in the jobs file a value came from, for error messages (1-based). */

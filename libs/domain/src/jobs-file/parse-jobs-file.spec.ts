@@ -138,6 +138,21 @@ describe('defaults of a minimal job', () => {
     expect(job('{}').update).not.toHaveProperty('monitor');
   });
 
+  it('reads reconcile, from the job or from defaults; restart (the default) is left out so older recorded specs compare equal', () => {
+    const jobs = (text: string) => valid(yaml(`${HOSTS}\n${text}`)).jobs;
+
+    expect(jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: report }\n')[0].reconcile).toBe('report');
+    expect(jobs('defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0].reconcile).toBe('report');
+    expect(jobs('defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: restart }\n')[0]).not.toHaveProperty('reconcile');
+    expect(jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0]).not.toHaveProperty('reconcile');
+  });
+
+  it('rejects a reconcile policy it does not know, at its line and column', () => {
+    expect(errors(yaml(`${HOSTS}\njobs:\n  - name: api\n    image: api\n    run_on_host: h1\n    port: 80\n    reconcile: heal\n`))).toEqual([
+      { file: 'jobs.yaml', line: 11, column: 16, path: 'jobs[0].reconcile', message: '"heal" is not one of restart, report', hint: 'use one of: restart, report' },
+    ]);
+  });
+
   it('reads mounts, command, health none and restart as written', () => {
     const environment = valid(
       yaml(`${HOSTS}

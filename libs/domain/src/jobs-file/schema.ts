@@ -1,5 +1,5 @@
 import { HEALTH_TYPES } from './dto/health.dto';
-import { RESTART_POLICIES } from './dto/job.dto';
+import { RECONCILE_POLICIES, RESTART_POLICIES } from './dto/job.dto';
 import { SSH_HOST_KEY_TYPES } from './values/ssh-host-key';
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
@@ -65,6 +65,7 @@ export const jobsFileSchema = {
         update: { $ref: '#/definitions/update' },
         resources: { $ref: '#/definitions/resources' },
         restart: { $ref: '#/definitions/restart' },
+        reconcile: { $ref: '#/definitions/reconcile' },
         envs: { $ref: '#/definitions/envs' },
       },
     },
@@ -101,6 +102,7 @@ export const jobsFileSchema = {
         update: { $ref: '#/definitions/update' },
         resources: { $ref: '#/definitions/resources' },
         restart: { $ref: '#/definitions/restart' },
+        reconcile: { $ref: '#/definitions/reconcile' },
       },
     },
     envs: {
@@ -161,5 +163,10 @@ export const jobsFileSchema = {
       },
     },
     restart: { enum: [...RESTART_POLICIES], default: 'unless-stopped' },
+    reconcile: {
+      enum: [...RECONCILE_POLICIES],
+      default: 'restart',
+      description: 'A task meant to run whose container exited or was removed: restart it (with backoff), or only report it.',
+    },
   },
 } as const;

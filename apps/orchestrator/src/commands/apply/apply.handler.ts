@@ -4,6 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
   decideHost,
+  changesContainers,
   decideJob,
   diffJobSpecs,
   evolveJob,
@@ -42,7 +43,7 @@ interface JobPlan {
   readonly entry: PlanEntry;
   readonly spec?: JobSpec;
   readonly state: JobState;
-  /** The job runs and its spec changed: the new revision goes out through a rollout. */
+  /** The job runs and its spec changed beyond policy: the new revision goes out through a rollout. */
   readonly rollout: boolean;
 }
 
@@ -112,7 +113,8 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
         entry: { job: spec.name, action: changes.length === 0 ? 'unchanged' : 'update', changes },
         spec,
         state,
-        rollout: changes.length > 0 && isRunning(state),
+        // A policy-only change (reconcile) needs no new container: its revision is recorded, nothing rolls.
+        rollout: changesContainers(changes) && isRunning(state),
       });
     }
     for (const job of this.jobs.activeJobNames(environment.name)) {

@@ -12,7 +12,8 @@ import { DownJobCommand } from './up-down.command';
 
 
 /**
- * `cj down JOB`: every container of the job's tasks, on every host of the job, is stopped and
+ * `cj down JOB`: the job is recorded as stopped (JobStopped: reconcile restarts none of its tasks
+ * until `cj up`), then every container of the job's tasks, on every host of the job, is stopped and
  * removed (nothing cj created is left behind), and each step is recorded.
  */
 @CommandHandler(DownJobCommand)
@@ -29,7 +30,8 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
     return this.locks.run(env, async () => {
       const loaded = await loadJobOnHosts(env, job, this.writer, this.hosts, this.runtimes);
       const metadata = context;
-      const recorded: JobCommand[] = [];
+      // The job is meant to be stopped from now on: reconcile leaves it alone until it is up again.
+      const recorded: JobCommand[] = [{ type: 'RecordJobStopped', data: { job }, metadata }];
       const results: TaskActionResult[] = [];
       const engines = new Map(loaded.tasks.map((placed) => [placed.host.name, placed.runtime]));
       try {

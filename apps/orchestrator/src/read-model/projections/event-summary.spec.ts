@@ -43,6 +43,18 @@ describe('audit summaries', () => {
     );
   });
 
+  it('says a task was restarted by reconcile, which attempt, why, and what the engine answered when it refused', () => {
+    const task = { job: 'web', task: 0, host: 'h1', revision: 2, cause: 'removed', reason: 'container 0123456789ab is gone from host h1', attempt: 3 };
+
+    expect(summarize('TaskRestarted', { ...task, containerId: 'fedcba9876543210' })).toBe(
+      'task restarted by reconcile (attempt 3): job=web revision=2 task=0 host=h1 containerId=fedcba987654 reason=container 0123456789ab is gone from host h1',
+    );
+    expect(summarize('TaskRestartFailed', { ...task, error: 'no such image' })).toBe(
+      'task restart by reconcile failed (attempt 3): no such image: job=web revision=2 task=0 host=h1 reason=container 0123456789ab is gone from host h1',
+    );
+    expect(summarize('JobStopped', { job: 'web' })).toBe('job brought down: reconcile leaves its tasks stopped until it is up again: job=web');
+  });
+
   it('reads well for an event with no known fields', () => {
     expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
   });

@@ -28,6 +28,10 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
     return `shell session opened (${String(data['client'])}${data['tty'] === true ? ', terminal' : ''}): ${command}`;
   },
   ShellSessionEnded: (data) => `shell session ended (${String(data['end'])}${typeof data['durationMs'] === 'number' ? ` after ${Math.round(data['durationMs'] / 1000)}s` : ''})`,
+  // The attempt and the engine's answer are what a person reading a restart loop needs.
+  TaskRestarted: (data) => `task restarted by reconcile (attempt ${String(data['attempt'])})`,
+  TaskRestartFailed: (data) => `task restart by reconcile failed (attempt ${String(data['attempt'])}): ${String(data['error'])}`,
+  JobStopped: () => 'job brought down: reconcile leaves its tasks stopped until it is up again',
   RolloutMonitoringStarted: (data) =>
     typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
 };

@@ -70,6 +70,9 @@ export const tasksProjection: Projection = {
         if (row) desire(db, env, job, revision, JSON.parse(row.spec) as JobSpec);
         return;
       }
+      case 'JobStopped':
+        db.prepare(`UPDATE tasks SET desired_state = 'stopped' WHERE env = ? AND job = ?`).run(env, event.data.job);
+        return;
       case 'JobRemoved':
         db.prepare('DELETE FROM tasks WHERE env = ? AND job = ?').run(env, event.data.job);
         db.prepare('DELETE FROM task_containers WHERE env = ? AND job = ?').run(env, event.data.job);

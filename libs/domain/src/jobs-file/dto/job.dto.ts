@@ -6,6 +6,7 @@ import { AbsolutePath, Flag, ImageReference, Memory, Name, OneOf, Port, Positive
 import { UpdateDto } from './update.dto';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
+export const RECONCILE_POLICIES = ['restart', 'report'] as const;
 
 export class EnvVarDto {
   @Rule(
@@ -69,6 +70,10 @@ export class DefaultsDto {
   @IsOptional()
   @OneOf(RESTART_POLICIES)
   restart?: string;
+
+  @IsOptional()
+  @OneOf(RECONCILE_POLICIES)
+  reconcile?: string;
 
   @IsOptional()
   @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value', max: [LIMITS.envVars, 'envs'] })

@@ -49,7 +49,7 @@ export class JobsFileDto {
   hosts?: HostDto[];
 
   @IsOptional()
-  @Nested(() => DefaultsDto, { list: false, hint: 'write defaults as a mapping of health, update, resources, restart, envs' })
+  @Nested(() => DefaultsDto, { list: false, hint: 'write defaults as a mapping of health, update, resources, restart, reconcile, envs' })
   defaults?: DefaultsDto;
 
   @Nested(() => JobDto, { list: true, hint: 'write jobs as a list of jobs, or a map of name: job', max: [LIMITS.jobs, 'jobs'] })
