@@ -163,7 +163,8 @@ export class ObservationLoop {
       error = failure instanceof Error ? failure.message : String(failure);
     }
     if (this.stopped) return;
-    if (containers) this.sightings.seen(env, host.name, new Date().toISOString());
+    const lookedAt = new Date().toISOString();
+    if (containers) this.sightings.seen(env, host.name, lookedAt);
     this.metrics.hostReachable.set({ env, host: host.name }, containers ? 1 : 0);
     const answer = this.contexts.system(randomUUID(), containers ? 'host answered' : 'host did not answer');
     const hostCommands: HostCommand[] = [
@@ -194,14 +195,18 @@ export class ObservationLoop {
     // The host's stream first: a container that stops being unexpected because its job now adopts
     // it ends its unexpected run in the timeline before its run as the task's begins.
     await this.recordHost(env, host, [...hostCommands, observation.sightings]);
+    let recorded = true;
     for (const [job, commands] of observation.jobCommands) {
       try {
         const appended = await recordJobCommands(this.writer, env, job, commands, context.commandId);
         if (appended.position !== undefined) await this.projections.waitFor(appended.position);
       } catch (failure) {
+        recorded = false;
         this.logger.warn({ msg: 'could not record an observation', env, job, error: failure instanceof Error ? failure.message : String(failure) });
       }
     }
+    // Only a look the log took whole makes what status shows of this host current.
+    if (recorded) this.sightings.recorded(env, host.name, lookedAt);
   }
 
   /** Probes each known running container with its job's health check. */

@@ -78,6 +78,9 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   }
 }
 
+/** What the write probe writes: a few pages, as a small append needs. */
+const WRITE_PROBE_BYTES = 16 * 1024;
+
 export class SqliteEventStore implements EventStore {
   private readonly log: EventLog;
   private readonly feed: ChangeFeed;
@@ -138,6 +141,23 @@ export class SqliteEventStore implements EventStore {
     );
     if (outcomes.some((outcome) => outcome.wrote)) this.feed.notify();
     return outcomes.map((outcome) => outcome.result);
+  }
+
+  /**
+   * A small write beside the log, never an event: it throws what an append would (the disk is
+   * full, the file became read-only) when the store cannot take writes now. Its row is as large
+   * as a small append, so the probe needs about as many new pages as one does.
+   */
+  async checkWritable(): Promise<void> {
+    this.assertOpen();
+    this.guard(() =>
+      this.log.writing(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL, pad BLOB NOT NULL)');
+        this.db
+          .prepare('INSERT INTO write_probe (id, at, pad) VALUES (1, ?, zeroblob(?)) ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad')
+          .run(this.now().getTime(), WRITE_PROBE_BYTES);
+      }),
+    );
   }
 
   /**
