@@ -118,66 +118,79 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     expect(answer).toEqual({ code: 200, body: expect.objectContaining({ status: 'ok' }) });
   });
 
-  it('pauses the rollout while the disk is full, says so in a bounded number of lines, and ends it succeeded once space is back', async () => {
-    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
-    expect(started.status).toBe(200);
-    const stream = `cj.${ENV}.rollout.${started.body.id}`;
-    // The first task's new container has started: its health gate is open. Then the disk fills.
-    const gateOpen = await waitUntil(
-      async () => streamEvents(stream).map((e) => e.type),
-      (types) => types.includes('RolloutContainerStarted'),
-      120_000,
-    );
-    expect(gateOpen).toContain('RolloutContainerStarted');
-    const logFrom = orchestrator.log.length;
-    fillDisk();
-    const filledAt = Date.now();
+  describe('while the disk is full during the health gate of the first task', () => {
+    let rollout: string;
+    let stream: string;
+    let filledAt: number;
+    let logFrom: number;
 
-    // /healthz says why it is not ok while the log cannot be written.
-    const unwritable = await waitUntil(health, (h) => h.code === 503, 60_000);
-    expect(unwritable.code).toBe(503);
-    expect(unwritable.body.status).toBe('degraded');
-    expect(unwritable.body.reasons?.join('\n')).toMatch(/the event log cannot be written .*disk .* is full/);
+    it('answers /healthz 503 with the reason while the log cannot be written', async () => {
+      const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+      expect(started.status).toBe(200);
+      rollout = started.body.id;
+      stream = `cj.${ENV}.rollout.${rollout}`;
+      // The first task's new container has started: its health gate is open. Then the disk fills.
+      const gateOpen = await waitUntil(
+        async () => streamEvents(stream).map((e) => e.type),
+        (types) => types.includes('RolloutContainerStarted'),
+        120_000,
+      );
+      expect(gateOpen).toContain('RolloutContainerStarted');
+      logFrom = orchestrator.log.length;
+      fillDisk();
+      filledAt = Date.now();
 
-    // A container stops while nothing can be recorded: status marks what it shows as stale.
-    const before = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0];
-    expect(before.observed?.state).toBe('running');
-    await new Docker({ socketPath: fake.hosts[0].socketPath }).getContainer(before.observed!.containerId).stop({ t: 1 });
-    const stale = await waitUntil(
-      async () => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0],
-      (task) => task.observed?.stale === true,
-      60_000,
-    );
-    expect(stale.observed).toEqual(expect.objectContaining({ state: 'running', stale: true }));
-    const shown = await cj('status', 'api');
-    expect(shown.code).toBe(0);
-    expect(shown.stdout.split('\n')[1]).toMatch(/ running \(stale: \d+s old\) +healthy \(stale\) /);
+      const unwritable = await waitUntil(health, (h) => h.code === 503, 60_000);
+      expect(unwritable.code).toBe(503);
+      expect(unwritable.body.status).toBe('degraded');
+      expect(unwritable.body.reasons?.join('\n')).toMatch(/the event log cannot be written .*disk .* is full/);
+    });
 
-    // Well past the healthy deadline, then the disk has room again.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, filledAt + OUTAGE_MS - Date.now())));
-    expect(streamEvents(stream).map((e) => e.type)).not.toContain('TaskUpdateFailed');
-    freeDisk();
+    it('marks what status shows as stale when a container stops and the log cannot take it', async () => {
+      const before = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0];
+      expect(before.observed?.state).toBe('running');
+      await new Docker({ socketPath: fake.hosts[0].socketPath }).getContainer(before.observed!.containerId).stop({ t: 1 });
+      const stale = await waitUntil(
+        async () => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0],
+        (task) => task.observed?.stale === true,
+        60_000,
+      );
+      expect(stale.observed).toEqual(expect.objectContaining({ state: 'running', stale: true }));
+      const shown = await cj('status', 'api');
+      expect(shown.code).toBe(0);
+      expect(shown.stdout.split('\n')[1]).toMatch(/ running \(stale: \d+s old\) +healthy \(stale\) /);
+    });
 
-    const ended = await waitUntil(
-      async () => (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${started.body.id}`)).body,
-      (view) => ['succeeded', 'rolled-back', 'failed', 'aborted'].includes(view.phase),
-      180_000,
-    );
-    expect({ phase: ended.phase, reason: ended.reason }).toEqual({ phase: 'succeeded', reason: undefined });
-    const events = streamEvents(stream);
-    expect(events.map((e) => e.type)).not.toContain('TaskUpdateFailed');
-    expect(events.map((e) => e.type)).not.toContain('RolloutRollbackStarted');
-    const waited = events.filter((e) => e.type === 'RolloutWaitedOnStore');
-    expect(waited.length).toBeGreaterThanOrEqual(1);
-    expect(Math.max(...waited.map((e) => (e.data['to'] as number) - (e.data['from'] as number)))).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);
+    it('does not roll back the healthy release: the rollout waits past its healthy deadline and ends succeeded once space is back', async () => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, filledAt + OUTAGE_MS - Date.now())));
+      const during = streamEvents(stream).map((e) => e.type);
+      freeDisk();
+      expect(during).not.toContain('TaskUpdateFailed');
 
-    // The driver's lines: one when the outage started, one when it ended (a second short outage at most adds two).
-    const driverLines = orchestrator.log
-      .slice(logFrom)
-      .split('\n')
-      .filter((line) => line.includes('"context":"rollouts"'));
-    expect(driverLines.length).toBeLessThanOrEqual(4);
-    expect(driverLines.filter((line) => line.includes('refuses the rollout')).length).toBeGreaterThanOrEqual(1);
+      const ended = await waitUntil(
+        async () => (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${rollout}`)).body,
+        (view) => ['succeeded', 'rolled-back', 'failed', 'aborted'].includes(view.phase),
+        180_000,
+      );
+      expect({ phase: ended.phase, reason: ended.reason }).toEqual({ phase: 'succeeded', reason: undefined });
+      const events = streamEvents(stream);
+      expect(events.map((e) => e.type)).not.toContain('TaskUpdateFailed');
+      expect(events.map((e) => e.type)).not.toContain('RolloutRollbackStarted');
+      const waited = events.filter((e) => e.type === 'RolloutWaitedOnStore');
+      expect(waited.length).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...waited.map((e) => (e.data['to'] as number) - (e.data['from'] as number)))).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);
+    });
+
+    it('logs the outage in the driver once when it starts and once when it ends, not per retry', () => {
+      const driverLines = orchestrator.log
+        .slice(logFrom)
+        .split('\n')
+        .filter((line) => line.includes('"context":"rollouts"'));
+      // A second, short outage (the disk refilled by nothing else here) would add two lines at most.
+      expect(driverLines.length).toBeLessThanOrEqual(4);
+      expect(driverLines.filter((line) => line.includes('refuses the rollout')).length).toBe(1);
+      expect(driverLines.filter((line) => line.includes('takes the rollout')).length).toBe(1);
+    });
   });
 
   it('answers /healthz 200 again once the log can be written', async () => {

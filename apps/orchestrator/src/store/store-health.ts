@@ -4,7 +4,7 @@ import { CJ_STREAM_PREFIX, type ProjectionRunner } from '../read-model/projectio
 import { ChainedEventStore } from './hash-chain';
 
 /** How often the store is probed (a small write) and the read models compared with the log's head. */
-export const STORE_PROBE_MS = 1_000;
+export const STORE_PROBE_MS = 2_000;
 /** Read models this long behind the log's head count as lagging (a burst of appends is not). */
 const LAG_GRACE_MS = 3_000;
 

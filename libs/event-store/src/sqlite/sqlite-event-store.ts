@@ -78,9 +78,6 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   }
 }
 
-/** What the write probe writes: a few pages, as a small append needs. */
-const WRITE_PROBE_BYTES = 16 * 1024;
-
 export class SqliteEventStore implements EventStore {
   private readonly log: EventLog;
   private readonly feed: ChangeFeed;
@@ -145,17 +142,15 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * A small write beside the log, never an event: it throws what an append would (the disk is
-   * full, the file became read-only) when the store cannot take writes now. Its row is as large
-   * as a small append, so the probe needs about as many new pages as one does.
+   * full, the file became read-only) when the store cannot take writes now. One page: on a full
+   * disk any write that needs a new page of the write-ahead log fails, the smallest as an append.
    */
   async checkWritable(): Promise<void> {
     this.assertOpen();
     this.guard(() =>
       this.log.writing(() => {
-        this.db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL, pad BLOB NOT NULL)');
-        this.db
-          .prepare('INSERT INTO write_probe (id, at, pad) VALUES (1, ?, zeroblob(?)) ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad')
-          .run(this.now().getTime(), WRITE_PROBE_BYTES);
+        this.db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)');
+        this.db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(this.now().getTime());
       }),
     );
   }
