@@ -4,12 +4,12 @@
  * than its healthy deadline. The orchestrator is the built binary on a fake host; `cj` is the built CLI.
  */
 import type { RolloutView, StatusResponse } from '@cj/domain';
-import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
+import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import Database from 'better-sqlite3';
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
@@ -26,6 +26,24 @@ const HEALTHY_DEADLINE_MS = 4_000;
 /** How long the disk stays full at least: well past the healthy deadline. */
 const OUTAGE_MS = 3 * HEALTHY_DEADLINE_MS;
 const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
+
+/**
+ * The demo images without their Docker HEALTHCHECK (an exec every second, 1 s timeout): on a loaded
+ * machine two slow execs in a row call a healthy container unhealthy, which fails a gate at once.
+ * The job's own HTTP check gates the rollout; the store outage is what this test is about.
+ */
+function quietDemoImages(): void {
+  const context = mkdtempSync(join(tmpdir(), 'cj-quiet-'));
+  try {
+    for (const tag of ['v1', 'v2']) {
+      writeFileSync(join(context, 'Dockerfile'), `FROM ${DEMO_REGISTRY}/cj-demo:${tag}\nHEALTHCHECK NONE\n`);
+      execFileSync('docker', ['build', '-q', '-t', `${DEMO_REGISTRY}/cj-demo:quiet-${tag}`, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: 'ignore' });
+      execFileSync('docker', ['push', '-q', `${DEMO_REGISTRY}/cj-demo:quiet-${tag}`], { stdio: 'ignore' });
+    }
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
 
 interface Health {
   readonly status: string;
@@ -89,6 +107,7 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
 
   beforeAll(async () => {
     await ensureDemoImages();
+    quietDemoImages();
     fake = await startFakeHosts(1);
     disk = mkdtempSync(join(tmpdir(), 'cj-store-outage-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', disk]);
@@ -96,8 +115,8 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     orchestrator = await OrchestratorProcess.start({ store, observeInterval: '300ms' });
     const [host] = fake.hosts;
     const text = rolloutJobsFile(ENV, [host.spec], [
-      { name: 'web', tag: 'v1', hosts: [host.name], replicas: 2, port: PORT, update: { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } },
-      { name: 'api', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 10 },
+      { name: 'web', tag: 'quiet-v1', hosts: [host.name], replicas: 2, port: PORT, update: { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } },
+      { name: 'api', tag: 'quiet-v1', hosts: [host.name], replicas: 1, port: PORT + 10 },
     ]);
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
     for (const job of ['web', 'api']) expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${job}/up`, change())).status).toBe(200);
@@ -125,7 +144,7 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     let logFrom: number;
 
     it('answers /healthz 503 with the reason while the log cannot be written', async () => {
-      const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+      const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'quiet-v2' });
       expect(started.status).toBe(200);
       rollout = started.body.id;
       stream = `cj.${ENV}.rollout.${rollout}`;
