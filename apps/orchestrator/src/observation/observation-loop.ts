@@ -55,6 +55,9 @@ export class ObservationLoop {
   /** One event stream per host, by `env/host`. */
   private readonly watches = new Map<string, EngineWatch>();
 
+  /** Hosts (`env/host`) whose findings the store refused: said once when it starts and once when it ends, not every pass. */
+  private readonly unrecorded = new Set<string>();
+
   /** The hosts whose reachability the last pass reported, by `env/host`. */
   private reported = new Map<string, { env: string; host: string }>();
 
@@ -202,11 +205,16 @@ export class ObservationLoop {
         if (appended.position !== undefined) await this.projections.waitFor(appended.position);
       } catch (failure) {
         recorded = false;
-        this.logger.warn({ msg: 'could not record an observation', env, job, error: failure instanceof Error ? failure.message : String(failure) });
+        if (!this.unrecorded.has(`${env}/${host.name}`)) {
+          this.unrecorded.add(`${env}/${host.name}`);
+          this.logger.warn({ msg: 'could not record an observation; status marks the host\'s tasks stale until it is', env, host: host.name, job, error: failure instanceof Error ? failure.message : String(failure) });
+        }
       }
     }
     // Only a look the log took whole makes what status shows of this host current.
-    if (recorded) this.sightings.recorded(env, host.name, lookedAt);
+    if (!recorded) return;
+    this.sightings.recorded(env, host.name, lookedAt);
+    if (this.unrecorded.delete(`${env}/${host.name}`)) this.logger.log({ msg: 'observations recorded again', env, host: host.name });
   }
 
   /** Probes each known running container with its job's health check. */
