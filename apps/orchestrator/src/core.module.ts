@@ -32,6 +32,7 @@ import { TimelineQueries } from './read-model/queries/timeline-queries';
 import { openReadDb, type ReadDb } from './read-model/read-db';
 import { READ_DB } from './read-model/read-db.token';
 import { EVENT_STORE, openEventStore } from './store/open-event-store';
+import { StoreHealth } from './store/store-health';
 import { StreamWriter } from './store/stream-writer';
 
 /**
@@ -66,6 +67,11 @@ export class CoreModule {
         provide: ProjectionRunner,
         inject: [EVENT_STORE, READ_DB, Metrics],
         useFactory: (store: EventStore, db: ReadDb, metrics: Metrics) => new ProjectionRunner(store, db, PROJECTIONS, metrics),
+      },
+      {
+        provide: StoreHealth,
+        inject: [EVENT_STORE, ProjectionRunner],
+        useFactory: (store: EventStore, projections: ProjectionRunner) => new StoreHealth(store, projections),
       },
       { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
       { provide: HostRuntimes, useValue: new HostRuntimes(sshOptionsOf(options.ssh)) },

@@ -13,6 +13,7 @@ import type { ReadDb } from './read-model/read-db';
 import { CJ_STREAM_PREFIX } from './read-model/projection-runner';
 import { verifyChains } from './store/hash-chain';
 import { EVENT_STORE } from './store/open-event-store';
+import { StoreHealth } from './store/store-health';
 
 /**
  * Starts the background work in order (read models, then the rollout runner, then observation)
@@ -32,12 +33,14 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly registries: ImageRegistries,
     private readonly rollouts: RolloutRunner,
     private readonly rolloutCheckpoint: SqliteRunnerCheckpoint,
+    private readonly storeHealth: StoreHealth,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.verifyLog();
     if (this.options.rebuildProjections) await this.projections.rebuild();
     else this.projections.start();
+    this.storeHealth.start();
     await this.projections.caughtUp();
     // Rollouts resume once the read models know the hosts; a crash left them where their streams say.
     await this.rollouts.start();
@@ -62,6 +65,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     await this.rollouts.stop();
+    this.storeHealth.stop();
     await this.stats.stop();
     await this.observation.stop();
     await this.projections.stop();

@@ -71,8 +71,8 @@ describe('cj status', () => {
   it('shows how old a stale observation is, and the code a container exited with', async () => {
     const lines = (await runCj(['--env', 'dark', 'status'], { url: api.url })).stdout.trimEnd().split('\n');
 
-    expect(lines[1]).toMatch(/ running \(stale: 3m\d*s? old\) +healthy /);
-    expect(lines[2]).toMatch(/ exited \(3\) +healthy /);
+    expect(lines[1]).toMatch(/ running \(stale: 3m\d*s? old\) +healthy \(stale\) /);
+    expect(lines[2]).toMatch(/ exited \(3\) +healthy(?! \(stale\)) /);
   });
 
   it("lists after the tasks the containers no task accounts for, saying cj leaves them running", async () => {

@@ -41,7 +41,7 @@ export function statusTable(tasks: readonly TaskStatus[], c: Colors, now: Date):
       { header: 'image', cell: (t) => t.observed?.image ?? NONE },
       { header: 'digest', cell: (t) => shortDigest(t.observed?.digest) },
       { header: 'state', cell: (t) => observedState(t, c, now) },
-      { header: 'health', cell: (t) => (t.observed ? phaseColor(t.observed.health, c) : NONE) },
+      { header: 'health', cell: (t) => observedHealth(t, c) },
       { header: 'uptime', cell: (t) => (t.observed?.state === 'running' ? since(t.observed.startedAt, now) : NONE) },
       { header: 'memory', cell: (t) => bytes(t.observed?.memoryBytes), right: true },
       { header: 'cpu', cell: (t) => percent(t.observed?.cpuPercent), right: true },
@@ -78,6 +78,13 @@ function observedState(task: TaskStatus, c: Colors, now: Date): string {
   const text = state === task.desired.state ? c.green(`${state}${exited}`) : c.red(`${state}${exited}`);
   if (!task.observed?.stale) return text;
   return `${text} ${c.yellow(`(stale: ${since(task.observed.observedAt, now)} old)`)}`;
+}
+
+/** The last health seen; a stale one says so, as it may no longer be true. */
+function observedHealth(task: TaskStatus, c: Colors): string {
+  if (!task.observed) return NONE;
+  const health = phaseColor(task.observed.health, c);
+  return task.observed.stale ? `${health} ${c.yellow('(stale)')}` : health;
 }
 
 /** The recorded revision and state; marked when what runs differs from it. */

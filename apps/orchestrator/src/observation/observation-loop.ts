@@ -67,6 +67,9 @@ export class ObservationLoop {
   /** One event stream per host, by `env/host`. */
   private readonly watches = new Map<string, EngineWatch>();
 
+  /** Hosts (`env/host`) whose findings the store refused: said once when it starts and once when it ends, not every pass. */
+  private readonly unrecorded = new Set<string>();
+
   /** The hosts whose reachability the last pass reported, by `env/host`. */
   private reported = new Map<string, { env: string; host: string }>();
 
@@ -186,7 +189,8 @@ export class ObservationLoop {
       error = failure instanceof Error ? failure.message : String(failure);
     }
     if (this.stopped) return;
-    if (containers) this.sightings.seen(env, host.name, new Date().toISOString());
+    const lookedAt = new Date().toISOString();
+    if (containers) this.sightings.seen(env, host.name, lookedAt);
     this.metrics.hostReachable.set({ env, host: host.name }, containers ? 1 : 0);
     const answer = this.contexts.system(randomUUID(), containers ? 'host answered' : 'host did not answer');
     const hostCommands: HostCommand[] = [
@@ -217,14 +221,23 @@ export class ObservationLoop {
     // The host's stream first: a container that stops being unexpected because its job now adopts
     // it ends its unexpected run in the timeline before its run as the task's begins.
     await this.recordHost(env, host, [...hostCommands, observation.sightings]);
+    let recorded = true;
     for (const [job, commands] of observation.jobCommands) {
       try {
         const appended = await recordJobCommands(this.writer, env, job, commands, context.commandId);
         if (appended.position !== undefined) await this.projections.waitFor(appended.position);
       } catch (failure) {
-        this.logger.warn({ msg: 'could not record an observation', env, job, error: failure instanceof Error ? failure.message : String(failure) });
+        recorded = false;
+        if (!this.unrecorded.has(`${env}/${host.name}`)) {
+          this.unrecorded.add(`${env}/${host.name}`);
+          this.logger.warn({ msg: 'could not record an observation; status marks the host\'s tasks stale until it is', env, host: host.name, job, error: failure instanceof Error ? failure.message : String(failure) });
+        }
       }
     }
+    // Only a look the log took whole makes what status shows of this host current.
+    if (!recorded) return;
+    this.sightings.recorded(env, host.name, lookedAt);
+    if (this.unrecorded.delete(`${env}/${host.name}`)) this.logger.log({ msg: 'observations recorded again', env, host: host.name });
   }
 
   /** Probes each known running container with its job's health check. */

@@ -3,8 +3,14 @@
  * performs it, records the outcome, and asks again. Steps of different tasks run at once; a
  * task never has two steps in flight. All state is in the stream: a new driver started after a
  * crash picks up exactly where the stream says, reconciling any intent without an outcome.
+ *
+ * A store that refuses a write (a full disk, a lost connection) pauses the rollout: the driver
+ * stops deciding and performing, tries the store again with a backoff (100 ms doubling to 5 s),
+ * and says so once when the outage starts and once when it ends. Its first write after the outage
+ * is `RolloutWaitedOnStore`, which moves the rollout's deadlines on by the outage; what was cut
+ * off meanwhile is reconciled like after a crash.
  */
-import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
+import { DuplicateEventIdError, MaximumAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { decide, evolve, isFinished, rolloutEvent, type ActiveRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '@cj/domain';
 import { RolloutEffects } from './rollout-effects';
 import type { RolloutRunnerDeps } from './rollout-ports';
@@ -16,6 +22,30 @@ export interface RolloutDriverOptions {
   readonly leaseMs: number;
   readonly cjVersion: string;
   readonly onError: (error: Error) => void;
+  /** Says that the store stopped or started taking the rollout's writes again (once each way). */
+  readonly onStoreOutage?: (change: StoreOutageChange) => void;
+}
+
+export type StoreOutageChange =
+  | { readonly state: 'refused'; readonly rolloutId: string; readonly error: string }
+  | { readonly state: 'back'; readonly rolloutId: string; readonly waitedMs: number; readonly attempts: number };
+
+const FIRST_STORE_RETRY_MS = 100;
+const MAX_STORE_RETRY_MS = 5_000;
+
+/** The store refused a write for a reason of its own (not a conflict or a bad append): it is out, and the rollout waits. */
+const isStoreOutage = (error: unknown): boolean =>
+  !(
+    error instanceof WrongExpectedVersionError ||
+    error instanceof MaximumAppendSizeExceededError ||
+    error instanceof DuplicateEventIdError ||
+    error instanceof StreamNotFoundError ||
+    error instanceof LeaseHeldElsewhere
+  );
+
+/** A write not attempted, or refused, while the store is out: the outage is said once, not per write. */
+class StoreOutage extends Error {
+  override readonly name = 'StoreOutage';
 }
 
 /** Another orchestrator holds the lease: this one must not drive the rollout. */
@@ -33,6 +63,8 @@ export class RolloutDriver {
   private writes: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private leaseRetry?: NodeJS.Timeout;
+  /** Set while the store refuses writes: since when, what it said, and the next try. */
+  private outage?: { readonly since: number; readonly reason: string; delay: number; attempts: number; timer?: NodeJS.Timeout };
   private readonly finished: Promise<RolloutState>;
   private finish!: (state: RolloutState) => void;
 
@@ -64,6 +96,7 @@ export class RolloutDriver {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.leaseRetry);
+    clearTimeout(this.outage?.timer);
   }
 
   private async reload(): Promise<void> {
@@ -85,7 +118,7 @@ export class RolloutDriver {
       this.finish(this.state);
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || this.outage) return;
     const held = this.heldElsewhere(this.state);
     if (held) {
       // Another instance drives it; look again when its lease runs out.
@@ -97,7 +130,10 @@ export class RolloutDriver {
       if (this.busy.has(step.key)) continue;
       this.busy.add(step.key);
       this.perform(step)
-        .catch((error: unknown) => this.options.onError(error instanceof Error ? error : new Error(String(error))))
+        .catch((error: unknown) => {
+          if (error instanceof StoreOutage) return;
+          this.options.onError(error instanceof Error ? error : new Error(String(error)));
+        })
         .finally(() => {
           this.busy.delete(step.key);
           this.pump();
@@ -127,7 +163,9 @@ export class RolloutDriver {
             const done = await this.effects.perform(rollout, effect, step.reconcile);
             // The job stream learns of the containers before the rollout records the step done,
             // so a crash in between replays the step and the record, and never loses one.
-            await this.deps.jobs.containerFacts(rollout, done);
+            await this.deps.jobs.containerFacts(rollout, done).catch((error: unknown) => {
+              throw isStoreOutage(error) ? this.storeRefused(error) : error;
+            });
             return done;
           });
     await this.record(outcome, 'outcome');
@@ -136,28 +174,89 @@ export class RolloutDriver {
   /**
    * Appends at the revision this driver knows, renewing the lease in the same append when due.
    * When the stream moved (an operator's command), an intent is dropped so that `decide` sees the
-   * news first; an outcome is a fact and is appended again after the reload.
+   * news first; an outcome is a fact and is appended again after the reload. While the store is
+   * out nothing is attempted: the outcome is reconciled, or the check made again, once it is back.
    */
   private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome'): Promise<boolean> {
     return this.serialized(async () => {
       for (;;) {
-        const state = this.state as ActiveRollout;
-        if (this.heldElsewhere(state)) throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
-        const now = this.deps.now();
-        const lease = state.lease;
-        const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
-        const batch = renew ? [rolloutEvent('RolloutLeaseAcquired', { at: now, owner: this.options.owner, until: now + this.options.leaseMs }), ...events] : events;
+        if (this.outage) throw new StoreOutage('the store refuses writes');
         try {
-          this.revision = (await this.stream.append(batch, this.revision, this.metadata(now))).revision;
-          this.state = batch.reduce(evolve, this.state);
+          await this.append(events);
           return true;
         } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError)) throw error;
+          if (!(error instanceof WrongExpectedVersionError)) throw isStoreOutage(error) ? this.storeRefused(error) : error;
           await this.reload();
           if (kind === 'intent') return false;
         }
       }
     });
+  }
+
+  private async append(events: readonly RolloutEvent[], now = this.deps.now()): Promise<void> {
+    const state = this.state as ActiveRollout;
+    if (this.heldElsewhere(state)) throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
+    const lease = state.lease;
+    const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
+    const batch = renew ? [rolloutEvent('RolloutLeaseAcquired', { at: now, owner: this.options.owner, until: now + this.options.leaseMs }), ...events] : events;
+    this.revision = (await this.stream.append(batch, this.revision, this.metadata(now))).revision;
+    this.state = batch.reduce(evolve, this.state);
+  }
+
+  /** The store refused a write: the rollout pauses until it takes one again (said once). */
+  private storeRefused(error: unknown): StoreOutage {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!this.outage && !this.stopped) {
+      this.outage = { since: this.deps.now(), reason, delay: FIRST_STORE_RETRY_MS, attempts: 0 };
+      this.options.onStoreOutage?.({ state: 'refused', rolloutId: this.stream.id, error: reason });
+      this.retryStoreLater();
+    }
+    return new StoreOutage(reason);
+  }
+
+  private retryStoreLater(): void {
+    const outage = this.outage;
+    if (!outage || this.stopped) return;
+    clearTimeout(outage.timer);
+    outage.timer = setTimeout(() => void this.retryStore(), outage.delay);
+  }
+
+  /**
+   * Tries the store with the rollout's own next fact: that it waited from the outage's start until
+   * now. Once that is recorded the deadlines have moved on, and the rollout goes on where it was.
+   */
+  private async retryStore(): Promise<void> {
+    const outage = this.outage;
+    if (!outage || this.stopped) return;
+    outage.attempts++;
+    const back = await this.serialized(async (): Promise<number | 'elsewhere' | undefined> => {
+      for (;;) {
+        const now = this.deps.now();
+        try {
+          await this.append([rolloutEvent('RolloutWaitedOnStore', { at: now, from: outage.since, to: now, reason: outage.reason })], now);
+          return now;
+        } catch (error) {
+          // Another instance took the rollout over meanwhile: `pump` leaves it to that one.
+          if (error instanceof LeaseHeldElsewhere) return 'elsewhere';
+          if (!(error instanceof WrongExpectedVersionError)) return undefined;
+        }
+        // An operator's command got in first (or a write we were told failed did land): read it, then try again.
+        try {
+          await this.reload();
+        } catch {
+          return undefined;
+        }
+      }
+    });
+    if (back === undefined) {
+      outage.delay = Math.min(outage.delay * 2, MAX_STORE_RETRY_MS);
+      this.retryStoreLater();
+      return;
+    }
+    this.outage = undefined;
+    const waitedMs = (back === 'elsewhere' ? this.deps.now() : back) - outage.since;
+    this.options.onStoreOutage?.({ state: 'back', rolloutId: this.stream.id, waitedMs, attempts: outage.attempts });
+    this.pump();
   }
 
   private metadata(now: number): EventMetadata {

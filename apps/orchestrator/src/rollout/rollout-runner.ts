@@ -6,7 +6,7 @@
  */
 import { isFinished, isTerminalRolloutEvent, parseRolloutStreamId, parseStreamName, type RolloutEventType, type RolloutStart } from '@cj/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
-import { RolloutDriver } from './rollout-driver';
+import { RolloutDriver, type StoreOutageChange } from './rollout-driver';
 import type { RolloutRunnerDeps } from './rollout-ports';
 import type { SqliteRunnerCheckpoint } from './runner-checkpoint';
 
@@ -30,6 +30,7 @@ export interface RolloutRunnerOptions {
   readonly leaseMs?: number;
   readonly cjVersion: string;
   readonly onError: (error: Error) => void;
+  readonly onStoreOutage?: (change: StoreOutageChange) => void;
   /** Begins a rollout's stream from its start as the job stream recorded it (idempotent). */
   readonly beginStream?: (env: string, job: string, rolloutId: string) => Promise<unknown>;
 }
@@ -122,6 +123,7 @@ export class RolloutRunner {
       leaseMs: this.options.leaseMs ?? 30_000,
       cjVersion: this.options.cjVersion,
       onError: this.options.onError,
+      onStoreOutage: this.options.onStoreOutage,
     });
     this.drivers.set(streamId, driver);
     driver

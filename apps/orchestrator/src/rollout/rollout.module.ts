@@ -83,6 +83,10 @@ const logger = new Logger('rollouts');
             owner: `${hostname()}:${resolve(options.readDb)}`,
             cjVersion: cjVersion(),
             onError: (error) => logger.error({ msg: 'rollout step failed', error: error.message }),
+            onStoreOutage: (change) =>
+              change.state === 'refused'
+                ? logger.warn({ msg: 'the event store refuses the rollout\'s writes: it waits, trying again after 0.1s, doubling up to 5s', rollout: change.rolloutId, error: change.error })
+                : logger.log({ msg: 'the event store takes the rollout\'s writes again: it goes on where it was, its deadlines moved on by the wait', rollout: change.rolloutId, waitedMs: change.waitedMs, attempts: change.attempts }),
             beginStream: (env, job, id) => locks.run(env, () => commands.beginStream(env, job, id)),
           },
         ),

@@ -12,7 +12,10 @@ import { TaskQueries, type TaskRow } from '../read-model/queries/task-queries';
 
 const HEALTH = new Set(['healthy', 'unhealthy', 'starting']);
 
-/** A host unheard of for this many observation intervals (and at least STALE_MIN_MS) makes what it shows stale. */
+/**
+ * What a host shows is stale when the log has not taken a look at it for this many observation
+ * intervals (and at least STALE_MIN_MS): the host did not answer, or the store refused what it showed.
+ */
 const STALE_INTERVALS = 3;
 const STALE_MIN_MS = 5_000;
 
@@ -20,7 +23,7 @@ const STALE_MIN_MS = 5_000;
  * `cj status`: desired beside observed per task, and the containers no task accounts for, from
  * the read models only: no engine is asked on the request's path. What the engines report arrives
  * through observation (events and resyncs) and the background stats sampler, each value with when
- * it was observed; a task whose host has not answered lately is marked stale.
+ * it was observed; a task whose host the log has not taken a look at lately is marked stale.
  */
 @Injectable()
 export class StatusView {
@@ -43,6 +46,9 @@ export class StatusView {
       throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
     }
     const seen = this.sightings.lastSeen(env);
+    const recorded = this.sightings.lastRecorded(env);
+    // Before its first look is recorded (a new read database), a host is as current as its last answer.
+    for (const [host, at] of seen) if (!recorded.has(host)) recorded.set(host, at);
     const stats = this.stats.forEnv(env);
     const staleBefore = this.clock.now().getTime() - Math.max(STALE_MIN_MS, STALE_INTERVALS * this.options.observeIntervalMs);
     const specs = new Map<string, JobSpec | undefined>();
@@ -51,14 +57,14 @@ export class StatusView {
       if (!specs.has(key)) specs.set(key, this.jobs.revision(env, name, revision));
       return specs.get(key);
     };
-    const tasks = rows.map((row) => this.task(row, specOf, seen, stats, staleBefore));
+    const tasks = rows.map((row) => this.task(row, specOf, recorded, stats, staleBefore));
     return { env, tasks, ...(unexpected.length > 0 && { unexpected }) };
   }
 
   private task(
     row: TaskRow,
     specOf: (job: string, revision: number) => JobSpec | undefined,
-    seen: ReadonlyMap<string, string>,
+    recorded: ReadonlyMap<string, string>,
     stats: ReadonlyMap<string, TaskStatsRow>,
     staleBefore: number,
   ): TaskStatus {
@@ -72,9 +78,9 @@ export class StatusView {
     const base = { job: row.job, task: row.task, host: row.host, port: row.port, desired };
     if (row.container_id === null || row.observed_state === null) return base;
     const observedSpec = row.observed_revision !== null ? specOf(row.job, row.observed_revision) : undefined;
-    const hostSeen = seen.get(row.container_host ?? row.host);
-    const observedAt = [row.observed_at, hostSeen].filter((at): at is string => at !== null && at !== undefined).sort().at(-1);
-    const stale = hostSeen === undefined || Date.parse(hostSeen) < staleBefore;
+    const lookRecorded = recorded.get(row.container_host ?? row.host);
+    const observedAt = [row.observed_at, lookRecorded].filter((at): at is string => at !== null && at !== undefined).sort().at(-1);
+    const stale = lookRecorded === undefined || Date.parse(lookRecorded) < staleBefore;
     const sample = row.observed_state === 'running' ? stats.get(row.container_id) : undefined;
     return {
       ...base,

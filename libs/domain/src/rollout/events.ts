@@ -233,6 +233,20 @@ export interface RolloutMonitoringStarted extends Base<'RolloutMonitoringStarted
   readonly until: Millis;
 }
 
+/**
+ * The store refused the rollout's writes from `from` until `to` (a full disk, a lost connection):
+ * the rollout waited, and did nothing it could not record. Its clocks stop for that long: the
+ * healthy deadline, the min healthy time's run of passing checks, the monitor window, the delay
+ * between batches and the progress deadline count only time the store took writes. The outage is
+ * a fact of the stream, so a replay reaches the same decisions as the runner that waited.
+ */
+export interface RolloutWaitedOnStore extends Base<'RolloutWaitedOnStore'> {
+  readonly from: Millis;
+  readonly to: Millis;
+  /** What the store answered when it refused the first write. */
+  readonly reason: string;
+}
+
 export interface BatchCompleted extends Base<'BatchCompleted'> {
   readonly batch: number;
 }
@@ -288,6 +302,7 @@ export type RolloutEvent =
   | ReplacedContainersRemoved
   | LeftoverContainersRemoved
   | RolloutMonitoringStarted
+  | RolloutWaitedOnStore
   | BatchCompleted
   | RolloutPaused
   | RolloutResumed

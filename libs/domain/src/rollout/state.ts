@@ -125,6 +125,8 @@ export interface ActiveRollout extends RolloutIdentity {
   /** How many failures the failure action has already answered (a resume acknowledges them). */
   readonly failuresHandled: number;
   readonly lease?: { readonly owner: string; readonly until: Millis };
+  /** How long the rollout waited, in all, for a store that refused its writes (see `RolloutWaitedOnStore`). */
+  readonly waitedOnStoreMs?: Millis;
   readonly reason?: string;
   readonly startedAt: Millis;
   readonly endedAt?: Millis;
@@ -269,6 +271,8 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       return { ...s, leftoversRemoved: true };
     case 'RolloutMonitoringStarted':
       return { ...s, monitor: { since: event.at, until: event.until } };
+    case 'RolloutWaitedOnStore':
+      return afterStoreOutage(s, Math.max(0, event.to - event.from));
     case 'BatchCompleted':
       return { ...s, batchesCompleted: event.batch + 1, lastBatchCompletedAt: event.at };
     case 'RolloutPaused':
@@ -292,6 +296,36 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       return unknown;
     }
   }
+}
+
+/**
+ * The rollout's clocks stopped while the store refused its writes: every time a deadline, a
+ * window or a run of passing checks counts from moves on by the outage, so the rollout resumes
+ * where it was. Every such time in the state is at or before the outage's start (nothing was
+ * recorded during it). The task's downtime is real time and is left as it was.
+ */
+function afterStoreOutage(s: ActiveRollout, waited: Millis): ActiveRollout {
+  if (waited === 0) return s;
+  const later = (at: Millis): Millis => at + waited;
+  return {
+    ...s,
+    lastProgressAt: later(s.lastProgressAt),
+    ...(s.lastBatchCompletedAt !== undefined && { lastBatchCompletedAt: later(s.lastBatchCompletedAt) }),
+    ...(s.monitor && { monitor: { since: later(s.monitor.since), until: later(s.monitor.until) } }),
+    waitedOnStoreMs: (s.waitedOnStoreMs ?? 0) + waited,
+    tasks: s.tasks.map((t) => ({
+      ...t,
+      ...(t.gate && {
+        gate: {
+          ...t.gate,
+          openedAt: later(t.gate.openedAt),
+          ...(t.gate.healthySince !== undefined && { healthySince: later(t.gate.healthySince) }),
+          ...(t.gate.lastCheckAt !== undefined && { lastCheckAt: later(t.gate.lastCheckAt) }),
+        },
+      }),
+      ...(t.watch && { watch: { ...t.watch, lastCheckAt: later(t.watch.lastCheckAt) } }),
+    })),
+  };
 }
 
 function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }, interval: Millis): HealthGate {

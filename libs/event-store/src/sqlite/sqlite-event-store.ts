@@ -141,6 +141,21 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
+   * A small write beside the log, never an event: it throws what an append would (the disk is
+   * full, the file became read-only) when the store cannot take writes now. One page: on a full
+   * disk any write that needs a new page of the write-ahead log fails, the smallest as an append.
+   */
+  async checkWritable(): Promise<void> {
+    this.assertOpen();
+    this.guard(() =>
+      this.log.writing(() => {
+        this.db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)');
+        this.db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(this.now().getTime());
+      }),
+    );
+  }
+
+  /**
    * A consistent copy of the whole log, made with SQLite's online backup through this connection:
    * it includes what is still in the WAL and runs beside appends. A copy of the file alone does not.
    */

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { Metrics } from '../../metrics/metrics';
 import { ProjectionRunner } from '../../read-model/projection-runner';
+import { StoreHealth } from '../../store/store-health';
 import type { HttpResponse } from '../express-types';
 
 @ApiTags('system')
@@ -10,16 +11,22 @@ export class SystemController {
   constructor(
     private readonly metrics: Metrics,
     @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
+    @Inject(StoreHealth) private readonly store: StoreHealth,
   ) {}
 
-  /** Liveness and readiness: 200 once the read models have caught up with the log. */
+  /**
+   * Liveness and readiness: 200 once the read models have caught up with the log; 503 with the
+   * reasons while they catch up, while the log cannot be written, or while they lag it.
+   */
   @Get('healthz')
   healthz(@Res() response: HttpResponse): void {
+    const report = this.store.report();
     const body = {
-      status: this.projections.isCaughtUp ? 'ok' : 'starting',
+      status: report.status,
       projectionPosition: String(this.projections.position),
+      ...(report.reasons.length > 0 && { reasons: report.reasons }),
     };
-    response.status(this.projections.isCaughtUp ? 200 : 503).type('application/json').send(JSON.stringify(body));
+    response.status(report.status === 'ok' ? 200 : 503).type('application/json').send(JSON.stringify(body));
   }
 
   @Get('metrics')

@@ -34,6 +34,10 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
   JobStopped: () => 'job brought down: reconcile leaves its tasks stopped until it is up again',
   RolloutMonitoringStarted: (data) =>
     typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
+  RolloutWaitedOnStore: (data) =>
+    typeof data['from'] === 'number' && typeof data['to'] === 'number'
+      ? `waited ${((data['to'] - data['from']) / 1000).toFixed(1)}s for the event store to take writes (${String(data['reason'])}); deadlines moved on by as much`
+      : 'waited for the event store',
 };
 
 /**
