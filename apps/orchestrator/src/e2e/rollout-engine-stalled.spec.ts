@@ -27,8 +27,8 @@ const PORT = 18680;
 /** How long cj waits for an engine's answer; the engine stays silent several times as long. */
 const ENGINE_TIMEOUT = '5s';
 const SILENT_MS = 25_000;
-/** Gates of 3 s within 8 s: a gate open when its engine falls silent fails at its deadline, and the revert pass meets the silence. */
-const UPDATE = { max_parallel: 1, min_healthy_time: '3s', healthy_deadline: '8s', progress_deadline: '3m' };
+/** Gates of 2 s within 12 s (room for a loaded machine): a gate open when its engine falls silent fails at its deadline, and the revert pass meets the silence. */
+const UPDATE = { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: '12s', progress_deadline: '3m' };
 const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
