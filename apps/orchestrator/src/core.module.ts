@@ -74,7 +74,7 @@ export class CoreModule {
         useFactory: (store: EventStore, projections: ProjectionRunner) => new StoreHealth(store, projections),
       },
       { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
-      { provide: HostRuntimes, useValue: new HostRuntimes(sshOptionsOf(options.ssh)) },
+      { provide: HostRuntimes, useValue: new HostRuntimes(sshOptionsOf(options.ssh), options.engineTimeoutMs) },
       { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
       { provide: ImageRegistries, useValue: new ImageRegistries() },
       { provide: TaskHealthProbe, useValue: new TaskHealthProbe() },

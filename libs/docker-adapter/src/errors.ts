@@ -23,8 +23,21 @@ export abstract class ContainerRuntimeError extends Error {
 
 export class HostUnreachable extends ContainerRuntimeError {
   readonly code = 'HOST_UNREACHABLE';
+  /**
+   * The call reached the engine (or may have) and no answer came back: it timed out, or the
+   * connection dropped. The engine may still carry it out (a frozen dockerd does when it resumes),
+   * so the caller must ask the engine what happened rather than take it for a failure. False when
+   * the engine could not be reached at all (no socket, connection refused): nothing was asked.
+   */
+  readonly outcomeUnknown: boolean;
+
   /** `reason` says what to do itself when `selfExplained` (an ssh refusal, say): no generic advice then. */
-  constructor(host: string, readonly endpoint: string, reason: string, options?: { cause?: unknown; selfExplained?: boolean }) {
+  constructor(
+    host: string,
+    readonly endpoint: string,
+    reason: string,
+    options?: { cause?: unknown; selfExplained?: boolean; outcomeUnknown?: boolean },
+  ) {
     super(
       host,
       options?.selfExplained
@@ -33,6 +46,7 @@ export class HostUnreachable extends ContainerRuntimeError {
             `check that dockerd runs there and that the endpoint in the jobs file's hosts section is right`,
       options,
     );
+    this.outcomeUnknown = options?.outcomeUnknown ?? false;
   }
 }
 

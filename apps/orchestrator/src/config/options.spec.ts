@@ -23,6 +23,13 @@ describe('orchestrator options', () => {
     expect(options.listen).toEqual({ host: '::1', port: 9000 });
   });
 
+  it("waits 5 s for an engine's answer unless told otherwise, from 100ms to 10m", () => {
+    expect(parseOptions([], {}).engineTimeoutMs).toBe(5000);
+    expect(parseOptions(['--engine-timeout', '2s'], {}).engineTimeoutMs).toBe(2000);
+    expect(() => parseOptions(['--engine-timeout', '50ms'], {})).toThrow(/--engine-timeout.*from 100ms to 10m/);
+    expect(() => parseOptions(['--engine-timeout', '1h'], {})).toThrow(InvalidOptionError);
+  });
+
   it('refuses a non-loopback address without a token, and accepts it with CJ_TOKEN', () => {
     expect(() => parseOptions(['--listen', '0.0.0.0:7420'], {})).toThrow(/--token \/ CJ_TOKEN/);
     expect(parseOptions(['--listen', '0.0.0.0:7420'], { CJ_TOKEN: TOKEN }).tokens).toEqual({ operator: TOKEN, readOnly: undefined });

@@ -22,6 +22,8 @@ export interface OrchestratorOptions {
   readonly observeIntervalMs: number;
   /** How often memory and CPU of the running containers are sampled. */
   readonly statsIntervalMs: number;
+  /** How long a call to a host's engine may go unanswered before it counts as timed out (a stop waits its grace period longer). */
+  readonly engineTimeoutMs: number;
   /** Absent: no authentication (only allowed on loopback) until a named token is created. */
   readonly tokens?: AccessTokens;
   /** SQLite file of the named tokens (their hashes). */
@@ -57,6 +59,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--read-db <path>', 'SQLite file of the read models (default: beside the store)')
     .option('--observe-interval <duration>', 'how often every host is resynced in full and health-checked (engine events are followed as they happen)', '2s')
     .option('--stats-interval <duration>', 'how often memory and CPU of the running containers are sampled', '10s')
+    .option('--engine-timeout <duration>', "how long a call to a host's Docker engine may go unanswered, connecting included (a stop waits its grace period longer)", '5s')
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
     .option('--tokens-db <path>', 'SQLite file of the named tokens (default: beside the store)')
@@ -82,6 +85,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     readDb?: string;
     observeInterval: string;
     statsInterval: string;
+    engineTimeout: string;
     token?: string;
     readToken?: string;
     tokensDb?: string;
@@ -120,6 +124,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     readDb: raw.readDb ?? defaultReadDb(raw.store),
     observeIntervalMs: parseDuration('--observe-interval', raw.observeInterval),
     statsIntervalMs: parseDuration('--stats-interval', raw.statsInterval),
+    engineTimeoutMs: parseEngineTimeout(raw.engineTimeout),
     tokens: operator === undefined ? undefined : { operator, readOnly },
     tokensDb: raw.tokensDb ?? besideStore(raw.store, 'tokens'),
     policy: {
@@ -130,6 +135,13 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     ssh: parseSshLogin(raw, env),
     shell: { idleTimeoutMs: parseDuration('--shell-idle-timeout', raw.shellIdleTimeout), sessionsPerToken: parseSessions(raw.shellSessionsPerToken) },
   };
+}
+
+/** At least 100 ms (an engine answers a local call in a few), at most 10 minutes. */
+function parseEngineTimeout(text: string): number {
+  const ms = parseDuration('--engine-timeout', text);
+  if (ms < 100 || ms > 600_000) throw new InvalidOptionError('--engine-timeout', text, 'a duration from 100ms to 10m');
+  return ms;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -3,8 +3,13 @@
  * looks at what the host already has (containers carry the `cj.rollout` and `cj.task` labels), so
  * performing a step whose intent was cut by a crash never acts twice: a create finds the container
  * made before the crash, a start finds it running, a stop finds it stopped.
+ *
+ * A container step whose engine does not answer (the call timed out, or the engine is down) has no
+ * outcome: it is recorded as unanswered, its intent stays open, and `decide` asks for it again as
+ * a reconcile, which finds out the same way what the engine did meanwhile. A timed-out call is
+ * never taken for a failure, since the engine may still carry it out when it resumes.
  */
-import { ContainerNotFound, HostUnreachable } from '@cj/docker-adapter';
+import { ContainerNotFound, DaemonError, HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
@@ -31,7 +36,8 @@ export class RolloutEffects {
       if (effect.kind === 'remove-replaced') {
         return [rolloutEvent('ReplacedContainersRemoved', { at: this.deps.now(), task: effect.task, containerIds: [], error: message })];
       }
-      if (effect.kind === 'probe-health' && !(error instanceof HostUnreachable)) {
+      // A check the engine did not answer is a failed check, not a lost container: the gate's deadline decides.
+      if (effect.kind === 'probe-health') {
         return [rolloutEvent('RolloutHealthCheckFailed', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, detail: message })];
       }
       if (effect.kind === 'check-container') {
@@ -39,6 +45,11 @@ export class RolloutEffects {
         return [rolloutEvent('UpdatedTaskChecked', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, batch: effect.batch, passed: false, detail })];
       }
       const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
+      if (error instanceof HostUnreachable) {
+        // A reconcile cannot tell either: the call it stands in for may have reached the engine.
+        const maybeDone = error.outcomeUnknown || reconcile;
+        return [rolloutEvent('ContainerStepUnanswered', { at: this.deps.now(), task: effect.task, role: effect.role, reason, maybeDone })];
+      }
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
     }
   }
@@ -84,25 +95,33 @@ export class RolloutEffects {
         await runtime.remove(effect.containerId);
         return [rolloutEvent('RolloutContainerRemoved', { at: at(), task, role: effect.role, containerId: effect.containerId })];
       case 'create-container': {
-        const [existing] = await runtime.list({ env: rollout.env, job: rollout.job, task, rollout: rollout.id, revision: effect.revision });
+        const made = { env: rollout.env, job: rollout.job, task, rollout: rollout.id, revision: effect.revision };
+        const [existing] = await runtime.list(made);
         if (existing) return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: existing.id })];
         const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
         await runtime.ensureImage(spec.image);
-        const created = await runtime.create({
-          env: rollout.env,
-          job: rollout.job,
-          task,
-          revision: effect.revision,
-          rollout: rollout.id,
-          image: spec.image,
-          port: effect.port,
-          envs: spec.envs,
-          mounts: spec.mounts,
-          command: spec.command,
-          resources: spec.resources,
-          restart: spec.restart,
-          health: spec.health,
-        });
+        const created = await runtime
+          .create({
+            env: rollout.env,
+            job: rollout.job,
+            task,
+            revision: effect.revision,
+            rollout: rollout.id,
+            image: spec.image,
+            port: effect.port,
+            envs: spec.envs,
+            mounts: spec.mounts,
+            command: spec.command,
+            resources: spec.resources,
+            restart: spec.restart,
+            health: spec.health,
+          })
+          .catch(async (error: unknown) => {
+            // The name is taken: a create that timed out earlier was carried out late, after the look above.
+            const late = error instanceof DaemonError && error.statusCode === 409 ? (await runtime.list(made))[0] : undefined;
+            if (late) return late;
+            throw error;
+          });
         return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
       }
       case 'start-container': {

@@ -21,7 +21,7 @@ import type {
 } from '@cj/domain';
 import Docker from 'dockerode';
 import type { Duplex, Readable } from 'node:stream';
-import { ContainerNotFound, DaemonError, ImageNotFound, PortInUse } from '../errors';
+import { ContainerNotFound, ContainerRuntimeError, ImageNotFound, PortInUse } from '../errors';
 import { toContainerInfo } from './container-info';
 import { dockerOptionsFor, type SshOptions } from './endpoint';
 import { engineMessage, statusOf, translate } from './engine-errors';
@@ -34,7 +34,11 @@ export interface DockerRuntimeOptions {
   readonly standardConfig?: Partial<StandardConfigOptions>;
   /** A request that sends nothing back for this long fails (ms). Streams have no such limit. */
   readonly requestTimeoutMs?: number;
-  /** Connecting to the engine may take this long (ms). */
+  /**
+   * Connecting to the engine and its first answer to a call may take this long (ms); a call that
+   * outlives it fails with a HostUnreachable whose outcome is unknown. A stop waits its grace
+   * period longer; a stream (pull, logs, exec) has no limit once the engine answered.
+   */
   readonly connectTimeoutMs?: number;
   readonly ssh?: SshOptions;
 }
@@ -52,6 +56,8 @@ export class DockerRuntime implements ContainerRuntime {
   /** What a client of this host is made of, for a stop that must wait out its grace period. */
   private readonly base: Docker.DockerOptions;
   private readonly connectTimeoutMs: number;
+  /** How long a call of the `api` client may wait for its answer. */
+  private readonly answerTimeoutMs: number;
   private readonly standard: StandardConfigOptions;
   /** Standard host files this host turned out not to have (the engine said so at create). */
   private readonly missingHostFiles = new Set<string>();
@@ -63,7 +69,9 @@ export class DockerRuntime implements ContainerRuntime {
     const base = dockerOptionsFor(host, options.ssh, connectionTimeout) as Docker.DockerOptions;
     this.base = base;
     this.connectTimeoutMs = connectionTimeout;
-    this.api = new Docker({ ...base, timeout: options.requestTimeoutMs ?? 30_000, connectionTimeout } as Docker.DockerOptions);
+    const requestTimeout = options.requestTimeoutMs ?? 30_000;
+    this.answerTimeoutMs = Math.min(connectionTimeout, requestTimeout);
+    this.api = new Docker({ ...base, timeout: requestTimeout, connectionTimeout } as Docker.DockerOptions);
     this.streams = new Docker({ ...base, connectionTimeout } as Docker.DockerOptions);
     this.standard = { ...STANDARD_CONFIG_DEFAULTS, ...options.standardConfig };
   }
@@ -100,6 +108,7 @@ export class DockerRuntime implements ContainerRuntime {
   async create(spec: ContainerSpec): Promise<ContainerInfo> {
     for (;;) {
       const hostFiles = this.standard.hostFiles.filter((f) => !this.missingHostFiles.has(f));
+      const began = Date.now();
       try {
         const container = await this.api.createContainer(createOptions(spec, this.standard, hostFiles));
         return this.inspect(container.id);
@@ -113,7 +122,7 @@ export class DockerRuntime implements ContainerRuntime {
         if (statusOf(error) === 404) {
           throw new ImageNotFound(this.host, imageReference(spec.image), `${engineMessage(error)}; pull it first (ensureImage)`, { cause: error });
         }
-        throw this.fail(error, `create ${spec.job} task ${spec.task}`);
+        throw this.fail(error, `create ${spec.job} task ${spec.task}`, undefined, this.answer(began));
       }
     }
   }
@@ -127,42 +136,47 @@ export class DockerRuntime implements ContainerRuntime {
       const holder = holders.find((c) => c.id !== id && c.port === container.port && c.state === 'running');
       if (holder) throw new PortInUse(this.host, container.port, `container ${holder.name} (${holder.id.slice(0, 12)})`);
     }
+    const began = Date.now();
     try {
       await this.api.getContainer(id).start();
     } catch (error) {
       if (statusOf(error) === 304) return;
-      throw this.fail(error, `start container ${id}`, id);
+      throw this.fail(error, `start container ${id}`, id, this.answer(began));
     }
   }
 
   async stop(id: string, graceSeconds: number): Promise<void> {
+    const began = Date.now();
+    // The engine answers a stop only once the container is down, and dockerode's connection
+    // timeout runs until that answer: it must outlast the grace period.
+    const limitMs = this.connectTimeoutMs + graceSeconds * 1000;
     try {
-      // The engine answers a stop only once the container is down, and dockerode's connection
-      // timeout runs until that answer: it must outlast the grace period.
-      const client = new Docker({ ...this.base, connectionTimeout: this.connectTimeoutMs + graceSeconds * 1000 } as Docker.DockerOptions);
+      const client = new Docker({ ...this.base, connectionTimeout: limitMs } as Docker.DockerOptions);
       await client.getContainer(id).stop({ t: graceSeconds });
     } catch (error) {
       if (statusOf(error) === 304) return;
-      throw this.fail(error, `stop container ${id}`, id);
+      throw this.fail(error, `stop container ${id}`, id, { began, limitMs });
     }
   }
 
   async remove(id: string): Promise<void> {
+    const began = Date.now();
     try {
       await this.streams.getContainer(id).remove({ force: true, v: true });
     } catch (error) {
       if (statusOf(error) === 404) return;
       // 409 "removal already in progress": the container is going anyway.
       if (statusOf(error) === 409 && /already in progress/i.test(engineMessage(error))) return;
-      throw this.fail(error, `remove container ${id}`, id);
+      throw this.fail(error, `remove container ${id}`, id, { began, limitMs: this.connectTimeoutMs });
     }
   }
 
   async inspect(id: string): Promise<ContainerInfo> {
+    const began = Date.now();
     try {
       return toContainerInfo(this.host, await this.api.getContainer(id).inspect());
     } catch (error) {
-      throw this.fail(error, `inspect container ${id}`, id);
+      throw this.fail(error, `inspect container ${id}`, id, this.answer(began));
     }
   }
 
@@ -173,10 +187,11 @@ export class DockerRuntime implements ContainerRuntime {
     if (filter.revision !== undefined) labels.push(`${LABEL.revision}=${filter.revision}`);
     if (filter.rollout !== undefined) labels.push(`${LABEL.rollout}=${filter.rollout}`);
     let summaries: Docker.ContainerInfo[];
+    const began = Date.now();
     try {
       summaries = await this.api.listContainers({ all: true, filters: { label: labels } });
     } catch (error) {
-      throw this.fail(error, 'list containers');
+      throw this.fail(error, 'list containers', undefined, this.answer(began));
     }
     const infos = await Promise.all(
       summaries.map((s) =>
@@ -310,10 +325,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   async health(id: string): Promise<HealthState> {
     let data: Docker.ContainerInspectInfo;
+    const began = Date.now();
     try {
       data = await this.api.getContainer(id).inspect();
     } catch (error) {
-      throw this.fail(error, `inspect container ${id}`, id);
+      throw this.fail(error, `inspect container ${id}`, id, this.answer(began));
     }
     const health = (data.State as { Health?: { Status: string; FailingStreak: number; Log?: { Output: string }[] } }).Health;
     if (!health) return { status: 'none', failingStreak: 0 };
@@ -326,11 +342,12 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async engineInfo(): Promise<EngineInfo> {
+    const began = Date.now();
     try {
       const [version, info] = await Promise.all([this.api.version(), this.api.info() as Promise<{ Name: string }>]);
       return { host: this.host, name: info.Name, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
     } catch (error) {
-      throw this.fail(error, 'report its version');
+      throw this.fail(error, 'report its version', undefined, this.answer(began));
     }
   }
 
@@ -370,19 +387,32 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async localImage(ref: string): Promise<PulledImage | undefined> {
+    const began = Date.now();
     try {
       const image = await this.api.getImage(ref).inspect();
       const digest = image.RepoDigests?.map((d) => d.split('@')[1]).find(Boolean);
       return { imageId: image.Id, ...(digest ? { digest } : {}) };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.fail(error, `inspect image ${ref}`);
+      throw this.fail(error, `inspect image ${ref}`, undefined, this.answer(began));
     }
   }
 
-  private fail(error: unknown, operation: string, container?: string): Error {
-    if (error instanceof DaemonError || error instanceof ContainerNotFound) return error;
-    return translate(error, { host: this.host, endpoint: this.endpoint, operation, container });
+  /** A call of the `api` client that began at `began`. */
+  private answer(began: number): { began: number; limitMs: number } {
+    return { began, limitMs: this.answerTimeoutMs };
+  }
+
+  private fail(error: unknown, operation: string, container?: string, call?: { began: number; limitMs: number }): Error {
+    // Already typed by a call made inside this one.
+    if (error instanceof ContainerRuntimeError) return error;
+    return translate(error, {
+      host: this.host,
+      endpoint: this.endpoint,
+      operation,
+      container,
+      ...(call && { call: { elapsedMs: Date.now() - call.began, limitMs: call.limitMs } }),
+    });
   }
 }
 

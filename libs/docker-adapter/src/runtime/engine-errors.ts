@@ -30,12 +30,35 @@ export function isUnreachable(error: unknown): boolean {
   return /socket hang up|timed? ?out|handshake|ssl|tls|certificate|authentication/i.test(failure.message ?? '');
 }
 
+/**
+ * The connection dropped after the request went out, before its answer: docker-modem cuts a call
+ * that outlives its timeout this way too. The engine may have received the call and may still
+ * carry it out.
+ */
+export function isCutOff(error: unknown): boolean {
+  if (error instanceof SshFailure) return false;
+  const failure = error as EngineFailure;
+  return failure.code === 'ECONNRESET' || failure.code === 'EPIPE' || /socket hang up/i.test(failure.message ?? '');
+}
+
+/** One call to the engine: when it began and how long it may wait for its answer. */
+export interface EngineCall {
+  readonly elapsedMs: number;
+  readonly limitMs: number;
+}
+
 /** Maps an engine failure to a typed error naming the host, and the container when there is one. */
-export function translate(error: unknown, context: { host: string; endpoint: string; operation: string; container?: string }): Error {
+export function translate(error: unknown, context: { host: string; endpoint: string; operation: string; container?: string; call?: EngineCall }): Error {
   if (isUnreachable(error)) {
     const failure = error as EngineFailure;
     // An ssh failure's message already says what went wrong and what to do (a refused host key, a refused login).
     if (error instanceof SshFailure) return new HostUnreachable(context.host, context.endpoint, error.message, { cause: error, selfExplained: true });
+    if (isCutOff(error)) {
+      const call = context.call;
+      const timedOut = call !== undefined && call.elapsedMs >= call.limitMs;
+      const reason = timedOut ? `no answer to "${context.operation}" within ${seconds(call.limitMs)}` : `the connection dropped during "${context.operation}": ${failure.code ?? engineMessage(error)}`;
+      return new HostUnreachable(context.host, context.endpoint, reason, { cause: error, outcomeUnknown: true });
+    }
     return new HostUnreachable(context.host, context.endpoint, failure.code ?? engineMessage(error), { cause: error });
   }
   if (context.container && statusOf(error) === 404) {
@@ -43,3 +66,5 @@ export function translate(error: unknown, context: { host: string; endpoint: str
   }
   return new DaemonError(context.host, context.operation, statusOf(error), engineMessage(error), { cause: error });
 }
+
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(3))}s`;

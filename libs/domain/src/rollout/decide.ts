@@ -17,11 +17,17 @@
  * Its very last step removes the job's containers that its placement has no place for (tasks the
  * target revision dropped, or moved to another host); a rollback or an abort has no such step, as
  * the old placement is what runs again.
+ *
+ * A container step the engine did not answer (it timed out, or the engine was down) is not taken
+ * for a failure: its intent stays open and the step is asked again as a reconcile, which learns
+ * from the engine what happened and does only what is missing, until the engine answers. Only a
+ * forward step that never reached the engine fails the task at once (nothing was done, and the old
+ * container still runs). The progress deadline bounds the waiting, and its reason names the tasks.
  */
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
-import type { ActiveRollout, MonitorWindow, PendingIntent, RolloutState, TaskState } from './state';
+import type { ActiveRollout, MonitorWindow, PendingIntent, RolloutState, TaskState, UnansweredStep } from './state';
 import { evolve, isFinished } from './state';
 import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
 
@@ -37,6 +43,10 @@ const WATCH_FAILED_CHECKS = 3;
 
 /** How many hosts pull the rollout's image at once in the pull phase. */
 export const PULL_CONCURRENCY = 4;
+
+/** A step the engine did not answer is asked again after this, doubling with each attempt, up to UNANSWERED_RETRY_MAX. */
+export const UNANSWERED_RETRY_FIRST: Millis = 500;
+export const UNANSWERED_RETRY_MAX: Millis = 10_000;
 
 export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
   if (!state.exists || isFinished(state)) return [];
@@ -117,7 +127,7 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
       return failureAction(s, at, failureReason(s, allowed));
     }
     if (stalled) {
-      return failureAction(s, at, `no task completed its update within the progress deadline of ${seconds(s.policy.progressDeadline)}`);
+      return failureAction(s, at, `no task completed its update within the progress deadline of ${seconds(s.policy.progressDeadline)}${waitingOnEngines(s)}`);
     }
     if (s.batchesCompleted === s.batches.length) {
       if (!s.tasks.every((t) => t.pruned)) return undefined;
@@ -152,7 +162,8 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
   }
   if (s.status === 'rolling-back') {
     if (stalled) {
-      return record(rolloutEvent('RolloutFailed', { at, reason: `rollback made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})` }));
+      const reason = `rollback made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})${waitingOnEngines(s)}`;
+      return record(rolloutEvent('RolloutFailed', { at, reason }));
     }
     if (s.tasks.some(touched)) return undefined;
     const stuck = s.tasks.filter((t) => t.phase === 'stuck');
@@ -163,8 +174,22 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
   if (s.status === 'aborting' && !s.tasks.some(inFlight) && pulling(s).length === 0) {
     return record(rolloutEvent('RolloutAborted', { at, reason: s.reason ?? 'aborted' }));
   }
+  if (s.status === 'aborting' && stalled) {
+    const reason = `the abort made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})${waitingOnEngines(s)}`;
+    return record(rolloutEvent('RolloutFailed', { at, reason }));
+  }
   return undefined;
 }
+
+/** The tasks whose step the engine has not answered, as the end of a reason: `; task 1 on h2 …`. */
+function waitingOnEngines(s: ActiveRollout): string {
+  const waiting = s.tasks.filter((t) => t.pending !== undefined && t.unanswered !== undefined);
+  return waiting.map((t) => `; task ${t.task} on ${t.host} ${unansweredDetail(t.unanswered as UnansweredStep)}`).join('');
+}
+
+/** What a task whose step the engine has not answered is waiting for. */
+export const unansweredDetail = (u: UnansweredStep): string =>
+  `${u.maybeDone ? 'cannot tell whether its step was done' : 'cannot take its step'}: its engine has not answered ${u.attempts === 1 ? 'once' : `${u.attempts} times`} (last: ${u.reason})`;
 
 /**
  * The current batch is done and nothing is being restored: before the batch counts as completed,
@@ -217,7 +242,8 @@ const seconds = (ms: Millis): string => `${ms / 1000}s`;
 
 function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
   const steps: RolloutStep[] = [];
-  let revertSlots = s.policy.maxParallel - s.tasks.filter((t) => t.phase === 'reverting' || t.phase === 'failed').length;
+  // A task waiting on an engine that does not answer holds up no other task's restore.
+  let revertSlots = s.policy.maxParallel - s.tasks.filter((t) => (t.phase === 'reverting' || t.phase === 'failed') && t.unanswered === undefined).length;
   const batch = s.batches[s.batchesCompleted] ?? [];
   const allDone = s.status === 'running' && s.batchesCompleted === s.batches.length;
   const newestFirst = [...s.batches].reverse().flatMap((b) => [...b].reverse());
@@ -226,7 +252,7 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
     const t = s.tasks.find((x) => x.task === n);
     if (!t) continue;
     if (t.pending) {
-      steps.push({ key: `task:${t.task}`, events: [], effect: effectOf(t, t.pending), reconcile: true });
+      steps.push(openIntentStep(t, t.pending, now));
       continue;
     }
     const reverting = s.status === 'rolling-back' || s.status === 'aborting';
@@ -256,6 +282,25 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
     if (step) steps.push(step);
   }
   return steps;
+}
+
+/**
+ * A task whose intent has no outcome: the step is in flight, or was cut by a crash, or the engine
+ * did not answer it. It is asked again as a reconcile (the runner looks before it acts), after a
+ * pause that grows while the engine stays silent. A forward step that never reached the engine
+ * fails the task instead: nothing was done, and the failure action and the revert pass take over.
+ */
+function openIntentStep(t: TaskState, pending: PendingIntent, now: Millis): RolloutStep {
+  const key = `task:${t.task}`;
+  const unanswered = t.unanswered;
+  if (unanswered !== undefined) {
+    if (!unanswered.maybeDone && t.direction === 'forward') {
+      return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason: unanswered.reason })], effect: { kind: 'record' }, reconcile: false };
+    }
+    const retryAt = unanswered.at + Math.min(UNANSWERED_RETRY_MAX, UNANSWERED_RETRY_FIRST * 2 ** (unanswered.attempts - 1));
+    if (now < retryAt) return { key, events: [], effect: { kind: 'wait', until: retryAt }, reconcile: false };
+  }
+  return { key, events: [], effect: effectOf(t, pending), reconcile: true };
 }
 
 function startPass(s: ActiveRollout, t: TaskState, direction: 'forward' | 'revert', now: Millis): RolloutStep {

@@ -133,6 +133,21 @@ export interface RolloutContainerMissing extends TaskBase<'RolloutContainerMissi
   readonly containerId: string;
 }
 
+/**
+ * A container step (stop, remove, create, start) whose call the host's engine did not answer. With
+ * `maybeDone` the call reached the engine, or may have (it timed out, or its connection dropped;
+ * or it was the reconcile of a step an earlier call may have done): the engine may have carried
+ * it out, or may still when it resumes. Without, the engine could not be reached and nothing was
+ * done. Not a failure and not an outcome: the intent stays open, and before the task's next step
+ * the runner asks the engine (containers are labelled) what happened and does only what is missing.
+ */
+export interface ContainerStepUnanswered extends TaskBase<'ContainerStepUnanswered'> {
+  readonly role: ContainerRole;
+  /** The step and what the engine's client said: `removing container 3f2a… of task 1 on host h2 failed: host h2: …`. */
+  readonly reason: string;
+  readonly maybeDone: boolean;
+}
+
 export interface ContainerStartRequested extends TaskBase<'ContainerStartRequested'> {
   readonly role: ContainerRole;
   readonly containerId: string;
@@ -292,6 +307,7 @@ export type RolloutEvent =
   | RolloutContainerCreated
   | ContainerStartRequested
   | RolloutContainerMissing
+  | ContainerStepUnanswered
   | RolloutContainerStarted
   | RolloutHealthCheckPassed
   | RolloutHealthCheckFailed

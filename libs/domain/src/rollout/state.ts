@@ -39,6 +39,21 @@ export interface HealthGate {
   readonly fatal?: string;
 }
 
+/**
+ * The engine did not answer the task's open intent (see ContainerStepUnanswered): the step is asked
+ * again, as a reconcile, until the engine answers.
+ */
+export interface UnansweredStep {
+  /** The last attempt's reason. */
+  readonly reason: string;
+  /** Some attempt reached the engine, or may have: the step may be done, or be done later. */
+  readonly maybeDone: boolean;
+  /** The first attempt that got no answer, and the last. */
+  readonly since: Millis;
+  readonly at: Millis;
+  readonly attempts: number;
+}
+
 /** An updated task's checks in the monitor window. */
 export interface TaskWatch {
   readonly lastCheckAt: Millis;
@@ -65,6 +80,8 @@ export interface TaskState extends RolloutTask {
   readonly phase: TaskPhase;
   readonly direction?: 'forward' | 'revert';
   readonly pending?: PendingIntent;
+  /** Set while the engine has not answered the pending intent's step. */
+  readonly unanswered?: UnansweredStep;
   /** The container of the old revision: undefined until stopped; null when there was none. */
   readonly oldContainerId?: string | null;
   readonly oldStopped: boolean;
@@ -211,24 +228,26 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'ContainerRemoveRequested':
     case 'ContainerCreateRequested':
     case 'ContainerStartRequested':
-      return task(event.task, () => ({ pending: event }));
+      return task(event.task, () => ({ pending: event, unanswered: undefined }));
+    case 'ContainerStepUnanswered':
+      return task(event.task, (t) => (t.pending === undefined ? {} : { unanswered: nextUnanswered(t.unanswered, event) }));
     case 'RolloutContainerStopped':
       return task(event.task, () =>
         event.role === 'old'
-          ? { pending: undefined, oldStopped: true, oldContainerId: event.containerId, ...(event.containerId !== null && { oldStoppedAt: event.at }) }
-          : { pending: undefined, newStopped: true },
+          ? { ...settled, oldStopped: true, oldContainerId: event.containerId, ...(event.containerId !== null && { oldStoppedAt: event.at }) }
+          : { ...settled, newStopped: true },
       );
     case 'RolloutContainerRemoved':
-      return task(event.task, () => (event.role === 'new' ? { pending: undefined, newRemoved: true } : { pending: undefined }));
+      return task(event.task, () => (event.role === 'new' ? { ...settled, newRemoved: true } : settled));
     case 'RolloutContainerCreated':
       return task(event.task, () =>
-        event.role === 'new' ? { pending: undefined, newContainerId: event.containerId } : { pending: undefined, oldContainerId: event.containerId, oldMissing: false },
+        event.role === 'new' ? { ...settled, newContainerId: event.containerId } : { ...settled, oldContainerId: event.containerId, oldMissing: false },
       );
     case 'RolloutContainerMissing':
-      return task(event.task, () => (event.role === 'old' ? { pending: undefined, oldMissing: true } : { pending: undefined }));
+      return task(event.task, () => (event.role === 'old' ? { ...settled, oldMissing: true } : settled));
     case 'RolloutContainerStarted':
       return task(event.task, () => ({
-        pending: undefined,
+        ...settled,
         ...(event.role === 'new' ? { newStarted: true } : { oldRestarted: true }),
         gate: { containerId: event.containerId, openedAt: event.at, checks: 0 },
         since: { restartCount: event.restartCount ?? 0, startedAt: event.startedAt },
@@ -257,7 +276,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
         phase: reverting ? 'stuck' : 'failed',
         failReason: event.reason,
         gate: undefined,
-        pending: undefined,
+        ...settled,
         lostReason: undefined,
         watch: undefined,
       }));
@@ -280,7 +299,8 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutResumed':
       return { ...s, status: 'running', reason: undefined, failuresHandled: s.failedTasks.length, lastProgressAt: event.at };
     case 'RolloutAbortRequested':
-      return { ...s, status: 'aborting', reason: event.reason };
+      // The progress deadline bounds the abort too (a task waiting on an engine that never answers).
+      return { ...s, status: 'aborting', reason: event.reason, lastProgressAt: event.at };
     case 'RolloutRollbackStarted':
       return { ...s, status: 'rolling-back', reason: event.reason, lastProgressAt: event.at };
     case 'RolloutSucceeded':
@@ -325,6 +345,19 @@ function afterStoreOutage(s: ActiveRollout, waited: Millis): ActiveRollout {
       }),
       ...(t.watch && { watch: { ...t.watch, lastCheckAt: later(t.watch.lastCheckAt) } }),
     })),
+  };
+}
+
+/** A step's outcome, or the task's failure: its intent is no longer open. */
+const settled = { pending: undefined, unanswered: undefined } as const;
+
+function nextUnanswered(previous: UnansweredStep | undefined, event: RolloutEvent & { type: 'ContainerStepUnanswered' }): UnansweredStep {
+  return {
+    reason: event.reason,
+    maybeDone: (previous?.maybeDone ?? false) || event.maybeDone,
+    since: previous?.since ?? event.at,
+    at: event.at,
+    attempts: (previous?.attempts ?? 0) + 1,
   };
 }
 

@@ -1,6 +1,6 @@
 /** The API's view of a rollout (`GET …/rollouts/{id}`), from its folded state. */
 import type { RollbackView, RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
-import { pullHosts, pullPhaseOpen } from './decide';
+import { pullHosts, pullPhaseOpen, unansweredDetail } from './decide';
 import type { ActiveRollout, TaskState } from './state';
 
 const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {
@@ -29,7 +29,8 @@ function taskView(s: ActiveRollout, t: TaskState): RolloutTaskView {
     toRevision: s.toRevision,
     phase: t.phase,
     health: t.gate?.lastDetail ?? (watched ? t.watch?.lastDetail : undefined),
-    detail: t.failReason ?? (watched ? `monitored until ${iso(window.until)}` : undefined),
+    // While the engine does not answer, that is the news; then why the task failed, if it did.
+    detail: (t.unanswered && unansweredDetail(t.unanswered)) ?? t.failReason ?? (watched ? `monitored until ${iso(window.until)}` : undefined),
     ...(t.downtimeMs !== undefined && { downtimeMs: t.downtimeMs }),
   };
 }

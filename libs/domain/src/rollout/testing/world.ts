@@ -82,6 +82,15 @@ export const startCommand = (over: Partial<StartRollout> = {}): StartRollout => 
 /** Cost of each container operation on the simulated clock. */
 const OP_COST: Millis = 100;
 
+/** The effects that change a task's containers: what an engine may receive and carry out late. */
+type ContainerEffect = Extract<RolloutEffect, { kind: 'stop-container' | 'remove-container' | 'create-container' | 'start-container' | 'remove-replaced' }>;
+
+/** An engine that does not answer until `until`: frozen (it takes calls, and carries them out when it resumes) or down (it takes none). */
+export interface Silence {
+  readonly until: Millis;
+  readonly kind: 'frozen' | 'down';
+}
+
 export class World {
   now: Millis = T0;
   readonly events: RolloutEvent[] = [];
@@ -90,6 +99,12 @@ export class World {
   readonly performed: string[] = [];
   /** Hosts whose engine does not answer: every effect on them fails. */
   readonly unreachable = new Set<string>();
+  /** Hosts whose engine is silent for a while (see `silence`). */
+  private readonly silent = new Map<string, Silence>();
+  /** Calls a frozen engine received, in order: it carries them out when it resumes. */
+  private readonly received: { readonly host: string; readonly effect: ContainerEffect }[] = [];
+  /** How long a call to a frozen engine waits before it counts as unanswered. */
+  engineTimeout: Millis = 2000;
   /** Pulls performed, as `host r<revision>` strings, in order. */
   readonly pulls: string[] = [];
   /** The registry does not answer: every pull fails. */
@@ -97,6 +112,7 @@ export class World {
   /** How long a pull takes on the simulated clock. */
   pullCost: Millis = 100;
   private readonly startedAt = new Map<string, Millis>();
+  private readonly stoppedAt = new Map<string, Millis>();
   private nextId = 1;
 
   /**
@@ -137,7 +153,7 @@ export class World {
         this.now = Math.max(this.now, pendingControls[0].at);
         continue;
       }
-      for (const step of steps) this.perform(step);
+      for (const step of concurrently(steps)) this.perform(step);
     }
     throw new Error(`the rollout did not settle within ${maxSteps} decisions`);
   }
@@ -161,8 +177,18 @@ export class World {
 
   perform(step: RolloutStep): void {
     this.events.push(...step.events);
-    const outcome = this.effect(step.effect);
+    const outcome = this.effect(step.effect, step.reconcile);
     this.events.push(...outcome);
+  }
+
+  /**
+   * From now until `until`, host's engine answers nothing. Frozen, it takes each call (after the
+   * engine timeout, the caller gives up) and carries them all out, in order, when it resumes;
+   * down, it takes none. Health checks of its containers fail meanwhile.
+   */
+  silence(host: string, until: Millis, kind: Silence['kind']): this {
+    this.silent.set(host, { until, kind });
+    return this;
   }
 
   /** In this world the job has recorded every revision its containers run. */
@@ -183,6 +209,11 @@ export class World {
     return this.events.map((e) => e.type);
   }
 
+  private lastStoppedOld(task: number, host: string): Container | undefined {
+    const stopped = this.containers.filter((c) => c.task === task && c.host === host && !c.byRollout && !c.running && (this.stoppedAt.get(c.id) ?? -1) >= this.command.now);
+    return stopped.sort((a, b) => (this.stoppedAt.get(b.id) ?? 0) - (this.stoppedAt.get(a.id) ?? 0))[0];
+  }
+
   private container(id: string): Container {
     const c = this.containers.find((x) => x.id === id);
     if (!c) throw new Error(`no container ${id}`);
@@ -201,7 +232,20 @@ export class World {
     return { state: 'exited', exitCode: life.exitCode ?? 1, restartCount: 0, startedAt: String(startedAt), health };
   }
 
-  private effect(effect: RolloutEffect): RolloutEvent[] {
+  /** The engine answering nothing on `host` now, if any; engines whose silence ended carry out what they received first. */
+  private silenceOn(host: string): Silence | undefined {
+    for (const [h, silence] of this.silent) {
+      if (this.now < silence.until) continue;
+      this.silent.delete(h);
+      for (const call of this.received.filter((c) => c.host === h)) {
+        this.received.splice(this.received.indexOf(call), 1);
+        this.apply(call.effect, silence.until, false);
+      }
+    }
+    return this.silent.get(host);
+  }
+
+  private effect(effect: RolloutEffect, reconcile = false): RolloutEvent[] {
     if (effect.kind === 'record') return [];
     if (effect.kind === 'wait') {
       this.now = Math.max(this.now, effect.until);
@@ -211,6 +255,9 @@ export class World {
       this.now = Math.max(this.now, effect.at);
       const c = this.container(effect.containerId);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId };
+      if (this.silenceOn(effect.host)) {
+        return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: this.now + this.engineTimeout, detail: `host ${effect.host}: the engine did not answer` })];
+      }
       const fault = containerFault(this.observe(c), effect.since);
       if (fault) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: fault, fatal: true })];
       const ok = this.health(effect.task, c.revision, this.now, this.startedAt.get(c.id) ?? this.now);
@@ -218,6 +265,10 @@ export class World {
     }
     if (effect.kind === 'check-container') {
       this.performed.push(`check-container ${effect.task}`);
+      if (this.silenceOn(effect.host)) {
+        const detail = `checking the container of updated task ${effect.task} on host ${effect.host} failed: the engine did not answer`;
+        return [rolloutEvent('UpdatedTaskChecked', { at: this.now + this.engineTimeout, task: effect.task, containerId: effect.containerId, batch: effect.batch, passed: false, detail })];
+      }
       const fault = containerFault(this.observe(this.container(effect.containerId)), effect.since);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
       return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
@@ -240,9 +291,28 @@ export class World {
       return [rolloutEvent('LeftoverContainersRemoved', { at: this.now, containers, ...(failures.length > 0 && { failures }) })];
     }
     if (this.unreachable.has(effect.host)) throw new Error(`the world does not fail ${effect.kind} on host ${effect.host}`);
-    this.performed.push(`${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`);
+    const what = `${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`;
+    const silence = this.silenceOn(effect.host);
+    if (silence) {
+      if (effect.kind === 'remove-replaced') {
+        this.now += OP_COST;
+        return [rolloutEvent('ReplacedContainersRemoved', { at: this.now, task: effect.task, containerIds: [], error: `host ${effect.host}: the engine did not answer` })];
+      }
+      this.performed.push(`unanswered ${what}`);
+      const frozen = silence.kind === 'frozen';
+      if (frozen) this.received.push({ host: effect.host, effect });
+      const reason = `${what} on host ${effect.host} failed: ${frozen ? `no answer within ${this.engineTimeout / 1000}s` : 'connection refused'}`;
+      // The call waits out the timeout on its own: the other tasks' steps go on meanwhile.
+      const at = this.now + (frozen ? this.engineTimeout : OP_COST);
+      return [rolloutEvent('ContainerStepUnanswered', { at, task: effect.task, role: effect.role, reason, maybeDone: frozen || reconcile })];
+    }
+    this.performed.push(what);
     this.now += OP_COST;
-    const at = this.now;
+    return this.apply(effect, this.now, reconcile);
+  }
+
+  /** What a container effect does on its host's engine at `at`, and the outcome it reports. */
+  private apply(effect: ContainerEffect, at: Millis, reconcile: boolean): RolloutEvent[] {
     const task = effect.task;
     switch (effect.kind) {
       case 'stop-container': {
@@ -250,8 +320,13 @@ export class World {
           effect.role === 'old'
             ? this.containers.filter((c) => c.task === task && c.host === effect.host && c.running && !c.byRollout)
             : this.containers.filter((c) => c.id === effect.containerId);
-        targets.forEach((c) => (c.running = false));
-        return [rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: targets[0]?.id ?? null })];
+        targets.forEach((c) => {
+          c.running = false;
+          this.stoppedAt.set(c.id, at);
+        });
+        // A reconcile finds the old container stopped already: the one of the task that stopped last, since the rollout began.
+        const stopped = targets[0] ?? (reconcile && effect.role === 'old' ? this.lastStoppedOld(task, effect.host) : undefined);
+        return [rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: stopped?.id ?? null })];
       }
       case 'remove-container': {
         const c = this.containers.find((x) => x.id === effect.containerId);
@@ -284,6 +359,18 @@ export class World {
       }
     }
   }
+}
+
+/**
+ * The steps of one decision as a runner performs them, at once: a wait holds up only its own
+ * task, so while any other step is due the waits are left for the next decision; when only waits
+ * are left, the earliest one passes.
+ */
+function concurrently(steps: readonly RolloutStep[]): readonly RolloutStep[] {
+  const due = steps.filter((s) => s.effect.kind !== 'wait');
+  if (due.length > 0) return due;
+  const until = (s: RolloutStep) => (s.effect.kind === 'wait' ? s.effect.until : 0);
+  return [[...steps].sort((a, b) => until(a) - until(b))[0]];
 }
 
 /** Health by revision: `bad` revisions never pass. */
