@@ -3,6 +3,10 @@
  * performs it, records the outcome, and asks again. Steps of different tasks run at once; a
  * task never has two steps in flight. All state is in the stream: a new driver started after a
  * crash picks up exactly where the stream says, reconciling any intent without an outcome.
+ *
+ * Waits (the delay between batches, a gate's next check) are the driver's, and an operator's
+ * command cuts them short: once the stream is read again, every wait in progress ends and `decide`
+ * is asked at once, so an abort never waits for a gate's check or a batch's delay to come round.
  */
 import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { decide, evolve, isFinished, rolloutEvent, type ActiveRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '@cj/domain';
@@ -33,6 +37,8 @@ export class RolloutDriver {
   private writes: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private leaseRetry?: NodeJS.Timeout;
+  /** Ends the waits in progress when the stream moved under them (see `notify`). */
+  private interrupt = new AbortController();
   private readonly finished: Promise<RolloutState>;
   private finish!: (state: RolloutState) => void;
 
@@ -57,13 +63,19 @@ export class RolloutDriver {
   /** Someone else appended to the stream (an operator paused, resumed or aborted): read it again. */
   notify(revision: bigint): void {
     if (revision <= this.revision) return;
-    void this.serialized(() => this.reload()).then(() => this.pump());
+    void this.serialized(async () => {
+      await this.reload();
+      // After the reload, so that a step whose wait ends is decided again on the news.
+      this.interrupt.abort();
+      this.interrupt = new AbortController();
+    }).then(() => this.pump());
   }
 
   /** Stops starting new steps (steps in flight finish and record their outcome). */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.leaseRetry);
+    this.interrupt.abort();
   }
 
   private async reload(): Promise<void> {
@@ -113,9 +125,11 @@ export class RolloutDriver {
   private async perform(step: RolloutStep): Promise<void> {
     const effect = step.effect;
     if (effect.kind === 'wait') {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, effect.until - this.deps.now())));
+      await this.waitUntil(effect.until);
       return;
     }
+    // A check waits for its time; cut short, it checks nothing and `decide` says what comes next.
+    if (effect.kind === 'probe-health' && !(await this.waitUntil(effect.at))) return;
     if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
     if (effect.kind === 'record') return;
     const rollout = this.state as ActiveRollout;
@@ -130,18 +144,40 @@ export class RolloutDriver {
             await this.deps.jobs.containerFacts(rollout, done);
             return done;
           });
-    await this.record(outcome, 'outcome');
+    await this.record(outcome, 'outcome', { readOnly: effect.kind === 'probe-health' || effect.kind === 'check-container' || effect.kind === 'pull-image' });
+  }
+
+  /** Resolves true at `until`, or false as soon as the stream moves under the wait or the driver stops. */
+  private waitUntil(until: number): Promise<boolean> {
+    const signal = this.interrupt.signal;
+    const ms = until - this.deps.now();
+    if (signal.aborted) return Promise.resolve(false);
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', cut);
+        resolve(true);
+      }, ms);
+      const cut = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', cut, { once: true });
+    });
   }
 
   /**
    * Appends at the revision this driver knows, renewing the lease in the same append when due.
    * When the stream moved (an operator's command), an intent is dropped so that `decide` sees the
-   * news first; an outcome is a fact and is appended again after the reload.
+   * news first; an outcome is a fact and is appended again after the reload. Once the rollout has
+   * ended (an abort does not wait for a pull), the outcome of a step that changed no container is
+   * not recorded: nothing is left to reconcile, and the end stays the stream's last word.
    */
-  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome'): Promise<boolean> {
+  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome', options: { readOnly?: boolean } = {}): Promise<boolean> {
     return this.serialized(async () => {
       for (;;) {
         const state = this.state as ActiveRollout;
+        if (options.readOnly && isFinished(state)) return false;
         if (this.heldElsewhere(state)) throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
         const now = this.deps.now();
         const lease = state.lease;

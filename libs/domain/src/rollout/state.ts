@@ -126,6 +126,8 @@ export interface ActiveRollout extends RolloutIdentity {
   readonly failuresHandled: number;
   readonly lease?: { readonly owner: string; readonly until: Millis };
   readonly reason?: string;
+  /** When an abort was asked for: the gates of the revert passes after it count from here. */
+  readonly abortRequestedAt?: Millis;
   readonly startedAt: Millis;
   readonly endedAt?: Millis;
 }
@@ -276,7 +278,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutResumed':
       return { ...s, status: 'running', reason: undefined, failuresHandled: s.failedTasks.length, lastProgressAt: event.at };
     case 'RolloutAbortRequested':
-      return { ...s, status: 'aborting', reason: event.reason };
+      return { ...s, status: 'aborting', reason: event.reason, abortRequestedAt: event.at };
     case 'RolloutRollbackStarted':
       return { ...s, status: 'rolling-back', reason: event.reason, lastProgressAt: event.at };
     case 'RolloutSucceeded':
