@@ -361,7 +361,7 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
   if (gatePassed(terms, gate)) {
     return { key, events: [passed()], effect: { kind: 'record' }, reconcile: false };
   }
-  const deadline = terms.deadline;
+  const { deadline } = terms;
   if (gate.lastCheckAt !== undefined && gate.lastCheckAt >= deadline) {
     const reason = `not healthy for ${seconds(terms.minHealthyTime)} within ${terms.within} (${gate.checks} checks; last: ${gate.lastDetail ?? 'none'})`;
     return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
