@@ -282,7 +282,7 @@ function RolloutControls(props: { rollout: RolloutView; onAction: (action: Actio
     <>
       {rollout.phase === 'running' && <button type="button" aria-label={label('pause')} onClick={() => props.onAction({ kind: 'pause', rollout })}>pause…</button>}
       {rollout.phase === 'paused' && <button type="button" aria-label={label('resume')} onClick={() => props.onAction({ kind: 'resume', rollout })}>resume…</button>}
-      {(rollout.phase === 'running' || rollout.phase === 'paused') && (
+      {(rollout.phase === 'running' || rollout.phase === 'paused' || rollout.phase === 'rolling-back') && (
         <button type="button" aria-label={label('abort')} onClick={() => props.onAction({ kind: 'abort', rollout })}>abort…</button>
       )}
     </>

@@ -18,7 +18,7 @@ export const rolloutCommand = () =>
     .addCommand(statusCommand())
     .addCommand(controlCommand('pause', 'paused', 'stop starting new batches; tasks in flight finish'))
     .addCommand(controlCommand('resume', 'resumed', 'continue a paused rollout'))
-    .addCommand(controlCommand('abort', 'aborted', 'stop the rollout where it is'));
+    .addCommand(controlCommand('abort', 'abort requested', 'end the rollout within seconds: tasks it touched return to the old revision'));
 
 const listCommand = () =>
   new Command('list')

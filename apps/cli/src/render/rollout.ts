@@ -17,6 +17,7 @@ export function phaseColor(phase: string, c: Colors): string {
       return c.red(phase);
     case 'paused':
     case 'rolling-back':
+    case 'aborting':
       return c.yellow(phase);
     default:
       return phase;

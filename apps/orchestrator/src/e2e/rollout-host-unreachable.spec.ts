@@ -70,7 +70,7 @@ describe('a host lost mid-rollout', () => {
     expect(await served(hosts[1])).toBe('v1');
   });
 
-  it('fails the task on the lost host and pauses for a person (failure action pause); abort then ends it', async () => {
+  it('fails the task on the lost host and pauses for a person (failure action pause); abort then ends it, every task back on v1', async () => {
     const hosts = fake.hosts.slice(3, 6);
     const paused = await loseThirdHost('lost-b', hosts, 'pause');
 
@@ -82,8 +82,13 @@ describe('a host lost mid-rollout', () => {
     expect(await served(hosts[0])).toBe('v2');
     expect(await served(hosts[1])).toBe('v2');
 
+    // The abort returns the updated tasks to v1 too, on the hosts that answer.
     const aborted = (await orchestrator.request<RolloutView>('POST', `/v1/envs/lost-b/rollouts/${paused.id}/abort`, change())).body;
-    expect(['running', 'aborted']).toContain(aborted.phase);
-    expect((await until('lost-b', paused.id, (v) => v.phase !== 'running')).phase).toBe('aborted');
+    expect(['aborting', 'aborted']).toContain(aborted.phase);
+    const ended = await until('lost-b', paused.id, (v) => v.phase !== 'aborting');
+    expect(ended.phase).toBe('aborted');
+    expect(ended.tasks.map((t) => t.phase)).toEqual(['reverted', 'reverted', 'reverted']);
+    expect(await served(hosts[0])).toBe('v1');
+    expect(await served(hosts[1])).toBe('v1');
   });
 });

@@ -9,6 +9,10 @@
  * and says so once when the outage starts and once when it ends. Its first write after the outage
  * is `RolloutWaitedOnStore`, which moves the rollout's deadlines on by the outage; what was cut
  * off meanwhile is reconciled like after a crash.
+ *
+ * Waits (the delay between batches, a gate's next check) are the driver's, and an operator's
+ * command cuts them short: once the stream is read again, every wait in progress ends and `decide`
+ * is asked at once, so an abort never waits for a gate's check or a batch's delay to come round.
  */
 import { DuplicateEventIdError, MaximumAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { decide, evolve, isFinished, rolloutEvent, type ActiveRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '@cj/domain';
@@ -65,6 +69,8 @@ export class RolloutDriver {
   private leaseRetry?: NodeJS.Timeout;
   /** Set while the store refuses writes: since when, what it said, and the next try. */
   private outage?: { readonly since: number; readonly reason: string; delay: number; attempts: number; timer?: NodeJS.Timeout };
+  /** Ends the waits in progress when the stream moved under them (see `notify`). */
+  private interrupt = new AbortController();
   private readonly finished: Promise<RolloutState>;
   private finish!: (state: RolloutState) => void;
 
@@ -89,7 +95,12 @@ export class RolloutDriver {
   /** Someone else appended to the stream (an operator paused, resumed or aborted): read it again. */
   notify(revision: bigint): void {
     if (revision <= this.revision) return;
-    void this.serialized(() => this.reload()).then(() => this.pump());
+    void this.serialized(async () => {
+      await this.reload();
+      // After the reload, so that a step whose wait ends is decided again on the news.
+      this.interrupt.abort();
+      this.interrupt = new AbortController();
+    }).then(() => this.pump());
   }
 
   /** Stops starting new steps (steps in flight finish and record their outcome). */
@@ -97,6 +108,7 @@ export class RolloutDriver {
     this.stopped = true;
     clearTimeout(this.leaseRetry);
     clearTimeout(this.outage?.timer);
+    this.interrupt.abort();
   }
 
   private async reload(): Promise<void> {
@@ -149,9 +161,11 @@ export class RolloutDriver {
   private async perform(step: RolloutStep): Promise<void> {
     const effect = step.effect;
     if (effect.kind === 'wait') {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, effect.until - this.deps.now())));
+      await this.waitUntil(effect.until);
       return;
     }
+    // A check waits for its time; cut short, it checks nothing and `decide` says what comes next.
+    if (effect.kind === 'probe-health' && !(await this.waitUntil(effect.at))) return;
     if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
     if (effect.kind === 'record') return;
     const rollout = this.state as ActiveRollout;
@@ -168,19 +182,41 @@ export class RolloutDriver {
             });
             return done;
           });
-    await this.record(outcome, 'outcome');
+    await this.record(outcome, 'outcome', { readOnly: effect.kind === 'probe-health' || effect.kind === 'check-container' || effect.kind === 'pull-image' });
+  }
+
+  /** Resolves true at `until`, or false as soon as the stream moves under the wait or the driver stops. */
+  private waitUntil(until: number): Promise<boolean> {
+    const signal = this.interrupt.signal;
+    const ms = until - this.deps.now();
+    if (signal.aborted) return Promise.resolve(false);
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', cut);
+        resolve(true);
+      }, ms);
+      const cut = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', cut, { once: true });
+    });
   }
 
   /**
    * Appends at the revision this driver knows, renewing the lease in the same append when due.
    * When the stream moved (an operator's command), an intent is dropped so that `decide` sees the
    * news first; an outcome is a fact and is appended again after the reload. While the store is
-   * out nothing is attempted: the outcome is reconciled, or the check made again, once it is back.
+   * out nothing is attempted: the outcome is reconciled, or the check made again, once it is back. Once the rollout has
+   * ended (an abort does not wait for a pull), the outcome of a step that changed no container is
+   * not recorded: nothing is left to reconcile, and the end stays the stream's last word.
    */
-  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome'): Promise<boolean> {
+  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome', options: { readOnly?: boolean } = {}): Promise<boolean> {
     return this.serialized(async () => {
       for (;;) {
         if (this.outage) throw new StoreOutage('the store refuses writes');
+        if (options.readOnly && isFinished(this.state as ActiveRollout)) return false;
         try {
           await this.append(events);
           return true;

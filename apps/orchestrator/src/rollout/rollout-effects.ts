@@ -146,8 +146,7 @@ export class RolloutEffects {
         ];
       }
       case 'probe-health': {
-        const wait = effect.at - this.deps.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // The driver has waited for the check's time (`effect.at`).
         const container = await runtime.inspect(effect.containerId);
         const base = { task, containerId: effect.containerId };
         const fault = containerFault(container, effect.since);

@@ -209,7 +209,7 @@ export interface RollbackRequest extends ChangeRequest, RolloutOverrides {
   readonly toRevision?: number;
 }
 
-export type RolloutPhase = 'running' | 'paused' | 'succeeded' | 'rolling-back' | 'rolled-back' | 'failed' | 'aborted';
+export type RolloutPhase = 'running' | 'paused' | 'succeeded' | 'rolling-back' | 'aborting' | 'rolled-back' | 'failed' | 'aborted';
 export interface RolloutTaskView {
   readonly task: number;
   readonly host: string;
@@ -229,7 +229,7 @@ export interface RolloutPullView {
   /** Bytes the host downloaded (0: it had the image). */
   readonly bytes?: number;
   readonly ms?: number;
-  /** Why it failed: the engine's (the registry's) answer. */
+  /** Why it failed: the engine's (the registry's) answer; or that the rollout ended (aborted) while it pulled. */
   readonly detail?: string;
 }
 export interface RolloutView {

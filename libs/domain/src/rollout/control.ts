@@ -79,7 +79,8 @@ export function decidePause(state: RolloutState, command: { id: string; reason?:
   const s = active(state, command.id);
   if (s.status === 'paused') return [];
   if (s.status !== 'running') {
-    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is ${s.status}; only a running rollout can be paused`, 'abort it instead');
+    const hint = s.status === 'aborting' ? 'an abort ends within seconds: wait for it' : 'abort it instead';
+    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is ${s.status}; only a running rollout can be paused`, hint);
   }
   return [rolloutEvent('RolloutPaused', { at: command.now, reason: command.reason ?? 'paused by an operator' })];
 }
@@ -93,11 +94,12 @@ export function decideResume(state: RolloutState, command: { id: string; reason?
   return [rolloutEvent('RolloutResumed', { at: command.now, reason: command.reason })];
 }
 
+/**
+ * Abort always ends a rollout, whatever it is doing (running, paused, rolling back): `decide` stops
+ * waiting on gates and reverts what the rollout touched through a short gate of its own.
+ */
 export function decideAbort(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
   const s = active(state, command.id);
   if (s.status === 'aborting') return [];
-  if (s.status === 'rolling-back') {
-    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is rolling back; a rollback is not aborted halfway`, 'wait for it to finish');
-  }
   return [rolloutEvent('RolloutAbortRequested', { at: command.now, reason: command.reason ?? 'aborted by an operator' })];
 }

@@ -23,11 +23,18 @@
  * from the engine what happened and does only what is missing, until the engine answers. Only a
  * forward step that never reached the engine fails the task at once (nothing was done, and the old
  * container still runs). The progress deadline bounds the waiting, and its reason names the tasks.
+ *
+ * An abort ends the rollout within seconds, whatever its policy says: it stops waiting on gates at
+ * once (a task in its forward gate is reverted), reverts every task it touched as a rollback does,
+ * and gives each revert pass a short gate of its own (ABORT_MIN_HEALTHY_TIME within
+ * ABORT_HEALTHY_DEADLINE) instead of the policy's. A task whose old container does not pass that
+ * gate is left stuck and named in the reason; the rollout ends aborted all the same. A pull in
+ * flight is not awaited: it touches no container.
  */
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
-import type { ActiveRollout, MonitorWindow, PendingIntent, RolloutState, TaskState, UnansweredStep } from './state';
+import type { ActiveRollout, HealthGate, MonitorWindow, PendingIntent, RolloutState, TaskState, UnansweredStep } from './state';
 import { evolve, isFinished } from './state';
 import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
 
@@ -47,6 +54,10 @@ export const PULL_CONCURRENCY = 4;
 /** A step the engine did not answer is asked again after this, doubling with each attempt, up to UNANSWERED_RETRY_MAX. */
 export const UNANSWERED_RETRY_FIRST: Millis = 500;
 export const UNANSWERED_RETRY_MAX: Millis = 10_000;
+/** After an abort, a revert pass's gate asks for this much continuous health… */
+export const ABORT_MIN_HEALTHY_TIME: Millis = 1000;
+/** …within this long of the gate's opening or of the abort, whichever came later. */
+export const ABORT_HEALTHY_DEADLINE: Millis = 5000;
 
 export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
   if (!state.exists || isFinished(state)) return [];
@@ -171,12 +182,15 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
       ? record(rolloutEvent('RolloutFailed', { at, reason: `${s.reason}; then ${stuckReason(stuck)}` }))
       : record(rolloutEvent('RolloutRolledBack', { at, reason: s.reason ?? 'rolled back' }));
   }
-  if (s.status === 'aborting' && !s.tasks.some(inFlight) && pulling(s).length === 0) {
-    return record(rolloutEvent('RolloutAborted', { at, reason: s.reason ?? 'aborted' }));
-  }
-  if (s.status === 'aborting' && stalled) {
-    const reason = `the abort made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})${waitingOnEngines(s)}`;
-    return record(rolloutEvent('RolloutFailed', { at, reason }));
+  if (s.status === 'aborting') {
+    if (stalled) {
+      const reason = `the abort made no progress within the progress deadline of ${seconds(s.policy.progressDeadline)} (${s.reason})${waitingOnEngines(s)}`;
+      return record(rolloutEvent('RolloutFailed', { at, reason }));
+    }
+    if (s.tasks.some(touched)) return undefined;
+    const reason = s.reason ?? 'aborted';
+    const stuck = s.tasks.filter((t) => t.phase === 'stuck');
+    return record(rolloutEvent('RolloutAborted', { at, reason: stuck.length > 0 ? `${reason}; then ${stuckReason(stuck)}` : reason }));
   }
   return undefined;
 }
@@ -246,8 +260,9 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
   let revertSlots = s.policy.maxParallel - s.tasks.filter((t) => (t.phase === 'reverting' || t.phase === 'failed') && t.unanswered === undefined).length;
   const batch = s.batches[s.batchesCompleted] ?? [];
   const allDone = s.status === 'running' && s.batchesCompleted === s.batches.length;
+  const reverting = s.status === 'rolling-back' || s.status === 'aborting';
   const newestFirst = [...s.batches].reverse().flatMap((b) => [...b].reverse());
-  const order = s.status === 'rolling-back' ? newestFirst : s.tasks.map((t) => t.task);
+  const order = reverting ? newestFirst : s.tasks.map((t) => t.task);
   for (const n of order) {
     const t = s.tasks.find((x) => x.task === n);
     if (!t) continue;
@@ -255,11 +270,10 @@ function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
       steps.push(openIntentStep(t, t.pending, now));
       continue;
     }
-    const reverting = s.status === 'rolling-back' || s.status === 'aborting';
     let step: RolloutStep | undefined;
     if (t.phase === 'failed' || (t.phase === 'updating' && reverting)) {
       step = startPass(s, t, 'revert', now);
-    } else if (t.phase === 'updated' && s.status === 'rolling-back' && revertSlots > 0) {
+    } else if (t.phase === 'updated' && reverting && revertSlots > 0) {
       revertSlots--;
       step = startPass(s, t, 'revert', now);
     } else if (t.phase === 'pending' && s.status === 'running' && batch.includes(t.task)) {
@@ -345,7 +359,7 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
   if (!t.newStarted) return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'new', containerId: t.newContainerId }));
   const newId = t.newContainerId;
   const updated = () => rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId, ...downtime(s, t) });
-  if (s.policy.order === 'start-first' && gatePassed(s, t)) return t.oldStopped ? done(updated()) : stopOld();
+  if (s.policy.order === 'start-first' && t.gate && gatePassed(gateTerms(s, t, t.gate), t.gate)) return t.oldStopped ? done(updated()) : stopOld();
   return gateStep(s, t, now, updated);
 }
 
@@ -359,8 +373,24 @@ function downtime(s: ActiveRollout, t: TaskState): { downtimeMs?: Millis } {
   return { downtimeMs: Math.max(0, t.firstPassAt - t.oldStoppedAt) };
 }
 
-const gatePassed = (s: ActiveRollout, t: TaskState): boolean =>
-  t.gate?.healthySince !== undefined && (t.gate.lastCheckAt ?? 0) - t.gate.healthySince >= s.policy.minHealthyTime;
+/** What a gate asks for: continuous health this long, by this time; `within` names the deadline in a failure. */
+interface GateTerms {
+  readonly minHealthyTime: Millis;
+  readonly deadline: Millis;
+  readonly within: string;
+}
+
+/** The policy's gate; a revert pass's after an abort, the abort's own short one. */
+function gateTerms(s: ActiveRollout, t: TaskState, gate: HealthGate): GateTerms {
+  if (s.status === 'aborting' && t.direction === 'revert') {
+    const from = Math.max(gate.openedAt, s.abortRequestedAt ?? gate.openedAt);
+    return { minHealthyTime: ABORT_MIN_HEALTHY_TIME, deadline: from + ABORT_HEALTHY_DEADLINE, within: `the abort's deadline of ${seconds(ABORT_HEALTHY_DEADLINE)}` };
+  }
+  return { minHealthyTime: s.policy.minHealthyTime, deadline: gate.openedAt + s.policy.healthyDeadline, within: `the healthy deadline of ${seconds(s.policy.healthyDeadline)}` };
+}
+
+const gatePassed = (terms: GateTerms, gate: HealthGate): boolean =>
+  gate.healthySince !== undefined && (gate.lastCheckAt ?? 0) - gate.healthySince >= terms.minHealthyTime;
 
 /** The health gate: passed, failed at once (the container is lost) or at its deadline, or the next check. */
 function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => RolloutEvent): RolloutStep {
@@ -371,20 +401,19 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
     const reason = `${gate.fatal}, ${seconds((gate.lastCheckAt ?? gate.openedAt) - gate.openedAt)} after it was started`;
     return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
   }
-  if (gatePassed(s, t)) {
+  const terms = gateTerms(s, t, gate);
+  if (gatePassed(terms, gate)) {
     return { key, events: [passed()], effect: { kind: 'record' }, reconcile: false };
   }
-  const deadline = gate.openedAt + s.policy.healthyDeadline;
+  const { deadline } = terms;
   if (gate.lastCheckAt !== undefined && gate.lastCheckAt >= deadline) {
-    const reason =
-      `not healthy for ${seconds(s.policy.minHealthyTime)} within the healthy deadline of ${seconds(s.policy.healthyDeadline)} ` +
-      `(${gate.checks} checks; last: ${gate.lastDetail ?? 'none'})`;
+    const reason = `not healthy for ${seconds(terms.minHealthyTime)} within ${terms.within} (${gate.checks} checks; last: ${gate.lastDetail ?? 'none'})`;
     return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
   }
   let at: Millis;
   if (gate.lastCheckAt === undefined) at = gate.openedAt;
   else if (gate.healthySince === undefined) at = gate.lastCheckAt + Math.min(s.probeInterval, FIRST_RECHECK * 2 ** Math.max(0, gate.checks - 1));
-  else at = Math.min(gate.lastCheckAt + s.probeInterval, gate.healthySince + s.policy.minHealthyTime);
+  else at = Math.min(gate.lastCheckAt + s.probeInterval, gate.healthySince + terms.minHealthyTime);
   return {
     key,
     events: [],

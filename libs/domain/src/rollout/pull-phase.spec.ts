@@ -97,14 +97,20 @@ describe('the pull phase: the image is on every host before the first batch', ()
     expect(toRolloutView(w.state).pulls).toBeUndefined();
   });
 
-  it('an abort during the pull phase ends the rollout once no pull is in flight', () => {
+  it('an abort during the pull phase ends the rollout at once: a pull touches no container, so it is not awaited', () => {
     const w = new World(startCommand());
     const [h1] = decide(w.state, { now: T0 });
     w.events.push(...h1.events, ...decideAbort(w.state, { id: 'r', reason: 'wrong tag', now: T0 + 5 }));
-    expect(decide(w.state, { now: T0 + 10 }).map((s) => s.effect.kind)).toEqual([]);
-    w.events.push(rolloutEvent('ImagePulled', { at: T0 + 20, host: 'h1', digest: 'sha256:r2', ms: 20 }));
-    expect(typesOf(decide(w.state, { now: T0 + 30 }).flatMap((s) => s.events))).toEqual(['RolloutAborted']);
+    const steps = decide(w.state, { now: T0 + 10 });
+    expect(steps.map((s) => s.effect.kind)).toEqual(['record']);
+    expect(typesOf(steps.flatMap((s) => s.events))).toEqual(['RolloutAborted']);
+    w.perform(steps[0]);
+    expect(w.state.status).toBe('aborted');
     expect(w.performed).toEqual([]);
+    expect(toRolloutView(w.state).pulls).toEqual([
+      { host: 'h1', state: 'pulling', detail: 'not awaited: the rollout ended' },
+      { host: 'h2', state: 'waiting' },
+    ]);
   });
 });
 

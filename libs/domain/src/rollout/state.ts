@@ -145,6 +145,8 @@ export interface ActiveRollout extends RolloutIdentity {
   /** How long the rollout waited, in all, for a store that refused its writes (see `RolloutWaitedOnStore`). */
   readonly waitedOnStoreMs?: Millis;
   readonly reason?: string;
+  /** When an abort was asked for: the gates of the revert passes after it count from here. */
+  readonly abortRequestedAt?: Millis;
   readonly startedAt: Millis;
   readonly endedAt?: Millis;
 }
@@ -300,7 +302,7 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
       return { ...s, status: 'running', reason: undefined, failuresHandled: s.failedTasks.length, lastProgressAt: event.at };
     case 'RolloutAbortRequested':
       // The progress deadline bounds the abort too (a task waiting on an engine that never answers).
-      return { ...s, status: 'aborting', reason: event.reason, lastProgressAt: event.at };
+      return { ...s, status: 'aborting', reason: event.reason, lastProgressAt: event.at, abortRequestedAt: event.at };
     case 'RolloutRollbackStarted':
       return { ...s, status: 'rolling-back', reason: event.reason, lastProgressAt: event.at };
     case 'RolloutSucceeded':

@@ -7,7 +7,7 @@ const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {
   running: 'running',
   paused: 'paused',
   'rolling-back': 'rolling-back',
-  aborting: 'running',
+  aborting: 'aborting',
   succeeded: 'succeeded',
   'rolled-back': 'rolled-back',
   failed: 'failed',
@@ -41,7 +41,8 @@ function pullViews(s: ActiveRollout): RolloutPullView[] | undefined {
   return pullHosts(s).map((host): RolloutPullView => {
     const pull = s.pulls[host];
     if (pull === undefined) return { host, state: 'waiting' };
-    if (pull.state === 'pulling') return { host, state: 'pulling' };
+    // An abort does not wait for a pull: once the rollout ended, one in flight is never heard of again.
+    if (pull.state === 'pulling') return { host, state: 'pulling', ...(s.endedAt !== undefined && { detail: 'not awaited: the rollout ended' }) };
     if (pull.state === 'failed') return { host, state: 'failed', detail: pull.reason };
     return { host, state: 'pulled', digest: pull.digest, ...(pull.bytes !== undefined && { bytes: pull.bytes }), ms: pull.ms };
   });

@@ -162,14 +162,15 @@ describe('rollout workflow', () => {
     expect(secondStart.at - done0.at).toBe(10_000);
   });
 
-  it('aborts: the task in flight gets its old container back, updated tasks stay, nothing new starts', () => {
+  it('aborts: the task in flight and the updated one get their old containers back, nothing new starts', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ minHealthyTime: 2000 }) }));
     const firstUpdated = () => w.events.some((e) => e.type === 'TaskUpdated');
     w.run([{ at: T0 + 3000, apply: (s, now) => (firstUpdated() ? decideAbort(s, { id: 'r', reason: 'wrong tag', now }) : []) }]);
     expect(w.state.status).toBe('aborted');
     expect(w.state.reason).toBe('wrong tag');
-    expect(w.running(0).map((c) => c.revision)).toEqual([2]);
+    expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
     expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);
+    expect(taskEvents(w, 0)).toContain('TaskRolledBack');
     expect(taskEvents(w, 1)).toContain('TaskRolledBack');
     expect(taskEvents(w, 2)).toEqual([]);
   });
