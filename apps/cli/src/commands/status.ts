@@ -80,11 +80,17 @@ function observedState(task: TaskStatus, c: Colors, now: Date): string {
   return `${text} ${c.yellow(`(stale: ${since(task.observed.observedAt, now)} old)`)}`;
 }
 
-/** The recorded revision and state; marked when what runs differs from it. */
+/**
+ * The recorded revision and state; marked when what runs differs from it. A container made by an
+ * earlier revision that differs only in policy is up to date: that revision landed in place.
+ */
 function desired(task: TaskStatus, c: Colors): string {
   const text = `${task.desired.state} ${revision(task.desired.revision)}`;
-  const drift =
-    (task.observed?.state ?? 'stopped') !== task.desired.state ||
-    (task.observed !== undefined && task.observed.revision !== undefined && task.observed.revision !== task.desired.revision);
+  const drift = (task.observed?.state ?? 'stopped') !== task.desired.state || (task.observed !== undefined && !upToDate(task.observed, task.desired.revision));
   return drift ? c.yellow(`${text} (differs)`) : text;
+}
+
+function upToDate(observed: NonNullable<TaskStatus['observed']>, desiredRevision: number): boolean {
+  if (observed.revision === undefined) return true;
+  return observed.upToDate ?? observed.revision === desiredRevision;
 }
