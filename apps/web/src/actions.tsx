@@ -157,7 +157,7 @@ export function ApplyFields(props: { env: string; onReady: (jobs: { file: string
               <h3>{job.job}{job.task !== undefined ? ` task ${job.task} on ${job.host ?? '?'}` : ''}</h3>
               <ul class="plain">
                 {job.fields.map((field) => (
-                  <li key={field.path}><code>{field.path}</code>: recorded {JSON.stringify(field.recorded)}, running {JSON.stringify(field.running)}, file {JSON.stringify(field.file)}</li>
+                  <li key={field.path}><code>{field.path}</code>: recorded {JSON.stringify(field.recorded)}, running {JSON.stringify(field.running)}, file {JSON.stringify(field.file)}{field.kind && ` (${field.kind === 'policy' ? 'policy only' : 'replaces containers'})`}</li>
                 ))}
               </ul>
             </div>

@@ -38,7 +38,8 @@ export function TasksTable(props: { status: StatusResponse | undefined; now: num
     <Table id="tasks" caption="Tasks, desired beside observed" headers={['job', 'task', 'host:port', 'desired', 'observed', 'state', 'health', 'up', '']} empty="No jobs in this environment yet: cj apply jobs.yaml">
       {tasks.map((task) => {
         const seen = task.observed;
-        const drift = !seen || seen.revision !== task.desired.revision;
+        // A container of an earlier revision that differs only in policy is up to date (it landed in place).
+        const drift = !seen || !(seen.upToDate ?? seen.revision === task.desired.revision);
         return (
           <tr key={`${task.job}/${task.task}`} data-job={task.job} data-task={task.task}>
             <td>{task.job}</td>

@@ -12,8 +12,9 @@ const plan = (dryRun: boolean): ApplyResponse => ({
   env: 'default',
   dryRun,
   plan: [
-    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e' }], ...(dryRun ? {} : { revision: 3, rolloutId: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01' }) },
+    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e', kind: 'container' }], ...(dryRun ? {} : { revision: 3, rolloutId: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01' }) },
     { job: 'coding-blog', action: 'unchanged', changes: [] },
+    { job: 'web', action: 'update', changes: [{ path: 'update.minHealthyTime', before: 1000, after: 5000, kind: 'policy' }], inPlace: true, ...(dryRun ? {} : { revision: 8 }) },
   ],
 });
 
@@ -44,10 +45,13 @@ describe('cj apply', () => {
       [
         'Plan for default:',
         '  ~ webhook-listener',
-        '      image.tag: a5af2f2 → b7c8d9e',
+        '      image.tag: a5af2f2 → b7c8d9e  (replaces containers)',
         '    coding-blog (unchanged)',
+        '  ~ web (policy only: in place, no container replaced)',
+        '      update.minHealthyTime: 1000 → 5000  (policy only)',
         'webhook-listener: recorded r3',
         'webhook-listener: rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 started; follow it with `cj rollout status 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 --wait`',
+        'web: recorded r8, in effect now (no container replaced)',
         '',
       ].join('\n'),
     );

@@ -3,7 +3,7 @@ import type { ApplyRequest, ApplyResponse, PlanEntry } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { printDroppedHostOutcome, printDroppedHosts } from '../render/dropped-hosts';
-import { value } from '../render/format';
+import { changeNeeds, value } from '../render/format';
 import type { Colors } from '../render/output';
 import { jsonOption, reasonOption } from '../options';
 import { readSourceFile } from '../source-file';
@@ -62,9 +62,9 @@ function printPlan(cli: Cli, response: ApplyResponse): void {
   const heading = response.dryRun ? `Plan for ${response.env} (dry run, nothing recorded):` : `Plan for ${response.env}:`;
   cli.out.line(c.bold(heading));
   for (const entry of response.plan) {
-    cli.out.line(`  ${actionMark(entry.action, c)} ${entry.job}${entry.action === 'unchanged' ? c.dim(' (unchanged)') : ''}`);
+    cli.out.line(`  ${actionMark(entry.action, c)} ${entry.job}${entry.action === 'unchanged' ? c.dim(' (unchanged)') : ''}${entry.inPlace ? c.dim(' (policy only: in place, no container replaced)') : ''}`);
     for (const change of entry.changes) {
-      cli.out.line(`      ${change.path}: ${c.red(value(change.before))} → ${c.green(value(change.after))}`);
+      cli.out.line(`      ${change.path}: ${c.red(value(change.before))} → ${c.green(value(change.after))}${c.dim(`  (${changeNeeds(change.kind)})`)}`);
     }
   }
   printDroppedHosts(cli.out, response.droppedHosts ?? []);
@@ -74,7 +74,7 @@ function printPlan(cli: Cli, response: ApplyResponse): void {
 function printOutcome(cli: Cli, response: ApplyResponse): void {
   if (response.dryRun) return;
   for (const entry of response.plan) {
-    if (entry.revision !== undefined) cli.out.line(`${entry.job}: recorded r${entry.revision}`);
+    if (entry.revision !== undefined) cli.out.line(`${entry.job}: recorded r${entry.revision}${entry.inPlace ? ', in effect now (no container replaced)' : ''}`);
     if (entry.rolloutId) cli.out.line(`${entry.job}: rollout ${entry.rolloutId} started; follow it with \`cj rollout status ${entry.rolloutId} --wait\``);
   }
   printDroppedHostOutcome(cli.out, response.droppedHosts ?? []);

@@ -44,6 +44,33 @@ describe('cj diff', () => {
     expect(api.requests[0].body).toEqual({ jobs: { file, text: 'jobs: []\n' }, job: 'webhook-listener' });
   });
 
+  it("says per field of a job whether applying the file replaces its containers or is policy only", async () => {
+    const kinds: DiffResponse = {
+      changed: true,
+      jobs: [
+        {
+          job: 'web',
+          fields: [
+            { path: 'image.tag', kind: 'container', file: 'v2', recorded: 'v1', running: 'v1' },
+            { path: 'update.minHealthyTime', kind: 'policy', file: 5000, recorded: 1000, running: 1000 },
+          ],
+        },
+      ],
+    };
+    api = await new RecordedApi().on('POST', DIFF, { json: kinds }).start();
+    const result = await runCj(['diff', file], { url: api.url });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        'web',
+        '  FIELD                  FILE  RECORDED  RUNNING  ON APPLY',
+        '  image.tag              v2    v1        v1       replaces containers',
+        '  update.minHealthyTime  5000  1000      1000     policy only',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('exits 0 when nothing differs', async () => {
     api = await new RecordedApi().on('POST', DIFF, { json: { changed: false, jobs: [{ job: 'coding-blog', fields: [] }] } }).start();
     const result = await runCj(['diff', file, '--json'], { url: api.url });

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import type { DiffRequest, DiffResponse, JobDiff } from '@cj/domain';
+import type { DiffField, DiffRequest, DiffResponse, JobDiff } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { ExitCode } from '../errors';
-import { value } from '../render/format';
-import { table } from '../render/table';
+import { changeNeeds, value } from '../render/format';
+import { table, type Column } from '../render/table';
 import { jsonOption } from '../options';
 import { readSourceFile } from '../source-file';
 
@@ -43,16 +43,15 @@ function printDiff(cli: Cli, result: DiffResponse): void {
   differing.forEach((job, i) => {
     if (i > 0) cli.out.line();
     cli.out.line(c.bold(jobTitle(job)));
-    const lines = table(
-      job.fields,
-      [
-        { header: 'field', cell: (f) => f.path },
-        { header: 'file', cell: (f) => value(f.file) },
-        { header: 'recorded', cell: (f) => value(f.recorded) },
-        { header: 'running', cell: (f) => value(f.running) },
-      ],
-      c.bold,
-    );
+    const columns: Column<DiffField>[] = [
+      { header: 'field', cell: (f) => f.path },
+      { header: 'file', cell: (f) => value(f.file) },
+      { header: 'recorded', cell: (f) => value(f.recorded) },
+      { header: 'running', cell: (f) => value(f.running) },
+    ];
+    // What applying the file would do, per field: a job's row says it, a task's row has nothing to apply.
+    if (job.fields.some((f) => f.kind !== undefined)) columns.push({ header: 'on apply', cell: (f) => (f.kind ? changeNeeds(f.kind) : '') });
+    const lines = table(job.fields, columns, c.bold);
     for (const line of lines) cli.out.line(`  ${line}`);
   });
 }

@@ -28,6 +28,15 @@ const unanswered: StatusResponse = {
   ],
 };
 
+/** r3 changed only the update policy: task 0 runs the container r2 made, which is r3's too; task 1's is of an older image. */
+const landedInPlace: StatusResponse = {
+  env: 'policy',
+  tasks: [
+    { ...fixtures.status.tasks[0], desired: { ...fixtures.status.tasks[0].desired, revision: 3 }, observed: { ...fixtures.status.tasks[0].observed!, revision: 2, upToDate: true } },
+    { ...fixtures.status.tasks[0], task: 1, desired: { ...fixtures.status.tasks[0].desired, revision: 3 }, observed: { ...fixtures.status.tasks[0].observed!, revision: 1, upToDate: false } },
+  ],
+};
+
 describe('cj status', () => {
   let api: RecordedApi;
 
@@ -37,6 +46,7 @@ describe('cj status', () => {
       .on('GET', '/v1/envs/prod/status', { json: { env: 'prod', tasks: [] } })
       .on('GET', '/v1/envs/debugging/status', { json: withUnexpected })
       .on('GET', '/v1/envs/dark/status', { json: unanswered })
+      .on('GET', '/v1/envs/policy/status', { json: landedInPlace })
       .on('GET', '/v1/envs/bare/status', { json: { env: 'bare', tasks: [], unexpected: withUnexpected.unexpected?.slice(1) } })
       .start();
   });
@@ -66,6 +76,13 @@ describe('cj status', () => {
     expect(lines[1]).toContain(' sha256:111111111111 ');
     expect(lines[1]).toMatch(/ running +healthy +\d+d\d+h +50\.0MiB +1\.3% +running r2$/);
     expect(lines[2]).toMatch(/^coding-blog +1 +core-app-2 +9090 +- +- +- +absent +- +- +- +- +running r5 \(differs\)$/);
+  });
+
+  it('marks a task whose container an earlier revision made as differing only when that container is not up to date', async () => {
+    const lines = (await runCj(['--env', 'policy', 'status'], { url: api.url })).stdout.trimEnd().split('\n');
+
+    expect(lines[1]).toMatch(/ running r3$/);
+    expect(lines[2]).toMatch(/ running r3 \(differs\)$/);
   });
 
   it('shows how old a stale observation is, and the code a container exited with', async () => {

@@ -87,11 +87,17 @@ function observedHealth(task: TaskStatus, c: Colors): string {
   return task.observed.stale ? `${health} ${c.yellow('(stale)')}` : health;
 }
 
-/** The recorded revision and state; marked when what runs differs from it. */
+/**
+ * The recorded revision and state; marked when what runs differs from it. A container made by an
+ * earlier revision that differs only in policy is up to date: that revision landed in place.
+ */
 function desired(task: TaskStatus, c: Colors): string {
   const text = `${task.desired.state} ${revision(task.desired.revision)}`;
-  const drift =
-    (task.observed?.state ?? 'stopped') !== task.desired.state ||
-    (task.observed !== undefined && task.observed.revision !== undefined && task.observed.revision !== task.desired.revision);
+  const drift = (task.observed?.state ?? 'stopped') !== task.desired.state || (task.observed !== undefined && !upToDate(task.observed, task.desired.revision));
   return drift ? c.yellow(`${text} (differs)`) : text;
+}
+
+function upToDate(observed: NonNullable<TaskStatus['observed']>, desiredRevision: number): boolean {
+  if (observed.revision === undefined) return true;
+  return observed.upToDate ?? observed.revision === desiredRevision;
 }

@@ -1,4 +1,5 @@
 /** Formatting of API values for people. Absent values print as `-`. */
+import type { ChangeKind } from '@cj/domain';
 
 export const NONE = '-';
 
@@ -82,4 +83,9 @@ export function time(iso: string | undefined): string {
 export function value(v: unknown): string {
   if (v === undefined) return NONE;
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** What applying a change of this kind does, as the apply plan and `cj diff` say it. */
+export function changeNeeds(kind: ChangeKind): string {
+  return kind === 'policy' ? 'policy only' : 'replaces containers';
 }

@@ -85,13 +85,13 @@ describe('cj against the orchestrator', () => {
           env,
           dryRun: true,
           plan: [
-            { job: 'web', action: 'update', changes: [{ path: expect.stringContaining('GREETING'), before: 'hello', after: 'hi' }] },
+            { job: 'web', action: 'update', changes: [{ path: expect.stringContaining('GREETING'), before: 'hello', after: 'hi', kind: 'container' }] },
             { job: 'prober', action: 'unchanged', changes: [] },
             { job: 'blog', action: 'unchanged', changes: [] },
           ],
         });
         const text = await world.cj(env, ['apply', edited, '--dry-run']);
-        expect(text.stdout).toMatch(/^ {2}~ web\n {6}\S*GREETING\S*: hello → hi$/m);
+        expect(text.stdout).toMatch(/^ {2}~ web\n {6}\S*GREETING\S*: hello → hi {2}\(replaces containers\)$/m);
       });
     });
   });
@@ -239,7 +239,7 @@ describe('cj against the orchestrator', () => {
       const changed = await world.cj(env, ['diff', edited]);
       expect(changed).toMatchObject({ code: 1, stderr: '' });
       expect(changed.stdout).toMatch(/^web$/m);
-      expect(changed.stdout).toMatch(/^ {2}\S*GREETING\S* +bonjour +hello +hello\S*$/m);
+      expect(changed.stdout).toMatch(/^ {2}\S*GREETING\S* +bonjour +hello +hello +replaces containers$/m);
 
       const invalid = world.file('ops-invalid.yaml', `${text}    colour: blue\n`);
       const refused = await world.cj(env, ['diff', invalid]);

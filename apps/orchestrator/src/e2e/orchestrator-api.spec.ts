@@ -227,10 +227,10 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     const diff = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text } });
     expect(diff.status).toBe(200);
     expect(diff.body.changed).toBe(true);
-    expect(diff.body.jobs).toEqual([{ job: 'web', fields: [{ path: 'image.tag', file: 'v2', recorded: 'v1', running: 'v1' }] }]);
+    expect(diff.body.jobs).toEqual([{ job: 'web', fields: [{ path: 'image.tag', kind: 'container', file: 'v2', recorded: 'v1', running: 'v1' }] }]);
     // prober was never started: nothing runs, so its field has no running value.
     const moved = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText.replace('port: 14444', 'port: 14445') }, job: 'prober' });
-    expect(moved.body.jobs).toEqual([{ job: 'prober', fields: [{ path: 'tasks[0].port', file: 14445, recorded: 14444 }] }]);
+    expect(moved.body.jobs).toEqual([{ job: 'prober', fields: [{ path: 'tasks[0].port', kind: 'container', file: 14445, recorded: 14444 }] }]);
     const same = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText }, job: 'web' });
     expect(same.body).toEqual({ changed: false, jobs: [] });
   });

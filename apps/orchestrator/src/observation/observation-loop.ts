@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { observeHost, type ContainerInfo, type HealthProbe, type HostCommand, type HostSpec, type LastKnownContainer, type ProbeResult } from '@cj/domain';
+import { observeHost, sameTaskContainer, type ContainerInfo, type HealthProbe, type HostCommand, type HostSpec, type LastKnownContainer, type ProbeResult } from '@cj/domain';
 import type { CommandContexts } from '../commands/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
@@ -208,13 +208,15 @@ export class ObservationLoop {
       this.metrics.observedContainers.set({ env, host: host.name, state }, containers.filter((c) => c.state === state).length);
     }
 
-    const known = lastKnownContainers(this.tasks.tasks(env).filter((row) => (row.container_host ?? row.host) === host.name));
+    const rows = this.tasks.tasks(env).filter((row) => (row.container_host ?? row.host) === host.name);
+    const known = lastKnownContainers(rows);
+    const desired = new Map(rows.map((row) => [`${row.job}/${row.task}`, row.desired_revision]));
     const context = this.contexts.system(randomUUID(), `observed on host ${host.name}`);
     const observation = observeHost({
       host: host.name,
       known,
       containers,
-      health: await this.health(env, host, known, containers),
+      health: await this.health(env, host, known, containers, (job, task) => desired.get(`${job}/${task}`)),
       knownRevision: (job, revision) => this.jobs.revision(env, job, revision) !== undefined,
       metadata: context,
     });
@@ -240,14 +242,27 @@ export class ObservationLoop {
     if (this.unrecorded.delete(`${env}/${host.name}`)) this.logger.log({ msg: 'observations recorded again', env, host: host.name });
   }
 
-  /** Probes each known running container with its job's health check. */
-  private async health(env: string, host: HostSpec, known: readonly LastKnownContainer[], containers: readonly ContainerInfo[]): Promise<Map<string, ProbeResult>> {
+  /**
+   * Probes each known running container with its job's health check: the desired revision's when
+   * that revision makes this very container (a change of the check lands in place), else the one
+   * of the revision that made it.
+   */
+  private async health(
+    env: string,
+    host: HostSpec,
+    known: readonly LastKnownContainer[],
+    containers: readonly ContainerInfo[],
+    desiredRevision: (job: string, task: number) => number | undefined,
+  ): Promise<Map<string, ProbeResult>> {
     const results = new Map<string, ProbeResult>();
     await Promise.all(
       known.map(async (task) => {
         const container = containers.find((c) => c.id === task.containerId && c.state === 'running');
         if (!container) return;
-        const spec = this.jobs.revision(env, task.job, task.revision);
+        const made = this.jobs.revision(env, task.job, task.revision);
+        const wanted = desiredRevision(task.job, task.task);
+        const desired = wanted !== undefined && wanted !== task.revision ? this.jobs.revision(env, task.job, wanted) : undefined;
+        const spec = made && desired && sameTaskContainer(made, desired, task.task) ? desired : made;
         if (!spec || spec.health.type === 'none') return;
         const runtime = this.runtimes.for(host);
         // The port the container was made with: the task's may have moved in a later revision.

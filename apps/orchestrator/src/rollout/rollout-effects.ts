@@ -10,7 +10,7 @@
  * never taken for a failure, since the engine may still carry it out when it resumes.
  */
 import { ContainerNotFound, DaemonError, HostUnreachable } from '@cj/docker-adapter';
-import { containerFault, rolloutEvent, type ActiveRollout, type ContainerInfo, type RolloutEffect, type RolloutEvent } from '@cj/domain';
+import { containerFault, rolloutEvent, sameTaskContainer, type ActiveRollout, type ContainerInfo, type HealthCheck, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
@@ -71,6 +71,17 @@ export class RolloutEffects {
       const reason = error instanceof Error ? error.message : String(error);
       return [rolloutEvent('ImagePullFailed', { at: this.deps.now(), host: effect.host, reason })];
     }
+  }
+
+  /**
+   * The health check a container is probed with: its revision's, or the rollout's from-revision's
+   * when that revision makes the same container (it changed only policy, and landed in place on it).
+   */
+  private async healthCheckOf(rollout: ActiveRollout, revision: number, task: number): Promise<HealthCheck> {
+    const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, revision);
+    if (rollout.fromRevision === undefined || revision === rollout.fromRevision || revision === rollout.toRevision) return spec.health;
+    const from = await this.deps.revisions.revision(rollout.env, rollout.job, rollout.fromRevision);
+    return sameTaskContainer(spec, from.spec, task) ? from.spec.health : spec.health;
   }
 
   private async act(rollout: ActiveRollout, effect: ContainerEffect, reconcile: boolean): Promise<RolloutEvent[]> {
@@ -151,9 +162,8 @@ export class RolloutEffects {
         const base = { task, containerId: effect.containerId };
         const fault = containerFault(container, effect.since);
         if (fault !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: fault, fatal: true })];
-        const revision = container.revision;
-        const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, revision);
-        const result = await this.deps.probe.probe(spec.health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
+        const health = await this.healthCheckOf(rollout, container.revision, task);
+        const result = await this.deps.probe.probe(health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
         return [
           result.healthy
             ? rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })

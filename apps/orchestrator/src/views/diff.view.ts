@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrchestratorOptions } from '../config/options';
 import { OPTIONS } from '../config/options.token';
-import { changesContainers, diffJobSpecs, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
+import { changeKind, diffJobSpecs, sameTaskContainer, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
 import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';
@@ -10,8 +10,9 @@ import { RunningFields } from './running-fields';
 
 /**
  * `cj diff`: each job three ways — the file, the recorded revision, and what runs on the hosts:
- * beside every field where the file and the record differ, and per task, when a task runs
- * another revision than the recorded one, or none.
+ * beside every field where the file and the record differ (each saying whether applying it
+ * replaces containers or is policy only), and per task, when a task's container is not what the
+ * recorded revision makes (made by another revision that differs in more than policy), or none runs.
  */
 @Injectable()
 export class DiffView {
@@ -46,7 +47,7 @@ export class DiffView {
   private fileVsRecorded(file: JobSpec | undefined, recorded: JobSpec | undefined): DiffField[] {
     if (file && recorded) {
       // The file pins no digest; the tag already shows a change of version.
-      return diffJobSpecs(recorded, file, { ignoreDigest: true }).map((change) => ({ path: change.path, file: change.after, recorded: change.before }));
+      return diffJobSpecs(recorded, file, { ignoreDigest: true }).map((change) => ({ path: change.path, kind: changeKind(change.path), file: change.after, recorded: change.before }));
     }
     if (file) return [{ path: 'job', file: file.name }];
     if (recorded) return [{ path: 'job', recorded: recorded.name }];
@@ -63,10 +64,13 @@ export class DiffView {
         continue;
       }
       const runningSpec = this.jobs.revision(env, job, running);
-      const changes = runningSpec ? diffJobSpecs(spec, runningSpec) : [];
-      // A revision that changed policy only (reconcile) is served by the containers as they are.
-      if (runningSpec && !changesContainers(changes)) continue;
-      const fields: DiffField[] = changes.map((change) => ({ path: change.path, recorded: change.before, running: change.after }));
+      // A container an earlier revision made that differs only in policy is the recorded revision's: it landed in place.
+      if (runningSpec && sameTaskContainer(runningSpec, spec, row.task)) continue;
+      const fields: DiffField[] = runningSpec
+        ? diffJobSpecs(spec, runningSpec)
+            .filter((change) => changeKind(change.path) === 'container')
+            .map((change) => ({ path: change.path, recorded: change.before, running: change.after }))
+        : [];
       diffs.push({ job, task: row.task, host: row.container_host ?? row.host, fields: [{ path: 'revision', recorded: revision, running }, ...fields] });
     }
     return diffs;

@@ -28,7 +28,9 @@ function row(task: number, host: string, observed: { revision: number; state?: s
   };
 }
 
-const specs = new Map([[1, r1], [2, r2]]);
+/** Revision 0 differed from r1 only in policy: a container it made is one r1 makes too. */
+const r0: JobSpec = { ...r1, update: { ...r1.update, minHealthyTime: r1.update.minHealthyTime + 1000 } };
+const specs = new Map([[0, r0], [1, r1], [2, r2]]);
 const running = (rows: TaskRow[]) => new RunningFields({ revision: 1, spec: r1 }, rows, (revision) => specs.get(revision));
 
 describe('the RUNNING column of a diff', () => {
@@ -54,6 +56,13 @@ describe('the RUNNING column of a diff', () => {
     expect(fields.valueOf('tasks[1].host', 'h2')).toBe('h2');
     expect(fields.valueOf('tasks[1].port', 18080)).toBe(18080);
     expect(fields.valueOf('tasks[2].port', undefined)).toBeUndefined();
+  });
+
+  it('is the recorded policy whatever revision made the containers: policy takes effect in place', () => {
+    const fields = running([row(0, 'h1', { revision: 0 }), row(1, 'h2', { revision: 2 })]);
+
+    expect(fields.valueOf('update.minHealthyTime', r1.update.minHealthyTime)).toBe(r1.update.minHealthyTime);
+    expect(fields.valueOf('image.tag', 'v1')).toBe('mixed: v1 (task 0); v2 (task 1)');
   });
 
   it('says which task runs what when they disagree', () => {

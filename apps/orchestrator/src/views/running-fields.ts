@@ -1,4 +1,4 @@
-import { diffJobSpecs, type FieldChange, type JobSpec } from '@cj/domain';
+import { changeKind, diffJobSpecs, type FieldChange, type JobSpec } from '@cj/domain';
 import type { CurrentRevision } from '../read-model/queries/job-queries';
 import type { TaskRow } from '../read-model/queries/task-queries';
 
@@ -13,8 +13,9 @@ interface RunningTask {
 /**
  * What runs, field by field: the RUNNING column of a diff's job rows. A task's container was
  * created from the spec of the revision it is labelled with, and specs never change, so that
- * revision gives its image (digest included), envs, port and every other field; its host is
- * where the container was seen. When the running tasks disagree, the value says which runs what.
+ * revision gives its image (digest included), envs, port and every other field it is made from; its
+ * host is where the container was seen. The update policy and health check are the recorded ones:
+ * cj reads them from the current revision, whatever revision made the container. When the running tasks disagree, the value says which runs what.
  */
 export class RunningFields {
   private readonly tasks: readonly RunningTask[];
@@ -28,7 +29,9 @@ export class RunningFields {
       if (row.observed_state !== 'running' || row.observed_revision === null) return [];
       const spec = row.observed_revision === recorded.revision ? recorded.spec : specOf(row.observed_revision);
       if (!spec) return [];
-      return [{ row, changes: new Map(diffJobSpecs(recorded.spec, spec).map((change) => [change.path, change])) }];
+      // What only cj reads takes effect in place: the recorded value is the one in force, whichever revision made the container.
+      const made = diffJobSpecs(recorded.spec, spec).filter((change) => changeKind(change.path) === 'container');
+      return [{ row, changes: new Map(made.map((change) => [change.path, change])) }];
     });
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatImageRef, type JobSpec, type StatusResponse, type TaskStatus } from '@cj/domain';
+import { formatImageRef, sameTaskContainer, type JobSpec, type StatusResponse, type TaskStatus } from '@cj/domain';
 import { CLOCK, type Clock } from '../clock';
 import { OPTIONS } from '../config/options.token';
 import type { OrchestratorOptions } from '../config/options';
@@ -89,6 +89,7 @@ export class StatusView {
         image: observedSpec ? formatImageRef({ ...observedSpec.image, digest: undefined }) : 'unknown',
         ...(observedSpec?.image.digest && { digest: observedSpec.image.digest }),
         ...(row.observed_revision !== null && { revision: row.observed_revision }),
+        ...(row.observed_revision !== null && desiredSpec && observedSpec && { upToDate: sameTaskContainer(observedSpec, desiredSpec, row.task) }),
         state: row.observed_state,
         health: HEALTH.has(row.health) ? (row.health as 'healthy' | 'unhealthy' | 'starting') : 'unknown',
         ...(row.started_at !== null && { startedAt: row.started_at }),

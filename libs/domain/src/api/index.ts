@@ -4,6 +4,7 @@
  * `/v1/envs/{env}`; every change carries a `ChangeRequest`. Errors are RFC 7807 problem+json
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
+import type { ChangeKind } from '../diff/change-kind';
 import type { FailureAction, JobSpec, RolloutOrder } from '../jobs-file/model';
 
 /** Who asked for a change and why; recorded on every event it causes. */
@@ -42,11 +43,22 @@ export interface ApplyRequest extends ChangeRequest {
 export interface PlanEntry {
   readonly job: string;
   readonly action: 'create' | 'update' | 'remove' | 'unchanged';
-  readonly changes: readonly { path: string; before?: unknown; after?: unknown }[];
+  readonly changes: readonly {
+    path: string;
+    before?: unknown;
+    after?: unknown;
+    /** What the change needs: `container` replaces the job's containers, `policy` takes effect in place. */
+    kind: ChangeKind;
+  }[];
   /** Revision recorded (absent on a dry run or when unchanged). */
   readonly revision?: number;
-  /** Rollout started for a running job whose spec changed. */
+  /** Rollout started for a running job whose containers change. */
   readonly rolloutId?: string;
+  /**
+   * An update that changes only policy: the revision takes effect at once and no container is
+   * replaced (absent when some change is of the `container` kind).
+   */
+  readonly inPlace?: true;
 }
 /**
  * Why a host the jobs file dropped is kept: a container of cj's still runs there (a task's, or
@@ -87,6 +99,8 @@ export interface DiffRequest {
 /** One field, three ways: the file, the recorded revision, what runs on the hosts. */
 export interface DiffField {
   readonly path: string;
+  /** What applying the file's value needs (absent on a per-task row and on the `job` row). */
+  readonly kind?: ChangeKind;
   readonly file?: unknown;
   readonly recorded?: unknown;
   readonly running?: unknown;
@@ -125,7 +139,14 @@ export interface TaskStatus {
     readonly containerId: string;
     readonly image: string;
     readonly digest?: string;
+    /** The revision the container was made by (its label). */
     readonly revision?: number;
+    /**
+     * The container is what the desired revision makes for this task: made by it, or by an
+     * earlier revision that differs from it only in what cj reads (a policy change lands in place,
+     * so the container keeps its revision). False when the container must be replaced to match.
+     */
+    readonly upToDate?: boolean;
     readonly state: string;
     readonly health: 'healthy' | 'unhealthy' | 'starting' | 'unknown';
     readonly startedAt?: string;

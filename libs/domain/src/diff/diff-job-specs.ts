@@ -51,14 +51,3 @@ function fields(spec: JobSpec, options: DiffOptions): Map<string, unknown> {
   put('command', spec.command);
   return out;
 }
-
-/** Fields that are policy only: what cj does about the job's tasks, not how their containers are made. */
-const POLICY_ONLY_FIELDS: ReadonlySet<string> = new Set(['reconcile']);
-
-/**
- * Whether the changes need new containers: any change but a policy-only one does. A revision that
- * changes only policy is recorded without a rollout; the running containers serve it as they are.
- */
-export function changesContainers(changes: readonly FieldChange[]): boolean {
-  return changes.some((change) => !POLICY_ONLY_FIELDS.has(change.path));
-}

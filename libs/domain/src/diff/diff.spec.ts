@@ -1,6 +1,7 @@
 import { jobSpec } from '../testing';
 import { diffEnvironments } from './diff-environments';
-import { changesContainers, diffJobSpecs } from './diff-job-specs';
+import { replacesContainers } from './change-kind';
+import { diffJobSpecs } from './diff-job-specs';
 
 describe('diffJobSpecs', () => {
   it('finds nothing between equal specs', () => {
@@ -76,12 +77,12 @@ describe('diffEnvironments', () => {
   });
 });
 
-describe('changesContainers', () => {
+describe('replacesContainers', () => {
   it('is false for a change of reconcile alone: policy only, the containers serve it as they are', () => {
     const reporting = diffJobSpecs(jobSpec(), jobSpec({ reconcile: 'report' }));
 
     expect(reporting).toEqual([{ path: 'reconcile', after: 'report' }]);
-    expect(changesContainers(reporting)).toBe(false);
-    expect(changesContainers(diffJobSpecs(jobSpec(), jobSpec({ reconcile: 'report', restart: 'always' })))).toBe(true);
+    expect(replacesContainers(reporting)).toBe(false);
+    expect(replacesContainers(diffJobSpecs(jobSpec(), jobSpec({ reconcile: 'report', restart: 'always' })))).toBe(true);
   });
 });

@@ -7,8 +7,14 @@ import type { EventOf } from './metadata';
 /** The first revision of a job (or the first after it was removed). */
 export type JobRegistered = EventOf<'JobRegistered', { job: string; revision: number; spec: JobSpec }>;
 
-/** The spec changed: a new immutable revision, with the image digest as resolved at the time. */
-export type JobRevisionCreated = EventOf<'JobRevisionCreated', { job: string; revision: number; spec: JobSpec; changes: readonly FieldChange[] }>;
+/**
+ * The spec changed: a new immutable revision, with the image digest as resolved at the time.
+ * `inPlace` when only what cj reads changed (update policy, health check: see `changeKind`): the
+ * revision took effect as it was recorded, on the containers that run, and no container is made
+ * for it; a container made by the revision before stands for this one. Absent otherwise, and on
+ * revisions recorded before cj told the two apart.
+ */
+export type JobRevisionCreated = EventOf<'JobRevisionCreated', { job: string; revision: number; spec: JobSpec; changes: readonly FieldChange[]; inPlace?: true }>;
 
 export type JobRemoved = EventOf<'JobRemoved', { job: string; lastRevision: number }>;
 

@@ -51,6 +51,36 @@ describe('RegisterOrUpdateJob', () => {
     ]);
   });
 
+  it('records a revision that changes only policy as landed in place: current at once, good where the job ran the one before', () => {
+    const policy = jobSpec({ update: { ...v1.update, minHealthyTime: 9000 } });
+    const rolledOut: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', toRevision: 1 }, metadata };
+    const landed: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', status: 'succeeded', revision: 1 }, metadata };
+    const history = [registered, rolledOut, started, landed];
+
+    const events = given(...history).when({ type: 'RegisterOrUpdateJob', data: { spec: policy } }) as JobEvent[];
+
+    expect(events).toEqual([
+      {
+        type: 'JobRevisionCreated',
+        schemaVersion: 1,
+        data: { job: 'web', revision: 2, spec: policy, changes: [{ path: 'update.minHealthyTime', before: v1.update.minHealthyTime, after: 9000 }], inPlace: true },
+        metadata,
+      },
+    ]);
+    expect(given(...history, ...events).state).toMatchObject({ currentRevision: 2, lastRevision: 2, goodRevisions: [1, 2], activeRolloutId: undefined });
+    // The container made by revision 1 is untouched: it still runs, as revision 1 made it.
+    expect(given(...history, ...events).state.tasks[0].containers).toEqual([{ containerId: 'c-1', host: 'h1', revision: 1, state: 'running' }]);
+  });
+
+  it('marks no revision in place when anything a container is made from changed', () => {
+    const both = jobSpec({ ...v2, update: { ...v1.update, minHealthyTime: 9000 } });
+
+    const [event] = given(registered).when({ type: 'RegisterOrUpdateJob', data: { spec: both } }) as JobEvent[];
+
+    expect(event.type).toBe('JobRevisionCreated');
+    expect(event.data).not.toHaveProperty('inPlace');
+  });
+
   it('records nothing when the spec is unchanged, so applying twice is harmless', () => {
     expect(given(registered).when({ type: 'RegisterOrUpdateJob', data: { spec: jobSpec() } })).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { JobEvent } from '../events/job-events';
+import { replacesContainers } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
 import { eventMetadata } from './command-metadata';
 import type { JobCommand, RecordHealthCheck, RegisterOrUpdateJob } from './job-commands';
@@ -115,7 +116,9 @@ function registerOrUpdate(command: RegisterOrUpdateJob, state: JobState): readon
   }
   const changes = diffJobSpecs(state.revisions[state.currentRevision], spec);
   if (changes.length === 0) return [];
-  return [{ type: 'JobRevisionCreated', schemaVersion: 1, data: { job: spec.name, revision, spec, changes }, metadata }];
+  // Nothing a container is made from changed: the revision is current at once, and no container is replaced.
+  const inPlace = !replacesContainers(changes);
+  return [{ type: 'JobRevisionCreated', schemaVersion: 1, data: { job: spec.name, revision, spec, changes, ...(inPlace && { inPlace }) }, metadata }];
 }
 
 /**

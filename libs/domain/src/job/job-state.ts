@@ -55,7 +55,10 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     case 'JobRegistered':
     case 'JobRevisionCreated': {
       const { job, revision, spec } = event.data;
-      return { ...state, status: 'active', name: job, revisions: { ...state.revisions, [revision]: spec }, currentRevision: revision, lastRevision: revision };
+      const recorded: JobState = { ...state, status: 'active', name: job, revisions: { ...state.revisions, [revision]: spec }, currentRevision: revision, lastRevision: revision };
+      if (event.type !== 'JobRevisionCreated' || !event.data.inPlace || !runsCurrent(state)) return recorded;
+      // As a rollout from the current revision that landed: both ran on every task.
+      return { ...recorded, goodRevisions: good({ ...state, goodRevisions: good(state, state.currentRevision as number) }, revision) };
     }
     case 'JobRemoved':
       return { ...state, status: 'removed', currentRevision: undefined };
@@ -115,6 +118,12 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     default:
       return unreachable(event);
   }
+}
+
+/** The job's tasks run its current revision: some run, no rollout moves them, and the last one left them on one revision. */
+function runsCurrent(state: JobState): boolean {
+  const running = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
+  return running && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined;
 }
 
 /** Moves `revision` to the newest end of the good revisions. */

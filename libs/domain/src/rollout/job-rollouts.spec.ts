@@ -12,6 +12,10 @@ import { startCommand, T0 } from './testing/world';
 const metadata: EventMetadata = { actor: 'orchestrator', correlationId: 'r', causationId: 'r', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
 const command: CommandMetadata = { commandId: 'step-1', actor: 'orchestrator', occurredAt: metadata.occurredAt, cjVersion: '0.1.0' };
 const spec = jobSpec();
+/** A revision whose containers differ: another image. */
+const v2 = jobSpec({ image: { ...spec.image, tag: 'v2', digest: `sha256:${'2'.repeat(64)}` } });
+/** A revision that differs only in what cj reads: it lands in place. */
+const policyOnly = jobSpec({ update: { ...spec.update, minHealthyTime: 9000 } });
 const job = (...events: JobEvent[]) =>
   [{ type: 'JobRegistered', schemaVersion: 1, data: { job: 'web', revision: 1, spec }, metadata } as JobEvent, ...events].reduce(evolveJob, initialJobState());
 const started = (containerId: string, revision = 1): JobEvent => ({
@@ -129,7 +133,7 @@ describe('the job after a rollout', () => {
   });
 
   it('rolls back by default to the newest good revision that does not run now', () => {
-    const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec, changes: [] }, metadata };
+    const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec: v2, changes: [] }, metadata };
     const begun: JobEvent = { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', fromRevision: 1, toRevision: 2 }, metadata };
     const ended: JobEvent = { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-1', status: 'succeeded', revision: 2 }, metadata };
     const state = job(started('old-1'), revised, begun, started('new-1', 2), ended);
@@ -138,6 +142,39 @@ describe('the job after a rollout', () => {
     expect(runningRevision(state)).toBeUndefined();
     expect(previousGoodRevision(state)).toBe(1);
     expect(previousGoodRevision(job())).toBeUndefined();
+  });
+});
+
+describe('a revision that changed only policy', () => {
+  const at = T0;
+  const rolledOut: JobEvent[] = [
+    { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-0', toRevision: 1 }, metadata },
+    started('old-1'),
+    { type: 'JobRolloutEnded', schemaVersion: 1, data: { job: 'web', rolloutId: 'r-0', status: 'succeeded', revision: 1 }, metadata },
+  ];
+  const inPlace: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 2, spec: policyOnly, changes: [], inPlace: true }, metadata };
+
+  it('given it landed in place, then the job runs it with the containers revision 1 made: no rollout is needed, and a rollback goes back to revision 1', () => {
+    const state = job(...rolledOut, inPlace);
+
+    expect(state.currentRevision).toBe(2);
+    expect(runningRevision(state)).toBe(2);
+    expect(previousGoodRevision(state)).toBe(1);
+  });
+
+  it('given a later rollout from it fails on a task, then that task, still on its revision-1 container, counts as running revision 2: the job is not mixed', () => {
+    const revised: JobEvent = { type: 'JobRevisionCreated', schemaVersion: 1, data: { job: 'web', revision: 3, spec: v2, changes: [] }, metadata };
+    const state = job(...rolledOut, inPlace, revised);
+    const r = foldRollout(
+      [
+        rolloutEvent('TaskUpdateStarted', { at, task: 0, direction: 'forward' }),
+        rolloutEvent('TaskUpdateFailed', { at, task: 0, reason: 'engine gone' }),
+        rolloutEvent('RolloutFailed', { at, reason: 'engine gone' }),
+      ],
+      foldRollout(decideStart(initialState(), startCommand({ fromRevision: 2, toRevision: 3 }))),
+    ) as ActiveRollout;
+
+    expect(endRolloutCommand(r, state, command).data).toMatchObject({ status: 'failed', revision: 2 });
   });
 });
 

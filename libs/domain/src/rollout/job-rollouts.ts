@@ -3,6 +3,7 @@
  * on when the rollout ends, the revision a rollback returns to, and the container facts a
  * rollout's outcomes add to the job's record of what runs where.
  */
+import { sameTaskContainer } from '../diff/change-kind';
 import type { HealthCheck, Millis } from '../jobs-file/model';
 import type { EndRollout, JobCommand } from '../job/job-commands';
 import type { CommandMetadata } from '../job/command-metadata';
@@ -44,33 +45,48 @@ export function revisionsAtEnd(rollout: ActiveRollout, job: JobState): Record<nu
     switch (task.phase) {
       case 'pending':
       case 'reverted':
-        revisions[task.task] = rollout.fromRevision ?? recorded(job, task.task);
+        revisions[task.task] = rollout.fromRevision ?? recorded(job, task.task, []);
         break;
       case 'updated':
         revisions[task.task] = rollout.toRevision;
         break;
       default:
-        revisions[task.task] = recorded(job, task.task);
+        revisions[task.task] = recorded(job, task.task, [rollout.toRevision, ...(rollout.fromRevision !== undefined ? [rollout.fromRevision] : [])]);
     }
   }
   return revisions;
 }
 
-/** The revision of the task's running container by the job's record; null when none runs, or several do. */
-function recorded(job: JobState, task: number): number | null {
-  const running = new Set((job.tasks[task]?.containers ?? []).filter((c) => c.state === 'running').map((c) => c.revision));
+/**
+ * The revision the task's running container runs by the job's record; null when none runs, or
+ * several do. A container counts as running the first of `preferred` that makes the same
+ * container as the revision it was made by (they differ only in what cj reads), else that one.
+ */
+function recorded(job: JobState, task: number, preferred: readonly number[]): number | null {
+  const running = new Set((job.tasks[task]?.containers ?? []).filter((c) => c.state === 'running').map((c) => runsAs(job, task, c.revision, preferred)));
   return running.size === 1 ? [...running][0] : null;
 }
 
 /**
  * The revision every task of the job runs now, when they all run the same one; undefined when
- * none runs or they differ.
+ * none runs or they differ. A container made by an earlier revision that makes the same container
+ * as the current one (a revision that changed only policy landed in place) runs the current one.
  */
 export function runningRevision(state: JobState): number | undefined {
+  const current = state.currentRevision !== undefined ? [state.currentRevision] : [];
   const revisions = new Set(
-    Object.values(state.tasks).flatMap((task) => task.containers.filter((c) => c.state === 'running').map((c) => c.revision)),
+    Object.entries(state.tasks).flatMap(([task, observed]) =>
+      observed.containers.filter((c) => c.state === 'running').map((c) => runsAs(state, Number(task), c.revision, current)),
+    ),
   );
   return revisions.size === 1 ? [...revisions][0] : undefined;
+}
+
+/** The first of `preferred` whose container for `task` is the one `made` makes; else `made`. */
+function runsAs(state: JobState, task: number, made: number, preferred: readonly number[]): number {
+  const spec = state.revisions[made];
+  if (!spec) return made;
+  return preferred.find((revision) => revision === made || (state.revisions[revision] !== undefined && sameTaskContainer(spec, state.revisions[revision], task))) ?? made;
 }
 
 /** Where `cj rollback` returns by default: the newest good revision other than the one that runs now. */

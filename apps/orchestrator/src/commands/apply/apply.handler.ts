@@ -3,10 +3,11 @@ import type { OrchestratorOptions } from '../../config/options';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
+  classifyChanges,
   decideHost,
-  changesContainers,
   decideJob,
   diffJobSpecs,
+  replacesContainers,
   evolveJob,
   hostStream,
   isDomainError,
@@ -43,13 +44,14 @@ interface JobPlan {
   readonly entry: PlanEntry;
   readonly spec?: JobSpec;
   readonly state: JobState;
-  /** The job runs and its spec changed beyond policy: the new revision goes out through a rollout. */
+  /** The job runs and what its containers are made from changed: the new revision goes out through a rollout. */
   readonly rollout: boolean;
 }
 
 /**
  * `cj apply`: validate the whole file, pin every image to its registry digest, plan per job, and
- * only then record hosts and revisions. A running job whose spec changed is rolled out. A host the
+ * only then record hosts and revisions. A running job whose containers change is rolled out; a
+ * change of policy only (update, health check) is recorded and takes effect in place. A host the
  * file no longer names is retired once nothing of cj is left on it (the domain's retirement rule).
  */
 @CommandHandler(ApplyJobsFileCommand)
@@ -108,13 +110,14 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
         plans.push({ entry: { job: spec.name, action: 'create', changes: [] }, spec, state, rollout: false });
         continue;
       }
-      const changes = diffJobSpecs(current, spec);
+      const changes = classifyChanges(diffJobSpecs(current, spec));
+      const replaces = replacesContainers(changes);
       plans.push({
-        entry: { job: spec.name, action: changes.length === 0 ? 'unchanged' : 'update', changes },
+        entry: { job: spec.name, action: changes.length === 0 ? 'unchanged' : 'update', changes, ...(changes.length > 0 && !replaces && { inPlace: true as const }) },
         spec,
         state,
-        // A policy-only change (reconcile) needs no new container: its revision is recorded, nothing rolls.
-        rollout: changesContainers(changes) && isRunning(state),
+        // Only what needs new containers is rolled out: a policy change lands in place.
+        rollout: replaces && isRunning(state),
       });
     }
     for (const job of this.jobs.activeJobNames(environment.name)) {

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PULL_CONCURRENCY, type ContainerRuntime, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
+import { PULL_CONCURRENCY, sameTaskContainer, type ContainerRuntime, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -12,7 +12,8 @@ import { UpJobCommand } from './up-down.command';
 /**
  * `cj up JOB`: each task of the current revision gets a running container with the standard
  * configuration. A task that already runs is left alone; a stopped container of the same revision
- * is started again rather than duplicated. Every host that will create a container pulls the image
+ * (or of an earlier one that makes the same container: it differs only in policy) is started
+ * again rather than duplicated, and recorded under the revision that made it. Every host that will create a container pulls the image
  * first, a few at once: a host that cannot get it fails the command before any container is touched.
  */
 @CommandHandler(UpJobCommand)
@@ -39,7 +40,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
           if (outcome.containerId) {
             started.push({
               type: 'RecordContainerStarted',
-              data: { job, task: placed.task.index, host: placed.host.name, containerId: outcome.containerId, revision: loaded.revision },
+              data: { job, task: placed.task.index, host: placed.host.name, containerId: outcome.containerId, revision: outcome.revision ?? loaded.revision },
               metadata,
             });
           }
@@ -57,7 +58,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     const hosts = new Map<string, ContainerRuntime>();
     for (const { task, host, runtime } of loaded.tasks) {
       const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
-      const kept = containers.some((c) => c.state === 'running' || c.state === 'restarting' || c.revision === loaded.revision);
+      const kept = containers.some((c) => c.state === 'running' || c.state === 'restarting' || standsFor(loaded, c.revision, task.index));
       if (!kept) hosts.set(host.name, runtime);
     }
     const queue = [...hosts.values()];
@@ -71,7 +72,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     if (failures.length > 0) throw failures[0];
   }
 
-  private async upTask(env: string, loaded: LoadedJob, { task, host, runtime }: PlacedTask): Promise<{ result: TaskActionResult; containerId?: string }> {
+  private async upTask(env: string, loaded: LoadedJob, { task, host, runtime }: PlacedTask): Promise<{ result: TaskActionResult; containerId?: string; revision?: number }> {
     const base = { job: loaded.spec.name, task: task.index, host: host.name };
     const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
     const running = containers.find((container) => container.state === 'running' || container.state === 'restarting');
@@ -80,10 +81,10 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
       // A running container the log does not know yet (started before a crash) is recorded now.
       return { result: { ...base, containerId: running.id, action: 'already-running' }, containerId: known ? undefined : running.id };
     }
-    const stopped = containers.find((container) => container.revision === loaded.revision);
+    const stopped = containers.find((container) => container.revision === loaded.revision) ?? containers.find((container) => standsFor(loaded, container.revision, task.index));
     if (stopped) {
       await runtime.start(stopped.id);
-      return { result: { ...base, containerId: stopped.id, action: 'started' }, containerId: stopped.id };
+      return { result: { ...base, containerId: stopped.id, action: 'started' }, containerId: stopped.id, revision: stopped.revision };
     }
     await runtime.ensureImage(loaded.spec.image);
     const created = await runtime.create({
@@ -114,4 +115,10 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     const appended = await recordJobCommands(this.writer, env, job, commands, commandId);
     if (appended.position !== undefined) await this.projections.waitFor(appended.position);
   }
+}
+
+/** A container `revision` made is the current revision's for the task: the same revision, or one that differs only in policy. */
+function standsFor(loaded: LoadedJob, revision: number, task: number): boolean {
+  const made = loaded.state.revisions[revision];
+  return revision === loaded.revision || (made !== undefined && sameTaskContainer(made, loaded.spec, task));
 }
