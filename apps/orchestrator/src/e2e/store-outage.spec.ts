@@ -116,7 +116,8 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     const [host] = fake.hosts;
     const text = rolloutJobsFile(ENV, [host.spec], [
       { name: 'web', tag: 'quiet-v1', hosts: [host.name], replicas: 2, port: PORT, update: { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } },
-      { name: 'api', tag: 'quiet-v1', hosts: [host.name], replicas: 1, port: PORT + 10 },
+      // The job whose container is stopped by hand: it is to be seen stopped, not brought back.
+      { name: 'api', tag: 'quiet-v1', hosts: [host.name], replicas: 1, port: PORT + 10, reconcile: 'report' },
     ]);
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
     for (const job of ['web', 'api']) expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${job}/up`, change())).status).toBe(200);

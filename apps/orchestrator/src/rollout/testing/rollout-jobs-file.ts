@@ -8,6 +8,8 @@ export interface RolloutJob {
   readonly port: number;
   /** The job's `update:` section, as YAML flow-map entries (`max_parallel: 2`). */
   readonly update?: Readonly<Record<string, string | number>>;
+  /** What cj does about a dead task (the default restarts it). */
+  readonly reconcile?: 'restart' | 'report';
 }
 
 /**
@@ -28,6 +30,7 @@ export function rolloutJobsFile(env: string, hosts: readonly HostSpec[], jobs: r
       `    port: ${job.port}`,
       '    health: { type: http, path: /health, interval: 250ms, timeout: 1s, retries: 1 }',
       `    update: { ${Object.entries(update).map(([key, value]) => `${key}: ${value}`).join(', ')} }`,
+      ...(job.reconcile ? [`    reconcile: ${job.reconcile}`] : []),
     );
   }
   return `${lines.join('\n')}\n`;
