@@ -39,12 +39,25 @@ export function duration(text: string): number {
   return Math.round(total);
 }
 
-/** Collects repeated `--map old=new` into a host map. */
-export function hostMapping(text: string, previous: Record<string, string> = {}): Record<string, string> {
-  const match = /^([^=\s]+)=([^=\s]+)$/.exec(text);
-  if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST.');
-  if (match[1] in previous) throw new InvalidArgumentError(`host ${match[1]} is mapped twice.`);
-  return { ...previous, [match[1]]: match[2] };
+/** Where a host's tasks go: another host by name, and its engine's endpoint when the command declares it. */
+export interface HostTarget {
+  readonly name: string;
+  readonly endpoint?: string;
+}
+
+/**
+ * Collects repeated `--map-host OLD=NEW` or `--map-host OLD=NEW=ENDPOINT` (the latter declares NEW
+ * at ENDPOINT, e.g. `unix:///run/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://deploy@host`).
+ */
+export function hostMapping(text: string, previous: Record<string, HostTarget> = {}): Record<string, HostTarget> {
+  const match = /^([^=\s]+)=([^=\s]+)(?:=(\S+))?$/.exec(text);
+  if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST or OLD_HOST=NEW_HOST=ENDPOINT.');
+  const [, from, name, endpoint] = match;
+  if (from in previous) throw new InvalidArgumentError(`host ${from} is mapped twice.`);
+  if (endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(endpoint)) {
+    throw new InvalidArgumentError(`endpoint ${endpoint} of ${name} must start with unix://, tcp:// or ssh://.`);
+  }
+  return { ...previous, [from]: endpoint === undefined ? { name } : { name, endpoint } };
 }
 
 export const jsonOption = () => new Option('--json', 'print the API answer as JSON (stable field names, see README)');
