@@ -148,6 +148,8 @@ function jobsFile(hosts: readonly Host[]): string {
     `    replicas: ${REPLICAS}`,
     `    port: ${FIRST_PORT}`,
     '    restart: "no"',
+    // The detection measure kills containers: they are to be seen dead, not brought back.
+    '    reconcile: report',
     '    health: { type: http, path: /health, interval: 1s }',
     `    update: { order: stop-first, min_healthy_time: ${MIN_HEALTHY_MS}ms, failure_action: rollback }`,
     '',
