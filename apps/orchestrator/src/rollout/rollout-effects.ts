@@ -164,11 +164,12 @@ export class RolloutEffects {
         if (fault !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: fault, fatal: true })];
         const health = await this.healthCheckOf(rollout, container.revision, task);
         const result = await this.deps.probe.probe(health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
-        return [
-          result.healthy
-            ? rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })
-            : rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: result.detail }),
-        ];
+        if (result.healthy) return [rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })];
+        // A process that dies resets the check's connection a moment before its engine says it exited:
+        // ask again, so the failure is recorded as what it is (the exit), not as its symptom.
+        const after = containerFault(await runtime.inspect(effect.containerId), effect.since);
+        if (after !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: after, fatal: true })];
+        return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: result.detail })];
       }
       case 'check-container': {
         const fault = containerFault(await runtime.inspect(effect.containerId), effect.since);
