@@ -50,7 +50,7 @@ describe('limits of the jobs file', () => {
   });
 
   it.each([
-    ['replicas: 1000000000', job('    replicas: 1000000000\n'), 'jobs[0].replicas', /at most 100 \(the replicas limit\)/],
+    ['replicas: 1000000000', job('    replicas: 1000000000\n'), 'jobs[0].replicas', /at most 1000 \(the replicas limit\)/],
     ['delay_between_batches: 600h', job('    update: { delay_between_batches: 600h }\n'), 'jobs[0].update.delay_between_batches', /longer than 24h \(the duration limit\)/],
     ['monitor: 99999999999h', job('    update: { monitor: 99999999999h }\n'), 'jobs[0].update.monitor', /longer than 24h/],
     ['interval: 0', job('    health: { type: tcp, interval: 0 }\n'), 'jobs[0].health.interval', /shorter than 100ms/],

@@ -19,7 +19,7 @@ export const LIMITS = {
   /** Hosts in one file. */
   hosts: 200,
   /** Tasks (replicas) of one job. */
-  replicas: 100,
+  replicas: 1000,
   /** Tasks of every job of one environment together. */
   tasksPerEnvironment: 2000,
   /** Length of an environment, job or host name: in the file and in every URL path. */
