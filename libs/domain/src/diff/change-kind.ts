@@ -38,9 +38,29 @@ export function replacesContainers(changes: readonly FieldChange[]): boolean {
  * container made from one may then stand for the other: only what cj reads differs.
  */
 export function sameTaskContainer(a: JobSpec, b: JobSpec, task: number): boolean {
-  return diffJobSpecs(a, b).every((change) => {
-    if (changeKind(change.path) === 'policy') return true;
-    const placement = TASK_FIELD.exec(change.path);
-    return placement !== null && Number(placement[1]) !== task;
-  });
+  return taskContainerComparison(a, b)(task);
+}
+
+/** Comparisons already made, by the pair of specs (revisions are immutable and their specs parsed once). */
+const comparisons = new WeakMap<JobSpec, WeakMap<JobSpec, (task: number) => boolean>>();
+
+/**
+ * `sameTaskContainer` for every task of a pair of specs, diffed once: status, observation and up
+ * ask it for each of a job's tasks, and a 200-task spec diffed per task is 200 diffs of 200 tasks.
+ */
+function taskContainerComparison(a: JobSpec, b: JobSpec): (task: number) => boolean {
+  if (a === b) return () => true;
+  let byB = comparisons.get(a);
+  if (byB === undefined) comparisons.set(a, (byB = new WeakMap()));
+  let same = byB.get(b);
+  if (same === undefined) {
+    const changes = diffJobSpecs(a, b).filter((change) => changeKind(change.path) === 'container');
+    // A container field outside the tasks' placement differs for every task; a task's own, only for it.
+    const placements = changes.map((change) => TASK_FIELD.exec(change.path));
+    const everyTask = placements.some((placement) => placement === null);
+    const tasks = new Set(placements.filter((placement) => placement !== null).map((placement) => Number(placement[1])));
+    same = (task: number) => !everyTask && !tasks.has(task);
+    byB.set(b, same);
+  }
+  return same;
 }

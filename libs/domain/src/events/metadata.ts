@@ -12,6 +12,21 @@ export interface EventMetadata {
   /** ISO 8601 instant. */
   readonly occurredAt: string;
   readonly cjVersion: string;
+  /** Set on an event a replicate or an import recorded: the event of the source it was made from. */
+  readonly source?: EventSource;
+}
+
+/**
+ * The event a replicated or imported event was made from: its environment, stream, revision in that
+ * stream and position in the source's global log (decimal strings: bigints in JSON), and the store it
+ * was read from when that is another one.
+ */
+export interface EventSource {
+  readonly env: string;
+  readonly stream: string;
+  readonly revision: string;
+  readonly position: string;
+  readonly storeId?: string;
 }
 
 /** The shape of every event: a past-tense type, its payload's schema version, payload and metadata. */
