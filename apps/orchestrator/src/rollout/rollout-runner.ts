@@ -25,6 +25,10 @@ const WATCHED: readonly (RolloutEventType | 'JobRolloutStarted')[] = [
 
 const MAX_BEGIN_RETRY_MS = 30_000;
 
+/** A rollout's start that an import or a replicate copied from its source (`metadata.source`), rather than one begun here. */
+const copiedStart = (event: RecordedEvent): boolean =>
+  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') && (event.metadata as { source?: unknown } | null)?.source !== undefined;
+
 export interface RolloutRunnerOptions {
   readonly owner: string;
   readonly leaseMs?: number;
@@ -78,6 +82,12 @@ export class RolloutRunner {
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
+    if (copiedStart(event)) {
+      // A rollout that ran in another env or store (an import): history here, never driven; the
+      // import closed it if the file left it open.
+      this.checkpoint.save(event.position, [], []);
+      return;
+    }
     if (event.type === 'JobRolloutStarted') {
       await this.beginStream(event);
       this.checkpoint.save(event.position, [], []);

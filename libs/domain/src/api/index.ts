@@ -5,6 +5,7 @@
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
 import type { ChangeKind } from '../diff/change-kind';
+import type { EventSource } from '../events/metadata';
 import type { FailureAction, JobSpec, RolloutOrder } from '../jobs-file/model';
 
 /** Who asked for a change and why; recorded on every event it causes. */
@@ -358,6 +359,8 @@ export interface AuditEntry {
   readonly summary: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** The event this one was copied from, when a replicate or an import recorded it. */
+  readonly source?: EventSource;
 }
 
 // GET /v1/envs/{env}/audit/verify   every stream's hash chain, checked from the start
@@ -437,4 +440,28 @@ export interface ConsoleFeedChange {
   readonly rollouts?: readonly RolloutView[];
   /** Newest last, at most 50. */
   readonly audit?: readonly AuditEntry[];
+}
+
+// GET /v1/envs/{env}/export?asOf=   application/x-ndjson, streamed: the portable log (libs/domain/src/portable-log)
+
+// POST /v1/envs/{env}/import   one chunk of a planned import (`planImport`), appended atomically
+export interface ImportRequest {
+  /** The environment the file was exported from. */
+  readonly sourceEnv: string;
+  /** The id of the plan's first event: an env whose first event is another one holds events not from this file. */
+  readonly firstId: string;
+  readonly events: readonly {
+    readonly stream: string;
+    readonly revision: string;
+    readonly id: string;
+    readonly type: string;
+    readonly data: unknown;
+    readonly metadata: Record<string, unknown>;
+  }[];
+}
+export interface ImportResponse {
+  /** Events of the chunk appended now. */
+  readonly recorded: number;
+  /** Events of the chunk the env already held (an import run again, or resumed). */
+  readonly present: number;
 }
