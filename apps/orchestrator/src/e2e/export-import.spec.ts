@@ -1,0 +1,241 @@
+/**
+ * An environment carried from one cluster to another by its log, end to end: orchestrator A on its
+ * own store runs prod on two fake hosts (web, a task per host, rolled to v2; api on one host);
+ * `cj export` writes its portable log; orchestrator B, another process on its own fresh store, gets
+ * it by `cj import` onto two other hosts. Then: B's status is A's but for hosts and containers, its
+ * tasks run on B's engines, A's containers are untouched, B's history and audit show what A did and
+ * name the source, its hash chains hold, an import run again records nothing, an import SIGKILLed
+ * halfway completes when run again with exactly the file's events, and an altered file is refused
+ * with nothing recorded.
+ */
+import Docker from 'dockerode';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditEntry, HistoryResponse, StatusResponse, TaskStatus } from '@cj/domain';
+import { openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
+import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
+import { CJ_BIN, runCj } from '../../../cli/src/testing/cli';
+import { OrchestratorProcess, waitUntil } from '../testing';
+
+jest.setTimeout(600_000);
+
+const SOURCE = 'prod';
+const TARGET = 'copy';
+const WEB_PORT = 18740;
+const API_PORT = 18741;
+
+/** The containers of cj on a host's engine, by id, with their state. */
+async function containersOn(host: FakeHost, env: string): Promise<Record<string, string>> {
+  const list = await new Docker({ socketPath: host.socketPath }).listContainers({ all: true, filters: { label: [`cj.env=${env}`] } });
+  return Object.fromEntries(list.map((container) => [container.Id, container.State]));
+}
+
+/** A task as both clusters must agree on it: everything but where it runs and which container it is. */
+const placeless = (task: TaskStatus) => ({
+  job: task.job,
+  task: task.task,
+  port: task.port,
+  desired: task.desired,
+  observed: task.observed && { image: task.observed.image, digest: task.observed.digest, revision: task.observed.revision, state: task.observed.state, upToDate: task.observed.upToDate },
+});
+
+describe('cj export and cj import: an environment into another store, on other hosts', () => {
+  let fake: FakeHosts;
+  let a: OrchestratorProcess;
+  let b: OrchestratorProcess;
+  let dir: string;
+  let file: string;
+  let mapHosts: string[];
+
+  const cjA = (...args: string[]) => runCj(args, { url: a.url, env: SOURCE, timeoutMs: 120_000 });
+  const cjB = (...args: string[]) => runCj(args, { url: b.url, env: TARGET, timeoutMs: 300_000 });
+  const ok = async (run: Promise<{ code: number | null; stdout: string; stderr: string }>) => {
+    const result = await run;
+    expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
+    return result.stdout;
+  };
+
+  /** B's events of the target env, read from its store file (a second reader is fine). */
+  async function targetEvents(): Promise<RecordedEvent[]> {
+    const store = openSqliteEventStore(b.store);
+    try {
+      return await store.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } });
+    } finally {
+      await store.close();
+    }
+  }
+  /** What imports recorded: the file's events (each names its source) and those closing what ran on A's hosts. */
+  const imported = async () =>
+    (await targetEvents()).filter((event) => {
+      const metadata = event.metadata as { source?: unknown; reason?: string };
+      return metadata.source !== undefined || metadata.reason?.startsWith(`import from ${SOURCE}`);
+    });
+
+  beforeAll(async () => {
+    await ensureDemoImages();
+    fake = await startFakeHosts(4);
+    dir = mkdtempSync(join(tmpdir(), 'cj-export-'));
+    file = join(dir, 'prod.ndjson');
+    [a, b] = await Promise.all([OrchestratorProcess.start({ observeInterval: '300ms' }), OrchestratorProcess.start({ observeInterval: '300ms' })]);
+    const [h1, h2, h3, h4] = fake.hosts;
+    mapHosts = ['--map-host', `${h1.name}=${h3.name}=${h3.endpoint}=${h3.address}`, '--map-host', `${h2.name}=${h4.name}=${h4.endpoint}=${h4.address}`];
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await fake?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('A runs prod on its two hosts: web rolled to v2, api up', async () => {
+    const [h1, h2] = fake.hosts;
+    const jobs = join(dir, 'jobs.yaml');
+    writeFileSync(
+      jobs,
+      [
+        `environment: ${SOURCE}`,
+        'registry: 127.77.0.1:5000',
+        'hosts:',
+        ...[h1, h2].map((h) => `  ${h.spec.name}: { endpoint: "${h.spec.endpoint}", address: ${h.spec.address} }`),
+        'defaults:',
+        '  restart: "no"',
+        'jobs:',
+        '  - name: web',
+        '    image: cj-demo:v1',
+        `    hosts: [${h1.name}, ${h2.name}]`,
+        `    port: ${WEB_PORT}`,
+        '    health: { type: http, path: /health, interval: 250ms, timeout: 1s, retries: 1 }',
+        '    update: { max_parallel: 2, min_healthy_time: 500ms, healthy_deadline: 6s }',
+        '  - name: api',
+        '    image: cj-demo:v1',
+        `    run_on_host: ${h1.name}`,
+        `    port: ${API_PORT}`,
+        '',
+      ].join('\n'),
+    );
+    await ok(cjA('apply', jobs, '--yes', '--reason', 'first release'));
+    await ok(cjA('up', 'web'));
+    await ok(cjA('up', 'api'));
+    await ok(cjA('rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2'));
+    const status = await waitUntil(
+      async () => JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse,
+      (answer) => answer.tasks.length === 3 && answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
+      60_000,
+    );
+    expect(status.tasks.map((task) => [task.job, task.host, task.desired.revision])).toEqual([
+      ['api', h1.name, 1],
+      ['web', h1.name, 2],
+      ['web', h2.name, 2],
+    ]);
+  });
+
+  it('cj export writes the header, every event of prod in log order and a checksummed trailer', async () => {
+    const exported = await ok(cjA('export'));
+    writeFileSync(file, exported);
+    const lines = exported.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ kind: 'header', format: 'cj-portable-log', version: 1, env: SOURCE });
+    const events = lines.slice(1, -1);
+    expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: events.length });
+    expect(events.every((event) => String(event['stream']).startsWith(`cj.${SOURCE}.`))).toBe(true);
+    const positions = events.map((event) => BigInt(event['position'] as string));
+    expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect(events.every((event) => typeof (event['metadata'] as { chain?: { hash?: string } }).chain?.hash === 'string')).toBe(true);
+    expect(events.map((event) => event['type'])).toEqual(expect.arrayContaining(['HostDeclared', 'JobRegistered', 'ContainerStarted', 'RolloutSucceeded']));
+  });
+
+  it('an altered file is refused naming its line, and nothing is recorded', async () => {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('"JobRegistered"'));
+    lines[at] = lines[at].replace('cj-demo', 'cj-evil');
+    const altered = join(dir, 'altered.ndjson');
+    writeFileSync(altered, lines.join('\n'));
+    const result = await cjB('import', altered, ...mapHosts);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`altered.ndjson:${lines.length - 1}: the checksum does not match the lines before it`);
+    const cut = join(dir, 'cut.ndjson');
+    writeFileSync(cut, readFileSync(file, 'utf8').split('\n').slice(0, 6).join('\n'));
+    expect((await cjB('import', cut, ...mapHosts)).stderr).toContain('cut.ndjson:7: the trailer is missing');
+    const [h1] = fake.hosts;
+    expect((await cjB('import', file, '--map-host', `${h1.name}=${fake.hosts[2].name}`)).stderr).toContain(`hosts ${fake.hosts[1].name} of the file are not mapped`);
+    expect(await targetEvents()).toEqual([]);
+  });
+
+  it('an import SIGKILLed halfway completes when run again, with exactly the events of the file', async () => {
+    const child = spawn(process.execPath, [CJ_BIN, 'import', file, ...mapHosts, '--chunk-size', '3'], {
+      env: { ...process.env, CJ_URL: b.url, CJ_ENV: TARGET },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let progress = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        progress += chunk.toString();
+        if ((progress.match(/^imported /gm) ?? []).length >= 4) resolve();
+      });
+      child.once('exit', () => reject(new Error(`the import ended before it was killed: ${progress}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const total = readFileSync(file, 'utf8').trimEnd().split('\n').length - 2;
+    const partial = (await imported()).length;
+    expect(partial).toBeGreaterThanOrEqual(12);
+    expect(partial).toBeLessThan(total);
+
+    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as { events: number; closing: number; recorded: number; present: number };
+    expect(answer.present).toBe(partial);
+    expect(answer.recorded + answer.present).toBe(answer.events);
+    const events = await imported();
+    // The file's events, each once, then what the import recorded to close what ran on A's hosts.
+    const fromFile = events.filter((event) => (event.metadata as { source?: unknown }).source !== undefined);
+    expect(fromFile).toHaveLength(total);
+    expect(events.length - fromFile.length).toBe(answer.closing);
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    expect(events).toHaveLength(answer.events);
+    // The three containers A runs, and those its rollout replaced, are not on B's hosts.
+    expect(events.filter((event) => event.type === 'ContainerRemoved' && !(event.metadata as { source?: unknown }).source).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("B runs what A runs, on B's hosts, and A's containers are untouched", async () => {
+    const [h1, h2, h3, h4] = fake.hosts;
+    const before = { [h1.name]: await containersOn(h1, SOURCE), [h2.name]: await containersOn(h2, SOURCE) };
+    const bStatus = await waitUntil(
+      async () => JSON.parse(await ok(cjB('status', '--json'))) as StatusResponse,
+      (answer) => answer.tasks.length === 3 && answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
+      90_000,
+    );
+    const aStatus = JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse;
+    expect(bStatus.tasks.map(placeless)).toEqual(aStatus.tasks.map(placeless));
+    expect(bStatus.tasks.map((task) => task.host)).toEqual([h3.name, h3.name, h4.name]);
+    const onB = { ...(await containersOn(h3, TARGET)), ...(await containersOn(h4, TARGET)) };
+    for (const task of bStatus.tasks) expect(onB[task.observed?.containerId as string]).toBe('running');
+    expect(Object.keys(onB)).toHaveLength(3);
+    // A's engines hold exactly the containers they held, running; none of B's containers is there.
+    for (const host of [h1, h2]) {
+      const now = await containersOn(host, SOURCE);
+      expect(now).toEqual(before[host.name]);
+      expect(await containersOn(host, TARGET)).toEqual({});
+    }
+    for (const task of aStatus.tasks) expect(before[task.host][task.observed?.containerId as string]).toBe('running');
+  });
+
+  it("B's history and audit show A's history with its source, and its hash chains hold", async () => {
+    const history = JSON.parse(await ok(cjB('history', 'web', '--json'))) as HistoryResponse;
+    const historyA = JSON.parse(await ok(cjA('history', 'web', '--json'))) as HistoryResponse;
+    expect(history.revisions.map((revision) => [revision.revision, revision.image])).toEqual(historyA.revisions.map((revision) => [revision.revision, revision.image]));
+    const audit = JSON.parse(await ok(cjB('audit', '--job', 'web', '--limit', '1000', '--json'))) as AuditEntry[];
+    const registered = audit.find((entry) => entry.type === 'JobRegistered');
+    expect(registered).toMatchObject({ actor: expect.any(String), reason: 'first release', source: { env: SOURCE, stream: `cj.${SOURCE}.job.web`, revision: '0' } });
+    expect(await ok(cjB('audit', '--job', 'web'))).toContain(`cj.${SOURCE}.job.web@0`);
+    await ok(cjB('audit', 'verify'));
+  });
+
+  it('an import run again records nothing', async () => {
+    const count = (await imported()).length;
+    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as { recorded: number; present: number; events: number };
+    expect(answer).toMatchObject({ recorded: 0, present: answer.events });
+    expect((await imported()).length).toBe(count);
+  });
+});
