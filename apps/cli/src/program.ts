@@ -51,7 +51,7 @@ export function program(version: string): Command {
     .addCommand(tokenCommand())
     .addCommand(replicateCommand())
     .addCommand(exportCommand())
-    .addCommand(importCommand(version))
+    .addCommand(importCommand())
     .addCommand(adminCommand())
     .addCommand(completionCommand());
   forEachCommand(cj, (command) =>

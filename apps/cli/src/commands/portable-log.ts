@@ -1,17 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import {
-  HostNotMappedError,
-  importChunks,
-  planImport,
-  PortableLogError,
-  readPortableLog,
-  type ImportEvent,
-  type ImportRequest,
-  type ImportResponse,
-  type Sha256,
-} from '@cj/domain';
+import type { ImportRequest, ImportResponse } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { UsageError } from '../errors';
@@ -35,12 +25,22 @@ export const exportCommand = () =>
       }),
     );
 
-const sha256 = (): Sha256 => {
-  const hash = createHash('sha256');
-  return { update: (text) => void hash.update(text), digest: () => hash.digest('hex') };
-};
+/** An event line of the file with its line number; its stream, read to know when it is appended. */
+interface FileLine {
+  readonly line: number;
+  readonly text: string;
+  readonly stream: string;
+}
 
-function fileLines(file: string): string[] {
+/** A file that is not what `cj export` wrote: exit 2, naming the file and line, nothing recorded. */
+const refused = (file: string, line: number, problem: string) => new UsageError(`${file}:${line}: ${problem}`, 'export it again; nothing was recorded');
+
+/**
+ * The file's header and event lines, once its trailer's count and SHA-256 (over every line before
+ * it, each with its newline) say it is whole and unaltered. What each line holds is checked by the
+ * orchestrator (the domain's portable log) in the `check` pass, before anything is written.
+ */
+function readFile(file: string): { header: string; events: FileLine[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -49,18 +49,53 @@ function fileLines(file: string): string[] {
   }
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** Chunks of the planned events, each also small enough in bytes for one request. */
-function requests(events: readonly ImportEvent[], size: number): ImportEvent[][] {
-  return importChunks(events, size).flatMap((chunk) => {
-    const bytes = Buffer.byteLength(JSON.stringify(chunk));
-    return bytes <= CHUNK_BYTES || chunk.length < 2 ? [chunk] : importChunks(chunk, Math.max(1, Math.floor((chunk.length * CHUNK_BYTES) / bytes)));
+  if (lines.length === 0) throw refused(file, 1, 'the file is empty');
+  let trailer: { kind?: unknown; events?: unknown; sha256?: unknown } = {};
+  try {
+    trailer = JSON.parse(lines[lines.length - 1]) as typeof trailer;
+  } catch {
+    // reported below
+  }
+  if (trailer?.kind !== 'trailer') throw refused(file, lines.length + 1, 'the trailer is missing: the file was cut short (an export that did not finish?)');
+  const hash = createHash('sha256');
+  for (const line of lines.slice(0, -1)) hash.update(`${line}\n`);
+  if (trailer.events !== lines.length - 2) throw refused(file, lines.length, `the trailer counts ${String(trailer.events)} events, the file holds ${lines.length - 2}: lines were added or removed`);
+  if (trailer.sha256 !== hash.digest('hex')) throw refused(file, lines.length, 'the checksum does not match the lines before it: the file was altered');
+  const events = lines.slice(1, -1).map((text, i) => {
+    let stream: unknown;
+    try {
+      stream = (JSON.parse(text) as { stream?: unknown }).stream;
+    } catch {
+      // the checksum matched, so the exporter wrote it: the orchestrator names what is wrong
+    }
+    return { line: i + 2, text, stream: typeof stream === 'string' ? stream : '' };
   });
+  return { header: lines[0], events };
 }
 
-export const importCommand = (cjVersion: string) =>
+/** A host's stream, appended last and never split (the target follows a host from its declaration on). */
+const isHostStream = (stream: string) => /^cj\.[^.]+\.host\./.test(stream);
+
+/** Lines cut into requests of `size` lines and at most CHUNK_BYTES; with `whole`, a stream's lines stay together. */
+function chunked(lines: readonly FileLine[], size: number, whole = false): FileLine[][] {
+  const chunks: FileLine[][] = [];
+  let chunk: FileLine[] = [];
+  let bytes = 0;
+  lines.forEach((line, i) => {
+    chunk.push(line);
+    bytes += line.text.length;
+    const streamGoesOn = whole && lines[i + 1]?.stream === line.stream;
+    if ((chunk.length >= size || bytes >= CHUNK_BYTES) && !streamGoesOn) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+export const importCommand = () =>
   new Command('import')
     .description('replay a file of `cj export` into the environment named by --env (a new one), on other hosts')
     .argument('<file>')
@@ -70,33 +105,40 @@ export const importCommand = (cjVersion: string) =>
     .action(
       action(async (cli: Cli, file: string, options: { mapHost?: Record<string, HostTarget>; chunkSize: number; json?: boolean }) => {
         const targetEnv = cli.options.env;
-        let plan;
-        try {
-          const log = readPortableLog(fileLines(file), sha256());
-          plan = planImport(log, { targetEnv, hosts: options.mapHost ?? {}, actor: cli.change(undefined).actor, cjVersion });
-        } catch (error) {
-          if (error instanceof PortableLogError) throw new UsageError(`${file}:${error.line}: ${error.problem}`, 'nothing was recorded');
-          if (error instanceof HostNotMappedError) {
-            throw new UsageError(`${file}: ${error.message}`, `map each one to a host of ${targetEnv}, e.g. --map-host ${error.hosts[0]}=NEW_HOST=tcp://ADDRESS:2376; nothing was recorded`);
-          }
-          throw error;
-        }
-        if (plan.events.length === 0) throw new UsageError(`${file} holds no events`, 'export an environment that has some');
-        const chunks = requests(plan.events, options.chunkSize);
+        const { header, events } = readFile(file);
+        const hosts = options.mapHost ?? {};
+        // Each request is its own command (its own id): a run again is recognised by the events' ids, not the requests'.
+        const step = (request: Pick<ImportRequest, 'step' | 'lines'>) =>
+          cli.api.post<ImportResponse>('/import', { ...cli.change(`import of ${file}`), commandId: randomUUID(), header, hosts, ...request } satisfies ImportRequest);
+        const first = events.filter((line) => !isHostStream(line.stream));
+        const last = [...events.filter((line) => isHostStream(line.stream))].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.line - b.line));
+        const plain = (lines: FileLine[]) => lines.map(({ line, text }) => ({ line, text }));
+        // Every line is read and every host checked before anything is written.
+        for (const chunk of chunked(events, options.chunkSize)) await step({ step: 'check', lines: plain(chunk) });
         let recorded = 0;
         let present = 0;
         let done = 0;
-        for (const events of chunks) {
-          const request: ImportRequest = { sourceEnv: plan.sourceEnv, firstId: plan.events[0].id, events };
-          const answer = await cli.api.post<ImportResponse>('/import', request);
+        const add = (answer: ImportResponse) => {
           recorded += answer.recorded;
           present += answer.present;
-          done += events.length;
-          if (!options.json) cli.out.error(`imported ${done}/${plan.events.length} events`);
+        };
+        const progress = (n: number) => {
+          done += n;
+          if (!options.json) cli.out.error(`imported ${done}/${events.length} events`);
+        };
+        for (const chunk of chunked(first, options.chunkSize)) {
+          add(await step({ step: 'events', lines: plain(chunk) }));
+          progress(chunk.length);
         }
-        const result = { sourceEnv: plan.sourceEnv, targetEnv, events: plan.events.length, closing: plan.closing, recorded, present, chunks: chunks.length };
+        const closing = await step({ step: 'close' });
+        add(closing);
+        for (const chunk of chunked(last, options.chunkSize, true)) {
+          add(await step({ step: 'events', lines: plain(chunk) }));
+          progress(chunk.length);
+        }
+        const result = { targetEnv, events: events.length, closing: closing.recorded + closing.present, recorded, present };
         if (options.json) return cli.json(result);
-        cli.out.line(`Imported ${plan.sourceEnv} into ${targetEnv}: ${recorded} events recorded, ${present} already there (${plan.events.length} in all, ${plan.closing} of them closing what ran on the source's hosts).`);
+        cli.out.line(`Imported ${file} into ${targetEnv}: ${recorded} events recorded, ${present} already there (${events.length} from the file, ${result.closing} closing what ran on the source's hosts).`);
         cli.out.line(`Jobs meant to run start on their new hosts by reconcile (reconcile: restart), or with \`cj --env ${targetEnv} up JOB\`.`);
       }),
     );

@@ -1,26 +1,30 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ImportRequest } from '@cj/domain';
-import { ENV_NAME } from '../http/dto/names';
+import { ChangeRequestDto } from '../http/dto/change-request.dto';
 
-/** Events one import request may carry; `cj import` sends 500 (fewer when they are large). */
-export const MAX_IMPORT_CHUNK = 2000;
+/** Lines one import request may carry; `cj import` sends 500 (fewer when they are large). */
+export const MAX_IMPORT_LINES = 2000;
 
-/** POST /v1/envs/{env}/import: one chunk of a planned import. Each event's shape is checked by the import itself. */
-export class ImportRequestDto implements ImportRequest {
-  @ApiProperty({ example: 'prod' })
+/** POST /v1/envs/{env}/import: one step of an import. Each line is read by the domain's portable log. */
+export class ImportRequestDto extends ChangeRequestDto implements ImportRequest {
+  @ApiProperty({ enum: ['check', 'events', 'close'] })
+  @IsIn(['check', 'events', 'close'])
+  step!: 'check' | 'events' | 'close';
+
+  @ApiProperty({ description: "the file's first line, as it is" })
   @IsString()
-  @Matches(ENV_NAME, { message: 'sourceEnv must be letters, digits, "-" and "_", at most 63 characters' })
-  sourceEnv!: string;
+  @MaxLength(4096)
+  header!: string;
 
-  @ApiProperty({ description: "the id of the plan's first event" })
-  @IsString()
-  @MaxLength(64)
-  firstId!: string;
+  @ApiProperty({ description: 'source host → {name, endpoint?, address?}', example: { 'git-app-1': { name: 'new-app-1', endpoint: 'tcp://10.0.1.5:2376' } } })
+  @IsObject()
+  hosts!: Record<string, { name: string; endpoint?: string; address?: string }>;
 
-  @ApiProperty({ description: 'events as `planImport` made them: stream, revision (decimal string), id, type, data, metadata', type: [Object] })
+  @ApiPropertyOptional({ description: 'event lines of the file as they are, with their line numbers', type: [Object] })
+  @IsOptional()
   @IsArray()
-  @ArrayMaxSize(MAX_IMPORT_CHUNK)
+  @ArrayMaxSize(MAX_IMPORT_LINES)
   @IsObject({ each: true })
-  events!: ImportRequest['events'];
+  lines?: { line: number; text: string }[];
 }

@@ -11,7 +11,8 @@ import { badRequest, notFound } from '../http/problem';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { EVENT_STORE } from '../store/open-event-store';
 import { exportLines } from './export-lines';
-import { importChunk } from './import-chunk';
+import { importStep } from './import-step';
+import { CommandContexts } from '../commands/command-contexts';
 import { ImportRequestDto } from './import-request.dto';
 
 /** An environment's events out of one store and into another, as the portable log (libs/domain/src/portable-log). */
@@ -23,6 +24,7 @@ export class PortableLogController {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly locks: EnvironmentLocks,
     private readonly projections: ProjectionRunner,
+    private readonly contexts: CommandContexts,
   ) {}
 
   /** Written as it is read, a page of the store at a time, so an env of a million events needs no more memory than one of ten. */
@@ -50,9 +52,10 @@ export class PortableLogController {
 
   @Post('import')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Append one chunk of an import; events already recorded are skipped, so a run again or a resumed import never duplicates' })
+  @ApiOperation({ summary: 'One step of an import: check lines, append them (those already recorded are skipped), or close the imported history' })
   async import(@Param('env', EnvNamePipe) env: string, @Body() body: ImportRequestDto): Promise<ImportResponse> {
-    const { position, ...answer } = await this.locks.run(env, () => importChunk(this.store, env, body));
+    const context = this.contexts.of(body);
+    const { position, ...answer } = await this.locks.run(env, () => importStep(this.store, env, body, context));
     if (position !== undefined) await this.projections.waitFor(position);
     return answer;
   }

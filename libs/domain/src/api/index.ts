@@ -444,24 +444,26 @@ export interface ConsoleFeedChange {
 
 // GET /v1/envs/{env}/export?asOf=   application/x-ndjson, streamed: the portable log (libs/domain/src/portable-log)
 
-// POST /v1/envs/{env}/import   one chunk of a planned import (`planImport`), appended atomically
-export interface ImportRequest {
-  /** The environment the file was exported from. */
-  readonly sourceEnv: string;
-  /** The id of the plan's first event: an env whose first event is another one holds events not from this file. */
-  readonly firstId: string;
-  readonly events: readonly {
-    readonly stream: string;
-    readonly revision: string;
-    readonly id: string;
-    readonly type: string;
-    readonly data: unknown;
-    readonly metadata: Record<string, unknown>;
-  }[];
+// POST /v1/envs/{env}/import   one step of `cj import` (see apps/cli/README.md, "The portable log")
+export interface ImportRequest extends ChangeRequest {
+  /**
+   * `check`: read the lines and say which hosts they use, writing nothing; `events`: append them
+   * (one atomic append), skipping those already recorded; `close`: record what closes the history
+   * imported so far (containers not on the new hosts, rollouts that do not run here).
+   */
+  readonly step: 'check' | 'events' | 'close';
+  /** The file's first line, as it is. */
+  readonly header: string;
+  /** Source host → where its part goes; every host of the file must be mapped. */
+  readonly hosts: Readonly<Record<string, { readonly name: string; readonly endpoint?: string; readonly address?: string }>>;
+  /** Event lines of the file as they are, with their line numbers (`check`, `events`). */
+  readonly lines?: readonly { readonly line: number; readonly text: string }[];
 }
 export interface ImportResponse {
-  /** Events of the chunk appended now. */
+  /** Events appended now. */
   readonly recorded: number;
-  /** Events of the chunk the env already held (an import run again, or resumed). */
+  /** Events already recorded (an import run again, or resumed). */
   readonly present: number;
+  /** `check`: the hosts the lines use. */
+  readonly hosts?: readonly string[];
 }

@@ -41,13 +41,6 @@ export interface PortableTrailer {
   readonly sha256: string;
 }
 
-/** An incremental SHA-256, handed in by the caller (the domain does no hashing of its own). */
-export interface Sha256 {
-  update(text: string): void;
-  /** Lower-case hex. */
-  digest(): string;
-}
-
 /** The schema version an event's payload was written with: job and host events keep it in their metadata, rollout events in their data. */
 export function schemaVersionOf(data: unknown, metadata: unknown): number {
   const fromMetadata = (metadata as { schemaVersion?: unknown } | null)?.schemaVersion;

@@ -1,8 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
-import { parseStreamName, type StreamKind } from '../events/streams';
-import { ROLLOUT_EVENT_SCHEMA_VERSION } from '../rollout/events';
-import type { PortableEvent } from './format';
-import type { PortableLog } from './read-portable-log';
+import { parseStreamName } from '../events/streams';
+import { isTerminalRolloutEvent, ROLLOUT_EVENT_SCHEMA_VERSION } from '../rollout/events';
+import type { PortableEvent, PortableHeader } from './format';
 
 /** Where a source host's part goes: a host of the target by name, declared at an endpoint (and address) when given. */
 export interface ImportHostTarget {
@@ -19,15 +18,6 @@ export interface ImportEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: Record<string, unknown>;
-}
-
-export interface ImportPlan {
-  readonly sourceEnv: string;
-  readonly targetEnv: string;
-  /** The file's events then the closing ones, in the order they are appended (see `planImport`). */
-  readonly events: readonly ImportEvent[];
-  /** How many of `events` the import added to close what the file left open. */
-  readonly closing: number;
 }
 
 export class HostNotMappedError extends Error {
@@ -105,58 +95,52 @@ export function targetStream(stream: string, targetEnv: string, hosts: Readonly<
   return `cj.${targetEnv}.${kind}.${kind === 'host' ? mapHost(hosts, id) : id}`;
 }
 
-export interface PlanImportInput {
+export interface ImportTarget {
+  readonly sourceEnv: string;
   readonly targetEnv: string;
   readonly hosts: Readonly<Record<string, ImportHostTarget>>;
+}
+
+/**
+ * An event of the file as the import appends it: its stream moved to the target env (a host's
+ * renamed), its data's host names rewritten, its metadata kept (actor, reason, time, ids) but for
+ * the source's hash link, which the target's store chains anew, plus `metadata.source` naming the
+ * event it was made from; at the revision it had in the source (a file holds each stream from its
+ * first event), with an id derived from its source.
+ */
+export function importEvent(event: PortableEvent, target: ImportTarget): ImportEvent {
+  const { chain: _chain, source: _source, ...metadata } = event.metadata;
+  const stream = parseStreamName(event.stream);
+  return {
+    stream: targetStream(event.stream, target.targetEnv, target.hosts),
+    revision: event.revision,
+    id: importedEventId(target.sourceEnv, event.stream, event.revision, target.targetEnv),
+    type: event.type,
+    data: rewriteHosts(event.data, target.hosts, stream.kind === 'host' ? stream.id : undefined),
+    metadata: { ...metadata, source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position } },
+  };
+}
+
+/** The streams whose events an import appends last: a host is declared once what its tasks ran is closed. */
+export const importsLast = (stream: string): boolean => parseStreamName(stream).kind === 'host';
+
+export interface ClosingInput extends ImportTarget {
+  /** The file's header: the closing events are dated at its cut, so every run makes the same ones. */
+  readonly header: PortableHeader;
   /** Who runs the import: the actor of the closing events. */
   readonly actor: string;
   readonly cjVersion: string;
 }
 
-/** Order of appending: a host is declared last, once what its tasks ran is closed, so nothing in the target acts on a half-imported history. */
-const KIND_ORDER: Readonly<Record<StreamKind, number>> = { rollout: 0, job: 0, shell: 0, host: 1 };
-
-/**
- * The events an import appends, in order: the file's events of job, rollout and shell streams in log
- * order, then the events that close what the file left open (below), then each host's stream. Each
- * event keeps its type, data (hosts renamed) and metadata (without the source's hash link, which the
- * target's store chains anew), gains `metadata.source` naming the event it was made from, and lands
- * at the revision it had in the source (a file holds each stream from its first event).
- *
- * Closing, because the target's hosts do not hold what the source's did: every container the history
- * says exists is recorded as removed (`ContainerRemoved`), so a job that was meant to run is still
- * meant to run and reconcile (`reconcile: restart`) or `cj up` starts it on its new host; a rollout
- * the file leaves open is aborted (`RolloutAborted`) and its job's mark ended (`JobRolloutEnded`).
- */
-export function planImport(log: PortableLog, input: PlanImportInput): ImportPlan {
-  const sourceEnv = log.header.env;
-  const unmapped = hostsOfLog(log.events).filter((host) => !input.hosts[host]);
-  if (unmapped.length > 0) throw new HostNotMappedError(unmapped);
-
-  const byKind = [...log.events].sort((a, b) => KIND_ORDER[parseStreamName(a.stream).kind] - KIND_ORDER[parseStreamName(b.stream).kind]);
-  const imported = (event: PortableEvent): ImportEvent => {
-    const { chain: _chain, source: _source, ...metadata } = event.metadata;
-    const stream = parseStreamName(event.stream);
-    return {
-      stream: targetStream(event.stream, input.targetEnv, input.hosts),
-      revision: event.revision,
-      id: importedEventId(sourceEnv, event.stream, event.revision, input.targetEnv),
-      type: event.type,
-      data: rewriteHosts(event.data, input.hosts, stream.kind === 'host' ? stream.id : undefined),
-      metadata: { ...metadata, source: { env: sourceEnv, stream: event.stream, revision: event.revision, position: event.position } },
-    };
-  };
-  const events = byKind.filter((e) => parseStreamName(e.stream).kind !== 'host').map(imported);
-  const closing = closingEvents(log, input);
-  return {
-    sourceEnv,
-    targetEnv: input.targetEnv,
-    events: [...events, ...closing, ...byKind.filter((e) => parseStreamName(e.stream).kind === 'host').map(imported)],
-    closing: closing.length,
-  };
+/** An event of the target env as an import recorded it from the file: its stream, revision, type and (rewritten) data. */
+export interface ImportedRecord {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly data: unknown;
 }
 
-interface OpenState {
+interface OpenJob {
   /** Containers by id: still on their host as far as the history knows. */
   readonly containers: Map<string, { job: string; task: number; host: string; containerId: string }>;
   /** Rollouts the job stream marks started and not ended. */
@@ -164,25 +148,25 @@ interface OpenState {
   last: bigint;
 }
 
-/** Folds each job stream for what is still open at its end: containers not removed, rollouts not ended. */
-function openAtEnd(events: readonly PortableEvent[]): { jobs: Map<string, OpenState>; rollouts: Map<string, { last: bigint; ended: boolean }> } {
-  const jobs = new Map<string, OpenState>();
+/** Folds each job and rollout stream for what is still open at its end: containers not removed, rollouts not ended. */
+function openAtEnd(records: readonly ImportedRecord[]): { jobs: Map<string, OpenJob>; rollouts: Map<string, { last: bigint; ended: boolean }> } {
+  const jobs = new Map<string, OpenJob>();
   const rollouts = new Map<string, { last: bigint; ended: boolean }>();
-  for (const event of events) {
-    const kind = parseStreamName(event.stream).kind;
+  for (const record of records) {
+    const kind = parseStreamName(record.stream).kind;
     if (kind === 'rollout') {
-      const rollout = rollouts.get(event.stream) ?? { last: -1n, ended: false };
-      rollout.last = BigInt(event.revision);
-      rollout.ended ||= ['RolloutSucceeded', 'RolloutRolledBack', 'RolloutFailed', 'RolloutAborted'].includes(event.type);
-      rollouts.set(event.stream, rollout);
+      const rollout = rollouts.get(record.stream) ?? { last: -1n, ended: false };
+      rollout.last = record.revision;
+      rollout.ended ||= isTerminalRolloutEvent(record.type);
+      rollouts.set(record.stream, rollout);
       continue;
     }
     if (kind !== 'job') continue;
-    let job = jobs.get(event.stream);
-    if (!job) jobs.set(event.stream, (job = { containers: new Map(), rollouts: new Set(), last: -1n }));
-    job.last = BigInt(event.revision);
-    const data = event.data as { job: string; task: number; host: string; containerId?: string; rolloutId?: string };
-    switch (event.type) {
+    let job = jobs.get(record.stream);
+    if (!job) jobs.set(record.stream, (job = { containers: new Map(), rollouts: new Set(), last: -1n }));
+    job.last = record.revision;
+    const data = record.data as { job: string; task: number; host: string; containerId?: string; rolloutId?: string };
+    switch (record.type) {
       case 'ContainerStarted':
       case 'TaskRestarted':
         if (data.containerId) job.containers.set(data.containerId, { job: data.job, task: data.task, host: data.host, containerId: data.containerId });
@@ -201,73 +185,53 @@ function openAtEnd(events: readonly PortableEvent[]): { jobs: Map<string, OpenSt
   return { jobs, rollouts };
 }
 
-function closingEvents(log: PortableLog, input: PlanImportInput): ImportEvent[] {
-  const sourceEnv = log.header.env;
-  const at = log.header.asOf ?? log.header.exportedAt;
-  const correlationId = uuidv5(`${sourceEnv}/${log.sha256}→${input.targetEnv}`, IMPORT_NAMESPACE);
-  const metadata = (reason: string) => ({ actor: input.actor, reason, correlationId, causationId: correlationId, occurredAt: at, cjVersion: input.cjVersion });
-  const { jobs, rollouts } = openAtEnd(log.events);
+/**
+ * What an import records after the file's job and rollout events, because the target's hosts do
+ * not hold what the source's did: every container the history says exists is recorded as removed
+ * (`ContainerRemoved`), so a job that was meant to run is still meant to run and reconcile
+ * (`reconcile: restart`) or `cj up` starts it on its new host; a rollout the file leaves open is
+ * aborted (`RolloutAborted`) and its job's mark ended (`JobRolloutEnded`). `records` are the file's
+ * events as imported (target streams, rewritten data), each stream from its start. The events are
+ * the same on every run (ids, revisions, time: the file's cut), so a closing already recorded is
+ * recognised.
+ */
+export function closingEvents(records: readonly ImportedRecord[], input: ClosingInput): ImportEvent[] {
+  const at = input.header.asOf ?? input.header.exportedAt;
+  const correlationId = uuidv5(`${input.sourceEnv}/${at}→${input.targetEnv}`, IMPORT_NAMESPACE);
+  const sourceHost = (host: string) => Object.entries(input.hosts).find(([, target]) => target.name === host)?.[0] ?? host;
+  const { jobs, rollouts } = openAtEnd(records);
   const closing: ImportEvent[] = [];
-  const add = (sourceStream: string, revision: bigint, type: string, data: unknown, reason: string, schemaVersion: number | undefined) => {
+  const add = (stream: string, revision: bigint, type: string, data: unknown, reason: string, schemaVersion?: number) => {
     closing.push({
-      stream: targetStream(sourceStream, input.targetEnv, input.hosts),
+      stream,
       revision: String(revision),
-      id: importedEventId(sourceEnv, sourceStream, `${revision}:closing`, input.targetEnv),
+      id: importedEventId(input.sourceEnv, stream, `${revision}:closing`, input.targetEnv),
       type,
       data,
-      metadata: { ...metadata(reason), ...(schemaVersion !== undefined && { schemaVersion }) },
+      metadata: {
+        actor: input.actor,
+        reason: `import from ${input.sourceEnv}: ${reason}`,
+        correlationId,
+        causationId: correlationId,
+        occurredAt: at,
+        cjVersion: input.cjVersion,
+        ...(schemaVersion !== undefined && { schemaVersion }),
+      },
     });
   };
   for (const [stream, rollout] of rollouts) {
     if (rollout.ended) continue;
-    rollout.last += 1n;
-    add(stream, rollout.last, 'RolloutAborted', { type: 'RolloutAborted', schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, at: Date.parse(at), reason: `imported from ${sourceEnv} while it ran: it does not run here` }, `import from ${sourceEnv}`, undefined);
+    const reason = `rollout ${parseStreamName(stream).id} was running in ${input.sourceEnv}; it does not run here`;
+    add(stream, rollout.last + 1n, 'RolloutAborted', { type: 'RolloutAborted', schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, at: Date.parse(at), reason }, reason);
   }
   for (const [stream, job] of jobs) {
-    const name = parseStreamName(stream).id;
+    let revision = job.last;
     for (const rolloutId of job.rollouts) {
-      job.last += 1n;
-      add(stream, job.last, 'JobRolloutEnded', { job: name, rolloutId, status: 'aborted' }, `import from ${sourceEnv}: rollout ${rolloutId} does not run here`, 1);
+      add(stream, (revision += 1n), 'JobRolloutEnded', { job: parseStreamName(stream).id, rolloutId, status: 'aborted' }, `rollout ${rolloutId} does not run here`, 1);
     }
     for (const container of job.containers.values()) {
-      job.last += 1n;
-      add(
-        stream,
-        job.last,
-        'ContainerRemoved',
-        { ...container, host: mapHost(input.hosts, container.host) },
-        `import from ${sourceEnv}: container ${container.containerId.slice(0, 12)} ran on ${container.host} of ${sourceEnv}, not on ${mapHost(input.hosts, container.host)}`,
-        1,
-      );
+      add(stream, (revision += 1n), 'ContainerRemoved', container, `container ${container.containerId.slice(0, 12)} ran on ${sourceHost(container.host)} of ${input.sourceEnv}, not on ${container.host}`, 1);
     }
   }
   return closing;
-}
-
-/**
- * The plan cut into appends of about `size` events each. A host's stream is never cut: the target's
- * observation follows a host from its declaration on, so its history must already be whole then.
- */
-export function importChunks(events: readonly ImportEvent[], size: number): ImportEvent[][] {
-  const chunks: ImportEvent[][] = [];
-  let chunk: ImportEvent[] = [];
-  const whole = (stream: string) => parseStreamName(stream).kind === 'host';
-  const remaining = new Map<string, number>();
-  for (const event of events) if (whole(event.stream)) remaining.set(event.stream, (remaining.get(event.stream) ?? 0) + 1);
-  const open = new Set<string>();
-  for (const event of events) {
-    chunk.push(event);
-    if (whole(event.stream)) {
-      const left = (remaining.get(event.stream) as number) - 1;
-      remaining.set(event.stream, left);
-      if (left > 0) open.add(event.stream);
-      else open.delete(event.stream);
-    }
-    if (chunk.length >= size && open.size === 0) {
-      chunks.push(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
 }

@@ -1,13 +1,6 @@
-import { createHash } from 'node:crypto';
-import { eventLine, headerLine, trailerLine, type Sha256 } from './format';
-import { readPortableLog, PortableLogError } from './read-portable-log';
-import { HostNotMappedError, importChunks, importedEventId, planImport, rewriteHosts } from './plan-import';
-
-/** The tests hash with node's SHA-256; the domain is handed a hasher and does no hashing itself. */
-const sha256 = (): Sha256 => {
-  const hash = createHash('sha256');
-  return { update: (text) => void hash.update(text), digest: () => hash.digest('hex') };
-};
+import { eventLine, headerLine, type PortableEvent } from './format';
+import { checkRevisions, parseEventLine, parseHeaderLine, PortableLogError } from './read-portable-log';
+import { closingEvents, hostsOfLog, importedEventId, importEvent, importsLast, rewriteHosts, type ImportEvent } from './plan-import';
 
 const meta = (extra: Record<string, unknown> = {}) => ({ actor: 'alice', correlationId: 'c', causationId: 'c', occurredAt: '2026-06-01T10:00:00.000Z', cjVersion: '1', schemaVersion: 1, chain: { prev: '', hash: 'h' }, ...extra });
 const spec = { name: 'web', tasks: [{ index: 0, host: 'h1', port: 8080 }, { index: 1, host: 'h2', port: 8080 }] };
@@ -25,86 +18,81 @@ const history = [
   { stream: 'cj.prod.rollout.r1', type: 'RolloutStarted', data: { type: 'RolloutStarted', schemaVersion: 1, at: 1, job: 'web' } },
 ];
 
+/** The lines `cj export` writes for `events` (the trailer aside: its checksum is the CLI's to check). */
 function exported(events = history): string[] {
   const revisions = new Map<string, number>();
-  const hash = sha256();
   const lines = [headerLine({ env: 'prod', exportedAt: '2026-06-01T12:00:00.000Z', asOf: null, lastPosition: String(events.length - 1) })];
   events.forEach((event, position) => {
     const revision = revisions.get(event.stream) ?? 0;
     revisions.set(event.stream, revision + 1);
     lines.push(eventLine({ ...event, revision: String(revision), position: String(position), id: `id-${position}`, schemaVersion: 1, metadata: meta() }));
   });
-  for (const line of lines) hash.update(`${line}\n`);
-  return [...lines, trailerLine(events.length, hash.digest())];
+  return lines;
 }
 
 const hosts = { h1: { name: 'n1', endpoint: 'tcp://10.1.0.1:2376', address: '10.1.0.1' }, h2: { name: 'n2' } };
-const plan = (lines = exported()) => planImport(readPortableLog(lines, sha256()), { targetEnv: 'copy', hosts, actor: 'bob', cjVersion: '2' });
+const target = { sourceEnv: 'prod', targetEnv: 'copy', hosts };
+const header = () => parseHeaderLine(exported()[0]);
+const events = (): PortableEvent[] => exported().slice(1).map((text, i) => parseEventLine(text, i + 2, 'prod'));
+/** The import's events in the order it appends them: the file's but the hosts', what closes them, the hosts'. */
+function imported(): ImportEvent[] {
+  const file = events();
+  const first = file.filter((e) => !importsLast(e.stream)).map((e) => importEvent(e, target));
+  const closing = closingEvents(first.map((e) => ({ ...e, revision: BigInt(e.revision) })), { ...target, header: header(), actor: 'bob', cjVersion: '2' });
+  return [...first, ...closing, ...file.filter((e) => importsLast(e.stream)).map((e) => importEvent(e, target))];
+}
 
 describe('the portable log: reading a file', () => {
-  it('given a file as exported, when read, then its header and every event come back with the checksum', () => {
-    const log = readPortableLog(exported(), sha256());
-    expect(log.header.env).toBe('prod');
-    expect(log.events).toHaveLength(history.length);
-    expect(log.sha256).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('given an event altered after the export, when read, then it is refused at the trailer line', () => {
-    const lines = exported();
-    lines[3] = lines[3].replace('"h1"', '"hx"');
-    expect(() => readPortableLog(lines, sha256())).toThrow(new PortableLogError(lines.length, 'the checksum does not match the lines before it: the file was altered; export it again'));
-  });
-
-  it('given a file cut short, when read, then it says the trailer is missing', () => {
-    expect(() => readPortableLog(exported().slice(0, 5), sha256())).toThrow(/line 6: the trailer is missing/);
+  it('given a file as exported, when its lines are read, then its header and every event come back', () => {
+    expect(header()).toMatchObject({ kind: 'header', format: 'cj-portable-log', version: 1, env: 'prod' });
+    expect(events().map((e) => e.type)).toEqual(history.map((e) => e.type));
   });
 
   it('given a line that is not JSON, when read, then that line is named', () => {
-    const lines = exported();
-    lines[2] = lines[2].slice(0, 20);
-    expect(() => readPortableLog(lines, sha256())).toThrow(/^line 3: is not a JSON object/);
+    expect(() => parseEventLine(exported()[2].slice(0, 20), 3, 'prod')).toThrow(/^line 3: is not a JSON object/);
   });
 
-  it('given an event removed and the trailer rewritten to match, when read, then the gap in its stream is named', () => {
-    const lines = exported();
-    lines.splice(5, 1);
-    const hash = sha256();
-    for (const line of lines.slice(0, -1)) hash.update(`${line}\n`);
-    lines[lines.length - 1] = trailerLine(history.length - 1, hash.digest());
-    expect(() => readPortableLog(lines, sha256())).toThrow(/line 6: cj.prod.job.web revision 3 does not follow revision 1/);
+  it("given an event of another env than the header's, when read, then it is refused at its line", () => {
+    expect(() => parseEventLine(exported()[3].replace('cj.prod.job', 'cj.other.job'), 4, 'prod')).toThrow('line 4: stream cj.other.job.web is not of environment prod, which the header names');
   });
 
-  it('given a file of another format, when read, then line 1 says so', () => {
-    expect(() => readPortableLog(['{"kind":"header","format":"other"}'], sha256())).toThrow(/^line 1: is not a cj-portable-log header/);
+  it('given an event missing from its stream, when the revisions are checked, then the gap is named at the next line', () => {
+    const lines = events().map((event, i) => ({ event, line: i + 2 }));
+    lines.splice(4, 1);
+    expect(() => checkRevisions(lines, new Map())).toThrow(/line 7: cj.prod.job.web revision 3 does not follow revision 1/);
+    expect(() => checkRevisions(events().map((event, i) => ({ event, line: i + 2 })), new Map())).not.toThrow();
+  });
+
+  it('given a file of another format or version, when read, then line 1 says so', () => {
+    expect(() => parseHeaderLine('{"kind":"header","format":"other"}')).toThrow(/^line 1: is not a cj-portable-log header/);
+    expect(() => parseHeaderLine(exported()[0].replace('"version":1', '"version":9'))).toThrow(new PortableLogError(1, 'format version 9 is not one this cj reads (1); import it with the cj that exported it'));
   });
 });
 
-describe('the portable log: planning an import', () => {
-  it('given a host the file uses but the map does not name, when planned, then it is refused naming the host', () => {
-    expect(() => planImport(readPortableLog(exported(), sha256()), { targetEnv: 'copy', hosts: { h1: { name: 'n1' } }, actor: 'bob', cjVersion: '2' })).toThrow(new HostNotMappedError(['h2']));
+describe('the portable log: an import', () => {
+  it('given a file, then every host it uses is found, in stream names and in data', () => {
+    expect(hostsOfLog(events())).toEqual(['h1', 'h2']);
   });
 
-  it('when planned, then streams are the new env, hosts renamed in data and stream names, and a mapped endpoint replaces the source one', () => {
-    const events = plan().events;
-    expect(events.find((e) => e.type === 'JobRegistered')).toMatchObject({ stream: 'cj.copy.job.web', revision: '0', data: { spec: { tasks: [{ host: 'n1' }, { host: 'n2' }] } } });
-    expect(events.filter((e) => e.type === 'HostDeclared').map((e) => [e.stream, e.data])).toEqual([
+  it('when imported, then streams are the new env, hosts renamed in data and stream names, and a mapped endpoint replaces the source one', () => {
+    const all = imported();
+    expect(all.find((e) => e.type === 'JobRegistered')).toMatchObject({ stream: 'cj.copy.job.web', revision: '0', data: { spec: { tasks: [{ host: 'n1' }, { host: 'n2' }] } } });
+    expect(all.filter((e) => e.type === 'HostDeclared').map((e) => [e.stream, e.data])).toEqual([
       ['cj.copy.host.n1', { host: 'n1', endpoint: 'tcp://10.1.0.1:2376', address: '10.1.0.1' }],
       ['cj.copy.host.n2', { host: 'n2', endpoint: 'tcp://10.0.0.2:2376', address: '10.0.0.2' }],
     ]);
   });
 
-  it('when planned, then each event names its source, drops the source hash link, and has an id derived from source and target', () => {
-    const registered = plan().events.find((e) => e.type === 'JobRegistered');
+  it('when imported, then each event names its source, drops the source hash link, and has an id derived from source and target', () => {
+    const registered = imported().find((e) => e.type === 'JobRegistered');
     expect(registered?.metadata).toMatchObject({ actor: 'alice', source: { env: 'prod', stream: 'cj.prod.job.web', revision: '0', position: '2' } });
     expect(registered?.metadata['chain']).toBeUndefined();
     expect(registered?.id).toBe(importedEventId('prod', 'cj.prod.job.web', '0', 'copy'));
-    expect(plan().events.map((e) => e.id)).toEqual(plan().events.map((e) => e.id));
+    expect(imported().map((e) => e.id)).toEqual(imported().map((e) => e.id));
   });
 
-  it('when planned, then the containers still on the source hosts are recorded removed and the open rollout is aborted, before any host is declared', () => {
-    const { events, closing } = plan();
-    expect(closing).toBe(4);
-    expect(events.map((e) => `${e.stream}@${e.revision} ${e.type}`)).toEqual([
+  it('when imported, then the containers still on the source hosts are recorded removed and the open rollout aborted, before any host is declared', () => {
+    expect(imported().map((e) => `${e.stream}@${e.revision} ${e.type}`)).toEqual([
       'cj.copy.job.web@0 JobRegistered',
       'cj.copy.job.web@1 ContainerStarted',
       'cj.copy.job.web@2 ContainerStarted',
@@ -119,23 +107,22 @@ describe('the portable log: planning an import', () => {
       'cj.copy.host.n1@0 HostDeclared',
       'cj.copy.host.n2@0 HostDeclared',
     ]);
-    expect(events.filter((e) => e.type === 'ContainerRemoved').slice(1).map((e) => e.data)).toEqual([
+    const removed = imported().filter((e) => e.type === 'ContainerRemoved').slice(1);
+    expect(removed.map((e) => e.data)).toEqual([
       { job: 'web', task: 0, host: 'n1', containerId: 'a1' },
       { job: 'web', task: 1, host: 'n2', containerId: 'b2' },
     ]);
+    expect(removed[0].metadata).toMatchObject({ actor: 'bob', reason: 'import from prod: container a1 ran on h1 of prod, not on n1', occurredAt: '2026-06-01T12:00:00.000Z' });
+  });
+
+  it('given a history whose containers were all removed and rollouts ended, then nothing is closed', () => {
+    const closed = imported().filter((e) => !importsLast(e.stream)).map((e) => ({ ...e, revision: BigInt(e.revision) }));
+    expect(closingEvents(closed, { ...target, header: header(), actor: 'bob', cjVersion: '2' })).toEqual([]);
   });
 
   it('given a change of a task host in a revision, when rewritten, then before and after are renamed too', () => {
     expect(rewriteHosts({ changes: [{ path: 'tasks[0].host', before: 'h1', after: 'h2' }, { path: 'image.tag', before: 'h1' }] }, hosts)).toEqual({
       changes: [{ path: 'tasks[0].host', before: 'n1', after: 'n2' }, { path: 'image.tag', before: 'h1' }],
     });
-  });
-
-  it('when cut into chunks, then a host stream is never split', () => {
-    const events = plan().events;
-    const chunks = importChunks(events, 2);
-    expect(chunks.flat()).toEqual(events);
-    expect(chunks.every((chunk) => chunk.length <= 2)).toBe(true);
-    expect(importChunks([...events, { ...events[events.length - 1], revision: '1' }], 12).map((c) => c.length)).toEqual([12, 2]);
   });
 });
