@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { AuditEntry, HistoryResponse, StatusResponse, TaskStatus } from '@cj/domain';
 import { openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
 import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { CJ_BIN, runCj } from '../../../cli/src/testing/cli';
 import { OrchestratorProcess, waitUntil } from '../testing';
 
