@@ -49,6 +49,7 @@ describe('cj export and cj import: an environment into another store, on other h
   let dir: string;
   let file: string;
   let mapHosts: string[];
+  let beforeRelease2: string;
 
   const cjA = (...args: string[]) => runCj(args, { url: a.url, env: SOURCE, timeoutMs: 120_000 });
   const cjB = (...args: string[]) => runCj(args, { url: b.url, env: TARGET, timeoutMs: 300_000 });
@@ -120,6 +121,10 @@ describe('cj export and cj import: an environment into another store, on other h
     await ok(cjA('apply', jobs, '--yes', '--reason', 'first release'));
     await ok(cjA('up', 'web'));
     await ok(cjA('up', 'api'));
+    // Whole seconds apart, so the instant separates the first release from the second whatever the clock's skew.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    beforeRelease2 = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await ok(cjA('rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2'));
     const status = await waitUntil(
       async () => JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse,
@@ -147,6 +152,16 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(events.map((event) => event['type'])).toEqual(expect.arrayContaining(['HostDeclared', 'JobRegistered', 'ContainerStarted', 'RolloutSucceeded']));
   });
 
+  it('cj export --as-of stops at that instant: the first release, without the second', async () => {
+    const lines = (await ok(cjA('export', '--as-of', beforeRelease2))).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ kind: 'header', asOf: beforeRelease2 });
+    const types = lines.slice(1, -1).map((event) => event['type']);
+    expect(types).toEqual(expect.arrayContaining(['JobRegistered', 'ContainerStarted']));
+    expect(types).not.toContain('JobRevisionCreated');
+    expect(lines.slice(1, -1).every((event) => String((event['metadata'] as { occurredAt: string }).occurredAt) <= beforeRelease2)).toBe(true);
+    expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: lines.length - 2 });
+  });
+
   it('an altered file is refused naming its line, and nothing is recorded', async () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     const at = lines.findIndex((line) => line.includes('"JobRegistered"'));
@@ -161,6 +176,10 @@ describe('cj export and cj import: an environment into another store, on other h
     expect((await cjB('import', cut, ...mapHosts)).stderr).toContain('cut.ndjson:7: the trailer is missing');
     const [h1] = fake.hosts;
     expect((await cjB('import', file, '--map-host', `${h1.name}=${fake.hosts[2].name}`)).stderr).toContain(`hosts ${fake.hosts[1].name} of the file are not mapped`);
+    // An env that holds events of its own is not an import's to write into.
+    const intoSource = await cjA('import', file, ...mapHosts);
+    expect(intoSource.code).not.toBe(0);
+    expect(intoSource.stderr).toContain(`environment ${SOURCE} already holds events that are not from an export of ${SOURCE}`);
     expect(await targetEvents()).toEqual([]);
   });
 
@@ -197,6 +216,46 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(events).toHaveLength(answer.events + answer.closing);
     // The three containers A runs, and those its rollout replaced, are not on B's hosts.
     expect(events.filter((event) => event.type === 'ContainerRemoved' && !(event.metadata as { source?: unknown }).source).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an import whose orchestrator is SIGKILLed halfway completes once it is back, with exactly the events of the file', async () => {
+    // C: a third orchestrator on its own store, its hosts engines that are not there (nothing is started anywhere).
+    let c = await OrchestratorProcess.start({ observeInterval: '300ms' });
+    const { dir: cDir, store, readDb } = c;
+    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(cDir, `gone-${i}.sock`)}`]);
+    try {
+      const child = spawn(process.execPath, [CJ_BIN, 'import', file, ...nowhere, '--chunk-size', '3'], {
+        env: { ...process.env, CJ_URL: c.url, CJ_ENV: TARGET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let progress = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          progress += chunk.toString();
+          if ((progress.match(/^imported /gm) ?? []).length >= 4) resolve();
+        });
+        void exited.then(() => reject(new Error(`the import ended before its orchestrator was killed: ${progress}`)));
+      });
+      await c.signal('SIGKILL');
+      await exited;
+      c = await OrchestratorProcess.start({ store, readDb, observeInterval: '300ms' });
+      const answer = JSON.parse(await ok(runCj(['import', file, ...nowhere, '--json'], { url: c.url, env: TARGET, timeoutMs: 300_000 }))) as { events: number; closing: number; recorded: number; present: number };
+      expect(answer.present).toBeGreaterThanOrEqual(12);
+      expect(answer.recorded + answer.present).toBe(answer.events + answer.closing);
+      await c.stop();
+      const copy = openSqliteEventStore(store);
+      try {
+        const events = (await copy.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter((event) => (event.metadata as { source?: unknown }).source !== undefined);
+        expect(events).toHaveLength(answer.events);
+        expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+      } finally {
+        await copy.close();
+      }
+    } finally {
+      await c.stop();
+      rmSync(cDir, { recursive: true, force: true });
+    }
   });
 
   it("B runs what A runs, on B's hosts, and A's containers are untouched", async () => {

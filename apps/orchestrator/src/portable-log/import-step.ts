@@ -5,6 +5,7 @@ import {
   importEvent,
   parseEventLine,
   parseHeaderLine,
+  hostStream,
   parseStreamName,
   PortableLogError,
   type ImportedRecord,
@@ -49,6 +50,25 @@ function readLines(request: ImportRequest, header: PortableHeader): PortableEven
   } catch (error) {
     if (error instanceof PortableLogError) throw badRequest(`the file's ${error.message}`, 'nothing was recorded');
     throw error;
+  }
+}
+
+/** Each target host a valid name, declared (when at all) at an endpoint cj can reach, and named by one source host only. */
+function checkTargets(target: ImportTarget): void {
+  const seen = new Map<string, string>();
+  for (const [from, to] of Object.entries(target.hosts)) {
+    if (typeof to?.name !== 'string') throw badRequest(`hosts.${from} names no target host`, 'map it as OLD=NEW');
+    try {
+      hostStream(target.targetEnv, to.name);
+    } catch {
+      throw badRequest(`host name ${JSON.stringify(to.name)} (for ${from}) is not a valid host name`, 'use letters, digits, "-" and "_"');
+    }
+    if (to.endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(to.endpoint)) {
+      throw badRequest(`endpoint ${JSON.stringify(to.endpoint)} of ${to.name} must start with unix://, tcp:// or ssh://`);
+    }
+    const other = seen.get(to.name);
+    if (other !== undefined) throw unprocessable('host-mapped-twice', `hosts ${other} and ${from} are both mapped to ${to.name}`, 'map each source host to its own target host');
+    seen.set(to.name, from);
   }
 }
 
@@ -162,6 +182,7 @@ async function importedRecords(store: EventStore, env: string): Promise<Imported
 export async function importStep(store: EventStore, env: string, request: ImportRequest, context: CommandContext): Promise<ImportResponse & { position?: bigint }> {
   const header = readHeader(request);
   const target: ImportTarget = { sourceEnv: header.env, targetEnv: env, hosts: request.hosts };
+  checkTargets(target);
   if (request.step === 'close') {
     await checkTargetIsOurs(store, target);
     const closing = closingEvents(await importedRecords(store, env), { ...target, header, actor: context.actor, cjVersion: context.cjVersion });
