@@ -279,6 +279,11 @@ describe('cj export and cj import: an environment into another store, on other h
       expect(await containersOn(host, TARGET)).toEqual({});
     }
     for (const task of aStatus.tasks) expect(before[task.host][task.observed?.containerId as string]).toBe('running');
+    // The import said A's containers are not on B's hosts; B's observation never had to find them missing.
+    const fromA = new Set(Object.values(before).flatMap((containers) => Object.keys(containers)));
+    const removals = (await targetEvents()).filter((event) => event.type === 'ContainerRemoved' && fromA.has((event.data as { containerId: string }).containerId));
+    expect(removals.length).toBeGreaterThanOrEqual(3);
+    expect(removals.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(removals.map(() => expect.stringMatching(new RegExp(`^import from ${SOURCE}: container `))));
   });
 
   it("B's history and audit show A's history with its source, and its hash chains hold", async () => {
