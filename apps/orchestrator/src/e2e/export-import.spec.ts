@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry, HistoryResponse, StatusResponse, TaskStatus } from '@cj/domain';
+import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse, TaskStatus } from '@cj/domain';
 import { openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
 import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
@@ -50,6 +50,7 @@ describe('cj export and cj import: an environment into another store, on other h
   let file: string;
   let mapHosts: string[];
   let beforeRelease2: string;
+  let midRelease2: string;
 
   const cjA = (...args: string[]) => runCj(args, { url: a.url, env: SOURCE, timeoutMs: 120_000 });
   const cjB = (...args: string[]) => runCj(args, { url: b.url, env: TARGET, timeoutMs: 300_000 });
@@ -125,7 +126,15 @@ describe('cj export and cj import: an environment into another store, on other h
     await new Promise((resolve) => setTimeout(resolve, 1100));
     beforeRelease2 = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await ok(cjA('rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2'));
+    const release2 = cjA('rolling-update', 'web', '--tag', 'v2', '--reason', 'release 2');
+    // An instant while release 2 runs: a file cut there leaves its rollout open.
+    await waitUntil(
+      () => a.request<RolloutView[]>('GET', `/v1/envs/${SOURCE}/rollouts?job=web`),
+      (answer) => answer.body.some((rollout) => rollout.phase === 'running'),
+      30_000,
+    );
+    midRelease2 = new Date().toISOString();
+    await ok(release2);
     const status = await waitUntil(
       async () => JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse,
       (answer) => answer.tasks.length === 3 && answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
@@ -160,6 +169,36 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(types).not.toContain('JobRevisionCreated');
     expect(lines.slice(1, -1).every((event) => String((event['metadata'] as { occurredAt: string }).occurredAt) <= beforeRelease2)).toBe(true);
     expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: lines.length - 2 });
+  });
+
+  it('a file cut while a rollout ran: the import aborts the rollout, and the target never drives it', async () => {
+    const cutFile = join(dir, 'mid-rollout.ndjson');
+    writeFileSync(cutFile, await ok(cjA('export', '--as-of', midRelease2)));
+    const types = readFileSync(cutFile, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { type?: string }).type);
+    expect(types).toContain('RolloutStarted');
+    expect(types).not.toContain('RolloutSucceeded');
+    // Imported later than A's lease on it lasts (30 s), as an import usually is: nothing holds it off but being history.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(midRelease2) + 31_000 - Date.now())));
+    // Into env mid of B, on hosts whose engines are not there: nothing can run, nothing of A is reached.
+    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `gone-${i}.sock`)}`]);
+    await ok(runCj(['import', cutFile, ...nowhere, '--chunk-size', '3'], { url: b.url, env: 'mid', timeoutMs: 300_000 }));
+    const rollouts = await waitUntil(
+      () => b.request<RolloutView[]>('GET', '/v1/envs/mid/rollouts?job=web'),
+      (answer) => answer.body.length === 1 && answer.body[0].phase !== 'running',
+    );
+    expect(rollouts.body.map((rollout) => rollout.phase)).toEqual(['aborted']);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const store = openSqliteEventStore(b.store);
+    try {
+      const events = await store.readAll({ filter: { streamPrefixes: ['cj.mid.'] } });
+      const rolloutEvents = events.filter((event) => event.streamId.includes('.rollout.'));
+      const notFromFile = rolloutEvents.filter((event) => !(event.metadata as { source?: unknown }).source);
+      expect(notFromFile.map((event) => [event.type, (event.metadata as { actor: string }).actor])).toEqual([['RolloutAborted', expect.not.stringMatching(/^orchestrator$/)]]);
+      const ended = events.filter((event) => event.type === 'JobRolloutEnded' && !(event.metadata as { source?: unknown }).source);
+      expect(ended.map((event) => event.data)).toEqual([expect.objectContaining({ job: 'web', status: 'aborted' })]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('an altered file is refused naming its line, and nothing is recorded', async () => {
@@ -284,6 +323,11 @@ describe('cj export and cj import: an environment into another store, on other h
     const removals = (await targetEvents()).filter((event) => event.type === 'ContainerRemoved' && fromA.has((event.data as { containerId: string }).containerId));
     expect(removals.length).toBeGreaterThanOrEqual(3);
     expect(removals.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(removals.map(() => expect.stringMatching(new RegExp(`^import from ${SOURCE}: container `))));
+    // A's rollout is history on B: B's runner wrote nothing for it, on its stream or its job's.
+    const ownRolloutRecords = (await targetEvents()).filter(
+      (event) => ['JobRolloutStarted', 'JobRolloutEnded'].includes(event.type) || (event.streamId.includes('.rollout.') && !(event.metadata as { source?: unknown }).source),
+    );
+    expect(ownRolloutRecords.every((event) => (event.metadata as { source?: unknown }).source !== undefined)).toBe(true);
   });
 
   it("B's history and audit show A's history with its source, and its hash chains hold", async () => {
