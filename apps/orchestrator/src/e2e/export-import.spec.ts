@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse, TaskStatus } from '@cj/domain';
-import { openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
+import { EventStoreDbStore, openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
+import { startEsdbTestServer } from '@cj/event-store/esdb-test-server';
 import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { CJ_BIN, runCj } from '../../../cli/src/testing/cli';
@@ -294,6 +295,34 @@ describe('cj export and cj import: an environment into another store, on other h
     } finally {
       await c.stop();
       rmSync(cDir, { recursive: true, force: true });
+    }
+  });
+
+  it('into an orchestrator on EventStoreDB (its adapter, on the wire-compatible test server): the same events once, its chains hold, and it exports them again', async () => {
+    const server = await startEsdbTestServer();
+    const e = await OrchestratorProcess.start({ store: server.url, observeInterval: '300ms' });
+    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `esdb-gone-${i}.sock`)}`]);
+    const cjE = (...args: string[]) => runCj(args, { url: e.url, env: TARGET, timeoutMs: 300_000 });
+    try {
+      const first = JSON.parse(await ok(cjE('import', file, ...nowhere, '--chunk-size', '7', '--json'))) as { events: number; closing: number; recorded: number; present: number };
+      expect(first).toMatchObject({ recorded: first.events + first.closing, present: 0 });
+      const again = JSON.parse(await ok(cjE('import', file, ...nowhere, '--json'))) as { recorded: number; present: number };
+      expect(again).toMatchObject({ recorded: 0, present: first.events + first.closing });
+      await ok(cjE('audit', 'verify'));
+      const store = new EventStoreDbStore(server.url);
+      try {
+        const events = (await store.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter((event) => (event.metadata as { source?: unknown }).source !== undefined);
+        expect(events).toHaveLength(first.events);
+      } finally {
+        await store.close();
+      }
+      const exported = (await ok(cjE('export'))).trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; events?: number; metadata?: { source?: { revision: string } } });
+      expect(exported[0]).toMatchObject({ kind: 'header', env: TARGET });
+      expect(exported.filter((line) => line.metadata?.source).length).toBe(first.events);
+      expect(exported[exported.length - 1]).toMatchObject({ kind: 'trailer', events: exported.length - 2 });
+    } finally {
+      await e.stop();
+      await server.stop();
     }
   });
 
