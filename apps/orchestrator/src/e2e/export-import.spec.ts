@@ -4,9 +4,10 @@
  * `cj export` writes its portable log; orchestrator B, another process on its own fresh store, gets
  * it by `cj import` onto two other hosts. Then: B's status is A's but for hosts and containers, its
  * tasks run on B's engines, A's containers are untouched, B's history and audit show what A did and
- * name the source, its hash chains hold, an import run again records nothing, an import SIGKILLed
- * halfway completes when run again with exactly the file's events, and an altered file is refused
- * with nothing recorded.
+ * name the source, its hash chains hold, an import run again records nothing, an import whose CLI
+ * or orchestrator is SIGKILLed halfway completes when run again with exactly the file's events, an
+ * altered file is refused with nothing recorded, a file cut mid-rollout has that rollout aborted
+ * and never driven, and the same file goes into an orchestrator on the EventStoreDB adapter.
  */
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
