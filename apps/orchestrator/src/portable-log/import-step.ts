@@ -1,4 +1,5 @@
 import {
+  checkRevisions,
   closingEvents,
   environmentStreamPrefix,
   hostsOfLog,
@@ -36,17 +37,13 @@ function readHeader(request: ImportRequest): PortableHeader {
 
 /** The request's lines as events of the header's env, each stream's revisions following each other within the request. */
 function readLines(request: ImportRequest, header: PortableHeader): PortableEvent[] {
-  const next = new Map<string, bigint>();
   try {
-    return (request.lines ?? []).map(({ line, text }) => {
-      const event = parseEventLine(text, line, header.env);
-      const expected = next.get(event.stream);
-      if (expected !== undefined && BigInt(event.revision) !== expected) {
-        throw new PortableLogError(line, `${event.stream} revision ${event.revision} does not follow revision ${expected - 1n}: events are missing or out of order; export it again`);
-      }
-      next.set(event.stream, BigInt(event.revision) + 1n);
-      return event;
+    const events = (request.lines ?? []).map(({ line, text }, i) => {
+      if (!Number.isInteger(line) || line < 2 || typeof text !== 'string') throw badRequest(`lines[${i}] needs a line number (2 or more) and its text`, 'send the lines of the file as `cj import` does');
+      return { event: parseEventLine(text, line, header.env), line };
     });
+    checkRevisions(events, new Map());
+    return events.map(({ event }) => event);
   } catch (error) {
     if (error instanceof PortableLogError) throw badRequest(`the file's ${error.message}`, 'nothing was recorded');
     throw error;
@@ -110,7 +107,11 @@ async function recorded(store: EventStore, stream: string, from: bigint, count: 
 
 function byStream(events: readonly ImportEvent[]): Map<string, ImportEvent[]> {
   const streams = new Map<string, ImportEvent[]>();
-  for (const event of events) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
+  for (const event of events) {
+    const list = streams.get(event.stream);
+    if (list) list.push(event);
+    else streams.set(event.stream, [event]);
+  }
   return streams;
 }
 

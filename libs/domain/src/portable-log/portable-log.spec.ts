@@ -63,6 +63,12 @@ describe('the portable log: reading a file', () => {
     expect(() => checkRevisions(events().map((event, i) => ({ event, line: i + 2 })), new Map())).not.toThrow();
   });
 
+  it('given a part of a file that starts mid-stream, when checked alone, then it passes; when its stream must start at 0, then the start is named', () => {
+    const part = events().map((event, i) => ({ event, line: i + 2 })).slice(4);
+    expect(() => checkRevisions(part, new Map())).not.toThrow();
+    expect(() => checkRevisions(part, new Map([['cj.prod.job.web', 0n]]))).toThrow(/line 6: cj.prod.job.web starts at revision 2, not 0/);
+  });
+
   it('given a file of another format or version, when read, then line 1 says so', () => {
     expect(() => parseHeaderLine('{"kind":"header","format":"other"}')).toThrow(/^line 1: is not a cj-portable-log header/);
     expect(() => parseHeaderLine(exported()[0].replace('"version":1', '"version":9'))).toThrow(new PortableLogError(1, 'format version 9 is not one this cj reads (1); import it with the cj that exported it'));

@@ -61,14 +61,17 @@ export function parseEventLine(text: string, line: number, env: string): Portabl
 }
 
 /**
- * Checks that each stream's revisions follow each other, from `next` (each stream's next revision
- * so far; updated): a missing or repeated event is named at its line.
+ * Checks that each stream's revisions follow each other: a missing or repeated event is named at
+ * its line. `next` holds each stream's next revision so far (updated); a stream not in it starts
+ * at its first event here (a part of a file), so seed it with 0n where streams must start at 0.
  */
 export function checkRevisions(events: readonly { event: PortableEvent; line: number }[], next: Map<string, bigint>): void {
   for (const { event, line } of events) {
-    const expected = next.get(event.stream) ?? 0n;
-    if (BigInt(event.revision) !== expected) {
-      throw new PortableLogError(line, `${event.stream} revision ${event.revision} does not follow revision ${expected - 1n}: events are missing or out of order; export it again`);
+    const revision = BigInt(event.revision);
+    const expected = next.get(event.stream) ?? revision;
+    if (revision !== expected) {
+      const where = expected === 0n ? `starts at revision ${event.revision}, not 0` : `revision ${event.revision} does not follow revision ${expected - 1n}`;
+      throw new PortableLogError(line, `${event.stream} ${where}: events are missing or out of order; export it again`);
     }
     next.set(event.stream, expected + 1n);
   }
