@@ -377,6 +377,22 @@ export interface LogVerification {
   }[];
 }
 
+// POST /v1/admin/verify   the live read models against a replay of the whole log, at one position
+export interface ReadModelVerification {
+  readonly ok: boolean;
+  /** The log position both were compared at, and how many events the replay folded. */
+  readonly position: string;
+  readonly events: number;
+  /** Each table whose rows differ: how many rows only the live one has, how many only the replay makes, a few of each. */
+  readonly differences: readonly {
+    readonly projection: string;
+    readonly table: string;
+    readonly onlyLive: number;
+    readonly onlyRebuilt: number;
+    readonly samples: { readonly live: readonly unknown[]; readonly rebuilt: readonly unknown[] };
+  }[];
+}
+
 // GET /v1/envs/{env}/jobs/{job}/why[?task=N]   the chain of events behind a task's current state
 export interface WhyResponse {
   readonly job: string;
