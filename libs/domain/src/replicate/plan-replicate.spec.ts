@@ -71,12 +71,12 @@ describe('planReplicate: what a replicate records', () => {
 
   it('declares a host the map gives an endpoint and address, and only when new or moved', () => {
     const hostMap = { h1: { name: 'n1', endpoint: 'tcp://127.0.0.9:2375', address: '127.0.0.9' }, h2: { name: 'n2', endpoint: 'unix:///run/n2.sock' } };
-    expect(given({ hostMap, targetHosts: new Map() }).plan().hosts).toEqual([host('n1', 'tcp://127.0.0.9:2375', '127.0.0.9'), host('n2', 'unix:///run/n2.sock', '127.0.0.1')]);
-    expect(given({ hostMap, targetHosts: new Map([['n1', host('n1', 'tcp://127.0.0.9:2375', '127.0.0.9')]]) }).plan().hosts.map((h) => h.name)).toEqual(['n2']);
+    expect(given({ hostMap, targetHosts: new Map() }).plan().hosts).toEqual([{ spec: host('n1', 'tcp://127.0.0.9:2375', '127.0.0.9'), from: 'h1' }, { spec: host('n2', 'unix:///run/n2.sock', '127.0.0.1'), from: 'h2' }]);
+    expect(given({ hostMap, targetHosts: new Map([['n1', host('n1', 'tcp://127.0.0.9:2375', '127.0.0.9')]]) }).plan().hosts.map((h) => h.spec.name)).toEqual(['n2']);
   });
 
   it('takes a target host from the source env when the target does not declare it', () => {
-    expect(given({ targetHosts: new Map(), hostMap: { h1: { name: 'h2' }, h2: { name: 'h1' } } }).plan().hosts).toEqual([host('h2'), host('h1')]);
+    expect(given({ targetHosts: new Map(), hostMap: { h1: { name: 'h2' }, h2: { name: 'h1' } } }).plan().hosts).toEqual([{ spec: host('h2'), from: 'h1' }, { spec: host('h1'), from: 'h2' }]);
   });
 
   it.each([

@@ -57,8 +57,14 @@ export interface ReplicateJobPlan {
 
 export interface ReplicatePlan {
   readonly jobs: readonly ReplicateJobPlan[];
-  /** Hosts the target needs, each declared (or confirmed) by the replicate. */
-  readonly hosts: readonly HostSpec[];
+  /** Target hosts that are new or moved, declared by the replicate. */
+  readonly hosts: readonly DeclaredHost[];
+}
+
+/** A target host to declare, and the first source host mapped onto it (what its declaration is made from). */
+export interface DeclaredHost {
+  readonly spec: HostSpec;
+  readonly from: string;
 }
 
 /** Why a replicate cannot be planned: what is wrong, and what to do. */
@@ -117,13 +123,13 @@ function moved(spec: JobSpec, hostMap: Readonly<Record<string, ReplicaHost>>): J
 }
 
 /** Every target host the moved jobs use, as the target will know it. */
-function targetHostsOf(input: ReplicateInput): HostSpec[] | ReplicateRefusal {
+function targetHostsOf(input: ReplicateInput): DeclaredHost[] | ReplicateRefusal {
   const used = [...new Set(input.jobs.flatMap(({ spec }) => spec.tasks.map((task) => task.host)))];
   const unmapped = used.filter((host) => !Object.prototype.hasOwnProperty.call(input.hostMap, host));
   if (unmapped.length > 0) {
     return refusal('host-not-mapped', `host${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} of environment ${input.sourceEnv} ${unmapped.length > 1 ? 'are' : 'is'} not mapped`, `map each one to a host of ${input.targetEnv}, e.g. --map-host ${unmapped[0]}=NEW_HOST=unix:///var/run/docker.sock`);
   }
-  const targets = new Map<string, HostSpec>();
+  const targets = new Map<string, DeclaredHost>();
   for (const from of used) {
     const to = input.hostMap[from];
     if (to.endpoint !== undefined && !isDockerEndpoint(to.endpoint)) {
@@ -133,11 +139,11 @@ function targetHostsOf(input: ReplicateInput): HostSpec[] | ReplicateRefusal {
     if (!spec) {
       return refusal('host-not-declared', `host ${to.name} (for ${from}) is declared neither in ${input.targetEnv} nor in ${input.sourceEnv}`, `give its endpoint: --map-host ${from}=${to.name}=ENDPOINT[=ADDRESS]`);
     }
-    const other = targets.get(spec.name);
+    const other = targets.get(spec.name)?.spec;
     if (other && (other.endpoint !== spec.endpoint || other.address !== spec.address)) {
       return refusal('host-mapped-twice', `host ${spec.name} is given two endpoints (${other.endpoint}, ${spec.endpoint})`, 'give each target host one endpoint and address');
     }
-    targets.set(spec.name, spec);
+    if (!other) targets.set(spec.name, { spec, from });
   }
   return [...targets.values()];
 }
@@ -148,8 +154,8 @@ function declared(name: string, endpoint: string, address: string | undefined): 
 }
 
 /** Only hosts that are new or moved in the target: replicating onto declared hosts declares nothing again. */
-function hostsToDeclare(hosts: readonly HostSpec[], targetHosts: ReadonlyMap<string, HostSpec>): HostSpec[] {
-  return hosts.filter((host) => JSON.stringify(targetHosts.get(host.name)) !== JSON.stringify(host));
+function hostsToDeclare(hosts: readonly DeclaredHost[], targetHosts: ReadonlyMap<string, HostSpec>): DeclaredHost[] {
+  return hosts.filter(({ spec }) => JSON.stringify(targetHosts.get(spec.name)) !== JSON.stringify(spec));
 }
 
 function refusal(refused: ReplicateRefusal['refused'], message: string, hint: string): ReplicateRefusal {
