@@ -15,7 +15,7 @@ describe('cj usage', () => {
   it('prints help and exits 0', async () => {
     const result = await runCj(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate']) {
+    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate', 'compare']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

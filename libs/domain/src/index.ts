@@ -13,3 +13,4 @@ export * from './shell';
 export * from './audit';
 export * from './reconcile';
 export * from './replicate';
+export * from './compare';

@@ -1,4 +1,4 @@
-import type { AuditEntry, HistoryResponse, HostView, ReplicateResponse, TimelineEntry } from '@cj/domain';
+import type { AuditEntry, CompareResponse, HistoryResponse, HostView, ReplicateResponse, TimelineEntry } from '@cj/domain';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const hosts: HostView[] = [
@@ -55,6 +55,17 @@ const replicated: ReplicateResponse = {
   ],
 };
 
+const compared: CompareResponse = {
+  env: 'default',
+  with: 'staging',
+  equal: false,
+  differences: [
+    { job: 'web', field: 'image.tag', left: 'v1', right: 'v2' },
+    { job: 'web', task: 1, field: 'observed.state', left: 'running' },
+    { job: 'api', field: 'job', right: 'declared' },
+  ],
+};
+
 const timeline: TimelineEntry[] = [
   { host: 'git-app-1', job: 'webhook-listener', task: 0, revision: 1, image: 'webhook-listener:a5af2f2', containerId: 'abcdef0123456789', port: 9999, from: '2015-05-30T08:00:00.000Z', to: '2015-06-02T10:00:00.000Z' },
 ];
@@ -73,6 +84,7 @@ describe('cj read commands', () => {
       .on('POST', '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01/pause', { json: fixtures.rollout('paused', ['updated', 'pending']) })
       .on('GET', '/v1/envs/default/jobs/webhook-listener/logs', { text: 'listening on 9999\nPOST /hook 200\n' })
       .on('POST', '/v1/envs/default/replicate', { json: replicated })
+      .on('GET', '/v1/envs/default/compare', { json: compared })
       .on('GET', '/v1/envs/default/jobs/broken/history', { status: 502, text: 'upstream connect error' })
       .start();
   });
@@ -197,6 +209,13 @@ describe('cj read commands', () => {
     const lone = await runCj(['replicate', '--to', 'staging', '--map-host', 'a=b', '--revision', '2'], { url: api.url });
     expect(lone).toMatchObject({ code: 2, stdout: '' });
     expect(lone.stderr).toMatch(/--revision names a revision of one job\n  hint: add --job JOB/);
+  });
+
+  it('compare: lists each difference on its own line and exits 1', async () => {
+    const result = await runCj(['compare', 'staging'], { url: api.url });
+    expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/compare?with=staging');
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+    expect(result.stdout).toBe('web image.tag: v1 (default) ≠ v2 (staging)\nweb task 1 observed.state: running (default) ≠ - (staging)\napi job: - (default) ≠ declared (staging)\n');
   });
 
   it('an answer that is not problem+json still gives a clear error', async () => {

@@ -3,6 +3,7 @@ import type { ReplicatedJob, ReplicateRequest, ReplicateResponse } from '@cj/dom
 import { action } from '../action';
 import { UsageError } from '../errors';
 import type { Cli } from '../context';
+import { printable } from '../render/printable';
 import { hostMapping, instant, jsonOption, positiveInt, reasonOption, type HostTarget } from '../options';
 
 interface ReplicateOptions {
@@ -56,7 +57,7 @@ function printReplicate(cli: Cli, result: ReplicateResponse): void {
   const from = `${result.sourceEnv}${result.asOf === undefined ? '' : ` as of ${result.asOf}`}`;
   cli.out.line(result.dryRun ? `Replicating ${from} into ${result.targetEnv} would (dry run, nothing recorded):` : `Replicated ${from} into ${result.targetEnv}:`);
   for (const host of result.hosts) cli.out.line(`  host ${host.name}: ${result.dryRun ? 'would declare' : 'declared'} at ${host.endpoint} (tasks answer on ${host.address})`);
-  for (const job of result.jobs) cli.out.line(`  ${jobLine(result, job)}`);
+  for (const job of result.jobs) cli.out.line(`  ${printable(jobLine(result, job))}`);
 }
 
 /** One job: what happened, from which source revision, and its rollout or why there is none. */

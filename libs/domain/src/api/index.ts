@@ -7,6 +7,7 @@
 import type { ChangeKind } from '../diff/change-kind';
 import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
 import type { ReplicaHost } from '../replicate/plan-replicate';
+import type { EnvironmentDifference } from '../compare/compare-environments';
 
 /** Who asked for a change and why; recorded on every event it causes. */
 export interface ChangeRequest {
@@ -447,6 +448,16 @@ export interface ReplicateResponse {
   /** Hosts the replicate declared (or, on a dry run, would declare) in the target. */
   readonly hosts: readonly HostSpec[];
   readonly jobs: readonly ReplicatedJob[];
+}
+
+// GET /v1/envs/{env}/compare?with=OTHER   (cj compare: exit 0 equal, 1 different)
+export interface CompareResponse {
+  /** The environment asked about (left) and the one it is compared with (right). */
+  readonly env: string;
+  readonly with: string;
+  readonly equal: boolean;
+  /** Every difference but host names (and container ids, addresses, revision numbers), by job. */
+  readonly differences: readonly EnvironmentDifference[];
 }
 
 // GET /v1/whoami   who the bearer token is, and what it may do (the web console hides what it may not)
