@@ -75,6 +75,12 @@ describe('planReplicate: what a replicate records', () => {
     expect(given({ hostMap, targetHosts: new Map([['n1', host('n1', 'tcp://127.0.0.9:2375', '127.0.0.9')]]) }).plan().hosts.map((h) => h.spec.name)).toEqual(['n2']);
   });
 
+  it('declares nothing again for a host the target has alike, whatever order its record keeps the keys in', () => {
+    const recorded = { address: '127.0.0.9', endpoint: 'tcp://127.0.0.9:2375', name: 'n1' } as HostSpec;
+    const hostMap = { h1: { name: 'n1', endpoint: 'tcp://127.0.0.9:2375', address: '127.0.0.9' }, h2: { name: 's2' } };
+    expect(given({ hostMap, targetHosts: new Map([['n1', recorded], ['s2', host('s2')]]) }).plan().hosts).toEqual([]);
+  });
+
   it('takes a target host from the source env when the target does not declare it', () => {
     expect(given({ targetHosts: new Map(), hostMap: { h1: { name: 'h2' }, h2: { name: 'h1' } } }).plan().hosts).toEqual([{ spec: host('h2'), from: 'h1' }, { spec: host('h1'), from: 'h2' }]);
   });

@@ -155,7 +155,14 @@ function declared(name: string, endpoint: string, address: string | undefined): 
 
 /** Only hosts that are new or moved in the target: replicating onto declared hosts declares nothing again. */
 function hostsToDeclare(hosts: readonly DeclaredHost[], targetHosts: ReadonlyMap<string, HostSpec>): DeclaredHost[] {
-  return hosts.filter(({ spec }) => JSON.stringify(targetHosts.get(spec.name)) !== JSON.stringify(spec));
+  return hosts.filter(({ spec }) => !sameHost(targetHosts.get(spec.name), spec));
+}
+
+/** Declared alike: the same engine, address, TLS material and pinned ssh key (however the record orders its keys). */
+function sameHost(a: HostSpec | undefined, b: HostSpec): boolean {
+  if (!a) return false;
+  const tls = (host: HostSpec) => (host.tls ? [host.tls.ca, host.tls.cert, host.tls.key].join('\n') : '');
+  return a.endpoint === b.endpoint && a.address === b.address && a.sshHostKey === b.sshHostKey && tls(a) === tls(b);
 }
 
 function refusal(refused: ReplicateRefusal['refused'], message: string, hint: string): ReplicateRefusal {

@@ -77,7 +77,8 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
     const rolled = plan.jobs.find((job) => job.rollout);
     if (rolled && !this.rollouts) throw conflict('job-running', `job ${rolled.job} runs in ${targetEnv} and this orchestrator has no rollouts`, 'replicate with --no-deploy');
     const base = { sourceEnv, targetEnv, dryRun: flags.dryRun, ...(selection.asOf !== undefined && { asOf: selection.asOf }), hosts: plan.hosts.map((host) => host.spec) };
-    if (flags.dryRun) return { ...base, jobs: plan.jobs.map((job) => answerOf(job, this.jobs.current(targetEnv, job.job)?.revision)) };
+    // A dry run knows the revision only of what stays as it is: the others' numbers are given when recorded.
+    if (flags.dryRun) return { ...base, jobs: plan.jobs.map((job) => answerOf(job, job.action === 'unchanged' ? this.jobs.current(targetEnv, job.job)?.revision : undefined)) };
 
     const origins = new Map(sources.map((source) => [source.spec.name, source.origin]));
     const { jobs, position } = await this.record(sourceEnv, targetEnv, plan, origins, context);
@@ -168,14 +169,13 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
   }
 
   /**
-   * What each declared host is made from: the source host's last event (its declaration) when the
-   * source has it, else the revision of the first job placed on it.
+   * What each declared host is made from: the source host's last declaration when the source has
+   * one, else the revision of the first job placed on it.
    */
   private async hostSources(sourceEnv: string, plan: ReplicatePlan, origins: ReadonlyMap<string, EventSource>): Promise<EventSource[]> {
     const sources: EventSource[] = [];
     for (const host of plan.hosts) {
-      const records = (await this.writer.load(hostStream(sourceEnv, host.from))).records;
-      const last = records[records.length - 1];
+      const last = (await this.writer.load(hostStream(sourceEnv, host.from))).records.filter((record) => record.type === 'HostDeclared').at(-1);
       const placed = plan.jobs.find((job) => job.spec.tasks.some((task) => task.host === host.spec.name)) as ReplicateJobPlan;
       sources.push(last ? sourceOf(sourceEnv, last) : (origins.get(placed.job) as EventSource));
     }
