@@ -132,7 +132,8 @@ describe('cj replicate: staging from prod on other hosts, and cj compare', () =>
         reason: 'stand staging up',
         source: { env: PROD, stream: `cj.${PROD}.job.web`, revision: String(web?.revision), position: String(web?.position) },
       });
-      for (const event of recorded.filter((e) => e.type === 'HostDeclared')) expect(event.metadata).toMatchObject({ source: { env: PROD, stream: expect.stringMatching(new RegExp(`^cj\\.${PROD}\\.host\\.h[12]$`)) } });
+      const hostSources = recorded.filter((e) => e.type === 'HostDeclared').map((e) => (e.metadata as { source?: { env: string; stream: string } }).source);
+      expect(hostSources).toEqual(expect.arrayContaining([expect.objectContaining({ env: PROD, stream: `cj.${PROD}.host.${h1.name}` }), expect.objectContaining({ env: PROD, stream: `cj.${PROD}.host.${h2.name}` })]));
       const audit = await json<AuditEntry[]>(STAGING, 'audit', '--type', 'JobRegistered');
       expect(audit.map((row) => row.summary)).toEqual([expect.stringMatching(new RegExp(`\\(replicated from ${PROD}/web rev ${web?.revision} @ position ${web?.position}\\)$`))]);
     } finally {
@@ -181,5 +182,12 @@ describe('cj replicate: staging from prod on other hosts, and cj compare', () =>
     expect(history.current).toBe(3);
     expect(history.revisions.find((r) => r.revision === 3)?.image).toMatch(/cj-demo:v1$/);
     expect(await version(h3)).toBe('v2');
+
+    await expectNothingRecorded(async () => {
+      const one = await json<ReplicateResponse>(PROD, 'replicate', '--to', STAGING, ...mapHosts(), '--job', 'web', '--revision', '2', '--dry-run');
+      expect(one.jobs).toMatchObject([{ job: 'web', action: 'update', sourceRevision: 2, changes: ['image.tag', 'image.digest'] }]);
+      // A rollout would start (staging runs web): a dry run names none and gives no reason against one.
+      expect(one.jobs[0].rolloutId ?? one.jobs[0].noRollout).toBeUndefined();
+    });
   });
 });
