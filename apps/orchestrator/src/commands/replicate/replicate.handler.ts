@@ -62,7 +62,7 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
   async execute({ sourceEnv, targetEnv, hostMap, selection, flags, context }: ReplicateEnvironmentCommand): Promise<ReplicateResponse> {
     const map = replicaHosts(hostMap);
     const sources = await this.sourceJobs(sourceEnv, selection);
-    const planned = planReplicate({
+    const plan = planReplicate({
       sourceEnv,
       targetEnv,
       jobs: sources,
@@ -72,8 +72,7 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
       sourceHosts: byName(this.hosts.specs(sourceEnv)),
       noDeploy: flags.noDeploy,
     });
-    if (isReplicateRefusal(planned)) throw problemOf(planned);
-    const plan = planned;
+    if (isReplicateRefusal(plan)) throw problemOf(plan);
     const rolled = plan.jobs.find((job) => job.rollout);
     if (rolled && !this.rollouts) throw conflict('job-running', `job ${rolled.job} runs in ${targetEnv} and this orchestrator has no rollouts`, 'replicate with --no-deploy');
     const base = { sourceEnv, targetEnv, dryRun: flags.dryRun, ...(selection.asOf !== undefined && { asOf: selection.asOf }), hosts: plan.hosts.map((host) => host.spec) };
