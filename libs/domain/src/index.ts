@@ -12,3 +12,5 @@ export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';
+export * from './replicate';
+export * from './compare';
