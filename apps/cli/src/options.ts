@@ -39,18 +39,18 @@ export function duration(text: string): number {
   return Math.round(total);
 }
 
-/** Where a host's tasks go: another host by name, and its engine's endpoint (and its tasks' address) when the command declares it. */
+/** Where a host's tasks go: another host by name, and its engine's endpoint (and address) when the command declares it. */
 export interface HostTarget {
   readonly name: string;
   readonly endpoint?: string;
-  /** The address NEW's tasks answer on (health checks), when it is not the one the endpoint implies. */
+  /** Where NEW's tasks answer (health checks); the orchestrator defaults it from the endpoint. */
   readonly address?: string;
 }
 
 /**
- * Collects repeated `--map-host OLD=NEW`, `OLD=NEW=ENDPOINT` (declares NEW at ENDPOINT, e.g.
- * `unix:///run/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://deploy@host`) or
- * `OLD=NEW=ENDPOINT=ADDRESS` (and its tasks answer on ADDRESS).
+ * Collects repeated `--map-host OLD=NEW`, `OLD=NEW=ENDPOINT` or `OLD=NEW=ENDPOINT=ADDRESS` (the
+ * latter two declare NEW at ENDPOINT, e.g. `unix:///run/docker.sock`, `tcp://10.0.0.5:2376`,
+ * `ssh://deploy@host`, its tasks answering on ADDRESS).
  */
 export function hostMapping(text: string, previous: Record<string, HostTarget> = {}): Record<string, HostTarget> {
   const match = /^([^=\s]+)=([^=\s]+)(?:=([^=\s]+)(?:=([^=\s]+))?)?$/.exec(text);

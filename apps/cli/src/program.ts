@@ -12,6 +12,7 @@ import { hostsCommand } from './commands/hosts';
 import { logsCommand } from './commands/logs';
 import { replicateCommand } from './commands/replicate';
 import { exportCommand, importCommand } from './commands/portable-log';
+import { compareCommand } from './commands/compare';
 import { rollbackCommand } from './commands/rollback';
 import { rollingUpdateCommand } from './commands/rolling-update';
 import { rolloutCommand } from './commands/rollout';
@@ -52,6 +53,7 @@ export function program(version: string): Command {
     .addCommand(replicateCommand())
     .addCommand(exportCommand())
     .addCommand(importCommand())
+    .addCommand(compareCommand())
     .addCommand(adminCommand())
     .addCommand(completionCommand());
   forEachCommand(cj, (command) =>

@@ -96,10 +96,6 @@ export const auditCommand = () =>
               { header: 'actor', cell: (e) => e.actor },
               { header: 'summary', cell: (e) => e.summary },
               { header: 'reason', cell: (e) => e.reason ?? '' },
-              // Only when a replicate or an import recorded some of them: the event each was copied from.
-              ...(entries.some((e) => e.source)
-                ? [{ header: 'source', cell: (e: AuditEntry) => (e.source ? `${e.source.stream}@${e.source.revision} (position ${e.source.position})` : '') }]
-                : []),
             ],
             cli.out.color.bold,
           );

@@ -11,6 +11,12 @@ export interface ExportInput {
   readonly exportedAt: string;
 }
 
+/** The store's name in the file: the id of its first event, which no other log shares (until stores carry an identity). */
+async function storeName(store: EventStore): Promise<string | null> {
+  const [first] = await store.readAll({ fromPosition: 'start', maxCount: 1 });
+  return first ? `log-${first.id}` : null;
+}
+
 async function lastPosition(store: EventStore): Promise<bigint> {
   const [last] = await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1 });
   return last ? last.position : -1n;
@@ -27,7 +33,7 @@ const occurredAt = (event: RecordedEvent): string | undefined => (event.metadata
  */
 export async function* exportLines(store: EventStore, input: ExportInput): AsyncGenerator<string> {
   const end = await lastPosition(store);
-  yield headerLine({ env: input.env, exportedAt: input.exportedAt, asOf: input.asOf ?? null, lastPosition: String(end) });
+  yield headerLine({ env: input.env, store: await storeName(store), exportedAt: input.exportedAt, asOf: input.asOf ?? null, lastPosition: String(end) });
   const until = input.asOf === undefined ? undefined : Date.parse(input.asOf);
   let from: bigint | 'start' = 'start';
   for (;;) {

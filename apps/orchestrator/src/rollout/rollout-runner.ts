@@ -25,9 +25,12 @@ const WATCHED: readonly (RolloutEventType | 'JobRolloutStarted')[] = [
 
 const MAX_BEGIN_RETRY_MS = 30_000;
 
-/** A rollout's start that an import or a replicate copied from its source (`metadata.source`), rather than one begun here. */
+/**
+ * A rollout's start an import copied from another store (`metadata.source.storeId`): it ran there.
+ * A replicate's start names its source revision but no other store, and is driven like any other.
+ */
 const copiedStart = (event: RecordedEvent): boolean =>
-  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') && (event.metadata as { source?: unknown } | null)?.source !== undefined;
+  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') && (event.metadata as { source?: { storeId?: unknown } } | null)?.source?.storeId !== undefined;
 
 export interface RolloutRunnerOptions {
   readonly owner: string;
@@ -83,8 +86,8 @@ export class RolloutRunner {
 
   private async handle(event: RecordedEvent): Promise<void> {
     if (copiedStart(event)) {
-      // A rollout that ran in another env or store (an import): history here, never driven; the
-      // import closed it if the file left it open.
+      // A rollout that ran in another store (an import): history here, never driven; the import
+      // closed it if the file left it open.
       this.checkpoint.save(event.position, [], []);
       return;
     }

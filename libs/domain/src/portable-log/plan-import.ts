@@ -97,6 +97,8 @@ export function targetStream(stream: string, targetEnv: string, hosts: Readonly<
 
 export interface ImportTarget {
   readonly sourceEnv: string;
+  /** The source store's identity (the file's header), named in each imported event's source. */
+  readonly sourceStore?: string;
   readonly targetEnv: string;
   readonly hosts: Readonly<Record<string, ImportHostTarget>>;
 }
@@ -117,7 +119,10 @@ export function importEvent(event: PortableEvent, target: ImportTarget): ImportE
     id: importedEventId(target.sourceEnv, event.stream, event.revision, target.targetEnv),
     type: event.type,
     data: rewriteHosts(event.data, target.hosts, stream.kind === 'host' ? stream.id : undefined),
-    metadata: { ...metadata, source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position } },
+    metadata: {
+      ...metadata,
+      source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position, ...(target.sourceStore !== undefined && { storeId: target.sourceStore }) },
+    },
   };
 }
 
