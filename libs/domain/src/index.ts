@@ -12,3 +12,4 @@ export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';
+export * from './cluster';

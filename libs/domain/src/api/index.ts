@@ -332,6 +332,34 @@ export interface HostView {
   readonly containers: number;
   /** When the host last answered (a listing, an engine event, its event stream connecting). */
   readonly lastSeen?: string;
+  /** Held since the store moved: cj does not act on it until `cj hosts confirm`. */
+  readonly held?: boolean;
+  /** Other clusters whose containers run on the host (cj neither sees nor touches them). */
+  readonly sharedWith?: readonly SharedClusterView[];
+}
+
+/** Another cluster's containers on a host, as first seen. */
+export interface SharedClusterView {
+  readonly storeId: string;
+  readonly containers: readonly { readonly containerId: string; readonly name: string; readonly env: string; readonly job: string; readonly task: number }[];
+  readonly since: string;
+}
+
+// GET /v1/store: the store's identity. StoreLocation is in events/store-events.
+export interface StoreIdentityView {
+  readonly storeId: string;
+  readonly createdAt: string;
+  readonly location: { readonly kind: 'embedded'; readonly machine: string; readonly path: string } | { readonly kind: 'eventstoredb'; readonly endpoint: string };
+  readonly describedLocation: string;
+  readonly relocatedFrom?: StoreIdentityView['location'];
+  readonly describedRelocatedFrom?: string;
+}
+
+// POST /v1/envs/{env}/hosts/confirm { hosts?: string[], all?: boolean } → the hosts confirmed now.
+export interface ConfirmHostsResult {
+  readonly confirmed: readonly string[];
+  /** Named hosts that were not held: nothing recorded for them. */
+  readonly notHeld: readonly string[];
 }
 
 // GET /v1/envs/{env}/audit[?job=&host=&rollout=&actor=&type=&task=&since=&until=&after=&limit=&level=]
