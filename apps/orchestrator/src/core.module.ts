@@ -33,7 +33,7 @@ import { openReadDb, type ReadDb } from './read-model/read-db';
 import { READ_DB } from './read-model/read-db.token';
 import { EVENT_STORE, openEventStore } from './store/open-event-store';
 import { StoreHealth } from './store/store-health';
-import { establishStoreIdentity, STORE_IDENTITY, type StoreIdentity } from './store/store-identity';
+import { StoreIdentities } from './store/store-identity';
 import { StreamWriter } from './store/stream-writer';
 
 /**
@@ -76,16 +76,16 @@ export class CoreModule {
       },
       { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
       {
-        // Known before anything touches a host: every container cj creates carries it.
-        provide: STORE_IDENTITY,
+        provide: StoreIdentities,
         inject: [EVENT_STORE, StreamWriter, CLOCK],
-        useFactory: (store: EventStore, writer: StreamWriter, clock: Clock) => establishStoreIdentity(store, writer, options.store, clock),
+        useFactory: (store: EventStore, writer: StreamWriter, clock: Clock) => new StoreIdentities(store, writer, options.store, clock),
       },
       {
         provide: HostRuntimes,
-        inject: [STORE_IDENTITY, HostQueries],
-        useFactory: (identity: StoreIdentity, hosts: HostQueries) =>
-          new HostRuntimes(identity.storeId, sshOptionsOf(options.ssh), options.engineTimeoutMs, (host) => hosts.heldEndpoint(host.name, host.endpoint)),
+        inject: [StoreIdentities, HostQueries],
+        // Established at start before anything touches a host: every container cj creates carries it.
+        useFactory: (identities: StoreIdentities, hosts: HostQueries) =>
+          new HostRuntimes(() => identities.current.storeId, sshOptionsOf(options.ssh), options.engineTimeoutMs, (host) => hosts.heldEndpoint(host.name, host.endpoint)),
       },
       { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
       { provide: ImageRegistries, useValue: new ImageRegistries() },

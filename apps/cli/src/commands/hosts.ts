@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { ConfirmHostsResult, HostView } from '@cj/domain';
+import type { ConfirmHostsResult, HostView, SharedHostView } from '@cj/domain';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { NONE, since, time } from '../render/format';
@@ -34,7 +34,9 @@ export const hostsCommand = () =>
           c.bold,
         );
         for (const line of lines) cli.out.line(line);
-        for (const line of hostWarnings(hosts)) cli.out.line(c.yellow(line));
+        const held = hosts.filter((host) => host.held).map((host) => host.name);
+        const shared = hosts.flatMap((host) => (host.sharedWith ?? []).map((other) => ({ host: host.name, storeId: other.storeId, containers: other.containers.length })));
+        for (const line of hostWarnings(held, shared)) cli.out.line(c.yellow(line));
       }),
     )
     .addCommand(confirmCommand());
@@ -43,20 +45,16 @@ export const hostsCommand = () =>
  * What a person must know about the hosts beyond the table: the ones held since the store moved,
  * and the ones where another cluster's containers run (cj leaves those alone).
  */
-export function hostWarnings(hosts: readonly HostView[]): string[] {
+export function hostWarnings(held: readonly string[], shared: readonly SharedHostView[]): string[] {
   const warnings: string[] = [];
-  const held = hosts.filter((host) => host.held).map((host) => host.name);
   if (held.length > 0) {
     warnings.push(
       `! held: ${held.join(', ')} — this store was started somewhere else than where it last ran; cj does not act on these hosts. ` +
         `Once you know they are this cluster's: cj hosts confirm ${held.join(' ')} (or --all)`,
     );
   }
-  for (const host of hosts) {
-    for (const other of host.sharedWith ?? []) {
-      const n = other.containers.length;
-      warnings.push(`! shared: ${host.name} also runs ${n} container${n === 1 ? '' : 's'} of another cluster (store ${other.storeId}); cj leaves them alone`);
-    }
+  for (const { host, storeId, containers: n } of shared) {
+    warnings.push(`! shared: ${host} also runs ${n} container${n === 1 ? '' : 's'} of another cluster (store ${storeId}); cj leaves them alone`);
   }
   return warnings;
 }

@@ -141,6 +141,8 @@ describe('a cluster knows what it owns', () => {
       const shown = await runCj(['hosts'], { url: b.url, env: ENV });
       expect(shown.code).toBe(0);
       expect(shown.stdout).toContain(`! shared: ${host.name} also runs 1 container of another cluster (store ${ida.storeId}); cj leaves them alone`);
+      expect((await status(b)).sharedHosts).toEqual([{ host: host.name, storeId: ida.storeId, containers: 1 }]);
+      expect((await runCj(['status'], { url: b.url, env: ENV })).stdout).toContain(`! shared: ${host.name} also runs 1 container of another cluster`);
       expect(idb.storeId).not.toBe(ida.storeId);
     });
   });
@@ -187,6 +189,8 @@ describe('a cluster knows what it owns', () => {
       const shown = await runCj(['hosts'], { url: copy.url, env: ENV });
       expect(shown.stdout).toContain(`! held: ${host.name}`);
       expect(shown.stdout).toContain(`cj hosts confirm ${host.name}`);
+      expect((await status(copy)).heldHosts).toEqual([host.name]);
+      expect((await runCj(['status'], { url: copy.url, env: ENV })).stdout).toContain(`! held: ${host.name}`);
     });
 
     it('refuses a rolling update onto a held host with 409 naming it, recording nothing', async () => {
@@ -219,6 +223,7 @@ describe('a cluster knows what it owns', () => {
       const rolled = await runCj(['rolling-update', 'web', '--tag', 'v2'], { url: copy.url, env: ENV, timeoutMs: 120_000 });
       expect(rolled.code).toBe(0);
       expect((await status(copy)).tasks[0].observed).toMatchObject({ state: 'running', revision: 2 });
+      expect(await status(copy)).not.toHaveProperty('heldHosts');
     });
   });
 });

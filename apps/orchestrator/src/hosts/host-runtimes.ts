@@ -13,10 +13,10 @@ export class HostRuntimes {
   /**
    * `ssh`: who logs in to ssh:// hosts, and the known_hosts file for hosts whose key is not pinned.
    * `engineTimeoutMs`: how long a call to an engine may go unanswered, connecting included.
-   * `storeId`: this cluster's identity (the store's id).
+   * `storeId`: this cluster's identity (the store's id), known once the orchestrator started.
    */
   constructor(
-    readonly storeId: string,
+    private readonly storeId: () => string,
     private readonly ssh: SshOptions = {},
     private readonly engineTimeoutMs = 5_000,
     /** Whether the host is held (the store moved): its engine is then only read, never changed. */
@@ -34,7 +34,7 @@ export class HostRuntimes {
         requestTimeoutMs: Math.max(30_000, this.engineTimeoutMs),
       });
       const spec = host;
-      runtime = new ClusterRuntime(engine, this.storeId, () => this.held(spec));
+      runtime = new ClusterRuntime(engine, this.storeId(), () => this.held(spec));
       this.runtimes.set(key, runtime);
     }
     return runtime;

@@ -30,7 +30,31 @@ export interface StoreIdentity {
   readonly relocatedFrom?: StoreLocation;
 }
 
-export const STORE_IDENTITY = Symbol('StoreIdentity');
+/**
+ * The store's identity for the life of the process: established once at start, after the log
+ * verified and before anything reads the read models or touches a host (so the holds a move
+ * records are projected before the rollout runner and the observation loop begin).
+ */
+export class StoreIdentities {
+  private established?: StoreIdentity;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly writer: StreamWriter,
+    private readonly spec: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async establish(): Promise<StoreIdentity> {
+    this.established = await establishStoreIdentity(this.store, this.writer, this.spec, this.clock);
+    return this.established;
+  }
+
+  get current(): StoreIdentity {
+    if (!this.established) throw new Error('the store identity was asked for before the orchestrator established it at start');
+    return this.established;
+  }
+}
 
 /**
  * Where `--store` lives as seen from here: the machine's name and the file's absolute path for the

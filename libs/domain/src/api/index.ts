@@ -188,6 +188,17 @@ export interface StatusResponse {
   readonly tasks: readonly TaskStatus[];
   /** Present only when there are some (with `?job=`, only that job's). */
   readonly unexpected?: readonly UnexpectedContainerView[];
+  /** Hosts held since the store moved (cj acts on none of them until `cj hosts confirm`); present only when some are. */
+  readonly heldHosts?: readonly string[];
+  /** Hosts where another cluster's containers run; present only when some do. */
+  readonly sharedHosts?: readonly SharedHostView[];
+}
+
+/** Another cluster's containers on one host of the environment. */
+export interface SharedHostView {
+  readonly host: string;
+  readonly storeId: string;
+  readonly containers: number;
 }
 
 // GET /v1/envs/{env}/jobs/{job}/update

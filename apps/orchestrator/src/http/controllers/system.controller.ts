@@ -4,7 +4,7 @@ import { describeLocation } from '@cj/domain';
 import { Metrics } from '../../metrics/metrics';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { StoreHealth } from '../../store/store-health';
-import { STORE_IDENTITY, type StoreIdentity } from '../../store/store-identity';
+import { StoreIdentities } from '../../store/store-identity';
 import type { HttpResponse } from '../express-types';
 
 @ApiTags('system')
@@ -14,7 +14,7 @@ export class SystemController {
     private readonly metrics: Metrics,
     @Inject(ProjectionRunner) private readonly projections: ProjectionRunner,
     @Inject(StoreHealth) private readonly store: StoreHealth,
-    @Inject(STORE_IDENTITY) private readonly identity: StoreIdentity,
+    @Inject(StoreIdentities) private readonly identities: StoreIdentities,
   ) {}
 
   /**
@@ -24,7 +24,7 @@ export class SystemController {
   @Get('v1/store')
   @ApiOperation({ summary: "The event store's identity and location" })
   storeIdentity(): Record<string, unknown> {
-    const { storeId, createdAt, location, relocatedFrom } = this.identity;
+    const { storeId, createdAt, location, relocatedFrom } = this.identities.current;
     return {
       storeId,
       createdAt,
@@ -43,7 +43,7 @@ export class SystemController {
     const report = this.store.report();
     const body = {
       status: report.status,
-      storeId: this.identity.storeId,
+      storeId: this.identities.current.storeId,
       projectionPosition: String(this.projections.position),
       ...(report.reasons.length > 0 && { reasons: report.reasons }),
     };
