@@ -69,6 +69,7 @@ describe('ClusterRuntime: two clusters on one host', () => {
     const [theirs] = await b.list({ env });
     held = true;
     await expect(b.stop(theirs.id, 1)).rejects.toBeInstanceOf(HostHeldRefused);
+    await expect(b.exec(theirs.id, ['true'])).rejects.toBeInstanceOf(HostHeldRefused);
     await expect(b.create(taskSpec({ env, task: 1, image: demoImage('v1'), port: 18743 }))).rejects.toThrow(/is held since this store was started somewhere else/);
     expect((await b.list({ env })).map((c) => c.state)).toEqual(['running']);
     held = false;

@@ -28,7 +28,7 @@ import { ContainerNotFound, ForeignContainerRefused, HostHeldRefused } from '../
  * started, removed or entered. Containers without the label (made before it existed) stay visible.
  * Whatever the orchestrator does on a host goes through here, so no caller can forget the rule.
  * While the host is held (`held()`: its store moved and nobody confirmed the host yet) it creates,
- * starts, stops and removes nothing.
+ * starts, stops, removes and runs nothing (no exec either: the containers may be a live cluster's).
  */
 export class ClusterRuntime implements ContainerRuntime {
   /** A container's labels never change: once seen, whose it is is known for good. */
@@ -102,11 +102,13 @@ export class ClusterRuntime implements ContainerRuntime {
   }
 
   async exec(id: string, command: readonly string[]): Promise<ExecResult> {
+    this.refuseWhileHeld('run a command in a container');
     await this.refuseForeign(id, 'exec in');
     return this.inner.exec(id, command);
   }
 
   async openExec(id: string, options: ExecSessionOptions): Promise<ExecSession> {
+    this.refuseWhileHeld('open a shell in a container');
     await this.refuseForeign(id, 'open a shell in');
     return this.inner.openExec(id, options);
   }
