@@ -5,6 +5,8 @@
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
 import type { ChangeKind } from '../diff/change-kind';
+import type { ForeignContainer } from '../events/host-events';
+import type { StoreLocation } from '../events/store-events';
 import type { FailureAction, JobSpec, RolloutOrder } from '../jobs-file/model';
 
 /** Who asked for a change and why; recorded on every event it causes. */
@@ -352,17 +354,17 @@ export interface HostView {
 /** Another cluster's containers on a host, as first seen. */
 export interface SharedClusterView {
   readonly storeId: string;
-  readonly containers: readonly { readonly containerId: string; readonly name: string; readonly env: string; readonly job: string; readonly task: number }[];
+  readonly containers: readonly ForeignContainer[];
   readonly since: string;
 }
 
-// GET /v1/store: the store's identity. StoreLocation is in events/store-events.
+// GET /v1/store: the store's identity, where it runs, and where it ran before when this start found it moved.
 export interface StoreIdentityView {
   readonly storeId: string;
   readonly createdAt: string;
-  readonly location: { readonly kind: 'embedded'; readonly machine: string; readonly path: string } | { readonly kind: 'eventstoredb'; readonly endpoint: string };
+  readonly location: StoreLocation;
   readonly describedLocation: string;
-  readonly relocatedFrom?: StoreIdentityView['location'];
+  readonly relocatedFrom?: StoreLocation;
   readonly describedRelocatedFrom?: string;
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { describeLocation } from '@cj/domain';
+import { describeLocation, type StoreIdentityView } from '@cj/domain';
 import { Metrics } from '../../metrics/metrics';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { StoreHealth } from '../../store/store-health';
@@ -23,7 +23,7 @@ export class SystemController {
    */
   @Get('v1/store')
   @ApiOperation({ summary: "The event store's identity and location" })
-  storeIdentity(): Record<string, unknown> {
+  storeIdentity(): StoreIdentityView {
     const { storeId, createdAt, location, relocatedFrom } = this.identities.current;
     return {
       storeId,
