@@ -16,7 +16,7 @@
 import Docker from 'dockerode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { jobStream, rolloutStreamId, type RolloutEvent, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/domain';
@@ -98,9 +98,13 @@ async function main(): Promise<void> {
     results.push(await measure(cj, hosts, store, killed));
     await cj.stop();
     if (baseline) {
-      const base = await Orchestrator.start('baseline', resolve(baseline), store, join(dir, 'read-baseline.db'));
+      // A copy of the log for the baseline: an older orchestrator writes events without the hash
+      // chain, and this one refuses to start again on a log whose chains it cannot verify.
+      const copy = join(dir, 'cj-baseline.db');
+      copyStore(store, copy);
+      const base = await Orchestrator.start('baseline', resolve(baseline), copy, join(dir, 'read-baseline.db'));
       await base.waitForRunning(REPLICAS - killed.size, 120_000);
-      results.push(await measure(base, hosts, store, killed));
+      results.push(await measure(base, hosts, copy, killed));
       await base.stop();
     }
 
@@ -119,6 +123,11 @@ async function main(): Promise<void> {
     await infra('fakehosts.sh', 'down', String(HOSTS), '--first', String(FIRST_HOST)).catch((error: unknown) => log(String(error)));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A stopped orchestrator's store, copied with its write-ahead log (nothing has it open). */
+function copyStore(from: string, to: string): void {
+  for (const suffix of ['', '-wal']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
 }
 
 /** The demo images without their HEALTHCHECK, pushed to the registry the hosts pull from. */

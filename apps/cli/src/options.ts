@@ -39,25 +39,28 @@ export function duration(text: string): number {
   return Math.round(total);
 }
 
-/** Where a host's tasks go: another host by name, and its engine's endpoint when the command declares it. */
+/** Where a host's tasks go: another host by name, and its engine's endpoint (and address) when the command declares it. */
 export interface HostTarget {
   readonly name: string;
   readonly endpoint?: string;
+  /** Where NEW's tasks answer (health checks); the orchestrator defaults it from the endpoint. */
+  readonly address?: string;
 }
 
 /**
- * Collects repeated `--map-host OLD=NEW` or `--map-host OLD=NEW=ENDPOINT` (the latter declares NEW
- * at ENDPOINT, e.g. `unix:///run/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://deploy@host`).
+ * Collects repeated `--map-host OLD=NEW`, `OLD=NEW=ENDPOINT` or `OLD=NEW=ENDPOINT=ADDRESS` (the
+ * latter two declare NEW at ENDPOINT, e.g. `unix:///run/docker.sock`, `tcp://10.0.0.5:2376`,
+ * `ssh://deploy@host`, its tasks answering on ADDRESS).
  */
 export function hostMapping(text: string, previous: Record<string, HostTarget> = {}): Record<string, HostTarget> {
-  const match = /^([^=\s]+)=([^=\s]+)(?:=(\S+))?$/.exec(text);
-  if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST or OLD_HOST=NEW_HOST=ENDPOINT.');
-  const [, from, name, endpoint] = match;
+  const match = /^([^=\s]+)=([^=\s]+)(?:=([^=\s]+)(?:=([^=\s]+))?)?$/.exec(text);
+  if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST, OLD_HOST=NEW_HOST=ENDPOINT or OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS.');
+  const [, from, name, endpoint, address] = match;
   if (from in previous) throw new InvalidArgumentError(`host ${from} is mapped twice.`);
   if (endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(endpoint)) {
     throw new InvalidArgumentError(`endpoint ${endpoint} of ${name} must start with unix://, tcp:// or ssh://.`);
   }
-  return { ...previous, [from]: endpoint === undefined ? { name } : { name, endpoint } };
+  return { ...previous, [from]: { name, ...(endpoint !== undefined && { endpoint }), ...(address !== undefined && { address }) } };
 }
 
 export const jsonOption = () => new Option('--json', 'print the API answer as JSON (stable field names, see README)');

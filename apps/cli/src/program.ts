@@ -11,6 +11,7 @@ import { historyCommand } from './commands/history';
 import { hostsCommand } from './commands/hosts';
 import { logsCommand } from './commands/logs';
 import { replicateCommand } from './commands/replicate';
+import { compareCommand } from './commands/compare';
 import { rollbackCommand } from './commands/rollback';
 import { rollingUpdateCommand } from './commands/rolling-update';
 import { rolloutCommand } from './commands/rollout';
@@ -49,6 +50,7 @@ export function program(version: string): Command {
     .addCommand(timelineCommand())
     .addCommand(tokenCommand())
     .addCommand(replicateCommand())
+    .addCommand(compareCommand())
     .addCommand(adminCommand())
     .addCommand(completionCommand());
   forEachCommand(cj, (command) =>

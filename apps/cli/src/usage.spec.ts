@@ -15,7 +15,7 @@ describe('cj usage', () => {
   it('prints help and exits 0', async () => {
     const result = await runCj(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate']) {
+    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate', 'compare']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
@@ -32,7 +32,8 @@ describe('cj usage', () => {
     [['rolling-update', 'web', '--max-parallel', 'two'], /^cj: option '--max-parallel <n>' argument 'two' is invalid/, /whole number/],
     [['rolling-update', 'web', '--order', 'sideways'], /^cj: option '--order <order>' argument 'sideways' is invalid/, /stop-first, start-first/],
     [['audit', '--since', 'yesterday'], /^cj: option '--since <time>' argument 'yesterday' is invalid/, /ISO time/],
-    [['replicate', '--to', 'staging', '--map-host', 'git-app-1'], /^cj: option '--map-host <old=new>' argument 'git-app-1' is invalid/, /OLD_HOST=NEW_HOST/],
+    [['replicate', '--to', 'staging', '--map-host', 'git-app-1'], /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument 'git-app-1' is invalid/, /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/],
+    [['replicate', '--to', 'staging', '--map-host', 'a=b=http://x'], /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of b must start with unix:\/\/, tcp:\/\/ or ssh:\/\//, /cj replicate --help/],
     [['--url', 'localhost:7420', 'status'], /^cj: option '--url <url>' argument 'localhost:7420' is invalid/, /http\(s\) URL/],
     [['status', '--bogus'], /^cj: unknown option '--bogus'/, /hint: see `cj status --help`/],
   ])('rejects %j with exit 2 and a hint', async (args, what, hint) => {

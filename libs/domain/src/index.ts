@@ -13,3 +13,5 @@ export * from './shell';
 export * from './audit';
 export * from './reconcile';
 export * from './cluster';
+export * from './replicate';
+export * from './compare';

@@ -1,4 +1,4 @@
-import type { AuditEntry, HistoryResponse, HostView, TimelineEntry } from '@cj/domain';
+import type { AuditEntry, CompareResponse, HistoryResponse, HostView, ReplicateResponse, TimelineEntry } from '@cj/domain';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const hosts: HostView[] = [
@@ -43,6 +43,29 @@ const audit: AuditEntry[] = [
     summary: 'container started: task=0 host=git-app-1',
   },
 ];
+const replicated: ReplicateResponse = {
+  sourceEnv: 'default',
+  targetEnv: 'staging',
+  dryRun: false,
+  hosts: [{ name: 'stg-2', endpoint: 'tcp://127.0.0.9:2375', address: '127.0.0.9' }],
+  jobs: [
+    { job: 'prober', action: 'unchanged', sourceRevision: 1, revision: 1, changes: [] },
+    { job: 'web', action: 'update', sourceRevision: 7, revision: 3, changes: ['image.tag', 'image.digest'], rolloutId: 'r-1' },
+    { job: 'worker', action: 'create', sourceRevision: 2, revision: 1, changes: [], noRollout: 'start it with cj --env staging up worker' },
+  ],
+};
+
+const compared: CompareResponse = {
+  env: 'default',
+  with: 'staging',
+  equal: false,
+  differences: [
+    { job: 'web', field: 'image.tag', left: 'v1', right: 'v2' },
+    { job: 'web', task: 1, field: 'observed.state', left: 'running' },
+    { job: 'api', field: 'job', right: 'declared' },
+  ],
+};
+
 const timeline: TimelineEntry[] = [
   { host: 'git-app-1', job: 'webhook-listener', task: 0, revision: 1, image: 'webhook-listener:a5af2f2', containerId: 'abcdef0123456789', port: 9999, from: '2015-05-30T08:00:00.000Z', to: '2015-06-02T10:00:00.000Z' },
 ];
@@ -60,7 +83,8 @@ describe('cj read commands', () => {
       .on('GET', '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01', { json: fixtures.rollout('running', ['updated', 'updating']) })
       .on('POST', '/v1/envs/default/rollouts/6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01/pause', { json: fixtures.rollout('paused', ['updated', 'pending']) })
       .on('GET', '/v1/envs/default/jobs/webhook-listener/logs', { text: 'listening on 9999\nPOST /hook 200\n' })
-      .on('POST', '/v1/envs/default/replicate', { json: { targetEnv: 'staging' } })
+      .on('POST', '/v1/envs/default/replicate', { json: replicated })
+      .on('GET', '/v1/envs/default/compare', { json: compared })
       .on('GET', '/v1/envs/default/jobs/broken/history', { status: 502, text: 'upstream connect error' })
       .start();
   });
@@ -160,11 +184,38 @@ describe('cj read commands', () => {
     expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/jobs/webhook-listener/logs?task=0&tail=50&follow=true');
   });
 
-  it('replicate: sends the target and the host map', async () => {
-    const result = await runCj(['replicate', '--to', 'staging', '--map', 'git-app-1=stg-1', '--map', 'mon=stg-2'], { url: api.url });
+  it('replicate: sends the target and the host map, and says per job what happened', async () => {
+    const result = await runCj(['replicate', '--to', 'staging', '--map', 'git-app-1=stg-1', '--map-host', 'mon=stg-2=tcp://127.0.0.9:2375=127.0.0.9'], { url: api.url });
     expect(result.code).toBe(0);
-    expect(api.requests.at(-1)?.body).toMatchObject({ targetEnv: 'staging', hosts: { 'git-app-1': 'stg-1', mon: 'stg-2' } });
-    expect(result.stdout).toContain('cj --env staging up JOB');
+    expect(api.requests.at(-1)?.body).toMatchObject({ targetEnv: 'staging', hosts: { 'git-app-1': 'stg-1', mon: { name: 'stg-2', endpoint: 'tcp://127.0.0.9:2375', address: '127.0.0.9' } } });
+    expect(api.requests.at(-1)?.body).not.toHaveProperty('dryRun');
+    expect(result.stdout).toBe(
+      [
+        'Replicated default into staging:',
+        '  host stg-2: declared at tcp://127.0.0.9:2375 (tasks answer on 127.0.0.9)',
+        '  prober: unchanged (revision 1), from default rev 1',
+        '  web: updated revision 3, from default rev 7 [image.tag, image.digest]; rollout r-1 started',
+        '  worker: created revision 1, from default rev 2; no rollout: start it with cj --env staging up worker',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('replicate: --as-of, --job, --revision, --dry-run and --no-deploy go into the request', async () => {
+    expect((await runCj(['replicate', '--to', 'staging', '--map-host', 'a=b', '--as-of', '2015-06-01T10:00:00Z', '--dry-run', '--no-deploy'], { url: api.url })).code).toBe(0);
+    expect(api.requests.at(-1)?.body).toMatchObject({ asOf: '2015-06-01T10:00:00.000Z', dryRun: true, noDeploy: true });
+    expect((await runCj(['replicate', '--to', 'staging', '--map-host', 'a=b', '--job', 'web', '--revision', '2'], { url: api.url })).code).toBe(0);
+    expect(api.requests.at(-1)?.body).toMatchObject({ job: 'web', revision: 2 });
+    const lone = await runCj(['replicate', '--to', 'staging', '--map-host', 'a=b', '--revision', '2'], { url: api.url });
+    expect(lone).toMatchObject({ code: 2, stdout: '' });
+    expect(lone.stderr).toMatch(/--revision names a revision of one job\n  hint: add --job JOB/);
+  });
+
+  it('compare: lists each difference on its own line and exits 1', async () => {
+    const result = await runCj(['compare', 'staging'], { url: api.url });
+    expect(api.requests.at(-1)?.url).toBe('/v1/envs/default/compare?with=staging');
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+    expect(result.stdout).toBe('web image.tag: v1 (default) ≠ v2 (staging)\nweb task 1 observed.state: running (default) ≠ - (staging)\napi job: - (default) ≠ declared (staging)\n');
   });
 
   it('an answer that is not problem+json still gives a clear error', async () => {

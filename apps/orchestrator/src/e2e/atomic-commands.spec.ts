@@ -3,7 +3,7 @@
  * events of the log share an id. The store lives on a small tmpfs of the test's own, filled to the
  * last page, so the disk is really full; the orchestrator is the built binary on fake hosts.
  */
-import type { RolloutView } from '@cj/domain';
+import type { ReplicateResponse, RolloutView } from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -159,5 +159,27 @@ describe('one command, one atomic write (store on a full disk)', () => {
       }
       expect(after).toEqual(before);
     }
+  });
+
+  it('refuses a replicate the store cannot take whole (its host, every job), recording nothing', async () => {
+    const [host] = fake.hosts;
+    let refused = 0;
+    for (let pages = 0; pages <= 8; pages++) {
+      fillDisk(pages);
+      const before = requested();
+      const answer = await orchestrator.request<ReplicateResponse>('POST', `/v1/envs/${ENV}/replicate`, { ...change(), targetEnv: `${ENV}-copy`, hosts: { [host.name]: host.name } });
+      const after = requested();
+      freeDisk();
+      if (answer.status < 400) {
+        const added = after.slice(before.length).map((event) => event.type);
+        expect(added.filter((type) => type === 'HostDeclared')).toHaveLength(1);
+        expect(added.filter((type) => type === 'JobRegistered')).toHaveLength(answer.body.jobs.length);
+        expect(answer.body.jobs.length).toBeGreaterThanOrEqual(3);
+        break;
+      }
+      refused++;
+      expect(after).toEqual(before);
+    }
+    expect(refused).toBeGreaterThan(0);
   });
 });

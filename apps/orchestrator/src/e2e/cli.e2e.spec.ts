@@ -476,7 +476,7 @@ describe('cj against the orchestrator', () => {
     expect((await world.cj(env, ['apply', file])).code).toBe(0);
     const replicated = await world.cj(env, ['replicate', '--to', copy, '--map', `${h1.name}=${h2.name}`]);
     expect(replicated).toMatchObject({ code: 0, stderr: '' });
-    expect(replicated.stdout).toBe(`Replicated ${env} into ${copy} (${h1.name} → ${h2.name}).\nStart its jobs with \`cj --env ${copy} up JOB\`.\n`);
+    expect(replicated.stdout).toBe(`Replicated ${env} into ${copy}:\n  host ${h2.name}: declared at ${h2.endpoint} (tasks answer on ${h2.address})\n  mirror: created revision 1, from ${env} rev 1; no rollout: start it with cj --env ${copy} up mirror\n`);
 
     const up = await world.cj(copy, ['up', 'mirror']);
     expect(up).toMatchObject({ code: 0, stderr: '' });
@@ -490,7 +490,7 @@ describe('cj against the orchestrator', () => {
 
     const unmapped = await world.cj(env, ['replicate', '--to', 'cli-rep-other', '--map', `${h2.name}=${h3.name}`]);
     expect(unmapped).toMatchObject({ code: 2, stdout: '' });
-    expect(unmapped.stderr).toBe(`cj: hosts ${h1.name} of environment ${env} are not mapped\n  hint: map each one to a host of cli-rep-other, e.g. --map ${h1.name}=NEW_HOST\n`);
+    expect(unmapped.stderr).toBe(`cj: host ${h1.name} of environment ${env} is not mapped\n  hint: map each one to a host of cli-rep-other, e.g. --map-host ${h1.name}=NEW_HOST=unix:///var/run/docker.sock\n`);
   });
 });
 

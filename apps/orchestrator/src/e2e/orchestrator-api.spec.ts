@@ -273,8 +273,8 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     });
     expect(answer.status).toBe(200);
     expect(answer.body.jobs).toEqual([
-      { job: 'prober', action: 'create', revision: 1 },
-      { job: 'web', action: 'create', revision: 1 },
+      { job: 'prober', action: 'create', sourceRevision: 1, revision: 1, changes: [], noRollout: `start it with cj --env ${copy} up prober` },
+      { job: 'web', action: 'create', sourceRevision: expect.any(Number), revision: 1, changes: [], noRollout: `start it with cj --env ${copy} up web` },
     ]);
     const up = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${copy}/jobs/prober/up`, change());
     expect(up.body.tasks.map((task) => [task.host, task.action])).toEqual([[a.name, 'started']]);

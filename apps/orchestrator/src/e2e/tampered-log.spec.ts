@@ -2,7 +2,8 @@
  * Tamper evidence through the built orchestrator: a log cj wrote verifies (`GET …/audit/verify`,
  * `cj audit verify` exit 0); a copy of it with a revision rewritten in plain SQL is refused at
  * start, with the stream and revision named, and `cj audit verify` names it too when the log is
- * altered under a running orchestrator. `cj admin backup` copies the live store whole.
+ * altered under a running orchestrator. `cj admin backup` copies the live store whole; `cj admin verify`
+ * compares the read models with a replay of the log.
  */
 import type { LogVerification } from '@cj/domain';
 import { ensureDemoImages } from '@cj/docker-adapter/testing';
@@ -100,6 +101,21 @@ describe('a log altered outside cj', () => {
     const again = await runCj(['admin', 'backup', path], { url: orchestrator.url, env: ENV });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^cj: .*already exists/);
+  });
+
+  it('cj admin verify compares the read models with a replay of the log: equal, then a row altered under it named, then put right by a rebuild', async () => {
+    const clean = await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV });
+    expect(clean).toMatchObject({ code: 0, stdout: expect.stringMatching(/^The read models match a replay of the log \(\d+ events, up to position \d+\)\.\n$/) });
+
+    const read = new Database(join(dir, 'read.db'));
+    read.prepare(`UPDATE jobs SET current_revision = 7 WHERE env = ? AND job = 'web'`).run(ENV);
+    read.close();
+    const altered = await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV });
+    expect(altered.code).toBe(1);
+    expect(altered.stdout).toMatch(/^The read models differ from a replay of the log .*:\n {2}jobs\.jobs: 1 row only live, 1 only in the replay\n {4}live: {3}\{.*"current_revision":7/);
+
+    expect((await orchestrator.request('POST', '/v1/admin/rebuild-projections')).status).toBe(200);
+    expect((await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV })).code).toBe(0);
   });
 
   it('altered under a running orchestrator, cj audit verify names it and exits 1', async () => {

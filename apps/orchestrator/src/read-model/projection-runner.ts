@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
 import type { Metrics } from '../metrics/metrics';
 import type { Projection } from './projection';
 import type { ReadDb } from './read-db';
+import { ReadModelCopy, type ReadModelDifference } from './read-model-copy';
 
 /** Every stream cj writes starts with this prefix. */
 export const CJ_STREAM_PREFIX = 'cj.';
@@ -70,6 +71,7 @@ export class ProjectionRunner {
       return at < min ? at : min;
     }, BigInt(Number.MAX_SAFE_INTEGER));
     this.applied = from;
+    this.release();
     this.live = false;
     this.pending = [];
     this.replay = { from, startedAt: Date.now(), lastReportAt: Date.now(), events: 0 };
@@ -102,17 +104,60 @@ export class ProjectionRunner {
     await subscription?.close();
   }
 
-  /** Drops every projection's tables and checkpoint, then replays the log from the start. */
+  /**
+   * Replays the whole log into new read models built beside the live ones, which keep serving
+   * (and following the log) meanwhile; once the new ones have caught up, they replace the live
+   * ones in one transaction. Progress goes to the log and to `/metrics`.
+   */
   async rebuild(): Promise<void> {
-    await this.stop();
-    this.db.transaction(() => {
-      for (const projection of this.projections) {
-        for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-      }
-      this.db.prepare('DELETE FROM projection_checkpoint').run();
-    })();
-    this.logger.log({ msg: 'read models dropped; replaying the log' });
+    const copy = new ReadModelCopy(this.store, this.projections, CJ_STREAM_PREFIX);
+    try {
+      this.logger.log({ msg: 'rebuilding the read models beside the live ones' });
+      await this.fill(copy);
+      await this.stop();
+      // The events appended while the copy was built; the live read models answer until the swap.
+      await this.fill(copy);
+      copy.swapInto(this.db);
+      this.logger.log({ msg: 'rebuilt read models swapped in', position: String(copy.position), events: copy.folded });
+    } finally {
+      copy.dispose();
+    }
     this.start();
+  }
+
+  /**
+   * Replays the whole log into scratch read models and compares them, row by row, with the live
+   * ones at the same log position: any difference is a read model that a replay would not make.
+   */
+  async verify(): Promise<{ position: bigint; events: number; differences: ReadModelDifference[] }> {
+    const copy = new ReadModelCopy(this.store, this.projections, CJ_STREAM_PREFIX);
+    try {
+      await this.fill(copy);
+      for (let attempt = 0; ; attempt++) {
+        if (this.applied < copy.position) await this.waitFor(copy.position);
+        if (this.applied > copy.position) await copy.catchUp({ until: this.applied });
+        // Both at one position and nothing between here and the comparison can fold an event.
+        if (this.applied === copy.position) return { position: copy.position, events: copy.folded, differences: copy.differences(this.db) };
+        if (attempt >= 20) throw new Error('the log kept moving; verify the read models when fewer commands are running');
+      }
+    } finally {
+      copy.dispose();
+    }
+  }
+
+  private async fill(copy: ReadModelCopy): Promise<void> {
+    const startedAt = Date.now();
+    let reportedAt = startedAt;
+    await copy.catchUp({
+      progress: (position, events) => {
+        const now = Date.now();
+        if (now - reportedAt < PROGRESS_EVERY_MS) return;
+        reportedAt = now;
+        const perSecond = Math.round(events / Math.max((now - startedAt) / 1000, 0.001));
+        this.metrics.projectionReplayRate.set(perSecond);
+        this.logger.log({ msg: 'replaying the log into new read models', position: String(position), events, perSecond });
+      },
+    });
   }
 
   /**

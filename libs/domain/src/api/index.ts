@@ -7,7 +7,9 @@
 import type { ChangeKind } from '../diff/change-kind';
 import type { ForeignContainer } from '../events/host-events';
 import type { StoreLocation } from '../events/store-events';
-import type { FailureAction, JobSpec, RolloutOrder } from '../jobs-file/model';
+import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
+import type { ReplicaHost } from '../replicate/plan-replicate';
+import type { EnvironmentDifference } from '../compare/compare-environments';
 
 /** Who asked for a change and why; recorded on every event it causes. */
 export interface ChangeRequest {
@@ -418,6 +420,22 @@ export interface LogVerification {
   }[];
 }
 
+// POST /v1/admin/verify   the live read models against a replay of the whole log, at one position
+export interface ReadModelVerification {
+  readonly ok: boolean;
+  /** The log position both were compared at, and how many events the replay folded. */
+  readonly position: string;
+  readonly events: number;
+  /** Each table whose rows differ: how many rows only the live one has, how many only the replay makes, a few of each. */
+  readonly differences: readonly {
+    readonly projection: string;
+    readonly table: string;
+    readonly onlyLive: number;
+    readonly onlyRebuilt: number;
+    readonly samples: { readonly live: readonly unknown[]; readonly rebuilt: readonly unknown[] };
+  }[];
+}
+
 // GET /v1/envs/{env}/jobs/{job}/why[?task=N]   the chain of events behind a task's current state
 export interface WhyResponse {
   readonly job: string;
@@ -446,16 +464,57 @@ export interface TimelineEntry {
 
 // GET /v1/envs/{env}/jobs/{job}/logs?task=&tail=&follow=   text/plain, streamed
 
-// POST /v1/envs/{env}/replicate   the talk's "replicable cluster"
+// POST /v1/envs/{env}/replicate   the talk's "replicable cluster": this env's jobs recorded again in another
 export interface ReplicateRequest extends ChangeRequest {
   readonly targetEnv: string;
-  /** Source host name → target host name; every host the env's tasks use must be mapped. */
-  readonly hosts: Readonly<Record<string, string>>;
+  /**
+   * Source host name → target host: its name (declared in the target or the source already), or
+   * `{ name, endpoint, address? }` to declare it in the target. Every host the jobs use is mapped.
+   */
+  readonly hosts: Readonly<Record<string, string | ReplicaHost>>;
+  /** The source jobs as they were at this instant (ISO 8601); jobs not running or declared then are left out. */
+  readonly asOf?: string;
+  /** Only this job. */
+  readonly job?: string;
+  /** This revision of `job` instead of its current one. */
+  readonly revision?: number;
+  /** Plan only: record nothing. */
+  readonly dryRun?: boolean;
+  /** Record the revisions; start no rollout (running tasks stay on their revision). */
+  readonly noDeploy?: boolean;
+}
+export interface ReplicatedJob {
+  readonly job: string;
+  readonly action: 'create' | 'update' | 'unchanged';
+  /** The source revision it was made from. */
+  readonly sourceRevision: number;
+  /** The target's revision of it (recorded, or current when unchanged; absent on a dry run's create or update). */
+  readonly revision?: number;
+  /** Changed fields against the target's current revision (`image.tag`, `tasks[0].port`, …). */
+  readonly changes: readonly string[];
+  /** The rollout that takes the target's running tasks to the new revision. */
+  readonly rolloutId?: string;
+  /** Why no rollout starts though the job was created or changed. */
+  readonly noRollout?: string;
 }
 export interface ReplicateResponse {
   readonly sourceEnv: string;
   readonly targetEnv: string;
-  readonly jobs: readonly { job: string; revision?: number; action: 'create' | 'update' | 'unchanged' }[];
+  readonly dryRun: boolean;
+  readonly asOf?: string;
+  /** Hosts the replicate declared (or, on a dry run, would declare) in the target. */
+  readonly hosts: readonly HostSpec[];
+  readonly jobs: readonly ReplicatedJob[];
+}
+
+// GET /v1/envs/{env}/compare?with=OTHER   (cj compare: exit 0 equal, 1 different)
+export interface CompareResponse {
+  /** The environment asked about (left) and the one it is compared with (right). */
+  readonly env: string;
+  readonly with: string;
+  readonly equal: boolean;
+  /** Every difference but host names (and container ids, addresses, revision numbers), by job. */
+  readonly differences: readonly EnvironmentDifference[];
 }
 
 // GET /v1/whoami   who the bearer token is, and what it may do (the web console hides what it may not)

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
+import type { ReadModelVerification } from '@cj/domain';
 import { SqliteEventStore, type EventStore } from '@cj/event-store';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { ChainedEventStore } from '../../store/hash-chain';
@@ -17,14 +18,26 @@ export class AdminController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  /** Drops every read model and replays the whole log; answers once they have caught up. */
+  /**
+   * Replays the whole log into new read models beside the live ones (which keep answering) and
+   * swaps them in once caught up; answers then.
+   */
   @Post('rebuild-projections')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Drop the read models and rebuild them from the log' })
+  @ApiOperation({ summary: 'Rebuild the read models from the log beside the live ones, then swap them in' })
   async rebuild(): Promise<{ position: string }> {
     await this.projections.rebuild();
     await this.projections.caughtUp();
     return { position: String(this.projections.position) };
+  }
+
+  /** Replays the whole log into scratch read models and compares them row by row with the live ones. */
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Compare the live read models with a replay of the whole log into a scratch file' })
+  async verify(): Promise<ReadModelVerification> {
+    const { position, events, differences } = await this.projections.verify();
+    return { ok: differences.length === 0, position: String(position), events, differences };
   }
 
   /**

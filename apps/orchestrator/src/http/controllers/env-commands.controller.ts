@@ -52,8 +52,10 @@ export class EnvCommandsController {
 
   @Post('replicate')
   @HttpCode(200)
-  @ApiOperation({ summary: "Record this environment's jobs again in another environment, on other hosts" })
+  @ApiOperation({ summary: "Record this environment's jobs (now, as of T, or one revision) in another environment on other hosts, and roll out what runs there (dryRun: plan only)" })
   replicate(@Param('env', EnvNamePipe) env: string, @Body() body: ReplicateRequestDto): Promise<ReplicateResponse> {
-    return this.commands.execute(new ReplicateEnvironmentCommand(env, body.targetEnv, body.hosts, this.contexts.of(body)));
+    const selection = { ...(body.asOf !== undefined && { asOf: body.asOf }), ...(body.job !== undefined && { job: body.job }), ...(body.revision !== undefined && { revision: body.revision }) };
+    const flags = { dryRun: body.dryRun ?? false, noDeploy: body.noDeploy ?? false };
+    return this.commands.execute(new ReplicateEnvironmentCommand(env, body.targetEnv, body.hosts, selection, flags, this.contexts.of(body)));
   }
 }

@@ -1,7 +1,7 @@
 import { RequiredRole } from '../../auth/roles';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AUDIT_EARLIER_BEFORE, AUDIT_MORE_AFTER, type AuditEntry, type DiffResponse, type HistoryResponse, type HostView, type StatusResponse, type TimelineEntry, type UpdateCandidatesResponse, type WhyResponse, type LogVerification, environmentStreamPrefix } from '@cj/domain';
+import { AUDIT_EARLIER_BEFORE, AUDIT_MORE_AFTER, compareEnvironments, type AuditEntry, type ComparedEnvironment, type CompareResponse, type DiffResponse, type HistoryResponse, type HostView, type StatusResponse, type TimelineEntry, type UpdateCandidatesResponse, type WhyResponse, type LogVerification, environmentStreamPrefix } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { verifyChains } from '../../store/hash-chain';
 import { EVENT_STORE } from '../../store/open-event-store';
@@ -15,7 +15,7 @@ import { StatusView } from '../../views/status.view';
 import { HostSightings } from '../../observation/host-sightings';
 import { UpdateCandidatesView } from '../../views/update-candidates.view';
 import { DiffRequestDto } from '../dto/apply-request.dto';
-import { AuditQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto, WhyQueryDto } from '../dto/queries.dto';
+import { AuditQueryDto, CompareQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto, WhyQueryDto } from '../dto/queries.dto';
 import type { HttpRequest, HttpResponse } from '../express-types';
 import { EnvNamePipe, JobNamePipe } from '../name.pipe';
 import { notFound } from '../problem';
@@ -44,6 +44,21 @@ export class EnvQueriesController {
   @ApiOperation({ summary: 'Desired and observed state of every task (or of one job)' })
   status(@Param('env', EnvNamePipe) env: string, @Query() query: StatusQueryDto): StatusResponse {
     return this.statusView.status(env, query.job);
+  }
+
+  @Get('compare')
+  @ApiOperation({ summary: 'Every difference between two environments\' jobs but host names: specs, image digests, tasks, what runs' })
+  compare(@Param('env', EnvNamePipe) env: string, @Query() query: CompareQueryDto): CompareResponse {
+    for (const name of [env, query.with]) {
+      if (this.jobs.jobNames(name).length === 0 && this.hosts.specs(name).length === 0) throw notFound('environment-not-found', `environment ${name} has no jobs and no hosts`, 'check its name: cj --env ENV status');
+    }
+    const differences = compareEnvironments(this.compared(env), this.compared(query.with));
+    return { env, with: query.with, equal: differences.length === 0, differences };
+  }
+
+  private compared(env: string): ComparedEnvironment {
+    const jobs = new Map([...this.jobs.currentSpecs(env)].map(([job, current]) => [job, current.spec]));
+    return { env, jobs, tasks: this.statusView.status(env).tasks };
   }
 
   @Post('diff')

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { LIMITS } from '@cj/domain';
+import { LIMITS, NAME_PATTERN } from '@cj/domain';
 import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class StatusQueryDto {
@@ -127,4 +127,12 @@ export class LogsQueryDto {
   @Transform(({ value }) => value === true || value === 'true' || value === '1' || value === '')
   @IsBoolean()
   follow?: boolean;
+}
+
+/** GET /v1/envs/{env}/compare?with=OTHER */
+export class CompareQueryDto {
+  @ApiProperty({ example: 'staging', description: 'the environment to compare with' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: 'with must name an environment: letters, digits, "-" and "_", at most 63 characters' })
+  with!: string;
 }

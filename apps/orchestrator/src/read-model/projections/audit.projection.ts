@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@cj/event-store';
-import { auditFacts } from '@cj/domain';
+import { auditFacts, type EventSource } from '@cj/domain';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
-import { summarize } from './event-summary';
+import { sourceNote, summarize } from './event-summary';
 import { streamOf } from './projected-event';
 
 interface AuditMetadata {
@@ -11,6 +11,7 @@ interface AuditMetadata {
   readonly occurredAt?: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  readonly source?: EventSource;
 }
 
 /** A rollout's later events name neither its job nor its tasks' hosts: its start does, kept here. */
@@ -108,7 +109,7 @@ export const auditProjection: Projection = {
       facts.level,
       metadata.actor ?? 'unknown',
       metadata.reason ?? null,
-      summarize(event.type, data),
+      summarize(event.type, data) + sourceNote(metadata.source),
       metadata.correlationId ?? null,
       metadata.causationId ?? null,
     );

@@ -1,4 +1,4 @@
-import { summarize } from './event-summary';
+import { sourceNote, summarize } from './event-summary';
 
 describe('audit summaries', () => {
   it('names the event in words and its common fields, with short container ids', () => {
@@ -57,5 +57,12 @@ describe('audit summaries', () => {
 
   it('reads well for an event with no known fields', () => {
     expect(summarize('RolloutPaused', { nested: { a: 1 } })).toBe('rollout paused');
+  });
+
+  it('names the source event of a replicated or imported event, and nothing for one cj recorded itself', () => {
+    expect(sourceNote({ env: 'prod', stream: 'cj.prod.job.web', revision: '3', position: '1234' })).toBe(' (replicated from prod/web rev 3 @ position 1234)');
+    expect(sourceNote({ env: 'prod', stream: 'cj.prod.host.h1', revision: '0', position: '7' })).toBe(' (replicated from prod/host h1 rev 0 @ position 7)');
+    expect(sourceNote({ env: 'prod', stream: 'cj.prod.job.web', revision: '3', position: '1234', storeId: 'store-a' })).toBe(' (imported from prod/web rev 3 @ position 1234 of store store-a)');
+    expect(sourceNote(undefined)).toBe('');
   });
 });

@@ -1,3 +1,6 @@
+import type { EventSource } from '@cj/domain';
+import { streamOf } from './projected-event';
+
 /** Fields worth a word in an audit line, in the order they read best. */
 const SUMMARY_FIELDS = [
   'job', 'rolloutId', 'fromRevision', 'toRevision', 'revision', 'status', 'task', 'role', 'host', 'image', 'name', 'containerId', 'health', 'exitCode', 'detail', 'reason',
@@ -65,4 +68,17 @@ export function summarize(type: string, data: Readonly<Record<string, unknown>>)
     if (image?.repository) parts.push(`image=${image.repository}:${image.tag ?? ''}`);
   }
   return parts.length > 0 ? `${words}: ${parts.join(' ')}` : words;
+}
+
+/**
+ * Where a replicated or imported event came from, for its audit line (and so for `cj why`):
+ * ` (replicated from prod/web rev 3 @ position 1234)`, rev being the source event's revision in its
+ * stream. Empty for an event cj recorded itself.
+ */
+export function sourceNote(source: EventSource | undefined): string {
+  if (!source || typeof source !== 'object') return '';
+  const stream = streamOf(String(source.stream));
+  const name = stream ? `${stream.kind === 'job' ? '' : `${stream.kind} `}${stream.id}` : String(source.stream);
+  const from = `${source.env}/${name} rev ${source.revision} @ position ${source.position}`;
+  return source.storeId === undefined ? ` (replicated from ${from})` : ` (imported from ${from} of store ${source.storeId})`;
 }

@@ -31,6 +31,12 @@ export class JobQueries {
     return rows.map((row) => row.job);
   }
 
+  /** Every job the env ever had, removed ones too: what an "as of" look starts from. */
+  jobNames(env: string): string[] {
+    const rows = this.db.prepare('SELECT job FROM jobs WHERE env = ? ORDER BY job').all(env) as { job: string }[];
+    return rows.map((row) => row.job);
+  }
+
   /** Whether the env ever had the job (a removed job still did). */
   known(env: string, job: string): boolean {
     return this.db.prepare('SELECT 1 FROM jobs WHERE env = ? AND job = ?').get(env, job) !== undefined;
