@@ -12,5 +12,6 @@ export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';
+export * from './cluster';
 export * from './replicate';
 export * from './compare';
