@@ -7,6 +7,7 @@ import { ApplyJobsFileHandler } from './commands/apply/apply.handler';
 import { ReplicateEnvironmentHandler } from './commands/replicate/replicate.handler';
 import { DownJobHandler } from './commands/up-down/down.handler';
 import { UpJobHandler } from './commands/up-down/up.handler';
+import { ConfirmHostsHandler } from './hosts/confirm/confirm-hosts.handler';
 import type { OrchestratorOptions } from './config/options';
 import { CoreModule } from './core.module';
 import { AuthGuard } from './http/auth.guard';
@@ -43,6 +44,7 @@ export class AppModule {
         UpJobHandler,
         DownJobHandler,
         ReplicateEnvironmentHandler,
+        ConfirmHostsHandler,
         StatusView,
         DiffView,
         UpdateCandidatesView,

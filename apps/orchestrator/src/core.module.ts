@@ -33,6 +33,7 @@ import { openReadDb, type ReadDb } from './read-model/read-db';
 import { READ_DB } from './read-model/read-db.token';
 import { EVENT_STORE, openEventStore } from './store/open-event-store';
 import { StoreHealth } from './store/store-health';
+import { StoreIdentities } from './store/store-identity';
 import { StreamWriter } from './store/stream-writer';
 
 /**
@@ -74,7 +75,18 @@ export class CoreModule {
         useFactory: (store: EventStore, projections: ProjectionRunner) => new StoreHealth(store, projections),
       },
       { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
-      { provide: HostRuntimes, useValue: new HostRuntimes(sshOptionsOf(options.ssh), options.engineTimeoutMs) },
+      {
+        provide: StoreIdentities,
+        inject: [EVENT_STORE, StreamWriter, CLOCK],
+        useFactory: (store: EventStore, writer: StreamWriter, clock: Clock) => new StoreIdentities(store, writer, options.store, clock),
+      },
+      {
+        provide: HostRuntimes,
+        inject: [StoreIdentities, HostQueries],
+        // Established at start before anything touches a host: every container cj creates carries it.
+        useFactory: (identities: StoreIdentities, hosts: HostQueries) =>
+          new HostRuntimes(() => identities.current.storeId, sshOptionsOf(options.ssh), options.engineTimeoutMs, (host) => hosts.heldEndpoint(host.name, host.endpoint)),
+      },
       { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
       { provide: ImageRegistries, useValue: new ImageRegistries() },
       { provide: TaskHealthProbe, useValue: new TaskHealthProbe() },

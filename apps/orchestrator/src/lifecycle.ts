@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { describeLocation } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { OPTIONS } from './config/options.token';
 import type { OrchestratorOptions } from './config/options';
@@ -14,6 +15,7 @@ import { CJ_STREAM_PREFIX } from './read-model/projection-runner';
 import { verifyChains } from './store/hash-chain';
 import { EVENT_STORE } from './store/open-event-store';
 import { StoreHealth } from './store/store-health';
+import { StoreIdentities } from './store/store-identity';
 
 /**
  * Starts the background work in order (read models, then the rollout runner, then observation)
@@ -34,10 +36,12 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly rollouts: RolloutRunner,
     private readonly rolloutCheckpoint: SqliteRunnerCheckpoint,
     private readonly storeHealth: StoreHealth,
+    private readonly identities: StoreIdentities,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.verifyLog();
+    await this.establishIdentity();
     if (this.options.rebuildProjections) await this.projections.rebuild();
     else this.projections.start();
     this.storeHealth.start();
@@ -61,6 +65,22 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     for (const problem of report.problems) this.logger.error({ msg: 'event log fails verification', kind: problem.kind, detail: problem.message });
     throw new TamperedLogError(report.problems.length, report.problems[0].message);
+  }
+
+  /**
+   * Reads (or, on an empty store, records) the store's identity; a store that last ran elsewhere
+   * holds its hosts, and says so loudly: nothing will happen on them until someone confirms them.
+   */
+  private async establishIdentity(): Promise<void> {
+    const identity = await this.identities.establish();
+    this.logger.log({ msg: 'store identity', storeId: identity.storeId, location: describeLocation(identity.location) });
+    if (identity.relocatedFrom) {
+      this.logger.warn({
+        msg: "this store last ran somewhere else: its hosts are held, cj acts on none of them until cj hosts confirm HOST… | --all",
+        from: describeLocation(identity.relocatedFrom),
+        to: describeLocation(identity.location),
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

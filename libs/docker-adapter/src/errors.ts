@@ -7,7 +7,9 @@ export type ContainerRuntimeErrorCode =
   | 'IMAGE_NOT_FOUND'
   | 'PORT_IN_USE'
   | 'CONTAINER_NOT_FOUND'
-  | 'DAEMON_ERROR';
+  | 'DAEMON_ERROR'
+  | 'FOREIGN_CONTAINER'
+  | 'HOST_HELD';
 
 export abstract class ContainerRuntimeError extends Error {
   abstract readonly code: ContainerRuntimeErrorCode;
@@ -103,6 +105,37 @@ export class DaemonError extends ContainerRuntimeError {
       `host ${host}: the Docker engine refused to ${operation}` +
         `${statusCode ? ` (HTTP ${statusCode})` : ''}: ${reason}; see the engine's log on that host`,
       options,
+    );
+  }
+}
+
+/**
+ * The container belongs to another cluster (its `cj.cluster` label names another store): cj never
+ * stops, removes, renames, starts or enters it. Reaching this means a caller held another
+ * cluster's container id; the refusal is the last guard.
+ */
+export class ForeignContainerRefused extends ContainerRuntimeError {
+  readonly code = 'FOREIGN_CONTAINER';
+  constructor(host: string, readonly container: string, readonly otherStoreId: string, operation: string) {
+    super(
+      host,
+      `host ${host}: container ${container} belongs to another cluster (store ${otherStoreId}); cj will not ${operation} it. ` +
+        `Manage it from the orchestrator of that store, or remove it by hand if that cluster is gone`,
+    );
+  }
+}
+
+/**
+ * The host is held (its store was started somewhere else than where it last ran): cj changes
+ * nothing on its engine until someone confirms it is this cluster's.
+ */
+export class HostHeldRefused extends ContainerRuntimeError {
+  readonly code = 'HOST_HELD';
+  constructor(host: string, operation: string) {
+    super(
+      host,
+      `host ${host} is held since this store was started somewhere else than where it last ran; cj will not ${operation} there. ` +
+        `Once you know the host is this cluster's, run cj hosts confirm ${host}`,
     );
   }
 }

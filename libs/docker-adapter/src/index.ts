@@ -1,5 +1,6 @@
 export * from './errors';
 export { DockerRuntime, type DockerRuntimeOptions } from './runtime/docker-runtime';
+export { ClusterRuntime } from './runtime/cluster-runtime';
 export { InvalidEndpoint, type SshOptions } from './runtime/endpoint';
 export { SshFailure, SshHostKeyRefused, type HostKeyRefusal } from './runtime/ssh-failure';
 export { LABEL } from './runtime/labels';

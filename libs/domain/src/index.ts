@@ -13,5 +13,6 @@ export * from './shell';
 export * from './audit';
 export * from './reconcile';
 export * from './portable-log';
+export * from './cluster';
 export * from './replicate';
 export * from './compare';

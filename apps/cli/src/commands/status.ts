@@ -7,6 +7,7 @@ import type { Colors } from '../render/output';
 import { phaseColor } from '../render/rollout';
 import { table } from '../render/table';
 import { jsonOption } from '../options';
+import { hostWarnings } from './hosts';
 
 export const statusCommand = () =>
   new Command('status')
@@ -26,6 +27,9 @@ export const statusCommand = () =>
           cli.out.line();
           for (const line of unexpectedSection(result.unexpected, cli.out.color)) cli.out.line(line);
         }
+        const warnings = hostWarnings(result.heldHosts ?? [], result.sharedHosts ?? []);
+        if (warnings.length > 0) cli.out.line();
+        for (const line of warnings) cli.out.line(cli.out.color.yellow(line));
       }),
     );
 

@@ -175,18 +175,20 @@ describe('cj against the orchestrator', () => {
       expect(tasks.map((t) => [t.task, t.host, t.action])).toEqual([[0, h1.name, 'started'], [1, h2.name, 'started']]);
       afterUp = new Date().toISOString();
       upContainers = tasks.map((t) => t.containerId ?? '');
+      const { storeId } = (await world.orchestrator.request<{ storeId: string }>('GET', '/v1/store')).body;
       for (const [index, host] of [h1, h2].entries()) {
         const [listed] = await world.containers(host, env, 'web');
         expect(listed.Id).toBe(tasks[index].containerId);
         const inspect = await world.docker(host).getContainer(listed.Id).inspect();
-        expect(inspect.Name).toBe(`/cj-${env}-web-${index}-r1`);
+        // The cluster's short id ends the name, so another cluster's same task on this host never collides.
+        expect(inspect.Name).toBe(`/cj-${env}-web-${index}-r1.${storeId.replace(/-/g, '').slice(0, 8)}`);
         expect(inspect.State.Running).toBe(true);
         expect(inspect.HostConfig).toMatchObject({
           NetworkMode: 'host',
           Init: true,
           LogConfig: { Type: 'json-file', Config: { 'max-size': expect.any(String), 'max-file': expect.any(String) } },
         });
-        expect(inspect.Config.Labels).toMatchObject({ 'cj.env': env, 'cj.job': 'web', 'cj.task': String(index), 'cj.revision': '1' });
+        expect(inspect.Config.Labels).toMatchObject({ 'cj.env': env, 'cj.job': 'web', 'cj.task': String(index), 'cj.revision': '1', 'cj.cluster': storeId });
         expect(inspect.Mounts).toEqual(expect.arrayContaining([expect.objectContaining({ Destination: '/etc/passwd', RW: false })]));
         expect(inspect.Config.Env).toEqual(expect.arrayContaining(['PORT=18201', 'GREETING=hello']));
       }

@@ -153,7 +153,7 @@ describe('cj export and cj import: an environment into another store, on other h
     const exported = await ok(cjA('export'));
     writeFileSync(file, exported);
     const lines = exported.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ kind: 'header', format: 'cj-portable-log', version: 1, env: SOURCE });
+    expect(lines[0]).toMatchObject({ kind: 'header', format: 'cj-portable-log', version: 1, env: SOURCE, store: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const events = lines.slice(1, -1);
     expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: events.length });
     expect(events.every((event) => String(event['stream']).startsWith(`cj.${SOURCE}.`))).toBe(true);
@@ -366,8 +366,8 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(history.revisions.map((revision) => [revision.revision, revision.image])).toEqual(historyA.revisions.map((revision) => [revision.revision, revision.image]));
     const audit = JSON.parse(await ok(cjB('audit', '--job', 'web', '--limit', '1000', '--json'))) as AuditEntry[];
     const registered = audit.find((entry) => entry.type === 'JobRegistered');
-    expect(registered).toMatchObject({ actor: expect.any(String), reason: 'first release', source: { env: SOURCE, stream: `cj.${SOURCE}.job.web`, revision: '0', storeId: expect.stringMatching(/^log-/) } });
-    expect(await ok(cjB('audit', '--job', 'web'))).toMatch(new RegExp(`imported from ${SOURCE}/web rev 0 @ position \\d+ of store log-`));
+    expect(registered).toMatchObject({ actor: expect.any(String), reason: 'first release', source: { env: SOURCE, stream: `cj.${SOURCE}.job.web`, revision: '0', storeId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(await ok(cjB('audit', '--job', 'web'))).toMatch(new RegExp(`imported from ${SOURCE}/web rev 0 @ position \\d+ of store [0-9a-f-]{36}\\)`));
     await ok(cjB('audit', 'verify'));
   });
 

@@ -12,6 +12,8 @@ const RUNTIME_STATUS: Readonly<Record<string, number>> = {
   PORT_IN_USE: 409,
   CONTAINER_NOT_FOUND: 409,
   DAEMON_ERROR: 502,
+  FOREIGN_CONTAINER: 409,
+  HOST_HELD: 409,
 };
 
 const REGISTRY_STATUS: Readonly<Record<string, number>> = {

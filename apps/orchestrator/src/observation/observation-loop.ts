@@ -119,7 +119,7 @@ export class ObservationLoop {
     const looked = new Map<string, { env: string; host: string }>();
     for (const env of this.hosts.envs()) {
       const hosts = await this.locks.run(env, async () => {
-        const specs = this.hosts.specs(env);
+        const specs = this.observedHosts(env);
         await Promise.all(specs.map((host) => this.lookAt(env, host)));
         return specs;
       });
@@ -137,8 +137,17 @@ export class ObservationLoop {
 
   private declaredHosts(): Map<string, { env: string; host: string }> {
     const hosts = new Map<string, { env: string; host: string }>();
-    for (const env of this.hosts.envs()) for (const host of this.hosts.specs(env)) hosts.set(`${env}/${host.name}`, { env, host: host.name });
+    for (const env of this.hosts.envs()) for (const host of this.observedHosts(env)) hosts.set(`${env}/${host.name}`, { env, host: host.name });
     return hosts;
+  }
+
+  /**
+   * The declared hosts but the held ones: a held host may be a live cluster's machine that a copy
+   * of this log remembers, and what runs there is not this orchestrator's to record or act on.
+   */
+  private observedHosts(env: string): HostSpec[] {
+    const held = this.hosts.held(env);
+    return this.hosts.specs(env).filter((host) => !held.has(host.name));
   }
 
   /** A stream for every declared host; a retired host's stream ends. */
@@ -173,18 +182,20 @@ export class ObservationLoop {
     if (this.stopped) return;
     await this.locks.run(env, async () => {
       const host = this.hosts.spec(env, name);
-      if (host) await this.lookAt(env, host);
+      if (host && !this.hosts.held(env).has(name)) await this.lookAt(env, host);
     });
   }
 
   private async lookAt(env: string, host: HostSpec): Promise<void> {
     const runtime = this.runtimes.for(host);
     let containers: ContainerInfo[] | undefined;
+    let foreign: ContainerInfo[] = [];
     let engineVersion: string | undefined;
     let error: string | undefined;
     try {
       engineVersion = (await runtime.engineInfo()).version;
       containers = await runtime.list({ env });
+      foreign = await runtime.listForeign();
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
@@ -204,6 +215,15 @@ export class ObservationLoop {
       await this.recordHost(env, host, hostCommands);
       return;
     }
+    hostCommands.push({
+      type: 'RecordForeignContainers',
+      data: {
+        host: host.name,
+        containers: foreign.map((c) => ({ storeId: c.cluster as string, containerId: c.id, name: c.name, env: c.env, job: c.job, task: c.task })),
+      },
+      // Its own command id: event ids derive from it, and the probe's events may share this append.
+      metadata: this.contexts.system(randomUUID(), `other clusters' containers seen on host ${host.name}`),
+    });
     for (const state of OBSERVED_STATES) {
       this.metrics.observedContainers.set({ env, host: host.name, state }, containers.filter((c) => c.state === state).length);
     }
@@ -282,6 +302,9 @@ export class ObservationLoop {
     for (const event of recorded.events) {
       if (event.type === 'HostReachable') this.logger.log({ msg: 'host reachable', env, host: host.name });
       if (event.type === 'HostUnreachable') this.logger.log({ msg: 'host unreachable', env, host: host.name, error: event.data.error });
+      if (event.type === 'HostSharedWithCluster') {
+        this.logger.warn({ msg: 'another cluster runs containers on this host; cj leaves them alone', env, host: host.name, otherStoreId: event.data.otherStoreId, containers: event.data.containers.length });
+      }
       if (event.type === 'UnexpectedContainerFound') {
         this.logger.warn({ msg: 'unexpected container, left running', env, host: host.name, container: event.data.containerId, name: event.data.name });
       }

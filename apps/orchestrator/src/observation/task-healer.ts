@@ -53,7 +53,8 @@ export class TaskHealer {
 
   /** Every host answering and nothing listed: the most the rule could restart now. */
   private mayRestart(env: string, state: ReconcileState): boolean {
-    const everyHost = new Set(this.deps.hosts.specs(env).map((host) => host.name));
+    const held = this.deps.hosts.held(env);
+    const everyHost = new Set(this.deps.hosts.specs(env).map((host) => host.name).filter((host) => !held.has(host)));
     return decideRestarts({ state, containers: [], answered: everyHost, now: this.deps.clock.now().toISOString() }).length > 0;
   }
 
@@ -61,7 +62,11 @@ export class TaskHealer {
     const state = await this.load(env, job);
     if (!this.mayRestart(env, state)) return;
     const now = this.deps.clock.now().toISOString();
-    const { containers, answered } = await this.listJob(env, job, state);
+    const listed = await this.listJob(env, job, state);
+    // A held host counts as not answering: nothing of it is restarted until it is confirmed.
+    const held = this.deps.hosts.held(env);
+    const answered = new Set([...listed.answered].filter((host) => !held.has(host)));
+    const containers = listed.containers.filter((container) => !held.has(container.host));
     const restarts = decideRestarts({ state, containers, answered, now });
     if (restarts.length === 0) return;
     const commandId = randomUUID();

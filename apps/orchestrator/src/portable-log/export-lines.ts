@@ -6,15 +6,11 @@ const PAGE = 1000;
 
 export interface ExportInput {
   readonly env: string;
+  /** The source store's identity (`storeId`), which each imported event will name. */
+  readonly store: string;
   /** ISO instant: the export stops at the first event recorded after it. */
   readonly asOf?: string;
   readonly exportedAt: string;
-}
-
-/** The store's name in the file: the id of its first event, which no other log shares (until stores carry an identity). */
-async function storeName(store: EventStore): Promise<string | null> {
-  const [first] = await store.readAll({ fromPosition: 'start', maxCount: 1 });
-  return first ? `log-${first.id}` : null;
 }
 
 async function lastPosition(store: EventStore): Promise<bigint> {
@@ -33,7 +29,7 @@ const occurredAt = (event: RecordedEvent): string | undefined => (event.metadata
  */
 export async function* exportLines(store: EventStore, input: ExportInput): AsyncGenerator<string> {
   const end = await lastPosition(store);
-  yield headerLine({ env: input.env, store: await storeName(store), exportedAt: input.exportedAt, asOf: input.asOf ?? null, lastPosition: String(end) });
+  yield headerLine({ env: input.env, store: input.store, exportedAt: input.exportedAt, asOf: input.asOf ?? null, lastPosition: String(end) });
   const until = input.asOf === undefined ? undefined : Date.parse(input.asOf);
   let from: bigint | 'start' = 'start';
   for (;;) {

@@ -182,7 +182,7 @@ async function importedRecords(store: EventStore, env: string): Promise<Imported
  */
 export async function importStep(store: EventStore, env: string, request: ImportRequest, context: CommandContext): Promise<ImportResponse & { position?: bigint }> {
   const header = readHeader(request);
-  const target: ImportTarget = { sourceEnv: header.env, ...(typeof header.store === 'string' && { sourceStore: header.store }), targetEnv: env, hosts: request.hosts };
+  const target: ImportTarget = { sourceEnv: header.env, sourceStore: header.store, targetEnv: env, hosts: request.hosts };
   checkTargets(target);
   if (request.step === 'close') {
     await checkTargetIsOurs(store, target);

@@ -10,6 +10,7 @@ import { EnvNamePipe } from '../http/name.pipe';
 import { badRequest, notFound } from '../http/problem';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { EVENT_STORE } from '../store/open-event-store';
+import { StoreIdentities } from '../store/store-identity';
 import { exportLines } from './export-lines';
 import { importStep } from './import-step';
 import { CommandContexts } from '../commands/command-contexts';
@@ -25,6 +26,7 @@ export class PortableLogController {
     private readonly locks: EnvironmentLocks,
     private readonly projections: ProjectionRunner,
     private readonly contexts: CommandContexts,
+    @Inject(StoreIdentities) private readonly identities: StoreIdentities,
   ) {}
 
   /** Written as it is read, a page of the store at a time, so an env of a million events needs no more memory than one of ten. */
@@ -41,7 +43,7 @@ export class PortableLogController {
     const hash = createHash('sha256');
     let events = 0;
     let header = true;
-    for await (const line of exportLines(this.store, { env, exportedAt: this.clock.now().toISOString(), ...(until && { asOf: until.toISOString() }) })) {
+    for await (const line of exportLines(this.store, { env, store: this.identities.current.storeId, exportedAt: this.clock.now().toISOString(), ...(until && { asOf: until.toISOString() }) })) {
       hash.update(`${line}\n`);
       if (!header) events++;
       header = false;

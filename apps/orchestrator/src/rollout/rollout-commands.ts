@@ -5,6 +5,7 @@
  * the stream moved.
  */
 import {
+  refuseHeldHosts,
   decideAbort,
   decideJob,
   decidePause,
@@ -72,6 +73,8 @@ export class RolloutCommands {
      * `up`/`down` (which hold it too) never act on a job whose rollout begins meanwhile.
      */
     private readonly exclusive: Exclusive,
+    /** The environment's held hosts (the store moved): a rollout onto one is refused before anything is recorded. */
+    private readonly held: (env: string) => ReadonlySet<string> = () => new Set(),
   ) {}
 
   /**
@@ -128,7 +131,10 @@ export class RolloutCommands {
       },
       metadata: { ...context, correlationId: context.correlationId ?? context.commandId },
     };
-    if (check) startEvents(input.env, command.data, input.spec, context.occurredAt);
+    if (check) {
+      refuseHeldHosts(input.env, input.spec.tasks.map((task) => task.host), this.held(input.env));
+      startEvents(input.env, command.data, input.spec, context.occurredAt);
+    }
     return command;
   }
 

@@ -9,7 +9,7 @@
  * a reconcile, which finds out the same way what the engine did meanwhile. A timed-out call is
  * never taken for a failure, since the engine may still carry it out when it resumes.
  */
-import { ContainerNotFound, DaemonError, HostUnreachable } from '@cj/docker-adapter';
+import { ContainerNotFound, DaemonError, HostHeldRefused, HostUnreachable } from '@cj/docker-adapter';
 import { containerFault, rolloutEvent, sameTaskContainer, type ActiveRollout, type ContainerInfo, type HealthCheck, type RolloutEffect, type RolloutEvent } from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
@@ -49,6 +49,11 @@ export class RolloutEffects {
         // A reconcile cannot tell either: the call it stands in for may have reached the engine.
         const maybeDone = error.outcomeUnknown || reconcile;
         return [rolloutEvent('ContainerStepUnanswered', { at: this.deps.now(), task: effect.task, role: effect.role, reason, maybeDone })];
+      }
+      if (error instanceof HostHeldRefused) {
+        // A rollout the copied log was in the middle of: it waits (asked again, as a reconcile)
+        // until the host is confirmed, or its progress deadline ends it; it fails nothing meanwhile.
+        return [rolloutEvent('ContainerStepUnanswered', { at: this.deps.now(), task: effect.task, role: effect.role, reason, maybeDone: true })];
       }
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
     }

@@ -42,9 +42,9 @@ const logger = new Logger('rollouts');
     },
     {
       provide: RolloutCommands,
-      inject: [EVENT_STORE, StreamWriter, JobStreamRecord, EnvironmentLocks],
-      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord, locks: EnvironmentLocks) =>
-        new RolloutCommands(store, writer, jobs, (env, work) => locks.run(env, work)),
+      inject: [EVENT_STORE, StreamWriter, JobStreamRecord, EnvironmentLocks, HostQueries],
+      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord, locks: EnvironmentLocks, hosts: HostQueries) =>
+        new RolloutCommands(store, writer, jobs, (env, work) => locks.run(env, work), (env) => hosts.held(env)),
     },
     {
       provide: SqliteRunnerCheckpoint,

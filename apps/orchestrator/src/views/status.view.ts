@@ -58,7 +58,15 @@ export class StatusView {
       return specs.get(key);
     };
     const tasks = rows.map((row) => this.task(row, specOf, recorded, stats, staleBefore));
-    return { env, tasks, ...(unexpected.length > 0 && { unexpected }) };
+    const heldHosts = [...this.hosts.held(env)].sort();
+    const sharedHosts = [...this.hosts.shared(env)].flatMap(([host, others]) => others.map((other) => ({ host, storeId: other.storeId, containers: other.containers.length })));
+    return {
+      env,
+      tasks,
+      ...(unexpected.length > 0 && { unexpected }),
+      ...(heldHosts.length > 0 && { heldHosts }),
+      ...(sharedHosts.length > 0 && { sharedHosts }),
+    };
   }
 
   private task(

@@ -20,6 +20,7 @@ export function toContainerInfo(host: string, data: ContainerInspectInfo): Conta
     task: Number(labels[LABEL.task] ?? -1),
     revision: Number(labels[LABEL.revision] ?? -1),
     ...(labels[LABEL.rollout] ? { rollout: labels[LABEL.rollout] } : {}),
+    ...(labels[LABEL.cluster] ? { cluster: labels[LABEL.cluster] } : {}),
     ...(port ? { port: Number(port) } : {}),
     labels,
     image: data.Config.Image,

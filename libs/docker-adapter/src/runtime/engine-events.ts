@@ -43,6 +43,7 @@ export function parseEngineEvent(line: string): EngineContainerEvent | undefined
     job: attributes[LABEL.job] ?? '',
     task: Number(attributes[LABEL.task] ?? -1),
     revision: Number(attributes[LABEL.revision] ?? -1),
+    ...(attributes[LABEL.cluster] ? { cluster: attributes[LABEL.cluster] } : {}),
     time: new Date(Number(timeNano / 1_000_000n)).toISOString(),
     timeNano,
     ...(verb === 'die' && exitCode !== undefined && { exitCode: Number(exitCode) }),

@@ -6,4 +6,6 @@ export const LABEL = {
   revision: 'cj.revision',
   rollout: 'cj.rollout',
   port: 'cj.port',
+  /** The id of the store (the cluster) whose orchestrator created the container. */
+  cluster: 'cj.cluster',
 } as const;

@@ -1,4 +1,4 @@
-import type { ContainerSpec, ImageRef } from '@cj/domain';
+import { shortStoreId, type ContainerSpec, type ImageRef } from '@cj/domain';
 import type { ContainerCreateOptions, MountSettings } from 'dockerode';
 import { posix } from 'node:path';
 import { LABEL } from './labels';
@@ -29,10 +29,11 @@ export const STANDARD_CONFIG_DEFAULTS: StandardConfigOptions = {
 };
 
 /** `cj-<env>-<job>-<task>-r<revision>[-<rollout short id>]`: job, task and revision at a glance. */
-export function containerName(spec: Pick<ContainerSpec, 'env' | 'job' | 'task' | 'revision' | 'rollout'>): string {
+export function containerName(spec: Pick<ContainerSpec, 'env' | 'job' | 'task' | 'revision' | 'rollout' | 'cluster'>): string {
   const base = `cj-${spec.env}-${spec.job}-${spec.task}-r${spec.revision}`;
-  if (!spec.rollout) return base;
-  return `${base}-${spec.rollout.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
+  const withRollout = spec.rollout ? `${base}-${spec.rollout.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}` : base;
+  // Two clusters may run the same job's task on one host: the store's short id keeps their names apart.
+  return spec.cluster ? `${withRollout}.${shortStoreId(spec.cluster)}` : withRollout;
 }
 
 /** The reference to pull and run: the pinned digest when known, else the tag. */
@@ -53,6 +54,7 @@ export function containerLabels(spec: ContainerSpec): Record<string, string> {
     [LABEL.revision]: String(spec.revision),
     [LABEL.port]: String(spec.port),
     ...(spec.rollout ? { [LABEL.rollout]: spec.rollout } : {}),
+    ...(spec.cluster ? { [LABEL.cluster]: spec.cluster } : {}),
   };
 }
 

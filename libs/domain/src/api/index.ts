@@ -6,6 +6,8 @@
  */
 import type { ChangeKind } from '../diff/change-kind';
 import type { EventSource } from '../events/metadata';
+import type { ForeignContainer } from '../events/host-events';
+import type { StoreLocation } from '../events/store-events';
 import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
 import type { ReplicaHost } from '../replicate/plan-replicate';
 import type { EnvironmentDifference } from '../compare/compare-environments';
@@ -191,6 +193,17 @@ export interface StatusResponse {
   readonly tasks: readonly TaskStatus[];
   /** Present only when there are some (with `?job=`, only that job's). */
   readonly unexpected?: readonly UnexpectedContainerView[];
+  /** Hosts held since the store moved (cj acts on none of them until `cj hosts confirm`); present only when some are. */
+  readonly heldHosts?: readonly string[];
+  /** Hosts where another cluster's containers run; present only when some do. */
+  readonly sharedHosts?: readonly SharedHostView[];
+}
+
+/** Another cluster's containers on one host of the environment. */
+export interface SharedHostView {
+  readonly host: string;
+  readonly storeId: string;
+  readonly containers: number;
 }
 
 // GET /v1/envs/{env}/jobs/{job}/update
@@ -335,6 +348,34 @@ export interface HostView {
   readonly containers: number;
   /** When the host last answered (a listing, an engine event, its event stream connecting). */
   readonly lastSeen?: string;
+  /** Held since the store moved: cj does not act on it until `cj hosts confirm`. */
+  readonly held?: boolean;
+  /** Other clusters whose containers run on the host (cj neither sees nor touches them). */
+  readonly sharedWith?: readonly SharedClusterView[];
+}
+
+/** Another cluster's containers on a host, as first seen. */
+export interface SharedClusterView {
+  readonly storeId: string;
+  readonly containers: readonly ForeignContainer[];
+  readonly since: string;
+}
+
+// GET /v1/store: the store's identity, where it runs, and where it ran before when this start found it moved.
+export interface StoreIdentityView {
+  readonly storeId: string;
+  readonly createdAt: string;
+  readonly location: StoreLocation;
+  readonly describedLocation: string;
+  readonly relocatedFrom?: StoreLocation;
+  readonly describedRelocatedFrom?: string;
+}
+
+// POST /v1/envs/{env}/hosts/confirm { hosts?: string[], all?: boolean } → the hosts confirmed now.
+export interface ConfirmHostsResult {
+  readonly confirmed: readonly string[];
+  /** Named hosts that were not held: nothing recorded for them. */
+  readonly notHeld: readonly string[];
 }
 
 // GET /v1/envs/{env}/audit[?job=&host=&rollout=&actor=&type=&task=&since=&until=&after=&limit=&level=]

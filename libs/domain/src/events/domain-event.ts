@@ -30,4 +30,8 @@ export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<
   HostReachable: 1,
   UnexpectedContainerFound: 1,
   UnexpectedContainerGone: 1,
+  HostHeld: 1,
+  HostConfirmed: 1,
+  HostSharedWithCluster: 1,
+  HostNoLongerShared: 1,
 };

@@ -1,6 +1,7 @@
 import type { HostSpec } from '../jobs-file/model';
 import type { DomainEvent } from './domain-event';
 import type { EventOf } from './metadata';
+import type { StoreLocation } from './store-events';
 
 /** Stream `cj.<env>.host.<name>`: where a host's Docker engine is, and whether it answers. */
 
@@ -44,7 +45,46 @@ export type UnexpectedContainerFound = EventOf<'UnexpectedContainerFound', Label
  */
 export type UnexpectedContainerGone = EventOf<'UnexpectedContainerGone', LabelledContainer & { now: 'stopped' | 'removed' | 'known' }>;
 
-export type HostEvent = HostDeclared | HostRetired | HostUnreachable | HostReachable | UnexpectedContainerFound | UnexpectedContainerGone;
+/**
+ * The store was started somewhere else than where it last ran (`StoreRelocated`): a copy may be
+ * pointing at the machines of a live cluster, so cj does not act on this host (observe-and-act,
+ * restarts, rollouts, up, down) until it is confirmed as this cluster's (`HostConfirmed`).
+ */
+export type HostHeld = EventOf<'HostHeld', { host: string; reason: 'store-relocated'; from: StoreLocation; to: StoreLocation }>;
+
+/** Someone confirmed that a held host is this cluster's: cj acts on it again. */
+export type HostConfirmed = EventOf<'HostConfirmed', { host: string }>;
+
+/** A container of another cluster, as one look at the host saw it (by its `cj.cluster` label). */
+export interface ForeignContainer {
+  readonly containerId: string;
+  readonly name: string;
+  readonly env: string;
+  readonly job: string;
+  readonly task: number;
+}
+
+/**
+ * Containers of another cluster (another store's id in their `cj.cluster` label) run on this host.
+ * Recorded once per other cluster; cj never stops, removes or claims them, and hides them from its
+ * own view of the host.
+ */
+export type HostSharedWithCluster = EventOf<'HostSharedWithCluster', { host: string; otherStoreId: string; containers: ForeignContainer[] }>;
+
+/** The other cluster's containers are no longer on the host. */
+export type HostNoLongerShared = EventOf<'HostNoLongerShared', { host: string; otherStoreId: string }>;
+
+export type HostEvent =
+  | HostDeclared
+  | HostRetired
+  | HostUnreachable
+  | HostReachable
+  | UnexpectedContainerFound
+  | UnexpectedContainerGone
+  | HostHeld
+  | HostConfirmed
+  | HostSharedWithCluster
+  | HostNoLongerShared;
 
 /** Every host event type; the mapped type makes a new one fail to compile until it is listed. */
 const HOST_EVENT_TYPES: { readonly [T in HostEvent['type']]: true } = {
@@ -54,6 +94,10 @@ const HOST_EVENT_TYPES: { readonly [T in HostEvent['type']]: true } = {
   HostReachable: true,
   UnexpectedContainerFound: true,
   UnexpectedContainerGone: true,
+  HostHeld: true,
+  HostConfirmed: true,
+  HostSharedWithCluster: true,
+  HostNoLongerShared: true,
 };
 
 /** True for the events a host's state folds; a reader of a host stream skips anything else. */

@@ -1,4 +1,6 @@
 import type { HostEvent, HostRetiredReason } from '../events/host-events';
+import type { StoreLocation } from '../events/store-events';
+import { decideSharedHost, evolveShared, type RecordForeignContainers, type SharedClusters } from '../cluster/shared-hosts';
 import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
@@ -34,7 +36,21 @@ export interface RetireHost {
   readonly metadata: CommandMetadata;
 }
 
-export type HostCommand = RecordHostProbe | DeclareHost | RetireHost | RecordContainerSightings;
+/** The store moved (`StoreRelocated`): cj must not act on the host until it is confirmed. */
+export interface HoldHost {
+  readonly type: 'HoldHost';
+  readonly data: { readonly host: string; readonly from: StoreLocation; readonly to: StoreLocation };
+  readonly metadata: CommandMetadata;
+}
+
+/** Someone says a held host is this cluster's (`cj hosts confirm`). */
+export interface ConfirmHost {
+  readonly type: 'ConfirmHost';
+  readonly data: { readonly host: string };
+  readonly metadata: CommandMetadata;
+}
+
+export type HostCommand = RecordHostProbe | DeclareHost | RetireHost | RecordContainerSightings | HoldHost | ConfirmHost | RecordForeignContainers;
 
 export interface HostState {
   /** Where the host is, as last declared; absent before the first declaration and once retired. */
@@ -43,6 +59,10 @@ export interface HostState {
   readonly reachable?: boolean;
   /** Unexpected containers reported and not yet gone; absent until the first is. */
   readonly unexpected?: ReportedContainers;
+  /** Held since the store moved, until confirmed: cj does not act on it. */
+  readonly held?: boolean;
+  /** Other clusters whose containers were seen on the host and are not gone yet. */
+  readonly shared?: SharedClusters;
 }
 
 export function initialHostState(): HostState {
@@ -65,6 +85,13 @@ export function evolveHost(state: HostState, event: HostEvent): HostState {
     case 'UnexpectedContainerFound':
     case 'UnexpectedContainerGone':
       return { ...state, unexpected: evolveReported(state.unexpected ?? {}, event) };
+    case 'HostHeld':
+      return { ...state, held: true };
+    case 'HostConfirmed':
+      return { ...state, held: false };
+    case 'HostSharedWithCluster':
+    case 'HostNoLongerShared':
+      return { ...state, shared: evolveShared(state.shared ?? {}, event) };
     default:
       return unreachable(event);
   }
@@ -80,6 +107,12 @@ export function decideHost(command: HostCommand, state: HostState): readonly Hos
       return recordProbe(command, state);
     case 'RecordContainerSightings':
       return decideSightings(command, state.unexpected ?? {});
+    case 'HoldHost':
+      return hold(command, state);
+    case 'ConfirmHost':
+      return confirm(command, state);
+    case 'RecordForeignContainers':
+      return decideSharedHost(command, state.shared ?? {});
     default:
       return unreachable(command);
   }
@@ -116,4 +149,17 @@ function recordProbe(command: RecordHostProbe, state: HostState): readonly HostE
   return reachable
     ? [{ type: 'HostReachable', schemaVersion: 1, data: { host, endpoint, ...(engineVersion !== undefined && { engineVersion }) }, metadata }]
     : [{ type: 'HostUnreachable', schemaVersion: 1, data: { host, endpoint, error: error ?? 'no answer' }, metadata }];
+}
+
+/** Only a declared host is held (a retired one is not the cluster's any more), and only once. */
+function hold(command: HoldHost, state: HostState): readonly HostEvent[] {
+  if (state.declared === undefined || state.held === true) return [];
+  const { host, from, to } = command.data;
+  return [{ type: 'HostHeld', schemaVersion: 1, data: { host, reason: 'store-relocated', from, to }, metadata: eventMetadata(command.metadata) }];
+}
+
+/** Confirming a host that is not held records nothing: `cj hosts confirm --all` may be run twice. */
+function confirm(command: ConfirmHost, state: HostState): readonly HostEvent[] {
+  if (state.held !== true) return [];
+  return [{ type: 'HostConfirmed', schemaVersion: 1, data: { host: command.data.host }, metadata: eventMetadata(command.metadata) }];
 }

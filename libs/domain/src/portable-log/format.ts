@@ -13,12 +13,8 @@ export interface PortableHeader {
   readonly version: typeof PORTABLE_LOG_VERSION;
   /** The environment the events were read from. */
   readonly env: string;
-  /**
-   * The store they were read from: its identity, so each imported event names the store beside the
-   * event (`metadata.source.storeId`). Until stores carry an identity of their own, the id of the
-   * store's first event, which no other log shares.
-   */
-  readonly store: string | null;
+  /** The identity (`storeId`) of the store they were read from, which each imported event names beside its source event. */
+  readonly store: string;
   readonly exportedAt: string;
   /** The instant the export stopped at (`--as-of`), or null for everything. */
   readonly asOf: string | null;

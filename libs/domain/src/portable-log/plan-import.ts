@@ -98,7 +98,7 @@ export function targetStream(stream: string, targetEnv: string, hosts: Readonly<
 export interface ImportTarget {
   readonly sourceEnv: string;
   /** The source store's identity (the file's header), named in each imported event's source. */
-  readonly sourceStore?: string;
+  readonly sourceStore: string;
   readonly targetEnv: string;
   readonly hosts: Readonly<Record<string, ImportHostTarget>>;
 }
@@ -121,7 +121,7 @@ export function importEvent(event: PortableEvent, target: ImportTarget): ImportE
     data: rewriteHosts(event.data, target.hosts, stream.kind === 'host' ? stream.id : undefined),
     metadata: {
       ...metadata,
-      source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position, ...(target.sourceStore !== undefined && { storeId: target.sourceStore }) },
+      source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position, storeId: target.sourceStore },
     },
   };
 }

@@ -21,7 +21,7 @@ const history = [
 /** The lines `cj export` writes for `events` (the trailer aside: its checksum is the CLI's to check). */
 function exported(events = history): string[] {
   const revisions = new Map<string, number>();
-  const lines = [headerLine({ env: 'prod', store: 'log-a', exportedAt: '2026-06-01T12:00:00.000Z', asOf: null, lastPosition: String(events.length - 1) })];
+  const lines = [headerLine({ env: 'prod', store: 'store-a', exportedAt: '2026-06-01T12:00:00.000Z', asOf: null, lastPosition: String(events.length - 1) })];
   events.forEach((event, position) => {
     const revision = revisions.get(event.stream) ?? 0;
     revisions.set(event.stream, revision + 1);
@@ -31,7 +31,7 @@ function exported(events = history): string[] {
 }
 
 const hosts = { h1: { name: 'n1', endpoint: 'tcp://10.1.0.1:2376', address: '10.1.0.1' }, h2: { name: 'n2' } };
-const target = { sourceEnv: 'prod', sourceStore: 'log-a', targetEnv: 'copy', hosts };
+const target = { sourceEnv: 'prod', sourceStore: 'store-a', targetEnv: 'copy', hosts };
 const header = () => parseHeaderLine(exported()[0]);
 const events = (): PortableEvent[] => exported().slice(1).map((text, i) => parseEventLine(text, i + 2, 'prod'));
 /** The import's events in the order it appends them: the file's but the hosts', what closes them, the hosts'. */
@@ -91,7 +91,7 @@ describe('the portable log: an import', () => {
 
   it('when imported, then each event names its source, drops the source hash link, and has an id derived from source and target', () => {
     const registered = imported().find((e) => e.type === 'JobRegistered');
-    expect(registered?.metadata).toMatchObject({ actor: 'alice', source: { env: 'prod', stream: 'cj.prod.job.web', revision: '0', position: '2', storeId: 'log-a' } });
+    expect(registered?.metadata).toMatchObject({ actor: 'alice', source: { env: 'prod', stream: 'cj.prod.job.web', revision: '0', position: '2', storeId: 'store-a' } });
     expect(registered?.metadata['chain']).toBeUndefined();
     expect(registered?.id).toBe(importedEventId('prod', 'cj.prod.job.web', '0', 'copy'));
     expect(imported().map((e) => e.id)).toEqual(imported().map((e) => e.id));

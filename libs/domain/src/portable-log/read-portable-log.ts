@@ -33,8 +33,8 @@ export function parseHeaderLine(text: string): PortableHeader {
   if (value['version'] !== PORTABLE_LOG_VERSION) {
     throw new PortableLogError(1, `format version ${String(value['version'])} is not one this cj reads (${PORTABLE_LOG_VERSION}); import it with the cj that exported it`);
   }
-  if (typeof value['env'] !== 'string' || typeof value['exportedAt'] !== 'string' || typeof value['lastPosition'] !== 'string') {
-    throw new PortableLogError(1, 'the header lacks env, exportedAt or lastPosition: the file was altered; export it again');
+  if (typeof value['env'] !== 'string' || typeof value['store'] !== 'string' || typeof value['exportedAt'] !== 'string' || typeof value['lastPosition'] !== 'string') {
+    throw new PortableLogError(1, 'the header lacks env, store, exportedAt or lastPosition: the file was altered; export it again');
   }
   return value as unknown as PortableHeader;
 }

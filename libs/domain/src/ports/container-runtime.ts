@@ -26,6 +26,11 @@ export interface ContainerSpec {
   readonly resources: Resources;
   readonly restart: RestartPolicy;
   readonly health?: HealthCheck;
+  /**
+   * The id of the store whose cluster creates it: labelled `cj.cluster`, and its short form is part
+   * of the name, so another cluster on the same host neither touches it nor collides with it.
+   */
+  readonly cluster?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -43,6 +48,8 @@ export interface ContainerInfo {
   readonly revision: number;
   readonly rollout?: string;
   readonly port?: number;
+  /** The store id of the cluster that created it (`cj.cluster`); absent on containers made before clusters were labelled. */
+  readonly cluster?: string;
   readonly labels: Readonly<Record<string, string>>;
   /** The image reference the container was created from. */
   readonly image: string;
@@ -75,6 +82,8 @@ export interface EngineContainerEvent {
   readonly job: string;
   readonly task: number;
   readonly revision: number;
+  /** The container's `cj.cluster` label, when it has one. */
+  readonly cluster?: string;
   /** The engine's own time of the event, ISO 8601 with nanoseconds cut to milliseconds. */
   readonly time: string;
   /** The engine's time in nanoseconds since the epoch, exact: where a reconnect resumes. */

@@ -1,5 +1,5 @@
 import type { ContainerRuntime, HostSpec, JobSpec, JobState, TaskSpec } from '@cj/domain';
-import { RolloutInProgressError } from '@cj/domain';
+import { refuseHeldHosts, RolloutInProgressError } from '@cj/domain';
 import { unprocessable } from '../../http/problem';
 import type { HostRuntimes } from '../../hosts/host-runtimes';
 import type { HostQueries } from '../../read-model/queries/host-queries';
@@ -35,6 +35,8 @@ export async function loadJobOnHosts(
   // A rollout owns the job's containers until it ends: up or down now would fight its steps.
   if (state.activeRolloutId !== undefined) throw new RolloutInProgressError(job, state.activeRolloutId);
   const spec = state.revisions[state.currentRevision];
+  // A held host may be another cluster's machine that this copy of the log remembers.
+  refuseHeldHosts(env, spec.tasks.map((task) => task.host), hosts.held(env));
   const tasks = spec.tasks.map((task) => {
     const host = hosts.spec(env, task.host);
     if (!host) {

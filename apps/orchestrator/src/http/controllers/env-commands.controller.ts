@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ApplyResponse, UpDownResponse } from '@cj/domain';
+import type { ApplyResponse, ConfirmHostsResult, UpDownResponse } from '@cj/domain';
+import { ConfirmHostsCommand } from '../../hosts/confirm/confirm-hosts.command';
+import { ConfirmHostsRequestDto } from '../dto/confirm-hosts-request.dto';
 import { ApplyJobsFileCommand } from '../../commands/apply/apply.command';
 import { ReplicateEnvironmentCommand, type ReplicateResponse } from '../../commands/replicate/replicate.command';
 import { DownJobCommand, UpJobCommand } from '../../commands/up-down/up-down.command';
@@ -39,6 +41,13 @@ export class EnvCommandsController {
   @ApiOperation({ summary: "Stop and remove every container of the job's tasks" })
   down(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: ChangeRequestDto): Promise<UpDownResponse> {
     return this.commands.execute(new DownJobCommand(env, job, this.contexts.of(body)));
+  }
+
+  @Post('hosts/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Confirm held hosts (the store moved) as this cluster's: cj acts on them again" })
+  confirmHosts(@Param('env', EnvNamePipe) env: string, @Body() body: ConfirmHostsRequestDto): Promise<ConfirmHostsResult> {
+    return this.commands.execute(new ConfirmHostsCommand(env, body.hosts, body.all ?? false, this.contexts.of(body)));
   }
 
   @Post('replicate')

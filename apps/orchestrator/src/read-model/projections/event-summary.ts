@@ -14,6 +14,13 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
   // cj leaves such a container alone; the audit line is how a person learns of it.
   UnexpectedContainerFound: () => 'unexpected container found, left running',
   UnexpectedContainerGone: (data) => `unexpected container ${GONE[String(data['now'])] ?? 'gone'}`,
+  HostHeld: () => 'host held: the store was started somewhere else than where it last ran; cj does not act here until cj hosts confirm',
+  HostConfirmed: () => "host confirmed as this cluster's; cj acts on it again",
+  HostSharedWithCluster: (data) => {
+    const containers = Array.isArray(data['containers']) ? data['containers'].length : 0;
+    return `another cluster (store ${String(data['otherStoreId'])}) runs ${containers} container${containers === 1 ? '' : 's'} here; cj leaves them alone`;
+  },
+  HostNoLongerShared: (data) => `the other cluster's containers (store ${String(data['otherStoreId'])}) are gone`,
   // Where it was is kept in a nested object the common fields skip; the engine is what people recognise.
   HostRetired: (data) => {
     const endpoint = (data['last'] as { endpoint?: unknown } | undefined)?.endpoint;

@@ -57,6 +57,36 @@ describe('the hosts read model', () => {
   });
 });
 
+describe('held and shared hosts in the hosts read model', () => {
+  const from = { kind: 'embedded' as const, machine: 'ops-1', path: '/var/lib/cj/cj.db' };
+  const to = { kind: 'embedded' as const, machine: 'ops-2', path: '/srv/cj/cj.db' };
+  const held = (host: string, second: number): DomainEvent => ({ type: 'HostHeld', schemaVersion: 1, data: { host, reason: 'store-relocated', from, to }, metadata: meta(second) });
+  const confirmed = (host: string, second: number): DomainEvent => ({ type: 'HostConfirmed', schemaVersion: 1, data: { host }, metadata: meta(second) });
+  const other = { containerId: 'c-a', name: 'cj-prod-web-0-r1.3f2a9c1b', env: 'prod', job: 'web', task: 0 };
+  const shared = (host: string, second: number): DomainEvent => ({
+    type: 'HostSharedWithCluster',
+    schemaVersion: 1,
+    data: { host, otherStoreId: 'store-a', containers: [other] },
+    metadata: meta(second),
+  });
+  const unshared = (host: string, second: number): DomainEvent => ({ type: 'HostNoLongerShared', schemaVersion: 1, data: { host, otherStoreId: 'store-a' }, metadata: meta(second) });
+
+  it('marks a held host until it is confirmed, by name and by endpoint', () => {
+    const hosts = new HostQueries(given(declared('h1', 1), declared('h2', 2), held('h1', 3), held('h2', 4), confirmed('h2', 5)));
+    expect([...hosts.held('prod')]).toEqual(['h1']);
+    expect(hosts.heldEndpoint('h1', 'unix:///run/h1.sock')).toBe(true);
+    expect(hosts.heldEndpoint('h2', 'unix:///run/h2.sock')).toBe(false);
+    expect(hosts.views('prod').map((view) => [view.name, view.held])).toEqual([['h1', true], ['h2', undefined]]);
+  });
+
+  it('lists the other clusters of a host until their containers are gone', () => {
+    const now = new HostQueries(given(declared('h1', 1), shared('h1', 2)));
+    expect(now.views('prod')[0].sharedWith).toEqual([{ storeId: 'store-a', containers: [other], since: '2026-01-01T00:00:02.000Z' }]);
+    const later = new HostQueries(given(declared('h1', 1), shared('h1', 2), unshared('h1', 3)));
+    expect(later.views('prod')[0]).not.toHaveProperty('sharedWith');
+  });
+});
+
 describe('the unexpected containers of the hosts read model', () => {
   const stray = (containerId: string, host = 'h1', job = 'web') => ({ host, containerId, job, task: 0, revision: 9 });
   const found = (containerId: string, second: number, extra: { host?: string; job?: string; startedAt?: string } = {}): DomainEvent => ({

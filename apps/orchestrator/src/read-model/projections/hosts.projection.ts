@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cj/event-store';
-import type { HostDeclared } from '@cj/domain';
+import type { HostDeclared, HostSharedWithCluster } from '@cj/domain';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { projected, streamOf } from './projected-event';
@@ -14,8 +14,8 @@ import { projected, streamOf } from './projected-event';
  */
 export const hostsProjection: Projection = {
   name: 'hosts',
-  version: 3,
-  tables: ['hosts', 'unexpected_containers'],
+  version: 4,
+  tables: ['hosts', 'unexpected_containers', 'shared_hosts'],
   schema: `CREATE TABLE IF NOT EXISTS hosts (
       env TEXT NOT NULL,
       name TEXT NOT NULL,
@@ -26,6 +26,7 @@ export const hostsProjection: Projection = {
       reachable INTEGER,
       engine_version TEXT,
       last_error TEXT,
+      held INTEGER NOT NULL DEFAULT 0,
       changed_at TEXT NOT NULL,
       PRIMARY KEY (env, name)
     );
@@ -40,6 +41,14 @@ export const hostsProjection: Projection = {
       name TEXT,
       since TEXT NOT NULL,
       PRIMARY KEY (env, container_id)
+    );
+    CREATE TABLE IF NOT EXISTS shared_hosts (
+      env TEXT NOT NULL,
+      host TEXT NOT NULL,
+      other_store_id TEXT NOT NULL,
+      containers TEXT NOT NULL,
+      since TEXT NOT NULL,
+      PRIMARY KEY (env, host, other_store_id)
     );`,
   apply(db: ReadDb, record: RecordedEvent): void {
     if (record.type === 'HostDeclared') {
@@ -64,6 +73,7 @@ export const hostsProjection: Projection = {
     } else if (event.type === 'HostRetired') {
       db.prepare('DELETE FROM hosts WHERE env = ? AND name = ?').run(stream.env, event.data.host);
       db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND host = ?').run(stream.env, event.data.host);
+      db.prepare('DELETE FROM shared_hosts WHERE env = ? AND host = ?').run(stream.env, event.data.host);
     } else if (event.type === 'HostUnreachable') {
       db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(event.data.error, at, stream.env, event.data.host);
     } else if (event.type === 'UnexpectedContainerFound') {
@@ -73,6 +83,15 @@ export const hostsProjection: Projection = {
       ).run(stream.env, host, containerId, job, task, revision, image || null, name || null, startedOr(startedAt, at));
     } else if (event.type === 'UnexpectedContainerGone') {
       db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND container_id = ?').run(stream.env, event.data.containerId);
+    } else if (event.type === 'HostHeld' || event.type === 'HostConfirmed') {
+      db.prepare('UPDATE hosts SET held = ? WHERE env = ? AND name = ?').run(event.type === 'HostHeld' ? 1 : 0, stream.env, event.data.host);
+    } else if (event.type === 'HostSharedWithCluster') {
+      const { host, otherStoreId, containers } = event.data as HostSharedWithCluster['data'];
+      db.prepare('INSERT OR REPLACE INTO shared_hosts (env, host, other_store_id, containers, since) VALUES (?, ?, ?, ?, ?)').run(
+        stream.env, host, otherStoreId, JSON.stringify(containers), at,
+      );
+    } else if (event.type === 'HostNoLongerShared') {
+      db.prepare('DELETE FROM shared_hosts WHERE env = ? AND host = ? AND other_store_id = ?').run(stream.env, event.data.host, event.data.otherStoreId);
     }
   },
 };

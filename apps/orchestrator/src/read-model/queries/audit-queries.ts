@@ -121,7 +121,10 @@ export class AuditQueries {
         .get(env, job, task, started.position, started.container, ...TASK_STATE_TYPES) as AuditRow | undefined) ?? started;
     const correlations = new Set<string>();
     const rollouts = new Set<string>();
-    const rolloutStart = this.db.prepare(`SELECT correlation, rollout FROM audit_log WHERE env = ? AND rollout = ? AND type = 'RolloutStarted' LIMIT 1`);
+    // By the rollout's index: left to itself, SQLite reads every RolloutStarted of the env instead.
+    const rolloutStart = this.db.prepare(
+      `SELECT correlation, rollout FROM audit_log INDEXED BY audit_log_env_rollout WHERE env = ? AND rollout = ? AND type = 'RolloutStarted' LIMIT 1`,
+    );
     for (const row of [state, started]) {
       if (row === undefined) continue;
       if (row.rollout !== null) rollouts.add(row.rollout);
@@ -146,7 +149,7 @@ export class AuditQueries {
       .safeIntegers(true);
     const byRollout = this.db
       // The whole rollout, to its end: the task's state is what the rollout left it in.
-      .prepare(`SELECT * FROM audit_log WHERE env = ? AND rollout = ? AND level = 'summary' AND (task IS NULL OR task = ?)`)
+      .prepare(`SELECT * FROM audit_log INDEXED BY audit_log_env_rollout WHERE env = ? AND rollout = ? AND level = 'summary' AND (task IS NULL OR task = ?)`)
       .safeIntegers(true);
     const found = new Map<bigint, AuditRow>();
     for (const correlation of correlations) for (const row of byCorrelation.all(env, correlation, state.position, task, job) as AuditRow[]) found.set(row.position, row);

@@ -1,4 +1,4 @@
-import type { HostSpec, HostView, UnexpectedContainerView } from '@cj/domain';
+import type { HostSpec, HostView, SharedClusterView, UnexpectedContainerView } from '@cj/domain';
 import type { ReadDb } from '../read-db';
 
 interface HostRow {
@@ -9,6 +9,7 @@ interface HostRow {
   ssh_host_key: string | null;
   reachable: number | null;
   engine_version: string | null;
+  held: number;
   changed_at: string;
   containers: number;
 }
@@ -42,6 +43,32 @@ export class HostQueries {
     return (this.db.prepare('SELECT DISTINCT env FROM hosts ORDER BY env').all() as { env: string }[]).map((row) => row.env);
   }
 
+  /** The hosts held since the store moved (cj does not act on them until confirmed). */
+  held(env: string): Set<string> {
+    return new Set((this.db.prepare('SELECT name FROM hosts WHERE env = ? AND held = 1').all(env) as { name: string }[]).map((row) => row.name));
+  }
+
+  /** Whether a host at this endpoint is held in any environment: the last guard before a change on its engine. */
+  heldEndpoint(name: string, endpoint: string): boolean {
+    return this.db.prepare('SELECT 1 FROM hosts WHERE name = ? AND endpoint = ? AND held = 1').get(name, endpoint) !== undefined;
+  }
+
+  /** Other clusters whose containers run on the environment's hosts, by host. */
+  shared(env: string): Map<string, SharedClusterView[]> {
+    const rows = this.db.prepare('SELECT host, other_store_id, containers, since FROM shared_hosts WHERE env = ? ORDER BY host, since').all(env) as {
+      host: string;
+      other_store_id: string;
+      containers: string;
+      since: string;
+    }[];
+    const byHost = new Map<string, SharedClusterView[]>();
+    for (const row of rows) {
+      const view = { storeId: row.other_store_id, containers: JSON.parse(row.containers) as SharedClusterView['containers'], since: row.since };
+      byHost.set(row.host, [...(byHost.get(row.host) ?? []), view]);
+    }
+    return byHost;
+  }
+
   views(env: string): HostView[] {
     const rows = this.db
       .prepare(
@@ -49,6 +76,7 @@ export class HostQueries {
          FROM hosts h WHERE h.env = ? ORDER BY h.name`,
       )
       .all(env) as HostRow[];
+    const shared = this.shared(env);
     return rows.map((row) => ({
       name: row.name,
       endpoint: row.endpoint,
@@ -57,6 +85,8 @@ export class HostQueries {
       ...(row.engine_version !== null && { engineVersion: row.engine_version }),
       containers: row.containers,
       ...(row.reachable !== null && { lastSeen: row.changed_at }),
+      ...(row.held === 1 && { held: true }),
+      ...(shared.has(row.name) && { sharedWith: shared.get(row.name) }),
     }));
   }
 

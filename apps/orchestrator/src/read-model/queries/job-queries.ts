@@ -100,12 +100,15 @@ export class JobQueries {
     };
   }
 
-  /** Newest first; who and why from the start of each rollout in the audit log. */
+  /**
+   * Newest first; who and why from the start of each rollout in the audit log, found by the
+   * rollout's index (left to itself, SQLite reads every RolloutStarted of the env per rollout).
+   */
   private rollbacks(env: string, job: string): RollbackView[] {
     const rows = this.db
       .prepare(
         `SELECT r.state, a.actor, a.reason FROM rollouts r
-         LEFT JOIN audit_log a ON a.env = r.env AND a.rollout = r.id AND a.type = 'RolloutStarted'
+         LEFT JOIN audit_log a INDEXED BY audit_log_env_rollout ON a.env = r.env AND a.rollout = r.id AND a.type = 'RolloutStarted'
          WHERE r.env = ? AND r.job = ? ORDER BY r.started_at DESC`,
       )
       .all(env, job) as { state: string; actor: string | null; reason: string | null }[];
