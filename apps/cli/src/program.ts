@@ -11,6 +11,7 @@ import { historyCommand } from './commands/history';
 import { hostsCommand } from './commands/hosts';
 import { logsCommand } from './commands/logs';
 import { replicateCommand } from './commands/replicate';
+import { exportCommand, importCommand } from './commands/portable-log';
 import { compareCommand } from './commands/compare';
 import { rollbackCommand } from './commands/rollback';
 import { rollingUpdateCommand } from './commands/rolling-update';
@@ -50,6 +51,8 @@ export function program(version: string): Command {
     .addCommand(timelineCommand())
     .addCommand(tokenCommand())
     .addCommand(replicateCommand())
+    .addCommand(exportCommand())
+    .addCommand(importCommand())
     .addCommand(compareCommand())
     .addCommand(adminCommand())
     .addCommand(completionCommand());

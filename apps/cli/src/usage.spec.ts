@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runCj } from './testing';
 
@@ -15,7 +19,7 @@ describe('cj usage', () => {
   it('prints help and exits 0', async () => {
     const result = await runCj(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate', 'compare']) {
+    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate', 'compare', 'export', 'import']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
@@ -34,6 +38,9 @@ describe('cj usage', () => {
     [['audit', '--since', 'yesterday'], /^cj: option '--since <time>' argument 'yesterday' is invalid/, /ISO time/],
     [['replicate', '--to', 'staging', '--map-host', 'git-app-1'], /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument 'git-app-1' is invalid/, /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/],
     [['replicate', '--to', 'staging', '--map-host', 'a=b=http://x'], /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of b must start with unix:\/\/, tcp:\/\/ or ssh:\/\//, /cj replicate --help/],
+    [['import', 'prod.ndjson', '--map-host', 'h1=h2=tcp://10.0.0.2:2376=10.0.0.2=x'], /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument .* is invalid/, /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/],
+    [['import', 'prod.ndjson', '--map-host', 'h1=h2=10.0.0.2'], /^cj: option '--map-host .* is invalid/, /must start with unix:\/\/, tcp:\/\/ or ssh:\/\//],
+    [['export', '--as-of', 'yesterday'], /^cj: option '--as-of <time>' argument 'yesterday' is invalid/, /ISO time/],
     [['--url', 'localhost:7420', 'status'], /^cj: option '--url <url>' argument 'localhost:7420' is invalid/, /http\(s\) URL/],
     [['status', '--bogus'], /^cj: unknown option '--bogus'/, /hint: see `cj status --help`/],
   ])('rejects %j with exit 2 and a hint', async (args, what, hint) => {
@@ -48,6 +55,35 @@ describe('cj usage', () => {
     const result = await runCj(['apply', 'no-such-jobs.yaml'], { url: `http://127.0.0.1:${await closedPort()}` });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^cj: cannot read no-such-jobs.yaml: no such file\n {2}hint: /);
+  });
+
+  describe('cj import refuses a file that is not whole, before calling the orchestrator', () => {
+    let dir: string;
+    const lines = ['{"kind":"header","format":"cj-portable-log","version":1,"env":"prod","exportedAt":"2026-06-01T12:00:00.000Z","asOf":null,"lastPosition":"0"}', '{"kind":"event","stream":"cj.prod.job.web","revision":"0"}'];
+    const trailer = (events: number, text = lines) => `{"kind":"trailer","events":${events},"sha256":"${createHash('sha256').update(text.map((line) => `${line}\n`).join('')).digest('hex')}"}`;
+    const importing = async (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return runCj(['import', join(dir, name), '--map-host', 'h1=h2'], { url: `http://127.0.0.1:${await closedPort()}` });
+    };
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cj-import-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each([
+      ['cut short', () => lines.join('\n'), ':3: the trailer is missing'],
+      ['altered', () => [lines[0], lines[1].replace('web', 'api'), trailer(1)].join('\n'), ':3: the checksum does not match the lines before it'],
+      ['counted wrong', () => [...lines, trailer(2)].join('\n'), ':3: the trailer counts 2 events, the file holds 1'],
+    ])('a file %s: exit 2 naming its line', async (_, text, problem) => {
+      const result = await importing('prod.ndjson', text());
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`prod.ndjson${problem}`);
+      expect(result.stderr).toContain('nothing was recorded');
+    });
+
+    it('a whole file goes on to the orchestrator', async () => {
+      const result = await importing('whole.ndjson', [...lines, trailer(1)].join('\n'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/the orchestrator is not reachable/);
+    });
   });
 
   it('says the orchestrator is not reachable, where, and how to start it', async () => {

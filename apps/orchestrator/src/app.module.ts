@@ -12,6 +12,7 @@ import type { OrchestratorOptions } from './config/options';
 import { CoreModule } from './core.module';
 import { AuthGuard } from './http/auth.guard';
 import { AdminController } from './http/controllers/admin.controller';
+import { PortableLogController } from './portable-log/portable-log.controller';
 import { EnvCommandsController } from './http/controllers/env-commands.controller';
 import { EnvQueriesController } from './http/controllers/env-queries.controller';
 import { EnvironmentsController } from './http/controllers/environments.controller';
@@ -37,7 +38,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, TokensController, WebController, ConsoleController],
+      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, PortableLogController, TokensController, WebController, ConsoleController],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,

@@ -12,6 +12,7 @@ export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';
+export * from './portable-log';
 export * from './cluster';
 export * from './replicate';
 export * from './compare';

@@ -25,6 +25,13 @@ const WATCHED: readonly (RolloutEventType | 'JobRolloutStarted')[] = [
 
 const MAX_BEGIN_RETRY_MS = 30_000;
 
+/**
+ * A rollout's start an import copied from another store (`metadata.source.storeId`): it ran there.
+ * A replicate's start names its source revision but no other store, and is driven like any other.
+ */
+const copiedStart = (event: RecordedEvent): boolean =>
+  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') && (event.metadata as { source?: { storeId?: unknown } } | null)?.source?.storeId !== undefined;
+
 export interface RolloutRunnerOptions {
   readonly owner: string;
   readonly leaseMs?: number;
@@ -78,6 +85,12 @@ export class RolloutRunner {
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
+    if (copiedStart(event)) {
+      // A rollout that ran in another store (an import): history here, never driven; the import
+      // closed it if the file left it open.
+      this.checkpoint.save(event.position, [], []);
+      return;
+    }
     if (event.type === 'JobRolloutStarted') {
       await this.beginStream(event);
       this.checkpoint.save(event.position, [], []);

@@ -5,6 +5,7 @@
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
 import type { ChangeKind } from '../diff/change-kind';
+import type { EventSource } from '../events/metadata';
 import type { ForeignContainer } from '../events/host-events';
 import type { StoreLocation } from '../events/store-events';
 import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
@@ -401,6 +402,8 @@ export interface AuditEntry {
   readonly summary: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** The event this one was copied from, when a replicate or an import recorded it. */
+  readonly source?: EventSource;
 }
 
 // GET /v1/envs/{env}/audit/verify   every stream's hash chain, checked from the start
@@ -537,4 +540,30 @@ export interface ConsoleFeedChange {
   readonly rollouts?: readonly RolloutView[];
   /** Newest last, at most 50. */
   readonly audit?: readonly AuditEntry[];
+}
+
+// GET /v1/envs/{env}/export?asOf=   application/x-ndjson, streamed: the portable log (libs/domain/src/portable-log)
+
+// POST /v1/envs/{env}/import   one step of `cj import` (see apps/cli/README.md, "The portable log")
+export interface ImportRequest extends ChangeRequest {
+  /**
+   * `check`: read the lines and say which hosts they use, writing nothing; `events`: append them
+   * (one atomic append), skipping those already recorded; `close`: record what closes the history
+   * imported so far (containers not on the new hosts, rollouts that do not run here).
+   */
+  readonly step: 'check' | 'events' | 'close';
+  /** The file's first line, as it is. */
+  readonly header: string;
+  /** Source host → where its part goes; every host of the file must be mapped. */
+  readonly hosts: Readonly<Record<string, { readonly name: string; readonly endpoint?: string; readonly address?: string }>>;
+  /** Event lines of the file as they are, with their line numbers (`check`, `events`). */
+  readonly lines?: readonly { readonly line: number; readonly text: string }[];
+}
+export interface ImportResponse {
+  /** Events appended now. */
+  readonly recorded: number;
+  /** Events already recorded (an import run again, or resumed). */
+  readonly present: number;
+  /** `check`: the hosts the lines use. */
+  readonly hosts?: readonly string[];
 }

@@ -25,8 +25,8 @@ const statements = new WeakMap<ReadDb, ReturnType<typeof prepare>>();
 function prepare(db: ReadDb) {
   return {
     insert: db.prepare(
-      `INSERT OR IGNORE INTO audit_log (position, env, at, stream, type, job, task, host, rollout, container, level, actor, reason, summary, correlation, causation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO audit_log (position, env, at, stream, type, job, task, host, rollout, container, level, actor, reason, summary, correlation, causation, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     place: db.prepare('SELECT job, hosts FROM audit_rollouts WHERE env = ? AND id = ?'),
     savePlace: db.prepare('INSERT OR REPLACE INTO audit_rollouts (env, id, job, hosts) VALUES (?, ?, ?, ?)'),
@@ -40,7 +40,7 @@ function prepare(db: ReadDb) {
  */
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 2,
+  version: 3,
   tables: ['audit_log', 'audit_rollouts'],
   schema: `CREATE TABLE IF NOT EXISTS audit_log (
       position INTEGER PRIMARY KEY,
@@ -58,7 +58,8 @@ export const auditProjection: Projection = {
       reason TEXT,
       summary TEXT NOT NULL,
       correlation TEXT,
-      causation TEXT
+      causation TEXT,
+      source TEXT
     );
     CREATE INDEX IF NOT EXISTS audit_log_env_at ON audit_log (env, at);
     CREATE INDEX IF NOT EXISTS audit_log_env_position ON audit_log (env, position);
@@ -112,6 +113,7 @@ export const auditProjection: Projection = {
       summarize(event.type, data) + sourceNote(metadata.source),
       metadata.correlationId ?? null,
       metadata.causationId ?? null,
+      metadata.source && typeof metadata.source === 'object' ? JSON.stringify(metadata.source) : null,
     );
   },
 };

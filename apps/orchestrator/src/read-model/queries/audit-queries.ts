@@ -1,4 +1,4 @@
-import type { AuditEntry, WhyResponse } from '@cj/domain';
+import type { AuditEntry, EventSource, WhyResponse } from '@cj/domain';
 import type { ReadDb } from '../read-db';
 
 export interface AuditFilter {
@@ -43,6 +43,7 @@ interface AuditRow {
   summary: string;
   correlation: string | null;
   causation: string | null;
+  source: string | null;
 }
 
 /** Events that say what became of a task's container: its current state is the latest of them. */
@@ -196,5 +197,6 @@ function toEntry(row: AuditRow): AuditEntry {
     summary: row.summary,
     ...(row.correlation !== null && { correlationId: row.correlation }),
     ...(row.causation !== null && { causationId: row.causation }),
+    ...(row.source !== null && { source: JSON.parse(row.source) as EventSource }),
   };
 }

@@ -1,0 +1,3 @@
+export * from './format';
+export * from './read-portable-log';
+export * from './plan-import';
