@@ -97,7 +97,12 @@ describe('reconcile restarts dead tasks meant to run', () => {
 
     const after = (await status('removed')).observed?.containerId as string;
     expect((await docker.getContainer(after).inspect()).State.Running).toBe(true);
-    expect(await types('removed')).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerExited', 'ContainerRemoved', 'TaskRestarted', 'ContainerStarted']);
+    // The engine's `die` is recorded as an exit unless a resync found the container gone first (then
+    // only its removal is): which comes first is the engine's timing, the restart after it is not.
+    const seen = await types('removed');
+    expect(seen.filter((type) => type !== 'ContainerExited')).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerRemoved', 'TaskRestarted', 'ContainerStarted']);
+    expect(seen.filter((type) => type === 'ContainerExited').length).toBeLessThanOrEqual(1);
+    if (seen.includes('ContainerExited')) expect(seen.indexOf('ContainerExited')).toBe(seen.indexOf('ContainerRemoved') - 1);
     const [restarted] = await ofType('removed', 'TaskRestarted');
     expect(restarted.data).toEqual({
       job: 'removed',
