@@ -136,6 +136,13 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
   it('answers /healthz 200 while the log can be written', async () => {
     const answer = await waitUntil(health, (h) => h.code === 200, 30_000);
     expect(answer).toEqual({ code: 200, body: expect.objectContaining({ status: 'ok' }) });
+    // The job whose status is read during the outage has its health on record before the disk fills.
+    const api = await waitUntil(
+      async () => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0],
+      (task) => task?.observed?.health === 'healthy',
+      60_000,
+    );
+    expect(api.observed?.health).toBe('healthy');
   });
 
   describe('while the disk is full during the health gate of the first task', () => {
