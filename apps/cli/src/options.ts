@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import type { HostTarget } from '@cj/domain';
 
 /** Option parsers: a bad value is a usage error (exit 2) naming the option and what it takes. */
 
@@ -39,13 +40,7 @@ export function duration(text: string): number {
   return Math.round(total);
 }
 
-/** Where a host's tasks go: another host by name, and its engine's endpoint (and address) when the command declares it. */
-export interface HostTarget {
-  readonly name: string;
-  readonly endpoint?: string;
-  /** Where NEW's tasks answer (health checks); the orchestrator defaults it from the endpoint. */
-  readonly address?: string;
-}
+export type { HostTarget };
 
 /**
  * Collects repeated `--map-host OLD=NEW`, `OLD=NEW=ENDPOINT` or `OLD=NEW=ENDPOINT=ADDRESS` (the
@@ -57,6 +52,7 @@ export function hostMapping(text: string, previous: Record<string, HostTarget> =
   if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST, OLD_HOST=NEW_HOST=ENDPOINT or OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS.');
   const [, from, name, endpoint, address] = match;
   if (from in previous) throw new InvalidArgumentError(`host ${from} is mapped twice.`);
+  // Only the scheme, to fail fast as a usage error: the orchestrator checks the whole endpoint.
   if (endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(endpoint)) {
     throw new InvalidArgumentError(`endpoint ${endpoint} of ${name} must start with unix://, tcp:// or ssh://.`);
   }

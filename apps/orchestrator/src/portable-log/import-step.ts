@@ -1,4 +1,5 @@
 import {
+  badTargetEndpoint,
   checkRevisions,
   closingEvents,
   environmentStreamPrefix,
@@ -60,9 +61,8 @@ function checkTargets(target: ImportTarget): void {
     } catch {
       throw badRequest(`host name ${JSON.stringify(to.name)} (for ${from}) is not a valid host name`, 'use letters, digits, "-" and "_"');
     }
-    if (to.endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(to.endpoint)) {
-      throw badRequest(`endpoint ${JSON.stringify(to.endpoint)} of ${to.name} must start with unix://, tcp:// or ssh://`);
-    }
+    const bad = badTargetEndpoint(from, to);
+    if (bad) throw badRequest(bad.message, bad.hint);
     const other = seen.get(to.name);
     if (other !== undefined) throw unprocessable('host-mapped-twice', `hosts ${other} and ${from} are both mapped to ${to.name}`, 'map each source host to its own target host');
     seen.set(to.name, from);

@@ -9,7 +9,7 @@ import type { EventSource } from '../events/metadata';
 import type { ForeignContainer } from '../events/host-events';
 import type { StoreLocation } from '../events/store-events';
 import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
-import type { ReplicaHost } from '../replicate/plan-replicate';
+import type { HostTarget } from '../host/host-target';
 import type { EnvironmentDifference } from '../compare/compare-environments';
 
 /** Who asked for a change and why; recorded on every event it causes. */
@@ -474,7 +474,7 @@ export interface ReplicateRequest extends ChangeRequest {
    * Source host name → target host: its name (declared in the target or the source already), or
    * `{ name, endpoint, address? }` to declare it in the target. Every host the jobs use is mapped.
    */
-  readonly hosts: Readonly<Record<string, string | ReplicaHost>>;
+  readonly hosts: Readonly<Record<string, string | HostTarget>>;
   /** The source jobs as they were at this instant (ISO 8601); jobs not running or declared then are left out. */
   readonly asOf?: string;
   /** Only this job. */
@@ -555,7 +555,7 @@ export interface ImportRequest extends ChangeRequest {
   /** The file's first line, as it is. */
   readonly header: string;
   /** Source host → where its part goes; every host of the file must be mapped. */
-  readonly hosts: Readonly<Record<string, { readonly name: string; readonly endpoint?: string; readonly address?: string }>>;
+  readonly hosts: Readonly<Record<string, HostTarget>>;
   /** Event lines of the file as they are, with their line numbers (`check`, `events`). */
   readonly lines?: readonly { readonly line: number; readonly text: string }[];
 }

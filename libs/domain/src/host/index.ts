@@ -1,3 +1,4 @@
 export * from './host-decider';
 export * from './host-retirement';
 export type { ContainerSighting, RecordContainerSightings, ReportedContainer, ReportedContainers } from './unexpected-containers';
+export * from './host-target';

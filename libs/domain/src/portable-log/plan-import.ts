@@ -1,14 +1,9 @@
 import { v5 as uuidv5 } from 'uuid';
 import { parseStreamName } from '../events/streams';
 import { isTerminalRolloutEvent, ROLLOUT_EVENT_SCHEMA_VERSION } from '../rollout/events';
+import { targetHostAddress, type HostTarget } from '../host/host-target';
 import type { PortableEvent, PortableHeader } from './format';
 
-/** Where a source host's part goes: a host of the target by name, declared at an endpoint (and address) when given. */
-export interface ImportHostTarget {
-  readonly name: string;
-  readonly endpoint?: string;
-  readonly address?: string;
-}
 
 /** An event as the import appends it: its target stream, the revision it must land at, and a deterministic id. */
 export interface ImportEvent {
@@ -37,7 +32,7 @@ const IMPORT_NAMESPACE = '9b5e1c27-64d3-4f0a-a2b8-3e7d51c0f946';
 export const importedEventId = (sourceEnv: string, stream: string, revision: string, targetEnv: string): string =>
   uuidv5(`${sourceEnv}/${stream}/${revision}→${targetEnv}`, IMPORT_NAMESPACE);
 
-const mapHost = (hosts: Readonly<Record<string, ImportHostTarget>>, host: string): string => hosts[host]?.name ?? host;
+const mapHost = (hosts: Readonly<Record<string, HostTarget>>, host: string): string => hosts[host]?.name ?? host;
 
 /** Every host name the file's events use: in stream names and wherever a `host` or `hosts` field holds one. */
 export function hostsOfLog(events: readonly PortableEvent[]): string[] {
@@ -66,14 +61,14 @@ export function hostsOfLog(events: readonly PortableEvent[]): string[] {
  * task's host (`tasks[1].host`), and on a mapped host's own events its endpoint and address when
  * the map gives them (so the target never reaches the source's engines).
  */
-export function rewriteHosts(data: unknown, hosts: Readonly<Record<string, ImportHostTarget>>, ownHost?: string): unknown {
+export function rewriteHosts(data: unknown, hosts: Readonly<Record<string, HostTarget>>, ownHost?: string): unknown {
   const own = ownHost === undefined ? undefined : hosts[ownHost];
   const visit = (value: unknown, key?: string, parent?: Record<string, unknown>): unknown => {
     if (typeof value === 'string') {
       if (key === 'host') return mapHost(hosts, value);
       if ((key === 'before' || key === 'after') && typeof parent?.['path'] === 'string' && /\.host$/.test(parent['path'])) return mapHost(hosts, value);
       if (key === 'endpoint' && own?.endpoint) return own.endpoint;
-      if (key === 'address' && own?.endpoint) return own.address ?? addressOf(own.endpoint, value);
+      if (key === 'address' && own?.endpoint) return targetHostAddress({ ...own, endpoint: own.endpoint });
       return value;
     }
     if (Array.isArray(value)) return value.map((item) => (key === 'hosts' && typeof item === 'string' ? mapHost(hosts, item) : visit(item)));
@@ -86,11 +81,8 @@ export function rewriteHosts(data: unknown, hosts: Readonly<Record<string, Impor
   return visit(data);
 }
 
-/** A local socket's tasks answer on loopback; elsewhere the source's address is kept unless the map names one. */
-const addressOf = (endpoint: string, previous: string): string => (endpoint.startsWith('unix://') ? '127.0.0.1' : previous);
-
 /** The stream's name in the target env, its host renamed when it is a host's. */
-export function targetStream(stream: string, targetEnv: string, hosts: Readonly<Record<string, ImportHostTarget>>): string {
+export function targetStream(stream: string, targetEnv: string, hosts: Readonly<Record<string, HostTarget>>): string {
   const { kind, id } = parseStreamName(stream);
   return `cj.${targetEnv}.${kind}.${kind === 'host' ? mapHost(hosts, id) : id}`;
 }
@@ -100,7 +92,7 @@ export interface ImportTarget {
   /** The source store's identity (the file's header), named in each imported event's source. */
   readonly sourceStore: string;
   readonly targetEnv: string;
-  readonly hosts: Readonly<Record<string, ImportHostTarget>>;
+  readonly hosts: Readonly<Record<string, HostTarget>>;
 }
 
 /**

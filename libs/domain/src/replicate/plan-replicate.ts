@@ -1,15 +1,7 @@
 import { classifyChanges, replacesContainers, type ClassifiedChange } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
 import type { HostSpec, JobSpec } from '../jobs-file/model';
-import { defaultHostAddress, isDockerEndpoint } from '../jobs-file/values/endpoint';
-
-/** Where a source host's tasks go: a host by name, declared by the replicate itself when it gives an endpoint. */
-export interface ReplicaHost {
-  readonly name: string;
-  readonly endpoint?: string;
-  /** Where NEW's tasks answer (health checks); defaults to 127.0.0.1 for a unix socket, else the endpoint's host. */
-  readonly address?: string;
-}
+import { badTargetEndpoint, targetHostAddress, type HostTarget } from '../host/host-target';
 
 /** One source job as the replicate reads it: the revision chosen (current, as of T, or --revision N). */
 export interface SourceJob {
@@ -30,7 +22,7 @@ export interface ReplicateInput {
   /** Each source job's target state by job name; a job missing here is absent. */
   readonly targets: ReadonlyMap<string, TargetJob>;
   /** Source host name → where its tasks go. */
-  readonly hostMap: Readonly<Record<string, ReplicaHost>>;
+  readonly hostMap: Readonly<Record<string, HostTarget>>;
   /** Hosts the target env declares, by name. */
   readonly targetHosts: ReadonlyMap<string, HostSpec>;
   /** Hosts the source env declares, by name (a target host may be one of them). */
@@ -118,7 +110,7 @@ function planJob(input: ReplicateInput, source: SourceJob): ReplicateJobPlan | R
 }
 
 /** The source spec with each task on the host the map names (the map is complete: checked before). */
-function moved(spec: JobSpec, hostMap: Readonly<Record<string, ReplicaHost>>): JobSpec {
+function moved(spec: JobSpec, hostMap: Readonly<Record<string, HostTarget>>): JobSpec {
   return { ...spec, tasks: spec.tasks.map((task) => ({ ...task, host: hostMap[task.host].name })) };
 }
 
@@ -132,10 +124,9 @@ function targetHostsOf(input: ReplicateInput): DeclaredHost[] | ReplicateRefusal
   const targets = new Map<string, DeclaredHost>();
   for (const from of used) {
     const to = input.hostMap[from];
-    if (to.endpoint !== undefined && !isDockerEndpoint(to.endpoint)) {
-      return refusal('bad-endpoint', `endpoint ${to.endpoint} of host ${to.name} (for ${from}) is not a Docker endpoint`, 'write it as unix:///path, tcp://host:port or ssh://[user@]host[:port]');
-    }
-    const spec = to.endpoint !== undefined ? declared(to.name, to.endpoint, to.address) : (input.targetHosts.get(to.name) ?? input.sourceHosts.get(to.name));
+    const bad = badTargetEndpoint(from, to);
+    if (bad) return refusal('bad-endpoint', bad.message, bad.hint);
+    const spec = to.endpoint !== undefined ? { name: to.name, endpoint: to.endpoint, address: targetHostAddress({ ...to, endpoint: to.endpoint }) } : (input.targetHosts.get(to.name) ?? input.sourceHosts.get(to.name));
     if (!spec) {
       return refusal('host-not-declared', `host ${to.name} (for ${from}) is declared neither in ${input.targetEnv} nor in ${input.sourceEnv}`, `give its endpoint: --map-host ${from}=${to.name}=ENDPOINT[=ADDRESS]`);
     }
@@ -146,11 +137,6 @@ function targetHostsOf(input: ReplicateInput): DeclaredHost[] | ReplicateRefusal
     if (!other) targets.set(spec.name, { spec, from });
   }
   return [...targets.values()];
-}
-
-/** As in the jobs file, the address defaults to loopback for a unix socket, else the endpoint's host. */
-function declared(name: string, endpoint: string, address: string | undefined): HostSpec {
-  return { name, endpoint, address: address ?? (defaultHostAddress(endpoint) as string) };
 }
 
 /** Only hosts that are new or moved in the target: replicating onto declared hosts declares nothing again. */

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ReplicaHost, ReplicateResponse } from '@cj/domain';
+import type { HostTarget, ReplicateResponse } from '@cj/domain';
 import type { CommandContext } from '../command-context';
 
 export type { ReplicateResponse };
@@ -20,7 +20,7 @@ export class ReplicateEnvironmentCommand extends Command<ReplicateResponse> {
     readonly sourceEnv: string,
     readonly targetEnv: string,
     /** Source host name → target host (a name, or a host the replicate declares). */
-    readonly hostMap: Readonly<Record<string, string | ReplicaHost>>,
+    readonly hostMap: Readonly<Record<string, string | HostTarget>>,
     readonly selection: ReplicateSelection,
     readonly flags: { readonly dryRun: boolean; readonly noDeploy: boolean },
     readonly context: CommandContext,

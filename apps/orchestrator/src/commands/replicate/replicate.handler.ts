@@ -16,7 +16,7 @@ import {
   type HostSpec,
   type JobEvent,
   type JobState,
-  type ReplicaHost,
+  type HostTarget,
   type ReplicatedJob,
   type ReplicateJobPlan,
   type ReplicatePlan,
@@ -183,8 +183,8 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
 }
 
 /** The map as the request gave it, each target checked: a host name, or a host to declare. */
-function replicaHosts(hostMap: Readonly<Record<string, string | ReplicaHost>>): Record<string, ReplicaHost> {
-  const hosts: Record<string, ReplicaHost> = {};
+function replicaHosts(hostMap: Readonly<Record<string, string | HostTarget>>): Record<string, HostTarget> {
+  const hosts: Record<string, HostTarget> = {};
   for (const [from, to] of Object.entries(hostMap)) {
     const target = typeof to === 'string' ? { name: to } : to;
     const valid =

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import type { ReplicaHost, ReplicateRequest } from '@cj/domain';
+import type { HostTarget, ReplicateRequest } from '@cj/domain';
 import { ChangeRequestDto } from './change-request.dto';
 import { ENV_NAME, JOB_NAME } from './names';
 
@@ -16,7 +16,7 @@ export class ReplicateRequestDto extends ChangeRequestDto implements ReplicateRe
     example: { 'git-app-1': 'git-app-2', 'git-app-3': { name: 'stg-1', endpoint: 'tcp://10.0.0.7:2376', address: '10.0.0.7' } },
   })
   @IsObject()
-  hosts!: Record<string, string | ReplicaHost>;
+  hosts!: Record<string, string | HostTarget>;
 
   @ApiPropertyOptional({ example: '2026-06-01T10:00:00Z', description: 'the source jobs as they were at this instant' })
   @IsOptional()
