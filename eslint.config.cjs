@@ -3,8 +3,19 @@ const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
 
 const ioModules = [
-  'fs', 'fs/promises', 'http', 'https', 'net', 'tls', 'child_process', 'dgram', 'dns', 'os',
-  'worker_threads', 'cluster', 'process',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'child_process',
+  'dgram',
+  'dns',
+  'os',
+  'worker_threads',
+  'cluster',
+  'process',
 ];
 
 module.exports = [
@@ -29,6 +40,7 @@ module.exports = [
             { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:domain'] },
             { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:domain'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:domain'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
           ],
         },
@@ -43,15 +55,31 @@ module.exports = [
       'no-restricted-imports': [
         'error',
         {
-          paths: ioModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'libs/domain does no I/O.' })),
-          patterns: [{ group: ['@nestjs/*', 'dockerode', 'better-sqlite3', '@eventstore/*', 'undici'], message: 'libs/domain does no I/O.' }],
+          paths: ioModules
+            .flatMap((m) => [m, `node:${m}`])
+            .map((name) => ({ name, message: 'libs/domain does no I/O.' })),
+          patterns: [
+            {
+              group: ['@nestjs/*', 'dockerode', 'better-sqlite3', '@eventstore/*', 'undici'],
+              message: 'libs/domain does no I/O.',
+            },
+          ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time is an input of the domain.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time is an input of the domain.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Ids are inputs of the domain.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time is an input of the domain.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time is an input of the domain.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Ids are inputs of the domain.',
+        },
       ],
     },
   },
@@ -61,7 +89,15 @@ module.exports = [
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: '@cj/domain', allowTypeImports: true, message: 'apps/cli uses @cj/domain for types only (import type).' }] },
+        {
+          paths: [
+            {
+              name: '@cj/domain',
+              allowTypeImports: true,
+              message: 'apps/cli uses @cj/domain for types only (import type).',
+            },
+          ],
+        },
       ],
     },
   },

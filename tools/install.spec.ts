@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,10 +19,13 @@ describe('npm install -g of the checkout', () => {
   it('puts cj and cj-orchestrator on the PATH, built and runnable from anywhere', async () => {
     await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '.'], { cwd: ROOT });
     const path = `${join(prefix, 'bin')}:${process.env.PATH}`;
-    const { version } = require(join(ROOT, 'package.json')) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const cj = await run('cj', ['--version'], { cwd: tmpdir(), env: { ...process.env, PATH: path } });
     expect(cj.stdout.trim()).toBe(version);
-    const orchestrator = await run('cj-orchestrator', ['--help'], { cwd: tmpdir(), env: { ...process.env, PATH: path } });
+    const orchestrator = await run('cj-orchestrator', ['--help'], {
+      cwd: tmpdir(),
+      env: { ...process.env, PATH: path },
+    });
     expect(orchestrator.stdout).toMatch(/^Usage: cj-orchestrator/);
   }, 120_000);
 });

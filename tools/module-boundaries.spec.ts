@@ -18,15 +18,35 @@ function lintCases(cases: readonly { file: string; code: string }[]): string[][]
       return result.messages.filter((m) => m.severity === 2).map((m) => m.ruleId + ': ' + m.message);
     })).then((r) => process.stdout.write(JSON.stringify(r)));
   `;
-  const out = execFileSync(process.execPath, ['-e', script], { cwd: root, input: JSON.stringify(cases), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: root,
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as string[][];
 }
 
 const forbidden = [
-  ['domain → event-store', 'libs/domain/src/x.ts', "import { StreamNotFoundError } from '@cj/event-store';\nexport const e = StreamNotFoundError;\n"],
-  ['domain → docker-adapter', 'libs/domain/src/x.ts', "import * as d from '@cj/docker-adapter';\nexport const x = d;\n"],
-  ['adapter → adapter', 'libs/docker-adapter/src/x.ts', "import * as r from '@cj/registry-client';\nexport const x = r;\n"],
-  ['adapter → app', 'libs/event-store/src/x.ts', "import * as o from '../../../apps/orchestrator/src/main';\nexport const x = o;\n"],
+  [
+    'domain → event-store',
+    'libs/domain/src/x.ts',
+    "import { StreamNotFoundError } from '@cj/event-store';\nexport const e = StreamNotFoundError;\n",
+  ],
+  [
+    'domain → docker-adapter',
+    'libs/domain/src/x.ts',
+    "import * as d from '@cj/docker-adapter';\nexport const x = d;\n",
+  ],
+  [
+    'adapter → adapter',
+    'libs/docker-adapter/src/x.ts',
+    "import * as r from '@cj/registry-client';\nexport const x = r;\n",
+  ],
+  [
+    'adapter → app',
+    'libs/event-store/src/x.ts',
+    "import * as o from '../../../apps/orchestrator/src/main';\nexport const x = o;\n",
+  ],
   ['cli → adapter', 'apps/cli/src/x.ts', "import * as d from '@cj/docker-adapter';\nexport const x = d;\n"],
   ['cli → event-store', 'apps/cli/src/x.ts', "import * as s from '@cj/event-store';\nexport const x = s;\n"],
 ] as const;
@@ -42,9 +62,17 @@ const impure = [
 ] as const;
 
 const allowed = [
-  ['orchestrator → adapters', 'apps/orchestrator/src/x.ts', "import * as s from '@cj/event-store';\nimport * as d from '@cj/docker-adapter';\nexport const x = [s, d];\n"],
+  [
+    'orchestrator → adapters',
+    'apps/orchestrator/src/x.ts',
+    "import * as s from '@cj/event-store';\nimport * as d from '@cj/docker-adapter';\nexport const x = [s, d];\n",
+  ],
   ['adapter → domain', 'libs/registry-client/src/x.ts', "import * as m from '@cj/domain';\nexport const x = m;\n"],
-  ['cli → domain types', 'apps/cli/src/x.ts', "import type { StatusResponse } from '@cj/domain';\nexport type S = StatusResponse;\n"],
+  [
+    'cli → domain types',
+    'apps/cli/src/x.ts',
+    "import type { StatusResponse } from '@cj/domain';\nexport type S = StatusResponse;\n",
+  ],
 ] as const;
 
 let results: string[][] = [];
@@ -77,10 +105,15 @@ describe('module boundaries', () => {
   );
 
   it('forbids the cli from running domain code', () => {
-    expect(results[results.length - 1].some((e) => e.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+    expect(results[results.length - 1].some((e) => e.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(
+      true,
+    );
   });
 
-  it.each(allowed.map(([name], i) => [name, forbidden.length + impure.length + i] as const))('allows %s', (_name, i) => {
-    expect(results[i]).toEqual([]);
-  });
+  it.each(allowed.map(([name], i) => [name, forbidden.length + impure.length + i] as const))(
+    'allows %s',
+    (_name, i) => {
+      expect(results[i]).toEqual([]);
+    },
+  );
 });

@@ -24,8 +24,12 @@ function newestSource(dir) {
 module.exports = async () => {
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
   if (builtAt >= newestSource(path.join(__dirname, 'src'))) return;
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'apps/cli/tsconfig.lib.json', '--noCheck'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'apps/cli/tsconfig.lib.json', '--noCheck'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 };

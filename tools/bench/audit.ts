@@ -47,7 +47,14 @@ const ENV = 'bench';
 const JOBS = 200;
 const HOSTS = Array.from({ length: 8 }, (_, i) => `h${i + 1}`);
 const ACTORS = ['ana@laptop', 'bo@desk', 'ci@runner'];
-const PROJECTIONS: Projection[] = [jobsProjection, tasksProjection, hostsProjection, timelineProjection, rolloutsProjection, auditProjection];
+const PROJECTIONS: Projection[] = [
+  jobsProjection,
+  tasksProjection,
+  hostsProjection,
+  timelineProjection,
+  rolloutsProjection,
+  auditProjection,
+];
 const BASELINE_EVENTS = 100_000;
 const SAMPLES = 40;
 
@@ -80,13 +87,25 @@ class LogWriter {
   }
 
   private metadata(actor: string, correlationId: string, reason?: string): EventMetadata {
-    return { actor, correlationId, causationId: correlationId, occurredAt: new Date(this.clock).toISOString(), cjVersion: 'bench', ...(reason && { reason }) };
+    return {
+      actor,
+      correlationId,
+      causationId: correlationId,
+      occurredAt: new Date(this.clock).toISOString(),
+      cjVersion: 'bench',
+      ...(reason && { reason }),
+    };
   }
 
   private spec(job: JobLife): JobSpec {
     return {
       name: job.name,
-      image: { registry: 'registry.internal:5000', repository: job.name, tag: `v${job.revision}`, digest: `sha256:${job.revision.toString(16).padStart(64, '0')}` },
+      image: {
+        registry: 'registry.internal:5000',
+        repository: job.name,
+        tag: `v${job.revision}`,
+        digest: `sha256:${job.revision.toString(16).padStart(64, '0')}`,
+      },
       tasks: job.tasks.map((t) => ({ index: t.task, host: t.host, port: t.port })),
       envs: [{ key: 'release', value: String(job.revision) }],
       mounts: [],
@@ -110,14 +129,25 @@ class LogWriter {
     const command = uuid();
     const revision = this.hostRevisions.get(host) ?? -1n;
     const stream = hostStream(ENV, host);
-    await this.store.append(stream, events.map((event, index) => toEventData(event, command, stream, index)), revision < 0n ? 'no_stream' : revision);
+    await this.store.append(
+      stream,
+      events.map((event, index) => toEventData(event, command, stream, index)),
+      revision < 0n ? 'no_stream' : revision,
+    );
     this.hostRevisions.set(host, revision + BigInt(events.length));
     this.written += events.length;
   }
 
   async declareHosts(): Promise<void> {
     for (const host of HOSTS) {
-      await this.appendHost(host, [{ type: 'HostDeclared', schemaVersion: 1, data: { host, endpoint: `tcp://${host}:2376`, address: host }, metadata: this.metadata('ana@laptop', uuid()) } as DomainEvent]);
+      await this.appendHost(host, [
+        {
+          type: 'HostDeclared',
+          schemaVersion: 1,
+          data: { host, endpoint: `tcp://${host}:2376`, address: host },
+          metadata: this.metadata('ana@laptop', uuid()),
+        } as DomainEvent,
+      ]);
     }
   }
 
@@ -136,17 +166,48 @@ class LogWriter {
     const spec = this.spec(job);
     await this.appendJob(job, [
       from === undefined
-        ? ({ type: 'JobRegistered', schemaVersion: 1, data: { job: job.name, revision: to, spec }, metadata: meta() } as DomainEvent)
-        : ({ type: 'JobRevisionCreated', schemaVersion: 1, data: { job: job.name, revision: to, spec, changes: [{ path: 'image.tag', before: `v${from}`, after: `v${to}` }] }, metadata: meta() } as DomainEvent),
-      { type: 'JobRolloutStarted', schemaVersion: 1, data: { job: job.name, rolloutId, ...(from !== undefined && { fromRevision: from }), toRevision: to }, metadata: meta() } as DomainEvent,
+        ? ({
+            type: 'JobRegistered',
+            schemaVersion: 1,
+            data: { job: job.name, revision: to, spec },
+            metadata: meta(),
+          } as DomainEvent)
+        : ({
+            type: 'JobRevisionCreated',
+            schemaVersion: 1,
+            data: {
+              job: job.name,
+              revision: to,
+              spec,
+              changes: [{ path: 'image.tag', before: `v${from}`, after: `v${to}` }],
+            },
+            metadata: meta(),
+          } as DomainEvent),
+      {
+        type: 'JobRolloutStarted',
+        schemaVersion: 1,
+        data: { job: job.name, rolloutId, ...(from !== undefined && { fromRevision: from }), toRevision: to },
+        metadata: meta(),
+      } as DomainEvent,
     ]);
 
     const runner = () => this.metadata('orchestrator', rolloutId);
     let at = this.clock;
     const step = () => (at += 50);
-    const events: RolloutEvent[] = decideStart({ exists: false }, {
-      id: rolloutId, env: ENV, job: job.name, fromRevision: from, toRevision: to, policy: { ...DEFAULT_UPDATE_POLICY, maxParallel: 2 }, probeInterval: 1000, tasks: job.tasks, now: at,
-    });
+    const events: RolloutEvent[] = decideStart(
+      { exists: false },
+      {
+        id: rolloutId,
+        env: ENV,
+        job: job.name,
+        fromRevision: from,
+        toRevision: to,
+        policy: { ...DEFAULT_UPDATE_POLICY, maxParallel: 2 },
+        probeInterval: 1000,
+        tasks: job.tasks,
+        now: at,
+      },
+    );
     const fresh = job.tasks.map((t) => `${uuid().replace(/-/g, '')}${t.task}`.slice(0, 64).padEnd(64, '0'));
     for (const t of job.tasks) {
       const old = job.containers[t.task];
@@ -156,10 +217,25 @@ class LogWriter {
         ...(old
           ? ([
               { type: 'ContainerStopRequested', schemaVersion: 1, at: step(), task: t.task, role: 'old' },
-              { type: 'RolloutContainerStopped', schemaVersion: 1, at: step(), task: t.task, role: 'old', containerId: old },
+              {
+                type: 'RolloutContainerStopped',
+                schemaVersion: 1,
+                at: step(),
+                task: t.task,
+                role: 'old',
+                containerId: old,
+              },
             ] as RolloutEvent[])
           : []),
-        { type: 'ContainerCreateRequested', schemaVersion: 1, at: step(), task: t.task, role: 'new', revision: to, name: `${job.name}-${t.task}-r${to}` },
+        {
+          type: 'ContainerCreateRequested',
+          schemaVersion: 1,
+          at: step(),
+          task: t.task,
+          role: 'new',
+          revision: to,
+          name: `${job.name}-${t.task}-r${to}`,
+        },
         { type: 'RolloutContainerCreated', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
         { type: 'ContainerStartRequested', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
         { type: 'RolloutContainerStarted', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
@@ -168,13 +244,21 @@ class LogWriter {
         { type: 'TaskUpdated', schemaVersion: 1, at: step(), task: t.task, revision: to, containerId: id },
       );
     }
-    events.push({ type: 'BatchCompleted', schemaVersion: 1, at: step(), batch: 0 }, { type: 'RolloutSucceeded', schemaVersion: 1, at: step(), failedTasks: [] });
+    events.push(
+      { type: 'BatchCompleted', schemaVersion: 1, at: step(), batch: 0 },
+      { type: 'RolloutSucceeded', schemaVersion: 1, at: step(), failedTasks: [] },
+    );
     // The runner records its steps in a few appends (intent, outcome), not one per rollout.
     const stream = rolloutStream(ENV, rolloutId);
     let revision = -1n;
     for (let i = 0; i < events.length; i += 6) {
       const chunk = events.slice(i, i + 6);
-      const data: EventData[] = chunk.map((event) => ({ id: uuid(), type: event.type, data: event, metadata: runner() }));
+      const data: EventData[] = chunk.map((event) => ({
+        id: uuid(),
+        type: event.type,
+        data: event,
+        metadata: runner(),
+      }));
       await this.store.append(stream, data, revision < 0n ? 'no_stream' : revision);
       revision += BigInt(chunk.length);
       this.written += chunk.length;
@@ -186,14 +270,35 @@ class LogWriter {
     for (const t of job.tasks) {
       const old = job.containers[t.task];
       const ref = { job: job.name, task: t.task, host: t.host };
-      if (old) facts.push({ type: 'ContainerStopped', schemaVersion: 1, data: { ...ref, containerId: old }, metadata: runner() } as DomainEvent);
-      facts.push({ type: 'ContainerStarted', schemaVersion: 1, data: { ...ref, containerId: fresh[t.task], revision: to, rolloutId }, metadata: runner() } as DomainEvent);
+      if (old)
+        facts.push({
+          type: 'ContainerStopped',
+          schemaVersion: 1,
+          data: { ...ref, containerId: old },
+          metadata: runner(),
+        } as DomainEvent);
+      facts.push({
+        type: 'ContainerStarted',
+        schemaVersion: 1,
+        data: { ...ref, containerId: fresh[t.task], revision: to, rolloutId },
+        metadata: runner(),
+      } as DomainEvent);
       for (let check = 0; check < 2; check++) {
-        facts.push({ type: 'HealthCheckPassed', schemaVersion: 1, data: { ...ref, containerId: fresh[t.task], rolloutId }, metadata: runner() } as DomainEvent);
+        facts.push({
+          type: 'HealthCheckPassed',
+          schemaVersion: 1,
+          data: { ...ref, containerId: fresh[t.task], rolloutId },
+          metadata: runner(),
+        } as DomainEvent);
       }
       job.containers[t.task] = fresh[t.task];
     }
-    facts.push({ type: 'JobRolloutEnded', schemaVersion: 1, data: { job: job.name, rolloutId, status: 'succeeded', revision: to }, metadata: runner() } as DomainEvent);
+    facts.push({
+      type: 'JobRolloutEnded',
+      schemaVersion: 1,
+      data: { job: job.name, rolloutId, status: 'succeeded', revision: to },
+      metadata: runner(),
+    } as DomainEvent);
     await this.appendJob(job, facts);
 
     // Observation: now and then a task's container exits and is started again, or a host blips.
@@ -202,16 +307,36 @@ class LogWriter {
       const ref = { job: job.name, task: t.task, host: t.host, containerId: job.containers[t.task] };
       const observed = this.metadata('orchestrator', uuid());
       await this.appendJob(job, [
-        { type: 'ContainerExited', schemaVersion: 1, data: { ...ref, exitCode: 137, oomKilled: true }, metadata: observed } as DomainEvent,
-        { type: 'TaskHealthChanged', schemaVersion: 2, data: { ...ref, from: 'healthy', to: 'unhealthy', detail: 'exited' }, metadata: observed } as DomainEvent,
+        {
+          type: 'ContainerExited',
+          schemaVersion: 1,
+          data: { ...ref, exitCode: 137, oomKilled: true },
+          metadata: observed,
+        } as DomainEvent,
+        {
+          type: 'TaskHealthChanged',
+          schemaVersion: 2,
+          data: { ...ref, from: 'healthy', to: 'unhealthy', detail: 'exited' },
+          metadata: observed,
+        } as DomainEvent,
       ]);
     }
     if (cycle % 50 === 11) {
       const host = HOSTS[cycle % HOSTS.length];
       const observed = this.metadata('orchestrator', uuid());
       await this.appendHost(host, [
-        { type: 'HostUnreachable', schemaVersion: 1, data: { host, endpoint: `tcp://${host}:2376`, error: 'connect ETIMEDOUT' }, metadata: observed } as DomainEvent,
-        { type: 'HostReachable', schemaVersion: 1, data: { host, endpoint: `tcp://${host}:2376`, engineVersion: '20.10.24' }, metadata: observed } as DomainEvent,
+        {
+          type: 'HostUnreachable',
+          schemaVersion: 1,
+          data: { host, endpoint: `tcp://${host}:2376`, error: 'connect ETIMEDOUT' },
+          metadata: observed,
+        } as DomainEvent,
+        {
+          type: 'HostReachable',
+          schemaVersion: 1,
+          data: { host, endpoint: `tcp://${host}:2376`, engineVersion: '20.10.24' },
+          metadata: observed,
+        } as DomainEvent,
       ]);
     }
   }
@@ -241,7 +366,10 @@ function rawGlobalRead(file: string): number {
   const db = new Database(file, { readonly: true });
   const started = process.hrtime.bigint();
   let count = 0;
-  for (const row of db.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{ data: string; metadata: string | null }>) {
+  for (const row of db.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{
+    data: string;
+    metadata: string | null;
+  }>) {
     JSON.parse(row.data);
     if (row.metadata) JSON.parse(row.metadata);
     count++;
@@ -275,7 +403,9 @@ async function replay(store: EventStore, db: ReadDb): Promise<{ seconds: number 
 async function replayOneByOne(store: EventStore, db: ReadDb, count: number): Promise<number> {
   for (const projection of PROJECTIONS) db.exec(projection.schema);
   const events = await store.readAll({ maxCount: count });
-  const save = db.prepare('INSERT INTO projection_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position');
+  const save = db.prepare(
+    'INSERT INTO projection_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+  );
   const started = process.hrtime.bigint();
   for (const event of events) {
     db.transaction(() => {
@@ -317,22 +447,47 @@ async function main(): Promise<void> {
     const timeline = new TimelineQueries(readDb);
     const jobs = new JobQueries(readDb);
     const count = audit.count(ENV);
-    const span = readDb.prepare('SELECT MIN(at) AS first, MAX(at) AS last FROM audit_log').get() as { first: string; last: string };
+    const span = readDb.prepare('SELECT MIN(at) AS first, MAX(at) AS last FROM audit_log').get() as {
+      first: string;
+      last: string;
+    };
     const first = Date.parse(span.first);
     const last = Date.parse(span.last);
     const instant = (i: number) => new Date(first + ((last - first) * ((i * 37) % 100)) / 100).toISOString();
-    const middle = (readDb.prepare('SELECT position FROM audit_log ORDER BY position LIMIT 1 OFFSET ?').safeIntegers(true).get(Math.floor(count / 2)) as { position: bigint }).position;
+    const middle = (
+      readDb
+        .prepare('SELECT position FROM audit_log ORDER BY position LIMIT 1 OFFSET ?')
+        .safeIntegers(true)
+        .get(Math.floor(count / 2)) as { position: bigint }
+    ).position;
     const rolloutIds = (readDb.prepare('SELECT id FROM rollouts LIMIT 100').all() as { id: string }[]).map((r) => r.id);
     const queries = [
       timed('audit (newest page, summary)', () => audit.page(ENV, { limit: 100 })),
       timed('audit --all', () => audit.page(ENV, { all: true, limit: 100 })),
       timed('audit --after (mid-log)', () => audit.page(ENV, { after: middle, limit: 100 })),
-      timed('audit --since/--until (1 h window)', (i) => audit.page(ENV, { since: instant(i), until: new Date(Date.parse(instant(i)) + 3_600_000).toISOString(), limit: 100 })),
+      timed('audit --since/--until (1 h window)', (i) =>
+        audit.page(ENV, {
+          since: instant(i),
+          until: new Date(Date.parse(instant(i)) + 3_600_000).toISOString(),
+          limit: 100,
+        }),
+      ),
       timed('audit --job', (i) => audit.page(ENV, { job: `job-${i % JOBS}`, limit: 100 })),
-      timed('audit --job --task --all', (i) => audit.page(ENV, { job: `job-${i % JOBS}`, task: 1, all: true, limit: 100 })),
+      timed('audit --job --task --all', (i) =>
+        audit.page(ENV, { job: `job-${i % JOBS}`, task: 1, all: true, limit: 100 }),
+      ),
       timed('audit --host', (i) => audit.page(ENV, { host: HOSTS[i % HOSTS.length], limit: 100 })),
-      timed('audit --host --since (start/stop window)', (i) => audit.page(ENV, { host: HOSTS[i % HOSTS.length], types: ['ContainerStarted', 'ContainerStopped', 'ContainerExited'], since: instant(i), limit: 100 })),
-      timed('audit --rollout', (i) => audit.page(ENV, { rollout: rolloutIds[i % rolloutIds.length], all: true, limit: 100 })),
+      timed('audit --host --since (start/stop window)', (i) =>
+        audit.page(ENV, {
+          host: HOSTS[i % HOSTS.length],
+          types: ['ContainerStarted', 'ContainerStopped', 'ContainerExited'],
+          since: instant(i),
+          limit: 100,
+        }),
+      ),
+      timed('audit --rollout', (i) =>
+        audit.page(ENV, { rollout: rolloutIds[i % rolloutIds.length], all: true, limit: 100 }),
+      ),
       timed('audit --actor', (i) => audit.page(ENV, { actor: ACTORS[i % ACTORS.length], limit: 100 })),
       timed('audit --type', () => audit.page(ENV, { types: ['ContainerExited'], limit: 100 })),
       timed('timeline --at', (i) => timeline.at(ENV, instant(i))),
@@ -346,8 +501,16 @@ async function main(): Promise<void> {
     console.table([
       { what: 'written through the append API', 'events/s': Math.round(writer.written / writeSeconds) },
       { what: 'raw global read (better-sqlite3, rows parsed)', 'events/s': Math.round(raw) },
-      { what: 'replay into the read models (batched)', 'events/s': Math.round(writer.written / seconds), 'of raw': `${((writer.written / seconds / raw) * 100).toFixed(0)}%` },
-      { what: 'rebuild beside the live ones (scratch file, pages of 5,000)', 'events/s': Math.round(writer.written / beside.seconds), 'of raw': `${((writer.written / beside.seconds / raw) * 100).toFixed(0)}%` },
+      {
+        what: 'replay into the read models (batched)',
+        'events/s': Math.round(writer.written / seconds),
+        'of raw': `${((writer.written / seconds / raw) * 100).toFixed(0)}%`,
+      },
+      {
+        what: 'rebuild beside the live ones (scratch file, pages of 5,000)',
+        'events/s': Math.round(writer.written / beside.seconds),
+        'of raw': `${((writer.written / beside.seconds / raw) * 100).toFixed(0)}%`,
+      },
       { what: `replay one transaction per event (first ${BASELINE_EVENTS})`, 'events/s': Math.round(oneByOne) },
     ]);
     console.table(queries);

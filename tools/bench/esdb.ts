@@ -67,7 +67,8 @@ const workloads: Workload[] = [
     count: TOTAL_EVENTS,
     rounds: READ_ROUNDS,
     run: async (store) => {
-      if ((await store.readAll()).length !== TOTAL_EVENTS) throw new Error('the store lost events during the benchmark');
+      if ((await store.readAll()).length !== TOTAL_EVENTS)
+        throw new Error('the store lost events during the benchmark');
     },
   },
 ];
@@ -90,7 +91,9 @@ async function main(): Promise<void> {
         'adapter / embedded': `${((overGrpc / direct) * 100).toFixed(0)}%`,
       });
     }
-    console.log(`EventStoreDB adapter benchmark in ${directory} (test server on ${server.url}, SQLite WAL, synchronous=FULL)`);
+    console.log(
+      `EventStoreDB adapter benchmark in ${directory} (test server on ${server.url}, SQLite WAL, synchronous=FULL)`,
+    );
     console.table(rows);
   } finally {
     await adapter.close();

@@ -59,7 +59,15 @@ function workloads(store: SqliteEventStore, db: Database.Database): Workload[] {
   );
   const appendRaw = db.transaction((stream: string, firstRevision: number, events: EventData[]) =>
     events.forEach((event, index) =>
-      insert.run(stream, firstRevision + index, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), Date.now()),
+      insert.run(
+        stream,
+        firstRevision + index,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        Date.now(),
+      ),
     ),
   );
   const selectAll = db.prepare('SELECT * FROM events ORDER BY position').safeIntegers(true);
@@ -76,7 +84,8 @@ function workloads(store: SqliteEventStore, db: Database.Database): Workload[] {
         }
       },
       raw: () => {
-        for (let index = 0; index < SINGLE_APPENDS; index += 1) appendRaw.immediate('cj.bench.job.single', index, [newEvent(index)]);
+        for (let index = 0; index < SINGLE_APPENDS; index += 1)
+          appendRaw.immediate('cj.bench.job.single', index, [newEvent(index)]);
       },
     },
     {
@@ -86,11 +95,16 @@ function workloads(store: SqliteEventStore, db: Database.Database): Workload[] {
       rounds: 1,
       store: async () => {
         for (let batch = 0; batch < BATCHES; batch += 1) {
-          await store.append('cj.bench.job.batch', batchOf(), batch === 0 ? 'no_stream' : BigInt(batch * BATCH_SIZE - 1));
+          await store.append(
+            'cj.bench.job.batch',
+            batchOf(),
+            batch === 0 ? 'no_stream' : BigInt(batch * BATCH_SIZE - 1),
+          );
         }
       },
       raw: () => {
-        for (let batch = 0; batch < BATCHES; batch += 1) appendRaw.immediate('cj.bench.job.batch', batch * BATCH_SIZE, batchOf());
+        for (let batch = 0; batch < BATCHES; batch += 1)
+          appendRaw.immediate('cj.bench.job.batch', batch * BATCH_SIZE, batchOf());
       },
     },
     {
@@ -99,7 +113,8 @@ function workloads(store: SqliteEventStore, db: Database.Database): Workload[] {
       count: TOTAL_EVENTS,
       rounds: READ_ROUNDS,
       store: async () => {
-        if ((await store.readAll()).length !== TOTAL_EVENTS) throw new Error('the store lost events during the benchmark');
+        if ((await store.readAll()).length !== TOTAL_EVENTS)
+          throw new Error('the store lost events during the benchmark');
       },
       raw: () => {
         const rows = selectAll.all() as { data: string; metadata: string; created: bigint }[];

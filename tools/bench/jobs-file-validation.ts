@@ -15,7 +15,9 @@ function hosts(count: number): string {
 }
 
 function job(index: number, replicas: number, hostCount: number): string {
-  const placed = Array.from({ length: Math.min(replicas, hostCount) }, (_, i) => `h${(index + i) % hostCount}`).join(', ');
+  const placed = Array.from({ length: Math.min(replicas, hostCount) }, (_, i) => `h${(index + i) % hostCount}`).join(
+    ', ',
+  );
   return (
     `  - name: job-${index}\n    image: app-${index}:v${index}\n    hosts: [${placed}]\n    replicas: ${replicas}\n    port: ${10_000 + index * 8}\n` +
     `    envs: { MODE: "prod", INDEX: "${index}" }\n    health: { type: http, path: /health, interval: 2s }\n    update: { max_parallel: 2, monitor: 10s }\n`
@@ -39,12 +41,22 @@ const aliasBomb = (): string => {
 };
 
 const FILES: readonly [string, () => string][] = [
-  ['baseline: demo-sized (6 jobs, 16 tasks)', () => `${hosts(3)}jobs:\n${Array.from({ length: 6 }, (_, i) => job(i, i < 2 ? 6 : 1, 3)).join('')}`],
+  [
+    'baseline: demo-sized (6 jobs, 16 tasks)',
+    () => `${hosts(3)}jobs:\n${Array.from({ length: 6 }, (_, i) => job(i, i < 2 ? 6 : 1, 3)).join('')}`,
+  ],
   [`largest legal (${LIMITS.jobs} jobs, ${LIMITS.tasksPerEnvironment} tasks, 100 hosts)`, largestLegal],
-  ['refused: 10,000 jobs in under 1 MiB', () => `${hosts(1)}jobs:\n${Array.from({ length: 10_000 }, (_, i) => `  - { name: j${i}, image: w, run_on_host: h0, port: ${1000 + i} }\n`).join('')}`],
+  [
+    'refused: 10,000 jobs in under 1 MiB',
+    () =>
+      `${hosts(1)}jobs:\n${Array.from({ length: 10_000 }, (_, i) => `  - { name: j${i}, image: w, run_on_host: h0, port: ${1000 + i} }\n`).join('')}`,
+  ],
   ['refused: YAML alias bomb (under 1 KB)', aliasBomb],
   ['refused: YAML nested 10,000 levels', () => `jobs: ${'['.repeat(10_000)}${']'.repeat(10_000)}`],
-  ['refused: replicas 1,000,000,000', () => `${hosts(1)}jobs:\n  - { name: web, image: w, run_on_host: h0, port: 80, replicas: 1000000000 }\n`],
+  [
+    'refused: replicas 1,000,000,000',
+    () => `${hosts(1)}jobs:\n  - { name: web, image: w, run_on_host: h0, port: 80, replicas: 1000000000 }\n`,
+  ],
 ];
 
 function measure(text: string): { median: number; worst: number; ok: boolean } {
@@ -63,5 +75,7 @@ console.log(`| file | bytes | result | median ms | worst ms |\n|---|---|---|---|
 for (const [name, make] of FILES) {
   const text = make();
   const { median, worst, ok } = measure(text);
-  console.log(`| ${name} | ${Buffer.byteLength(text)} | ${ok ? 'valid' : 'refused'} | ${median.toFixed(1)} | ${worst.toFixed(1)} |`);
+  console.log(
+    `| ${name} | ${Buffer.byteLength(text)} | ${ok ? 'valid' : 'refused'} | ${median.toFixed(1)} | ${worst.toFixed(1)} |`,
+  );
 }

@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { rolloutStreamId, type RolloutEvent, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/domain';
+import {
+  rolloutStreamId,
+  type RolloutEvent,
+  type RolloutPhase,
+  type RolloutView,
+  type StatusResponse,
+} from '@cj/domain';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, type SqliteEventStore } from '@cj/event-store';
 import { sleep } from './rolling-update-command';
@@ -79,7 +85,13 @@ export class CjOrchestrator {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [join(workspace, 'apps/orchestrator/bin/cj-orchestrator.js'), '--store', join(dir, 'cj.db'), '--listen', `127.0.0.1:${port}`],
+      [
+        join(workspace, 'apps/orchestrator/bin/cj-orchestrator.js'),
+        '--store',
+        join(dir, 'cj.db'),
+        '--listen',
+        `127.0.0.1:${port}`,
+      ],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = { text: '' };
@@ -102,7 +114,12 @@ export class CjOrchestrator {
   async reset(tag: string = SCENARIO.fromTag): Promise<void> {
     if ((await this.versions()).every((v) => v === tag)) return;
     const rollout = await this.rollingUpdate(tag, SCENARIO.replicas);
-    if (rollout.view.phase !== 'succeeded') throw new OrchestratorError(`resetting to ${tag}`, `the rollout ended ${rollout.view.phase}: ${rollout.view.reason ?? ''}`, '');
+    if (rollout.view.phase !== 'succeeded')
+      throw new OrchestratorError(
+        `resetting to ${tag}`,
+        `the rollout ended ${rollout.view.phase}: ${rollout.view.reason ?? ''}`,
+        '',
+      );
     await this.waitForVersions(tag, 120_000);
   }
 
@@ -110,7 +127,9 @@ export class CjOrchestrator {
   async targets(): Promise<{ host: string; port: number }[]> {
     const status = await this.get<StatusResponse>(`/v1/envs/${ENV}/status?job=${JOB}`);
     const address = new Map(this.hosts.map((h) => [h.name, h.address]));
-    return [...status.tasks].sort((a, b) => a.task - b.task).map((t) => ({ host: address.get(t.host) ?? t.host, port: t.port }));
+    return [...status.tasks]
+      .sort((a, b) => a.task - b.task)
+      .map((t) => ({ host: address.get(t.host) ?? t.host, port: t.port }));
   }
 
   /** Rolls the job to `tag`, batch size `maxParallel`, and waits for the rollout to end. */
@@ -128,9 +147,16 @@ export class CjOrchestrator {
       const view = await this.get<RolloutView>(`/v1/envs/${ENV}/rollouts/${encodeURIComponent(started.id)}`);
       if (TERMINAL.has(view.phase)) {
         const observedAt = Date.now();
-        return { view, requestedAt, observedAt, elapsedMs: observedAt - requestedAt, events: await this.rolloutEvents(started.id) };
+        return {
+          view,
+          requestedAt,
+          observedAt,
+          elapsedMs: observedAt - requestedAt,
+          events: await this.rolloutEvents(started.id),
+        };
       }
-      if (Date.now() > deadline) throw new OrchestratorError(`rollout ${started.id} to ${tag}`, 'did not end within 300 s', this.logTail());
+      if (Date.now() > deadline)
+        throw new OrchestratorError(`rollout ${started.id} to ${tag}`, 'did not end within 300 s', this.logTail());
       await sleep(SCENARIO.pollMs);
     }
   }
@@ -148,7 +174,12 @@ export class CjOrchestrator {
     for (;;) {
       const versions = await this.versions();
       if (versions.length === SCENARIO.replicas && versions.every((v) => v === tag)) return;
-      if (Date.now() > deadline) throw new OrchestratorError(`waiting for every task to run ${tag}`, `they answer ${JSON.stringify(versions)}`, '');
+      if (Date.now() > deadline)
+        throw new OrchestratorError(
+          `waiting for every task to run ${tag}`,
+          `they answer ${JSON.stringify(versions)}`,
+          '',
+        );
       await sleep(SCENARIO.pollMs);
     }
   }
@@ -194,7 +225,8 @@ export class CjOrchestrator {
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new OrchestratorError('starting', `exited with ${this.child.exitCode}`, this.logTail());
+      if (this.child.exitCode !== null)
+        throw new OrchestratorError('starting', `exited with ${this.child.exitCode}`, this.logTail());
       try {
         if ((await fetch(`${this.url}/healthz`)).ok) return;
       } catch {
@@ -209,4 +241,3 @@ export class CjOrchestrator {
     return this.output.text.split('\n').slice(-15).join('\n');
   }
 }
-

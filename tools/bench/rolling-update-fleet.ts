@@ -23,7 +23,9 @@ export interface FleetHost {
 /** The workspace's infra scripts are not where the compiled benchmark expects them. */
 export class WorkspaceNotFoundError extends Error {
   constructor(path: string) {
-    super(`${path} is missing: run the compiled benchmark from the workspace (node -r ./tools/runtime/register.cjs dist/tools/bench/rolling-update.js)`);
+    super(
+      `${path} is missing: run the compiled benchmark from the workspace (node -r ./tools/runtime/register.cjs dist/tools/bench/rolling-update.js)`,
+    );
     this.name = 'WorkspaceNotFoundError';
   }
 }

@@ -52,39 +52,80 @@ export class BenchOptionError extends Error {
   }
 }
 
-const positiveInteger = (option: string, max: number) => (text: string): number => {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < 1 || n > max) throw new BenchOptionError(option, text, `an integer from 1 to ${max}`);
-  return n;
-};
+const positiveInteger =
+  (option: string, max: number) =>
+  (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || n < 1 || n > max)
+      throw new BenchOptionError(option, text, `an integer from 1 to ${max}`);
+    return n;
+  };
 
-const listOf = <T extends string | number>(option: string, parse: (item: string) => T, expected: string) => (text: string): T[] => {
-  const items = text.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  if (items.length === 0) throw new BenchOptionError(option, text, expected);
-  return [...new Set(items.map(parse))];
-};
+const listOf =
+  <T extends string | number>(option: string, parse: (item: string) => T, expected: string) =>
+  (text: string): T[] => {
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+    if (items.length === 0) throw new BenchOptionError(option, text, expected);
+    return [...new Set(items.map(parse))];
+  };
 
-const oneOf = <T extends string>(option: string, allowed: readonly T[]) => (item: string): T => {
-  if (!(allowed as readonly string[]).includes(item)) throw new BenchOptionError(option, item, `one of ${allowed.join(', ')}`);
-  return item as T;
-};
+const oneOf =
+  <T extends string>(option: string, allowed: readonly T[]) =>
+  (item: string): T => {
+    if (!(allowed as readonly string[]).includes(item))
+      throw new BenchOptionError(option, item, `one of ${allowed.join(', ')}`);
+    return item as T;
+  };
 
 /** Parses `argv` (without node and the script); CJ_BENCH_* variables in `env` are the defaults. */
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const rounds = positiveInteger('--rounds', 50);
-  const parallelisms = listOf('--parallelism', positiveInteger('--parallelism', SCENARIO.replicas), `batch sizes from 1 to ${SCENARIO.replicas}, comma-separated`);
-  const brokenTags = listOf('--broken', oneOf<BrokenTag | 'none'>('--broken', ['crash', 'unhealthy', 'none']), 'crash and/or unhealthy, comma-separated, or none');
+  const parallelisms = listOf(
+    '--parallelism',
+    positiveInteger('--parallelism', SCENARIO.replicas),
+    `batch sizes from 1 to ${SCENARIO.replicas}, comma-separated`,
+  );
+  const brokenTags = listOf(
+    '--broken',
+    oneOf<BrokenTag | 'none'>('--broken', ['crash', 'unhealthy', 'none']),
+    'crash and/or unhealthy, comma-separated, or none',
+  );
   const broken = (text: string): BrokenTag[] => brokenTags(text).filter((tag): tag is BrokenTag => tag !== 'none');
   const sides = listOf('--sides', oneOf<Side>('--sides', ['cj', 'swarm']), 'cj and/or swarm, comma-separated');
-  const images = listOf('--images', oneOf<ImageSize>('--images', ['small', 'big']), 'small and/or big, comma-separated');
+  const images = listOf(
+    '--images',
+    oneOf<ImageSize>('--images', ['small', 'big']),
+    'small and/or big, comma-separated',
+  );
   const program = new Command('rolling-update')
-    .description(`Rolling update of ${SCENARIO.replicas} replicas over ${SCENARIO.hosts} hosts, cj against Docker Swarm.`)
+    .description(
+      `Rolling update of ${SCENARIO.replicas} replicas over ${SCENARIO.hosts} hosts, cj against Docker Swarm.`,
+    )
     .option('--rounds <n>', 'rounds per configuration (CJ_BENCH_ROUNDS)', env['CJ_BENCH_ROUNDS'] ?? '3')
-    .option('--parallelism <list>', 'batch sizes to measure (CJ_BENCH_PARALLELISM)', env['CJ_BENCH_PARALLELISM'] ?? '1,2')
-    .option('--broken <list>', 'broken images to time the rollback of, or none (CJ_BENCH_BROKEN)', env['CJ_BENCH_BROKEN'] ?? 'crash')
+    .option(
+      '--parallelism <list>',
+      'batch sizes to measure (CJ_BENCH_PARALLELISM)',
+      env['CJ_BENCH_PARALLELISM'] ?? '1,2',
+    )
+    .option(
+      '--broken <list>',
+      'broken images to time the rollback of, or none (CJ_BENCH_BROKEN)',
+      env['CJ_BENCH_BROKEN'] ?? 'crash',
+    )
     .option('--sides <list>', 'systems to measure (CJ_BENCH_SIDES)', env['CJ_BENCH_SIDES'] ?? 'cj,swarm')
-    .option('--images <list>', 'images to update: small (v1 → v2), big (big-v1 → big-v2, 200 MB, pulled) (CJ_BENCH_IMAGES)', env['CJ_BENCH_IMAGES'] ?? 'small')
-    .option('--cj-workspace <dir>', "run cj's orchestrator built in this workspace, e.g. a checkout of the baseline (CJ_BENCH_CJ_WORKSPACE)", env['CJ_BENCH_CJ_WORKSPACE'])
+    .option(
+      '--images <list>',
+      'images to update: small (v1 → v2), big (big-v1 → big-v2, 200 MB, pulled) (CJ_BENCH_IMAGES)',
+      env['CJ_BENCH_IMAGES'] ?? 'small',
+    )
+    .option(
+      '--cj-workspace <dir>',
+      "run cj's orchestrator built in this workspace, e.g. a checkout of the baseline (CJ_BENCH_CJ_WORKSPACE)",
+      env['CJ_BENCH_CJ_WORKSPACE'],
+    )
     .option('--out <file>', 'raw numbers as JSON (CJ_BENCH_OUT)', env['CJ_BENCH_OUT'] ?? '.bench/rolling-update.json')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
@@ -92,9 +133,21 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     program.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) throw error;
-    throw new BenchOptionError('command line', argv.join(' '), error instanceof Error ? error.message.replace(/^error: /, '') : String(error));
+    throw new BenchOptionError(
+      'command line',
+      argv.join(' '),
+      error instanceof Error ? error.message.replace(/^error: /, '') : String(error),
+    );
   }
-  const raw = program.opts<{ rounds: string; parallelism: string; broken: string; sides: string; images: string; cjWorkspace?: string; out: string }>();
+  const raw = program.opts<{
+    rounds: string;
+    parallelism: string;
+    broken: string;
+    sides: string;
+    images: string;
+    cjWorkspace?: string;
+    out: string;
+  }>();
   return {
     rounds: rounds(raw.rounds),
     parallelisms: parallelisms(raw.parallelism),

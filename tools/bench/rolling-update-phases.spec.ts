@@ -2,8 +2,15 @@ import { rolloutEvent, type RolloutEvent } from '@cj/domain';
 import { IncompleteRolloutError, rolloutPhases } from './rolling-update-phases';
 
 const policy = {
-  maxParallel: 1, order: 'stop-first', minHealthyTime: 1000, healthyDeadline: 30_000, progressDeadline: 120_000,
-  maxFailureRatio: 0, delayBetweenBatches: 0, failureAction: 'rollback', keepReplaced: 2,
+  maxParallel: 1,
+  order: 'stop-first',
+  minHealthyTime: 1000,
+  healthyDeadline: 30_000,
+  progressDeadline: 120_000,
+  maxFailureRatio: 0,
+  delayBetweenBatches: 0,
+  failureAction: 'rollback',
+  keepReplaced: 2,
 } as const;
 
 /** One forward pass of `task` starting at `t0`: stop 100, create 200, start 300, first check 400, gate 1050, 5 ms between steps. */
@@ -26,8 +33,16 @@ function pass(task: number, t0: number, work = { stop: 100, create: 200, start: 
 
 const started = (batches: number[][]) =>
   rolloutEvent('RolloutStarted', {
-    at: 1_000, id: 'r1', env: 'bench', job: 'web', fromRevision: 1, toRevision: 2, policy, probeInterval: 1000,
-    tasks: batches.flat().map((task) => ({ task, host: `h${task}`, port: 18081 })), batches,
+    at: 1_000,
+    id: 'r1',
+    env: 'bench',
+    job: 'web',
+    fromRevision: 1,
+    toRevision: 2,
+    policy,
+    probeInterval: 1000,
+    tasks: batches.flat().map((task) => ({ task, host: `h${task}`, port: 18081 })),
+    batches,
   });
 
 describe('rolloutPhases', () => {
@@ -49,11 +64,28 @@ describe('rolloutPhases', () => {
 
     const phases = rolloutPhases(events, 1000, 900, batch1End + 350);
 
-    expect(phases.tasks[1]).toEqual({ task: 1, batch: 0, stopMs: 100, createMs: 200, startMs: 400, firstHealthyMs: 400, gateMs: 1050, stepGapsMs: 15, totalMs: 2165 });
+    expect(phases.tasks[1]).toEqual({
+      task: 1,
+      batch: 0,
+      stopMs: 100,
+      createMs: 200,
+      startMs: 400,
+      firstHealthyMs: 400,
+      gateMs: 1050,
+      stepGapsMs: 15,
+      totalMs: 2165,
+    });
     expect(phases.lowerBoundMs).toBe(1100 + 1000 + 1000 + 1000);
     expect(phases.overhead).toEqual({
-      requestMs: 100, startupMs: 30, staggerMs: 20, stepGapsMs: 30, gateOvershootMs: 100,
-      batchTailMs: 20, betweenBatchesMs: 30, finishMs: 290, observeMs: 50,
+      requestMs: 100,
+      startupMs: 30,
+      staggerMs: 20,
+      stepGapsMs: 30,
+      gateOvershootMs: 100,
+      batchTailMs: 20,
+      betweenBatchesMs: 30,
+      finishMs: 290,
+      observeMs: 50,
     });
     const elapsed = batch1End + 350 - 900;
     const overhead = Object.values(phases.overhead).reduce((a, b) => a + b, 0);

@@ -58,7 +58,11 @@ export class IncompleteRolloutError extends Error {
 
 type Of<T extends RolloutEvent['type']> = Extract<RolloutEvent, { type: T }>;
 
-function only<T extends RolloutEvent['type']>(events: readonly RolloutEvent[], type: T, where: (e: Of<T>) => boolean = () => true): Of<T> {
+function only<T extends RolloutEvent['type']>(
+  events: readonly RolloutEvent[],
+  type: T,
+  where: (e: Of<T>) => boolean = () => true,
+): Of<T> {
   const found = events.find((e): e is Of<T> => e.type === type && where(e as Of<T>));
   if (!found) throw new IncompleteRolloutError(`no ${type} event`);
   return found;
@@ -81,7 +85,17 @@ function taskPhases(events: readonly RolloutEvent[], task: number, batch: number
   const firstHealthyMs = healthy.at - started.at;
   const gateMs = updated.at - healthy.at;
   const totalMs = updated.at - began.at;
-  return { task, batch, stopMs, createMs, startMs, firstHealthyMs, gateMs, stepGapsMs: totalMs - (stopMs + createMs + startMs + firstHealthyMs + gateMs), totalMs };
+  return {
+    task,
+    batch,
+    stopMs,
+    createMs,
+    startMs,
+    firstHealthyMs,
+    gateMs,
+    stepGapsMs: totalMs - (stopMs + createMs + startMs + firstHealthyMs + gateMs),
+    totalMs,
+  };
 }
 
 /** The work no rollout can skip: operations and first check, before the gate. */
@@ -91,23 +105,42 @@ const work = (t: TaskPhases): number => t.stopMs + t.createMs + t.startMs + t.fi
  * Times a forward rollout that succeeded. `requestedAt` and `observedAt` are the client's clock
  * around it (the same machine's clock as the events').
  */
-export function rolloutPhases(events: readonly RolloutEvent[], minHealthyMs: number, requestedAt: number, observedAt: number): RolloutPhases {
+export function rolloutPhases(
+  events: readonly RolloutEvent[],
+  minHealthyMs: number,
+  requestedAt: number,
+  observedAt: number,
+): RolloutPhases {
   const started = only(events, 'RolloutStarted');
   const succeeded = only(events, 'RolloutSucceeded');
-  const overhead = { requestMs: started.at - requestedAt, startupMs: 0, staggerMs: 0, stepGapsMs: 0, gateOvershootMs: 0, batchTailMs: 0, betweenBatchesMs: 0, finishMs: 0, observeMs: observedAt - succeeded.at };
+  const overhead = {
+    requestMs: started.at - requestedAt,
+    startupMs: 0,
+    staggerMs: 0,
+    stepGapsMs: 0,
+    gateOvershootMs: 0,
+    batchTailMs: 0,
+    betweenBatchesMs: 0,
+    finishMs: 0,
+    observeMs: observedAt - succeeded.at,
+  };
   const tasks: TaskPhases[] = [];
   let lowerBoundMs = 0;
   let previousEnd = started.at;
   started.batches.forEach((members, batch) => {
     const phases = members.map((task) => taskPhases(events, task, batch));
     tasks.push(...phases);
-    const begins = members.map((task) => only(events, 'TaskUpdateStarted', (e) => e.task === task && e.direction === 'forward').at);
+    const begins = members.map(
+      (task) => only(events, 'TaskUpdateStarted', (e) => e.task === task && e.direction === 'forward').at,
+    );
     const begin = Math.min(...begins);
     const completed = only(events, 'BatchCompleted', (e) => e.batch === batch).at;
     const slowestWork = Math.max(...phases.map(work));
     lowerBoundMs += slowestWork + minHealthyMs;
     // The task that finished last decides the batch's length.
-    const last = phases.reduce((a, b) => (begins[phases.indexOf(b)] + b.totalMs > begins[phases.indexOf(a)] + a.totalMs ? b : a));
+    const last = phases.reduce((a, b) =>
+      begins[phases.indexOf(b)] + b.totalMs > begins[phases.indexOf(a)] + a.totalMs ? b : a,
+    );
     const lastBegin = begins[phases.indexOf(last)];
     if (batch === 0) overhead.startupMs = begin - previousEnd;
     else overhead.betweenBatchesMs += begin - previousEnd;

@@ -22,11 +22,14 @@ export interface ProbeTarget {
 
 function answers(target: ProbeTarget): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: target.host, port: target.port, path: '/health', timeout: PROBE_TIMEOUT_MS, agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode === 200));
-      response.on('error', () => resolve(false));
-    });
+    const req = request(
+      { host: target.host, port: target.port, path: '/health', timeout: PROBE_TIMEOUT_MS, agent: false },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode === 200));
+        response.on('error', () => resolve(false));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();

@@ -16,7 +16,12 @@ const IMAGE = 'cj-demo';
 const imageOf = (tag: string): string => (tag.startsWith('big-') ? `${REGISTRY}/${IMAGE}:${tag}` : `${IMAGE}:${tag}`);
 
 export type SwarmOutcome = 'completed' | 'paused' | 'rollback_completed' | 'rollback_paused';
-const TERMINAL: ReadonlySet<string> = new Set<SwarmOutcome>(['completed', 'paused', 'rollback_completed', 'rollback_paused']);
+const TERMINAL: ReadonlySet<string> = new Set<SwarmOutcome>([
+  'completed',
+  'paused',
+  'rollback_completed',
+  'rollback_paused',
+]);
 
 export interface SwarmUpdate {
   readonly outcome: SwarmOutcome;
@@ -29,8 +34,10 @@ export interface SwarmUpdate {
 /** The local engine already belongs to a swarm: the benchmark will not touch one it did not create. */
 export class SwarmInUseError extends Error {
   constructor() {
-    super('the local Docker engine is already part of a swarm; the benchmark creates and leaves its own. ' +
-      'Leave it first (`docker swarm leave --force`) if nothing else uses it.');
+    super(
+      'the local Docker engine is already part of a swarm; the benchmark creates and leaves its own. ' +
+        'Leave it first (`docker swarm leave --force`) if nothing else uses it.',
+    );
     this.name = 'SwarmInUseError';
   }
 }
@@ -64,14 +71,39 @@ export class SwarmPeer {
     await this.removeService();
     const monitor = `${SCENARIO.minHealthyTimeMs}ms`;
     await docker(
-      'service', 'create', '--quiet', '--detach=false', '--name', SERVICE,
-      '--network', 'host', '--env', `PORT=${PORT_PREFIX}{{.Task.Slot}}`,
-      '--replicas', String(SCENARIO.replicas), '--no-resolve-image',
-      '--update-parallelism', String(parallelism), '--update-order', SCENARIO.order,
-      '--update-monitor', monitor, '--update-delay', '0s', '--update-max-failure-ratio', '0',
-      '--update-failure-action', 'rollback',
-      '--rollback-parallelism', String(parallelism), '--rollback-order', SCENARIO.order,
-      '--rollback-monitor', monitor, '--rollback-delay', '0s',
+      'service',
+      'create',
+      '--quiet',
+      '--detach=false',
+      '--name',
+      SERVICE,
+      '--network',
+      'host',
+      '--env',
+      `PORT=${PORT_PREFIX}{{.Task.Slot}}`,
+      '--replicas',
+      String(SCENARIO.replicas),
+      '--no-resolve-image',
+      '--update-parallelism',
+      String(parallelism),
+      '--update-order',
+      SCENARIO.order,
+      '--update-monitor',
+      monitor,
+      '--update-delay',
+      '0s',
+      '--update-max-failure-ratio',
+      '0',
+      '--update-failure-action',
+      'rollback',
+      '--rollback-parallelism',
+      String(parallelism),
+      '--rollback-order',
+      SCENARIO.order,
+      '--rollback-monitor',
+      monitor,
+      '--rollback-delay',
+      '0s',
       imageOf(from),
     );
     await this.waitForVersions(from, 120_000);
@@ -79,7 +111,10 @@ export class SwarmPeer {
 
   /** Where each replica answers, by slot: what the downtime prober asks. */
   targets(): { host: string; port: number }[] {
-    return Array.from({ length: SCENARIO.replicas }, (_, i) => ({ host: '127.0.0.1', port: Number(`${PORT_PREFIX}${i + 1}`) }));
+    return Array.from({ length: SCENARIO.replicas }, (_, i) => ({
+      host: '127.0.0.1',
+      port: Number(`${PORT_PREFIX}${i + 1}`),
+    }));
   }
 
   /** Makes the local engine download `tag` again (a big image: it is not kept between rounds); the service's old containers are gone by then. */
@@ -93,9 +128,11 @@ export class SwarmPeer {
     await docker('service', 'update', '--quiet', '--detach', '--no-resolve-image', '--image', imageOf(tag), SERVICE);
     const deadline = started + 180_000;
     while (Date.now() < deadline) {
-      const status = JSON.parse(await docker('service', 'inspect', '--format', '{{json .UpdateStatus}}', SERVICE)) as
-        | { State?: string; StartedAt?: string; CompletedAt?: string }
-        | null;
+      const status = JSON.parse(await docker('service', 'inspect', '--format', '{{json .UpdateStatus}}', SERVICE)) as {
+        State?: string;
+        StartedAt?: string;
+        CompletedAt?: string;
+      } | null;
       if (status?.State !== undefined && TERMINAL.has(status.State)) {
         const elapsedMs = Date.now() - started;
         const from = parseSwarmTime(status.StartedAt);
@@ -113,7 +150,9 @@ export class SwarmPeer {
 
   /** The version each replica answers with, by slot. */
   versions(): Promise<(string | undefined)[]> {
-    return Promise.all(Array.from({ length: SCENARIO.replicas }, (_, i) => readVersion('127.0.0.1', Number(`${PORT_PREFIX}${i + 1}`))));
+    return Promise.all(
+      Array.from({ length: SCENARIO.replicas }, (_, i) => readVersion('127.0.0.1', Number(`${PORT_PREFIX}${i + 1}`))),
+    );
   }
 
   /** Waits until every replica answers with `tag` (Swarm may still be replacing a failed one). */
@@ -122,7 +161,8 @@ export class SwarmPeer {
     for (;;) {
       const versions = await this.versions();
       if (versions.every((v) => v === tag)) return;
-      if (Date.now() > deadline) throw new SwarmTimeoutError(`replicas answer ${JSON.stringify(versions)}, not all ${tag},`, timeoutMs);
+      if (Date.now() > deadline)
+        throw new SwarmTimeoutError(`replicas answer ${JSON.stringify(versions)}, not all ${tag},`, timeoutMs);
       await sleep(SCENARIO.pollMs);
     }
   }

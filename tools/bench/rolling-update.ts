@@ -13,7 +13,15 @@ import { CommanderError } from 'commander';
 import type { RolloutEvent } from '@cj/domain';
 import { CjOrchestrator, type CjRollout } from './rolling-update-cj';
 import { Fleet } from './rolling-update-fleet';
-import { BenchOptionError, parseBenchOptions, SCENARIO, TAGS, type BenchOptions, type BrokenTag, type ImageSize } from './rolling-update-options';
+import {
+  BenchOptionError,
+  parseBenchOptions,
+  SCENARIO,
+  TAGS,
+  type BenchOptions,
+  type BrokenTag,
+  type ImageSize,
+} from './rolling-update-options';
 import { DowntimeProber, type DownWindow } from './rolling-update-prober';
 import { rolloutPhases } from './rolling-update-phases';
 import { renderReport } from './rolling-update-report';
@@ -48,16 +56,32 @@ class Teardown {
 
 /** Milliseconds of each target's down windows that fall between `from` and `to`. */
 function downWithin(windows: readonly (readonly DownWindow[])[], from: number, to: number): number[] {
-  return windows.map((spans) => spans.reduce((sum, w) => sum + Math.max(0, Math.min(w.to, to) - Math.max(w.from, from)), 0));
+  return windows.map((spans) =>
+    spans.reduce((sum, w) => sum + Math.max(0, Math.min(w.to, to) - Math.max(w.from, from)), 0),
+  );
 }
 
-function cjUpdateRound(rollout: CjRollout, image: ImageSize, parallelism: number, round: number, downtimeMs: readonly number[], windows: readonly (readonly DownWindow[])[]): UpdateRound {
+function cjUpdateRound(
+  rollout: CjRollout,
+  image: ImageSize,
+  parallelism: number,
+  round: number,
+  downtimeMs: readonly number[],
+  windows: readonly (readonly DownWindow[])[],
+): UpdateRound {
   // The pull phase: from the rollout's start until its first task is touched; no container is stopped before.
   const started = at(rollout.events, 'RolloutStarted');
   const firstTask = at(rollout.events, 'TaskUpdateStarted');
-  const downtimeWhilePullingMs = started !== undefined && firstTask !== undefined ? downWithin(windows, started, firstTask) : undefined;
+  const downtimeWhilePullingMs =
+    started !== undefined && firstTask !== undefined ? downWithin(windows, started, firstTask) : undefined;
   const base = {
-    side: 'cj' as const, image, parallelism, round, outcome: rollout.view.phase, elapsedMs: rollout.elapsedMs, downtimeMs,
+    side: 'cj' as const,
+    image,
+    parallelism,
+    round,
+    outcome: rollout.view.phase,
+    elapsedMs: rollout.elapsedMs,
+    downtimeMs,
     ...(downtimeWhilePullingMs && { downtimeWhilePullingMs }),
     internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
   };
@@ -71,7 +95,9 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
   let fleet: Fleet | undefined;
   let swarm: SwarmPeer | undefined;
   if (options.sides.includes('cj')) {
-    log(`cj: starting ${SCENARIO.hosts} fake hosts and the orchestrator${options.cjWorkspace ? ` built in ${options.cjWorkspace}` : ''}`);
+    log(
+      `cj: starting ${SCENARIO.hosts} fake hosts and the orchestrator${options.cjWorkspace ? ` built in ${options.cjWorkspace}` : ''}`,
+    );
     fleet = await Fleet.start(SCENARIO.hosts, options.images.includes('big'));
     const started = fleet;
     teardown.add('fake hosts', () => started.stop());
@@ -100,7 +126,9 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
           if (rollout.view.phase === 'succeeded') await cj.waitForVersions(to, 5_000);
           const r = cjUpdateRound(rollout, image, p, round, await prober.stop(), prober.windows);
           results.updates.push(r);
-          log(`round ${round}, ${image} image, parallelism ${p}: cj ${r.outcome} in ${r.elapsedMs} ms (lower bound ${r.lowerBoundMs ?? '—'} ms; down ${ms(r.downtimeMs ?? [])} ms)`);
+          log(
+            `round ${round}, ${image} image, parallelism ${p}: cj ${r.outcome} in ${r.elapsedMs} ms (lower bound ${r.lowerBoundMs ?? '—'} ms; down ${ms(r.downtimeMs ?? [])} ms)`,
+          );
         }
         if (swarm) {
           await swarm.deploy(p, from);
@@ -110,7 +138,9 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
           if (update.outcome === 'completed') await swarm.waitForVersions(to, 5_000);
           const downtimeMs = await prober.stop();
           results.updates.push({ side: 'swarm', image, parallelism: p, round, ...update, downtimeMs });
-          log(`round ${round}, ${image} image, parallelism ${p}: Swarm ${update.outcome} in ${update.elapsedMs} ms (down ${ms(downtimeMs)} ms)`);
+          log(
+            `round ${round}, ${image} image, parallelism ${p}: Swarm ${update.outcome} in ${update.elapsedMs} ms (down ${ms(downtimeMs)} ms)`,
+          );
         }
       }
     }
@@ -118,12 +148,22 @@ async function measure(options: BenchOptions, results: BenchResults, teardown: T
   }
 }
 
-async function measureRollback(broken: BrokenTag, round: number, results: BenchResults, cj?: CjOrchestrator, swarm?: SwarmPeer): Promise<void> {
+async function measureRollback(
+  broken: BrokenTag,
+  round: number,
+  results: BenchResults,
+  cj?: CjOrchestrator,
+  swarm?: SwarmPeer,
+): Promise<void> {
   if (cj) {
     await cj.reset();
     const rollout = await cj.rollingUpdate(broken, 1);
     const r: RollbackRound = {
-      side: 'cj', broken, round, outcome: rollout.view.phase, elapsedMs: rollout.elapsedMs,
+      side: 'cj',
+      broken,
+      round,
+      outcome: rollout.view.phase,
+      elapsedMs: rollout.elapsedMs,
       internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
       detectMs: (at(rollout.events, 'RolloutRollbackStarted') ?? NaN) - (at(rollout.events, 'RolloutStarted') ?? NaN),
     };
@@ -151,7 +191,12 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const results: BenchResults = { startedAt: new Date().toISOString(), scenario: { ...SCENARIO, rounds: options.rounds }, updates: [], rollbacks: [] };
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    scenario: { ...SCENARIO, rounds: options.rounds },
+    updates: [],
+    rollbacks: [],
+  };
   const teardown = new Teardown();
   const interrupt = (signal: NodeJS.Signals) => {
     log(`rolling-update: ${signal}, cleaning up`);

@@ -19,7 +19,14 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { jobStream, rolloutStreamId, type RolloutEvent, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/domain';
+import {
+  jobStream,
+  rolloutStreamId,
+  type RolloutEvent,
+  type RolloutPhase,
+  type RolloutView,
+  type StatusResponse,
+} from '@cj/domain';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore } from '@cj/event-store';
 import { run, sleep } from './rolling-update-command';
@@ -84,7 +91,15 @@ async function main(): Promise<void> {
     await infra('registry.sh', 'up');
     await quietImages();
     await infra('fakehosts.sh', 'up', String(HOSTS), '--first', String(FIRST_HOST));
-    await Promise.all(hosts.map((h) => Promise.all(['quiet-v1', 'quiet-v2'].map((tag) => run('docker', ['-H', `unix://${h.socket}`, 'pull', '-q', `${REGISTRY}/cj-demo:${tag}`])))));
+    await Promise.all(
+      hosts.map((h) =>
+        Promise.all(
+          ['quiet-v1', 'quiet-v2'].map((tag) =>
+            run('docker', ['-H', `unix://${h.socket}`, 'pull', '-q', `${REGISTRY}/cj-demo:${tag}`]),
+          ),
+        ),
+      ),
+    );
     log(`hosts up with the images in ${seconds(Date.now() - setupStarted)}`);
 
     let cj = await Orchestrator.start('cj', WORKSPACE, store, join(dir, 'read-cj.db'));
@@ -114,13 +129,24 @@ async function main(): Promise<void> {
     const rollout = await cj.rollingUpdate('quiet-v2', 20);
     await cj.stop();
     const phases = rolloutPhases(rollout.events, MIN_HEALTHY_MS, rollout.requestedAt, rollout.observedAt);
-    const report = { setupMs, sides: results, rollout: { phase: rollout.phase, elapsedMs: rollout.elapsedMs, lowerBoundMs: phases.lowerBoundMs, ratio: rollout.elapsedMs / phases.lowerBoundMs } };
+    const report = {
+      setupMs,
+      sides: results,
+      rollout: {
+        phase: rollout.phase,
+        elapsedMs: rollout.elapsedMs,
+        lowerBoundMs: phases.lowerBoundMs,
+        ratio: rollout.elapsedMs / phases.lowerBoundMs,
+      },
+    };
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
     print(report);
   } finally {
     await Promise.all(Orchestrator.started.map((o) => o.stop()));
-    await infra('fakehosts.sh', 'down', String(HOSTS), '--first', String(FIRST_HOST)).catch((error: unknown) => log(String(error)));
+    await infra('fakehosts.sh', 'down', String(HOSTS), '--first', String(FIRST_HOST)).catch((error: unknown) =>
+      log(String(error)),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -136,7 +162,15 @@ async function quietImages(): Promise<void> {
   try {
     for (const tag of ['v1', 'v2']) {
       writeFileSync(join(context, 'Dockerfile'), `FROM ${REGISTRY}/cj-demo:${tag}\nHEALTHCHECK NONE\n`);
-      await run('env', ['DOCKER_BUILDKIT=0', 'docker', 'build', '-q', '-t', `${REGISTRY}/cj-demo:quiet-${tag}`, context]);
+      await run('env', [
+        'DOCKER_BUILDKIT=0',
+        'docker',
+        'build',
+        '-q',
+        '-t',
+        `${REGISTRY}/cj-demo:quiet-${tag}`,
+        context,
+      ]);
       await run('docker', ['push', '-q', `${REGISTRY}/cj-demo:quiet-${tag}`]);
     }
   } finally {
@@ -166,7 +200,12 @@ function jobsFile(hosts: readonly Host[]): string {
 }
 
 /** Every measurement of one orchestrator, while it watches the 200 tasks. */
-async function measure(orchestrator: Orchestrator, hosts: readonly Host[], store: string, killed: Set<string>): Promise<SideResult> {
+async function measure(
+  orchestrator: Orchestrator,
+  hosts: readonly Host[],
+  store: string,
+  killed: Set<string>,
+): Promise<SideResult> {
   // Let start-up work (projections, first looks, first samples) settle before measuring idle.
   await sleep(15_000);
   const idle = await orchestrator.idle(30_000);
@@ -176,7 +215,14 @@ async function measure(orchestrator: Orchestrator, hosts: readonly Host[], store
   log(`${orchestrator.side}: status p50 ${statusEnv.p50.toFixed(1)} ms, p99 ${statusEnv.p99.toFixed(1)} ms`);
   const detectionMs = await detection(orchestrator, hosts, store, killed, 10);
   log(`${orchestrator.side}: detection ${detectionMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-  return { side: orchestrator.side, statusEnv, statusJob, detectionMs, idleCpuPercent: idle.cpuPercent, idleRssMb: idle.rssMb };
+  return {
+    side: orchestrator.side,
+    statusEnv,
+    statusJob,
+    detectionMs,
+    idleCpuPercent: idle.cpuPercent,
+    idleRssMb: idle.rssMb,
+  };
 }
 
 /** CLIENTS clients asking at once, one request after another each, for about 10 s (at least 2 each). */
@@ -188,7 +234,10 @@ async function load(orchestrator: Orchestrator, path: string): Promise<Percentil
       for (let n = 0; n < 2 || Date.now() < until; n++) {
         const started = performance.now();
         // A request that fails or takes over a minute counts as never answered.
-        const answered = await orchestrator.get<StatusResponse>(path, 60_000).then(() => true, () => false);
+        const answered = await orchestrator.get<StatusResponse>(path, 60_000).then(
+          () => true,
+          () => false,
+        );
         times.push(answered ? performance.now() - started : Number.POSITIVE_INFINITY);
       }
     }),
@@ -199,9 +248,17 @@ async function load(orchestrator: Orchestrator, path: string): Promise<Percentil
 }
 
 /** Kills `count` running task containers one at a time; each: from the kill to its ContainerExited's record time. */
-async function detection(orchestrator: Orchestrator, hosts: readonly Host[], storePath: string, killed: Set<string>, count: number): Promise<number[]> {
+async function detection(
+  orchestrator: Orchestrator,
+  hosts: readonly Host[],
+  storePath: string,
+  killed: Set<string>,
+  count: number,
+): Promise<number[]> {
   const status = await orchestrator.get<StatusResponse>(`/v1/envs/${ENV}/status?job=${JOB}`);
-  const victims = status.tasks.filter((t) => t.observed?.state === 'running' && !killed.has(t.observed.containerId)).slice(0, count);
+  const victims = status.tasks
+    .filter((t) => t.observed?.state === 'running' && !killed.has(t.observed.containerId))
+    .slice(0, count);
   const store = openSqliteEventStore(storePath);
   const latencies: number[] = [];
   try {
@@ -213,7 +270,9 @@ async function detection(orchestrator: Orchestrator, hosts: readonly Host[], sto
       await new Docker({ socketPath: host.socket }).getContainer(id).kill();
       const deadline = before + 10_000;
       for (;;) {
-        const exited = (await store.readStream(jobStream(ENV, JOB))).find((r) => r.type === 'ContainerExited' && (r.data as { containerId: string }).containerId === id);
+        const exited = (await store.readStream(jobStream(ENV, JOB))).find(
+          (r) => r.type === 'ContainerExited' && (r.data as { containerId: string }).containerId === id,
+        );
         if (exited) {
           latencies.push(Date.parse((exited.metadata as { occurredAt: string }).occurredAt) - before);
           break;
@@ -247,7 +306,15 @@ class Orchestrator {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [join(workspace, 'apps/orchestrator/bin/cj-orchestrator.js'), '--store', store, '--read-db', readDb, '--listen', `127.0.0.1:${port}`],
+      [
+        join(workspace, 'apps/orchestrator/bin/cj-orchestrator.js'),
+        '--store',
+        store,
+        '--read-db',
+        readDb,
+        '--listen',
+        `127.0.0.1:${port}`,
+      ],
       { cwd: dirname(store), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = { text: '' };
@@ -258,8 +325,15 @@ class Orchestrator {
     Orchestrator.started.push(orchestrator);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${side}: the orchestrator exited with ${child.exitCode}\n${output.text}`);
-      if (await fetch(`${orchestrator.url}/healthz`).then((r) => r.ok, () => false)) return orchestrator;
+      if (child.exitCode !== null)
+        throw new Error(`${side}: the orchestrator exited with ${child.exitCode}\n${output.text}`);
+      if (
+        await fetch(`${orchestrator.url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return orchestrator;
       if (Date.now() > deadline) throw new Error(`${side}: not ready within 60 s\n${output.text}`);
       await sleep(200);
     }
@@ -284,14 +358,32 @@ class Orchestrator {
       const status = await this.get<StatusResponse>(`/v1/envs/${ENV}/status?job=${JOB}`);
       const running = status.tasks.filter((t) => t.observed?.state === 'running').length;
       if (running >= count) return;
-      if (Date.now() > deadline) throw new Error(`${this.side}: ${running} of ${count} tasks running after ${timeoutMs} ms\n${this.output.text.slice(-3000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.side}: ${running} of ${count} tasks running after ${timeoutMs} ms\n${this.output.text.slice(-3000)}`,
+        );
       await sleep(2_000);
     }
   }
 
-  async rollingUpdate(tag: string, maxParallel: number): Promise<{ phase: RolloutPhase; requestedAt: number; observedAt: number; elapsedMs: number; events: RolloutEvent[] }> {
+  async rollingUpdate(
+    tag: string,
+    maxParallel: number,
+  ): Promise<{
+    phase: RolloutPhase;
+    requestedAt: number;
+    observedAt: number;
+    elapsedMs: number;
+    events: RolloutEvent[];
+  }> {
     const requestedAt = Date.now();
-    const started = await this.post<RolloutView>(`/v1/envs/${ENV}/jobs/${JOB}/rolling-update`, { tag, maxParallel, order: 'stop-first', minHealthyTime: MIN_HEALTHY_MS, failureAction: 'rollback' });
+    const started = await this.post<RolloutView>(`/v1/envs/${ENV}/jobs/${JOB}/rolling-update`, {
+      tag,
+      maxParallel,
+      order: 'stop-first',
+      minHealthyTime: MIN_HEALTHY_MS,
+      failureAction: 'rollback',
+    });
     for (;;) {
       const view = await this.get<RolloutView>(`/v1/envs/${ENV}/rollouts/${encodeURIComponent(started.id)}`);
       if (TERMINAL.has(view.phase)) {
@@ -330,13 +422,17 @@ class Orchestrator {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${this.side}: ${method} ${path}: ${response.status} ${text}\n${this.output.text.slice(-3000)}`);
+    if (!response.ok)
+      throw new Error(`${this.side}: ${method} ${path}: ${response.status} ${text}\n${this.output.text.slice(-3000)}`);
     return JSON.parse(text) as T;
   }
 }
 
-
-function print(report: { setupMs: number; sides: readonly SideResult[]; rollout: { phase: string; elapsedMs: number; lowerBoundMs: number; ratio: number } }): void {
+function print(report: {
+  setupMs: number;
+  sides: readonly SideResult[];
+  rollout: { phase: string; elapsedMs: number; lowerBoundMs: number; ratio: number };
+}): void {
   const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`\nsetup: ${seconds(report.setupMs)} (goal < 180 s)`);
   console.log('| side | status env p50 / p99 | status job p50 / p99 | detection p50 / max | idle CPU | idle RSS |');
@@ -346,7 +442,9 @@ function print(report: { setupMs: number; sides: readonly SideResult[]; rollout:
       `| ${s.side} | ${s.statusEnv.p50.toFixed(1)} / ${s.statusEnv.p99.toFixed(1)} ms (${s.statusEnv.requests} req) | ${s.statusJob.p50.toFixed(1)} / ${s.statusJob.p99.toFixed(1)} ms | ${median(s.detectionMs).toFixed(0)} / ${Math.max(...s.detectionMs).toFixed(0)} ms | ${s.idleCpuPercent.toFixed(1)}% | ${s.idleRssMb.toFixed(0)} MB |`,
     );
   }
-  console.log(`rollout of ${REPLICAS} tasks at max_parallel 20: ${report.rollout.phase} in ${seconds(report.rollout.elapsedMs)}, lower bound ${seconds(report.rollout.lowerBoundMs)}, ${report.rollout.ratio.toFixed(2)}× (goal ≤ 1.2×)`);
+  console.log(
+    `rollout of ${REPLICAS} tasks at max_parallel 20: ${report.rollout.phase} in ${seconds(report.rollout.elapsedMs)}, lower bound ${seconds(report.rollout.lowerBoundMs)}, ${report.rollout.ratio.toFixed(2)}× (goal ≤ 1.2×)`,
+  );
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

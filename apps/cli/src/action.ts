@@ -36,5 +36,9 @@ export function reportError(error: unknown, out: Output): void {
     return;
   }
   out.error(`cj: internal error: ${(error as Error)?.message ?? String(error)}`);
-  out.error(process.env.CJ_DEBUG ? String((error as Error)?.stack) : '  hint: run again with CJ_DEBUG=1 for the stack trace, and report it');
+  out.error(
+    process.env.CJ_DEBUG
+      ? String((error as Error)?.stack)
+      : '  hint: run again with CJ_DEBUG=1 for the stack trace, and report it',
+  );
 }

@@ -83,7 +83,14 @@ export class ApiClient {
     }
   }
 
-  private async send(method: string, path: string, query: Query | undefined, body: object | undefined, accept: string, prefix?: string): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    query: Query | undefined,
+    body: object | undefined,
+    accept: string,
+    prefix?: string,
+  ): Promise<Response> {
     const url = this.url(path, query, prefix);
     const headers: Record<string, string> = { accept: `${accept}, application/problem+json` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -127,7 +134,12 @@ async function problemOf(response: Response): Promise<ApiProblem> {
     // Not JSON: described from the status line below.
   }
   const statusLine = `${response.status} ${response.statusText}`.trim();
-  return { type: 'about:blank', title: statusLine, status: response.status, detail: text.trim() ? `${statusLine}: ${printable(text.trim().slice(0, 200))}` : statusLine };
+  return {
+    type: 'about:blank',
+    title: statusLine,
+    status: response.status,
+    detail: text.trim() ? `${statusLine}: ${printable(text.trim().slice(0, 200))}` : statusLine,
+  };
 }
 
 /** fetch reports every network failure as "fetch failed"; the cause says which. */

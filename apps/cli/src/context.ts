@@ -58,5 +58,8 @@ function actor(): string {
  * terminal may act on them. Written as \\u escapes they are still the same JSON strings.
  */
 function asciiSafeJson(body: unknown): string {
-  return JSON.stringify(body, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(body, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

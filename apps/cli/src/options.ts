@@ -21,7 +21,8 @@ export function instant(text: string, now = Date.now()): string {
   const ago = /^(\d+)([smhd])$/.exec(text);
   if (ago) return new Date(now - Number(ago[1]) * UNIT_MS[ago[2]]).toISOString();
   const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) throw new InvalidArgumentError('expected an ISO time (2015-06-01T10:00:00Z) or a time ago (30m, 2h, 7d).');
+  if (Number.isNaN(at))
+    throw new InvalidArgumentError('expected an ISO time (2015-06-01T10:00:00Z) or a time ago (30m, 2h, 7d).');
   return new Date(at).toISOString();
 }
 
@@ -34,9 +35,11 @@ const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
  */
 export function duration(text: string): number {
   if (text === '0') return 0;
-  if (!DURATION.test(text)) throw new InvalidArgumentError('expected a duration with a unit, such as 500ms, 5s or 1m30s (0 for none).');
+  if (!DURATION.test(text))
+    throw new InvalidArgumentError('expected a duration with a unit, such as 500ms, 5s or 1m30s (0 for none).');
   let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * DURATION_UNIT_MS[unit];
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    total += Number(amount) * DURATION_UNIT_MS[unit];
   return Math.round(total);
 }
 
@@ -49,17 +52,27 @@ export type { HostTarget };
  */
 export function hostMapping(text: string, previous: Record<string, HostTarget> = {}): Record<string, HostTarget> {
   const match = /^([^=\s]+)=([^=\s]+)(?:=([^=\s]+)(?:=([^=\s]+))?)?$/.exec(text);
-  if (!match) throw new InvalidArgumentError('expected OLD_HOST=NEW_HOST, OLD_HOST=NEW_HOST=ENDPOINT or OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS.');
+  if (!match)
+    throw new InvalidArgumentError(
+      'expected OLD_HOST=NEW_HOST, OLD_HOST=NEW_HOST=ENDPOINT or OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS.',
+    );
   const [, from, name, endpoint, address] = match;
   if (from in previous) throw new InvalidArgumentError(`host ${from} is mapped twice.`);
   // Only the scheme, to fail fast as a usage error: the orchestrator checks the whole endpoint.
   if (endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(endpoint)) {
     throw new InvalidArgumentError(`endpoint ${endpoint} of ${name} must start with unix://, tcp:// or ssh://.`);
   }
-  return { ...previous, [from]: { name, ...(endpoint !== undefined && { endpoint }), ...(address !== undefined && { address }) } };
+  return {
+    ...previous,
+    [from]: { name, ...(endpoint !== undefined && { endpoint }), ...(address !== undefined && { address }) },
+  };
 }
 
 export const jsonOption = () => new Option('--json', 'print the API answer as JSON (stable field names, see README)');
 export const reasonOption = () => new Option('--reason <text>', 'why: recorded with every event of this change');
-export const orderOption = () => new Option('--order <order>', 'replace the old container first, or start the new one first').choices(['stop-first', 'start-first']);
+export const orderOption = () =>
+  new Option('--order <order>', 'replace the old container first, or start the new one first').choices([
+    'stop-first',
+    'start-first',
+  ]);
 export const maxParallelOption = () => new Option('--max-parallel <n>', 'tasks updated at once').argParser(positiveInt);

@@ -70,8 +70,12 @@ export function program(version: string): Command {
  * `…/v1/v1/envs/…`), as is a trailing slash; a query or fragment is refused.
  */
 function httpUrl(text: string): string {
-  if (!/^https?:\/\/[^/?#]+/.test(text)) throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:7420.');
-  if (/[?#]/.test(text)) throw new InvalidArgumentError('expected the orchestrator\'s base URL, without a query or fragment, such as http://127.0.0.1:7420.');
+  if (!/^https?:\/\/[^/?#]+/.test(text))
+    throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:7420.');
+  if (/[?#]/.test(text))
+    throw new InvalidArgumentError(
+      "expected the orchestrator's base URL, without a query or fragment, such as http://127.0.0.1:7420.",
+    );
   return text.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 

@@ -35,7 +35,9 @@ function outcome(cli: Cli, view: RolloutView): number {
       return ExitCode.rolledBack;
     case 'paused':
       cli.out.error(`cj: rollout ${view.id} is paused${because}`);
-      cli.out.error(`  hint: continue with \`cj rollout resume ${view.id}\` or stop with \`cj rollout abort ${view.id}\``);
+      cli.out.error(
+        `  hint: continue with \`cj rollout resume ${view.id}\` or stop with \`cj rollout abort ${view.id}\``,
+      );
       return ExitCode.failed;
     default:
       cli.out.error(`cj: rollout ${view.id} ${view.phase}${because}`);

@@ -22,11 +22,16 @@ export function readSourceFile(path: string): SourceFile {
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory`, 'pass the path of a jobs file (YAML or the seed text form)');
+    if (stat.isDirectory())
+      throw new UsageError(
+        `cannot read ${path}: it is a directory`,
+        'pass the path of a jobs file (YAML or the seed text form)',
+      );
     if (stat.isFile() && stat.size > JOBS_FILE_BYTES) throw tooLarge(path, stat.size);
     const buffer = Buffer.alloc(Math.min(stat.isFile() ? stat.size : JOBS_FILE_BYTES, JOBS_FILE_BYTES) + 1);
     let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    for (let read = -1; read !== 0 && length < buffer.length; length += read)
+      read = readSync(fd, buffer, length, buffer.length - length, null);
     if (length > JOBS_FILE_BYTES) throw tooLarge(path, undefined);
     return { file: path, text: buffer.subarray(0, length).toString('utf8') };
   } catch (error) {
@@ -45,6 +50,7 @@ function tooLarge(path: string, size: number | undefined): UsageError {
 
 function unreadable(path: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
   return new UsageError(`cannot read ${path}: ${reason}`, 'pass the path of a jobs file (YAML or the seed text form)');
 }

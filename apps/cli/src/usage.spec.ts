@@ -19,7 +19,26 @@ describe('cj usage', () => {
   it('prints help and exits 0', async () => {
     const result = await runCj(['--help']);
     expect(result.code).toBe(0);
-    for (const command of ['apply', 'diff', 'up', 'down', 'status', 'update', 'rolling-update', 'rollback', 'rollout', 'history', 'hosts', 'logs', 'audit', 'timeline', 'replicate', 'compare', 'export', 'import']) {
+    for (const command of [
+      'apply',
+      'diff',
+      'up',
+      'down',
+      'status',
+      'update',
+      'rolling-update',
+      'rollback',
+      'rollout',
+      'history',
+      'hosts',
+      'logs',
+      'audit',
+      'timeline',
+      'replicate',
+      'compare',
+      'export',
+      'import',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
@@ -33,15 +52,43 @@ describe('cj usage', () => {
   it.each([
     [['stauts'], /^cj: unknown command 'stauts'/, /Did you mean status\?/],
     [['up'], /^cj: missing required argument 'job'/, /hint: see `cj up --help`/],
-    [['rolling-update', 'web', '--max-parallel', 'two'], /^cj: option '--max-parallel <n>' argument 'two' is invalid/, /whole number/],
-    [['rolling-update', 'web', '--order', 'sideways'], /^cj: option '--order <order>' argument 'sideways' is invalid/, /stop-first, start-first/],
+    [
+      ['rolling-update', 'web', '--max-parallel', 'two'],
+      /^cj: option '--max-parallel <n>' argument 'two' is invalid/,
+      /whole number/,
+    ],
+    [
+      ['rolling-update', 'web', '--order', 'sideways'],
+      /^cj: option '--order <order>' argument 'sideways' is invalid/,
+      /stop-first, start-first/,
+    ],
     [['audit', '--since', 'yesterday'], /^cj: option '--since <time>' argument 'yesterday' is invalid/, /ISO time/],
-    [['replicate', '--to', 'staging', '--map-host', 'git-app-1'], /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument 'git-app-1' is invalid/, /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/],
-    [['replicate', '--to', 'staging', '--map-host', 'a=b=http://x'], /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of b must start with unix:\/\/, tcp:\/\/ or ssh:\/\//, /cj replicate --help/],
-    [['import', 'prod.ndjson', '--map-host', 'h1=h2=tcp://10.0.0.2:2376=10.0.0.2=x'], /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument .* is invalid/, /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/],
-    [['import', 'prod.ndjson', '--map-host', 'h1=h2=10.0.0.2'], /^cj: option '--map-host .* is invalid/, /must start with unix:\/\/, tcp:\/\/ or ssh:\/\//],
+    [
+      ['replicate', '--to', 'staging', '--map-host', 'git-app-1'],
+      /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument 'git-app-1' is invalid/,
+      /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/,
+    ],
+    [
+      ['replicate', '--to', 'staging', '--map-host', 'a=b=http://x'],
+      /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of b must start with unix:\/\/, tcp:\/\/ or ssh:\/\//,
+      /cj replicate --help/,
+    ],
+    [
+      ['import', 'prod.ndjson', '--map-host', 'h1=h2=tcp://10.0.0.2:2376=10.0.0.2=x'],
+      /^cj: option '--map-host <old=new\[=endpoint\[=address\]\]>' argument .* is invalid/,
+      /OLD_HOST=NEW_HOST=ENDPOINT=ADDRESS/,
+    ],
+    [
+      ['import', 'prod.ndjson', '--map-host', 'h1=h2=10.0.0.2'],
+      /^cj: option '--map-host .* is invalid/,
+      /must start with unix:\/\/, tcp:\/\/ or ssh:\/\//,
+    ],
     [['export', '--as-of', 'yesterday'], /^cj: option '--as-of <time>' argument 'yesterday' is invalid/, /ISO time/],
-    [['--url', 'localhost:7420', 'status'], /^cj: option '--url <url>' argument 'localhost:7420' is invalid/, /http\(s\) URL/],
+    [
+      ['--url', 'localhost:7420', 'status'],
+      /^cj: option '--url <url>' argument 'localhost:7420' is invalid/,
+      /http\(s\) URL/,
+    ],
     [['status', '--bogus'], /^cj: unknown option '--bogus'/, /hint: see `cj status --help`/],
   ])('rejects %j with exit 2 and a hint', async (args, what, hint) => {
     const result = await runCj(args);
@@ -59,18 +106,30 @@ describe('cj usage', () => {
 
   describe('cj import refuses a file that is not whole, before calling the orchestrator', () => {
     let dir: string;
-    const lines = ['{"kind":"header","format":"cj-portable-log","version":1,"env":"prod","exportedAt":"2026-06-01T12:00:00.000Z","asOf":null,"lastPosition":"0"}', '{"kind":"event","stream":"cj.prod.job.web","revision":"0"}'];
-    const trailer = (events: number, text = lines) => `{"kind":"trailer","events":${events},"sha256":"${createHash('sha256').update(text.map((line) => `${line}\n`).join('')).digest('hex')}"}`;
+    const lines = [
+      '{"kind":"header","format":"cj-portable-log","version":1,"env":"prod","exportedAt":"2026-06-01T12:00:00.000Z","asOf":null,"lastPosition":"0"}',
+      '{"kind":"event","stream":"cj.prod.job.web","revision":"0"}',
+    ];
+    const trailer = (events: number, text = lines) =>
+      `{"kind":"trailer","events":${events},"sha256":"${createHash('sha256')
+        .update(text.map((line) => `${line}\n`).join(''))
+        .digest('hex')}"}`;
     const importing = async (name: string, text: string) => {
       writeFileSync(join(dir, name), text);
-      return runCj(['import', join(dir, name), '--map-host', 'h1=h2'], { url: `http://127.0.0.1:${await closedPort()}` });
+      return runCj(['import', join(dir, name), '--map-host', 'h1=h2'], {
+        url: `http://127.0.0.1:${await closedPort()}`,
+      });
     };
     beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cj-import-'))));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it.each([
       ['cut short', () => lines.join('\n'), ':3: the trailer is missing'],
-      ['altered', () => [lines[0], lines[1].replace('web', 'api'), trailer(1)].join('\n'), ':3: the checksum does not match the lines before it'],
+      [
+        'altered',
+        () => [lines[0], lines[1].replace('web', 'api'), trailer(1)].join('\n'),
+        ':3: the checksum does not match the lines before it',
+      ],
       ['counted wrong', () => [...lines, trailer(2)].join('\n'), ':3: the trailer counts 2 events, the file holds 1'],
     ])('a file %s: exit 2 naming its line', async (_, text, problem) => {
       const result = await importing('prod.ndjson', text());

@@ -38,7 +38,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(options), RolloutModule],
-      controllers: [SystemController, EnvironmentsController, EnvCommandsController, EnvQueriesController, AdminController, PortableLogController, TokensController, WebController, ConsoleController],
+      controllers: [
+        SystemController,
+        EnvironmentsController,
+        EnvCommandsController,
+        EnvQueriesController,
+        AdminController,
+        PortableLogController,
+        TokensController,
+        WebController,
+        ConsoleController,
+      ],
       providers: [
         ApplyJobsFileHandler,
         UpJobHandler,
@@ -52,7 +62,12 @@ export class AppModule {
         ConsoleFeed,
         ShellSessions,
         Lifecycle,
-        { provide: APP_GUARD, inject: [TokenRegistry, Reflector], useFactory: (registry: TokenRegistry, reflector: Reflector) => new AuthGuard(options.tokens, registry, reflector) },
+        {
+          provide: APP_GUARD,
+          inject: [TokenRegistry, Reflector],
+          useFactory: (registry: TokenRegistry, reflector: Reflector) =>
+            new AuthGuard(options.tokens, registry, reflector),
+        },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

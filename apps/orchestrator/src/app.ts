@@ -10,8 +10,14 @@ import { useRequestLimits } from './http/request-limits';
 import { requestPrincipal } from './auth/request-principal';
 
 /** Builds the Nest application: validation, problem+json errors, OpenAPI at /openapi.json. */
-export async function createOrchestrator(options: OrchestratorOptions, logger: LoggerService): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { logger, bodyParser: false });
+export async function createOrchestrator(
+  options: OrchestratorOptions,
+  logger: LoggerService,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger,
+    bodyParser: false,
+  });
   // Every request's principal (set by the AuthGuard) is read where commands get their metadata.
   app.use((_request: unknown, _response: unknown, next: () => void) => requestPrincipal.run({}, next));
   // Jobs files travel in the body: allow more than the 100 kB default, up to the documented limit.
@@ -29,10 +35,8 @@ export async function createOrchestrator(options: OrchestratorOptions, logger: L
       .addBearerAuth()
       .build(),
   );
-  app
-    .getHttpAdapter()
-    .get('/openapi.json', (_request: HttpRequest, response: HttpResponse) => {
-      response.type('application/json').send(JSON.stringify(document));
-    });
+  app.getHttpAdapter().get('/openapi.json', (_request: HttpRequest, response: HttpResponse) => {
+    response.type('application/json').send(JSON.stringify(document));
+  });
   return app;
 }

@@ -40,13 +40,22 @@ import { StreamWriter } from './store/stream-writer';
  * Projections in the order they apply each event (the timeline and the tasks read the revisions
  * table, the audit log the rollouts table).
  */
-const PROJECTIONS = [jobsProjection, tasksProjection, hostsProjection, timelineProjection, rolloutsProjection, auditProjection];
+const PROJECTIONS = [
+  jobsProjection,
+  tasksProjection,
+  hostsProjection,
+  timelineProjection,
+  rolloutsProjection,
+  auditProjection,
+];
 
-const readQueries = [JobQueries, HostQueries, TaskQueries, AuditQueries, TimelineQueries, RolloutQueries].map((Query) => ({
-  provide: Query,
-  inject: [READ_DB],
-  useFactory: (db: ReadDb) => new Query(db),
-}));
+const readQueries = [JobQueries, HostQueries, TaskQueries, AuditQueries, TimelineQueries, RolloutQueries].map(
+  (Query) => ({
+    provide: Query,
+    inject: [READ_DB],
+    useFactory: (db: ReadDb) => new Query(db),
+  }),
+);
 
 /**
  * What every part of the orchestrator shares — the event store, the read models and their
@@ -67,25 +76,36 @@ export class CoreModule {
       {
         provide: ProjectionRunner,
         inject: [EVENT_STORE, READ_DB, Metrics],
-        useFactory: (store: EventStore, db: ReadDb, metrics: Metrics) => new ProjectionRunner(store, db, PROJECTIONS, metrics),
+        useFactory: (store: EventStore, db: ReadDb, metrics: Metrics) =>
+          new ProjectionRunner(store, db, PROJECTIONS, metrics),
       },
       {
         provide: StoreHealth,
         inject: [EVENT_STORE, ProjectionRunner],
         useFactory: (store: EventStore, projections: ProjectionRunner) => new StoreHealth(store, projections),
       },
-      { provide: StreamWriter, inject: [EVENT_STORE, Metrics], useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics) },
+      {
+        provide: StreamWriter,
+        inject: [EVENT_STORE, Metrics],
+        useFactory: (store: EventStore, metrics: Metrics) => new StreamWriter(store, metrics),
+      },
       {
         provide: StoreIdentities,
         inject: [EVENT_STORE, StreamWriter, CLOCK],
-        useFactory: (store: EventStore, writer: StreamWriter, clock: Clock) => new StoreIdentities(store, writer, options.store, clock),
+        useFactory: (store: EventStore, writer: StreamWriter, clock: Clock) =>
+          new StoreIdentities(store, writer, options.store, clock),
       },
       {
         provide: HostRuntimes,
         inject: [StoreIdentities, HostQueries],
         // Established at start before anything touches a host: every container cj creates carries it.
         useFactory: (identities: StoreIdentities, hosts: HostQueries) =>
-          new HostRuntimes(() => identities.current.storeId, sshOptionsOf(options.ssh), options.engineTimeoutMs, (host) => hosts.heldEndpoint(host.name, host.endpoint)),
+          new HostRuntimes(
+            () => identities.current.storeId,
+            sshOptionsOf(options.ssh),
+            options.engineTimeoutMs,
+            (host) => hosts.heldEndpoint(host.name, host.endpoint),
+          ),
       },
       { provide: EnvironmentLocks, useValue: new EnvironmentLocks() },
       { provide: ImageRegistries, useValue: new ImageRegistries() },
@@ -101,7 +121,16 @@ export class CoreModule {
       CommandContexts,
       {
         provide: TaskHealer,
-        inject: [HostQueries, TaskQueries, HostRuntimes, StreamWriter, ProjectionRunner, CommandContexts, EnvironmentLocks, CLOCK],
+        inject: [
+          HostQueries,
+          TaskQueries,
+          HostRuntimes,
+          StreamWriter,
+          ProjectionRunner,
+          CommandContexts,
+          EnvironmentLocks,
+          CLOCK,
+        ],
         useFactory: (
           hosts: HostQueries,
           tasks: TaskQueries,
@@ -115,10 +144,27 @@ export class CoreModule {
       },
       {
         provide: ObservationLoop,
-        inject: [HostQueries, TaskQueries, JobQueries, HostRuntimes, TaskHealthProbe, StreamWriter, ProjectionRunner, CommandContexts, Metrics, EnvironmentLocks, HostSightings, TaskHealer],
+        inject: [
+          HostQueries,
+          TaskQueries,
+          JobQueries,
+          HostRuntimes,
+          TaskHealthProbe,
+          StreamWriter,
+          ProjectionRunner,
+          CommandContexts,
+          Metrics,
+          EnvironmentLocks,
+          HostSightings,
+          TaskHealer,
+        ],
         useFactory: (...deps: ConstructorParameters<typeof ObservationLoop>) => new ObservationLoop(...deps),
       },
     ];
-    return { module: CoreModule, providers, exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)) };
+    return {
+      module: CoreModule,
+      providers,
+      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
+    };
   }
 }

@@ -60,10 +60,17 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     const started = Date.now();
     const report = await verifyChains(this.store, CJ_STREAM_PREFIX);
     if (report.problems.length === 0) {
-      this.logger.log({ msg: 'event log verified', streams: report.streams, events: report.events, unchained: report.unchained, ms: Date.now() - started });
+      this.logger.log({
+        msg: 'event log verified',
+        streams: report.streams,
+        events: report.events,
+        unchained: report.unchained,
+        ms: Date.now() - started,
+      });
       return;
     }
-    for (const problem of report.problems) this.logger.error({ msg: 'event log fails verification', kind: problem.kind, detail: problem.message });
+    for (const problem of report.problems)
+      this.logger.error({ msg: 'event log fails verification', kind: problem.kind, detail: problem.message });
     throw new TamperedLogError(report.problems.length, report.problems[0].message);
   }
 
@@ -73,10 +80,14 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
    */
   private async establishIdentity(): Promise<void> {
     const identity = await this.identities.establish();
-    this.logger.log({ msg: 'store identity', storeId: identity.storeId, location: describeLocation(identity.location) });
+    this.logger.log({
+      msg: 'store identity',
+      storeId: identity.storeId,
+      location: describeLocation(identity.location),
+    });
     if (identity.relocatedFrom) {
       this.logger.warn({
-        msg: "this store last ran somewhere else: its hosts are held, cj acts on none of them until cj hosts confirm HOST… | --all",
+        msg: 'this store last ran somewhere else: its hosts are held, cj acts on none of them until cj hosts confirm HOST… | --all',
         from: describeLocation(identity.relocatedFrom),
         to: describeLocation(identity.location),
       });
@@ -99,7 +110,10 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
 export class TamperedLogError extends Error {
   override readonly name = 'TamperedLogError';
-  constructor(readonly streams: number, first: string) {
+  constructor(
+    readonly streams: number,
+    first: string,
+  ) {
     super(
       `the event log fails verification in ${streams} stream${streams === 1 ? '' : 's'}; first: ${first}. ` +
         'cj will not serve changes from a log altered outside it: restore the store from a backup (or its export) and start again',

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error({ msg: 'shutdown failed', error: error instanceof Error ? error.stack : String(error) }, 'orchestrator');
+        logger.error(
+          { msg: 'shutdown failed', error: error instanceof Error ? error.stack : String(error) },
+          'orchestrator',
+        );
         process.exit(1);
       },
     );

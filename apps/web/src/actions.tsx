@@ -46,12 +46,26 @@ export function ActionDialog(props: {
         {props.children}
         <label>
           Reason (recorded in the audit)
-          <input id="action-reason" required value={reason} onInput={(event) => setReason(event.currentTarget.value)} autoComplete="off" />
+          <input
+            id="action-reason"
+            required
+            value={reason}
+            onInput={(event) => setReason(event.currentTarget.value)}
+            autoComplete="off"
+          />
         </label>
-        {problem && <p class="problem" role="alert">{problem}</p>}
+        {problem && (
+          <p class="problem" role="alert">
+            {problem}
+          </p>
+        )}
         <div class="buttons">
-          <button type="submit" disabled={busy || props.body === undefined || reason.trim() === ''}>{props.submitLabel}</button>
-          <button type="button" onClick={() => dialog.current?.close()}>Cancel</button>
+          <button type="submit" disabled={busy || props.body === undefined || reason.trim() === ''}>
+            {props.submitLabel}
+          </button>
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
         </div>
       </form>
     </dialog>
@@ -71,21 +85,32 @@ export function UpdateFields(props: { env: string; job: string; onChoose: (tag: 
       (error: Error) => setProblem(error.message),
     );
   }, [props.env, props.job]);
-  if (problem) return <p class="problem" role="alert">{problem}</p>;
+  if (problem)
+    return (
+      <p class="problem" role="alert">
+        {problem}
+      </p>
+    );
   if (!candidates) return <p class="muted">asking the registry…</p>;
   return (
     <>
       <h3>Running</h3>
       <ul class="plain">
         {candidates.running.map((container) => (
-          <li key={container.containerId}>task {container.task} on {container.host}: {container.version} {container.created ? `(built ${clockTime(container.created)})` : ''}</li>
+          <li key={container.containerId}>
+            task {container.task} on {container.host}: {container.version}{' '}
+            {container.created ? `(built ${clockTime(container.created)})` : ''}
+          </li>
         ))}
       </ul>
       <label>
         Tag (newest first)
         <select id="update-tag" onChange={(event) => props.onChoose(event.currentTarget.value)}>
           {candidates.tags.map((tag) => (
-            <option key={tag.version} value={tag.version}>{tag.version}{tag.created ? ` (${clockTime(tag.created)})` : ''}</option>
+            <option key={tag.version} value={tag.version}>
+              {tag.version}
+              {tag.created ? ` (${clockTime(tag.created)})` : ''}
+            </option>
           ))}
         </select>
       </label>
@@ -97,17 +122,27 @@ export function UpdateFields(props: { env: string; job: string; onChoose: (tag: 
 export function RollbackFields(props: { env: string; job: string; onChoose: (revision: number | undefined) => void }) {
   const [history, setHistory] = useState<HistoryResponse>();
   useEffect(() => {
-    get<HistoryResponse>(path('/v1/envs/{env}/jobs/{job}/history', { env: props.env, job: props.job })).then(setHistory, () => setHistory(undefined));
+    get<HistoryResponse>(path('/v1/envs/{env}/jobs/{job}/history', { env: props.env, job: props.job })).then(
+      setHistory,
+      () => setHistory(undefined),
+    );
   }, [props.env, props.job]);
   return (
     <label>
       Revision
-      <select id="rollback-revision" onChange={(event) => props.onChoose(event.currentTarget.value === '' ? undefined : Number(event.currentTarget.value))}>
+      <select
+        id="rollback-revision"
+        onChange={(event) =>
+          props.onChoose(event.currentTarget.value === '' ? undefined : Number(event.currentTarget.value))
+        }
+      >
         <option value="">the previous good one</option>
         {(history?.revisions ?? [])
           .filter((entry) => entry.revision !== history?.current)
           .map((entry) => (
-            <option key={entry.revision} value={entry.revision}>{revision(entry.revision)} {imageName(entry.image)}</option>
+            <option key={entry.revision} value={entry.revision}>
+              {revision(entry.revision)} {imageName(entry.image)}
+            </option>
           ))}
       </select>
     </label>
@@ -115,7 +150,10 @@ export function RollbackFields(props: { env: string; job: string; onChoose: (rev
 }
 
 /** A jobs file pasted or dropped: its diff against what is recorded and running, shown before applying. */
-export function ApplyFields(props: { env: string; onReady: (jobs: { file: string; text: string } | undefined) => void }) {
+export function ApplyFields(props: {
+  env: string;
+  onReady: (jobs: { file: string; text: string } | undefined) => void;
+}) {
   const [text, setText] = useState('');
   const [file, setFile] = useState('jobs.yaml');
   const [diff, setDiff] = useState<DiffResponse>();
@@ -145,19 +183,40 @@ export function ApplyFields(props: { env: string; onReady: (jobs: { file: string
     <>
       <label>
         Jobs file (paste it, or drop the file here)
-        <textarea id="apply-text" rows={12} value={text} onInput={(event) => edit(event.currentTarget.value)} onDragOver={(event) => event.preventDefault()} onDrop={drop} spellcheck={false} />
+        <textarea
+          id="apply-text"
+          rows={12}
+          value={text}
+          onInput={(event) => edit(event.currentTarget.value)}
+          onDragOver={(event) => event.preventDefault()}
+          onDrop={drop}
+          spellcheck={false}
+        />
       </label>
-      <button type="button" onClick={show} disabled={text.trim() === ''}>Show the diff</button>
-      {problem && <pre class="problem" role="alert">{problem}</pre>}
+      <button type="button" onClick={show} disabled={text.trim() === ''}>
+        Show the diff
+      </button>
+      {problem && (
+        <pre class="problem" role="alert">
+          {problem}
+        </pre>
+      )}
       {diff && (
         <div id="apply-diff" aria-live="polite">
           {!diff.changed && <p>No change: the file matches what is recorded and running.</p>}
           {diff.jobs.map((job) => (
             <div key={`${job.job}/${job.task ?? ''}`}>
-              <h3>{job.job}{job.task !== undefined ? ` task ${job.task} on ${job.host ?? '?'}` : ''}</h3>
+              <h3>
+                {job.job}
+                {job.task !== undefined ? ` task ${job.task} on ${job.host ?? '?'}` : ''}
+              </h3>
               <ul class="plain">
                 {job.fields.map((field) => (
-                  <li key={field.path}><code>{field.path}</code>: recorded {JSON.stringify(field.recorded)}, running {JSON.stringify(field.running)}, file {JSON.stringify(field.file)}{field.kind && ` (${field.kind === 'policy' ? 'policy only' : 'replaces containers'})`}</li>
+                  <li key={field.path}>
+                    <code>{field.path}</code>: recorded {JSON.stringify(field.recorded)}, running{' '}
+                    {JSON.stringify(field.running)}, file {JSON.stringify(field.file)}
+                    {field.kind && ` (${field.kind === 'policy' ? 'policy only' : 'replaces containers'})`}
+                  </li>
                 ))}
               </ul>
             </div>

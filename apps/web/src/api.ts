@@ -5,7 +5,10 @@ const TOKEN_KEY = 'cj.token';
 
 export class Unauthenticated extends Error {}
 export class RequestFailed extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -24,7 +27,8 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 async function problemOf(response: Response): Promise<string> {
   try {
     const problem = (await response.json()) as ApiProblem;
-    const errors = problem.errors?.map((error) => `\n${error.file}:${error.line}:${error.column}: ${error.message}`).join('') ?? '';
+    const errors =
+      problem.errors?.map((error) => `\n${error.file}:${error.line}:${error.column}: ${error.message}`).join('') ?? '';
     return problem.detail + (problem.hint ? ` (${problem.hint})` : '') + errors;
   } catch {
     return `${response.status} ${response.statusText}`;
@@ -55,7 +59,11 @@ export async function get<T>(url: string): Promise<T> {
 
 /** A change: an ordinary command with the console user's actor, a reason and a fresh command id. */
 export async function change<T>(url: string, actor: string, reason: string, body: object = {}): Promise<T> {
-  const request: ChangeRequest = { actor, commandId: crypto.randomUUID(), ...(reason.trim() !== '' && { reason: reason.trim() }) };
+  const request: ChangeRequest = {
+    actor,
+    commandId: crypto.randomUUID(),
+    ...(reason.trim() !== '' && { reason: reason.trim() }),
+  };
   return (await send('POST', url, { ...body, ...request })).json() as Promise<T>;
 }
 
@@ -67,7 +75,9 @@ export async function query<T>(url: string, body: object): Promise<T> {
 /** Reads a streamed text answer, chunk by chunk, until it ends or `signal` aborts. */
 export async function follow(url: string, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
   const response = await send('GET', url, undefined, signal);
-  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>)
+    .pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>)
+    .getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
@@ -79,7 +89,11 @@ export async function follow(url: string, onText: (text: string) => void, signal
  * The environment's live feed (server-sent events, read with fetch so the token travels in a
  * header, never in the URL). Resolves when the server ends it; rejects on errors.
  */
-export async function feed(env: string, onChange: (change: ConsoleFeedChange) => void, signal: AbortSignal): Promise<void> {
+export async function feed(
+  env: string,
+  onChange: (change: ConsoleFeedChange) => void,
+  signal: AbortSignal,
+): Promise<void> {
   let buffer = '';
   await follow(
     path('/v1/envs/{env}/feed', { env }),

@@ -1,5 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AuditEntry, ConsoleFeedChange, HostView, RolloutReplay, RolloutView, StatusResponse, TaskStatus, TimelineEntry, WhoAmIResponse } from '@cj/domain';
+import type {
+  AuditEntry,
+  ConsoleFeedChange,
+  HostView,
+  RolloutReplay,
+  RolloutView,
+  StatusResponse,
+  TaskStatus,
+  TimelineEntry,
+  WhoAmIResponse,
+} from '@cj/domain';
 import { ActionDialog, ApplyFields, RollbackFields, UpdateFields, type ActionBody } from './actions';
 import { change, feed, follow, get, path, token, Unauthenticated } from './api';
 import { clockTime } from './format';
@@ -41,7 +51,14 @@ function TokenForm(props: { reason: string; onToken: () => void }) {
       <p id="token-reason">{props.reason}</p>
       <label>
         Bearer token (a viewer token reads; an operator token also acts)
-        <input id="token" type="password" autoComplete="off" value={value} onInput={(event) => setValue(event.currentTarget.value)} autoFocus />
+        <input
+          id="token"
+          type="password"
+          autoComplete="off"
+          value={value}
+          onInput={(event) => setValue(event.currentTarget.value)}
+          autoFocus
+        />
       </label>
       <button type="submit">Sign in</button>
       <span class="muted">kept in this tab only</span>
@@ -152,7 +169,10 @@ export function App() {
     setLogs({ title, state: 'waiting for output', text: '' });
     follow(
       path('/v1/envs/{env}/jobs/{job}/logs?task={task}&tail=200&follow=true', { env, job: task.job, task: task.task }),
-      (text) => setLogs((current) => current && { ...current, state: 'following', text: (current.text + text).slice(-LOG_LIMIT) }),
+      (text) =>
+        setLogs(
+          (current) => current && { ...current, state: 'following', text: (current.text + text).slice(-LOG_LIMIT) },
+        ),
       following.signal,
     ).then(
       () => setLogs((current) => current && { ...current, state: 'ended: the container stopped or was replaced' }),
@@ -178,45 +198,89 @@ export function App() {
 
   return (
     <>
-      <a class="skip" href="#main">Skip to the tasks</a>
+      <a class="skip" href="#main">
+        Skip to the tasks
+      </a>
       <header>
         <h1>cj</h1>
         <label>
           environment{' '}
           <select id="env" value={env} onChange={(event) => setEnv(event.currentTarget.value)}>
-            {envs.map((name) => <option key={name}>{name}</option>)}
+            {envs.map((name) => (
+              <option key={name}>{name}</option>
+            ))}
           </select>
         </label>
-        <span id="live" class={`live ${live}`} role="status">{live}</span>
-        {me && <span id="who" class="muted">{me.name} ({me.role})</span>}
+        <span id="live" class={`live ${live}`} role="status">
+          {live}
+        </span>
+        {me && (
+          <span id="who" class="muted">
+            {me.name} ({me.role})
+          </span>
+        )}
         {me && token.get() && (
-          <button type="button" onClick={() => { token.clear(); setMe(undefined); setSignIn('Signed out.'); }}>sign out</button>
+          <button
+            type="button"
+            onClick={() => {
+              token.clear();
+              setMe(undefined);
+              setSignIn('Signed out.');
+            }}
+          >
+            sign out
+          </button>
         )}
       </header>
-      {problem && <p id="problem" class="problem" role="alert">{problem}</p>}
+      {problem && (
+        <p id="problem" class="problem" role="alert">
+          {problem}
+        </p>
+      )}
       {signIn !== undefined && <TokenForm reason={signIn} onToken={() => setAttempt((n) => n + 1)} />}
       <main id="main">
         <section aria-labelledby="tasks-title">
-          <h2 id="tasks-title">Tasks <span class="muted">desired and observed, live</span></h2>
+          <h2 id="tasks-title">
+            Tasks <span class="muted">desired and observed, live</span>
+          </h2>
           {operator && (
             <div class="toolbar" role="group" aria-label="job actions">
               {jobs.map((job) => (
                 <span class="job-actions" key={job}>
                   <strong>{job}</strong>
-                  <button type="button" onClick={() => start({ kind: 'update', job }, undefined)}>update…</button>
-                  <button type="button" onClick={() => start({ kind: 'rollback', job })}>rollback…</button>
-                  <button type="button" onClick={() => start({ kind: 'up', job })}>up…</button>
-                  <button type="button" onClick={() => start({ kind: 'down', job })}>down…</button>
+                  <button type="button" onClick={() => start({ kind: 'update', job }, undefined)}>
+                    update…
+                  </button>
+                  <button type="button" onClick={() => start({ kind: 'rollback', job })}>
+                    rollback…
+                  </button>
+                  <button type="button" onClick={() => start({ kind: 'up', job })}>
+                    up…
+                  </button>
+                  <button type="button" onClick={() => start({ kind: 'down', job })}>
+                    down…
+                  </button>
                 </span>
               ))}
-              <button type="button" onClick={() => start({ kind: 'apply' }, undefined)}>apply a jobs file…</button>
+              <button type="button" onClick={() => start({ kind: 'apply' }, undefined)}>
+                apply a jobs file…
+              </button>
             </div>
           )}
           <TasksTable status={views.status} now={now} onLogs={followLogs} shell={operator ? setShellTask : undefined} />
         </section>
-        {shellTask && <LazyShellPanel key={`${shellTask.job}/${shellTask.task}`} env={env} task={shellTask} onClose={() => setShellTask(undefined)} />}
+        {shellTask && (
+          <LazyShellPanel
+            key={`${shellTask.job}/${shellTask.task}`}
+            env={env}
+            task={shellTask}
+            onClose={() => setShellTask(undefined)}
+          />
+        )}
         <section aria-labelledby="rollouts-title">
-          <h2 id="rollouts-title">Rollouts <span class="muted">newest first</span></h2>
+          <h2 id="rollouts-title">
+            Rollouts <span class="muted">newest first</span>
+          </h2>
           <RolloutsTable
             rollouts={views.rollouts}
             selected={chosen?.id}
@@ -227,11 +291,23 @@ export function App() {
             {chosen ? (
               <>
                 <h3 id="rollout-steps-title">
-                  Rollout {chosen.id.slice(0, 8)}: {chosen.job} <span class={chosen.phase} id="rollout-phase">{chosen.phase}</span>
+                  Rollout {chosen.id.slice(0, 8)}: {chosen.job}{' '}
+                  <span class={chosen.phase} id="rollout-phase">
+                    {chosen.phase}
+                  </span>
                 </h3>
                 <RolloutTasks rollout={chosen} />
-                <AuditTable id="rollout-events" caption={`Events of rollout ${chosen.id}`} entries={views.audit.filter((entry) => entry.stream.includes(chosen.id)).slice(-12)} />
-                <RolloutReplayPanel key={chosen.id} env={env} rollout={chosen} onProblem={(error) => unauthenticated(error)} />
+                <AuditTable
+                  id="rollout-events"
+                  caption={`Events of rollout ${chosen.id}`}
+                  entries={views.audit.filter((entry) => entry.stream.includes(chosen.id)).slice(-12)}
+                />
+                <RolloutReplayPanel
+                  key={chosen.id}
+                  env={env}
+                  rollout={chosen}
+                  onProblem={(error) => unauthenticated(error)}
+                />
               </>
             ) : (
               <p class="muted">A rollout's tasks and events show here, live, once there is one.</p>
@@ -245,14 +321,27 @@ export function App() {
         {me && env && <TimeTravel env={env} onProblem={(error) => unauthenticated(error)} />}
         <section aria-labelledby="logs-title">
           <h2 id="logs-title">
-            Logs <span id="log-title" class="muted">{logs ? logs.title : "pick a task's logs above"}</span>{' '}
-            <span id="log-state" class="muted" aria-live="polite">{logs?.state ?? ''}</span>{' '}
-            {logs && logs.state !== 'stopped' && !logs.state.startsWith('ended') && <button id="log-stop" type="button" onClick={stopLogs}>stop following</button>}
+            Logs{' '}
+            <span id="log-title" class="muted">
+              {logs ? logs.title : "pick a task's logs above"}
+            </span>{' '}
+            <span id="log-state" class="muted" aria-live="polite">
+              {logs?.state ?? ''}
+            </span>{' '}
+            {logs && logs.state !== 'stopped' && !logs.state.startsWith('ended') && (
+              <button id="log-stop" type="button" onClick={stopLogs}>
+                stop following
+              </button>
+            )}
           </h2>
-          <pre id="log-text" role="log" tabIndex={0} aria-label="log text">{logs?.text ?? ''}</pre>
+          <pre id="log-text" role="log" tabIndex={0} aria-label="log text">
+            {logs?.text ?? ''}
+          </pre>
         </section>
         <section aria-labelledby="audit-title">
-          <h2 id="audit-title">Audit log <span class="muted">latest 50, newest first</span></h2>
+          <h2 id="audit-title">
+            Audit log <span class="muted">latest 50, newest first</span>
+          </h2>
           <AuditTable id="audit" caption="Audit log, newest first" entries={[...views.audit].reverse()} />
         </section>
       </main>
@@ -266,8 +355,20 @@ export function App() {
             await change(actionPath(env, action), actor, reason, body);
           }}
         >
-          {action.kind === 'update' && <UpdateFields env={env} job={action.job} onChoose={(tag) => setActionBody(tag === undefined ? undefined : { tag })} />}
-          {action.kind === 'rollback' && <RollbackFields env={env} job={action.job} onChoose={(to) => setActionBody(to === undefined ? {} : { toRevision: to })} />}
+          {action.kind === 'update' && (
+            <UpdateFields
+              env={env}
+              job={action.job}
+              onChoose={(tag) => setActionBody(tag === undefined ? undefined : { tag })}
+            />
+          )}
+          {action.kind === 'rollback' && (
+            <RollbackFields
+              env={env}
+              job={action.job}
+              onChoose={(to) => setActionBody(to === undefined ? {} : { toRevision: to })}
+            />
+          )}
           {action.kind === 'apply' && <ApplyFields env={env} onReady={(jobs) => setActionBody(jobs && { jobs })} />}
         </ActionDialog>
       )}
@@ -280,10 +381,20 @@ function RolloutControls(props: { rollout: RolloutView; onAction: (action: Actio
   const label = (verb: string) => `${verb} rollout ${rollout.id.slice(0, 8)}`;
   return (
     <>
-      {rollout.phase === 'running' && <button type="button" aria-label={label('pause')} onClick={() => props.onAction({ kind: 'pause', rollout })}>pause…</button>}
-      {rollout.phase === 'paused' && <button type="button" aria-label={label('resume')} onClick={() => props.onAction({ kind: 'resume', rollout })}>resume…</button>}
+      {rollout.phase === 'running' && (
+        <button type="button" aria-label={label('pause')} onClick={() => props.onAction({ kind: 'pause', rollout })}>
+          pause…
+        </button>
+      )}
+      {rollout.phase === 'paused' && (
+        <button type="button" aria-label={label('resume')} onClick={() => props.onAction({ kind: 'resume', rollout })}>
+          resume…
+        </button>
+      )}
       {(rollout.phase === 'running' || rollout.phase === 'paused' || rollout.phase === 'rolling-back') && (
-        <button type="button" aria-label={label('abort')} onClick={() => props.onAction({ kind: 'abort', rollout })}>abort…</button>
+        <button type="button" aria-label={label('abort')} onClick={() => props.onAction({ kind: 'abort', rollout })}>
+          abort…
+        </button>
       )}
     </>
   );
@@ -333,13 +444,17 @@ function LazyShellPanel(props: { env: string; task: TaskStatus; onClose: () => v
   const [terminal, setTerminal] = useState<typeof import('./terminal')>();
   const [failed, setFailed] = useState<string>();
   useEffect(() => {
-    import('./terminal').then(setTerminal, (error: unknown) => setFailed(error instanceof Error ? error.message : String(error)));
+    import('./terminal').then(setTerminal, (error: unknown) =>
+      setFailed(error instanceof Error ? error.message : String(error)),
+    );
   }, []);
   if (terminal) return <terminal.ShellPanel {...props} />;
   return (
     <section aria-labelledby="shell-loading">
       <h2 id="shell-loading">Shell</h2>
-      <p class={failed ? 'problem' : 'muted'} role="status">{failed ? `The terminal could not be loaded: ${failed}` : 'loading the terminal…'}</p>
+      <p class={failed ? 'problem' : 'muted'} role="status">
+        {failed ? `The terminal could not be loaded: ${failed}` : 'loading the terminal…'}
+      </p>
     </section>
   );
 }
@@ -349,10 +464,13 @@ function RolloutReplayPanel(props: { env: string; rollout: RolloutView; onProble
   const [replay, setReplay] = useState<RolloutReplay>();
   const [step, setStep] = useState(0);
   const load = () => {
-    get<RolloutReplay>(path('/v1/envs/{env}/rollouts/{id}/replay', { env: props.env, id: props.rollout.id })).then((loaded) => {
-      setReplay(loaded);
-      setStep(0);
-    }, props.onProblem);
+    get<RolloutReplay>(path('/v1/envs/{env}/rollouts/{id}/replay', { env: props.env, id: props.rollout.id })).then(
+      (loaded) => {
+        setReplay(loaded);
+        setStep(0);
+      },
+      props.onProblem,
+    );
   };
   if (!replay) {
     return (
@@ -367,16 +485,42 @@ function RolloutReplayPanel(props: { env: string; rollout: RolloutView; onProble
     <div id="replay" role="group" aria-labelledby="replay-title">
       <h4 id="replay-title">Replay of rollout {replay.id.slice(0, 8)}, from its log</h4>
       <label class="slider">
-        step <output id="replay-step" for="replay-slider">{current.step + 1} of {last + 1}</output>
-        <input id="replay-slider" type="range" min={0} max={last} step={1} value={step} onInput={(event) => setStep(Number(event.currentTarget.value))} />
+        step{' '}
+        <output id="replay-step" for="replay-slider">
+          {current.step + 1} of {last + 1}
+        </output>
+        <input
+          id="replay-slider"
+          type="range"
+          min={0}
+          max={last}
+          step={1}
+          value={step}
+          onInput={(event) => setStep(Number(event.currentTarget.value))}
+        />
       </label>
-      <button type="button" id="replay-prev" disabled={step === 0} onClick={() => setStep((s) => Math.max(0, s - 1))}>previous</button>
-      <button type="button" id="replay-next" disabled={step === last} onClick={() => setStep((s) => Math.min(last, s + 1))}>next</button>
+      <button type="button" id="replay-prev" disabled={step === 0} onClick={() => setStep((s) => Math.max(0, s - 1))}>
+        previous
+      </button>
+      <button
+        type="button"
+        id="replay-next"
+        disabled={step === last}
+        onClick={() => setStep((s) => Math.min(last, s + 1))}
+      >
+        next
+      </button>
       <p id="replay-event" aria-live="polite">
         <span class="muted">{clockTime(current.at)}</span> <strong>{current.type}</strong> {current.summary}{' '}
-        <span class={current.view.phase} id="replay-phase">{current.view.phase}</span>
+        <span class={current.view.phase} id="replay-phase">
+          {current.view.phase}
+        </span>
       </p>
-      <RolloutTasks id="replay-tasks" caption={`Tasks of rollout ${replay.id} after step ${current.step + 1}`} rollout={current.view} />
+      <RolloutTasks
+        id="replay-tasks"
+        caption={`Tasks of rollout ${replay.id} after step ${current.step + 1}`}
+        rollout={current.view}
+      />
     </div>
   );
 }
@@ -387,16 +531,13 @@ function TimeTravel(props: { env: string; onProblem: (error: unknown) => void })
   const [entries, setEntries] = useState<readonly TimelineEntry[]>([]);
   const [around, setAround] = useState<readonly AuditEntry[]>([]);
   const load = () => {
-    get<AuditEntry[]>(path('/v1/envs/{env}/audit?limit=1000', { env: props.env })).then(
-      (all) => {
-        if (all.length === 0) return;
-        const from = Date.parse(all[0].at);
-        const to = Date.now();
-        setSpan({ from, to });
-        setAt((current) => current ?? to);
-      },
-      props.onProblem,
-    );
+    get<AuditEntry[]>(path('/v1/envs/{env}/audit?limit=1000', { env: props.env })).then((all) => {
+      if (all.length === 0) return;
+      const from = Date.parse(all[0].at);
+      const to = Date.now();
+      setSpan({ from, to });
+      setAt((current) => current ?? to);
+    }, props.onProblem);
   };
   useEffect(load, [props.env]);
   useEffect(() => {
@@ -412,14 +553,35 @@ function TimeTravel(props: { env: string; onProblem: (error: unknown) => void })
   }, [props.env, at]);
   return (
     <section aria-labelledby="time-title" class="time-travel">
-      <h2 id="time-title">Time travel <span class="muted">what ran where, and when</span></h2>
+      <h2 id="time-title">
+        Time travel <span class="muted">what ran where, and when</span>
+      </h2>
       {span && at !== undefined ? (
         <>
           <label class="slider">
-            moment <output id="time-at" for="time-slider">{clockTime(new Date(at).toISOString())}</output>
-            <input id="time-slider" type="range" min={span.from} max={span.to} step={1000} value={at} onInput={(event) => setAt(Number(event.currentTarget.value))} />
+            moment{' '}
+            <output id="time-at" for="time-slider">
+              {clockTime(new Date(at).toISOString())}
+            </output>
+            <input
+              id="time-slider"
+              type="range"
+              min={span.from}
+              max={span.to}
+              step={1000}
+              value={at}
+              onInput={(event) => setAt(Number(event.currentTarget.value))}
+            />
           </label>
-          <button type="button" onClick={() => { setAt(undefined); load(); }}>now</button>
+          <button
+            type="button"
+            onClick={() => {
+              setAt(undefined);
+              load();
+            }}
+          >
+            now
+          </button>
           <TimelineTable entries={entries} />
           <AuditTable id="time-events" caption="The events up to that moment" entries={[...around].reverse()} />
         </>

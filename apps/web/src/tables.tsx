@@ -3,19 +3,35 @@ import type { AuditEntry, HostView, RolloutView, StatusResponse, TaskStatus, Tim
 import { clockTime, imageName, revision, since } from './format';
 
 /** A table with a caption (its accessible name) and a row saying so when it is empty. */
-export function Table(props: { id: string; caption: string; headers: readonly string[]; empty: string; children: ComponentChildren[] }) {
+export function Table(props: {
+  id: string;
+  caption: string;
+  headers: readonly string[];
+  empty: string;
+  children: ComponentChildren[];
+}) {
   return (
     // Focusable: a table wider than a phone scrolls sideways from the keyboard too.
     <div class="scroll" tabIndex={0} role="region" aria-label={props.caption}>
       <table id={props.id}>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
-          <tr>{props.headers.map((header) => <th scope="col" key={header}>{header}</th>)}</tr>
+          <tr>
+            {props.headers.map((header) => (
+              <th scope="col" key={header}>
+                {header}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
-          {props.children.length > 0 ? props.children : (
+          {props.children.length > 0 ? (
+            props.children
+          ) : (
             <tr>
-              <td class="empty" colSpan={props.headers.length}>{props.empty}</td>
+              <td class="empty" colSpan={props.headers.length}>
+                {props.empty}
+              </td>
             </tr>
           )}
         </tbody>
@@ -29,13 +45,27 @@ export function Table(props: { id: string; caption: string; headers: readonly st
  * text arriving live never makes a row taller or a column wider, so nothing on screen moves.
  */
 function Text(props: { value: string | undefined }) {
-  return <td class="text" title={props.value}>{props.value ?? ''}</td>;
+  return (
+    <td class="text" title={props.value}>
+      {props.value ?? ''}
+    </td>
+  );
 }
 
-export function TasksTable(props: { status: StatusResponse | undefined; now: number; onLogs: (task: TaskStatus) => void; shell?: (task: TaskStatus) => void }) {
+export function TasksTable(props: {
+  status: StatusResponse | undefined;
+  now: number;
+  onLogs: (task: TaskStatus) => void;
+  shell?: (task: TaskStatus) => void;
+}) {
   const tasks = props.status?.tasks ?? [];
   return (
-    <Table id="tasks" caption="Tasks, desired beside observed" headers={['job', 'task', 'host:port', 'desired', 'observed', 'state', 'health', 'up', '']} empty="No jobs in this environment yet: cj apply jobs.yaml">
+    <Table
+      id="tasks"
+      caption="Tasks, desired beside observed"
+      headers={['job', 'task', 'host:port', 'desired', 'observed', 'state', 'health', 'up', '']}
+      empty="No jobs in this environment yet: cj apply jobs.yaml"
+    >
       {tasks.map((task) => {
         const seen = task.observed;
         // A container of an earlier revision that differs only in policy is up to date (it landed in place).
@@ -44,16 +74,38 @@ export function TasksTable(props: { status: StatusResponse | undefined; now: num
           <tr key={`${task.job}/${task.task}`} data-job={task.job} data-task={task.task}>
             <td>{task.job}</td>
             <td>{task.task}</td>
-            <td>{task.host}:{task.port}</td>
-            <td>{revision(task.desired.revision)} {imageName(task.desired.image)} ({task.desired.state})</td>
-            <td class={drift ? 'warn' : 'ok'} data-cell="observed-revision">{seen ? revision(seen.revision) : 'none'}</td>
-            <td class={seen ? seen.state : 'muted'} data-cell="state">{seen ? seen.state : 'no container'}</td>
-            <td class={seen?.health ?? ''} data-cell="health">{seen?.health ?? ''}</td>
+            <td>
+              {task.host}:{task.port}
+            </td>
+            <td>
+              {revision(task.desired.revision)} {imageName(task.desired.image)} ({task.desired.state})
+            </td>
+            <td class={drift ? 'warn' : 'ok'} data-cell="observed-revision">
+              {seen ? revision(seen.revision) : 'none'}
+            </td>
+            <td class={seen ? seen.state : 'muted'} data-cell="state">
+              {seen ? seen.state : 'no container'}
+            </td>
+            <td class={seen?.health ?? ''} data-cell="health">
+              {seen?.health ?? ''}
+            </td>
             <td>{seen ? since(seen.startedAt, props.now) : ''}</td>
             <td class="actions">
-              <button type="button" onClick={() => props.onLogs(task)} aria-label={`logs of ${task.job} task ${task.task}`}>logs</button>
+              <button
+                type="button"
+                onClick={() => props.onLogs(task)}
+                aria-label={`logs of ${task.job} task ${task.task}`}
+              >
+                logs
+              </button>
               {props.shell && seen?.state === 'running' && (
-                <button type="button" onClick={() => props.shell?.(task)} aria-label={`shell into ${task.job} task ${task.task}`}>shell</button>
+                <button
+                  type="button"
+                  onClick={() => props.shell?.(task)}
+                  aria-label={`shell into ${task.job} task ${task.task}`}
+                >
+                  shell
+                </button>
               )}
             </td>
           </tr>
@@ -65,7 +117,12 @@ export function TasksTable(props: { status: StatusResponse | undefined; now: num
 
 export function HostsTable(props: { hosts: readonly HostView[]; now: number }) {
   return (
-    <Table id="hosts" caption="Hosts" headers={['host', 'address', 'engine', 'version', 'containers', 'seen']} empty="No hosts declared.">
+    <Table
+      id="hosts"
+      caption="Hosts"
+      headers={['host', 'address', 'engine', 'version', 'containers', 'seen']}
+      empty="No hosts declared."
+    >
       {props.hosts.map((host) => (
         <tr key={host.name}>
           <td>{host.name}</td>
@@ -92,20 +149,42 @@ function Progress(props: { rollout: RolloutView }) {
   );
 }
 
-export function RolloutsTable(props: { rollouts: readonly RolloutView[]; selected?: string; onSelect: (id: string) => void; controls?: (rollout: RolloutView) => ComponentChildren }) {
+export function RolloutsTable(props: {
+  rollouts: readonly RolloutView[];
+  selected?: string;
+  onSelect: (id: string) => void;
+  controls?: (rollout: RolloutView) => ComponentChildren;
+}) {
   return (
-    <Table id="rollouts" caption="Rollouts, newest first" headers={['started', 'id', 'job', 'revisions', 'phase', 'progress', 'reason', '']} empty="No rollouts yet.">
+    <Table
+      id="rollouts"
+      caption="Rollouts, newest first"
+      headers={['started', 'id', 'job', 'revisions', 'phase', 'progress', 'reason', '']}
+      empty="No rollouts yet."
+    >
       {props.rollouts.map((rollout) => (
         <tr key={rollout.id} data-rollout={rollout.id} aria-selected={rollout.id === props.selected}>
           <td>{clockTime(rollout.startedAt)}</td>
           <td title={rollout.id}>{rollout.id.slice(0, 8)}</td>
           <td>{rollout.job}</td>
-          <td>{revision(rollout.fromRevision)} → {revision(rollout.toRevision)}</td>
-          <td class={rollout.phase} data-cell="phase">{rollout.phase}</td>
-          <td><Progress rollout={rollout} /></td>
+          <td>
+            {revision(rollout.fromRevision)} → {revision(rollout.toRevision)}
+          </td>
+          <td class={rollout.phase} data-cell="phase">
+            {rollout.phase}
+          </td>
+          <td>
+            <Progress rollout={rollout} />
+          </td>
           <Text value={rollout.reason} />
           <td class="actions">
-            <button type="button" onClick={() => props.onSelect(rollout.id)} aria-label={`steps of rollout ${rollout.id.slice(0, 8)}`}>steps</button>
+            <button
+              type="button"
+              onClick={() => props.onSelect(rollout.id)}
+              aria-label={`steps of rollout ${rollout.id.slice(0, 8)}`}
+            >
+              steps
+            </button>
             {props.controls?.(rollout)}
           </td>
         </tr>
@@ -117,14 +196,25 @@ export function RolloutsTable(props: { rollouts: readonly RolloutView[]; selecte
 /** One rollout task by task: phase and the latest health check's result, as they land. */
 export function RolloutTasks(props: { rollout: RolloutView; id?: string; caption?: string }) {
   return (
-    <Table id={props.id ?? 'rollout-tasks'} caption={props.caption ?? `Tasks of rollout ${props.rollout.id}`} headers={['task', 'host', 'revisions', 'phase', 'health', 'detail']} empty="No tasks.">
+    <Table
+      id={props.id ?? 'rollout-tasks'}
+      caption={props.caption ?? `Tasks of rollout ${props.rollout.id}`}
+      headers={['task', 'host', 'revisions', 'phase', 'health', 'detail']}
+      empty="No tasks."
+    >
       {props.rollout.tasks.map((task) => (
         <tr key={task.task} data-task={task.task}>
           <td>{task.task}</td>
           <td>{task.host}</td>
-          <td>{revision(task.fromRevision)} → {revision(task.toRevision)}</td>
-          <td class={task.phase} data-cell="phase">{task.phase}</td>
-          <td class={task.health ?? ''} data-cell="health">{task.health ?? ''}</td>
+          <td>
+            {revision(task.fromRevision)} → {revision(task.toRevision)}
+          </td>
+          <td class={task.phase} data-cell="phase">
+            {task.phase}
+          </td>
+          <td class={task.health ?? ''} data-cell="health">
+            {task.health ?? ''}
+          </td>
           <Text value={task.detail} />
         </tr>
       ))}
@@ -134,7 +224,12 @@ export function RolloutTasks(props: { rollout: RolloutView; id?: string; caption
 
 export function AuditTable(props: { id: string; caption: string; entries: readonly AuditEntry[] }) {
   return (
-    <Table id={props.id} caption={props.caption} headers={['at', 'event', 'actor', 'what', 'reason']} empty="Nothing recorded yet.">
+    <Table
+      id={props.id}
+      caption={props.caption}
+      headers={['at', 'event', 'actor', 'what', 'reason']}
+      empty="Nothing recorded yet."
+    >
       {props.entries.map((entry) => (
         <tr key={entry.position}>
           <td>{clockTime(entry.at)}</td>
@@ -150,7 +245,12 @@ export function AuditTable(props: { id: string; caption: string; entries: readon
 
 export function TimelineTable(props: { entries: readonly TimelineEntry[] }) {
   return (
-    <Table id="timeline" caption="What ran where at the chosen moment" headers={['host', 'job', 'task', 'revision', 'image', 'container', 'from', 'to']} empty="Nothing ran at that moment.">
+    <Table
+      id="timeline"
+      caption="What ran where at the chosen moment"
+      headers={['host', 'job', 'task', 'revision', 'image', 'container', 'from', 'to']}
+      empty="Nothing ran at that moment."
+    >
       {props.entries.map((entry) => (
         <tr key={`${entry.containerId}`} data-job={entry.job} data-task={entry.task}>
           <td>{entry.host}</td>

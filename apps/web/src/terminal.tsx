@@ -16,7 +16,10 @@ function allowTerminalStyles(): void {
   const nonce = document.querySelector<HTMLMetaElement>('meta[name="cj-style-nonce"]')?.content;
   if (!nonce || (document as Document & { cjStyles?: boolean }).cjStyles) return;
   (document as Document & { cjStyles?: boolean }).cjStyles = true;
-  const create = document.createElement.bind(document) as (tag: string, options?: ElementCreationOptions) => HTMLElement;
+  const create = document.createElement.bind(document) as (
+    tag: string,
+    options?: ElementCreationOptions,
+  ) => HTMLElement;
   document.createElement = ((tag: string, options?: ElementCreationOptions) => {
     const element = create(tag, options);
     if (tag.toLowerCase() === 'style') element.nonce = nonce;
@@ -28,7 +31,10 @@ function allowTerminalStyles(): void {
 function protocols(): string[] {
   const value = token.get();
   if (!value) return [SHELL_PROTOCOL];
-  const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(value))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(value)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   return [SHELL_PROTOCOL, `bearer.${encoded}`];
 }
 
@@ -41,7 +47,13 @@ export function ShellPanel(props: { env: string; task: TaskStatus; onClose: () =
   useEffect(() => {
     if (started === undefined || !host.current) return;
     allowTerminalStyles();
-    const terminal = new Terminal({ cols: COLUMNS, rows: ROWS, convertEol: false, cursorBlink: true, screenReaderMode: true });
+    const terminal = new Terminal({
+      cols: COLUMNS,
+      rows: ROWS,
+      convertEol: false,
+      cursorBlink: true,
+      screenReaderMode: true,
+    });
     terminal.open(host.current);
     const url = new URL(path('/v1/envs/{env}/jobs/{job}/exec', { env: props.env, job: props.task.job }), location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -70,7 +82,8 @@ export function ShellPanel(props: { env: string; task: TaskStatus; onClose: () =
       else setState(`closed: ${message.type}`);
     };
     // A refused upgrade (no operator token, another origin) reads as an error then a close.
-    socket.onerror = () => setState((current) => (current === 'connecting' ? 'refused: an operator token is needed' : current));
+    socket.onerror = () =>
+      setState((current) => (current === 'connecting' ? 'refused: an operator token is needed' : current));
     socket.onclose = () => setState((current) => (current === 'connected' ? 'closed' : current));
     const input = terminal.onData((data) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(new TextEncoder().encode(data));
@@ -84,8 +97,13 @@ export function ShellPanel(props: { env: string; task: TaskStatus; onClose: () =
   return (
     <section aria-labelledby="shell-title" id="shell">
       <h2 id="shell-title">
-        Shell <span class="muted">{props.task.job} task {props.task.task} on {props.task.host}</span>{' '}
-        <span id="shell-state" class="muted" aria-live="polite">{state}</span>
+        Shell{' '}
+        <span class="muted">
+          {props.task.job} task {props.task.task} on {props.task.host}
+        </span>{' '}
+        <span id="shell-state" class="muted" aria-live="polite">
+          {state}
+        </span>
       </h2>
       {started === undefined ? (
         <form
@@ -97,13 +115,22 @@ export function ShellPanel(props: { env: string; task: TaskStatus; onClose: () =
         >
           <label>
             Shell
-            <input id="shell-command" value={shell} onInput={(event) => setShell(event.currentTarget.value)} autoComplete="off" />
+            <input
+              id="shell-command"
+              value={shell}
+              onInput={(event) => setShell(event.currentTarget.value)}
+              autoComplete="off"
+            />
           </label>
           <button type="submit">Open</button>
-          <button type="button" onClick={props.onClose}>Cancel</button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
         </form>
       ) : (
-        <button type="button" onClick={props.onClose}>Close the shell</button>
+        <button type="button" onClick={props.onClose}>
+          Close the shell
+        </button>
       )}
       <div ref={host} id="terminal" class="terminal" />
     </section>

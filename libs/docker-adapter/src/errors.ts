@@ -54,7 +54,12 @@ export class HostUnreachable extends ContainerRuntimeError {
 
 export class ImageNotFound extends ContainerRuntimeError {
   readonly code = 'IMAGE_NOT_FOUND';
-  constructor(host: string, readonly image: string, reason: string, options?: { cause?: unknown }) {
+  constructor(
+    host: string,
+    readonly image: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(
       host,
       `host ${host}: image ${image} cannot be pulled (${reason}); ` +
@@ -81,7 +86,11 @@ export class PortInUse extends ContainerRuntimeError {
 
 export class ContainerNotFound extends ContainerRuntimeError {
   readonly code = 'CONTAINER_NOT_FOUND';
-  constructor(host: string, readonly container: string, options?: { cause?: unknown }) {
+  constructor(
+    host: string,
+    readonly container: string,
+    options?: { cause?: unknown },
+  ) {
     super(
       host,
       `host ${host}: container ${container} no longer exists (removed outside cj?); ` +
@@ -116,7 +125,12 @@ export class DaemonError extends ContainerRuntimeError {
  */
 export class ForeignContainerRefused extends ContainerRuntimeError {
   readonly code = 'FOREIGN_CONTAINER';
-  constructor(host: string, readonly container: string, readonly otherStoreId: string, operation: string) {
+  constructor(
+    host: string,
+    readonly container: string,
+    readonly otherStoreId: string,
+    operation: string,
+  ) {
     super(
       host,
       `host ${host}: container ${container} belongs to another cluster (store ${otherStoreId}); cj will not ${operation} it. ` +

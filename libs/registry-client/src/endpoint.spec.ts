@@ -5,7 +5,10 @@ describe('resolveEndpoint', () => {
   it('uses plain HTTP for loopback registries and HTTPS elsewhere', () => {
     expect(resolveEndpoint('127.0.0.1:5000', {})).toEqual({ baseUrl: 'http://127.0.0.1:5000', name: '127.0.0.1:5000' });
     expect(resolveEndpoint('localhost:5000', {})).toEqual({ baseUrl: 'http://localhost:5000', name: 'localhost:5000' });
-    expect(resolveEndpoint('registry.example', {})).toEqual({ baseUrl: 'https://registry.example', name: 'registry.example' });
+    expect(resolveEndpoint('registry.example', {})).toEqual({
+      baseUrl: 'https://registry.example',
+      name: 'registry.example',
+    });
   });
 
   it('uses HTTPS on loopback when a CA is given, and keeps an explicit scheme', () => {
@@ -15,7 +18,9 @@ describe('resolveEndpoint', () => {
 
   it('allows plain HTTP off loopback only when marked insecure', () => {
     expect(() => resolveEndpoint('http://registry.example:5000', {})).toThrow(RegistryConfigError);
-    expect(() => resolveEndpoint('http://registry.example:5000', {})).toThrow('Plain HTTP to a registry that is not on loopback is refused');
+    expect(() => resolveEndpoint('http://registry.example:5000', {})).toThrow(
+      'Plain HTTP to a registry that is not on loopback is refused',
+    );
     expect(resolveEndpoint('registry.example:5000', { insecure: true }).baseUrl).toBe('http://registry.example:5000');
   });
 

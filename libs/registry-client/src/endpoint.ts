@@ -23,12 +23,18 @@ export function resolveEndpoint(registry: string, options: { insecure?: boolean;
   } catch {
     throw invalid(registry, 'is not a host[:port] or URL');
   }
-  if (url.pathname !== '/' && url.pathname !== '' || url.search || url.username) {
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
     throw invalid(registry, 'must be only a host[:port] or scheme://host[:port], without path, query or user');
   }
   const name = url.host;
   const loopback = isLoopback(url.hostname);
-  const scheme = hasScheme ? url.protocol.slice(0, -1) : loopback && !options.tls ? 'http' : options.insecure && !options.tls ? 'http' : 'https';
+  const scheme = hasScheme
+    ? url.protocol.slice(0, -1)
+    : loopback && !options.tls
+      ? 'http'
+      : options.insecure && !options.tls
+        ? 'http'
+        : 'https';
   if (scheme !== 'http' && scheme !== 'https') throw invalid(registry, `has scheme "${scheme}"; use http or https`);
   if (scheme === 'http' && !loopback && !options.insecure) {
     throw new RegistryConfigError(

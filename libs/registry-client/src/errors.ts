@@ -54,14 +54,22 @@ export class InvalidReference extends RegistryError {
 export class RepositoryNotFound extends RegistryError {
   readonly code = 'REPOSITORY_NOT_FOUND';
   constructor(context: RegistryErrorContext) {
-    super(context, 'Repository not found', 'Check the image name in the jobs file, and that the image was pushed to this registry.');
+    super(
+      context,
+      'Repository not found',
+      'Check the image name in the jobs file, and that the image was pushed to this registry.',
+    );
   }
 }
 
 export class ManifestNotFound extends RegistryError {
   readonly code = 'MANIFEST_NOT_FOUND';
   constructor(context: RegistryErrorContext) {
-    super(context, 'No such tag or digest', 'List the tags of the repository and pick one that exists, or push the image first.');
+    super(
+      context,
+      'No such tag or digest',
+      'List the tags of the repository and pick one that exists, or push the image first.',
+    );
   }
 }
 
@@ -121,7 +129,11 @@ export class RegistryProtocolError extends RegistryError {
   readonly code = 'REGISTRY_PROTOCOL';
   readonly status?: number;
   constructor(context: RegistryErrorContext, detail: string, status?: number) {
-    super(context, `Unexpected registry response: ${detail}`, 'Check that the address points at a Docker Registry HTTP API v2 server.');
+    super(
+      context,
+      `Unexpected registry response: ${detail}`,
+      'Check that the address points at a Docker Registry HTTP API v2 server.',
+    );
     this.status = status;
   }
 }

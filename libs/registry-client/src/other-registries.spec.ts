@@ -6,12 +6,18 @@ describe('registries that page differently or answer unusually', () => {
   let server: ListingServer;
   let client: RegistryClient;
   const tags = Array.from({ length: 7 }, (_, i) => `1.${i}`);
-  const config = Buffer.from(JSON.stringify({ created: '2024-07-01T00:00:00Z', os: 'linux', architecture: 'amd64', config: {} }));
+  const config = Buffer.from(
+    JSON.stringify({ created: '2024-07-01T00:00:00Z', os: 'linux', architecture: 'amd64', config: {} }),
+  );
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: digestOf(config) },
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        size: config.length,
+        digest: digestOf(config),
+      },
       layers: [],
     }),
   );
@@ -26,8 +32,14 @@ describe('registries that page differently or answer unusually', () => {
           body: JSON.stringify({ schemaVersion: 1, name: 'team/delta', tag: 'legacy', fsLayers: [], history: [] }),
         },
         // No Docker-Content-Digest header on these answers.
-        '/v2/team/delta/manifests/1.0': { contentType: 'application/vnd.docker.distribution.manifest.v2+json', body: manifest.toString() },
-        [`/v2/team/delta/blobs/${digestOf(config)}`]: { contentType: 'application/octet-stream', body: config.toString() },
+        '/v2/team/delta/manifests/1.0': {
+          contentType: 'application/vnd.docker.distribution.manifest.v2+json',
+          body: manifest.toString(),
+        },
+        [`/v2/team/delta/blobs/${digestOf(config)}`]: {
+          contentType: 'application/octet-stream',
+          body: config.toString(),
+        },
       },
     });
     client = new RegistryClient({ registry: server.host, pageSize: 2, dockerConfigPath: false });
@@ -79,12 +91,18 @@ describe('registries that page differently or answer unusually', () => {
 
   it('refuses a next-page link that leaves the registry', async () => {
     // Credentials must not follow a link elsewhere; the link is refused before anything is sent there.
-    const other = await startListingServer({ repositories: ['x', 'y', 'z'], tags: {}, linkOrigin: 'http://127.0.0.2:1' });
+    const other = await startListingServer({
+      repositories: ['x', 'y', 'z'],
+      tags: {},
+      linkOrigin: 'http://127.0.0.2:1',
+    });
     try {
       const relay = new RegistryClient({ registry: other.host, pageSize: 1, dockerConfigPath: false });
       try {
         await expect(relay.listRepositories()).rejects.toThrow(RegistryProtocolError);
-        await expect(relay.listRepositories()).rejects.toThrow('the next page link leaves the registry (http://127.0.0.2:1/v2/_catalog?n=1&last=x)');
+        await expect(relay.listRepositories()).rejects.toThrow(
+          'the next page link leaves the registry (http://127.0.0.2:1/v2/_catalog?n=1&last=x)',
+        );
         expect(other.requests).toEqual(['GET /v2/_catalog?n=1', 'GET /v2/_catalog?n=1']);
       } finally {
         await relay.close();

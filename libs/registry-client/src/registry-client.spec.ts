@@ -1,4 +1,11 @@
-import { ManifestNotFound, PlatformNotFound, RepositoryNotFound, InvalidReference, RegistryClient, type RegistryClientOptions } from './index';
+import {
+  ManifestNotFound,
+  PlatformNotFound,
+  RepositoryNotFound,
+  InvalidReference,
+  RegistryClient,
+  type RegistryClientOptions,
+} from './index';
 import {
   DEMO_CREATED,
   ImagePusher,
@@ -41,10 +48,7 @@ describe('RegistryClient against docker/distribution', () => {
       const repositories = await client({ registry: proxy.host, pageSize: 2 }).listRepositories();
 
       expect(repositories).toEqual(['demo', 'many', 'multi', 'oci/app']);
-      expect(proxy.requests).toEqual([
-        'GET /v2/_catalog?n=2',
-        'GET /v2/_catalog?last=many&n=2',
-      ]);
+      expect(proxy.requests).toEqual(['GET /v2/_catalog?n=2', 'GET /v2/_catalog?last=many&n=2']);
     });
 
     it('lists every tag even though this registry ignores n for tags', async () => {
@@ -88,7 +92,9 @@ describe('RegistryClient against docker/distribution', () => {
         indexDigest: images.multi.listDigest,
         platform: { os: 'linux', architecture: 'amd64' },
       });
-      await expect(registryClient.resolve('multi', 'list', { os: 'linux', architecture: 'arm64', variant: 'v8' })).resolves.toMatchObject({
+      await expect(
+        registryClient.resolve('multi', 'list', { os: 'linux', architecture: 'arm64', variant: 'v8' }),
+      ).resolves.toMatchObject({
         digest: images.multi.arm64.digest,
         configDigest: images.multi.arm64.configDigest,
         platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -103,7 +109,9 @@ describe('RegistryClient against docker/distribution', () => {
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         indexDigest: images.multi.indexDigest,
       });
-      await expect(registryClient.resolve('multi', 'index', { os: 'linux', architecture: 'arm64' })).resolves.toMatchObject({
+      await expect(
+        registryClient.resolve('multi', 'index', { os: 'linux', architecture: 'arm64' }),
+      ).resolves.toMatchObject({
         digest: images.multi.ociArm64.digest,
       });
     });
@@ -124,7 +132,9 @@ describe('RegistryClient against docker/distribution', () => {
       );
       await expect(registryClient.listTags('nothing/here')).rejects.toThrow(RepositoryNotFound);
       await expect(registryClient.resolve('demo', 'v9')).rejects.toThrow(ManifestNotFound);
-      await expect(registryClient.resolve('demo', 'v9')).rejects.toThrow(`(registry ${registry.host}, repository demo:v9)`);
+      await expect(registryClient.resolve('demo', 'v9')).rejects.toThrow(
+        `(registry ${registry.host}, repository demo:v9)`,
+      );
     });
 
     it('rejects malformed names before asking the registry', async () => {
@@ -198,7 +208,9 @@ describe('RegistryClient against docker/distribution', () => {
 
   describe('deleting', () => {
     it('deletes a manifest by digest, after which its tag is gone', async () => {
-      const pushed = await new ImagePusher(registry.url).pushImage('scratch', 'old', { created: '2023-01-01T00:00:00Z' });
+      const pushed = await new ImagePusher(registry.url).pushImage('scratch', 'old', {
+        created: '2023-01-01T00:00:00Z',
+      });
       const registryClient = client();
       await registryClient.resolve('scratch', 'old');
 

@@ -85,7 +85,10 @@ export class RegistryClient implements ImageRegistry {
   private readonly now: () => number;
 
   constructor(options: RegistryClientOptions) {
-    this.endpoint = resolveEndpoint(options.registry, { insecure: options.insecure, tls: options.caCertificate !== undefined });
+    this.endpoint = resolveEndpoint(options.registry, {
+      insecure: options.insecure,
+      tls: options.caCertificate !== undefined,
+    });
     this.transport = new HttpTransport({
       timeoutMs: options.timeoutMs ?? 10_000,
       retries: options.retries ?? 3,
@@ -107,7 +110,9 @@ export class RegistryClient implements ImageRegistry {
   }
 
   listRepositories(): Promise<string[]> {
-    return this.listPages(`/v2/_catalog?n=${this.pageSize}`, 'registry:catalog:*', 'repositories', { registry: this.endpoint.name });
+    return this.listPages(`/v2/_catalog?n=${this.pageSize}`, 'registry:catalog:*', 'repositories', {
+      registry: this.endpoint.name,
+    });
   }
 
   listTags(repository: string): Promise<string[]> {
@@ -179,10 +184,13 @@ export class RegistryClient implements ImageRegistry {
     checkTagOrDigest(context, reference);
     const digest = isDigest(reference) ? reference : await this.headDigest(repository, reference, context);
     const top = await this.manifestByDigest(repository, digest, context);
-    const chosen = top.kind === 'index' ? await this.imageForPlatform(repository, top, platform, context) : { image: top, digest };
+    const chosen =
+      top.kind === 'index' ? await this.imageForPlatform(repository, top, platform, context) : { image: top, digest };
     const { image } = chosen;
     const configDigest = image.config.digest;
-    const config = await this.configs.get(`${repository}@${configDigest}`, () => this.fetchConfig(repository, configDigest, context));
+    const config = await this.configs.get(`${repository}@${configDigest}`, () =>
+      this.fetchConfig(repository, configDigest, context),
+    );
     const info: ManifestInfo = {
       digest: chosen.digest,
       mediaType: image.mediaType,
@@ -202,11 +210,14 @@ export class RegistryClient implements ImageRegistry {
   ): Promise<{ image: ImageManifest; digest: string; platform?: Platform }> {
     const entry = selectPlatform(index, platform);
     if (!entry) {
-      const available = index.manifests.flatMap((candidate) => (candidate.platform ? [formatPlatform(candidate.platform)] : []));
+      const available = index.manifests.flatMap((candidate) =>
+        candidate.platform ? [formatPlatform(candidate.platform)] : [],
+      );
       throw new PlatformNotFound(context, formatPlatform(platform), available);
     }
     const image = await this.manifestByDigest(repository, entry.digest, context);
-    if (image.kind !== 'image') throw new RegistryProtocolError(context, `index entry ${entry.digest} is not an image manifest`);
+    if (image.kind !== 'image')
+      throw new RegistryProtocolError(context, `index entry ${entry.digest} is not an image manifest`);
     return { image, digest: entry.digest, platform: entry.platform };
   }
 
@@ -216,7 +227,11 @@ export class RegistryClient implements ImageRegistry {
    */
   private async headDigest(repository: string, tag: string, context: RegistryErrorContext): Promise<string> {
     const url = this.url(`/v2/${repository}/manifests/${tag}`);
-    const head = await this.request({ method: 'HEAD', url, headers: { accept: MANIFEST_ACCEPT } }, pullScope(repository), context);
+    const head = await this.request(
+      { method: 'HEAD', url, headers: { accept: MANIFEST_ACCEPT } },
+      pullScope(repository),
+      context,
+    );
     if (head.status === 404) throw await this.notFound(repository, context);
     if (head.status !== 200) throw this.failure(head, context);
     rejectUnsupported(head.headers.get('content-type'), context);
@@ -228,12 +243,23 @@ export class RegistryClient implements ImageRegistry {
   }
 
   private manifestByDigest(repository: string, digest: string, context: RegistryErrorContext): Promise<Manifest> {
-    return this.manifests.get(`${repository}@${digest}`, async () => (await this.fetchManifest(repository, digest, context)).manifest);
+    return this.manifests.get(
+      `${repository}@${digest}`,
+      async () => (await this.fetchManifest(repository, digest, context)).manifest,
+    );
   }
 
-  private async fetchManifest(repository: string, reference: string, context: RegistryErrorContext): Promise<{ digest: string; manifest: Manifest }> {
+  private async fetchManifest(
+    repository: string,
+    reference: string,
+    context: RegistryErrorContext,
+  ): Promise<{ digest: string; manifest: Manifest }> {
     const response = await this.request(
-      { method: 'GET', url: this.url(`/v2/${repository}/manifests/${reference}`), headers: { accept: MANIFEST_ACCEPT } },
+      {
+        method: 'GET',
+        url: this.url(`/v2/${repository}/manifests/${reference}`),
+        headers: { accept: MANIFEST_ACCEPT },
+      },
       pullScope(repository),
       context,
     );
@@ -241,15 +267,25 @@ export class RegistryClient implements ImageRegistry {
     if (response.status !== 200) throw this.failure(response, context);
     const contentType = response.headers.get('content-type') ?? undefined;
     rejectUnsupported(contentType, context);
-    const digest = isDigest(reference) ? verifyDigest(response.body, reference, context) : `sha256:${sha256(response.body)}`;
+    const digest = isDigest(reference)
+      ? verifyDigest(response.body, reference, context)
+      : `sha256:${sha256(response.body)}`;
     const parsed = parseManifest(response.body.toString('utf8'), contentType);
     if (parsed.ok) return { digest, manifest: parsed.manifest };
     if (parsed.problem.kind === 'unsupported') throw new UnsupportedManifest(context, parsed.problem.mediaType);
     throw new RegistryProtocolError(context, `manifest ${reference}: ${parsed.problem.detail}`);
   }
 
-  private async fetchConfig(repository: string, digest: string, context: RegistryErrorContext): Promise<ImageConfigSummary> {
-    const response = await this.request({ method: 'GET', url: this.url(`/v2/${repository}/blobs/${digest}`) }, pullScope(repository), context);
+  private async fetchConfig(
+    repository: string,
+    digest: string,
+    context: RegistryErrorContext,
+  ): Promise<ImageConfigSummary> {
+    const response = await this.request(
+      { method: 'GET', url: this.url(`/v2/${repository}/blobs/${digest}`) },
+      pullScope(repository),
+      context,
+    );
     if (response.status !== 200) throw this.failure(response, context);
     verifyDigest(response.body, digest, context);
     const summary = summarizeImageConfig(response.body.toString('utf8'));
@@ -257,14 +293,23 @@ export class RegistryClient implements ImageRegistry {
     return summary;
   }
 
-  private async listPages(firstPath: string, scope: string, field: 'repositories' | 'tags', context: RegistryErrorContext): Promise<string[]> {
+  private async listPages(
+    firstPath: string,
+    scope: string,
+    field: 'repositories' | 'tags',
+    context: RegistryErrorContext,
+  ): Promise<string[]> {
     const items: string[] = [];
     const seen = new Set<string>();
     let url: string | undefined = this.url(firstPath);
     while (url) {
       if (seen.has(url)) throw new RegistryProtocolError(context, `pagination loops back to ${url}`);
       seen.add(url);
-      const response = await this.request({ method: 'GET', url, headers: { accept: 'application/json' } }, scope, context);
+      const response = await this.request(
+        { method: 'GET', url, headers: { accept: 'application/json' } },
+        scope,
+        context,
+      );
       if (response.status !== 200) throw this.failure(response, context);
       items.push(...readList(response.body, field, context));
       url = nextPageUrl(response.headers.get('link'), url);
@@ -280,7 +325,10 @@ export class RegistryClient implements ImageRegistry {
   private async request(request: HttpRequest, scope: string, context: RegistryErrorContext): Promise<HttpResponse> {
     const send = async (): Promise<HttpResponse> => {
       const authorization = await this.authenticator.authorization(scope, context);
-      return this.transport.send({ ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) } }, context);
+      return this.transport.send(
+        { ...request, headers: { ...request.headers, ...(authorization ? { authorization } : {}) } },
+        context,
+      );
     };
     let response = await send();
     if (response.status === 401) {
@@ -288,8 +336,10 @@ export class RegistryClient implements ImageRegistry {
       response = await send();
       if (response.status === 401) throw new RegistryUnauthorized(context, this.authenticator.describeRefusal());
     }
-    if (response.status === 403) throw new RegistryUnauthorized(context, `access denied (${errorMessages(response) || 'HTTP 403'})`);
-    if (response.status === 429) throw new RateLimited(context, retryAfterSeconds(response.headers.get('retry-after'), this.now()));
+    if (response.status === 403)
+      throw new RegistryUnauthorized(context, `access denied (${errorMessages(response) || 'HTTP 403'})`);
+    if (response.status === 429)
+      throw new RateLimited(context, retryAfterSeconds(response.headers.get('retry-after'), this.now()));
     return response;
   }
 
@@ -303,7 +353,9 @@ export class RegistryClient implements ImageRegistry {
       pullScope(repository),
       context,
     );
-    return response.status === 404 && errorCodes(response).includes('NAME_UNKNOWN') ? new RepositoryNotFound(context) : new ManifestNotFound(context);
+    return response.status === 404 && errorCodes(response).includes('NAME_UNKNOWN')
+      ? new RepositoryNotFound(context)
+      : new ManifestNotFound(context);
   }
 
   /** The typed error for an answer the caller did not expect, read from the registry's error codes. */
@@ -329,7 +381,9 @@ export class RegistryClient implements ImageRegistry {
   }
 
   private context(repository: string, reference?: string): RegistryErrorContext {
-    return reference === undefined ? { registry: this.endpoint.name, repository } : { registry: this.endpoint.name, repository, reference };
+    return reference === undefined
+      ? { registry: this.endpoint.name, repository }
+      : { registry: this.endpoint.name, repository, reference };
   }
 
   private url(path: string): string {
@@ -355,7 +409,8 @@ function newestFirst(a: TagInfo, b: TagInfo): number {
 
 function rejectUnsupported(contentType: string | null | undefined, context: RegistryErrorContext): void {
   const mediaType = contentType?.split(';')[0].trim();
-  if (mediaType?.startsWith('application/vnd.docker.distribution.manifest.v1')) throw new UnsupportedManifest(context, mediaType);
+  if (mediaType?.startsWith('application/vnd.docker.distribution.manifest.v1'))
+    throw new UnsupportedManifest(context, mediaType);
 }
 
 function sha256(body: Buffer): string {
@@ -369,7 +424,8 @@ function verifyDigest(body: Buffer, digest: string, context: RegistryErrorContex
     throw new RegistryProtocolError(context, `digest algorithm "${algorithm}" is not supported (sha256, sha512)`);
   }
   const actual = createHash(algorithm).update(body).digest('hex');
-  if (actual !== hex) throw new RegistryProtocolError(context, `content fetched for ${digest} hashes to ${algorithm}:${actual}`);
+  if (actual !== hex)
+    throw new RegistryProtocolError(context, `content fetched for ${digest} hashes to ${algorithm}:${actual}`);
   return digest;
 }
 

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient, RegistryUnreachable } from './index';
-import { makeTestCertificates, pushDemoImages, startRegistryServer, type RegistryServer, type TestCertificates } from './testing';
+import {
+  makeTestCertificates,
+  pushDemoImages,
+  startRegistryServer,
+  type RegistryServer,
+  type TestCertificates,
+} from './testing';
 
 describe('HTTPS with a private CA', () => {
   let certificates: TestCertificates;
@@ -17,7 +23,11 @@ describe('HTTPS with a private CA', () => {
     await plain.stop();
     registry = await startRegistryServer({
       storageDir,
-      tls: { certificatePath: certificates.serverCertificatePath, keyPath: certificates.serverKeyPath, caCertificate: certificates.caCertificate },
+      tls: {
+        certificatePath: certificates.serverCertificatePath,
+        keyPath: certificates.serverKeyPath,
+        caCertificate: certificates.caCertificate,
+      },
     });
   });
 
@@ -28,7 +38,11 @@ describe('HTTPS with a private CA', () => {
   });
 
   it('talks HTTPS when given the CA that signed the registry certificate', async () => {
-    const client = new RegistryClient({ registry: registry.host, caCertificate: certificates.caCertificate, dockerConfigPath: false });
+    const client = new RegistryClient({
+      registry: registry.host,
+      caCertificate: certificates.caCertificate,
+      dockerConfigPath: false,
+    });
     try {
       expect(client.endpoint.baseUrl).toBe(`https://${registry.host}`);
       await expect(client.describeTags('demo')).resolves.toHaveLength(5);
@@ -38,7 +52,12 @@ describe('HTTPS with a private CA', () => {
   });
 
   it('refuses a certificate it cannot verify, without retrying', async () => {
-    const client = new RegistryClient({ registry: `https://${registry.host}`, dockerConfigPath: false, retries: 5, retryBaseDelayMs: 1_000 });
+    const client = new RegistryClient({
+      registry: `https://${registry.host}`,
+      dockerConfigPath: false,
+      retries: 5,
+      retryBaseDelayMs: 1_000,
+    });
     try {
       const started = Date.now();
       const failure = client.listTags('demo');

@@ -5,16 +5,28 @@ import type { ApplyResponse } from '@cj/domain';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const APPLY = '/v1/envs/default/apply';
-const JOBS = 'jobs: <\n  name: "webhook-listener"\n  image: "webhook-listener:a5af2f2"\n  run_on_host: "git-app-1"\n  port: "9999"\n>\n';
+const JOBS =
+  'jobs: <\n  name: "webhook-listener"\n  image: "webhook-listener:a5af2f2"\n  run_on_host: "git-app-1"\n  port: "9999"\n>\n';
 const HOSTS = 'hosts:\n  git-app-1: unix:///var/run/docker.sock\n';
 
 const plan = (dryRun: boolean): ApplyResponse => ({
   env: 'default',
   dryRun,
   plan: [
-    { job: 'webhook-listener', action: 'update', changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e', kind: 'container' }], ...(dryRun ? {} : { revision: 3, rolloutId: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01' }) },
+    {
+      job: 'webhook-listener',
+      action: 'update',
+      changes: [{ path: 'image.tag', before: 'a5af2f2', after: 'b7c8d9e', kind: 'container' }],
+      ...(dryRun ? {} : { revision: 3, rolloutId: '6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01' }),
+    },
     { job: 'coding-blog', action: 'unchanged', changes: [] },
-    { job: 'web', action: 'update', changes: [{ path: 'update.minHealthyTime', before: 1000, after: 5000, kind: 'policy' }], inPlace: true, ...(dryRun ? {} : { revision: 8 }) },
+    {
+      job: 'web',
+      action: 'update',
+      changes: [{ path: 'update.minHealthyTime', before: 1000, after: 5000, kind: 'policy' }],
+      inPlace: true,
+      ...(dryRun ? {} : { revision: 8 }),
+    },
   ],
 });
 
@@ -30,7 +42,9 @@ describe('cj apply', () => {
 
   it('sends the files as text with who and why, applies without asking when piped, and prints the plan', async () => {
     api = await new RecordedApi().on('POST', APPLY, { json: plan(false) }).start();
-    const result = await runCj(['apply', jobsFile, '--base', hostsFile, '--reason', 'move to b7c8d9e'], { url: api.url });
+    const result = await runCj(['apply', jobsFile, '--base', hostsFile, '--reason', 'move to b7c8d9e'], {
+      url: api.url,
+    });
     expect(result.code).toBe(0);
     expect(api.requests).toHaveLength(1);
     expect(api.requests[0].body).toEqual({
@@ -118,10 +132,21 @@ describe('cj apply', () => {
 
   it('counts only kept dropped hosts as no change', async () => {
     api = await new RecordedApi()
-      .on('POST', APPLY, { json: { env: 'default', dryRun: true, plan: [], droppedHosts: [{ host: 'h2', action: 'keep', holds: [{ kind: 'task', job: 'web', task: 0, containerId: 'abc' }] }] } })
+      .on('POST', APPLY, {
+        json: {
+          env: 'default',
+          dryRun: true,
+          plan: [],
+          droppedHosts: [
+            { host: 'h2', action: 'keep', holds: [{ kind: 'task', job: 'web', task: 0, containerId: 'abc' }] },
+          ],
+        },
+      })
       .start();
     const result = await runCj(['apply', jobsFile, '--dry-run'], { url: api.url });
-    expect(result.stdout).toMatch(/^ {2}! host h2 \(no longer in the file; kept while web task 0 runs there\)\nNo changes\.\n$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}! host h2 \(no longer in the file; kept while web task 0 runs there\)\nNo changes\.\n$/m,
+    );
     expect(result.stdout).not.toContain('retired');
   });
 

@@ -55,16 +55,23 @@ export const applyCommand = () =>
 
 /** Something to record: a job that changes, or a host that leaves (a kept host records nothing). */
 const changes = (response: ApplyResponse) =>
-  response.plan.some((entry) => entry.action !== 'unchanged') || (response.droppedHosts ?? []).some((host) => host.action === 'retire');
+  response.plan.some((entry) => entry.action !== 'unchanged') ||
+  (response.droppedHosts ?? []).some((host) => host.action === 'retire');
 
 function printPlan(cli: Cli, response: ApplyResponse): void {
   const c = cli.out.color;
-  const heading = response.dryRun ? `Plan for ${response.env} (dry run, nothing recorded):` : `Plan for ${response.env}:`;
+  const heading = response.dryRun
+    ? `Plan for ${response.env} (dry run, nothing recorded):`
+    : `Plan for ${response.env}:`;
   cli.out.line(c.bold(heading));
   for (const entry of response.plan) {
-    cli.out.line(`  ${actionMark(entry.action, c)} ${entry.job}${entry.action === 'unchanged' ? c.dim(' (unchanged)') : ''}${entry.inPlace ? c.dim(' (policy only: in place, no container replaced)') : ''}`);
+    cli.out.line(
+      `  ${actionMark(entry.action, c)} ${entry.job}${entry.action === 'unchanged' ? c.dim(' (unchanged)') : ''}${entry.inPlace ? c.dim(' (policy only: in place, no container replaced)') : ''}`,
+    );
     for (const change of entry.changes) {
-      cli.out.line(`      ${change.path}: ${c.red(value(change.before))} → ${c.green(value(change.after))}${c.dim(`  (${changeNeeds(change.kind)})`)}`);
+      cli.out.line(
+        `      ${change.path}: ${c.red(value(change.before))} → ${c.green(value(change.after))}${c.dim(`  (${changeNeeds(change.kind)})`)}`,
+      );
     }
   }
   printDroppedHosts(cli.out, response.droppedHosts ?? []);
@@ -74,8 +81,14 @@ function printPlan(cli: Cli, response: ApplyResponse): void {
 function printOutcome(cli: Cli, response: ApplyResponse): void {
   if (response.dryRun) return;
   for (const entry of response.plan) {
-    if (entry.revision !== undefined) cli.out.line(`${entry.job}: recorded r${entry.revision}${entry.inPlace ? ', in effect now (no container replaced)' : ''}`);
-    if (entry.rolloutId) cli.out.line(`${entry.job}: rollout ${entry.rolloutId} started; follow it with \`cj rollout status ${entry.rolloutId} --wait\``);
+    if (entry.revision !== undefined)
+      cli.out.line(
+        `${entry.job}: recorded r${entry.revision}${entry.inPlace ? ', in effect now (no container replaced)' : ''}`,
+      );
+    if (entry.rolloutId)
+      cli.out.line(
+        `${entry.job}: rollout ${entry.rolloutId} started; follow it with \`cj rollout status ${entry.rolloutId} --wait\``,
+      );
   }
   printDroppedHostOutcome(cli.out, response.droppedHosts ?? []);
 }

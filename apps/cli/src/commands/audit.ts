@@ -26,22 +26,34 @@ interface AuditOptions {
 }
 
 function position(text: string): string {
-  if (!/^\d{1,19}$/.test(text)) throw new InvalidArgumentError('expected a log position (the POSITION column of an earlier page).');
+  if (!/^\d{1,19}$/.test(text))
+    throw new InvalidArgumentError('expected a log position (the POSITION column of an earlier page).');
   return text;
 }
 
 function eventTypes(text: string): string {
-  if (!/^[A-Za-z]+(,[A-Za-z]+)*$/.test(text)) throw new InvalidArgumentError('expected event types separated by commas (ContainerStarted,ContainerStopped).');
+  if (!/^[A-Za-z]+(,[A-Za-z]+)*$/.test(text))
+    throw new InvalidArgumentError('expected event types separated by commas (ContainerStarted,ContainerStopped).');
   return text;
 }
 
 /** The same command with the cursor moved on, for the "more" line. */
 function nextPage(options: AuditOptions, after: string): string {
   const flags: [string, string | number | boolean | undefined][] = [
-    ['--job', options.job], ['--task', options.task], ['--host', options.host], ['--rollout', options.rollout], ['--actor', options.actor],
-    ['--type', options.type], ['--since', options.since], ['--until', options.until], ['--limit', options.limit], ['--all', options.all],
+    ['--job', options.job],
+    ['--task', options.task],
+    ['--host', options.host],
+    ['--rollout', options.rollout],
+    ['--actor', options.actor],
+    ['--type', options.type],
+    ['--since', options.since],
+    ['--until', options.until],
+    ['--limit', options.limit],
+    ['--all', options.all],
   ];
-  const given = flags.filter(([, value]) => value !== undefined && value !== false).map(([flag, value]) => (value === true ? flag : `${flag} ${value}`));
+  const given = flags
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([flag, value]) => (value === true ? flag : `${flag} ${value}`));
   return ['cj audit', ...given, `--after ${after}`].join(' ');
 }
 
@@ -58,7 +70,10 @@ export const auditCommand = () =>
     .option('--until <time>', 'up to this time: ISO 8601 or a time ago', (t) => instant(t))
     .option('--after <position>', 'only events after this log position (the next page of an earlier answer)', position)
     .option('--limit <n>', 'at most N entries (default 100)', positiveInt)
-    .option('--all', 'every event, not only the summary (one line per command, container start/stop/exit, rollout phase, failure)')
+    .option(
+      '--all',
+      'every event, not only the summary (one line per command, container start/stop/exit, rollout phase, failure)',
+    )
     .addOption(jsonOption())
     .addCommand(verifyCommand())
     .action(
@@ -102,7 +117,10 @@ export const auditCommand = () =>
           for (const line of lines) cli.out.line(line);
         }
         if (more) mark(`more: events follow position ${more}; next page: ${nextPage(options, more)}`);
-        if (earlier) mark(`earlier: events precede position ${earlier}; read from the start with --after 0, or from a time with --since`);
+        if (earlier)
+          mark(
+            `earlier: events precede position ${earlier}; read from the start with --after 0, or from a time with --since`,
+          );
       }),
     );
 
@@ -117,9 +135,15 @@ const verifyCommand = () =>
         if (options.json) cli.json(report);
         else if (report.ok) {
           const legacy = report.unchained > 0 ? ` (${report.unchained} recorded before the log was chained)` : '';
-          cli.out.line(`The log verifies: ${report.events} events in ${report.streams} streams, every chain intact${legacy}.`);
+          cli.out.line(
+            `The log verifies: ${report.events} events in ${report.streams} streams, every chain intact${legacy}.`,
+          );
         } else {
-          cli.out.line(cli.out.color.red(`The log fails verification in ${report.problems.length} stream${report.problems.length === 1 ? '' : 's'}:`));
+          cli.out.line(
+            cli.out.color.red(
+              `The log fails verification in ${report.problems.length} stream${report.problems.length === 1 ? '' : 's'}:`,
+            ),
+          );
           for (const problem of report.problems) cli.out.line(`  ${problem.kind}: ${problem.message}`);
         }
         return report.ok ? 0 : 1;

@@ -31,7 +31,9 @@ class UnknownShell extends CliError {
 
 /** The words that may follow a command: its subcommands and its long options (global ones too). */
 function wordsOf(command: Command, inherited: readonly Option[]): string[] {
-  const options = [...command.options, ...inherited].map((option) => option.long).filter((long): long is string => long !== undefined);
+  const options = [...command.options, ...inherited]
+    .map((option) => option.long)
+    .filter((long): long is string => long !== undefined);
   return [...command.commands.map((sub) => sub.name()), ...new Set([...options, '--help'])];
 }
 

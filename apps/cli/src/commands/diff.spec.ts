@@ -44,7 +44,7 @@ describe('cj diff', () => {
     expect(api.requests[0].body).toEqual({ jobs: { file, text: 'jobs: []\n' }, job: 'webhook-listener' });
   });
 
-  it("says per field of a job whether applying the file replaces its containers or is policy only", async () => {
+  it('says per field of a job whether applying the file replaces its containers or is policy only', async () => {
     const kinds: DiffResponse = {
       changed: true,
       jobs: [
@@ -72,7 +72,9 @@ describe('cj diff', () => {
   });
 
   it('exits 0 when nothing differs', async () => {
-    api = await new RecordedApi().on('POST', DIFF, { json: { changed: false, jobs: [{ job: 'coding-blog', fields: [] }] } }).start();
+    api = await new RecordedApi()
+      .on('POST', DIFF, { json: { changed: false, jobs: [{ job: 'coding-blog', fields: [] }] } })
+      .start();
     const result = await runCj(['diff', file, '--json'], { url: api.url });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ changed: false, jobs: [{ job: 'coding-blog', fields: [] }] });

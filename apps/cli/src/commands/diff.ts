@@ -50,7 +50,8 @@ function printDiff(cli: Cli, result: DiffResponse): void {
       { header: 'running', cell: (f) => value(f.running) },
     ];
     // What applying the file would do, per field: a job's row says it, a task's row has nothing to apply.
-    if (job.fields.some((f) => f.kind !== undefined)) columns.push({ header: 'on apply', cell: (f) => (f.kind ? changeNeeds(f.kind) : '') });
+    if (job.fields.some((f) => f.kind !== undefined))
+      columns.push({ header: 'on apply', cell: (f) => (f.kind ? changeNeeds(f.kind) : '') });
     const lines = table(job.fields, columns, c.bold);
     for (const line of lines) cli.out.line(`  ${line}`);
   });

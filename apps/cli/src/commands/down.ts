@@ -13,7 +13,10 @@ export const downCommand = () =>
     .addOption(jsonOption())
     .action(
       action(async (cli: Cli, job: string, options: { reason?: string; json?: boolean }) => {
-        const result = await cli.api.post<UpDownResponse>(`/jobs/${encodeURIComponent(job)}/down`, cli.change(options.reason));
+        const result = await cli.api.post<UpDownResponse>(
+          `/jobs/${encodeURIComponent(job)}/down`,
+          cli.change(options.reason),
+        );
         if (options.json) return cli.json(result);
         printTaskActions(cli.out, result);
       }),

@@ -9,25 +9,38 @@ import { nonNegativeInt } from '../options';
 /** The subprotocol of the orchestrator's exec endpoint. */
 const SHELL_PROTOCOL = 'cj.exec.v1';
 
-type ServerMessage = { type: 'exit'; code: number } | { type: 'idle' } | { type: 'shutdown' } | { type: 'error'; message: string };
+type ServerMessage =
+  { type: 'exit'; code: number } | { type: 'idle' } | { type: 'shutdown' } | { type: 'error'; message: string };
 
 export const execCommand = () =>
   new Command('exec')
-    .description("run a command in a task's container (operators only; recorded in the audit); exits with its exit code")
+    .description(
+      "run a command in a task's container (operators only; recorded in the audit); exits with its exit code",
+    )
     .argument('<job>')
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--task <n>', 'the task whose container to run it in (default: 0)', nonNegativeInt)
     .option('-i, --stdin', 'pass stdin to the command')
     .option('-t, --tty', 'allocate a pseudo-terminal (with -i: an interactive shell)')
     .action(
-      action(async (cli: Cli, job: string, command: string[], options: { task?: number; stdin?: boolean; tty?: boolean }) => {
-        if (command.length === 0) throw new UsageError('no command given', 'put it after --: cj exec web -- ls /');
-        return runExec(cli, job, command, options);
-      }),
+      action(
+        async (
+          cli: Cli,
+          job: string,
+          command: string[],
+          options: { task?: number; stdin?: boolean; tty?: boolean },
+        ) => {
+          if (command.length === 0) throw new UsageError('no command given', 'put it after --: cj exec web -- ls /');
+          return runExec(cli, job, command, options);
+        },
+      ),
     );
 
 function execUrl(cli: Cli, job: string, command: readonly string[], options: { task?: number; tty?: boolean }): string {
-  const url = new URL(`/v1/envs/${encodeURIComponent(cli.options.env)}/jobs/${encodeURIComponent(job)}/exec`, cli.options.url);
+  const url = new URL(
+    `/v1/envs/${encodeURIComponent(cli.options.env)}/jobs/${encodeURIComponent(job)}/exec`,
+    cli.options.url,
+  );
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('task', String(options.task ?? 0));
   for (const part of command) url.searchParams.append('cmd', part);
@@ -42,9 +55,16 @@ function execUrl(cli: Cli, job: string, command: readonly string[], options: { t
   return url.toString();
 }
 
-function runExec(cli: Cli, job: string, command: readonly string[], options: { task?: number; stdin?: boolean; tty?: boolean }): Promise<number> {
+function runExec(
+  cli: Cli,
+  job: string,
+  command: readonly string[],
+  options: { task?: number; stdin?: boolean; tty?: boolean },
+): Promise<number> {
   const url = execUrl(cli, job, command, options);
-  const socket = new WebSocket(url, SHELL_PROTOCOL, { headers: cli.options.token ? { authorization: `Bearer ${cli.options.token}` } : {} });
+  const socket = new WebSocket(url, SHELL_PROTOCOL, {
+    headers: cli.options.token ? { authorization: `Bearer ${cli.options.token}` } : {},
+  });
   const stdin = process.stdin;
   const raw = Boolean(options.stdin && options.tty && stdin.isTTY);
   return new Promise<number>((resolve, reject) => {
@@ -55,7 +75,8 @@ function runExec(cli: Cli, job: string, command: readonly string[], options: { t
       process.stdout.off('resize', resize);
     };
     const resize = () => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'resize', cols: process.stdout.columns, rows: process.stdout.rows }));
+      if (socket.readyState === WebSocket.OPEN)
+        socket.send(JSON.stringify({ type: 'resize', cols: process.stdout.columns, rows: process.stdout.rows }));
     };
     socket.on('unexpected-response', (_request, response) => {
       let body = '';
@@ -91,7 +112,10 @@ function runExec(cli: Cli, job: string, command: readonly string[], options: { t
       const message = JSON.parse(data.toString('utf8')) as ServerMessage;
       if (message.type === 'exit') exitCode = message.code;
       else if (message.type === 'error') cli.out.error(`cj: ${message.message}`);
-      else cli.out.error(`cj: the session was closed (${message.type === 'idle' ? 'idle for too long' : 'the orchestrator is shutting down'})`);
+      else
+        cli.out.error(
+          `cj: the session was closed (${message.type === 'idle' ? 'idle for too long' : 'the orchestrator is shutting down'})`,
+        );
     });
     socket.on('close', () => {
       restore();

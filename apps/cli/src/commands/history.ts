@@ -20,7 +20,11 @@ export const historyCommand = () =>
         const lines = table(
           newestFirst,
           [
-            { header: 'revision', cell: (r) => (r.revision === history.current ? c.green(`${revision(r.revision)} *`) : revision(r.revision)) },
+            {
+              header: 'revision',
+              cell: (r) =>
+                r.revision === history.current ? c.green(`${revision(r.revision)} *`) : revision(r.revision),
+            },
             { header: 'image', cell: (r) => r.image },
             { header: 'digest', cell: (r) => shortDigest(r.digest) },
             { header: 'at', cell: (r) => time(r.at) },

@@ -26,16 +26,28 @@ export const hostsCommand = () =>
             { header: 'name', cell: (h) => h.name },
             { header: 'endpoint', cell: (h) => h.endpoint },
             { header: 'address', cell: (h) => h.address },
-            { header: 'reachable', cell: (h) => (h.held ? c.yellow('held') : h.reachable ? c.green('yes') : c.red('no')) },
+            {
+              header: 'reachable',
+              cell: (h) => (h.held ? c.yellow('held') : h.reachable ? c.green('yes') : c.red('no')),
+            },
             { header: 'engine', cell: (h) => h.engineVersion ?? NONE },
             { header: 'containers', cell: (h) => String(h.containers), right: true },
-            { header: 'last seen', cell: (h) => (h.lastSeen ? `${time(h.lastSeen)} (${since(h.lastSeen, now)} ago)` : NONE) },
+            {
+              header: 'last seen',
+              cell: (h) => (h.lastSeen ? `${time(h.lastSeen)} (${since(h.lastSeen, now)} ago)` : NONE),
+            },
           ],
           c.bold,
         );
         for (const line of lines) cli.out.line(line);
         const held = hosts.filter((host) => host.held).map((host) => host.name);
-        const shared = hosts.flatMap((host) => (host.sharedWith ?? []).map((other) => ({ host: host.name, storeId: other.storeId, containers: other.containers.length })));
+        const shared = hosts.flatMap((host) =>
+          (host.sharedWith ?? []).map((other) => ({
+            host: host.name,
+            storeId: other.storeId,
+            containers: other.containers.length,
+          })),
+        );
         for (const line of hostWarnings(held, shared)) cli.out.line(c.yellow(line));
       }),
     )
@@ -54,7 +66,9 @@ export function hostWarnings(held: readonly string[], shared: readonly SharedHos
     );
   }
   for (const { host, storeId, containers: n } of shared) {
-    warnings.push(`! shared: ${host} also runs ${n} container${n === 1 ? '' : 's'} of another cluster (store ${storeId}); cj leaves them alone`);
+    warnings.push(
+      `! shared: ${host} also runs ${n} container${n === 1 ? '' : 's'} of another cluster (store ${storeId}); cj leaves them alone`,
+    );
   }
   return warnings;
 }
@@ -62,7 +76,9 @@ export function hostWarnings(held: readonly string[], shared: readonly SharedHos
 /** `cj hosts confirm HOST… | --all`: held hosts (the store moved) are this cluster's; cj acts on them again. */
 const confirmCommand = () =>
   new Command('confirm')
-    .description("confirm held hosts as this cluster's (after the store was copied or restored elsewhere): cj acts on them again")
+    .description(
+      "confirm held hosts as this cluster's (after the store was copied or restored elsewhere): cj acts on them again",
+    )
     .argument('[hosts...]', 'the hosts to confirm')
     .addOption(new Option('--all', 'every held host of the environment'))
     .addOption(reasonOption())
@@ -73,7 +89,10 @@ const confirmCommand = () =>
         const result = await cli.api.post<ConfirmHostsResult>('/hosts/confirm', body);
         // `cj hosts confirm --all --json`: commander gives --json to `hosts`, which declares it too.
         if (options.json || (cli.options as { json?: boolean }).json) return cli.json(result);
-        if (result.confirmed.length > 0) cli.out.line(`Confirmed ${result.confirmed.join(', ')}: cj acts on ${result.confirmed.length === 1 ? 'it' : 'them'} again.`);
+        if (result.confirmed.length > 0)
+          cli.out.line(
+            `Confirmed ${result.confirmed.join(', ')}: cj acts on ${result.confirmed.length === 1 ? 'it' : 'them'} again.`,
+          );
         if (result.notHeld.length > 0) cli.out.line(`Not held, nothing to confirm: ${result.notHeld.join(', ')}.`);
         if (result.confirmed.length === 0 && result.notHeld.length === 0) cli.out.line('No hosts to confirm.');
       }),

@@ -15,7 +15,9 @@ const CHUNK_BYTES = 2 * 1024 * 1024;
 export const exportCommand = () =>
   new Command('export')
     .description("write this environment's events as a portable, checksummed NDJSON file (to stdout)")
-    .option('--as-of <time>', 'only the events recorded up to this moment: ISO 8601 or a time ago (30m, 2h)', (t) => instant(t))
+    .option('--as-of <time>', 'only the events recorded up to this moment: ISO 8601 or a time ago (30m, 2h)', (t) =>
+      instant(t),
+    )
     .action(
       action(async (cli: Cli, options: { asOf?: string }) => {
         const body = await cli.api.stream('/export', { asOf: options.asOf });
@@ -33,7 +35,8 @@ interface FileLine {
 }
 
 /** A file that is not what `cj export` wrote: exit 2, naming the file and line, nothing recorded. */
-const refused = (file: string, line: number, problem: string) => new UsageError(`${file}:${line}: ${problem}`, 'export it again; nothing was recorded');
+const refused = (file: string, line: number, problem: string) =>
+  new UsageError(`${file}:${line}: ${problem}`, 'export it again; nothing was recorded');
 
 /**
  * The file's header and event lines, once its trailer's count and SHA-256 (over every line before
@@ -45,7 +48,10 @@ function readFile(file: string): { header: string; events: FileLine[] } {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, 'give the path of a file `cj export` wrote');
+    throw new UsageError(
+      `cannot read ${file}: ${(error as Error).message}`,
+      'give the path of a file `cj export` wrote',
+    );
   }
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -56,11 +62,22 @@ function readFile(file: string): { header: string; events: FileLine[] } {
   } catch {
     // reported below
   }
-  if (trailer?.kind !== 'trailer') throw refused(file, lines.length + 1, 'the trailer is missing: the file was cut short (an export that did not finish?)');
+  if (trailer?.kind !== 'trailer')
+    throw refused(
+      file,
+      lines.length + 1,
+      'the trailer is missing: the file was cut short (an export that did not finish?)',
+    );
   const hash = createHash('sha256');
   for (const line of lines.slice(0, -1)) hash.update(`${line}\n`);
-  if (trailer.events !== lines.length - 2) throw refused(file, lines.length, `the trailer counts ${String(trailer.events)} events, the file holds ${lines.length - 2}: lines were added or removed`);
-  if (trailer.sha256 !== hash.digest('hex')) throw refused(file, lines.length, 'the checksum does not match the lines before it: the file was altered');
+  if (trailer.events !== lines.length - 2)
+    throw refused(
+      file,
+      lines.length,
+      `the trailer counts ${String(trailer.events)} events, the file holds ${lines.length - 2}: lines were added or removed`,
+    );
+  if (trailer.sha256 !== hash.digest('hex'))
+    throw refused(file, lines.length, 'the checksum does not match the lines before it: the file was altered');
   const events = lines.slice(1, -1).map((text, i) => {
     let stream: unknown;
     try {
@@ -99,46 +116,74 @@ export const importCommand = () =>
   new Command('import')
     .description('replay a file of `cj export` into the environment named by --env (a new one), on other hosts')
     .argument('<file>')
-    .option('--map-host <old=new[=endpoint[=address]]>', "put host OLD's part on host NEW (declared at ENDPOINT when given); every host of the file must be mapped", hostMapping)
+    .option(
+      '--map-host <old=new[=endpoint[=address]]>',
+      "put host OLD's part on host NEW (declared at ENDPOINT when given); every host of the file must be mapped",
+      hostMapping,
+    )
     .option('--chunk-size <n>', 'events per request, each one atomic append', positiveInt, CHUNK_EVENTS)
     .addOption(jsonOption())
     .action(
-      action(async (cli: Cli, file: string, options: { mapHost?: Record<string, HostTarget>; chunkSize: number; json?: boolean }) => {
-        const targetEnv = cli.options.env;
-        const { header, events } = readFile(file);
-        const hosts = options.mapHost ?? {};
-        // Each request is its own command (its own id): a run again is recognised by the events' ids, not the requests'.
-        const step = (request: Pick<ImportRequest, 'step' | 'lines'>) =>
-          cli.api.post<ImportResponse>('/import', { ...cli.change(`import of ${file}`), commandId: randomUUID(), header, hosts, ...request } satisfies ImportRequest);
-        const first = events.filter((line) => !isHostStream(line.stream));
-        const last = [...events.filter((line) => isHostStream(line.stream))].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.line - b.line));
-        const plain = (lines: FileLine[]) => lines.map(({ line, text }) => ({ line, text }));
-        // Every line is read and every host checked before anything is written.
-        for (const chunk of chunked(events, options.chunkSize)) await step({ step: 'check', lines: plain(chunk) });
-        let recorded = 0;
-        let present = 0;
-        let done = 0;
-        const add = (answer: ImportResponse) => {
-          recorded += answer.recorded;
-          present += answer.present;
-        };
-        const progress = (n: number) => {
-          done += n;
-          if (!options.json) cli.out.error(`imported ${done}/${events.length} events`);
-        };
-        for (const chunk of chunked(first, options.chunkSize)) {
-          add(await step({ step: 'events', lines: plain(chunk) }));
-          progress(chunk.length);
-        }
-        const closing = await step({ step: 'close' });
-        add(closing);
-        for (const chunk of chunked(last, options.chunkSize, true)) {
-          add(await step({ step: 'events', lines: plain(chunk) }));
-          progress(chunk.length);
-        }
-        const result = { targetEnv, events: events.length, closing: closing.recorded + closing.present, recorded, present };
-        if (options.json) return cli.json(result);
-        cli.out.line(`Imported ${file} into ${targetEnv}: ${recorded} events recorded, ${present} already there (${events.length} from the file, ${result.closing} closing what ran on the source's hosts).`);
-        cli.out.line(`Jobs meant to run start on their new hosts by reconcile (reconcile: restart), or with \`cj --env ${targetEnv} up JOB\`.`);
-      }),
+      action(
+        async (
+          cli: Cli,
+          file: string,
+          options: { mapHost?: Record<string, HostTarget>; chunkSize: number; json?: boolean },
+        ) => {
+          const targetEnv = cli.options.env;
+          const { header, events } = readFile(file);
+          const hosts = options.mapHost ?? {};
+          // Each request is its own command (its own id): a run again is recognised by the events' ids, not the requests'.
+          const step = (request: Pick<ImportRequest, 'step' | 'lines'>) =>
+            cli.api.post<ImportResponse>('/import', {
+              ...cli.change(`import of ${file}`),
+              commandId: randomUUID(),
+              header,
+              hosts,
+              ...request,
+            } satisfies ImportRequest);
+          const first = events.filter((line) => !isHostStream(line.stream));
+          const last = [...events.filter((line) => isHostStream(line.stream))].sort((a, b) =>
+            a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.line - b.line,
+          );
+          const plain = (lines: FileLine[]) => lines.map(({ line, text }) => ({ line, text }));
+          // Every line is read and every host checked before anything is written.
+          for (const chunk of chunked(events, options.chunkSize)) await step({ step: 'check', lines: plain(chunk) });
+          let recorded = 0;
+          let present = 0;
+          let done = 0;
+          const add = (answer: ImportResponse) => {
+            recorded += answer.recorded;
+            present += answer.present;
+          };
+          const progress = (n: number) => {
+            done += n;
+            if (!options.json) cli.out.error(`imported ${done}/${events.length} events`);
+          };
+          for (const chunk of chunked(first, options.chunkSize)) {
+            add(await step({ step: 'events', lines: plain(chunk) }));
+            progress(chunk.length);
+          }
+          const closing = await step({ step: 'close' });
+          add(closing);
+          for (const chunk of chunked(last, options.chunkSize, true)) {
+            add(await step({ step: 'events', lines: plain(chunk) }));
+            progress(chunk.length);
+          }
+          const result = {
+            targetEnv,
+            events: events.length,
+            closing: closing.recorded + closing.present,
+            recorded,
+            present,
+          };
+          if (options.json) return cli.json(result);
+          cli.out.line(
+            `Imported ${file} into ${targetEnv}: ${recorded} events recorded, ${present} already there (${events.length} from the file, ${result.closing} closing what ran on the source's hosts).`,
+          );
+          cli.out.line(
+            `Jobs meant to run start on their new hosts by reconcile (reconcile: restart), or with \`cj --env ${targetEnv} up JOB\`.`,
+          );
+        },
+      ),
     );

@@ -15,7 +15,10 @@ export const rollbackCommand = () =>
     .addOption(reasonOption())
     .action(
       action(async (cli: Cli, job: string, options: { to?: number; detach?: boolean; reason?: string }) => {
-        const request: RollbackRequest = { ...cli.change(options.reason), ...(options.to !== undefined ? { toRevision: options.to } : {}) };
+        const request: RollbackRequest = {
+          ...cli.change(options.reason),
+          ...(options.to !== undefined ? { toRevision: options.to } : {}),
+        };
         const rollout = await cli.api.post<RolloutView>(`/jobs/${encodeURIComponent(job)}/rollback`, request);
         if (options.detach) return printStarted(cli.out, rollout);
         return watchRollout(cli, rollout);

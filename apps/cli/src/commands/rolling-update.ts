@@ -16,11 +16,14 @@ interface RollingUpdateOptions {
 }
 
 const monitorOption = () =>
-  new Option('--monitor <duration>', "watch every updated task this long after the last batch, before success (default: the job's update.monitor)").argParser(duration);
+  new Option(
+    '--monitor <duration>',
+    "watch every updated task this long after the last batch, before success (default: the job's update.monitor)",
+  ).argParser(duration);
 
 export const rollingUpdateCommand = () =>
   new Command('rolling-update')
-    .description("move every task of a job to a new revision, batch by batch, gated on health")
+    .description('move every task of a job to a new revision, batch by batch, gated on health')
     .argument('<job>')
     .option('--tag <tag>', 'the image tag to move to (default: the recorded spec, re-resolved)')
     .addOption(maxParallelOption())

@@ -18,7 +18,13 @@ export const rolloutCommand = () =>
     .addCommand(statusCommand())
     .addCommand(controlCommand('pause', 'paused', 'stop starting new batches; tasks in flight finish'))
     .addCommand(controlCommand('resume', 'resumed', 'continue a paused rollout'))
-    .addCommand(controlCommand('abort', 'abort requested', 'end the rollout within seconds: tasks it touched return to the old revision'));
+    .addCommand(
+      controlCommand(
+        'abort',
+        'abort requested',
+        'end the rollout within seconds: tasks it touched return to the old revision',
+      ),
+    );
 
 const listCommand = () =>
   new Command('list')
@@ -54,7 +60,9 @@ const listCommand = () =>
 
 const statusCommand = () =>
   new Command('status')
-    .description('a rollout and its tasks; with --wait, follow it to the end (exit 0 succeeded, 3 rolled back, 1 otherwise)')
+    .description(
+      'a rollout and its tasks; with --wait, follow it to the end (exit 0 succeeded, 3 rolled back, 1 otherwise)',
+    )
     .argument('<id>')
     .option('--wait', 'follow until the rollout ends, and exit with its outcome')
     .addOption(jsonOption())

@@ -15,7 +15,14 @@ const withUnexpected: StatusResponse = {
       name: 'webhook-debug',
       since: '2015-06-02T09:30:00.123Z',
     },
-    { host: 'core-app-2', job: 'gone-job', task: 3, revision: 1, containerId: 'feed0123456789abcdef', since: '2015-06-02T10:00:00.000Z' },
+    {
+      host: 'core-app-2',
+      job: 'gone-job',
+      task: 3,
+      revision: 1,
+      containerId: 'feed0123456789abcdef',
+      since: '2015-06-02T10:00:00.000Z',
+    },
   ],
 };
 
@@ -23,8 +30,24 @@ const withUnexpected: StatusResponse = {
 const unanswered: StatusResponse = {
   env: 'dark',
   tasks: [
-    { ...fixtures.status.tasks[0], observed: { ...fixtures.status.tasks[0].observed!, stale: true, observedAt: new Date(Date.now() - 3 * 60_000).toISOString() } },
-    { ...fixtures.status.tasks[0], task: 1, observed: { ...fixtures.status.tasks[0].observed!, state: 'exited', exitCode: 3, observedAt: new Date().toISOString() } },
+    {
+      ...fixtures.status.tasks[0],
+      observed: {
+        ...fixtures.status.tasks[0].observed!,
+        stale: true,
+        observedAt: new Date(Date.now() - 3 * 60_000).toISOString(),
+      },
+    },
+    {
+      ...fixtures.status.tasks[0],
+      task: 1,
+      observed: {
+        ...fixtures.status.tasks[0].observed!,
+        state: 'exited',
+        exitCode: 3,
+        observedAt: new Date().toISOString(),
+      },
+    },
   ],
 };
 
@@ -32,8 +55,17 @@ const unanswered: StatusResponse = {
 const landedInPlace: StatusResponse = {
   env: 'policy',
   tasks: [
-    { ...fixtures.status.tasks[0], desired: { ...fixtures.status.tasks[0].desired, revision: 3 }, observed: { ...fixtures.status.tasks[0].observed!, revision: 2, upToDate: true } },
-    { ...fixtures.status.tasks[0], task: 1, desired: { ...fixtures.status.tasks[0].desired, revision: 3 }, observed: { ...fixtures.status.tasks[0].observed!, revision: 1, upToDate: false } },
+    {
+      ...fixtures.status.tasks[0],
+      desired: { ...fixtures.status.tasks[0].desired, revision: 3 },
+      observed: { ...fixtures.status.tasks[0].observed!, revision: 2, upToDate: true },
+    },
+    {
+      ...fixtures.status.tasks[0],
+      task: 1,
+      desired: { ...fixtures.status.tasks[0].desired, revision: 3 },
+      observed: { ...fixtures.status.tasks[0].observed!, revision: 1, upToDate: false },
+    },
   ],
 };
 
@@ -47,7 +79,9 @@ describe('cj status', () => {
       .on('GET', '/v1/envs/debugging/status', { json: withUnexpected })
       .on('GET', '/v1/envs/dark/status', { json: unanswered })
       .on('GET', '/v1/envs/policy/status', { json: landedInPlace })
-      .on('GET', '/v1/envs/bare/status', { json: { env: 'bare', tasks: [], unexpected: withUnexpected.unexpected?.slice(1) } })
+      .on('GET', '/v1/envs/bare/status', {
+        json: { env: 'bare', tasks: [], unexpected: withUnexpected.unexpected?.slice(1) },
+      })
       .start();
   });
   afterAll(() => api.stop());
@@ -64,7 +98,21 @@ describe('cj status', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     const header = lines[0];
-    expect(header.split(/\s{2,}/)).toEqual(['JOB', 'TASK', 'HOST', 'PORT', 'CONTAINER', 'IMAGE', 'DIGEST', 'STATE', 'HEALTH', 'UPTIME', 'MEMORY', 'CPU', 'DESIRED']);
+    expect(header.split(/\s{2,}/)).toEqual([
+      'JOB',
+      'TASK',
+      'HOST',
+      'PORT',
+      'CONTAINER',
+      'IMAGE',
+      'DIGEST',
+      'STATE',
+      'HEALTH',
+      'UPTIME',
+      'MEMORY',
+      'CPU',
+      'DESIRED',
+    ]);
     // Every left-aligned column starts at the same offset on every line.
     for (const column of ['HOST', 'CONTAINER', 'IMAGE', 'DIGEST', 'STATE', 'HEALTH']) {
       const at = header.indexOf(column);
@@ -92,11 +140,16 @@ describe('cj status', () => {
     expect(lines[2]).toMatch(/ exited \(3\) +healthy(?! \(stale\)) /);
   });
 
-  it("lists after the tasks the containers no task accounts for, saying cj leaves them running", async () => {
+  it('lists after the tasks the containers no task accounts for, saying cj leaves them running', async () => {
     const result = await runCj(['--env', 'debugging', 'status'], { url: api.url });
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 4)).toEqual([expect.stringMatching(/^JOB +TASK/), expect.stringMatching(/^webhook-listener /), expect.stringMatching(/^coding-blog /), '']);
+    expect(lines.slice(0, 4)).toEqual([
+      expect.stringMatching(/^JOB +TASK/),
+      expect.stringMatching(/^webhook-listener /),
+      expect.stringMatching(/^coding-blog /),
+      '',
+    ]);
     expect(lines.slice(4)).toEqual([
       "Not cj's (left running; cj never stops them):",
       'HOST        JOB               TASK  REVISION  CONTAINER     NAME           SINCE',
@@ -109,7 +162,11 @@ describe('cj status', () => {
 
   it('shows them even where no job is recorded, and carries the field unchanged with --json', async () => {
     const bare = await runCj(['--env', 'bare', 'status'], { url: api.url });
-    expect(bare.stdout.split('\n').slice(0, 3)).toEqual(['No jobs recorded in bare; record some with `cj apply FILE`.', '', "Not cj's (left running; cj never stops them):"]);
+    expect(bare.stdout.split('\n').slice(0, 3)).toEqual([
+      'No jobs recorded in bare; record some with `cj apply FILE`.',
+      '',
+      "Not cj's (left running; cj never stops them):",
+    ]);
     expect(bare.stdout).toMatch(/\ncore-app-2 +gone-job +3 +r1 +feed01234567 +- +2015-06-02 10:00:00Z\n$/);
 
     const json = await runCj(['--env', 'debugging', 'status', '--json'], { url: api.url });
@@ -145,8 +202,14 @@ describe('cj status', () => {
     const piped = await runCj(['status'], { url: api.url });
     expect(piped.stdout).not.toContain('\x1b[');
 
-    expect((await runCj(['--env', 'debugging', 'status'], { url: api.url, tty: true })).stdout).toContain("\x1b[33mNot cj's");
-    const unexpectedNoColor = await runCj(['--env', 'debugging', 'status'], { url: api.url, tty: true, vars: { NO_COLOR: '1' } });
+    expect((await runCj(['--env', 'debugging', 'status'], { url: api.url, tty: true })).stdout).toContain(
+      "\x1b[33mNot cj's",
+    );
+    const unexpectedNoColor = await runCj(['--env', 'debugging', 'status'], {
+      url: api.url,
+      tty: true,
+      vars: { NO_COLOR: '1' },
+    });
     expect(unexpectedNoColor.stdout).toContain("Not cj's");
     expect(unexpectedNoColor.stdout).not.toContain('\x1b[');
     expect((await runCj(['--env', 'debugging', 'status'], { url: api.url })).stdout).not.toContain('\x1b[');

@@ -19,7 +19,11 @@ export const statusCommand = () =>
         const result = await cli.api.get<StatusResponse>('/status', { job });
         if (options.json) return cli.json(result);
         if (result.tasks.length === 0) {
-          cli.out.line(job ? `No tasks of ${job} in ${result.env}.` : `No jobs recorded in ${result.env}; record some with \`cj apply FILE\`.`);
+          cli.out.line(
+            job
+              ? `No tasks of ${job} in ${result.env}.`
+              : `No jobs recorded in ${result.env}; record some with \`cj apply FILE\`.`,
+          );
         } else {
           for (const line of statusTable(result.tasks, cli.out.color, new Date())) cli.out.line(line);
         }
@@ -97,7 +101,9 @@ function observedHealth(task: TaskStatus, c: Colors): string {
  */
 function desired(task: TaskStatus, c: Colors): string {
   const text = `${task.desired.state} ${revision(task.desired.revision)}`;
-  const drift = (task.observed?.state ?? 'stopped') !== task.desired.state || (task.observed !== undefined && !upToDate(task.observed, task.desired.revision));
+  const drift =
+    (task.observed?.state ?? 'stopped') !== task.desired.state ||
+    (task.observed !== undefined && !upToDate(task.observed, task.desired.revision));
   return drift ? c.yellow(`${text} (differs)`) : text;
 }
 

@@ -20,14 +20,23 @@ export const tokenCommand = () =>
       new Command('create')
         .description('create a token; its secret is printed once, here, and never again')
         .argument('<name>', 'who holds it: recorded as the actor of every change made with it')
-        .addOption(new Option('--role <role>', 'viewer (reads, diffs) or operator (changes too)').choices(['viewer', 'operator']).makeOptionMandatory())
+        .addOption(
+          new Option('--role <role>', 'viewer (reads, diffs) or operator (changes too)')
+            .choices(['viewer', 'operator'])
+            .makeOptionMandatory(),
+        )
         .addOption(jsonOption())
         .action(
           action(async (cli: Cli, name: string, options: { role: string; json?: boolean }) => {
-            const created = await cli.api.admin.post<TokenView & { token: string }>('/tokens', { name, role: options.role });
+            const created = await cli.api.admin.post<TokenView & { token: string }>('/tokens', {
+              name,
+              role: options.role,
+            });
             if (options.json) return cli.json(created);
             cli.out.line(created.token);
-            cli.out.error(`cj: token ${created.name} (${created.role}) created; this is the only time its secret is shown: give it to ${created.name} as CJ_TOKEN`);
+            cli.out.error(
+              `cj: token ${created.name} (${created.role}) created; this is the only time its secret is shown: give it to ${created.name} as CJ_TOKEN`,
+            );
           }),
         ),
     )
@@ -60,7 +69,7 @@ export const tokenCommand = () =>
     .addCommand(
       new Command('revoke')
         .description('revoke a token: refused from its next request on')
-        .argument('<name>', 'the token\'s name')
+        .argument('<name>', "the token's name")
         .action(
           action(async (cli: Cli, name: string) => {
             await cli.api.admin.delete(`/tokens/${encodeURIComponent(name)}`);

@@ -4,7 +4,13 @@ import { fixtures, RecordedApi, runCj } from '../testing';
 const up: UpDownResponse = {
   tasks: [
     { job: 'webhook-listener', task: 0, host: 'git-app-1', containerId: 'c0ffee0123456789abcdef', action: 'started' },
-    { job: 'webhook-listener', task: 1, host: 'git-app-2', containerId: 'beef0123456789abcdef', action: 'already-running' },
+    {
+      job: 'webhook-listener',
+      task: 1,
+      host: 'git-app-2',
+      containerId: 'beef0123456789abcdef',
+      action: 'already-running',
+    },
   ],
 };
 
@@ -14,7 +20,9 @@ describe('cj up / down', () => {
   beforeAll(async () => {
     api = await new RecordedApi()
       .on('POST', '/v1/envs/default/jobs/webhook-listener/up', { json: up })
-      .on('POST', '/v1/envs/default/jobs/webhook-listener/down', { json: { tasks: [{ job: 'webhook-listener', task: 0, host: 'git-app-1', action: 'removed' }] } })
+      .on('POST', '/v1/envs/default/jobs/webhook-listener/down', {
+        json: { tasks: [{ job: 'webhook-listener', task: 0, host: 'git-app-1', action: 'removed' }] },
+      })
       .on('POST', '/v1/envs/default/jobs/nope/up', { status: 404, json: fixtures.unknownJob })
       .start();
   });
@@ -31,7 +39,11 @@ describe('cj up / down', () => {
         '',
       ].join('\n'),
     );
-    expect(api.requests.at(-1)?.body).toEqual({ actor: expect.stringContaining('@'), commandId: expect.any(String), reason: 'first start' });
+    expect(api.requests.at(-1)?.body).toEqual({
+      actor: expect.stringContaining('@'),
+      commandId: expect.any(String),
+      reason: 'first start',
+    });
   });
 
   it('down: the removed containers', async () => {

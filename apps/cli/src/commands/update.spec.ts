@@ -16,7 +16,10 @@ describe('cj update', () => {
   afterEach(() => api.stop());
 
   it('shows the running container and the registry tags, takes a piped number, and rolls out that tag', async () => {
-    const result = await runCj(['update', 'webhook-listener', '--reason', 'new hook format'], { url: api.url, input: '1\n' });
+    const result = await runCj(['update', 'webhook-listener', '--reason', 'new hook format'], {
+      url: api.url,
+      input: '1\n',
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const screen = result.stdout.split('\n');
@@ -31,7 +34,9 @@ describe('cj update', () => {
       '  2  a5af2f2  111111111111  2015-05-30 08:00:00Z',
     ]);
     expect(screen[8]).toBe('Choose a version [1-2]: ');
-    expect(result.stdout).toContain('rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 succeeded: webhook-listener is at r3');
+    expect(result.stdout).toContain(
+      'rollout 6f1c2a9e-0b7d-4c3e-9a51-2d8f4e7b1c01 succeeded: webhook-listener is at r3',
+    );
 
     const [post] = api.requestsTo('POST', UPDATE);
     expect(post.body).toEqual({
@@ -50,7 +55,10 @@ describe('cj update', () => {
 
   it.each([
     ['3\n', /^cj: 3 is not in the list\n {2}hint: answer with a number from 1 to 2\n$/],
-    ['', /^cj: no version chosen\n {2}hint: answer with a number from the list, or pass the tag: `cj update JOB TAG`\n$/],
+    [
+      '',
+      /^cj: no version chosen\n {2}hint: answer with a number from the list, or pass the tag: `cj update JOB TAG`\n$/,
+    ],
   ])('refuses the answer %j with exit 2 and changes nothing', async (input, message) => {
     const result = await runCj(['update', 'webhook-listener'], { url: api.url, input });
     expect(result.code).toBe(2);

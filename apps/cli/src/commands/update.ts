@@ -77,9 +77,14 @@ function printCandidates(cli: Cli, candidates: UpdateCandidatesResponse): void {
 
 /** Reads a number from the list (or a tag's name) from stdin: a person, or a piped answer. */
 async function choose(cli: Cli, tags: readonly RegistryTag[]): Promise<string> {
-  if (tags.length === 0) throw new UsageError('the registry has no tags for this job', 'push an image, then run `cj update` again');
+  if (tags.length === 0)
+    throw new UsageError('the registry has no tags for this job', 'push an image, then run `cj update` again');
   const answer = await cli.prompt.ask(`Choose a version [1-${tags.length}]: `);
-  if (!answer) throw new UsageError('no version chosen', 'answer with a number from the list, or pass the tag: `cj update JOB TAG`');
+  if (!answer)
+    throw new UsageError(
+      'no version chosen',
+      'answer with a number from the list, or pass the tag: `cj update JOB TAG`',
+    );
   const byNumber = /^\d+$/.test(answer) ? tags[Number(answer) - 1] : tags.find((t) => t.version === answer);
   if (!byNumber) throw new UsageError(`${answer} is not in the list`, `answer with a number from 1 to ${tags.length}`);
   return byNumber.version;

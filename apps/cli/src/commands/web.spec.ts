@@ -16,7 +16,12 @@ describe('cj web', () => {
 
   beforeAll(async () => {
     api = await new RecordedApi().on('GET', '/ui', { text: PAGE, contentType: 'text/html; charset=utf-8' }).start();
-    unbuilt = await new RecordedApi().on('GET', '/ui', { status: 503, text: 'The web console is not built: run `npx vite build --config apps/web/vite.config.mts`.\n' }).start();
+    unbuilt = await new RecordedApi()
+      .on('GET', '/ui', {
+        status: 503,
+        text: 'The web console is not built: run `npx vite build --config apps/web/vite.config.mts`.\n',
+      })
+      .start();
     dir = mkdtempSync(join(tmpdir(), 'cj-web-'));
     browser = join(dir, 'browser');
     writeFileSync(browser, `#!/bin/sh\nprintf '%s\\n' "$1" > ${join(dir, 'opened')}\n`);
@@ -52,7 +57,9 @@ describe('cj web', () => {
   it('says so when the browser cannot be started, and still prints the URL', async () => {
     const result = await runCj(['web'], { url: api.url, vars: { BROWSER: join(dir, 'no-such-browser') } });
     expect(result).toMatchObject({ code: 0, stdout: `${api.url}/ui?env=default\n` });
-    expect(result.stderr).toMatch(/could not start a browser \(.*no-such-browser: not found\); open the URL above yourself/);
+    expect(result.stderr).toMatch(
+      /could not start a browser \(.*no-such-browser: not found\); open the URL above yourself/,
+    );
   });
 
   it('fails, saying why, when the orchestrator has no console built', async () => {

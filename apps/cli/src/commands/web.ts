@@ -9,7 +9,9 @@ const CONSOLE_PATH = '/ui';
 
 export const webCommand = () =>
   new Command('web')
-    .description('the web console: prints its URL, and opens it in a browser where there is one ($BROWSER, or xdg-open on a display)')
+    .description(
+      'the web console: prints its URL, and opens it in a browser where there is one ($BROWSER, or xdg-open on a display)',
+    )
     .option('--no-open', 'only print the URL')
     .action(
       action(async (cli: Cli, options: { open: boolean }) => {
@@ -17,12 +19,15 @@ export const webCommand = () =>
         const url = consoleUrl(cli.options.url, cli.options.env);
         cli.out.line(url);
         // The token is never put in the URL (it would stay in the browser's history): the page asks for it.
-        cli.out.error('sign in with an API token: an operator token acts, a viewer token reads (cj token create NAME --role …)');
+        cli.out.error(
+          'sign in with an API token: an operator token acts, a viewer token reads (cj token create NAME --role …)',
+        );
         if (!options.open) return;
         const browser = browserCommand(process.env, process.platform);
         if (!browser) return;
         const failure = await launch(browser, url);
-        if (failure) cli.out.error(`cj: could not start a browser (${browser}: ${failure}); open the URL above yourself`);
+        if (failure)
+          cli.out.error(`cj: could not start a browser (${browser}: ${failure}); open the URL above yourself`);
       }),
     );
 
@@ -37,7 +42,9 @@ export function consoleUrl(base: string, env: string): string {
  * list), else the desktop's opener when there is a display; none on a server without one.
  */
 export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
-  const chosen = env.BROWSER?.split(':').map((b) => b.trim()).find((b) => b.length > 0);
+  const chosen = env.BROWSER?.split(':')
+    .map((b) => b.trim())
+    .find((b) => b.length > 0);
   if (chosen) return chosen;
   if (platform === 'darwin') return 'open';
   if (env.DISPLAY || env.WAYLAND_DISPLAY) return 'xdg-open';
@@ -48,7 +55,9 @@ export function browserCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 function launch(command: string, url: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-    child.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 'not found' : error.message));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'ENOENT' ? 'not found' : error.message),
+    );
     child.once('spawn', () => {
       child.unref();
       resolve(undefined);
@@ -60,6 +69,9 @@ class NoConsole extends CliError {
   readonly exitCode = ExitCode.failed;
 
   constructor(url: string) {
-    super(`${url} serves no web console at ${CONSOLE_PATH}`, 'the orchestrator serves the console it was built with (npx vite build --config apps/web/vite.config.mts)');
+    super(
+      `${url} serves no web console at ${CONSOLE_PATH}`,
+      'the orchestrator serves the console it was built with (npx vite build --config apps/web/vite.config.mts)',
+    );
   }
 }

@@ -8,7 +8,7 @@ import { jsonOption, nonNegativeInt } from '../options';
 
 export const whyCommand = () =>
   new Command('why')
-    .description("why a task is in its state: the command, the rollout, the checks that failed, who and why")
+    .description('why a task is in its state: the command, the rollout, the checks that failed, who and why')
     .argument('<job>')
     .option('--task <n>', 'the task (default 0)', nonNegativeInt)
     .addOption(jsonOption())
@@ -21,7 +21,11 @@ export const whyCommand = () =>
           cli.out.line(`Task ${why.task} of ${job} never ran.`);
           return;
         }
-        cli.out.line(c.bold(`Task ${why.task} of ${job}: ${why.state.summary} (${time(why.state.at)}${why.state.host ? ` on ${why.state.host}` : ''})`));
+        cli.out.line(
+          c.bold(
+            `Task ${why.task} of ${job}: ${why.state.summary} (${time(why.state.at)}${why.state.host ? ` on ${why.state.host}` : ''})`,
+          ),
+        );
         const lines = table(
           why.chain,
           [

@@ -21,7 +21,9 @@ describe('formatting for people', () => {
     expect(shortId('sha256:0123456789abcdef0123')).toBe('0123456789ab');
     expect(shortId(undefined)).toBe('-');
     expect(shortDigest('sha256:0123456789abcdef0123')).toBe('sha256:0123456789ab');
-    expect(shortImage('127.77.0.1:5000/cj-demo:v1@sha256:0123456789abcdef0123')).toBe('127.77.0.1:5000/cj-demo:v1@sha256:0123456789ab');
+    expect(shortImage('127.77.0.1:5000/cj-demo:v1@sha256:0123456789abcdef0123')).toBe(
+      '127.77.0.1:5000/cj-demo:v1@sha256:0123456789ab',
+    );
     expect(shortImage('127.77.0.1:5000/cj-demo:v1')).toBe('127.77.0.1:5000/cj-demo:v1');
   });
 

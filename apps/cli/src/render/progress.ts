@@ -19,7 +19,11 @@ class RedrawnProgress implements Progress {
 
   show(view: RolloutView): void {
     const c = this.out.color;
-    const lines = [rolloutHeadline(view, c), ...(view.pulls ?? []).map((p) => `  ${pullLine(p, c)}`), ...view.tasks.map((t) => `  ${taskLine(t, c)}`)];
+    const lines = [
+      rolloutHeadline(view, c),
+      ...(view.pulls ?? []).map((p) => `  ${pullLine(p, c)}`),
+      ...view.tasks.map((t) => `  ${taskLine(t, c)}`),
+    ];
     // Move to the start of the block drawn last time, then rewrite each line and clear leftovers.
     let text = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
     for (const line of lines) text += `\x1b[2K${line}\n`;

@@ -37,7 +37,8 @@ export function taskLine(task: RolloutTaskView, c: Colors): string {
 
 /** What one host's pull of the pull phase says: `pulled 200.0MiB in 2.1s`, `pulling`, `failed  <answer>`. */
 export function pullState(pull: RolloutPullView, c: Colors): string {
-  if (pull.state === 'pulled') return `${phaseColor('pulled', c)} ${pull.bytes === 0 ? 'already there' : bytes(pull.bytes)} in ${seconds(pull.ms)}`;
+  if (pull.state === 'pulled')
+    return `${phaseColor('pulled', c)} ${pull.bytes === 0 ? 'already there' : bytes(pull.bytes)} in ${seconds(pull.ms)}`;
   if (pull.state === 'failed') return `${c.red('failed')}${pull.detail ? `  ${c.dim(pull.detail)}` : ''}`;
   return pull.state;
 }

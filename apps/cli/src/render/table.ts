@@ -12,7 +12,11 @@ export interface Column<Row> {
  * Renders rows as an aligned table: upper-case headers, two spaces between columns, no trailing
  * spaces. `headerStyle` styles the header line (bold on a terminal).
  */
-export function table<Row>(rows: readonly Row[], columns: readonly Column<Row>[], headerStyle: (s: string) => string = (s) => s): string[] {
+export function table<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  headerStyle: (s: string) => string = (s) => s,
+): string[] {
   const cells = rows.map((row) => columns.map((column) => column.cell(row)));
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => visibleWidth(r[i]))));
   const render = (values: readonly string[]) =>

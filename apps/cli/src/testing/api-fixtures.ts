@@ -66,7 +66,14 @@ export function rollout(phase: RolloutView['phase'], taskPhases: [string, string
     ...(reason ? { reason } : {}),
     startedAt: '2015-06-02T10:00:00.000Z',
     tasks: [
-      { task: 0, host: 'git-app-1', fromRevision: 2, toRevision: 3, phase: taskPhases[0], health: taskPhases[0] === 'updated' ? 'healthy' : undefined },
+      {
+        task: 0,
+        host: 'git-app-1',
+        fromRevision: 2,
+        toRevision: 3,
+        phase: taskPhases[0],
+        health: taskPhases[0] === 'updated' ? 'healthy' : undefined,
+      },
       { task: 1, host: 'git-app-2', fromRevision: 2, toRevision: 3, phase: taskPhases[1] },
     ],
   };
@@ -79,7 +86,14 @@ export const invalidJobsFile: ApiProblem = {
   detail: 'the jobs file has 2 errors; nothing was recorded',
   hint: 'fix each error and apply again',
   errors: [
-    { file: 'jobs.yaml', line: 4, column: 5, path: 'jobs[0].port', message: 'port must be a number from 1 to 65535', hint: 'e.g. port: 9999' },
+    {
+      file: 'jobs.yaml',
+      line: 4,
+      column: 5,
+      path: 'jobs[0].port',
+      message: 'port must be a number from 1 to 65535',
+      hint: 'e.g. port: 9999',
+    },
     { file: 'jobs.yaml', line: 9, column: 3, path: 'jobs[1].run_on_host', message: 'host git-app-9 is not declared' },
   ],
 };

@@ -57,7 +57,9 @@ export function runCj(args: readonly string[], options: RunCjOptions = {}): Prom
 
 /** The test's own CJ_* settings must not leak into the process under test. */
 function withoutCjVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('CJ_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR'));
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !key.startsWith('CJ_') && key !== 'NO_COLOR' && key !== 'FORCE_COLOR'),
+  );
 }
 
 function shellQuote(arg: string): string {

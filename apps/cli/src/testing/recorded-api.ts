@@ -49,13 +49,21 @@ export class RecordedApi {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined });
+        this.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: raw ? JSON.parse(raw) : undefined,
+        });
         const answer = this.next(`${req.method} ${(req.url ?? '').split('?')[0]}`);
         res.statusCode = answer.status ?? 200;
         for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
         if (answer.json !== undefined) {
           const problem = res.statusCode >= 400;
-          res.setHeader('content-type', answer.contentType ?? (problem ? 'application/problem+json' : 'application/json'));
+          res.setHeader(
+            'content-type',
+            answer.contentType ?? (problem ? 'application/problem+json' : 'application/json'),
+          );
           res.end(JSON.stringify(answer.json));
         } else {
           res.setHeader('content-type', answer.contentType ?? 'text/plain');
@@ -82,7 +90,10 @@ export class RecordedApi {
   private next(route: string): RecordedResponse {
     const responses = this.routes.get(route);
     if (!responses) {
-      return { status: 404, json: { type: 'about:blank', title: 'Not Found', status: 404, detail: `no recorded answer for ${route}` } };
+      return {
+        status: 404,
+        json: { type: 'about:blank', title: 'Not Found', status: 404, detail: `no recorded answer for ${route}` },
+      };
     }
     const i = this.served.get(route) ?? 0;
     this.served.set(route, i + 1);

@@ -51,16 +51,23 @@ export class TokenRegistry {
   create(name: string, role: Role, createdBy: string, now: string): { token: string; view: TokenView } {
     const token = `cj_${randomBytes(24).toString('base64url')}`;
     const inserted = this.db
-      .prepare('INSERT INTO tokens (name, role, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
+      .prepare(
+        'INSERT INTO tokens (name, role, hash, created_at, created_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+      )
       .run(name, role, hash(token), now, createdBy);
     if (inserted.changes === 0) throw new TokenNameTakenError(name);
     return { token, view: { name, role, createdAt: now, createdBy } };
   }
 
   list(): TokenView[] {
-    return (this.db.prepare('SELECT name, role, created_at, created_by FROM tokens ORDER BY name').all() as { name: string; role: Role; created_at: string; created_by: string }[]).map(
-      (row) => ({ name: row.name, role: row.role, createdAt: row.created_at, createdBy: row.created_by }),
-    );
+    return (
+      this.db.prepare('SELECT name, role, created_at, created_by FROM tokens ORDER BY name').all() as {
+        name: string;
+        role: Role;
+        created_at: string;
+        created_by: string;
+      }[]
+    ).map((row) => ({ name: row.name, role: row.role, createdAt: row.created_at, createdBy: row.created_by }));
   }
 
   /** True when the token existed. From now on it authenticates nothing. */
@@ -71,7 +78,8 @@ export class TokenRegistry {
   /** The token's owner, compared by hash (an index lookup, then a constant-time check). */
   principalOf(token: string): Principal | undefined {
     const digest = hash(token);
-    const row = this.db.prepare('SELECT name, role, hash FROM tokens WHERE hash = ?').get(digest) as { name: string; role: Role; hash: Buffer } | undefined;
+    const row = this.db.prepare('SELECT name, role, hash FROM tokens WHERE hash = ?').get(digest) as
+      { name: string; role: Role; hash: Buffer } | undefined;
     return row && timingSafeEqual(row.hash, digest) ? { name: row.name, role: row.role } : undefined;
   }
 

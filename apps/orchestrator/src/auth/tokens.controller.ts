@@ -11,7 +11,9 @@ import { TokenNameTakenError, TokenRegistry, type TokenView } from './token-regi
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'alice', description: 'who holds it: recorded as the actor of every change made with it' })
-  @Matches(NAME_PATTERN, { message: `name must be letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters` })
+  @Matches(NAME_PATTERN, {
+    message: `name must be letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters`,
+  })
   name!: string;
 
   @ApiProperty({ enum: ROLES })
@@ -35,12 +37,23 @@ export class TokensController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a named token with a role; its secret is in this answer only' })
   create(@Body() body: CreateTokenDto): TokenView & { token: string } {
-    if (RESERVED.has(body.name)) throw conflict('token-name-reserved', `${body.name} names cj's own actors`, 'pick a person\'s or a system\'s name');
+    if (RESERVED.has(body.name))
+      throw conflict('token-name-reserved', `${body.name} names cj's own actors`, "pick a person's or a system's name");
     try {
-      const { token, view } = this.registry.create(body.name, body.role, currentPrincipal()?.name ?? 'loopback', this.clock.now().toISOString());
+      const { token, view } = this.registry.create(
+        body.name,
+        body.role,
+        currentPrincipal()?.name ?? 'loopback',
+        this.clock.now().toISOString(),
+      );
       return { ...view, token };
     } catch (error) {
-      if (error instanceof TokenNameTakenError) throw conflict('token-exists', error.message, `revoke it first (cj token revoke ${body.name}), or pick another name`);
+      if (error instanceof TokenNameTakenError)
+        throw conflict(
+          'token-exists',
+          error.message,
+          `revoke it first (cj token revoke ${body.name}), or pick another name`,
+        );
       throw error;
     }
   }
@@ -55,7 +68,12 @@ export class TokensController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a token: refused from the next request on' })
   revoke(@Param('name') name: string): { name: string; revoked: true } {
-    if (!this.registry.revoke(name)) throw notFound('token-not-found', `no token is named ${JSON.stringify(name.slice(0, 80))}`, 'cj token list shows the tokens');
+    if (!this.registry.revoke(name))
+      throw notFound(
+        'token-not-found',
+        `no token is named ${JSON.stringify(name.slice(0, 80))}`,
+        'cj token list shows the tokens',
+      );
     return { name, revoked: true };
   }
 }

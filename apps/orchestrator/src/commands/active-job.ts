@@ -12,7 +12,9 @@ export async function loadActiveJob(writer: StreamWriter, env: string, job: stri
   if (state.status !== 'active' || state.currentRevision === undefined) {
     throw notFound(
       'job-not-found',
-      state.status === 'removed' ? `job ${job} was removed from environment ${env}` : `environment ${env} has no job ${job}`,
+      state.status === 'removed'
+        ? `job ${job} was removed from environment ${env}`
+        : `environment ${env} has no job ${job}`,
       `list the jobs with cj status --env ${env}, or apply a jobs file that declares ${job}`,
     );
   }

@@ -30,6 +30,12 @@ export class CommandContexts {
 
   /** For what the orchestrator does on its own (observation): actor `orchestrator`. */
   system(commandId: string, reason: string): CommandContext {
-    return { commandId, actor: 'orchestrator', reason, occurredAt: this.clock.now().toISOString(), cjVersion: this.version };
+    return {
+      commandId,
+      actor: 'orchestrator',
+      reason,
+      occurredAt: this.clock.now().toISOString(),
+      cjVersion: this.version,
+    };
   }
 }

@@ -3,8 +3,22 @@ import { evolveJob, initialJobState, type DomainEvent, type JobEvent, type JobSt
 import { fromRecorded } from '../store/event-codec';
 
 const JOB_EVENT_TYPES = new Set<string>([
-  'JobRegistered', 'JobRevisionCreated', 'JobRemoved', 'ContainerStarted', 'ContainerStopped', 'ContainerExited',
-  'ContainerRestarted', 'ContainerRemoved', 'JobStopped', 'TaskRestarted', 'TaskRestartFailed', 'HealthCheckPassed', 'HealthCheckFailed', 'TaskHealthChanged', 'JobRolloutStarted', 'JobRolloutEnded',
+  'JobRegistered',
+  'JobRevisionCreated',
+  'JobRemoved',
+  'ContainerStarted',
+  'ContainerStopped',
+  'ContainerExited',
+  'ContainerRestarted',
+  'ContainerRemoved',
+  'JobStopped',
+  'TaskRestarted',
+  'TaskRestartFailed',
+  'HealthCheckPassed',
+  'HealthCheckFailed',
+  'TaskHealthChanged',
+  'JobRolloutStarted',
+  'JobRolloutEnded',
 ] satisfies JobEvent['type'][]);
 
 function isJobEvent(event: DomainEvent | undefined): event is JobEvent {

@@ -1,4 +1,12 @@
-import { decideJob, evolveJob, isDomainError, jobStream, type JobCommand, type JobEvent, type JobState } from '@cj/domain';
+import {
+  decideJob,
+  evolveJob,
+  isDomainError,
+  jobStream,
+  type JobCommand,
+  type JobEvent,
+  type JobState,
+} from '@cj/domain';
 import { toEventData } from '../store/event-codec';
 import type { Appended, StreamWriter } from '../store/stream-writer';
 import { foldJob } from './job-stream';

@@ -7,7 +7,12 @@ const TOKEN = 'operator-token-0123456789';
 describe('orchestrator options', () => {
   it('defaults to a SQLite store in the working directory, loopback, and a 2 s observation', () => {
     const options = parseOptions([], {});
-    expect(options).toMatchObject({ store: './cj.db', listen: { host: '127.0.0.1', port: 7420 }, observeIntervalMs: 2000, rebuildProjections: false });
+    expect(options).toMatchObject({
+      store: './cj.db',
+      listen: { host: '127.0.0.1', port: 7420 },
+      observeIntervalMs: 2000,
+      rebuildProjections: false,
+    });
     expect(options.readDb).toBe(resolve('cj.read.db'));
     expect(options.tokens).toBeUndefined();
   });
@@ -32,7 +37,10 @@ describe('orchestrator options', () => {
 
   it('refuses a non-loopback address without a token, and accepts it with CJ_TOKEN', () => {
     expect(() => parseOptions(['--listen', '0.0.0.0:7420'], {})).toThrow(/--token \/ CJ_TOKEN/);
-    expect(parseOptions(['--listen', '0.0.0.0:7420'], { CJ_TOKEN: TOKEN }).tokens).toEqual({ operator: TOKEN, readOnly: undefined });
+    expect(parseOptions(['--listen', '0.0.0.0:7420'], { CJ_TOKEN: TOKEN }).tokens).toEqual({
+      operator: TOKEN,
+      readOnly: undefined,
+    });
   });
 
   it('treats an empty CJ_TOKEN as unset', () => {
@@ -41,7 +49,9 @@ describe('orchestrator options', () => {
 
   it('takes a read-only token only beside an operator token', () => {
     expect(() => parseOptions(['--read-token', 'reader-token-0123456789'], {})).toThrow(InvalidOptionError);
-    expect(parseOptions(['--token', TOKEN], { CJ_READ_TOKEN: 'reader-token-0123456789' }).tokens?.readOnly).toBe('reader-token-0123456789');
+    expect(parseOptions(['--token', TOKEN], { CJ_READ_TOKEN: 'reader-token-0123456789' }).tokens?.readOnly).toBe(
+      'reader-token-0123456789',
+    );
   });
 
   it.each([

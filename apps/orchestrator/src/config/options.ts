@@ -57,18 +57,46 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     .option('--store <spec>', 'event store: a SQLite file path or esdb://host:port?tls=false', './cj.db')
     .option('--listen <host:port>', 'HTTP address; off loopback a token is required', '127.0.0.1:7420')
     .option('--read-db <path>', 'SQLite file of the read models (default: beside the store)')
-    .option('--observe-interval <duration>', 'how often every host is resynced in full and health-checked (engine events are followed as they happen)', '2s')
+    .option(
+      '--observe-interval <duration>',
+      'how often every host is resynced in full and health-checked (engine events are followed as they happen)',
+      '2s',
+    )
     .option('--stats-interval <duration>', 'how often memory and CPU of the running containers are sampled', '10s')
-    .option('--engine-timeout <duration>', "how long a call to a host's Docker engine may go unanswered, connecting included (a stop waits its grace period longer)", '5s')
+    .option(
+      '--engine-timeout <duration>',
+      "how long a call to a host's Docker engine may go unanswered, connecting included (a stop waits its grace period longer)",
+      '5s',
+    )
     .option('--token <token>', 'operator bearer token (or CJ_TOKEN)')
     .option('--read-token <token>', 'read-only bearer token (or CJ_READ_TOKEN)')
     .option('--tokens-db <path>', 'SQLite file of the named tokens (default: beside the store)')
-    .option('--allow-mount <path[:rw]>', 'a host path jobs may mount (and what is under it), read-only unless :rw; repeatable', collect, [])
-    .option('--allow-registry <host[:port]>', 'a registry images may come from; repeatable (default: the jobs file\'s registry)', collect, [])
+    .option(
+      '--allow-mount <path[:rw]>',
+      'a host path jobs may mount (and what is under it), read-only unless :rw; repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-registry <host[:port]>',
+      "a registry images may come from; repeatable (default: the jobs file's registry)",
+      collect,
+      [],
+    )
     .option('--rebuild-projections', 'drop the read models and replay the log before serving', false)
-    .option('--ssh-known-hosts <file>', "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)")
-    .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)')
-    .option('--shell-idle-timeout <duration>', 'a shell (exec) session with no input or output for this long is closed', '15m')
+    .option(
+      '--ssh-known-hosts <file>',
+      "ssh:// hosts' keys, for hosts the jobs file pins none for (default: ~/.ssh/known_hosts)",
+    )
+    .option(
+      '--ssh-key <file>',
+      'private key for ssh:// hosts (default: the agent at $SSH_AUTH_SOCK, else ~/.ssh/id_ed25519, id_ecdsa or id_rsa)',
+    )
+    .option(
+      '--shell-idle-timeout <duration>',
+      'a shell (exec) session with no input or output for this long is closed',
+      '15m',
+    )
     .option('--shell-sessions-per-token <n>', 'shell (exec) sessions one token may hold open at once', '4')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
@@ -133,7 +161,10 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     },
     rebuildProjections: raw.rebuildProjections,
     ssh: parseSshLogin(raw, env),
-    shell: { idleTimeoutMs: parseDuration('--shell-idle-timeout', raw.shellIdleTimeout), sessionsPerToken: parseSessions(raw.shellSessionsPerToken) },
+    shell: {
+      idleTimeoutMs: parseDuration('--shell-idle-timeout', raw.shellIdleTimeout),
+      sessionsPerToken: parseSessions(raw.shellSessionsPerToken),
+    },
   };
 }
 
@@ -153,18 +184,24 @@ function parseMountAllowance(text: string): MountAllowance {
   const readWrite = text.endsWith(':rw');
   const path = readWrite ? text.slice(0, -3) : text.replace(/:ro$/, '');
   if (!path.startsWith('/') || path.split('/').includes('..')) {
-    throw new InvalidOptionError('--allow-mount', text, 'an absolute host path without "..", with :rw to allow read-write mounts');
+    throw new InvalidOptionError(
+      '--allow-mount',
+      text,
+      'an absolute host path without "..", with :rw to allow read-write mounts',
+    );
   }
   return { path, readWrite };
 }
 
 function parseRegistryAllowance(text: string): string {
-  if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(text)) throw new InvalidOptionError('--allow-registry', text, 'a registry as host[:port], e.g. registry.internal:5000');
+  if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(text))
+    throw new InvalidOptionError('--allow-registry', text, 'a registry as host[:port], e.g. registry.internal:5000');
   return text;
 }
 
 function parseSessions(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 100) throw new InvalidOptionError('--shell-sessions-per-token', text, 'a whole number from 1 to 100');
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    throw new InvalidOptionError('--shell-sessions-per-token', text, 'a whole number from 1 to 100');
   return value;
 }

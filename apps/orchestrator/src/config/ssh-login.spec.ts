@@ -9,7 +9,8 @@ import { sshOptionsOf } from './ssh-login';
 describe('how the orchestrator logs in to ssh:// hosts', () => {
   let home: string;
   let ssh: string;
-  const keygen = (path: string, passphrase = '') => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'cj', '-f', path]);
+  const keygen = (path: string, passphrase = '') =>
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'cj', '-f', path]);
   const login = (argv: string[] = [], env: NodeJS.ProcessEnv = {}) => parseOptions(argv, { HOME: home, ...env }).ssh;
 
   beforeEach(() => {
@@ -40,7 +41,10 @@ describe('how the orchestrator logs in to ssh:// hosts', () => {
     const chosen = login(['--ssh-key', key], { SSH_AUTH_SOCK: '/run/agent.sock' });
     expect(chosen.identity).toEqual({ keyFile: key });
     expect(sshOptionsOf(chosen)).toEqual({ knownHosts: join(ssh, 'known_hosts'), privateKey: readFileSync(key) });
-    expect(sshOptionsOf(login([], { SSH_AUTH_SOCK: '/run/agent.sock' }))).toEqual({ knownHosts: join(ssh, 'known_hosts'), agent: '/run/agent.sock' });
+    expect(sshOptionsOf(login([], { SSH_AUTH_SOCK: '/run/agent.sock' }))).toEqual({
+      knownHosts: join(ssh, 'known_hosts'),
+      agent: '/run/agent.sock',
+    });
   });
 
   it('refuses to start with a key file it cannot use, saying what would do', () => {

@@ -24,9 +24,15 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
  * A `--ssh-key` is checked now: one that cannot be used (encrypted, not a key) stops the start,
  * rather than every ssh host failing later; an unusable default key is passed over.
  */
-export function parseSshLogin(raw: { readonly sshKnownHosts?: string; readonly sshKey?: string }, env: NodeJS.ProcessEnv): SshLogin {
+export function parseSshLogin(
+  raw: { readonly sshKnownHosts?: string; readonly sshKey?: string },
+  env: NodeJS.ProcessEnv,
+): SshLogin {
   const ssh = join(env['HOME'] || homedir(), '.ssh');
-  return { knownHosts: resolve(raw.sshKnownHosts ?? join(ssh, 'known_hosts')), identity: identityOf(raw.sshKey, ssh, env) };
+  return {
+    knownHosts: resolve(raw.sshKnownHosts ?? join(ssh, 'known_hosts')),
+    identity: identityOf(raw.sshKey, ssh, env),
+  };
 }
 
 function identityOf(sshKey: string | undefined, ssh: string, env: NodeJS.ProcessEnv): SshIdentity {
@@ -48,7 +54,8 @@ function isUsableKey(path: string): boolean {
 }
 
 function usableKey(option: string, path: string): string {
-  const expected = 'a readable, unencrypted OpenSSH or PEM private key file; for a key with a passphrase, load it into ssh-agent and set SSH_AUTH_SOCK';
+  const expected =
+    'a readable, unencrypted OpenSSH or PEM private key file; for a key with a passphrase, load it into ssh-agent and set SSH_AUTH_SOCK';
   let text: Buffer;
   try {
     text = readFileSync(path);

@@ -43,7 +43,11 @@ describe('mount and registry allow-lists, on a fake host', () => {
       job,
     ].join('\n');
   };
-  const apply = (text: string) => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+  const apply = (text: string) =>
+    orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text },
+    });
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -55,7 +59,10 @@ describe('mount and registry allow-lists, on a fake host', () => {
       socket.destroy();
     });
     await new Promise<void>((resolve) => scanned.listen(scannedPort, '127.0.0.1', resolve));
-    orchestrator = await OrchestratorProcess.start({ extraArgs: ['--allow-mount', `${allowed}:rw`, '--allow-mount', '/srv/read-only'], readyTimeoutMs: 90_000 });
+    orchestrator = await OrchestratorProcess.start({
+      extraArgs: ['--allow-mount', `${allowed}:rw`, '--allow-mount', '/srv/read-only'],
+      readyTimeoutMs: 90_000,
+    });
   });
 
   afterAll(async () => {
@@ -74,14 +81,29 @@ describe('mount and registry allow-lists, on a fake host', () => {
   ])('refuses mounting %s at its mounts: line', async (source, message) => {
     const answer = await apply(file(`    mounts: ["${source}:/data"]\n`));
     expect(answer.status).toBe(422);
-    expect(answer.body.errors).toEqual([expect.objectContaining({ file: 'jobs.yaml', line: 14, column: 14, path: 'jobs[0].mounts[0]', message: expect.stringContaining(message) })]);
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({
+        file: 'jobs.yaml',
+        line: 14,
+        column: 14,
+        path: 'jobs[0].mounts[0]',
+        message: expect.stringContaining(message),
+      }),
+    ]);
   });
 
   it('refuses an image from an undeclared host:port at its image: line, without connecting there', async () => {
     const answer = await apply(file('', `127.0.0.1:${scannedPort}/probe:v1`));
     expect(answer.status).toBe(422);
     expect(answer.body.errors).toEqual([
-      expect.objectContaining({ line: 9, column: 12, path: 'jobs[0].image', message: expect.stringContaining(`comes from 127.0.0.1:${scannedPort}, which is not a registry of this environment`) }),
+      expect.objectContaining({
+        line: 9,
+        column: 12,
+        path: 'jobs[0].image',
+        message: expect.stringContaining(
+          `comes from 127.0.0.1:${scannedPort}, which is not a registry of this environment`,
+        ),
+      }),
     ]);
     expect(connections).toBe(0);
   });
@@ -91,7 +113,11 @@ describe('mount and registry allow-lists, on a fake host', () => {
     expect(applied.status).toBe(200);
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/writer/up`, change())).status).toBe(200);
     const proof = join(allowed, 'web', 'proof');
-    await waitUntil(async () => existsSync(proof), (written) => written, 30_000);
+    await waitUntil(
+      async () => existsSync(proof),
+      (written) => written,
+      30_000,
+    );
     expect(readFileSync(proof, 'utf8')).toBe('written-by-cj\n');
   });
 });

@@ -32,9 +32,17 @@ describe('one command, one atomic write (store on a full disk)', () => {
   const events = (): { type: string; id: string; actor: string }[] => {
     const db = new Database(store, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT type, event_id AS id, metadata FROM events ORDER BY position').all() as { type: string; id: string; metadata: string | null }[]).map(
-        (row) => ({ type: row.type, id: row.id, actor: (JSON.parse(row.metadata ?? '{}') as { actor?: string }).actor ?? '' }),
-      );
+      return (
+        db.prepare('SELECT type, event_id AS id, metadata FROM events ORDER BY position').all() as {
+          type: string;
+          id: string;
+          metadata: string | null;
+        }[]
+      ).map((row) => ({
+        type: row.type,
+        id: row.id,
+        actor: (JSON.parse(row.metadata ?? '{}') as { actor?: string }).actor ?? '',
+      }));
     } finally {
       db.close();
     }
@@ -78,12 +86,26 @@ describe('one command, one atomic write (store on a full disk)', () => {
     store = join(disk, 'cj.db');
     orchestrator = await OrchestratorProcess.start({ store, observeInterval: '300ms' });
     const [host] = fake.hosts;
-    const text = rolloutJobsFile(ENV, [host.spec], [
-      { name: 'web', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT, update: { max_parallel: 1, min_healthy_time: '200ms' } },
-      { name: 'api', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 1 },
-      { name: 'worker', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 2 },
-    ]);
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
+    const text = rolloutJobsFile(
+      ENV,
+      [host.spec],
+      [
+        {
+          name: 'web',
+          tag: 'v1',
+          hosts: [host.name],
+          replicas: 1,
+          port: PORT,
+          update: { max_parallel: 1, min_healthy_time: '200ms' },
+        },
+        { name: 'api', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 1 },
+        { name: 'worker', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 2 },
+      ],
+    );
+    expect(
+      (await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/up`, change())).status).toBe(200);
   });
 
@@ -118,7 +140,10 @@ describe('one command, one atomic write (store on a full disk)', () => {
       );
       fillDisk(pages);
       const before = requested();
-      const answer = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag });
+      const answer = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+        ...change(),
+        tag,
+      });
       if (answer.status >= 400) {
         refused++;
         expect(requested()).toEqual(before);
@@ -126,7 +151,9 @@ describe('one command, one atomic write (store on a full disk)', () => {
         continue;
       }
       // Taken whole: the revision and the rollout's start are both in the log; it ends once the disk has room.
-      const added = requested().slice(before.length).map((event) => event.type);
+      const added = requested()
+        .slice(before.length)
+        .map((event) => event.type);
       expect(added).toEqual(expect.arrayContaining(['JobRolloutStarted']));
       freeDisk();
       await waitUntil(
@@ -141,20 +168,35 @@ describe('one command, one atomic write (store on a full disk)', () => {
 
   it('refuses an apply of three new jobs on a full disk, recording nothing', async () => {
     const [host] = fake.hosts;
-    const text = rolloutJobsFile(ENV, [host.spec], [
-      { name: 'web', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT },
-      { name: 'api', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 1 },
-      { name: 'worker', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 2 },
-      ...['a', 'b', 'c'].map((name, i) => ({ name: `new-${name}`, tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 10 + i })),
-    ]);
+    const text = rolloutJobsFile(
+      ENV,
+      [host.spec],
+      [
+        { name: 'web', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT },
+        { name: 'api', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 1 },
+        { name: 'worker', tag: 'v1', hosts: [host.name], replicas: 1, port: PORT + 2 },
+        ...['a', 'b', 'c'].map((name, i) => ({
+          name: `new-${name}`,
+          tag: 'v1',
+          hosts: [host.name],
+          replicas: 1,
+          port: PORT + 10 + i,
+        })),
+      ],
+    );
     for (let pages = 0; pages <= 6; pages++) {
       fillDisk(pages);
       const before = requested();
-      const answer = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+      const answer = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text },
+      });
       const after = requested();
       freeDisk();
       if (answer.status < 400) {
-        expect(after.filter((event) => event.type === 'JobRegistered')).toHaveLength(before.filter((event) => event.type === 'JobRegistered').length + 3);
+        expect(after.filter((event) => event.type === 'JobRegistered')).toHaveLength(
+          before.filter((event) => event.type === 'JobRegistered').length + 3,
+        );
         return;
       }
       expect(after).toEqual(before);
@@ -167,7 +209,11 @@ describe('one command, one atomic write (store on a full disk)', () => {
     for (let pages = 0; pages <= 8; pages++) {
       fillDisk(pages);
       const before = requested();
-      const answer = await orchestrator.request<ReplicateResponse>('POST', `/v1/envs/${ENV}/replicate`, { ...change(), targetEnv: `${ENV}-copy`, hosts: { [host.name]: host.name } });
+      const answer = await orchestrator.request<ReplicateResponse>('POST', `/v1/envs/${ENV}/replicate`, {
+        ...change(),
+        targetEnv: `${ENV}-copy`,
+        hosts: { [host.name]: host.name },
+      });
       const after = requested();
       freeDisk();
       if (answer.status < 400) {

@@ -59,7 +59,7 @@ describe('an incident review answered by cj audit, timeline, history and why', (
         '    replicas: 2',
         `    port: ${WEB_PORT}`,
         '    health: { type: http, path: /health, interval: 250ms, timeout: 1s, retries: 1 }',
-        "    update: { max_parallel: 2, min_healthy_time: 500ms, healthy_deadline: 4s, keep_replaced: 1 }",
+        '    update: { max_parallel: 2, min_healthy_time: 500ms, healthy_deadline: 4s, keep_replaced: 1 }',
         `    envs: { GREETING: "${greeting}" }`,
         '  - name: api',
         '    image: cj-demo:v1',
@@ -72,7 +72,11 @@ describe('an incident review answered by cj audit, timeline, history and why', (
   /** Runs cj and expects its exit code, showing what it printed when it differs. */
   const expectCj = async (code: number, ...args: string[]) => {
     const result = await cj(...args);
-    expect({ args, code: result.code, stderr: result.code === code ? '' : result.stderr }).toEqual({ args, code, stderr: '' });
+    expect({ args, code: result.code, stderr: result.code === code ? '' : result.stderr }).toEqual({
+      args,
+      code,
+      stderr: '',
+    });
   };
   const apply = () => expectCj(0, 'apply', jobsFile, '--yes', '--reason', 'jobs file');
 
@@ -122,26 +126,50 @@ describe('an incident review answered by cj audit, timeline, history and why', (
       ['api', 0, 1, API_PORT],
       ['web', 0, 2, WEB_PORT],
     ]);
-    for (const entry of [...atT1, ...atT2]) expect(entry.image).toMatch(/^127\.77\.0\.1:5000\/cj-demo:v[12]@sha256:[0-9a-f]{64}$/);
+    for (const entry of [...atT1, ...atT2])
+      expect(entry.image).toMatch(/^127\.77\.0\.1:5000\/cj-demo:v[12]@sha256:[0-9a-f]{64}$/);
     expect(atT1.find((e) => e.job === 'web')?.containerId).not.toBe(atT2.find((e) => e.job === 'web')?.containerId);
     // --spec: the revision as recorded, with the environment it ran with.
-    expect(atT2.find((e) => e.job === 'web')?.spec).toMatchObject({ name: 'web', envs: [{ key: 'GREETING', value: 'hello' }] });
+    expect(atT2.find((e) => e.job === 'web')?.spec).toMatchObject({
+      name: 'web',
+      envs: [{ key: 'GREETING', value: 'hello' }],
+    });
     const table = await cj('timeline', '--at', at['t2'], '--host', h1, '--spec');
     expect(table.stdout).toMatch(new RegExp(`^${h1} +web +0 +r2 +\\S+ +${WEB_PORT} +[0-9a-f]{12} `, 'm'));
     expect(table.stdout).toMatch(/^web r2:$/m);
 
     // The web container the timeline names at T2 is the one the engine ran then (now removed or stopped).
     const t2Web = atT2.find((e) => e.job === 'web') as TimelineEntry;
-    const started = await json<AuditEntry[]>('audit', '--host', h1, '--type', 'ContainerStarted', '--job', 'web', '--since', at['t1'], '--until', at['t2']);
-    expect(started.map((e) => e.summary)).toEqual([expect.stringContaining(`containerId=${t2Web.containerId.slice(0, 12)}`)]);
+    const started = await json<AuditEntry[]>(
+      'audit',
+      '--host',
+      h1,
+      '--type',
+      'ContainerStarted',
+      '--job',
+      'web',
+      '--since',
+      at['t1'],
+      '--until',
+      at['t2'],
+    );
+    expect(started.map((e) => e.summary)).toEqual([
+      expect.stringContaining(`containerId=${t2Web.containerId.slice(0, 12)}`),
+    ]);
   });
 
   it('who changed what and why: the history with its rollbacks, the audit by actor', async () => {
     const history = await json<HistoryResponse>('history', 'web');
     const byRevision = new Map(history.revisions.map((r) => [r.revision, r]));
-    expect(byRevision.get(2)).toMatchObject({ reason: 'release 2', changes: expect.arrayContaining([expect.objectContaining({ path: 'image.tag' })]) });
+    expect(byRevision.get(2)).toMatchObject({
+      reason: 'release 2',
+      changes: expect.arrayContaining([expect.objectContaining({ path: 'image.tag' })]),
+    });
     expect(byRevision.get(3)).toMatchObject({ reason: 'release 3' });
-    expect(byRevision.get(4)).toMatchObject({ reason: 'jobs file', changes: expect.arrayContaining([expect.objectContaining({ path: 'envs.GREETING' })]) });
+    expect(byRevision.get(4)).toMatchObject({
+      reason: 'jobs file',
+      changes: expect.arrayContaining([expect.objectContaining({ path: 'envs.GREETING' })]),
+    });
     const me = byRevision.get(2)?.actor as string;
     expect(me).not.toBe('orchestrator');
     expect(history.rollbacks.map((r) => [r.kind, r.from, r.to, r.actor])).toEqual([
@@ -156,11 +184,15 @@ describe('an incident review answered by cj audit, timeline, history and why', (
     const mine = await json<AuditEntry[]>('audit', '--actor', me, '--limit', '1000');
     expect(mine.length).toBeGreaterThan(0);
     expect(new Set(mine.map((e) => e.actor))).toEqual(new Set([me]));
-    const reasons = mine.filter((e) => e.type === 'JobRevisionCreated' || e.type === 'JobRolloutStarted').map((e) => e.reason);
+    const reasons = mine
+      .filter((e) => e.type === 'JobRevisionCreated' || e.type === 'JobRolloutStarted')
+      .map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['release 2', 'release 3', 'v2 leaks memory', 'jobs file']));
     const downed = await json<AuditEntry[]>('audit', '--job', 'api', '--type', 'ContainerStopped,ContainerRemoved');
     expect(downed.length).toBeGreaterThan(0);
-    expect(downed.every((e) => e.reason === 'api moves to its own cluster' && e.host === fake.hosts[0].name && e.task === 0)).toBe(true);
+    expect(
+      downed.every((e) => e.reason === 'api moves to its own cluster' && e.host === fake.hosts[0].name && e.task === 0),
+    ).toBe(true);
   });
 
   it('why the crash rollout rolled back, and when its first container died', async () => {
@@ -170,14 +202,25 @@ describe('an incident review answered by cj audit, timeline, history and why', (
     // The summary: phases and failures, no step-by-step intents or passed checks.
     expect(summary.length).toBeLessThan(every.length);
     expect(summary.some((e) => /Requested$|HealthCheckPassed$/.test(e.type))).toBe(false);
-    expect(summary.map((e) => e.type)).toEqual(expect.arrayContaining(['JobRolloutStarted', 'RolloutStarted', 'RolloutRollbackStarted', 'RolloutRolledBack', 'JobRolloutEnded']));
+    expect(summary.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'JobRolloutStarted',
+        'RolloutStarted',
+        'RolloutRollbackStarted',
+        'RolloutRolledBack',
+        'JobRolloutEnded',
+      ]),
+    );
     // Every row names where it happened; a rollout's task steps name their task's host.
     for (const entry of every) expect(entry).toMatchObject({ env: ENV, job: 'web', rollout: crash.id });
-    for (const entry of every.filter((e) => e.task !== undefined)) expect(fake.hosts.map((h) => h.name)).toContain(entry.host);
+    for (const entry of every.filter((e) => e.task !== undefined))
+      expect(fake.hosts.map((h) => h.name)).toContain(entry.host);
 
     // When the first crash container died: the rollout's first failed check saw it gone (exited, or
     // no longer answering, depending on which came first), on a named task and host.
-    const failure = summary.find((e) => e.type === 'RolloutHealthCheckFailed' || e.type === 'UpdatedTaskChecked' || e.type === 'TaskUpdateFailed') as AuditEntry;
+    const failure = summary.find(
+      (e) => e.type === 'RolloutHealthCheckFailed' || e.type === 'UpdatedTaskChecked' || e.type === 'TaskUpdateFailed',
+    ) as AuditEntry;
     expect(failure.summary).toMatch(/exit|ECONNREFUSED|refused/);
     expect(failure).toMatchObject({ task: expect.any(Number), host: expect.any(String), level: 'summary' });
     const rolledBack = summary.find((e) => e.type === 'RolloutRolledBack') as AuditEntry;
@@ -188,9 +231,16 @@ describe('an incident review answered by cj audit, timeline, history and why', (
     // cj why, right after: the task's state, the rollout that put it there, its failure, who and why.
     expect(whyAfterCrash.state?.type).toBe('ContainerStarted');
     const types = whyAfterCrash.chain.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['JobRevisionCreated', 'JobRolloutStarted', 'RolloutStarted', 'RolloutRolledBack']));
-    expect(whyAfterCrash.chain.find((e) => e.type === 'JobRevisionCreated')).toMatchObject({ reason: 'release 3', actor: expect.not.stringMatching(/^orchestrator$/) });
-    expect(whyAfterCrash.chain.some((e) => e.rollout === crash.id && /Failed$|UpdatedTaskChecked/.test(e.type))).toBe(true);
+    expect(types).toEqual(
+      expect.arrayContaining(['JobRevisionCreated', 'JobRolloutStarted', 'RolloutStarted', 'RolloutRolledBack']),
+    );
+    expect(whyAfterCrash.chain.find((e) => e.type === 'JobRevisionCreated')).toMatchObject({
+      reason: 'release 3',
+      actor: expect.not.stringMatching(/^orchestrator$/),
+    });
+    expect(whyAfterCrash.chain.some((e) => e.rollout === crash.id && /Failed$|UpdatedTaskChecked/.test(e.type))).toBe(
+      true,
+    );
     expect(whyAfterCrash.chain.every((e) => e.task === undefined || e.task === 0)).toBe(true);
     const whyTable = await cj('why', 'web', '--task', '0');
     expect(whyTable.stdout).toMatch(/^Task 0 of web: container started/);
@@ -202,14 +252,22 @@ describe('an incident review answered by cj audit, timeline, history and why', (
     const whole = await json<AuditEntry[]>('audit', ...window, '--limit', '10000');
     // web's task 1 lives on h2: v2, crash, back to v2, v1 by hand, v1 with the new environment.
     expect(whole.filter((e) => e.type === 'ContainerStarted').length).toBeGreaterThanOrEqual(5);
-    expect(whole.every((e) => e.host === h2 && Date.parse(e.at) >= Date.parse(at['t1']) && Date.parse(e.at) <= Date.parse(at['t4']))).toBe(true);
+    expect(
+      whole.every(
+        (e) => e.host === h2 && Date.parse(e.at) >= Date.parse(at['t1']) && Date.parse(e.at) <= Date.parse(at['t4']),
+      ),
+    ).toBe(true);
     const positions = whole.map((e) => BigInt(e.position));
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 
     // Every run the timeline knows on h2 in the window has its start here.
     const runs = new Set<string>();
-    for (const t of [at['t2'], at['t3'], at['t4']]) for (const e of await json<TimelineEntry[]>('timeline', '--at', t, '--host', h2)) runs.add(e.containerId.slice(0, 12));
-    const startedIds = whole.filter((e) => e.type === 'ContainerStarted').map((e) => /containerId=(\w+)/.exec(e.summary)?.[1]);
+    for (const t of [at['t2'], at['t3'], at['t4']])
+      for (const e of await json<TimelineEntry[]>('timeline', '--at', t, '--host', h2))
+        runs.add(e.containerId.slice(0, 12));
+    const startedIds = whole
+      .filter((e) => e.type === 'ContainerStarted')
+      .map((e) => /containerId=(\w+)/.exec(e.summary)?.[1]);
     for (const id of runs) expect(startedIds).toContain(id);
 
     // Pages of 3 from the window's start (never its newest 3), each with the next page's cursor.

@@ -49,7 +49,9 @@ export function talkHostsFile(env: string, hosts: Readonly<Record<TalkHost, Fake
   return stringify({
     environment: env,
     registry: DEMO_REGISTRY,
-    hosts: Object.fromEntries(Object.entries(hosts).map(([name, host]) => [name, { endpoint: host.endpoint, address: host.address }])),
+    hosts: Object.fromEntries(
+      Object.entries(hosts).map(([name, host]) => [name, { endpoint: host.endpoint, address: host.address }]),
+    ),
   });
 }
 
@@ -65,13 +67,19 @@ export function talkJobsWithoutConflict(port: number): string {
 export function positionsOf(source: string, text: string): { line: number; column: number }[] {
   const found: { line: number; column: number }[] = [];
   source.split('\n').forEach((line, i) => {
-    for (let at = line.indexOf(text); at !== -1; at = line.indexOf(text, at + 1)) found.push({ line: i + 1, column: at + 1 });
+    for (let at = line.indexOf(text); at !== -1; at = line.indexOf(text, at + 1))
+      found.push({ line: i + 1, column: at + 1 });
   });
   return found;
 }
 
 /** The talk's images: the demo image pushed to the registry under each name the talk's file uses. */
-export const TALK_IMAGES = ['coding-prober:latest', 'coding-blog:59559fd', 'webhook-listener:a5af2f2', 'updatehook-listener:latest'] as const;
+export const TALK_IMAGES = [
+  'coding-prober:latest',
+  'coding-blog:59559fd',
+  'webhook-listener:a5af2f2',
+  'updatehook-listener:latest',
+] as const;
 
 export async function pushTalkImages(): Promise<void> {
   for (const image of TALK_IMAGES) {

@@ -1,7 +1,23 @@
-import type { ApplyResponse, AuditEntry, HistoryResponse, HostView, StatusResponse, TimelineEntry, UpDownResponse } from '@cj/domain';
+import type {
+  ApplyResponse,
+  AuditEntry,
+  HistoryResponse,
+  HostView,
+  StatusResponse,
+  TimelineEntry,
+  UpDownResponse,
+} from '@cj/domain';
 import { DEMO_REGISTRY, waitFor, type FakeHost } from '@cj/docker-adapter/testing';
 import { freePort } from '../testing';
-import { jobsFile, positionsOf, pushTalkImages, TALK_IMAGES, TALK_JOBS, talkHostsFile, talkJobsWithoutConflict } from './cli-e2e-files';
+import {
+  jobsFile,
+  positionsOf,
+  pushTalkImages,
+  TALK_IMAGES,
+  TALK_JOBS,
+  talkHostsFile,
+  talkJobsWithoutConflict,
+} from './cli-e2e-files';
 import { CliWorld } from './cli-e2e-world';
 
 jest.setTimeout(60_000);
@@ -38,11 +54,18 @@ describe('cj against the orchestrator', () => {
     let file: string;
 
     beforeAll(() => {
-      file = world.file('apply.yaml', jobsFile(env, [h1, h2, h3], [
-        { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18101, envs: { GREETING: 'hello' } },
-        { name: 'prober', tag: 'v1', hosts: [h3], port: 18102 },
-        { name: 'blog', tag: 'v2', hosts: [h2], port: 18103 },
-      ]));
+      file = world.file(
+        'apply.yaml',
+        jobsFile(
+          env,
+          [h1, h2, h3],
+          [
+            { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18101, envs: { GREETING: 'hello' } },
+            { name: 'prober', tag: 'v1', hosts: [h3], port: 18102 },
+            { name: 'blog', tag: 'v2', hosts: [h2], port: 18103 },
+          ],
+        ),
+      );
     });
 
     it('prints the plan of a dry run and records nothing', async () => {
@@ -58,26 +81,41 @@ describe('cj against the orchestrator', () => {
     it('records every job, then finds nothing to change in the same file', async () => {
       const applied = await world.cj(env, ['apply', file, '--reason', 'first deploy']);
       expect(applied).toMatchObject({ code: 0, stderr: '' });
-      expect(applied.stdout).toBe(`Plan for ${env}:\n  + web\n  + prober\n  + blog\nweb: recorded r1\nprober: recorded r1\nblog: recorded r1\n`);
+      expect(applied.stdout).toBe(
+        `Plan for ${env}:\n  + web\n  + prober\n  + blog\nweb: recorded r1\nprober: recorded r1\nblog: recorded r1\n`,
+      );
       const recorded = await world.requestedEvents(env);
       expect(recorded).toBeGreaterThan(0);
 
       const again = await world.cj(env, ['apply', file]);
       expect(again).toMatchObject({ code: 0, stderr: '' });
-      expect(again.stdout).toBe(`Plan for ${env}:\n    web (unchanged)\n    prober (unchanged)\n    blog (unchanged)\nNo changes.\n`);
+      expect(again.stdout).toBe(
+        `Plan for ${env}:\n    web (unchanged)\n    prober (unchanged)\n    blog (unchanged)\nNo changes.\n`,
+      );
       expect(await world.requestedEvents(env)).toBe(recorded);
 
       const history = json<HistoryResponse>((await world.cj(env, ['history', 'web', '--json'])).stdout);
-      expect(history).toMatchObject({ job: 'web', current: 1, revisions: [{ revision: 1, image: `${DEMO_REGISTRY}/cj-demo:v1`, reason: 'first deploy' }] });
+      expect(history).toMatchObject({
+        job: 'web',
+        current: 1,
+        revisions: [{ revision: 1, image: `${DEMO_REGISTRY}/cj-demo:v1`, reason: 'first deploy' }],
+      });
       expect(history.revisions[0].actor).toMatch(/^[^@]+@[^@]+$/);
     });
 
     it('shows the change of an edited job, and prints the plan as JSON with stable fields', async () => {
-      const edited = world.file('apply-edited.yaml', jobsFile(env, [h1, h2, h3], [
-        { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18101, envs: { GREETING: 'hi' } },
-        { name: 'prober', tag: 'v1', hosts: [h3], port: 18102 },
-        { name: 'blog', tag: 'v2', hosts: [h2], port: 18103 },
-      ]));
+      const edited = world.file(
+        'apply-edited.yaml',
+        jobsFile(
+          env,
+          [h1, h2, h3],
+          [
+            { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18101, envs: { GREETING: 'hi' } },
+            { name: 'prober', tag: 'v1', hosts: [h3], port: 18102 },
+            { name: 'blog', tag: 'v2', hosts: [h2], port: 18103 },
+          ],
+        ),
+      );
       await expectNothingRecorded(env, async () => {
         const dry = await world.cj(env, ['apply', edited, '--dry-run', '--json']);
         expect(dry).toMatchObject({ code: 0, stderr: '' });
@@ -85,7 +123,11 @@ describe('cj against the orchestrator', () => {
           env,
           dryRun: true,
           plan: [
-            { job: 'web', action: 'update', changes: [{ path: expect.stringContaining('GREETING'), before: 'hello', after: 'hi', kind: 'container' }] },
+            {
+              job: 'web',
+              action: 'update',
+              changes: [{ path: expect.stringContaining('GREETING'), before: 'hello', after: 'hi', kind: 'container' }],
+            },
             { job: 'prober', action: 'unchanged', changes: [] },
             { job: 'blog', action: 'unchanged', changes: [] },
           ],
@@ -114,8 +156,15 @@ describe('cj against the orchestrator', () => {
         const [webhook, updatehook] = positionsOf(TALK_JOBS, '"9999"');
         const at = (p: { line: number; column: number }) => `talk\\.jobs:${p.line}:${p.column}`;
         expect(refused.stderr).toMatch(/^cj: the jobs file has 2 errors; nothing was recorded$/m);
-        expect(refused.stderr).toMatch(new RegExp(`^${at(webhook)}: port 9999 on host git-app-1 .*updatehook-listener.*\\(${at(updatehook)}\\)`, 'm'));
-        expect(refused.stderr).toMatch(new RegExp(`^${at(updatehook)}: port 9999 on host git-app-1 .*webhook-listener.*\\(${at(webhook)}\\)`, 'm'));
+        expect(refused.stderr).toMatch(
+          new RegExp(
+            `^${at(webhook)}: port 9999 on host git-app-1 .*updatehook-listener.*\\(${at(updatehook)}\\)`,
+            'm',
+          ),
+        );
+        expect(refused.stderr).toMatch(
+          new RegExp(`^${at(updatehook)}: port 9999 on host git-app-1 .*webhook-listener.*\\(${at(webhook)}\\)`, 'm'),
+        );
       });
       const audit = await world.cj(env, ['audit', '--json']);
       expect(audit.code).toBe(0);
@@ -140,17 +189,27 @@ describe('cj against the orchestrator', () => {
       ];
       for (const [host, job, port, image] of where) {
         const [container] = await world.containers(host, env, job);
-        expect(container).toMatchObject({ State: 'running', Image: expect.stringContaining(`${DEMO_REGISTRY}/${image.split(':')[0]}@sha256:`) });
+        expect(container).toMatchObject({
+          State: 'running',
+          Image: expect.stringContaining(`${DEMO_REGISTRY}/${image.split(':')[0]}@sha256:`),
+        });
         await expectAnswers(`http://${host.address}:${port}/version`, 'v1');
       }
-      const webhook = await world.docker(h3).getContainer((await world.containers(h3, env, 'webhook-listener'))[0].Id).inspect();
+      const webhook = await world
+        .docker(h3)
+        .getContainer((await world.containers(h3, env, 'webhook-listener'))[0].Id)
+        .inspect();
       expect(webhook.Config.Env).toEqual(expect.arrayContaining(['PORT=9999', 'http_port=8990']));
     });
   });
 
   describe("a job's life: up, status, diff, update, history, hosts, logs, audit, timeline, down", () => {
     const env = 'cli-ops';
-    const talker = ['/bin/sh', '-c', "for i in 1 2 3 4 5 6 7 8; do echo line $i; done; trap 'exit 0' TERM; httpd -f -p $PORT -h /www & wait"];
+    const talker = [
+      '/bin/sh',
+      '-c',
+      "for i in 1 2 3 4 5 6 7 8; do echo line $i; done; trap 'exit 0' TERM; httpd -f -p $PORT -h /www & wait",
+    ];
     let text: string;
     let file: string;
     let beforeUp: string;
@@ -159,10 +218,14 @@ describe('cj against the orchestrator', () => {
     let upContainers: string[];
 
     beforeAll(async () => {
-      text = jobsFile(env, [h1, h2, h3], [
-        { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18201, envs: { GREETING: 'hello' } },
-        { name: 'talker', tag: 'v1', hosts: [h3], port: 18202, command: talker },
-      ]);
+      text = jobsFile(
+        env,
+        [h1, h2, h3],
+        [
+          { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18201, envs: { GREETING: 'hello' } },
+          { name: 'talker', tag: 'v1', hosts: [h3], port: 18202, command: talker },
+        ],
+      );
       file = world.file('ops.yaml', text);
       expect((await world.cj(env, ['apply', file])).code).toBe(0);
       beforeUp = new Date().toISOString();
@@ -172,7 +235,10 @@ describe('cj against the orchestrator', () => {
       const up = await world.cj(env, ['up', 'web', '--json']);
       expect(up).toMatchObject({ code: 0, stderr: '' });
       const tasks = json<UpDownResponse>(up.stdout).tasks;
-      expect(tasks.map((t) => [t.task, t.host, t.action])).toEqual([[0, h1.name, 'started'], [1, h2.name, 'started']]);
+      expect(tasks.map((t) => [t.task, t.host, t.action])).toEqual([
+        [0, h1.name, 'started'],
+        [1, h2.name, 'started'],
+      ]);
       afterUp = new Date().toISOString();
       upContainers = tasks.map((t) => t.containerId ?? '');
       const { storeId } = (await world.orchestrator.request<{ storeId: string }>('GET', '/v1/store')).body;
@@ -188,8 +254,16 @@ describe('cj against the orchestrator', () => {
           Init: true,
           LogConfig: { Type: 'json-file', Config: { 'max-size': expect.any(String), 'max-file': expect.any(String) } },
         });
-        expect(inspect.Config.Labels).toMatchObject({ 'cj.env': env, 'cj.job': 'web', 'cj.task': String(index), 'cj.revision': '1', 'cj.cluster': storeId });
-        expect(inspect.Mounts).toEqual(expect.arrayContaining([expect.objectContaining({ Destination: '/etc/passwd', RW: false })]));
+        expect(inspect.Config.Labels).toMatchObject({
+          'cj.env': env,
+          'cj.job': 'web',
+          'cj.task': String(index),
+          'cj.revision': '1',
+          'cj.cluster': storeId,
+        });
+        expect(inspect.Mounts).toEqual(
+          expect.arrayContaining([expect.objectContaining({ Destination: '/etc/passwd', RW: false })]),
+        );
         expect(inspect.Config.Env).toEqual(expect.arrayContaining(['PORT=18201', 'GREETING=hello']));
       }
       const again = await world.cj(env, ['up', 'web']);
@@ -211,7 +285,12 @@ describe('cj against the orchestrator', () => {
           task: index,
           host: [h1, h2][index].name,
           port: 18201,
-          desired: { revision: 1, image: `${DEMO_REGISTRY}/cj-demo:v1`, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), state: 'running' },
+          desired: {
+            revision: 1,
+            image: `${DEMO_REGISTRY}/cj-demo:v1`,
+            digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+            state: 'running',
+          },
           observed: { revision: 1, state: 'running', health: 'healthy', image: `${DEMO_REGISTRY}/cj-demo:v1` },
         });
         expect(task.observed?.containerId).toBe((await world.containers([h1, h2][index], env, 'web'))[0].Id);
@@ -220,10 +299,28 @@ describe('cj against the orchestrator', () => {
       const table = await world.cj(env, ['status', 'web']);
       expect(table).toMatchObject({ code: 0, stderr: '' });
       const [header, ...rows] = table.stdout.trimEnd().split('\n');
-      expect(header.split(/\s+/)).toEqual(['JOB', 'TASK', 'HOST', 'PORT', 'CONTAINER', 'IMAGE', 'DIGEST', 'STATE', 'HEALTH', 'UPTIME', 'MEMORY', 'CPU', 'DESIRED']);
+      expect(header.split(/\s+/)).toEqual([
+        'JOB',
+        'TASK',
+        'HOST',
+        'PORT',
+        'CONTAINER',
+        'IMAGE',
+        'DIGEST',
+        'STATE',
+        'HEALTH',
+        'UPTIME',
+        'MEMORY',
+        'CPU',
+        'DESIRED',
+      ]);
       expect(rows).toHaveLength(2);
       for (const [index, row] of rows.entries()) {
-        expect(row).toMatch(new RegExp(`^web +${index} +${[h1, h2][index].name} +18201 +[0-9a-f]{12} +\\S+cj-demo:v1 +sha256:[0-9a-f]{12} +running +healthy +\\S+ +[\\d.]+[KMG]?i?B +[\\d.]+% +running r1$`));
+        expect(row).toMatch(
+          new RegExp(
+            `^web +${index} +${[h1, h2][index].name} +18201 +[0-9a-f]{12} +\\S+cj-demo:v1 +sha256:[0-9a-f]{12} +running +healthy +\\S+ +[\\d.]+[KMG]?i?B +[\\d.]+% +running r1$`,
+          ),
+        );
       }
       const all = await world.cj(env, ['status']);
       expect(all.stdout).toMatch(/^talker +0 /m);
@@ -234,10 +331,17 @@ describe('cj against the orchestrator', () => {
       expect(same).toMatchObject({ code: 0, stderr: '' });
       expect(same.stdout).toBe('No differences: the file, the recorded revisions and the running containers agree.\n');
 
-      const edited = world.file('ops-edited.yaml', jobsFile(env, [h1, h2, h3], [
-        { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18201, envs: { GREETING: 'bonjour' } },
-        { name: 'talker', tag: 'v1', hosts: [h3], port: 18202, command: talker },
-      ]));
+      const edited = world.file(
+        'ops-edited.yaml',
+        jobsFile(
+          env,
+          [h1, h2, h3],
+          [
+            { name: 'web', tag: 'v1', hosts: [h1, h2], port: 18201, envs: { GREETING: 'bonjour' } },
+            { name: 'talker', tag: 'v1', hosts: [h3], port: 18202, command: talker },
+          ],
+        ),
+      );
       const changed = await world.cj(env, ['diff', edited]);
       expect(changed).toMatchObject({ code: 1, stderr: '' });
       expect(changed.stdout).toMatch(/^web$/m);
@@ -256,15 +360,31 @@ describe('cj against the orchestrator', () => {
       expect(screen.stderr).toMatch(/^cj: no-such-version is not in the list$/m);
       const lines = screen.stdout.split('\n');
       expect(lines[0]).toBe('Find running container:');
-      expect(lines[1].trim().split(/\s+/)).toEqual(['TASK', 'HOST', 'VERSION', 'CREATED', 'IMAGE', 'ID', 'CONTAINER', 'ID']);
+      expect(lines[1].trim().split(/\s+/)).toEqual([
+        'TASK',
+        'HOST',
+        'VERSION',
+        'CREATED',
+        'IMAGE',
+        'ID',
+        'CONTAINER',
+        'ID',
+      ]);
       for (const [index, container] of containers.entries()) {
         const created = new Date(container.Created * 1000).toISOString().slice(0, 10);
-        expect(lines[2 + index]).toMatch(new RegExp(`^ +${index} +${[h1, h2][index].name} +v1 +${created} \\S+Z +[0-9a-f]{12} +${container.Id.slice(0, 12)}$`));
+        expect(lines[2 + index]).toMatch(
+          new RegExp(
+            `^ +${index} +${[h1, h2][index].name} +v1 +${created} \\S+Z +[0-9a-f]{12} +${container.Id.slice(0, 12)}$`,
+          ),
+        );
       }
       expect(lines[4]).toBe('');
       expect(lines[5]).toBe('The tags in the registry:');
       expect(lines[6].trim().split(/\s+/)).toEqual(['#', 'VERSION', 'IMAGE', 'ID', 'CREATED']);
-      const tags = lines.slice(7).filter((line) => /^ +\d+ /.test(line)).map((line) => line.trim().split(/\s+/));
+      const tags = lines
+        .slice(7)
+        .filter((line) => /^ +\d+ /.test(line))
+        .map((line) => line.trim().split(/\s+/));
       // The registry is shared with other runs (the benchmarks push tags of their own): these at least.
       expect(tags.map(([, version]) => version)).toEqual(expect.arrayContaining(['crash', 'unhealthy', 'v1', 'v2']));
       const created = tags.map(([, , , day, time]) => `${day} ${time}`);
@@ -292,9 +412,13 @@ describe('cj against the orchestrator', () => {
       const [header, ...rows] = history.stdout.trimEnd().split('\n');
       expect(header.split(/\s+/)).toEqual(['REVISION', 'IMAGE', 'DIGEST', 'AT', 'ACTOR', 'CHANGED', 'REASON']);
       expect(rows[rows.length - 1]).toBe('* current revision');
-      expect(rows[rows.length - 2]).toMatch(new RegExp(`^r1 +(\\* +)?${DEMO_REGISTRY}/cj-demo:v1 +sha256:[0-9a-f]{12} `));
+      expect(rows[rows.length - 2]).toMatch(
+        new RegExp(`^r1 +(\\* +)?${DEMO_REGISTRY}/cj-demo:v1 +sha256:[0-9a-f]{12} `),
+      );
       const answer = json<HistoryResponse>((await world.cj(env, ['history', 'web', '--json'])).stdout);
-      expect(rows.filter((row) => /^r\d+ \*/.test(row))).toEqual([expect.stringMatching(new RegExp(`^r${answer.current} \\*`))]);
+      expect(rows.filter((row) => /^r\d+ \*/.test(row))).toEqual([
+        expect.stringMatching(new RegExp(`^r${answer.current} \\*`)),
+      ]);
     });
 
     it('hosts lists every declared host as reachable, with its engine', async () => {
@@ -305,16 +429,24 @@ describe('cj against the orchestrator', () => {
       );
       const table = await world.cj(env, ['hosts']);
       for (const host of [h1, h2, h3]) {
-        expect(table.stdout).toMatch(new RegExp(`^${host.name} +${host.endpoint} +${host.address.replace(/\./g, '\\.')} +yes +\\d+\\.\\d+`, 'm'));
+        expect(table.stdout).toMatch(
+          new RegExp(`^${host.name} +${host.endpoint} +${host.address.replace(/\./g, '\\.')} +yes +\\d+\\.\\d+`, 'm'),
+        );
       }
     });
 
     it("logs prints the last lines of a task's output", async () => {
-      await waitFor('talker wrote its lines', async () => (await world.cj(env, ['logs', 'talker'])).stdout.includes('line 8'));
+      await waitFor('talker wrote its lines', async () =>
+        (await world.cj(env, ['logs', 'talker'])).stdout.includes('line 8'),
+      );
       const logs = await world.cj(env, ['logs', 'talker', '--tail', '5']);
       expect(logs).toMatchObject({ code: 0, stderr: '', stdout: 'line 4\nline 5\nline 6\nline 7\nline 8\n' });
       const missing = await world.cj(env, ['logs', 'talker', '--task', '3']);
-      expect(missing).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^cj: environment cli-ops has no task 3 of job talker\n {2}hint: /) });
+      expect(missing).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^cj: environment cli-ops has no task 3 of job talker\n {2}hint: /),
+      });
     });
 
     it('audit lists who did what, as a table and as JSON', async () => {
@@ -335,10 +467,23 @@ describe('cj against the orchestrator', () => {
         });
       }
       const table = await world.cj(env, ['audit', '--job', 'web']);
-      expect(table.stdout.split('\n')[0].split(/\s+/)).toEqual(['POSITION', 'AT', 'ENV', 'JOB', 'TASK', 'HOST', 'TYPE', 'ACTOR', 'SUMMARY', 'REASON']);
+      expect(table.stdout.split('\n')[0].split(/\s+/)).toEqual([
+        'POSITION',
+        'AT',
+        'ENV',
+        'JOB',
+        'TASK',
+        'HOST',
+        'TYPE',
+        'ACTOR',
+        'SUMMARY',
+        'REASON',
+      ]);
       expect(table.stdout).toMatch(/ web +\d+ +\S+ +ContainerStarted +\S+@\S+ +/);
 
-      const since = json<AuditEntry[]>((await world.cj(env, ['audit', '--job', 'web', '--since', afterUp, '--json'])).stdout);
+      const since = json<AuditEntry[]>(
+        (await world.cj(env, ['audit', '--job', 'web', '--since', afterUp, '--json'])).stdout,
+      );
       expect(since.length).toBeLessThan(entries.length);
       for (const entry of since) expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(Date.parse(afterUp));
     });
@@ -352,7 +497,12 @@ describe('cj against the orchestrator', () => {
       expect((await world.cj(env, ['timeline', '--at', '1d'])).stdout).toMatch(/^Nothing ran at /);
 
       const then = json<TimelineEntry[]>((await world.cj(env, ['timeline', '--at', afterUp, '--json'])).stdout);
-      expect(then.filter((e) => e.job === 'web').map((e) => [e.task, e.host, e.revision, e.containerId]).sort()).toEqual([
+      expect(
+        then
+          .filter((e) => e.job === 'web')
+          .map((e) => [e.task, e.host, e.revision, e.containerId])
+          .sort(),
+      ).toEqual([
         [0, h1.name, 1, upContainers[0]],
         [1, h2.name, 1, upContainers[1]],
       ]);
@@ -360,11 +510,20 @@ describe('cj against the orchestrator', () => {
       const now = json<TimelineEntry[]>((await world.cj(env, ['timeline', '--json'])).stdout);
       // Replaced containers kept for a rollback are on the hosts too, stopped: they are not running now.
       const running = await Promise.all(
-        [h1, h2, h3].map(async (host) => (await world.containers(host, env)).filter((c) => c.State === 'running').map((c) => [host.name, c.Labels['cj.job'], c.Id])),
+        [h1, h2, h3].map(async (host) =>
+          (await world.containers(host, env))
+            .filter((c) => c.State === 'running')
+            .map((c) => [host.name, c.Labels['cj.job'], c.Id]),
+        ),
       );
       expect(now.map((e) => [e.host, e.job, e.containerId]).sort()).toEqual(running.flat().sort());
       const table = await world.cj(env, ['timeline', '--host', h3.name]);
-      expect(table.stdout).toMatch(new RegExp(`^${h3.name} +talker +0 +r1 +${DEMO_REGISTRY}/cj-demo:v1@sha256:[0-9a-f]{12} +\\d+ +[0-9a-f]{12} +\\d{4}-\\d\\d-\\d\\d \\S+Z +-$`, 'm'));
+      expect(table.stdout).toMatch(
+        new RegExp(
+          `^${h3.name} +talker +0 +r1 +${DEMO_REGISTRY}/cj-demo:v1@sha256:[0-9a-f]{12} +\\d+ +[0-9a-f]{12} +\\d{4}-\\d\\d-\\d\\d \\S+Z +-$`,
+          'm',
+        ),
+      );
       expect(table.stdout).not.toMatch(/ web /);
     });
 
@@ -375,7 +534,10 @@ describe('cj against the orchestrator', () => {
       expect(down.stdout).toMatch(new RegExp(`^web +1 +${h2.name} +[0-9a-f]{12} +stopped$`, 'm'));
       for (const host of [h1, h2]) expect(await world.containers(host, env, 'web')).toEqual([]);
       const status = json<StatusResponse>((await world.cj(env, ['status', 'web', '--json'])).stdout);
-      expect(status.tasks.map((t) => [t.desired.state, t.observed])).toEqual([['stopped', undefined], ['stopped', undefined]]);
+      expect(status.tasks.map((t) => [t.desired.state, t.observed])).toEqual([
+        ['stopped', undefined],
+        ['stopped', undefined],
+      ]);
       expect((await world.cj(env, ['down', 'talker'])).code).toBe(0);
       expect(await world.containers(h3, env)).toEqual([]);
     });
@@ -406,7 +568,9 @@ describe('cj against the orchestrator', () => {
         expect(result.code).toBe(2);
         const located = result.stderr.split('\n').filter((line) => line.startsWith('syntax.yaml:'));
         expect(located).toHaveLength(1);
-        expect(located[0]).toMatch(new RegExp(`^syntax\\.yaml:${at.line}:1: .+ \\(.*; the rest of the file is checked once this parses\\)$`));
+        expect(located[0]).toMatch(
+          new RegExp(`^syntax\\.yaml:${at.line}:1: .+ \\(.*; the rest of the file is checked once this parses\\)$`),
+        );
       });
     });
 
@@ -432,7 +596,10 @@ describe('cj against the orchestrator', () => {
       await refused(
         ['apply', file],
         2,
-        new RegExp(`^missing-tag\\.yaml:${at.line}:${at.column}: job "web": image ${DEMO_REGISTRY}/cj-demo:no-such-tag is not in the registry .*\\(tags of cj-demo: .*v2.*; pick a tag`, 'm'),
+        new RegExp(
+          `^missing-tag\\.yaml:${at.line}:${at.column}: job "web": image ${DEMO_REGISTRY}/cj-demo:no-such-tag is not in the registry .*\\(tags of cj-demo: .*v2.*; pick a tag`,
+          'm',
+        ),
       );
     });
 
@@ -448,7 +615,12 @@ describe('cj against the orchestrator', () => {
 
     it('a host whose engine does not answer', async () => {
       const gone = 'cli-gone';
-      const file = world.file('gone.yaml', valid.replace(`environment: ${env}`, `environment: ${gone}`).replace(h1.endpoint, 'unix:///nonexistent/docker.sock'));
+      const file = world.file(
+        'gone.yaml',
+        valid
+          .replace(`environment: ${env}`, `environment: ${gone}`)
+          .replace(h1.endpoint, 'unix:///nonexistent/docker.sock'),
+      );
       expect((await world.cj(gone, ['apply', file])).code).toBe(0);
       await expectNothingRecorded(gone, async () => {
         const up = await world.cj(gone, ['up', 'web']);
@@ -465,18 +637,28 @@ describe('cj against the orchestrator', () => {
       const url = `http://127.0.0.1:${await freePort()}`;
       const result = await world.cj(env, ['status'], { url });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`^cj: the orchestrator is not reachable at ${url.replace(/\./g, '\\.')} \\(connection refused\\)$`, 'm'));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^cj: the orchestrator is not reachable at ${url.replace(/\./g, '\\.')} \\(connection refused\\)$`,
+          'm',
+        ),
+      );
     });
   });
 
   it('replicate copies an environment onto other hosts, and up runs it there', async () => {
     const env = 'cli-rep';
     const copy = 'cli-rep-copy';
-    const file = world.file('rep.yaml', jobsFile(env, [h1, h2], [{ name: 'mirror', tag: 'v2', hosts: [h1], port: 18301 }]));
+    const file = world.file(
+      'rep.yaml',
+      jobsFile(env, [h1, h2], [{ name: 'mirror', tag: 'v2', hosts: [h1], port: 18301 }]),
+    );
     expect((await world.cj(env, ['apply', file])).code).toBe(0);
     const replicated = await world.cj(env, ['replicate', '--to', copy, '--map', `${h1.name}=${h2.name}`]);
     expect(replicated).toMatchObject({ code: 0, stderr: '' });
-    expect(replicated.stdout).toBe(`Replicated ${env} into ${copy}:\n  host ${h2.name}: declared at ${h2.endpoint} (tasks answer on ${h2.address})\n  mirror: created revision 1, from ${env} rev 1; no rollout: start it with cj --env ${copy} up mirror\n`);
+    expect(replicated.stdout).toBe(
+      `Replicated ${env} into ${copy}:\n  host ${h2.name}: declared at ${h2.endpoint} (tasks answer on ${h2.address})\n  mirror: created revision 1, from ${env} rev 1; no rollout: start it with cj --env ${copy} up mirror\n`,
+    );
 
     const up = await world.cj(copy, ['up', 'mirror']);
     expect(up).toMatchObject({ code: 0, stderr: '' });
@@ -490,7 +672,9 @@ describe('cj against the orchestrator', () => {
 
     const unmapped = await world.cj(env, ['replicate', '--to', 'cli-rep-other', '--map', `${h2.name}=${h3.name}`]);
     expect(unmapped).toMatchObject({ code: 2, stdout: '' });
-    expect(unmapped.stderr).toBe(`cj: host ${h1.name} of environment ${env} is not mapped\n  hint: map each one to a host of cli-rep-other, e.g. --map-host ${h1.name}=NEW_HOST=unix:///var/run/docker.sock\n`);
+    expect(unmapped.stderr).toBe(
+      `cj: host ${h1.name} of environment ${env} is not mapped\n  hint: map each one to a host of cli-rep-other, e.g. --map-host ${h1.name}=NEW_HOST=unix:///var/run/docker.sock\n`,
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { openSqliteEventStore } from '@cj/event-store';
 import type { ApiProblem, AuditEntry, HostView, StatusResponse, StoreIdentityView } from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { runCj } from '../../../cli/src/testing/cli';
 import { demoJobsFile, OrchestratorProcess } from '../testing';
 
@@ -46,14 +47,19 @@ async function eventTypes(storePath: string, prefix: string): Promise<string[]> 
 
 async function applyAndUp(orchestrator: OrchestratorProcess, host: FakeHost, port: number): Promise<void> {
   const text = demoJobsFile(ENV, [host.spec], [{ name: 'web', tag: 'v1', hosts: [host.name], port }]);
-  const applied = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+  const applied = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+    ...change(),
+    jobs: { file: 'jobs.yaml', text },
+  });
   expect(applied.status).toBe(200);
   const up = await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/up`, change());
   expect(up.status).toBe(200);
 }
 
-const status = async (orchestrator: OrchestratorProcess) => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status`)).body;
-const identity = async (orchestrator: OrchestratorProcess) => (await orchestrator.request<StoreIdentityView>('GET', '/v1/store')).body;
+const status = async (orchestrator: OrchestratorProcess) =>
+  (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status`)).body;
+const identity = async (orchestrator: OrchestratorProcess) =>
+  (await orchestrator.request<StoreIdentityView>('GET', '/v1/store')).body;
 
 describe('a cluster knows what it owns', () => {
   let fake: FakeHosts;
@@ -107,7 +113,11 @@ describe('a cluster knows what it owns', () => {
       // The same environment, job and task, on another port: names must not collide, and B must not claim A's.
       await applyAndUp(b, host, 18711);
       await pause(2_000); // several observation passes of both
-      const rolled = await runCj(['rolling-update', 'web', '--tag', 'v2'], { url: b.url, env: ENV, timeoutMs: 120_000 });
+      const rolled = await runCj(['rolling-update', 'web', '--tag', 'v2'], {
+        url: b.url,
+        env: ENV,
+        timeoutMs: 120_000,
+      });
       expect(rolled.code).toBe(0);
       await pause(1_500);
 
@@ -125,24 +135,40 @@ describe('a cluster knows what it owns', () => {
       expect(bTask.observed?.state).toBe('running');
       expect((await status(a)).unexpected).toBeUndefined();
       expect((await status(b)).unexpected).toBeUndefined();
-      const bJobEvents = (await b.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=web&all=true&limit=500`)).body;
+      const bJobEvents = (await b.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=web&all=true&limit=500`))
+        .body;
       expect(bJobEvents.filter((entry) => JSON.stringify(entry).includes(aContainer.slice(0, 12)))).toEqual([]);
     });
 
     it('records the shared host once and warns about it in cj hosts', async () => {
       const idb = await identity(b);
       const ida = await identity(a);
-      await waitFor('B reports the host as shared', async () => (await eventTypes(b.store, `cj.${ENV}.host.`)).includes('HostSharedWithCluster'));
-      await waitFor('A reports it too', async () => (await eventTypes(a.store, `cj.${ENV}.host.`)).includes('HostSharedWithCluster'));
+      await waitFor('B reports the host as shared', async () =>
+        (await eventTypes(b.store, `cj.${ENV}.host.`)).includes('HostSharedWithCluster'),
+      );
+      await waitFor('A reports it too', async () =>
+        (await eventTypes(a.store, `cj.${ENV}.host.`)).includes('HostSharedWithCluster'),
+      );
       await pause(1_000);
-      expect((await eventTypes(b.store, `cj.${ENV}.host.`)).filter((type) => type === 'HostSharedWithCluster')).toHaveLength(1);
+      expect(
+        (await eventTypes(b.store, `cj.${ENV}.host.`)).filter((type) => type === 'HostSharedWithCluster'),
+      ).toHaveLength(1);
       const hosts = (await b.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`)).body;
-      expect(hosts[0].sharedWith).toEqual([expect.objectContaining({ storeId: ida.storeId, containers: [expect.objectContaining({ job: 'web', task: 0 })] })]);
+      expect(hosts[0].sharedWith).toEqual([
+        expect.objectContaining({
+          storeId: ida.storeId,
+          containers: [expect.objectContaining({ job: 'web', task: 0 })],
+        }),
+      ]);
       const shown = await runCj(['hosts'], { url: b.url, env: ENV });
       expect(shown.code).toBe(0);
-      expect(shown.stdout).toContain(`! shared: ${host.name} also runs 1 container of another cluster (store ${ida.storeId}); cj leaves them alone`);
+      expect(shown.stdout).toContain(
+        `! shared: ${host.name} also runs 1 container of another cluster (store ${ida.storeId}); cj leaves them alone`,
+      );
       expect((await status(b)).sharedHosts).toEqual([{ host: host.name, storeId: ida.storeId, containers: 1 }]);
-      expect((await runCj(['status'], { url: b.url, env: ENV })).stdout).toContain(`! shared: ${host.name} also runs 1 container of another cluster`);
+      expect((await runCj(['status'], { url: b.url, env: ENV })).stdout).toContain(
+        `! shared: ${host.name} also runs 1 container of another cluster`,
+      );
       expect(idb.storeId).not.toBe(ida.storeId);
     });
   });
@@ -182,7 +208,10 @@ describe('a cluster knows what it owns', () => {
       const jobTypes = await eventTypes(join(copyDir, 'cj.db'), `cj.${ENV}.job.`);
       expect(jobTypes).not.toContain('ContainerRemoved');
       expect(jobTypes).not.toContain('ContainerExited');
-      expect((await status(copy)).tasks[0].observed).toMatchObject({ containerId: [...before.keys()][0], state: 'running' });
+      expect((await status(copy)).tasks[0].observed).toMatchObject({
+        containerId: [...before.keys()][0],
+        state: 'running',
+      });
 
       const hosts = (await copy.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`)).body;
       expect(hosts).toEqual([expect.objectContaining({ name: host.name, held: true })]);
@@ -195,7 +224,10 @@ describe('a cluster knows what it owns', () => {
 
     it('refuses a rolling update onto a held host with 409 naming it, recording nothing', async () => {
       const jobBefore = await eventTypes(join(copyDir, 'cj.db'), `cj.${ENV}.job.`);
-      const refused = await copy.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+      const refused = await copy.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+        ...change(),
+        tag: 'v2',
+      });
       expect(refused.status).toBe(409);
       expect(refused.body.detail).toContain(`host ${host.name} of environment ${ENV} is held`);
       expect(refused.body.hint).toContain(`cj hosts confirm ${host.name}`);
@@ -220,7 +252,11 @@ describe('a cluster knows what it owns', () => {
       expect(unknown.code).not.toBe(0);
       expect(unknown.stderr).toContain('declares no host nowhere');
 
-      const rolled = await runCj(['rolling-update', 'web', '--tag', 'v2'], { url: copy.url, env: ENV, timeoutMs: 120_000 });
+      const rolled = await runCj(['rolling-update', 'web', '--tag', 'v2'], {
+        url: copy.url,
+        env: ENV,
+        timeoutMs: 120_000,
+      });
       expect(rolled.code).toBe(0);
       expect((await status(copy)).tasks[0].observed).toMatchObject({ state: 'running', revision: 2 });
       expect(await status(copy)).not.toHaveProperty('heldHosts');

@@ -37,7 +37,10 @@ describe('a rollout and a rollback, with EventStoreDB as the event store', () =>
   };
 
   const rollingUpdate = async (tag: string): Promise<RolloutView> => {
-    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag });
+    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      ...change(),
+      tag,
+    });
     expect(started.status).toBe(200);
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -64,8 +67,20 @@ describe('a rollout and a rollback, with EventStoreDB as the event store', () =>
     fake = await startFakeHosts(2);
     orchestrator = await OrchestratorProcess.start({ store: server.url, observeInterval: '500ms' });
     const hosts = fake.hosts.map((h) => h.spec);
-    const text = rolloutJobsFile(ENV, hosts, [{ name: 'web', tag: 'v1', hosts: hosts.map((h) => h.name), replicas: 3, port: PORT, update: { max_parallel: 3, min_healthy_time: '2500ms', healthy_deadline: '6s' } }]);
-    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+    const text = rolloutJobsFile(ENV, hosts, [
+      {
+        name: 'web',
+        tag: 'v1',
+        hosts: hosts.map((h) => h.name),
+        replicas: 3,
+        port: PORT,
+        update: { max_parallel: 3, min_healthy_time: '2500ms', healthy_deadline: '6s' },
+      },
+    ]);
+    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(applied.status).toBe(200);
     const up = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/up`, change());
     expect(up.status).toBe(200);
@@ -98,7 +113,9 @@ describe('a rollout and a rollback, with EventStoreDB as the event store', () =>
     expect(rollout.phase).toBe('rolled-back');
     expect(await served()).toEqual(Array(3).fill('v2'));
     const { tasks } = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`)).body;
-    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(Array(3).fill([2, 2, 'running']));
+    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(
+      Array(3).fill([2, 2, 'running']),
+    );
   });
 
   it('recorded the job and both rollouts in the EventStoreDB server, in order', async () => {
@@ -112,7 +129,9 @@ describe('a rollout and a rollback, with EventStoreDB as the event store', () =>
     const rollouts = (await orchestrator.request<RolloutView[]>('GET', `/v1/envs/${ENV}/rollouts?job=web`)).body;
     expect(rollouts.map((r) => r.phase)).toEqual(['rolled-back', 'succeeded']);
     const [rolledBack, succeeded] = await Promise.all(rollouts.map((r) => recorded(`cj.${ENV}.rollout.${r.id}`)));
-    expect(rolledBack.map((e) => e.type)).toEqual(expect.arrayContaining(['RolloutStarted', 'RolloutHealthCheckFailed', 'RolloutRolledBack']));
+    expect(rolledBack.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['RolloutStarted', 'RolloutHealthCheckFailed', 'RolloutRolledBack']),
+    );
     expect(succeeded.map((e) => e.type)).toEqual(expect.arrayContaining(['RolloutStarted', 'RolloutSucceeded']));
     expect(rolledBack.every((e, i) => e.revision === BigInt(i))).toBe(true);
   });

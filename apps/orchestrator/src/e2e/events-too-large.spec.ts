@@ -23,20 +23,26 @@ describe.each([
   let server: EsdbTestServer | undefined;
   let orchestrator: OrchestratorProcess;
 
-  const openStore = (): EventStore => (server ? new EventStoreDbStore(server.url) : openSqliteEventStore(orchestrator.store));
+  const openStore = (): EventStore =>
+    server ? new EventStoreDbStore(server.url) : openSqliteEventStore(orchestrator.store);
 
   /** Events recorded on someone's request (the observation loop's own may come at any time). */
   async function requested(): Promise<number> {
     const store = openStore();
     try {
-      return (await store.readAll()).filter((event) => (event.metadata as { actor?: string }).actor !== 'orchestrator').length;
+      return (await store.readAll()).filter((event) => (event.metadata as { actor?: string }).actor !== 'orchestrator')
+        .length;
     } finally {
       await store.close();
     }
   }
 
   const jobsFile = (envs: Record<string, string>) =>
-    demoJobsFile(ENV, fake.hosts.map((host) => host.spec), [{ name: 'web', tag: 'v1', hosts: [fake.hosts[0]!.name], port: 18590, envs }]);
+    demoJobsFile(
+      ENV,
+      fake.hosts.map((host) => host.spec),
+      [{ name: 'web', tag: 'v1', hosts: [fake.hosts[0]!.name], port: 18590, envs }],
+    );
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -51,7 +57,10 @@ describe.each([
   });
 
   it('answers 413 with what to do, and records nothing', async () => {
-    const first = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsFile({ GREETING: 'hello' }) } });
+    const first = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text: jobsFile({ GREETING: 'hello' }) },
+    });
     expect(first.status).toBe(200);
     const before = await requested();
 
@@ -63,16 +72,28 @@ describe.each([
       .replace('BLOB_0: "PLACEHOLDER"', `BLOB_0: &blob "${'€'.repeat(30_000)}"`)
       .replace(/(BLOB_\d+): "PLACEHOLDER"/g, '$1: *blob');
     expect(Buffer.byteLength(text)).toBeLessThan(200_000);
-    const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+    const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(refused.status).toBe(413);
     expect(refused.contentType).toMatch(/application\/problem\+json/);
-    expect(refused.body).toMatchObject({ type: 'https://cj.dev/problems/events-too-large', title: 'Events too large', status: 413 });
-    expect(refused.body.detail).toMatch(/not recorded.*cj\.large\.job\.web.*exceed the store's maximum append size of 1048576 bytes/s);
+    expect(refused.body).toMatchObject({
+      type: 'https://cj.dev/problems/events-too-large',
+      title: 'Events too large',
+      status: 413,
+    });
+    expect(refused.body.detail).toMatch(
+      /not recorded.*cj\.large\.job\.web.*exceed the store's maximum append size of 1048576 bytes/s,
+    );
     expect(refused.body.hint).toMatch(/smaller.*split/);
     expect(await requested()).toBe(before);
 
     // The orchestrator carries on: a file of ordinary size is applied.
-    const again = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsFile({ GREETING: 'hi' }) } });
+    const again = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text: jobsFile({ GREETING: 'hi' }) },
+    });
     expect(again.status).toBe(200);
   });
 });

@@ -31,7 +31,10 @@ const API_PORT = 18741;
 
 /** The containers of cj on a host's engine, by id, with their state. */
 async function containersOn(host: FakeHost, env: string): Promise<Record<string, string>> {
-  const list = await new Docker({ socketPath: host.socketPath }).listContainers({ all: true, filters: { label: [`cj.env=${env}`] } });
+  const list = await new Docker({ socketPath: host.socketPath }).listContainers({
+    all: true,
+    filters: { label: [`cj.env=${env}`] },
+  });
   return Object.fromEntries(list.map((container) => [container.Id, container.State]));
 }
 
@@ -41,7 +44,13 @@ const placeless = (task: TaskStatus) => ({
   task: task.task,
   port: task.port,
   desired: task.desired,
-  observed: task.observed && { image: task.observed.image, digest: task.observed.digest, revision: task.observed.revision, state: task.observed.state, upToDate: task.observed.upToDate },
+  observed: task.observed && {
+    image: task.observed.image,
+    digest: task.observed.digest,
+    revision: task.observed.revision,
+    state: task.observed.state,
+    upToDate: task.observed.upToDate,
+  },
 });
 
 describe('cj export and cj import: an environment into another store, on other hosts', () => {
@@ -83,9 +92,17 @@ describe('cj export and cj import: an environment into another store, on other h
     fake = await startFakeHosts(4);
     dir = mkdtempSync(join(tmpdir(), 'cj-export-'));
     file = join(dir, 'prod.ndjson');
-    [a, b] = await Promise.all([OrchestratorProcess.start({ observeInterval: '300ms' }), OrchestratorProcess.start({ observeInterval: '300ms' })]);
+    [a, b] = await Promise.all([
+      OrchestratorProcess.start({ observeInterval: '300ms' }),
+      OrchestratorProcess.start({ observeInterval: '300ms' }),
+    ]);
     const [h1, h2, h3, h4] = fake.hosts;
-    mapHosts = ['--map-host', `${h1.name}=${h3.name}=${h3.endpoint}=${h3.address}`, '--map-host', `${h2.name}=${h4.name}=${h4.endpoint}=${h4.address}`];
+    mapHosts = [
+      '--map-host',
+      `${h1.name}=${h3.name}=${h3.endpoint}=${h3.address}`,
+      '--map-host',
+      `${h2.name}=${h4.name}=${h4.endpoint}=${h4.address}`,
+    ];
   });
 
   afterAll(async () => {
@@ -139,7 +156,9 @@ describe('cj export and cj import: an environment into another store, on other h
     await ok(release2);
     const status = await waitUntil(
       async () => JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse,
-      (answer) => answer.tasks.length === 3 && answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
+      (answer) =>
+        answer.tasks.length === 3 &&
+        answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
       60_000,
     );
     expect(status.tasks.map((task) => [task.job, task.host, task.desired.revision])).toEqual([
@@ -152,38 +171,65 @@ describe('cj export and cj import: an environment into another store, on other h
   it('cj export writes the header, every event of prod in log order and a checksummed trailer', async () => {
     const exported = await ok(cjA('export'));
     writeFileSync(file, exported);
-    const lines = exported.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ kind: 'header', format: 'cj-portable-log', version: 1, env: SOURCE, store: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const lines = exported
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      kind: 'header',
+      format: 'cj-portable-log',
+      version: 1,
+      env: SOURCE,
+      store: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     const events = lines.slice(1, -1);
     expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: events.length });
     expect(events.every((event) => String(event['stream']).startsWith(`cj.${SOURCE}.`))).toBe(true);
     const positions = events.map((event) => BigInt(event['position'] as string));
     expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
-    expect(events.every((event) => typeof (event['metadata'] as { chain?: { hash?: string } }).chain?.hash === 'string')).toBe(true);
-    expect(events.map((event) => event['type'])).toEqual(expect.arrayContaining(['HostDeclared', 'JobRegistered', 'ContainerStarted', 'RolloutSucceeded']));
+    expect(
+      events.every((event) => typeof (event['metadata'] as { chain?: { hash?: string } }).chain?.hash === 'string'),
+    ).toBe(true);
+    expect(events.map((event) => event['type'])).toEqual(
+      expect.arrayContaining(['HostDeclared', 'JobRegistered', 'ContainerStarted', 'RolloutSucceeded']),
+    );
   });
 
   it('cj export --as-of stops at that instant: the first release, without the second', async () => {
-    const lines = (await ok(cjA('export', '--as-of', beforeRelease2))).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await ok(cjA('export', '--as-of', beforeRelease2)))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ kind: 'header', asOf: beforeRelease2 });
     const types = lines.slice(1, -1).map((event) => event['type']);
     expect(types).toEqual(expect.arrayContaining(['JobRegistered', 'ContainerStarted']));
     expect(types).not.toContain('JobRevisionCreated');
-    expect(lines.slice(1, -1).every((event) => String((event['metadata'] as { occurredAt: string }).occurredAt) <= beforeRelease2)).toBe(true);
+    expect(
+      lines
+        .slice(1, -1)
+        .every((event) => String((event['metadata'] as { occurredAt: string }).occurredAt) <= beforeRelease2),
+    ).toBe(true);
     expect(lines[lines.length - 1]).toMatchObject({ kind: 'trailer', events: lines.length - 2 });
   });
 
   it('a file cut while a rollout ran: the import aborts the rollout, and the target never drives it', async () => {
     const cutFile = join(dir, 'mid-rollout.ndjson');
     writeFileSync(cutFile, await ok(cjA('export', '--as-of', midRelease2)));
-    const types = readFileSync(cutFile, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { type?: string }).type);
+    const types = readFileSync(cutFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type?: string }).type);
     expect(types).toContain('RolloutStarted');
     expect(types).not.toContain('RolloutSucceeded');
     // Imported later than A's lease on it lasts (30 s), as an import usually is: nothing holds it off but being history.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(midRelease2) + 31_000 - Date.now())));
     // Into env mid of B, on hosts whose engines are not there: nothing can run, nothing of A is reached.
-    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `gone-${i}.sock`)}`]);
-    await ok(runCj(['import', cutFile, ...nowhere, '--chunk-size', '3'], { url: b.url, env: 'mid', timeoutMs: 300_000 }));
+    const nowhere = fake.hosts
+      .slice(0, 2)
+      .flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `gone-${i}.sock`)}`]);
+    await ok(
+      runCj(['import', cutFile, ...nowhere, '--chunk-size', '3'], { url: b.url, env: 'mid', timeoutMs: 300_000 }),
+    );
     const rollouts = await waitUntil(
       () => b.request<RolloutView[]>('GET', '/v1/envs/mid/rollouts?job=web'),
       (answer) => answer.body.length === 1 && answer.body[0].phase !== 'running',
@@ -195,8 +241,12 @@ describe('cj export and cj import: an environment into another store, on other h
       const events = await store.readAll({ filter: { streamPrefixes: ['cj.mid.'] } });
       const rolloutEvents = events.filter((event) => event.streamId.includes('.rollout.'));
       const notFromFile = rolloutEvents.filter((event) => !(event.metadata as { source?: unknown }).source);
-      expect(notFromFile.map((event) => [event.type, (event.metadata as { actor: string }).actor])).toEqual([['RolloutAborted', expect.not.stringMatching(/^orchestrator$/)]]);
-      const ended = events.filter((event) => event.type === 'JobRolloutEnded' && !(event.metadata as { source?: unknown }).source);
+      expect(notFromFile.map((event) => [event.type, (event.metadata as { actor: string }).actor])).toEqual([
+        ['RolloutAborted', expect.not.stringMatching(/^orchestrator$/)],
+      ]);
+      const ended = events.filter(
+        (event) => event.type === 'JobRolloutEnded' && !(event.metadata as { source?: unknown }).source,
+      );
       expect(ended.map((event) => event.data)).toEqual([expect.objectContaining({ job: 'web', status: 'aborted' })]);
     } finally {
       await store.close();
@@ -211,16 +261,22 @@ describe('cj export and cj import: an environment into another store, on other h
     writeFileSync(altered, lines.join('\n'));
     const result = await cjB('import', altered, ...mapHosts);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`altered.ndjson:${lines.length - 1}: the checksum does not match the lines before it`);
+    expect(result.stderr).toContain(
+      `altered.ndjson:${lines.length - 1}: the checksum does not match the lines before it`,
+    );
     const cut = join(dir, 'cut.ndjson');
     writeFileSync(cut, readFileSync(file, 'utf8').split('\n').slice(0, 6).join('\n'));
     expect((await cjB('import', cut, ...mapHosts)).stderr).toContain('cut.ndjson:7: the trailer is missing');
     const [h1] = fake.hosts;
-    expect((await cjB('import', file, '--map-host', `${h1.name}=${fake.hosts[2].name}`)).stderr).toContain(`hosts ${fake.hosts[1].name} of the file are not mapped`);
+    expect((await cjB('import', file, '--map-host', `${h1.name}=${fake.hosts[2].name}`)).stderr).toContain(
+      `hosts ${fake.hosts[1].name} of the file are not mapped`,
+    );
     // An env that holds events of its own is not an import's to write into.
     const intoSource = await cjA('import', file, ...mapHosts);
     expect(intoSource.code).not.toBe(0);
-    expect(intoSource.stderr).toContain(`environment ${SOURCE} already holds events that are not from an export of ${SOURCE}`);
+    expect(intoSource.stderr).toContain(
+      `environment ${SOURCE} already holds events that are not from an export of ${SOURCE}`,
+    );
     expect(await targetEvents()).toEqual([]);
   });
 
@@ -244,7 +300,12 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(partial).toBeGreaterThanOrEqual(12);
     expect(partial).toBeLessThan(total);
 
-    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as { events: number; closing: number; recorded: number; present: number };
+    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as {
+      events: number;
+      closing: number;
+      recorded: number;
+      present: number;
+    };
     expect(answer.present).toBe(partial);
     expect(answer.events).toBe(total);
     expect(answer.recorded + answer.present).toBe(answer.events + answer.closing);
@@ -256,14 +317,19 @@ describe('cj export and cj import: an environment into another store, on other h
     expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
     expect(events).toHaveLength(answer.events + answer.closing);
     // The three containers A runs, and those its rollout replaced, are not on B's hosts.
-    expect(events.filter((event) => event.type === 'ContainerRemoved' && !(event.metadata as { source?: unknown }).source).length).toBeGreaterThanOrEqual(3);
+    expect(
+      events.filter((event) => event.type === 'ContainerRemoved' && !(event.metadata as { source?: unknown }).source)
+        .length,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('an import whose orchestrator is SIGKILLed halfway completes once it is back, with exactly the events of the file', async () => {
     // C: a third orchestrator on its own store, its hosts engines that are not there (nothing is started anywhere).
     let c = await OrchestratorProcess.start({ observeInterval: '300ms' });
     const { dir: cDir, store, readDb } = c;
-    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(cDir, `gone-${i}.sock`)}`]);
+    const nowhere = fake.hosts
+      .slice(0, 2)
+      .flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(cDir, `gone-${i}.sock`)}`]);
     try {
       const child = spawn(process.execPath, [CJ_BIN, 'import', file, ...nowhere, '--chunk-size', '3'], {
         env: { ...process.env, CJ_URL: c.url, CJ_ENV: TARGET },
@@ -281,13 +347,17 @@ describe('cj export and cj import: an environment into another store, on other h
       await c.signal('SIGKILL');
       await exited;
       c = await OrchestratorProcess.start({ store, readDb, observeInterval: '300ms' });
-      const answer = JSON.parse(await ok(runCj(['import', file, ...nowhere, '--json'], { url: c.url, env: TARGET, timeoutMs: 300_000 }))) as { events: number; closing: number; recorded: number; present: number };
+      const answer = JSON.parse(
+        await ok(runCj(['import', file, ...nowhere, '--json'], { url: c.url, env: TARGET, timeoutMs: 300_000 })),
+      ) as { events: number; closing: number; recorded: number; present: number };
       expect(answer.present).toBeGreaterThanOrEqual(12);
       expect(answer.recorded + answer.present).toBe(answer.events + answer.closing);
       await c.stop();
       const copy = openSqliteEventStore(store);
       try {
-        const events = (await copy.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter((event) => (event.metadata as { source?: unknown }).source !== undefined);
+        const events = (await copy.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter(
+          (event) => (event.metadata as { source?: unknown }).source !== undefined,
+        );
         expect(events).toHaveLength(answer.events);
         expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
       } finally {
@@ -302,22 +372,39 @@ describe('cj export and cj import: an environment into another store, on other h
   it('into an orchestrator on EventStoreDB (its adapter, on the wire-compatible test server): the same events once, its chains hold, and it exports them again', async () => {
     const server = await startEsdbTestServer();
     const e = await OrchestratorProcess.start({ store: server.url, observeInterval: '300ms' });
-    const nowhere = fake.hosts.slice(0, 2).flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `esdb-gone-${i}.sock`)}`]);
+    const nowhere = fake.hosts
+      .slice(0, 2)
+      .flatMap((host, i) => ['--map-host', `${host.name}=gone-${i}=unix://${join(dir, `esdb-gone-${i}.sock`)}`]);
     const cjE = (...args: string[]) => runCj(args, { url: e.url, env: TARGET, timeoutMs: 300_000 });
     try {
-      const first = JSON.parse(await ok(cjE('import', file, ...nowhere, '--chunk-size', '7', '--json'))) as { events: number; closing: number; recorded: number; present: number };
+      const first = JSON.parse(await ok(cjE('import', file, ...nowhere, '--chunk-size', '7', '--json'))) as {
+        events: number;
+        closing: number;
+        recorded: number;
+        present: number;
+      };
       expect(first).toMatchObject({ recorded: first.events + first.closing, present: 0 });
-      const again = JSON.parse(await ok(cjE('import', file, ...nowhere, '--json'))) as { recorded: number; present: number };
+      const again = JSON.parse(await ok(cjE('import', file, ...nowhere, '--json'))) as {
+        recorded: number;
+        present: number;
+      };
       expect(again).toMatchObject({ recorded: 0, present: first.events + first.closing });
       await ok(cjE('audit', 'verify'));
       const store = new EventStoreDbStore(server.url);
       try {
-        const events = (await store.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter((event) => (event.metadata as { source?: unknown }).source !== undefined);
+        const events = (await store.readAll({ filter: { streamPrefixes: [`cj.${TARGET}.`] } })).filter(
+          (event) => (event.metadata as { source?: unknown }).source !== undefined,
+        );
         expect(events).toHaveLength(first.events);
       } finally {
         await store.close();
       }
-      const exported = (await ok(cjE('export'))).trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; events?: number; metadata?: { source?: { revision: string } } });
+      const exported = (await ok(cjE('export')))
+        .trimEnd()
+        .split('\n')
+        .map(
+          (line) => JSON.parse(line) as { kind: string; events?: number; metadata?: { source?: { revision: string } } },
+        );
       expect(exported[0]).toMatchObject({ kind: 'header', env: TARGET });
       expect(exported.filter((line) => line.metadata?.source).length).toBe(first.events);
       expect(exported[exported.length - 1]).toMatchObject({ kind: 'trailer', events: exported.length - 2 });
@@ -332,7 +419,9 @@ describe('cj export and cj import: an environment into another store, on other h
     const before = { [h1.name]: await containersOn(h1, SOURCE), [h2.name]: await containersOn(h2, SOURCE) };
     const bStatus = await waitUntil(
       async () => JSON.parse(await ok(cjB('status', '--json'))) as StatusResponse,
-      (answer) => answer.tasks.length === 3 && answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
+      (answer) =>
+        answer.tasks.length === 3 &&
+        answer.tasks.every((task) => task.observed?.state === 'running' && task.observed.upToDate),
       90_000,
     );
     const aStatus = JSON.parse(await ok(cjA('status', '--json'))) as StatusResponse;
@@ -350,30 +439,56 @@ describe('cj export and cj import: an environment into another store, on other h
     for (const task of aStatus.tasks) expect(before[task.host][task.observed?.containerId as string]).toBe('running');
     // The import said A's containers are not on B's hosts; B's observation never had to find them missing.
     const fromA = new Set(Object.values(before).flatMap((containers) => Object.keys(containers)));
-    const removals = (await targetEvents()).filter((event) => event.type === 'ContainerRemoved' && fromA.has((event.data as { containerId: string }).containerId));
+    const removals = (await targetEvents()).filter(
+      (event) => event.type === 'ContainerRemoved' && fromA.has((event.data as { containerId: string }).containerId),
+    );
     expect(removals.length).toBeGreaterThanOrEqual(3);
-    expect(removals.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(removals.map(() => expect.stringMatching(new RegExp(`^import from ${SOURCE}: container `))));
+    expect(removals.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(
+      removals.map(() => expect.stringMatching(new RegExp(`^import from ${SOURCE}: container `))),
+    );
     // A's rollout is history on B: B's runner wrote nothing for it, on its stream or its job's.
     const ownRolloutRecords = (await targetEvents()).filter(
-      (event) => ['JobRolloutStarted', 'JobRolloutEnded'].includes(event.type) || (event.streamId.includes('.rollout.') && !(event.metadata as { source?: unknown }).source),
+      (event) =>
+        ['JobRolloutStarted', 'JobRolloutEnded'].includes(event.type) ||
+        (event.streamId.includes('.rollout.') && !(event.metadata as { source?: unknown }).source),
     );
-    expect(ownRolloutRecords.every((event) => (event.metadata as { source?: unknown }).source !== undefined)).toBe(true);
+    expect(ownRolloutRecords.every((event) => (event.metadata as { source?: unknown }).source !== undefined)).toBe(
+      true,
+    );
   });
 
   it("B's history and audit show A's history with its source, and its hash chains hold", async () => {
     const history = JSON.parse(await ok(cjB('history', 'web', '--json'))) as HistoryResponse;
     const historyA = JSON.parse(await ok(cjA('history', 'web', '--json'))) as HistoryResponse;
-    expect(history.revisions.map((revision) => [revision.revision, revision.image])).toEqual(historyA.revisions.map((revision) => [revision.revision, revision.image]));
+    expect(history.revisions.map((revision) => [revision.revision, revision.image])).toEqual(
+      historyA.revisions.map((revision) => [revision.revision, revision.image]),
+    );
     const audit = JSON.parse(await ok(cjB('audit', '--job', 'web', '--limit', '1000', '--json'))) as AuditEntry[];
     const registered = audit.find((entry) => entry.type === 'JobRegistered');
-    expect(registered).toMatchObject({ actor: expect.any(String), reason: 'first release', source: { env: SOURCE, stream: `cj.${SOURCE}.job.web`, revision: '0', storeId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
-    expect(await ok(cjB('audit', '--job', 'web'))).toMatch(new RegExp(`imported from ${SOURCE}/web rev 0 @ position \\d+ of store [0-9a-f-]{36}\\)`));
+    expect(registered).toMatchObject({
+      actor: expect.any(String),
+      reason: 'first release',
+      source: {
+        env: SOURCE,
+        stream: `cj.${SOURCE}.job.web`,
+        revision: '0',
+        storeId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+    });
+    expect(await ok(cjB('audit', '--job', 'web'))).toMatch(
+      new RegExp(`imported from ${SOURCE}/web rev 0 @ position \\d+ of store [0-9a-f-]{36}\\)`),
+    );
     await ok(cjB('audit', 'verify'));
   });
 
   it('an import run again records nothing', async () => {
     const count = (await imported()).length;
-    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as { recorded: number; present: number; events: number; closing: number };
+    const answer = JSON.parse(await ok(cjB('import', file, ...mapHosts, '--json'))) as {
+      recorded: number;
+      present: number;
+      events: number;
+      closing: number;
+    };
     expect(answer).toMatchObject({ recorded: 0, present: answer.events + answer.closing });
     expect((await imported()).length).toBe(count);
   });

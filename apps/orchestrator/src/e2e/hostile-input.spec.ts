@@ -9,7 +9,8 @@ jest.setTimeout(180_000);
 const ENV = 'hostile';
 const HOSTS = 'registry: 127.77.0.1:5000\nhosts:\n  h1: tcp://127.0.0.1:9\n';
 const change = () => ({ actor: 'mallory@e2e', commandId: randomUUID() });
-const job = (extra = '', name = 'web') => `  - name: ${name}\n    image: 127.77.0.1:5000/cj-demo:v1\n    run_on_host: h1\n    port: 8080\n${extra}`;
+const job = (extra = '', name = 'web') =>
+  `  - name: ${name}\n    image: 127.77.0.1:5000/cj-demo:v1\n    run_on_host: h1\n    port: 8080\n${extra}`;
 const jobsFile = (text: string, file = 'jobs.yaml') => ({ ...change(), dryRun: false, jobs: { file, text } });
 
 /**
@@ -37,7 +38,11 @@ describe('hostile input against the orchestrator', () => {
   async function raw(method: string, path: string, body: string, headers: Record<string, string>) {
     const response = await fetch(`${orchestrator.url}${path}`, { method, body, headers });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, problem: (text.startsWith('{') ? JSON.parse(text) : { detail: text }) as ApiProblem };
+    return {
+      status: response.status,
+      headers: response.headers,
+      problem: (text.startsWith('{') ? JSON.parse(text) : { detail: text }) as ApiProblem,
+    };
   }
 
   /** Sends, then checks that the process answers /healthz within 1 s, stayed under 400 MB and recorded nothing. */
@@ -60,12 +65,14 @@ describe('hostile input against the orchestrator', () => {
 
   describe('jobs files', () => {
     async function refusedFile(text: string, file = 'jobs.yaml') {
-      const answer = await survives(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, jobsFile(text, file)));
+      const answer = await survives(() =>
+        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, jobsFile(text, file)),
+      );
       expect(answer.status).toBe(422);
       return answer.body.errors ?? [];
     }
 
-    it('refuses a YAML alias bomb under 1 KB at the alias, by the library\'s alias limit', async () => {
+    it("refuses a YAML alias bomb under 1 KB at the alias, by the library's alias limit", async () => {
       let text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
       let previous = 'a';
       for (const name of 'bcdefghij') {
@@ -73,7 +80,11 @@ describe('hostile input against the orchestrator', () => {
         previous = name;
       }
       const [error] = await refusedFile(text);
-      expect(error).toMatchObject({ file: 'jobs.yaml', line: 2, message: expect.stringContaining(`limit of ${LIMITS.yamlAliases}`) });
+      expect(error).toMatchObject({
+        file: 'jobs.yaml',
+        line: 2,
+        message: expect.stringContaining(`limit of ${LIMITS.yamlAliases}`),
+      });
     });
 
     it.each([
@@ -102,7 +113,13 @@ describe('hostile input against the orchestrator', () => {
       expect((await fetch(`${orchestrator.url}/healthz`, { signal: AbortSignal.timeout(1000) })).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(1000);
       const errors = await pending;
-      expect(errors).toEqual([expect.objectContaining({ line: 5, column: 1, message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)` })]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          line: 5,
+          column: 1,
+          message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)`,
+        }),
+      ]);
     });
 
     it('refuses text format nested 50,000 levels, and YAML nested 10,000, naming the nesting limit', async () => {
@@ -122,7 +139,9 @@ describe('hostile input against the orchestrator', () => {
   describe('requests', () => {
     it.each([10, 60])('answers a %i MB body 413, naming the body limit', async (megabytes) => {
       const body = JSON.stringify({ ...change(), jobs: { file: 'x.yaml', text: 'x'.repeat(megabytes * 1024 * 1024) } });
-      const answer = await survives(() => raw('POST', `/v1/envs/${ENV}/apply`, body, { 'content-type': 'application/json' }));
+      const answer = await survives(() =>
+        raw('POST', `/v1/envs/${ENV}/apply`, body, { 'content-type': 'application/json' }),
+      );
       expect(answer.status).toBe(413);
       expect(answer.problem.detail).toContain(`(the request body limit)`);
     });
@@ -135,26 +154,37 @@ describe('hostile input against the orchestrator', () => {
         },
       });
       const response = await survives(() =>
-        fetch(`${orchestrator.url}/v1/envs/${ENV}/apply`, { method: 'POST', body: chunks, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit),
+        fetch(`${orchestrator.url}/v1/envs/${ENV}/apply`, {
+          method: 'POST',
+          body: chunks,
+          headers: { 'content-type': 'application/json' },
+          duplex: 'half',
+        } as RequestInit),
       );
       expect(response.status).toBe(413);
     });
 
     it('answers text/plain 415', async () => {
-      const answer = await survives(() => raw('POST', `/v1/envs/${ENV}/apply`, JSON.stringify(jobsFile('jobs: []')), { 'content-type': 'text/plain' }));
+      const answer = await survives(() =>
+        raw('POST', `/v1/envs/${ENV}/apply`, JSON.stringify(jobsFile('jobs: []')), { 'content-type': 'text/plain' }),
+      );
       expect(answer.status).toBe(415);
       expect(answer.problem.hint).toBe('send Content-Type: application/json');
     });
 
     it('answers JSON nested 10,000 levels 400, naming the nesting limit', async () => {
       const body = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
-      const answer = await survives(() => raw('POST', `/v1/envs/${ENV}/apply`, body, { 'content-type': 'application/json' }));
+      const answer = await survives(() =>
+        raw('POST', `/v1/envs/${ENV}/apply`, body, { 'content-type': 'application/json' }),
+      );
       expect(answer.status).toBe(400);
       expect(answer.problem.detail).toMatch(/nesting limit/);
     });
 
     it('answers malformed JSON 400', async () => {
-      const answer = await survives(() => raw('POST', `/v1/envs/${ENV}/apply`, '{"actor":', { 'content-type': 'application/json' }));
+      const answer = await survives(() =>
+        raw('POST', `/v1/envs/${ENV}/apply`, '{"actor":', { 'content-type': 'application/json' }),
+      );
       expect(answer.status).toBe(400);
     });
 
@@ -171,7 +201,9 @@ describe('hostile input against the orchestrator', () => {
       ['a.b', 'a.b', /job name "a.b" is not valid/],
       ['of 300 characters', 'x'.repeat(300), /at most 63 characters/],
     ])('answers a job name %s in a path 400, with the same rule as the jobs file', async (_what, name, message) => {
-      const answer = await survives(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/${name}/up`, change()));
+      const answer = await survives(() =>
+        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/${name}/up`, change()),
+      );
       expect(answer.status).toBe(400);
       expect(`${answer.body.detail} ${answer.body.hint}`).toMatch(message);
     });
@@ -201,25 +233,47 @@ describe('hostile input against the orchestrator', () => {
 
     it('answers the same id with another body 409 naming the first command, before any side effect', async () => {
       const commandId = randomUUID();
-      expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { actor: 'alice@e2e', commandId, jobs: emptyFile() })).status).toBe(200);
+      expect(
+        (
+          await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+            actor: 'alice@e2e',
+            commandId,
+            jobs: emptyFile(),
+          })
+        ).status,
+      ).toBe(200);
 
       const other = await survives(() =>
-        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { actor: 'alice@e2e', commandId, jobs: emptyFile(`environment: ${ENV}\nhosts: { h9: "tcp://127.0.0.1:9" }\njobs: []\n`) }),
+        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+          actor: 'alice@e2e',
+          commandId,
+          jobs: emptyFile(`environment: ${ENV}\nhosts: { h9: "tcp://127.0.0.1:9" }\njobs: []\n`),
+        }),
       );
       expect(other.status).toBe(409);
       expect(other.body.detail).toContain(`commandId ${commandId} was already used by POST /v1/envs/${ENV}/apply`);
 
       // `up` of a job that does not exist would be a 404: the reused id is refused before the handler runs.
-      const up = await survives(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/up`, { actor: 'alice@e2e', commandId }));
+      const up = await survives(() =>
+        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/up`, { actor: 'alice@e2e', commandId }),
+      );
       expect(up.status).toBe(409);
       expect(up.body.type).toBe('https://cj.dev/problems/command-id-reused');
     });
 
     it('lets a refused command be retried with its id once corrected', async () => {
       const commandId = randomUUID();
-      const bad = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { actor: 'alice@e2e', commandId, jobs: emptyFile('jobs: [1]\n') });
+      const bad = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+        actor: 'alice@e2e',
+        commandId,
+        jobs: emptyFile('jobs: [1]\n'),
+      });
       expect(bad.status).toBe(422);
-      const corrected = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { actor: 'alice@e2e', commandId, jobs: emptyFile() });
+      const corrected = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+        actor: 'alice@e2e',
+        commandId,
+        jobs: emptyFile(),
+      });
       expect(corrected.status).toBe(200);
     });
   });

@@ -26,7 +26,7 @@ interface Recorded {
   readonly at: number;
 }
 
-describe('observation from the engines\' event streams', () => {
+describe("observation from the engines' event streams", () => {
   let fake: FakeHosts;
   let orchestrator: OrchestratorProcess;
   let docker: Docker;
@@ -56,14 +56,23 @@ describe('observation from the engines\' event streams', () => {
       '  reconcile: report',
       'jobs:',
       ...job('killed', 18610, []),
-      ...job('hungry', 18611, ['resources: { memory: "8m" }', 'command: ["/bin/sh", "-c", "echo filling up; x=$(head -c 67108864 /dev/zero | tr \'\\\\0\' a); sleep 60"]']),
-      ...job('crashing', 18612, ['restart: on-failure', 'command: ["/bin/sh", "-c", "echo starting; echo crashing >&2; sleep 0.5; exit 3"]']),
+      ...job('hungry', 18611, [
+        'resources: { memory: "8m" }',
+        'command: ["/bin/sh", "-c", "echo filling up; x=$(head -c 67108864 /dev/zero | tr \'\\\\0\' a); sleep 60"]',
+      ]),
+      ...job('crashing', 18612, [
+        'restart: on-failure',
+        'command: ["/bin/sh", "-c", "echo starting; echo crashing >&2; sleep 0.5; exit 3"]',
+      ]),
       ...job('removed', 18613, []),
       ...job('survivor', 18614, ['restart: unless-stopped']),
       ...job('stays-down', 18615, []),
       '',
     ].join('\n');
-    const applied = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+    const applied = await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(applied.status).toBe(200);
     for (const name of ['killed', 'removed', 'survivor', 'stays-down']) {
       expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${name}/up`, change())).status).toBe(200);
@@ -79,7 +88,10 @@ describe('observation from the engines\' event streams', () => {
 
   const hosts = async () => (await orchestrator.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`)).body;
   const status = async (job?: string) => {
-    const answer = await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status${job ? `?job=${job}` : ''}`);
+    const answer = await orchestrator.request<StatusResponse>(
+      'GET',
+      `/v1/envs/${ENV}/status${job ? `?job=${job}` : ''}`,
+    );
     expect(answer.status).toBe(200);
     return answer.body;
   };
@@ -90,7 +102,11 @@ describe('observation from the engines\' event streams', () => {
     try {
       return (await store.readAll())
         .filter((event) => event.streamId === `cj.${ENV}.job.${job}`)
-        .map((event) => ({ type: event.type, data: event.data as Record<string, unknown>, at: Date.parse((event.metadata as { occurredAt: string }).occurredAt) }));
+        .map((event) => ({
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          at: Date.parse((event.metadata as { occurredAt: string }).occurredAt),
+        }));
     } finally {
       await store.close();
     }
@@ -98,11 +114,16 @@ describe('observation from the engines\' event streams', () => {
   const ofType = async (job: string, type: string) => (await recorded(job)).filter((event) => event.type === type);
   const containerOf = async (job: string) => (await status(job)).tasks[0].observed?.containerId as string;
 
-  it('records a killed container\'s exit at once, with the exit code and Docker\'s time of death, once', async () => {
+  it("records a killed container's exit at once, with the exit code and Docker's time of death, once", async () => {
     const id = await containerOf('killed');
     const killedAt = Date.now();
     await docker.getContainer(id).kill();
-    await waitFor('ContainerExited of the killed container', async () => (await ofType('killed', 'ContainerExited')).length > 0, 1_500, 25);
+    await waitFor(
+      'ContainerExited of the killed container',
+      async () => (await ofType('killed', 'ContainerExited')).length > 0,
+      1_500,
+      25,
+    );
     const [exited] = await ofType('killed', 'ContainerExited');
     const finishedAt = Date.parse((await docker.getContainer(id).inspect()).State.FinishedAt);
 
@@ -116,9 +137,14 @@ describe('observation from the engines\' event streams', () => {
     expect(await ofType('killed', 'ContainerExited')).toHaveLength(1);
   });
 
-  it('records an OOM kill as one, with the container\'s last output', async () => {
+  it("records an OOM kill as one, with the container's last output", async () => {
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/hungry/up`, change())).status).toBe(200);
-    await waitFor('ContainerExited of the hungry container', async () => (await ofType('hungry', 'ContainerExited')).length > 0, 20_000, 50);
+    await waitFor(
+      'ContainerExited of the hungry container',
+      async () => (await ofType('hungry', 'ContainerExited')).length > 0,
+      20_000,
+      50,
+    );
     const [exited] = await ofType('hungry', 'ContainerExited');
     const state = (await docker.getContainer(exited.data['containerId'] as string).inspect()).State;
 
@@ -131,27 +157,43 @@ describe('observation from the engines\' event streams', () => {
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/crashing/up`, change())).status).toBe(200);
     const id = await containerOf('crashing');
     const container = docker.getContainer(id);
-    await waitFor('three restarts by the engine', async () => (await container.inspect()).RestartCount >= 3, 30_000, 50);
+    await waitFor(
+      'three restarts by the engine',
+      async () => (await container.inspect()).RestartCount >= 3,
+      30_000,
+      50,
+    );
     // No more restarts: the container ends exited after the run under way.
     await container.update({ RestartPolicy: { Name: 'no' } });
     await waitFor('the crash loop over', async () => (await container.inspect()).State.Status === 'exited', 10_000, 50);
     const restarts = (await container.inspect()).RestartCount;
-    await waitFor('every exit recorded', async () => (await ofType('crashing', 'ContainerExited')).length === restarts + 1, 5_000, 50);
+    await waitFor(
+      'every exit recorded',
+      async () => (await ofType('crashing', 'ContainerExited')).length === restarts + 1,
+      5_000,
+      50,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-    const events = (await recorded('crashing')).filter((event) => event.type !== 'JobRegistered').map((event) => event.type);
+    const events = (await recorded('crashing'))
+      .filter((event) => event.type !== 'JobRegistered')
+      .map((event) => event.type);
     expect(events).toEqual([
       'ContainerStarted',
       ...Array.from({ length: restarts }, () => ['ContainerExited', 'ContainerRestarted']).flat(),
       'ContainerExited',
     ]);
-    expect((await ofType('crashing', 'ContainerRestarted')).map((event) => event.data['count'])).toEqual(Array.from({ length: restarts }, (_, i) => i + 1));
+    expect((await ofType('crashing', 'ContainerRestarted')).map((event) => event.data['count'])).toEqual(
+      Array.from({ length: restarts }, (_, i) => i + 1),
+    );
     for (const exited of await ofType('crashing', 'ContainerExited')) {
       expect(exited.data).toMatchObject({ exitCode: 3, oomKilled: false });
       expect(exited.data['logTail']).toEqual(expect.arrayContaining(['starting', 'crashing']));
     }
     const last = (await ofType('crashing', 'ContainerExited')).at(-1) as Recorded;
-    expect(Math.abs(Date.parse(last.data['exitedAt'] as string) - Date.parse((await container.inspect()).State.FinishedAt))).toBeLessThan(1_000);
+    expect(
+      Math.abs(Date.parse(last.data['exitedAt'] as string) - Date.parse((await container.inspect()).State.FinishedAt)),
+    ).toBeLessThan(1_000);
   });
 
   it('records a container removed by hand as exited and removed, once each; the evidence outlives it', async () => {
@@ -160,12 +202,21 @@ describe('observation from the engines\' event streams', () => {
     await waitFor('ContainerRemoved', async () => (await ofType('removed', 'ContainerRemoved')).length > 0, 1_500, 25);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-    expect((await recorded('removed')).map((event) => event.type)).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerExited', 'ContainerRemoved']);
+    expect((await recorded('removed')).map((event) => event.type)).toEqual([
+      'JobRegistered',
+      'ContainerStarted',
+      'ContainerExited',
+      'ContainerRemoved',
+    ]);
     expect((await status('removed')).tasks[0].observed).toBeUndefined();
   });
 
   it('samples memory in the background: status shows it with when it was sampled', async () => {
-    await waitFor('a memory sample', async () => (await status('survivor')).tasks[0].observed?.memoryBytes !== undefined, 10_000);
+    await waitFor(
+      'a memory sample',
+      async () => (await status('survivor')).tasks[0].observed?.memoryBytes !== undefined,
+      10_000,
+    );
     const observed = (await status('survivor')).tasks[0].observed;
 
     expect(observed?.memoryBytes).toBeGreaterThan(0);
@@ -178,13 +229,30 @@ describe('observation from the engines\' event streams', () => {
     const down = await containerOf('stays-down');
     await fake.restartEngine(fake.hosts[0]);
     // unless-stopped comes back with the engine; restart "no" stays exited.
-    await waitFor('the survivor running again', async () => (await status('survivor')).tasks[0].observed?.state === 'running' && (await ofType('survivor', 'ContainerExited')).length === 1, 20_000);
-    await waitFor('the other one exited', async () => (await status('stays-down')).tasks[0].observed?.state === 'exited', 20_000);
+    await waitFor(
+      'the survivor running again',
+      async () =>
+        (await status('survivor')).tasks[0].observed?.state === 'running' &&
+        (await ofType('survivor', 'ContainerExited')).length === 1,
+      20_000,
+    );
+    await waitFor(
+      'the other one exited',
+      async () => (await status('stays-down')).tasks[0].observed?.state === 'exited',
+      20_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
-    const survived = (await recorded('survivor')).map((event) => `${event.type} ${String(event.data['containerId']).slice(0, 12)}`);
-    expect(survived).toEqual([`JobRegistered undefined`, ...['ContainerStarted', 'ContainerExited', 'ContainerStarted'].map((type) => `${type} ${survivor.slice(0, 12)}`)]);
-    expect((await recorded('stays-down')).map((event) => `${event.type} ${String(event.data['containerId']).slice(0, 12)}`)).toEqual([
+    const survived = (await recorded('survivor')).map(
+      (event) => `${event.type} ${String(event.data['containerId']).slice(0, 12)}`,
+    );
+    expect(survived).toEqual([
+      `JobRegistered undefined`,
+      ...['ContainerStarted', 'ContainerExited', 'ContainerStarted'].map((type) => `${type} ${survivor.slice(0, 12)}`),
+    ]);
+    expect(
+      (await recorded('stays-down')).map((event) => `${event.type} ${String(event.data['containerId']).slice(0, 12)}`),
+    ).toEqual([
       'JobRegistered undefined',
       `ContainerStarted ${down.slice(0, 12)}`,
       `ContainerExited ${down.slice(0, 12)}`,
@@ -215,9 +283,13 @@ describe('status with every host hanging', () => {
   it('answers from the read model at once, each task marked stale, with when its host last answered', async () => {
     const [host] = fake.hosts;
     const text = demoJobsFile('dark', [host.spec], [{ name: 'web', tag: 'v1', hosts: [host.name], port: 18620 }]);
-    expect((await orchestrator.request('POST', '/v1/envs/dark/apply', { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
+    expect(
+      (await orchestrator.request('POST', '/v1/envs/dark/apply', { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
     expect((await orchestrator.request('POST', '/v1/envs/dark/jobs/web/up', change())).status).toBe(200);
-    const status = async () => (await orchestrator.request<StatusResponse>('GET', '/v1/envs/dark/status')).body.tasks[0].observed;
+    const status = async () =>
+      (await orchestrator.request<StatusResponse>('GET', '/v1/envs/dark/status')).body.tasks[0].observed;
     await waitFor('memory sampled', async () => (await status())?.memoryBytes !== undefined);
     expect((await status())?.stale).toBeUndefined();
 
@@ -231,7 +303,12 @@ describe('status with every host hanging', () => {
       const observed = await status();
       took.push(performance.now() - started);
       // What was last known, with when: the host last answered at observedAt.
-      expect(observed).toMatchObject({ state: 'running', stale: true, memoryBytes: expect.any(Number), statsAt: expect.any(String) });
+      expect(observed).toMatchObject({
+        state: 'running',
+        stale: true,
+        memoryBytes: expect.any(Number),
+        statsAt: expect.any(String),
+      });
       expect(Date.now() - Date.parse(observed?.observedAt as string)).toBeGreaterThan(4_000);
     }
     expect(Math.max(...took)).toBeLessThan(200);

@@ -34,7 +34,8 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   async function eventCount(): Promise<number> {
     const store = openSqliteEventStore(orchestrator.store);
     try {
-      return (await store.readAll()).filter((event) => (event.metadata as { actor?: string }).actor !== 'orchestrator').length;
+      return (await store.readAll()).filter((event) => (event.metadata as { actor?: string }).actor !== 'orchestrator')
+        .length;
     } finally {
       await store.close();
     }
@@ -52,11 +53,22 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     fake = await startFakeHosts(2);
     orchestrator = await OrchestratorProcess.start({ observeInterval: '300ms', extraArgs: ['--stats-interval', '1s'] });
     const [a, b] = fake.hosts;
-    jobsText = demoJobsFile(ENV, [a.spec, b.spec], [
-      // Its killed task is left exited for `up` to start: reconcile only records.
-      { name: 'web', tag: 'v1', hosts: [a.name, b.name], port: 18080, envs: { GREETING: 'hello' }, reconcile: 'report' },
-      { name: 'prober', tag: 'v1', hosts: [b.name], port: 14444 },
-    ]);
+    jobsText = demoJobsFile(
+      ENV,
+      [a.spec, b.spec],
+      [
+        // Its killed task is left exited for `up` to start: reconcile only records.
+        {
+          name: 'web',
+          tag: 'v1',
+          hosts: [a.name, b.name],
+          port: 18080,
+          envs: { GREETING: 'hello' },
+          reconcile: 'report',
+        },
+        { name: 'prober', tag: 'v1', hosts: [b.name], port: 14444 },
+      ],
+    );
   });
 
   afterAll(async () => {
@@ -65,9 +77,14 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   });
 
   it('refuses an invalid jobs file with every error at file:line:column, recording nothing', async () => {
-    const broken = jobsText.replace('port: 18080', 'port: 99999').replace('image: cj-demo:v1\n    hosts: [h', 'image: cj-demo:v1\n    colour: blue\n    hosts: [h');
+    const broken = jobsText
+      .replace('port: 18080', 'port: 99999')
+      .replace('image: cj-demo:v1\n    hosts: [h', 'image: cj-demo:v1\n    colour: blue\n    hosts: [h');
     const answer = await expectNothingRecorded(() =>
-      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: broken } }),
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text: broken },
+      }),
     );
     expect(answer.status).toBe(422);
     expect(answer.contentType).toContain('application/problem+json');
@@ -85,7 +102,10 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     const lines = missing.split('\n');
     const line = lines.findIndex((text) => text.includes('cj-demo:v3')) + 1;
     const answer = await expectNothingRecorded(() =>
-      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: missing } }),
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text: missing },
+      }),
     );
     expect(answer.status).toBe(422);
     expect(answer.contentType).toContain('application/problem+json');
@@ -96,7 +116,8 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
         line,
         column: lines[line - 1].indexOf('cj-demo:v3') + 1,
         path: 'jobs[0].image',
-        message: 'job "web": image 127.77.0.1:5000/cj-demo:v3 is not in the registry (repository cj-demo has no tag v3)',
+        message:
+          'job "web": image 127.77.0.1:5000/cj-demo:v3 is not in the registry (repository cj-demo has no tag v3)',
         hint: expect.stringMatching(/^did you mean "v[12]"\? tags of cj-demo: .*v2.*; pick a tag the registry has/),
       },
     ]);
@@ -105,30 +126,50 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   it('reports every job whose image the registry lacks, a missing repository too', async () => {
     const missing = jobsText.replace('cj-demo:v1', 'cj-demo:v3').replace('cj-demo:v1', 'cj-dmeo:v1');
     const answer = await expectNothingRecorded(() =>
-      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: missing } }),
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text: missing },
+      }),
     );
     expect(answer.status).toBe(422);
     expect(answer.body.errors?.map((e) => [e.path, e.message])).toEqual([
       ['jobs[0].image', expect.stringContaining('job "web"')],
-      ['jobs[1].image', 'job "prober": image 127.77.0.1:5000/cj-dmeo:v1 is not in the registry (registry 127.77.0.1:5000 has no repository cj-dmeo)'],
+      [
+        'jobs[1].image',
+        'job "prober": image 127.77.0.1:5000/cj-dmeo:v1 is not in the registry (registry 127.77.0.1:5000 has no repository cj-dmeo)',
+      ],
     ]);
     expect(answer.body.errors?.[1].hint).toMatch(/^did you mean "cj-demo"\?/);
   });
 
   it('rejects unknown request fields', async () => {
-    const answer = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsText }, force: true });
+    const answer = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text: jobsText },
+      force: true,
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.detail).toMatch(/force should not exist/);
   });
 
   it('plans without recording on a dry run, then records hosts and first revisions with pinned digests', async () => {
     const dry = await expectNothingRecorded(() =>
-      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsText }, dryRun: true }),
+      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text: jobsText },
+        dryRun: true,
+      }),
     );
     expect(dry.status).toBe(200);
-    expect(dry.body.plan.map((entry) => [entry.job, entry.action])).toEqual([['web', 'create'], ['prober', 'create']]);
+    expect(dry.body.plan.map((entry) => [entry.job, entry.action])).toEqual([
+      ['web', 'create'],
+      ['prober', 'create'],
+    ]);
 
-    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change('first deploy'), jobs: { file: 'jobs.yaml', text: jobsText } });
+    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change('first deploy'),
+      jobs: { file: 'jobs.yaml', text: jobsText },
+    });
     expect(applied.status).toBe(200);
     expect(applied.body.plan).toEqual([
       { job: 'web', action: 'create', changes: [], revision: 1 },
@@ -136,11 +177,19 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     ]);
     const history = await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`);
     expect(history.body.current).toBe(1);
-    expect(history.body.revisions[0]).toMatchObject({ revision: 1, image: '127.77.0.1:5000/cj-demo:v1', actor: 'tester@e2e', reason: 'first deploy' });
+    expect(history.body.revisions[0]).toMatchObject({
+      revision: 1,
+      image: '127.77.0.1:5000/cj-demo:v1',
+      actor: 'tester@e2e',
+      reason: 'first deploy',
+    });
     expect(history.body.revisions[0].digest).toMatch(/^sha256:[0-9a-f]{64}$/);
 
     const again = await expectNothingRecorded(() =>
-      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: jobsText } }),
+      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text: jobsText },
+      }),
     );
     expect(again.body.plan.map((entry) => entry.action)).toEqual(['unchanged', 'unchanged']);
   });
@@ -157,13 +206,19 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     });
     expect(applied.status).toBe(200);
     expect(applied.body.plan).toEqual([{ job: 'webhook-listener', action: 'create', changes: [] }]);
-    const elsewhere = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'talk.jobs', text: talk }, base: { file: 'hosts.yaml', text: base } });
+    const elsewhere = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'talk.jobs', text: talk },
+      base: { file: 'hosts.yaml', text: base },
+    });
     expect(elsewhere.status).toBe(422);
     expect(elsewhere.body.hint).toMatch(/--env e2e-talk/);
   });
 
   it('answers 404 for an unknown job, recording nothing', async () => {
-    const answer = await expectNothingRecorded(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/nosuch/up`, change()));
+    const answer = await expectNothingRecorded(() =>
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/nosuch/up`, change()),
+    );
     expect(answer.status).toBe(404);
     expect(answer.body.hint).toBeDefined();
   });
@@ -177,16 +232,28 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     ]);
     for (const [index, task] of up.body.tasks.entries()) {
       const host = fake.hosts[index];
-      const inspect = await new Docker({ socketPath: host.socketPath }).getContainer(task.containerId as string).inspect();
+      const inspect = await new Docker({ socketPath: host.socketPath })
+        .getContainer(task.containerId as string)
+        .inspect();
       expect(inspect.State.Running).toBe(true);
       expect(inspect.HostConfig.NetworkMode).toBe('host');
       expect(inspect.HostConfig.Init).toBe(true);
-      expect(inspect.HostConfig.LogConfig).toMatchObject({ Type: 'json-file', Config: { 'max-size': expect.any(String), 'max-file': expect.any(String) } });
-      expect(inspect.Config.Labels).toMatchObject({ 'cj.env': ENV, 'cj.job': 'web', 'cj.task': String(index), 'cj.revision': '1' });
+      expect(inspect.HostConfig.LogConfig).toMatchObject({
+        Type: 'json-file',
+        Config: { 'max-size': expect.any(String), 'max-file': expect.any(String) },
+      });
+      expect(inspect.Config.Labels).toMatchObject({
+        'cj.env': ENV,
+        'cj.job': 'web',
+        'cj.task': String(index),
+        'cj.revision': '1',
+      });
       expect(inspect.Config.Env).toEqual(expect.arrayContaining(['PORT=18080', 'GREETING=hello']));
       await expectHealthy(`http://${host.address}:18080/health`);
     }
-    const again = await expectNothingRecorded(() => orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/up`, change()));
+    const again = await expectNothingRecorded(() =>
+      orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/up`, change()),
+    );
     expect(again.body.tasks.map((task) => task.action)).toEqual(['already-running', 'already-running']);
   });
 
@@ -194,7 +261,8 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     const status = await waitUntil(
       () => orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`),
       // Memory is sampled in the background, not asked of the engine on the request path.
-      (answer) => answer.body.tasks.every((task) => task.observed?.health === 'healthy' && (task.observed.memoryBytes ?? 0) > 0),
+      (answer) =>
+        answer.body.tasks.every((task) => task.observed?.health === 'healthy' && (task.observed.memoryBytes ?? 0) > 0),
     );
     expect(status.body.tasks).toHaveLength(2);
     for (const task of status.body.tasks) {
@@ -205,12 +273,19 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     const hosts = await orchestrator.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`);
     expect(hosts.body.map((host) => [host.name, host.reachable])).toEqual(fake.hosts.map((host) => [host.name, true]));
     const timeline = await orchestrator.request<TimelineEntry[]>('GET', `/v1/envs/${ENV}/timeline`);
-    expect(timeline.body.filter((entry) => entry.job === 'web').map((entry) => entry.host).sort()).toEqual(fake.hosts.map((host) => host.name).sort());
+    expect(
+      timeline.body
+        .filter((entry) => entry.job === 'web')
+        .map((entry) => entry.host)
+        .sort(),
+    ).toEqual(fake.hosts.map((host) => host.name).sort());
   });
 
   it('records a container that exits on its own', async () => {
     const [task] = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`)).body.tasks;
-    await new Docker({ socketPath: fake.hosts[0].socketPath }).getContainer(task.observed?.containerId as string).kill();
+    await new Docker({ socketPath: fake.hosts[0].socketPath })
+      .getContainer(task.observed?.containerId as string)
+      .kill();
     const status = await waitUntil(
       () => orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`),
       (answer) => answer.body.tasks[0].observed?.state === 'exited',
@@ -224,29 +299,50 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
 
   it('diffs a file against the recorded revision three ways', async () => {
     const text = jobsText.replace('cj-demo:v1', 'cj-demo:v2');
-    const diff = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text } });
+    const diff = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, {
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(diff.status).toBe(200);
     expect(diff.body.changed).toBe(true);
-    expect(diff.body.jobs).toEqual([{ job: 'web', fields: [{ path: 'image.tag', kind: 'container', file: 'v2', recorded: 'v1', running: 'v1' }] }]);
+    expect(diff.body.jobs).toEqual([
+      { job: 'web', fields: [{ path: 'image.tag', kind: 'container', file: 'v2', recorded: 'v1', running: 'v1' }] },
+    ]);
     // prober was never started: nothing runs, so its field has no running value.
-    const moved = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText.replace('port: 14444', 'port: 14445') }, job: 'prober' });
-    expect(moved.body.jobs).toEqual([{ job: 'prober', fields: [{ path: 'tasks[0].port', kind: 'container', file: 14445, recorded: 14444 }] }]);
-    const same = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, { jobs: { file: 'jobs.yaml', text: jobsText }, job: 'web' });
+    const moved = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, {
+      jobs: { file: 'jobs.yaml', text: jobsText.replace('port: 14444', 'port: 14445') },
+      job: 'prober',
+    });
+    expect(moved.body.jobs).toEqual([
+      { job: 'prober', fields: [{ path: 'tasks[0].port', kind: 'container', file: 14445, recorded: 14444 }] },
+    ]);
+    const same = await orchestrator.request<DiffResponse>('POST', `/v1/envs/${ENV}/diff`, {
+      jobs: { file: 'jobs.yaml', text: jobsText },
+      job: 'web',
+    });
     expect(same.body).toEqual({ changed: false, jobs: [] });
   });
 
   it('lists the running containers and the registry tags, newest first, for an update', async () => {
     const answer = await orchestrator.request<UpdateCandidatesResponse>('GET', `/v1/envs/${ENV}/jobs/web/update`);
     expect(answer.status).toBe(200);
-    expect(answer.body.running.map((c) => [c.task, c.version])).toEqual([[0, 'v1'], [1, 'v1']]);
-    expect(answer.body.tags.map((tag) => tag.version)).toEqual(expect.arrayContaining(['v1', 'v2', 'crash', 'unhealthy']));
+    expect(answer.body.running.map((c) => [c.task, c.version])).toEqual([
+      [0, 'v1'],
+      [1, 'v1'],
+    ]);
+    expect(answer.body.tags.map((tag) => tag.version)).toEqual(
+      expect.arrayContaining(['v1', 'v2', 'crash', 'unhealthy']),
+    );
     expect(answer.body.tags.every((tag) => /^sha256:/.test(tag.digest) && /^sha256:/.test(tag.imageId))).toBe(true);
   });
 
   it('plans an update of a running job on a dry run, recording nothing (applying it starts a rollout: see rollouts.spec)', async () => {
     const text = jobsText.replace('cj-demo:v1', 'cj-demo:v2');
     const answer = await expectNothingRecorded(() =>
-      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text }, dryRun: true }),
+      orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+        ...change(),
+        jobs: { file: 'jobs.yaml', text },
+        dryRun: true,
+      }),
     );
     expect(answer.status).toBe(200);
     const web = answer.body.plan.find((entry) => entry.job === 'web');
@@ -266,15 +362,33 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   it('replicates the environment onto other hosts, and up starts it there', async () => {
     const [a, b] = fake.hosts;
     const copy = `${ENV}-copy`;
-    const answer = await orchestrator.request<{ jobs: { job: string; action: string; revision?: number }[] }>('POST', `/v1/envs/${ENV}/replicate`, {
-      ...change('a second cluster'),
-      targetEnv: copy,
-      hosts: { [a.name]: b.name, [b.name]: a.name },
-    });
+    const answer = await orchestrator.request<{ jobs: { job: string; action: string; revision?: number }[] }>(
+      'POST',
+      `/v1/envs/${ENV}/replicate`,
+      {
+        ...change('a second cluster'),
+        targetEnv: copy,
+        hosts: { [a.name]: b.name, [b.name]: a.name },
+      },
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.jobs).toEqual([
-      { job: 'prober', action: 'create', sourceRevision: 1, revision: 1, changes: [], noRollout: `start it with cj --env ${copy} up prober` },
-      { job: 'web', action: 'create', sourceRevision: expect.any(Number), revision: 1, changes: [], noRollout: `start it with cj --env ${copy} up web` },
+      {
+        job: 'prober',
+        action: 'create',
+        sourceRevision: 1,
+        revision: 1,
+        changes: [],
+        noRollout: `start it with cj --env ${copy} up prober`,
+      },
+      {
+        job: 'web',
+        action: 'create',
+        sourceRevision: expect.any(Number),
+        revision: 1,
+        changes: [],
+        noRollout: `start it with cj --env ${copy} up web`,
+      },
     ]);
     const up = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${copy}/jobs/prober/up`, change());
     expect(up.body.tasks.map((task) => [task.host, task.action])).toEqual([[a.name, 'started']]);
@@ -284,7 +398,11 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     expect(history.body.revisions[0].digest).toBe(source.body.revisions[0].digest);
     const down = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${copy}/jobs/prober/down`, change());
     expect(down.body.tasks.map((task) => task.action)).toEqual(['stopped']);
-    const unmapped = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/replicate`, { ...change(), targetEnv: 'e2e-other', hosts: { [a.name]: b.name } });
+    const unmapped = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/replicate`, {
+      ...change(),
+      targetEnv: 'e2e-other',
+      hosts: { [a.name]: b.name },
+    });
     expect(unmapped.status).toBe(422);
     expect(unmapped.body.detail).toContain(b.name);
   });
@@ -292,17 +410,33 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   it('refuses to act on a host that does not answer, recording nothing', async () => {
     const unreachable = { name: 'gone', endpoint: 'unix:///nonexistent/docker.sock', address: '127.77.250.2' };
     const text = demoJobsFile('e2e-down', [unreachable], [{ name: 'lost', tag: 'v1', hosts: ['gone'], port: 18090 }]);
-    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/e2e-down/apply`, { ...change(), jobs: { file: 'lost.yaml', text } });
+    const applied = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/e2e-down/apply`, {
+      ...change(),
+      jobs: { file: 'lost.yaml', text },
+    });
     expect(applied.status).toBe(200);
-    const answer = await expectNothingRecorded(() => orchestrator.request<ApiProblem>('POST', `/v1/envs/e2e-down/jobs/lost/up`, change()));
+    const answer = await expectNothingRecorded(() =>
+      orchestrator.request<ApiProblem>('POST', `/v1/envs/e2e-down/jobs/lost/up`, change()),
+    );
     expect(answer.status).toBe(503);
     expect(answer.body.detail).toMatch(/gone/);
   });
 
   it('rebuilds the read models from zero to the same answers', async () => {
-    const reads = ['status', 'hosts', 'jobs/web/history', 'jobs/prober/history', 'audit?limit=10000', `timeline?at=${new Date().toISOString()}`];
-    const snapshot = () => Promise.all(reads.map(async (path) => stripVolatile((await orchestrator.request('GET', `/v1/envs/${ENV}/${path}`)).body)));
-    const position = async () => (await orchestrator.request<{ projectionPosition: string }>('GET', '/healthz')).body.projectionPosition;
+    const reads = [
+      'status',
+      'hosts',
+      'jobs/web/history',
+      'jobs/prober/history',
+      'audit?limit=10000',
+      `timeline?at=${new Date().toISOString()}`,
+    ];
+    const snapshot = () =>
+      Promise.all(
+        reads.map(async (path) => stripVolatile((await orchestrator.request('GET', `/v1/envs/${ENV}/${path}`)).body)),
+      );
+    const position = async () =>
+      (await orchestrator.request<{ projectionPosition: string }>('GET', '/healthz')).body.projectionPosition;
     await waitUntil(
       () => orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`),
       (answer) => answer.body.tasks.every((task) => task.observed?.health === 'healthy'),
@@ -322,12 +456,18 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   });
 
   it('refuses up and down while a rollout of the job runs (409 naming it), and allows them once it ended', async () => {
-    const rollout = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+    const rollout = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      ...change(),
+      tag: 'v2',
+    });
     expect(rollout.status).toBe(200);
     for (const verb of ['up', 'down']) {
       const refused = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/${verb}`, change());
       expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ type: 'https://cj.dev/problems/rollout-in-progress', detail: `job "web" has rollout ${rollout.body.id} in progress` });
+      expect(refused.body).toMatchObject({
+        type: 'https://cj.dev/problems/rollout-in-progress',
+        detail: `job "web" has rollout ${rollout.body.id} in progress`,
+      });
       expect(refused.body.hint).toContain(`cj rollout abort ${rollout.body.id}`);
     }
     const ended = await waitUntil(
@@ -342,11 +482,18 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
   });
 
   it('stops and removes every container of the job on down', async () => {
-    const down = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/down`, change('maintenance'));
+    const down = await orchestrator.request<UpDownResponse>(
+      'POST',
+      `/v1/envs/${ENV}/jobs/web/down`,
+      change('maintenance'),
+    );
     expect(down.status).toBe(200);
     expect(down.body.tasks.map((task) => task.action)).toEqual(['stopped', 'stopped']);
     for (const host of fake.hosts) {
-      const left = await new Docker({ socketPath: host.socketPath }).listContainers({ all: true, filters: { label: [`cj.env=${ENV}`, 'cj.job=web'] } });
+      const left = await new Docker({ socketPath: host.socketPath }).listContainers({
+        all: true,
+        filters: { label: [`cj.env=${ENV}`, 'cj.job=web'] },
+      });
       expect(left).toEqual([]);
     }
     const status = await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`);
@@ -367,7 +514,11 @@ function stripVolatile(body: unknown): unknown {
 
 async function expectHealthy(url: string): Promise<void> {
   const answer = await waitUntil(
-    () => fetch(url).then((response) => response.status, () => 0),
+    () =>
+      fetch(url).then(
+        (response) => response.status,
+        () => 0,
+      ),
     (status) => status === 200,
   );
   expect(answer).toBe(200);

@@ -29,16 +29,40 @@ describe('a change of policy only lands in place; a change of the containers rol
   const writeJobs = (tag: string, minHealthyTime: string) =>
     writeFileSync(
       jobsFile,
-      rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [
-        { name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: REPLICAS, port: PORT, update: { min_healthy_time: minHealthyTime, healthy_deadline: '60s' } },
-      ]),
+      rolloutJobsFile(
+        ENV,
+        fake.hosts.map((h) => h.spec),
+        [
+          {
+            name: 'web',
+            tag,
+            hosts: fake.hosts.map((h) => h.name),
+            replicas: REPLICAS,
+            port: PORT,
+            update: { min_healthy_time: minHealthyTime, healthy_deadline: '60s' },
+          },
+        ],
+      ),
     );
-  const status = async (): Promise<StatusResponse> => JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
-  const history = async (): Promise<HistoryResponse> => (await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body;
-  const containers = async (): Promise<ContainerInfo[]> => (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
-  const running = async (): Promise<string[]> => (await containers()).filter((c) => c.state === 'running').map((c) => c.id).sort();
+  const status = async (): Promise<StatusResponse> =>
+    JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
+  const history = async (): Promise<HistoryResponse> =>
+    (await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body;
+  const containers = async (): Promise<ContainerInfo[]> =>
+    (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
+  const running = async (): Promise<string[]> =>
+    (await containers())
+      .filter((c) => c.state === 'running')
+      .map((c) => c.id)
+      .sort();
   /** Per task: desired revision, the revision that made its container, whether that container is up to date, its state. */
-  const tasks = async () => (await status()).tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.upToDate, t.observed?.state]);
+  const tasks = async () =>
+    (await status()).tasks.map((t) => [
+      t.desired.revision,
+      t.observed?.revision,
+      t.observed?.upToDate,
+      t.observed?.state,
+    ]);
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -68,7 +92,13 @@ describe('a change of policy only lands in place; a change of the containers rol
 
     expect(applied.code).toBe(0);
     expect((JSON.parse(applied.stdout) as ApplyResponse).plan).toEqual([
-      { job: 'web', action: 'update', changes: [{ path: 'update.minHealthyTime', before: 500, after: 2000, kind: 'policy' }], inPlace: true, revision: 2 },
+      {
+        job: 'web',
+        action: 'update',
+        changes: [{ path: 'update.minHealthyTime', before: 500, after: 2000, kind: 'policy' }],
+        inPlace: true,
+        revision: 2,
+      },
     ]);
     const recorded = await history();
     expect(recorded.revisions.map((r) => r.revision).sort()).toEqual([1, 2]);
@@ -98,7 +128,9 @@ describe('a change of policy only lands in place; a change of the containers rol
     expect(entry.inPlace).toBeUndefined();
     const waited = await cj('rollout', 'status', entry.rolloutId as string, '--wait');
     expect({ code: waited.code, said: `${waited.stdout}${waited.stderr}` }).toMatchObject({ code: 0 });
-    expect((await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${entry.rolloutId}`)).body).toMatchObject({ phase: 'succeeded', fromRevision: 2, toRevision: 3 });
+    expect(
+      (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${entry.rolloutId}`)).body,
+    ).toMatchObject({ phase: 'succeeded', fromRevision: 2, toRevision: 3 });
     const after = await running();
     expect(after).toHaveLength(REPLICAS);
     expect(after.filter((id) => before.includes(id))).toEqual([]);

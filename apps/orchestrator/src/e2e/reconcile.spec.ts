@@ -55,7 +55,10 @@ describe('reconcile restarts dead tasks meant to run', () => {
       ...job('brought-down', 18643),
       '',
     ].join('\n');
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
+    expect(
+      (await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
     for (const name of ['removed', 'stopped', 'reported', 'brought-down']) {
       expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${name}/up`, change())).status).toBe(200);
     }
@@ -76,7 +79,10 @@ describe('reconcile restarts dead tasks meant to run', () => {
   async function recorded(job: string): Promise<Recorded[]> {
     const store = openSqliteEventStore(orchestrator.store);
     try {
-      return (await store.readStream(`cj.${ENV}.job.${job}`)).map((event) => ({ type: event.type, data: event.data as Record<string, unknown> }));
+      return (await store.readStream(`cj.${ENV}.job.${job}`)).map((event) => ({
+        type: event.type,
+        data: event.data as Record<string, unknown>,
+      }));
     } finally {
       await store.close();
     }
@@ -89,10 +95,14 @@ describe('reconcile restarts dead tasks meant to run', () => {
     const before = (await status('removed')).observed?.containerId as string;
     await docker.getContainer(before).remove({ force: true });
 
-    await waitFor('the task running again in a new container', async () => {
-      const observed = (await status('removed')).observed;
-      return observed?.state === 'running' && observed.containerId !== before;
-    }, FEW_INTERVALS_MS);
+    await waitFor(
+      'the task running again in a new container',
+      async () => {
+        const observed = (await status('removed')).observed;
+        return observed?.state === 'running' && observed.containerId !== before;
+      },
+      FEW_INTERVALS_MS,
+    );
     await settle();
 
     const after = (await status('removed')).observed?.containerId as string;
@@ -100,9 +110,16 @@ describe('reconcile restarts dead tasks meant to run', () => {
     // The engine's `die` is recorded as an exit unless a resync found the container gone first (then
     // only its removal is): which comes first is the engine's timing, the restart after it is not.
     const seen = await types('removed');
-    expect(seen.filter((type) => type !== 'ContainerExited')).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerRemoved', 'TaskRestarted', 'ContainerStarted']);
+    expect(seen.filter((type) => type !== 'ContainerExited')).toEqual([
+      'JobRegistered',
+      'ContainerStarted',
+      'ContainerRemoved',
+      'TaskRestarted',
+      'ContainerStarted',
+    ]);
     expect(seen.filter((type) => type === 'ContainerExited').length).toBeLessThanOrEqual(1);
-    if (seen.includes('ContainerExited')) expect(seen.indexOf('ContainerExited')).toBe(seen.indexOf('ContainerRemoved') - 1);
+    if (seen.includes('ContainerExited'))
+      expect(seen.indexOf('ContainerExited')).toBe(seen.indexOf('ContainerRemoved') - 1);
     const [restarted] = await ofType('removed', 'TaskRestarted');
     expect(restarted.data).toEqual({
       job: 'removed',
@@ -120,28 +137,59 @@ describe('reconcile restarts dead tasks meant to run', () => {
     const id = (await status('stopped')).observed?.containerId as string;
     await docker.getContainer(id).stop({ t: 1 });
 
-    await waitFor('ContainerExited recorded', async () => (await ofType('stopped', 'ContainerExited')).length > 0, FEW_INTERVALS_MS);
-    await waitFor('the task running again', async () => (await status('stopped')).observed?.state === 'running', FEW_INTERVALS_MS);
+    await waitFor(
+      'ContainerExited recorded',
+      async () => (await ofType('stopped', 'ContainerExited')).length > 0,
+      FEW_INTERVALS_MS,
+    );
+    await waitFor(
+      'the task running again',
+      async () => (await status('stopped')).observed?.state === 'running',
+      FEW_INTERVALS_MS,
+    );
     await settle();
 
     expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
     expect((await status('stopped')).observed?.containerId).toBe(id);
-    expect(await types('stopped')).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerExited', 'TaskRestarted', 'ContainerStarted']);
+    expect(await types('stopped')).toEqual([
+      'JobRegistered',
+      'ContainerStarted',
+      'ContainerExited',
+      'TaskRestarted',
+      'ContainerStarted',
+    ]);
     const [restarted] = await ofType('stopped', 'TaskRestarted');
-    expect(restarted.data).toMatchObject({ containerId: id, cause: 'exited', attempt: 1, reason: expect.stringMatching(new RegExp(`^container ${id.slice(0, 12)} exited with code \\d+$`)) });
+    expect(restarted.data).toMatchObject({
+      containerId: id,
+      cause: 'exited',
+      attempt: 1,
+      reason: expect.stringMatching(new RegExp(`^container ${id.slice(0, 12)} exited with code \\d+$`)),
+    });
   });
 
   it('shows the restart in the audit log, by the orchestrator, with its attempt and reason', async () => {
-    const audit = (await orchestrator.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=stopped&type=TaskRestarted`)).body;
+    const audit = (
+      await orchestrator.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=stopped&type=TaskRestarted`)
+    ).body;
 
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'orchestrator', task: 0, summary: expect.stringMatching(/^task restarted by reconcile \(attempt 1\): .*reason=container [0-9a-f]{12} exited with code/) });
+    expect(audit[0]).toMatchObject({
+      actor: 'orchestrator',
+      task: 0,
+      summary: expect.stringMatching(
+        /^task restarted by reconcile \(attempt 1\): .*reason=container [0-9a-f]{12} exited with code/,
+      ),
+    });
   });
 
   it('only records with reconcile: report: the stopped container stays stopped', async () => {
     const id = (await status('reported')).observed?.containerId as string;
     await docker.getContainer(id).stop({ t: 1 });
-    await waitFor('ContainerExited recorded', async () => (await ofType('reported', 'ContainerExited')).length > 0, FEW_INTERVALS_MS);
+    await waitFor(
+      'ContainerExited recorded',
+      async () => (await ofType('reported', 'ContainerExited')).length > 0,
+      FEW_INTERVALS_MS,
+    );
     await settle();
 
     expect(await types('reported')).toEqual(['JobRegistered', 'ContainerStarted', 'ContainerExited']);
@@ -153,8 +201,16 @@ describe('reconcile restarts dead tasks meant to run', () => {
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/brought-down/down`, change())).status).toBe(200);
     await settle();
 
-    expect(await types('brought-down')).toEqual(['JobRegistered', 'ContainerStarted', 'JobStopped', 'ContainerStopped', 'ContainerRemoved']);
-    expect(await docker.listContainers({ all: true, filters: { label: [`cj.env=${ENV}`, 'cj.job=brought-down'] } })).toEqual([]);
+    expect(await types('brought-down')).toEqual([
+      'JobRegistered',
+      'ContainerStarted',
+      'JobStopped',
+      'ContainerStopped',
+      'ContainerRemoved',
+    ]);
+    expect(
+      await docker.listContainers({ all: true, filters: { label: [`cj.env=${ENV}`, 'cj.job=brought-down'] } }),
+    ).toEqual([]);
     expect((await status('brought-down')).desired.state).toBe('stopped');
   });
 });

@@ -16,17 +16,25 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
   let orchestrator: OrchestratorProcess;
 
   const apply = async (text: string) => {
-    const answer = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change('hosts change'), jobs: { file: 'jobs.yaml', text } });
+    const answer = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change('hosts change'),
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(answer.status).toBe(200);
     return answer.body;
   };
-  const hostNames = async () => (await orchestrator.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`)).body.map((host) => host.name);
+  const hostNames = async () =>
+    (await orchestrator.request<HostView[]>('GET', `/v1/envs/${ENV}/hosts`)).body.map((host) => host.name);
 
   /** Every event of the environment as stored, read straight from the SQLite file (a second reader is fine). */
   async function events(): Promise<{ stream: string; type: string; actor?: string }[]> {
     const store = openSqliteEventStore(orchestrator.store);
     try {
-      return (await store.readAll()).map((event) => ({ stream: event.streamId, type: event.type, actor: (event.metadata as { actor?: string }).actor }));
+      return (await store.readAll()).map((event) => ({
+        stream: event.streamId,
+        type: event.type,
+        actor: (event.metadata as { actor?: string }).actor,
+      }));
     } finally {
       await store.close();
     }
@@ -45,9 +53,17 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
 
   it('keeps a host that still runs a task, retires one that never ran anything, and retires the first once its task stopped', async () => {
     const [h1, h2, h3] = fake.hosts;
-    const everywhere = demoJobsFile(ENV, [h1.spec, h2.spec, h3.spec], [{ name: 'web', tag: 'v1', hosts: [h1.name, h2.name], port: PORT }]);
+    const everywhere = demoJobsFile(
+      ENV,
+      [h1.spec, h2.spec, h3.spec],
+      [{ name: 'web', tag: 'v1', hosts: [h1.name, h2.name], port: PORT }],
+    );
     // Only h1 remains, and web runs one task there.
-    const onlyH1 = demoJobsFile(ENV, [h1.spec], [{ name: 'web', tag: 'v1', hosts: [h1.name], port: PORT, envs: { GREETING: 'one' } }]);
+    const onlyH1 = demoJobsFile(
+      ENV,
+      [h1.spec],
+      [{ name: 'web', tag: 'v1', hosts: [h1.name], port: PORT, envs: { GREETING: 'one' } }],
+    );
 
     expect(await apply(everywhere)).not.toHaveProperty('droppedHosts');
     const up = await orchestrator.request<UpDownResponse>('POST', `/v1/envs/${ENV}/jobs/web/up`, change());
@@ -57,7 +73,11 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
     ]);
     const onH2 = up.body.tasks[1].containerId as string;
 
-    const dry = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: onlyH1 }, dryRun: true });
+    const dry = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text: onlyH1 },
+      dryRun: true,
+    });
     expect(dry.body.droppedHosts).toEqual([
       { host: h2.name, action: 'keep', holds: [{ kind: 'task', job: 'web', task: 1, containerId: onH2 }] },
       { host: h3.name, action: 'retire', holds: [] },
@@ -88,11 +108,18 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
     );
     expect(ended.body.phase).toBe('succeeded');
     // The rollout removed task 1's container on h2 as a leftover: the new revision has no task 1.
-    await expect(new Docker({ socketPath: h2.socketPath }).getContainer(onH2).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    await expect(new Docker({ socketPath: h2.socketPath }).getContainer(onH2).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    });
 
     // Once the removal is recorded and the rollout has ended on the job's stream, a dry run says so.
     await waitUntil(
-      () => orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text: onlyH1 }, dryRun: true }),
+      () =>
+        orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+          ...change(),
+          jobs: { file: 'jobs.yaml', text: onlyH1 },
+          dryRun: true,
+        }),
       (answer) => answer.body.droppedHosts?.[0]?.action === 'retire',
     );
     const retired = await apply(onlyH1);
@@ -101,7 +128,9 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
     const audit = await orchestrator.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=1000`);
     const retirements = audit.body.filter((entry) => entry.type === 'HostRetired');
     expect(retirements.map((entry) => entry.summary).sort()).toEqual(
-      [h2, h3].map((host) => `host retired (was ${host.endpoint}): host=${host.name} reason=dropped-from-jobs-file`).sort(),
+      [h2, h3]
+        .map((host) => `host retired (was ${host.endpoint}): host=${host.name} reason=dropped-from-jobs-file`)
+        .sort(),
     );
     expect(retirements.every((entry) => entry.actor === 'tester@e2e' && entry.reason === 'hosts change')).toBe(true);
 
@@ -124,7 +153,11 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
 
   it('declares a retired host anew when a later file names it again', async () => {
     const [h1, h2] = fake.hosts;
-    const back = demoJobsFile(ENV, [h1.spec, h2.spec], [{ name: 'web', tag: 'v1', hosts: [h1.name], port: PORT, envs: { GREETING: 'one' } }]);
+    const back = demoJobsFile(
+      ENV,
+      [h1.spec, h2.spec],
+      [{ name: 'web', tag: 'v1', hosts: [h1.name], port: PORT, envs: { GREETING: 'one' } }],
+    );
 
     expect(await apply(back)).not.toHaveProperty('droppedHosts');
     const hosts = await waitUntil(
@@ -135,7 +168,9 @@ describe('a host the jobs file drops is retired once nothing of cj runs there', 
       [h1.name, true],
       [h2.name, true],
     ]);
-    const declared = (await events()).filter((event) => event.stream === `cj.${ENV}.host.${h2.name}` && event.type === 'HostDeclared');
+    const declared = (await events()).filter(
+      (event) => event.stream === `cj.${ENV}.host.${h2.name}` && event.type === 'HostDeclared',
+    );
     expect(declared).toHaveLength(2);
   });
 });

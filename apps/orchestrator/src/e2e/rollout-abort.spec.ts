@@ -29,10 +29,19 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
 
   const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 120_000 });
   const writeJobs = (tag: string) =>
-    writeFileSync(jobsFile, rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 2, port: PORT, update: LONG_GATE }]));
+    writeFileSync(
+      jobsFile,
+      rolloutJobsFile(
+        ENV,
+        fake.hosts.map((h) => h.spec),
+        [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 2, port: PORT, update: LONG_GATE }],
+      ),
+    );
 
-  const view = async (id: string): Promise<RolloutView> => (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${id}`)).body;
-  const status = async (): Promise<StatusResponse> => JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
+  const view = async (id: string): Promise<RolloutView> =>
+    (await orchestrator.request<RolloutView>('GET', `/v1/envs/${ENV}/rollouts/${id}`)).body;
+  const status = async (): Promise<StatusResponse> =>
+    JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
 
   /** What each task answers on /version, in task order. */
   const served = async (): Promise<string[]> => {
@@ -47,17 +56,28 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
   };
 
   const rollingUpdate = async (tag: string): Promise<string> => {
-    const answer = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { actor: 'tester@e2e', commandId: randomUUID(), tag });
+    const answer = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      actor: 'tester@e2e',
+      commandId: randomUUID(),
+      tag,
+    });
     expect(answer.status).toBe(200);
     return answer.body.id;
   };
 
   /** The rollout once it has ended; the test's expectations say what was wrong if it has not. */
-  const ended = (id: string): Promise<RolloutView> => waitUntil(() => view(id), (v) => TERMINAL.includes(v.phase), 120_000);
+  const ended = (id: string): Promise<RolloutView> =>
+    waitUntil(
+      () => view(id),
+      (v) => TERMINAL.includes(v.phase),
+      120_000,
+    );
 
   /** How long after the abort was recorded the rollout ended, by the times the log recorded. */
   const abortTook = async (id: string): Promise<number> => {
-    const audit = JSON.parse((await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout) as AuditEntry[];
+    const audit = JSON.parse(
+      (await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout,
+    ) as AuditEntry[];
     const requested = audit.find((e) => e.stream.endsWith(`.rollout.${id}`) && e.type === 'RolloutAbortRequested');
     expect(requested).toBeDefined();
     return Date.parse((await view(id)).endedAt as string) - Date.parse((requested as AuditEntry).at);
@@ -65,10 +85,16 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
 
   /** Every task desired on `revision`, running it, with `cj status` marking nothing as differing. */
   const expectOnRevision = async (revision: number) => {
-    const text = await waitUntil(async () => (await cj('status', 'web')).stdout, (out) => !out.includes('(differs)'), 30_000);
+    const text = await waitUntil(
+      async () => (await cj('status', 'web')).stdout,
+      (out) => !out.includes('(differs)'),
+      30_000,
+    );
     expect(text).not.toContain('(differs)');
     const { tasks } = await status();
-    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(Array(2).fill([revision, revision, 'running']));
+    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(
+      Array(2).fill([revision, revision, 'running']),
+    );
   };
 
   beforeAll(async () => {
@@ -89,7 +115,11 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
 
   it('aborts a task in its 24 h gate: ended within 10 s, every task on the old revision, which is the job’s again', async () => {
     const id = await rollingUpdate('v2');
-    const gated = await waitUntil(() => view(id), (v) => v.tasks.some((t) => t.phase === 'updating' && t.health === 'healthy'), 120_000);
+    const gated = await waitUntil(
+      () => view(id),
+      (v) => v.tasks.some((t) => t.phase === 'updating' && t.health === 'healthy'),
+      120_000,
+    );
     expect(gated.tasks.map((t) => t.phase).sort()).toEqual(['pending', 'updating']);
 
     const abort = await cj('rollout', 'abort', id, '--reason', 'wrong tag');
@@ -103,7 +133,9 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
     expect(end.tasks.map((t) => t.phase).sort()).toEqual(['pending', 'reverted']);
     expect(await served()).toEqual(['v1', 'v1']);
     await expectOnRevision(1);
-    expect((await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body.current).toBe(1);
+    expect((await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body.current).toBe(
+      1,
+    );
   });
 
   it('accepts apply, pause and down once an abort has ended; an abort of the paused rollout ends as quickly', async () => {
@@ -111,7 +143,11 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
     const applied = await cj('apply', jobsFile, '--yes', '--json');
     expect(applied.code).toBe(0);
     const id = (JSON.parse(applied.stdout) as { plan: { rolloutId?: string }[] }).plan[0].rolloutId as string;
-    await waitUntil(() => view(id), (v) => v.tasks.some((t) => t.phase === 'updating' && t.health === 'healthy'), 120_000);
+    await waitUntil(
+      () => view(id),
+      (v) => v.tasks.some((t) => t.phase === 'updating' && t.health === 'healthy'),
+      120_000,
+    );
 
     const paused = await cj('rollout', 'pause', id);
     expect(paused.code).toBe(0);
@@ -132,7 +168,11 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
   it('aborts a rollout that is rolling back through its 24 h gate: ended within 10 s, every task on the old revision', async () => {
     // cj-demo:crash exits 2 s after its start: the gate fails at once, and the revert's own 24 h gate holds the rollback.
     const id = await rollingUpdate('crash');
-    const reverting = await waitUntil(() => view(id), (v) => v.phase === 'rolling-back' && v.tasks.some((t) => t.phase === 'reverting' && t.health === 'healthy'), 120_000);
+    const reverting = await waitUntil(
+      () => view(id),
+      (v) => v.phase === 'rolling-back' && v.tasks.some((t) => t.phase === 'reverting' && t.health === 'healthy'),
+      120_000,
+    );
     expect(reverting.phase).toBe('rolling-back');
 
     const abort = await cj('rollout', 'abort', id);
@@ -144,7 +184,8 @@ describe('abort ends a rollout within seconds whatever its gate, through the orc
     expect(end.reason).toBe('aborted by an operator');
     expect(await abortTook(id)).toBeLessThan(ENDS_WITHIN_MS);
     expect(await served()).toEqual(['v1', 'v1']);
-    const current = (await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body.current as number;
+    const current = (await orchestrator.request<HistoryResponse>('GET', `/v1/envs/${ENV}/jobs/web/history`)).body
+      .current as number;
     await expectOnRevision(current);
     expect((await cj('down', 'web')).code).toBe(0);
   });

@@ -10,7 +10,14 @@
  * checks the outcome, the containers and the log, precise or not.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import { jobStream, rolloutStream, type ContainerInfo, type JobEvent, type RolloutEvent, type RolloutView } from '@cj/domain';
+import {
+  jobStream,
+  rolloutStream,
+  type ContainerInfo,
+  type JobEvent,
+  type RolloutEvent,
+  type RolloutView,
+} from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +33,8 @@ const ENV = 'crash';
 const PORT = 18480;
 const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
 
-type Intent = 'ContainerStopRequested' | 'ContainerCreateRequested' | 'ContainerStartRequested' | 'ContainerRemoveRequested';
+type Intent =
+  'ContainerStopRequested' | 'ContainerCreateRequested' | 'ContainerStartRequested' | 'ContainerRemoveRequested';
 const OUTCOME: Record<Intent, RolloutEvent['type']> = {
   ContainerStopRequested: 'RolloutContainerStopped',
   ContainerCreateRequested: 'RolloutContainerCreated',
@@ -34,7 +42,8 @@ const OUTCOME: Record<Intent, RolloutEvent['type']> = {
   ContainerRemoveRequested: 'RolloutContainerRemoved',
 };
 
-const taskEvents = (events: readonly RolloutEvent[], task: number) => events.filter((e) => 'task' in e && e.task === task);
+const taskEvents = (events: readonly RolloutEvent[], task: number) =>
+  events.filter((e) => 'task' in e && e.task === task);
 const lastOfSomeTask = (events: readonly RolloutEvent[], types: readonly string[]) => {
   const tasks = new Set(events.flatMap((e) => ('task' in e ? [e.task] : [])));
   return [...tasks].some((task) => types.includes(taskEvents(events, task).at(-1)?.type ?? ''));
@@ -58,11 +67,41 @@ const at = (type: RolloutEvent['type'], role?: 'old' | 'new') => (events: readon
   events.some((e) => e.type === type && (role === undefined || ('role' in e && e.role === role)));
 
 const KILL_POINTS: readonly KillPoint[] = [
-  { name: 'after a stop intent', tag: 'v2', reached: at('ContainerStopRequested'), precise: (e) => lastOfSomeTask(e, ['ContainerStopRequested']), outcome: 'succeeded' },
-  { name: 'after a stop', tag: 'v1', reached: at('RolloutContainerStopped', 'old'), precise: (e) => lastOfSomeTask(e, ['RolloutContainerStopped']), outcome: 'succeeded' },
-  { name: 'after a create intent', tag: 'v2', reached: at('ContainerCreateRequested'), precise: (e) => lastOfSomeTask(e, ['ContainerCreateRequested']), outcome: 'succeeded' },
-  { name: 'after a create', tag: 'v1', reached: at('RolloutContainerCreated'), precise: (e) => lastOfSomeTask(e, ['RolloutContainerCreated']), outcome: 'succeeded' },
-  { name: 'after a start', tag: 'v2', reached: at('RolloutContainerStarted', 'new'), precise: (e) => lastOfSomeTask(e, ['RolloutContainerStarted']), outcome: 'succeeded' },
+  {
+    name: 'after a stop intent',
+    tag: 'v2',
+    reached: at('ContainerStopRequested'),
+    precise: (e) => lastOfSomeTask(e, ['ContainerStopRequested']),
+    outcome: 'succeeded',
+  },
+  {
+    name: 'after a stop',
+    tag: 'v1',
+    reached: at('RolloutContainerStopped', 'old'),
+    precise: (e) => lastOfSomeTask(e, ['RolloutContainerStopped']),
+    outcome: 'succeeded',
+  },
+  {
+    name: 'after a create intent',
+    tag: 'v2',
+    reached: at('ContainerCreateRequested'),
+    precise: (e) => lastOfSomeTask(e, ['ContainerCreateRequested']),
+    outcome: 'succeeded',
+  },
+  {
+    name: 'after a create',
+    tag: 'v1',
+    reached: at('RolloutContainerCreated'),
+    precise: (e) => lastOfSomeTask(e, ['RolloutContainerCreated']),
+    outcome: 'succeeded',
+  },
+  {
+    name: 'after a start',
+    tag: 'v2',
+    reached: at('RolloutContainerStarted', 'new'),
+    precise: (e) => lastOfSomeTask(e, ['RolloutContainerStarted']),
+    outcome: 'succeeded',
+  },
   {
     name: 'mid health gate',
     tag: 'v1',
@@ -81,7 +120,9 @@ const KILL_POINTS: readonly KillPoint[] = [
     name: 'mid rollback (an old container restarted, gating)',
     tag: 'unhealthy',
     reached: at('RolloutContainerStarted', 'old'),
-    precise: (e) => !at('RolloutRolledBack')(e) && lastOfSomeTask(e, ['RolloutContainerStarted', 'RolloutHealthCheckPassed', 'RolloutHealthCheckFailed']),
+    precise: (e) =>
+      !at('RolloutRolledBack')(e) &&
+      lastOfSomeTask(e, ['RolloutContainerStarted', 'RolloutHealthCheckPassed', 'RolloutHealthCheckFailed']),
     outcome: 'rolled-back',
   },
   {
@@ -114,7 +155,8 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
   let runtimes: DockerRuntime[];
   const hits: string[] = [];
 
-  const start = () => OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'cj.read.db'), observeInterval: '500ms' });
+  const start = () =>
+    OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'cj.read.db'), observeInterval: '500ms' });
 
   const read = async (stream: string): Promise<RecordedEvent[]> => {
     try {
@@ -125,7 +167,8 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
     }
   };
   const rolloutEvents = async (id: string) => (await read(rolloutStream(ENV, id))).map((r) => r.data as RolloutEvent);
-  const containers = async (): Promise<ContainerInfo[]> => (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
+  const containers = async (): Promise<ContainerInfo[]> =>
+    (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -137,9 +180,21 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
     const text = rolloutJobsFile(
       ENV,
       fake.hosts.map((h) => h.spec),
-      [{ name: 'web', tag: 'v1', hosts: fake.hosts.map((h) => h.name), replicas: 3, port: PORT, update: { max_parallel: 1, healthy_deadline: '3s' } }],
+      [
+        {
+          name: 'web',
+          tag: 'v1',
+          hosts: fake.hosts.map((h) => h.name),
+          replicas: 3,
+          port: PORT,
+          update: { max_parallel: 1, healthy_deadline: '3s' },
+        },
+      ],
     );
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
+    expect(
+      (await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/up`, change())).status).toBe(200);
   });
 
@@ -153,7 +208,11 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
   });
 
   it.each(KILL_POINTS.map((point) => [point.name, point] as const))('%s', async (_name, point) => {
-    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: point.tag, ...point.overrides });
+    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      ...change(),
+      tag: point.tag,
+      ...point.overrides,
+    });
     expect(started.status).toBe(200);
     const id = started.body.id;
 
@@ -220,16 +279,27 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
 
     // The job's stream: marked once at the start and once at the end, and it knows exactly what runs.
     const jobRecords = await read(jobStream(ENV, 'web'));
-    const marks = jobRecords.filter((r) => (r.data as { rolloutId?: string }).rolloutId === id && r.type.startsWith('JobRollout')).map((r) => r.type);
+    const marks = jobRecords
+      .filter((r) => (r.data as { rolloutId?: string }).rolloutId === id && r.type.startsWith('JobRollout'))
+      .map((r) => r.type);
     expect(marks).toEqual(['JobRolloutStarted', 'JobRolloutEnded']);
     const running = new Map<string, boolean>();
     for (const record of jobRecords) {
       const event = { type: record.type, data: record.data } as Pick<JobEvent, 'type' | 'data'>;
       if (!('containerId' in event.data)) continue;
       if (event.type === 'ContainerStarted') running.set(event.data.containerId, true);
-      if (['ContainerStopped', 'ContainerExited', 'ContainerRemoved'].includes(event.type)) running.set(event.data.containerId, false);
+      if (['ContainerStopped', 'ContainerExited', 'ContainerRemoved'].includes(event.type))
+        running.set(event.data.containerId, false);
     }
-    const recorded = [...running].filter(([, on]) => on).map(([containerId]) => containerId).sort();
-    expect(recorded).toEqual(all.filter((c) => c.state === 'running').map((c) => c.id).sort());
+    const recorded = [...running]
+      .filter(([, on]) => on)
+      .map(([containerId]) => containerId)
+      .sort();
+    expect(recorded).toEqual(
+      all
+        .filter((c) => c.state === 'running')
+        .map((c) => c.id)
+        .sort(),
+    );
   });
 });

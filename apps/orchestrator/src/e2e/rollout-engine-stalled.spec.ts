@@ -12,7 +12,13 @@
  */
 import { DockerRuntime } from '@cj/docker-adapter';
 import { rolloutStream, type ContainerInfo, type RolloutEvent, type RolloutView } from '@cj/domain';
-import { ensureDemoImages, fakeHostsDir, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+import {
+  ensureDemoImages,
+  fakeHostsDir,
+  startFakeHosts,
+  type FakeHost,
+  type FakeHosts,
+} from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -33,7 +39,8 @@ const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The pid of a fake host's dockerd, from its pidfile. */
-const dockerdPid = (host: FakeHost): number => Number(readFileSync(join(fakeHostsDir(), host.name, 'dockerd.pid'), 'utf8').trim());
+const dockerdPid = (host: FakeHost): number =>
+  Number(readFileSync(join(fakeHostsDir(), host.name, 'dockerd.pid'), 'utf8').trim());
 
 describe('an engine that stalls mid-rollout', () => {
   let fake: FakeHosts;
@@ -45,7 +52,10 @@ describe('an engine that stalls mid-rollout', () => {
   beforeAll(async () => {
     await ensureDemoImages();
     fake = await startFakeHosts(2);
-    orchestrator = await OrchestratorProcess.start({ observeInterval: '500ms', extraArgs: ['--engine-timeout', ENGINE_TIMEOUT] });
+    orchestrator = await OrchestratorProcess.start({
+      observeInterval: '500ms',
+      extraArgs: ['--engine-timeout', ENGINE_TIMEOUT],
+    });
     store = openSqliteEventStore(orchestrator.store);
   });
 
@@ -69,36 +79,63 @@ describe('an engine that stalls mid-rollout', () => {
     }
   }
 
-  const view = async (env: string, id: string) => (await orchestrator.request<RolloutView>('GET', `/v1/envs/${env}/rollouts/${id}`)).body;
-  const until = async (env: string, id: string, done: (v: RolloutView) => boolean, timeoutMs = 240_000): Promise<RolloutView> => {
+  const view = async (env: string, id: string) =>
+    (await orchestrator.request<RolloutView>('GET', `/v1/envs/${env}/rollouts/${id}`)).body;
+  const until = async (
+    env: string,
+    id: string,
+    done: (v: RolloutView) => boolean,
+    timeoutMs = 240_000,
+  ): Promise<RolloutView> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = await view(env, id);
       if (done(current)) return current;
-      if (Date.now() > deadline) throw new Error(`rollout ${id} did not get there within ${timeoutMs} ms: ${JSON.stringify(current)}`);
+      if (Date.now() > deadline)
+        throw new Error(`rollout ${id} did not get there within ${timeoutMs} ms: ${JSON.stringify(current)}`);
       await sleep(100);
     }
   };
   const ended = (v: RolloutView) => !['running', 'paused', 'rolling-back'].includes(v.phase);
-  const events = async (env: string, id: string) => (await store.readStream(rolloutStream(env, id))).map((r) => r.data as RolloutEvent);
+  const events = async (env: string, id: string) =>
+    (await store.readStream(rolloutStream(env, id))).map((r) => r.data as RolloutEvent);
   /** The task is in its health gate: its new container runs and has been checked once. */
-  const gating = (task: number) => (v: RolloutView) => v.tasks[task].phase === 'updating' && v.tasks[task].health !== undefined;
+  const gating = (task: number) => (v: RolloutView) =>
+    v.tasks[task].phase === 'updating' && v.tasks[task].health !== undefined;
 
   /**
    * Two tasks, one per host, updated one at a time, with a gate long enough to land in. `stall`
    * runs at the moment `when` says and does something to the second host's engine.
    */
-  async function rollout(env: string, port: number, when: (v: RolloutView) => boolean, stall: () => Promise<void>): Promise<RolloutView> {
+  async function rollout(
+    env: string,
+    port: number,
+    when: (v: RolloutView) => boolean,
+    stall: () => Promise<void>,
+  ): Promise<RolloutView> {
     const hosts = fake.hosts;
-    const text = rolloutJobsFile(env, hosts.map((h) => h.spec), [{ name: 'web', tag: 'v1', hosts: hosts.map((h) => h.name), replicas: 2, port, update: UPDATE }]);
-    for (const [path, body] of [['apply', { jobs: { file: 'jobs.yaml', text } }], ['jobs/web/up', {}]] as const) {
+    const text = rolloutJobsFile(
+      env,
+      hosts.map((h) => h.spec),
+      [{ name: 'web', tag: 'v1', hosts: hosts.map((h) => h.name), replicas: 2, port, update: UPDATE }],
+    );
+    for (const [path, body] of [
+      ['apply', { jobs: { file: 'jobs.yaml', text } }],
+      ['jobs/web/up', {}],
+    ] as const) {
       const answer = await orchestrator.request('POST', `/v1/envs/${env}/${path}`, { ...change(), ...body });
       if (answer.status !== 200) throw new Error(`POST ${path} answered ${answer.status}: ${answer.text}`);
     }
 
-    const { id } = (await orchestrator.request<RolloutView>('POST', `/v1/envs/${env}/jobs/web/rolling-update`, { ...change(), tag: 'v2' })).body;
+    const { id } = (
+      await orchestrator.request<RolloutView>('POST', `/v1/envs/${env}/jobs/web/rolling-update`, {
+        ...change(),
+        tag: 'v2',
+      })
+    ).body;
     const at = await until(env, id, (v) => when(v) || v.phase !== 'running');
-    if (at.phase !== 'running') throw new Error(`the rollout went ${at.phase} before the engine stalled: ${JSON.stringify(at)}`);
+    if (at.phase !== 'running')
+      throw new Error(`the rollout went ${at.phase} before the engine stalled: ${JSON.stringify(at)}`);
     await stall();
     return until(env, id, ended);
   }
@@ -106,7 +143,8 @@ describe('an engine that stalls mid-rollout', () => {
   /** Every task has exactly one running container, on its own host, of the revision the outcome says. */
   async function expectOneRunningContainerPerTask(env: string, outcome: RolloutView): Promise<void> {
     const hosts = fake.hosts;
-    const containers = async (host: FakeHost, task: number): Promise<ContainerInfo[]> => new DockerRuntime(host.spec).list({ env, job: 'web', task });
+    const containers = async (host: FakeHost, task: number): Promise<ContainerInfo[]> =>
+      new DockerRuntime(host.spec).list({ env, job: 'web', task });
     for (const [task, host] of hosts.entries()) {
       const running = (await containers(host, task)).filter((c) => c.state === 'running');
       expect(running).toHaveLength(1);
@@ -133,7 +171,10 @@ describe('an engine that stalls mid-rollout', () => {
     }
   };
   const unanswered = async (env: string, id: string, task: number) =>
-    (await events(env, id)).filter((e): e is Extract<RolloutEvent, { type: 'ContainerStepUnanswered' }> => e.type === 'ContainerStepUnanswered' && e.task === task);
+    (await events(env, id)).filter(
+      (e): e is Extract<RolloutEvent, { type: 'ContainerStepUnanswered' }> =>
+        e.type === 'ContainerStepUnanswered' && e.task === task,
+    );
 
   it("frozen during a task's health gate, longer than the engine timeout: the revert's remove is reconciled when the engine resumes, and the task restored", async () => {
     const env = 'frozen-gate';

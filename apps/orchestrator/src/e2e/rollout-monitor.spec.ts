@@ -28,7 +28,23 @@ describe('the monitor window, through the orchestrator and cj, on two fake hosts
 
   const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 60_000 });
   const writeJobs = (tag: string, update: Record<string, string | number> = {}) =>
-    writeFileSync(jobsFile, rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 2, port: PORT, update: { ...UPDATE, ...update } }]));
+    writeFileSync(
+      jobsFile,
+      rolloutJobsFile(
+        ENV,
+        fake.hosts.map((h) => h.spec),
+        [
+          {
+            name: 'web',
+            tag,
+            hosts: fake.hosts.map((h) => h.name),
+            replicas: 2,
+            port: PORT,
+            update: { ...UPDATE, ...update },
+          },
+        ],
+      ),
+    );
 
   /** What each task answers on /version, in task order. */
   const served = async (): Promise<string[]> => {
@@ -45,7 +61,9 @@ describe('the monitor window, through the orchestrator and cj, on two fake hosts
   /** The events of the job's latest rollout, oldest first. */
   const latestRollout = async (): Promise<AuditEntry[]> => {
     const [latest] = JSON.parse((await cj('rollout', 'list', '--job', 'web', '--json')).stdout) as RolloutView[];
-    const audit = JSON.parse((await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout) as AuditEntry[];
+    const audit = JSON.parse(
+      (await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout,
+    ) as AuditEntry[];
     return audit.filter((e) => e.stream.endsWith(`.rollout.${latest.id}`));
   };
 
@@ -97,7 +115,11 @@ describe('the monitor window, through the orchestrator and cj, on two fake hosts
   });
 
   it('refuses a monitor window that is not a whole number of milliseconds from 0, naming the field', async () => {
-    const answer = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { actor: 'tester@e2e', commandId: randomUUID(), monitor: -1 });
+    const answer = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      actor: 'tester@e2e',
+      commandId: randomUUID(),
+      monitor: -1,
+    });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/monitor must not be less than 0/);
   });

@@ -6,7 +6,13 @@
  */
 import { DockerRuntime } from '@cj/docker-adapter';
 import type { ApplyResponse, AuditEntry, ContainerInfo, RolloutView, StatusResponse } from '@cj/domain';
-import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
+import {
+  DEMO_REGISTRY,
+  ensureDemoImages,
+  startFakeHosts,
+  type FakeHost,
+  type FakeHosts,
+} from '@cj/docker-adapter/testing';
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
@@ -27,8 +33,15 @@ describe('a rollout that scales a job down or moves a task leaves nothing behind
 
   /** Applies `web` at `tag` with `replicas` spread over `hosts`; returns the rollout the change began, if any. */
   const apply = async (tag: string, hosts: readonly FakeHost[], replicas: number): Promise<string | undefined> => {
-    const text = rolloutJobsFile(ENV, [h1.spec, h2.spec], [{ name: 'web', tag, hosts: hosts.map((h) => h.name), replicas, port: PORT }]);
-    const answer = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } });
+    const text = rolloutJobsFile(
+      ENV,
+      [h1.spec, h2.spec],
+      [{ name: 'web', tag, hosts: hosts.map((h) => h.name), replicas, port: PORT }],
+    );
+    const answer = await orchestrator.request<ApplyResponse>('POST', `/v1/envs/${ENV}/apply`, {
+      ...change(),
+      jobs: { file: 'jobs.yaml', text },
+    });
     expect(answer.status).toBe(200);
     return answer.body.plan[0].rolloutId;
   };
@@ -43,7 +56,9 @@ describe('a rollout that scales a job down or moves a task leaves nothing behind
   };
   /** Every container of `web` on the hosts, as `task@host r<revision> <state>`, in task order. */
   const onHosts = async (): Promise<string[]> => {
-    const all: ContainerInfo[] = (await Promise.all([...runtimes.values()].map((r) => r.list({ env: ENV, job: 'web' })))).flat();
+    const all: ContainerInfo[] = (
+      await Promise.all([...runtimes.values()].map((r) => r.list({ env: ENV, job: 'web' })))
+    ).flat();
     return all.map((c) => `${c.task}@${c.host} r${c.revision} ${c.state}`).sort();
   };
   const running = async () => (await onHosts()).filter((c) => c.endsWith(' running'));
@@ -53,9 +68,12 @@ describe('a rollout that scales a job down or moves a task leaves nothing behind
       () => orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=web`),
       (a) => a.body.tasks.length === count && a.body.tasks.every((t) => t.observed?.state === 'running'),
     );
-    return answer.body.tasks.map((t) => `${t.task}@${t.host} r${t.desired.revision}/${t.observed?.revision ?? '-'} ${t.observed?.state ?? 'none'}`);
+    return answer.body.tasks.map(
+      (t) => `${t.task}@${t.host} r${t.desired.revision}/${t.observed?.revision ?? '-'} ${t.observed?.state ?? 'none'}`,
+    );
   };
-  const served = async (host: FakeHost, port: number) => (await (await fetch(`http://${host.address}:${port}/version`)).text()).trim();
+  const served = async (host: FakeHost, port: number) =>
+    (await (await fetch(`http://${host.address}:${port}/version`)).text()).trim();
 
   beforeAll(async () => {
     await ensureDemoImages();
@@ -118,7 +136,11 @@ describe('a rollout that scales a job down or moves a task leaves nothing behind
       expect((await ended(await apply('v1', [h1], 2))).phase).toBe('succeeded');
 
       expect((await stray.inspect()).State.Running).toBe(true);
-      expect(await running()).toEqual([`0@${h1.name} r5 running`, `1@${h1.name} r5 running`, `5@${h2.name} r77 running`]);
+      expect(await running()).toEqual([
+        `0@${h1.name} r5 running`,
+        `1@${h1.name} r5 running`,
+        `5@${h2.name} r77 running`,
+      ]);
     } finally {
       await stray.remove({ force: true });
     }

@@ -55,14 +55,24 @@ class RegistryGate {
       const from = incoming.socket.remoteAddress ?? '';
       ref.gate?.requests.push({ from, method: incoming.method ?? '', path: incoming.url ?? '' });
       const forward = () => {
-        const out = request({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } }, (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        });
+        const out = request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: incoming.method,
+            path: incoming.url,
+            headers: { ...incoming.headers, host: upstream.host },
+          },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
         out.on('error', () => outgoing.destroy());
         incoming.pipe(out);
       };
-      if (ref.gate?.held !== undefined && from.startsWith(ref.gate.held) && /\/blobs\//.test(incoming.url ?? '')) ref.gate.waiting.push(forward);
+      if (ref.gate?.held !== undefined && from.startsWith(ref.gate.held) && /\/blobs\//.test(incoming.url ?? ''))
+        ref.gate.waiting.push(forward);
       else forward();
     });
     server.on('connection', (socket) => {
@@ -88,7 +98,9 @@ class RegistryGate {
 
   /** Blob downloads the host with this address prefix made. */
   blobs(prefix: string): string[] {
-    return this.requests.filter((r) => r.from.startsWith(prefix) && r.method === 'GET' && /\/blobs\//.test(r.path)).map((r) => r.path);
+    return this.requests
+      .filter((r) => r.from.startsWith(prefix) && r.method === 'GET' && /\/blobs\//.test(r.path))
+      .map((r) => r.path);
   }
 
   /** Stops answering: connections are refused, as by a registry that is down. */
@@ -110,7 +122,8 @@ describe('the pull phase of a rollout', () => {
   let runtimes: DockerRuntime[];
 
   // A loaded machine can take a while to start a process: give it time.
-  const start = () => OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'cj.read.db'), readyTimeoutMs: 90_000 });
+  const start = () =>
+    OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'cj.read.db'), readyTimeoutMs: 90_000 });
   const rolloutEvents = async (env: string, id: string): Promise<RolloutEvent[]> => {
     try {
       return (await store.readStream(rolloutStream(env, id))).map((r) => r.data as RolloutEvent);
@@ -120,8 +133,12 @@ describe('the pull phase of a rollout', () => {
     }
   };
   const running = async (env: string): Promise<ContainerInfo[]> =>
-    (await Promise.all(runtimes.map((r) => r.list({ env, job: 'web' })))).flat().filter((c) => c.state === 'running').sort((a, b) => a.task - b.task);
-  const version = async (address: string, port: number): Promise<string> => (await (await fetch(`http://${address}:${port}/version`)).text()).trim();
+    (await Promise.all(runtimes.map((r) => r.list({ env, job: 'web' }))))
+      .flat()
+      .filter((c) => c.state === 'running')
+      .sort((a, b) => a.task - b.task);
+  const version = async (address: string, port: number): Promise<string> =>
+    (await (await fetch(`http://${address}:${port}/version`)).text()).trim();
   /** A registry of the test's own with v1 and v2, and its gate: each test stops or holds its own. */
   const openRegistry = async () => {
     const registry = await startRegistryServer();
@@ -142,9 +159,11 @@ describe('the pull phase of a rollout', () => {
       gate.host,
     );
   const apply = async (env: string, text: string) => {
-    const answer = await orchestrator.request('POST', `/v1/envs/${env}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }).catch((error: unknown) => {
-      throw new Error(`apply failed: ${String(error)}\n${orchestrator.log.split('\n').slice(-20).join('\n')}`);
-    });
+    const answer = await orchestrator
+      .request('POST', `/v1/envs/${env}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })
+      .catch((error: unknown) => {
+        throw new Error(`apply failed: ${String(error)}\n${orchestrator.log.split('\n').slice(-20).join('\n')}`);
+      });
     expect(answer.status).toBe(200);
   };
   const endOf = async (env: string, id: string): Promise<RolloutView> => {
@@ -188,7 +207,9 @@ describe('the pull phase of a rollout', () => {
     // The file pins v2 by digest, so applying it needs no registry; then the registry goes down.
     const manifest = await fetch(`${registry.url}/v2/cj-demo/manifests/v2`, {
       method: 'HEAD',
-      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' },
+      headers: {
+        accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+      },
     });
     const digest = manifest.headers.get('docker-content-digest');
     expect(digest).toMatch(/^sha256:/);
@@ -202,7 +223,9 @@ describe('the pull phase of a rollout', () => {
     const view = await endOf(env, id);
 
     expect(view.phase).toBe('failed');
-    expect(view.reason).toMatch(/^pulling the image of revision 2 failed on h\d+: .*127\.77\.0\.1.*; no container was touched$/);
+    expect(view.reason).toMatch(
+      /^pulling the image of revision 2 failed on h\d+: .*127\.77\.0\.1.*; no container was touched$/,
+    );
     expect(view.pulls?.length).toBe(3);
     expect(view.pulls?.every((p) => p.state === 'failed' && p.detail !== undefined)).toBe(true);
     const events = await rolloutEvents(env, id);
@@ -222,13 +245,20 @@ describe('the pull phase of a rollout', () => {
     // The third host's downloads wait: the other two finish their pull, it stays in flight.
     const [h1, h2, h3] = fake.hosts.map((h) => prefixOf(h.address));
     gate.hold(h3);
-    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${env}/jobs/web/rolling-update`, { ...change(), tag: 'v2' });
+    const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${env}/jobs/web/rolling-update`, {
+      ...change(),
+      tag: 'v2',
+    });
     expect(started.status).toBe(200);
     const id = started.body.id;
-    const pulledOn = (events: readonly RolloutEvent[]) => events.flatMap((e) => (e.type === 'ImagePulled' ? [e.host] : []));
+    const pulledOn = (events: readonly RolloutEvent[]) =>
+      events.flatMap((e) => (e.type === 'ImagePulled' ? [e.host] : []));
     await waitUntil(async () => {
       const events = await rolloutEvents(env, id);
-      return pulledOn(events).length === 2 && events.some((e) => e.type === 'ImagePullRequested' && e.host === fake.hosts[2].name);
+      return (
+        pulledOn(events).length === 2 &&
+        events.some((e) => e.type === 'ImagePullRequested' && e.host === fake.hosts[2].name)
+      );
     }, 60_000);
     const progress = (await orchestrator.request<RolloutView>('GET', `/v1/envs/${env}/rollouts/${id}`)).body;
     expect(progress.pulls?.map((p) => [p.host, p.state])).toEqual([
@@ -250,9 +280,16 @@ describe('the pull phase of a rollout', () => {
     const events = await rolloutEvents(env, id);
     const hosts = fake.hosts.map((h) => h.name);
     // One intent and one outcome per host: the restarted runner reconciled the third, asked for no new pull.
-    expect(events.filter((e) => e.type === 'ImagePullRequested').map((e) => (e as { host: string }).host).sort()).toEqual(hosts);
+    expect(
+      events
+        .filter((e) => e.type === 'ImagePullRequested')
+        .map((e) => (e as { host: string }).host)
+        .sort(),
+    ).toEqual(hosts);
     expect(pulledOn(events).sort()).toEqual(hosts);
-    expect(events.findLastIndex((e) => e.type === 'ImagePulled')).toBeLessThan(events.findIndex((e) => e.type === 'TaskUpdateStarted'));
+    expect(events.findLastIndex((e) => e.type === 'ImagePulled')).toBeLessThan(
+      events.findIndex((e) => e.type === 'TaskUpdateStarted'),
+    );
     // Nothing pulled twice: the hosts that had pulled before the kill downloaded nothing more.
     expect({ h1: gate.blobs(h1).length, h2: gate.blobs(h2).length }).toEqual(before);
     const pulled = events.filter((e): e is Extract<RolloutEvent, { type: 'ImagePulled' }> => e.type === 'ImagePulled');
@@ -262,18 +299,37 @@ describe('the pull phase of a rollout', () => {
     expect(pulled.every((e) => e.bytes === undefined || e.bytes >= 0)).toBe(true);
     // Every task's downtime is in its TaskUpdated and in the view.
     expect(view.tasks.every((t) => typeof t.downtimeMs === 'number' && t.downtimeMs > 0)).toBe(true);
-    for (const c of await running(env)) expect(await version(fake.hosts[runtimes.findIndex((r) => r.host === c.host)].address, 18620)).toBe('v2');
+    for (const c of await running(env))
+      expect(await version(fake.hosts[runtimes.findIndex((r) => r.host === c.host)].address, 18620)).toBe('v2');
   });
 
   it('up pulls on every host first: a host that cannot get the image fails it before any container is created', async () => {
     const env = 'pullup';
     const { registry, gate } = await openRegistry();
     const [a, b] = fake.hosts;
-    await apply(env, rolloutJobsFile(env, [a.spec, b.spec], [{ name: 'web', tag: 'v1', hosts: [a.name, b.name], replicas: 2, port: 18630 }], gate.host));
+    await apply(
+      env,
+      rolloutJobsFile(
+        env,
+        [a.spec, b.spec],
+        [{ name: 'web', tag: 'v1', hosts: [a.name, b.name], replicas: 2, port: 18630 }],
+        gate.host,
+      ),
+    );
     // Host a has the job's image (pinned by digest), host b does not; then the registry goes down.
-    const digest = (await fetch(`${registry.url}/v2/cj-demo/manifests/v1`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } })).headers.get('docker-content-digest');
+    const digest = (
+      await fetch(`${registry.url}/v2/cj-demo/manifests/v1`, {
+        method: 'HEAD',
+        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+      })
+    ).headers.get('docker-content-digest');
     expect(digest).toMatch(/^sha256:/);
-    await new DockerRuntime(a.spec).ensureImage({ registry: gate.host, repository: 'cj-demo', tag: 'v1', digest: digest as string });
+    await new DockerRuntime(a.spec).ensureImage({
+      registry: gate.host,
+      repository: 'cj-demo',
+      tag: 'v1',
+      digest: digest as string,
+    });
     await gate.close();
     await registry.stop();
 

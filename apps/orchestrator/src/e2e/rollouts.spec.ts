@@ -3,7 +3,15 @@
  * hosts and the demo images in the local registry. Six replicas of `web` over three hosts.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import type { ApiProblem, ApplyResponse, AuditEntry, ContainerInfo, HistoryResponse, RolloutView, StatusResponse } from '@cj/domain';
+import type {
+  ApiProblem,
+  ApplyResponse,
+  AuditEntry,
+  ContainerInfo,
+  HistoryResponse,
+  RolloutView,
+  StatusResponse,
+} from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -29,9 +37,27 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
   let jobsFile: string;
 
   const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 120_000 });
-  const writeJobs = (tag: string) => writeFileSync(jobsFile, rolloutJobsFile(ENV, fake.hosts.map((h) => h.spec), [{ name: 'web', tag, hosts: fake.hosts.map((h) => h.name), replicas: 6, port: PORT, update: { min_healthy_time: '1s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } }]));
+  const writeJobs = (tag: string) =>
+    writeFileSync(
+      jobsFile,
+      rolloutJobsFile(
+        ENV,
+        fake.hosts.map((h) => h.spec),
+        [
+          {
+            name: 'web',
+            tag,
+            hosts: fake.hosts.map((h) => h.name),
+            replicas: 6,
+            port: PORT,
+            update: { min_healthy_time: '1s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` },
+          },
+        ],
+      ),
+    );
 
-  const status = async (): Promise<StatusResponse> => JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
+  const status = async (): Promise<StatusResponse> =>
+    JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
 
   /** What each task answers on /version, in task order. */
   const served = async (): Promise<string[]> => {
@@ -45,7 +71,8 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     );
   };
 
-  const containers = async (): Promise<ContainerInfo[]> => (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
+  const containers = async (): Promise<ContainerInfo[]> =>
+    (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
 
   /** One running container per task, and no more stopped ones than the policy keeps (keep_replaced: 1). */
   const expectTidyHosts = async (revision: number) => {
@@ -81,20 +108,28 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     // Passes its 1 s gate, then exits: the next batch boundary finds it.
     ['crash', /rolled back: task \d+ on h\d+ failed: container exited \(exit code 3\) after it passed its health gate/],
     // Its /health is 404 and its image's HEALTHCHECK turns unhealthy after 2–3 s: the gate fails then, not at the deadline.
-    ['unhealthy', /rolled back: task \d+ on h\d+ failed: container unhealthy by its image's Docker HEALTHCHECK, \d+(\.\d+)?s after it was started/],
-  ])('rolls --tag %s back automatically, well before the healthy deadline: exit 3, and every task serves v1 again', async (tag, reason) => {
-    const began = Date.now();
-    const result = await cj('rolling-update', 'web', '--tag', tag);
-    const took = Date.now() - began;
+    [
+      'unhealthy',
+      /rolled back: task \d+ on h\d+ failed: container unhealthy by its image's Docker HEALTHCHECK, \d+(\.\d+)?s after it was started/,
+    ],
+  ])(
+    'rolls --tag %s back automatically, well before the healthy deadline: exit 3, and every task serves v1 again',
+    async (tag, reason) => {
+      const began = Date.now();
+      const result = await cj('rolling-update', 'web', '--tag', tag);
+      const took = Date.now() - began;
 
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(reason);
-    expect(took).toBeLessThan(HEALTHY_DEADLINE_MS / 2);
-    expect(await served()).toEqual(Array(6).fill('v1'));
-    const { tasks } = await status();
-    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(Array(6).fill([1, 1, 'running']));
-    await expectTidyHosts(1);
-  });
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(reason);
+      expect(took).toBeLessThan(HEALTHY_DEADLINE_MS / 2);
+      expect(await served()).toEqual(Array(6).fill('v1'));
+      const { tasks } = await status();
+      expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(
+        Array(6).fill([1, 1, 'running']),
+      );
+      await expectTidyHosts(1);
+    },
+  );
 
   it('rolls --tag v2 out: exit 0, every task serves v2, and status shows it at once', async () => {
     const result = await cj('rolling-update', 'web', '--tag', 'v2');
@@ -102,13 +137,19 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/succeeded: web is at r4/);
     const { tasks } = await status();
-    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(Array(6).fill([4, 4, 'running']));
+    expect(tasks.map((t) => [t.desired.revision, t.observed?.revision, t.observed?.state])).toEqual(
+      Array(6).fill([4, 4, 'running']),
+    );
     expect(await served()).toEqual(Array(6).fill('v2'));
     await expectTidyHosts(4);
   });
 
   it('refuses a second rollout of the job while one runs (409 naming it); pause holds it, resume finishes it', async () => {
-    const first = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'v1', maxParallel: 1 });
+    const first = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+      ...change(),
+      tag: 'v1',
+      maxParallel: 1,
+    });
     expect(first.status).toBe(200);
     const second = await orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/jobs/web/rollback`, change());
     expect(second.status).toBe(409);
@@ -155,11 +196,30 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
 
   it('lists the rollouts newest first and shows them in the audit log of the job', async () => {
     const list = JSON.parse((await cj('rollout', 'list', '--job', 'web', '--json')).stdout) as RolloutView[];
-    expect(list.map((r) => r.phase)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'rolled-back', 'rolled-back']);
+    expect(list.map((r) => r.phase)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'rolled-back',
+      'rolled-back',
+    ]);
 
-    const audit = JSON.parse((await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout) as AuditEntry[];
+    const audit = JSON.parse(
+      (await cj('audit', '--job', 'web', '--all', '--limit', '10000', '--json')).stdout,
+    ) as AuditEntry[];
     const types = new Set(audit.map((e) => e.type));
-    for (const type of ['JobRolloutStarted', 'JobRolloutEnded', 'RolloutStarted', 'ContainerStopRequested', 'RolloutContainerStarted', 'RolloutHealthCheckFailed', 'UpdatedTaskChecked', 'RolloutRolledBack', 'RolloutSucceeded']) {
+    for (const type of [
+      'JobRolloutStarted',
+      'JobRolloutEnded',
+      'RolloutStarted',
+      'ContainerStopRequested',
+      'RolloutContainerStarted',
+      'RolloutHealthCheckFailed',
+      'UpdatedTaskChecked',
+      'RolloutRolledBack',
+      'RolloutSucceeded',
+    ]) {
       expect(types).toContain(type);
     }
     expect(audit.find((e) => e.type === 'JobRolloutEnded')?.summary).toMatch(/rolloutId=.* status=/);
@@ -172,7 +232,9 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
     const result = await cj('rolling-update', 'web', '--tag', 'v9');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('job "web": image 127.77.0.1:5000/cj-demo:v9 is not in the registry (repository cj-demo has no tag v9)');
+    expect(result.stderr).toContain(
+      'job "web": image 127.77.0.1:5000/cj-demo:v9 is not in the registry (repository cj-demo has no tag v9)',
+    );
     expect(result.stderr).toMatch(/hint: .*tags of cj-demo: .*v1.*v2/);
     expect((await cj('history', 'web', '--json')).stdout).toBe(before);
     expect((await cj('rollout', 'list', '--json')).stdout).toBe(rollouts);

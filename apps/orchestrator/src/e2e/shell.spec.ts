@@ -20,7 +20,10 @@ interface Session {
 }
 
 /** Opens the exec endpoint, sends `input`, and collects what comes back until the socket closes. */
-function session(url: string, options: { headers?: Record<string, string>; protocols?: string[]; input?: string; keepOpen?: boolean } = {}): Promise<Session> {
+function session(
+  url: string,
+  options: { headers?: Record<string, string>; protocols?: string[]; input?: string; keepOpen?: boolean } = {},
+): Promise<Session> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, options.protocols ?? [PROTOCOL], { headers: options.headers });
     let output = '';
@@ -53,8 +56,12 @@ function session(url: string, options: { headers?: Record<string, string>; proto
 describe('shell sessions into a task (the exec endpoint and cj exec), against a real orchestrator on fake hosts', () => {
   let world: WebWorld;
   let base: string;
-  const cj = (args: readonly string[], options: RunCjOptions = {}) => runCj(args, { url: world.url, env: ENV, ...options, vars: { NO_COLOR: '1', CJ_TOKEN: OPERATOR, ...options.vars } });
-  const audit = async () => (await world.operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=500`)).body.filter((entry) => entry.type.startsWith('ShellSession'));
+  const cj = (args: readonly string[], options: RunCjOptions = {}) =>
+    runCj(args, { url: world.url, env: ENV, ...options, vars: { NO_COLOR: '1', CJ_TOKEN: OPERATOR, ...options.vars } });
+  const audit = async () =>
+    (await world.operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=500`)).body.filter((entry) =>
+      entry.type.startsWith('ShellSession'),
+    );
 
   beforeAll(async () => {
     world = await WebWorld.start({
@@ -71,24 +78,35 @@ describe('shell sessions into a task (the exec endpoint and cj exec), against a 
   afterAll(() => world?.stop());
 
   it("runs a command in the task's container and ends with its exit code, stdout and stderr apart", async () => {
-    const result = await session(`${base}?task=0&cmd=sh&cmd=-c&cmd=${encodeURIComponent('echo out; echo err >&2; exit 3')}`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    const result = await session(
+      `${base}?task=0&cmd=sh&cmd=-c&cmd=${encodeURIComponent('echo out; echo err >&2; exit 3')}`,
+      { headers: { authorization: `Bearer ${OPERATOR}` } },
+    );
     expect(result.output).toContain('out');
     expect(result.output).toContain('err');
     expect(result.messages).toEqual([{ type: 'exit', code: 3 }]);
   });
 
   it('gives a shell on a pseudo-terminal: input in, answers out', async () => {
-    const pid1 = await session(`${base}?cmd=cat&cmd=/proc/1/cmdline`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    const pid1 = await session(`${base}?cmd=cat&cmd=/proc/1/cmdline`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
     const firstArg = pid1.output.split('\0')[0];
     expect(firstArg.length).toBeGreaterThan(0);
-    const result = await session(`${base}?tty=1&cols=80&rows=24`, { headers: { authorization: `Bearer ${OPERATOR}` }, input: 'echo "host=$HOSTNAME"; cat /proc/1/cmdline; echo; exit 5\n', keepOpen: true });
+    const result = await session(`${base}?tty=1&cols=80&rows=24`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+      input: 'echo "host=$HOSTNAME"; cat /proc/1/cmdline; echo; exit 5\n',
+      keepOpen: true,
+    });
     expect(result.output).toMatch(/host=\S+/);
     expect(result.output).toContain(firstArg);
     expect(result.messages).toEqual([{ type: 'exit', code: 5 }]);
   });
 
   it('takes the token from a bearer subprotocol, as a browser sends it', async () => {
-    const result = await session(`${base}?cmd=true`, { protocols: [PROTOCOL, `bearer.${Buffer.from(OPERATOR).toString('base64url')}`] });
+    const result = await session(`${base}?cmd=true`, {
+      protocols: [PROTOCOL, `bearer.${Buffer.from(OPERATOR).toString('base64url')}`],
+    });
     expect(result.messages).toEqual([{ type: 'exit', code: 0 }]);
   });
 
@@ -97,12 +115,17 @@ describe('shell sessions into a task (the exec endpoint and cj exec), against a 
     expect(viewer.status).toBe(403);
     expect(JSON.parse(viewer.body ?? '{}')).toMatchObject({ status: 403, hint: 'use an operator token' });
     expect((await session(`${base}?cmd=true`)).status).toBe(401);
-    const foreign = await session(`${base}?cmd=true`, { headers: { authorization: `Bearer ${OPERATOR}`, origin: 'http://evil.example' } });
+    const foreign = await session(`${base}?cmd=true`, {
+      headers: { authorization: `Bearer ${OPERATOR}`, origin: 'http://evil.example' },
+    });
     expect(foreign.status).toBe(403);
   });
 
   it('bounds the sessions one token holds open, and closes idle ones', async () => {
-    const idle = [session(`${base}?tty=1`, { headers: { authorization: `Bearer ${OPERATOR}` }, keepOpen: true }), session(`${base}?tty=1`, { headers: { authorization: `Bearer ${OPERATOR}` }, keepOpen: true })];
+    const idle = [
+      session(`${base}?tty=1`, { headers: { authorization: `Bearer ${OPERATOR}` }, keepOpen: true }),
+      session(`${base}?tty=1`, { headers: { authorization: `Bearer ${OPERATOR}` }, keepOpen: true }),
+    ];
     await waitUntil(
       async () => (await audit()).filter((entry) => entry.type === 'ShellSessionStarted').length,
       (started) => started >= 6,
@@ -131,14 +154,26 @@ describe('shell sessions into a task (the exec endpoint and cj exec), against a 
   });
 
   it('records every session: who, which task, the command and how it ended', async () => {
-    const entries = await waitUntil(audit, (seen) => seen.filter((entry) => entry.type === 'ShellSessionEnded').length >= 8);
+    const entries = await waitUntil(
+      audit,
+      (seen) => seen.filter((entry) => entry.type === 'ShellSessionEnded').length >= 8,
+    );
     const ended = entries.filter((entry) => entry.type === 'ShellSessionEnded');
     expect(entries.filter((entry) => entry.type === 'ShellSessionStarted')).toHaveLength(ended.length);
     expect(new Set(entries.map((entry) => entry.actor))).toEqual(new Set(['bootstrap']));
     expect(entries.filter((entry) => entry.type === 'ShellSessionStarted').map((entry) => entry.summary)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^shell session opened \(cj\): sh -c echo from-cj.*job=web task=0/), expect.stringMatching(/^shell session opened \(unknown, terminal\): \/bin\/sh/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^shell session opened \(cj\): sh -c echo from-cj.*job=web task=0/),
+        expect.stringMatching(/^shell session opened \(unknown, terminal\): \/bin\/sh/),
+      ]),
     );
-    expect(ended.map((entry) => entry.summary)).toEqual(expect.arrayContaining([expect.stringMatching(/job=web task=0 host=\S+ .*exitCode=3/), expect.stringMatching(/exitCode=4/), expect.stringMatching(/exitCode=6/)]));
+    expect(ended.map((entry) => entry.summary)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/job=web task=0 host=\S+ .*exitCode=3/),
+        expect.stringMatching(/exitCode=4/),
+        expect.stringMatching(/exitCode=6/),
+      ]),
+    );
     expect(ended.filter((entry) => /^shell session ended \(idle/.test(entry.summary))).toHaveLength(2);
   });
 });

@@ -37,7 +37,10 @@ function quietDemoImages(): void {
   try {
     for (const tag of ['v1', 'v2']) {
       writeFileSync(join(context, 'Dockerfile'), `FROM ${DEMO_REGISTRY}/cj-demo:${tag}\nHEALTHCHECK NONE\n`);
-      execFileSync('docker', ['build', '-q', '-t', `${DEMO_REGISTRY}/cj-demo:quiet-${tag}`, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: 'ignore' });
+      execFileSync('docker', ['build', '-q', '-t', `${DEMO_REGISTRY}/cj-demo:quiet-${tag}`, context], {
+        env: { ...process.env, DOCKER_BUILDKIT: '0' },
+        stdio: 'ignore',
+      });
       execFileSync('docker', ['push', '-q', `${DEMO_REGISTRY}/cj-demo:quiet-${tag}`], { stdio: 'ignore' });
     }
   } finally {
@@ -63,7 +66,12 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
   const streamEvents = (streamId: string): { type: string; data: Record<string, unknown> }[] => {
     const db = new Database(store, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT type, data FROM events WHERE stream_id = ? ORDER BY position').all(streamId) as { type: string; data: string }[]).map((row) => ({
+      return (
+        db.prepare('SELECT type, data FROM events WHERE stream_id = ? ORDER BY position').all(streamId) as {
+          type: string;
+          data: string;
+        }[]
+      ).map((row) => ({
         type: row.type,
         data: JSON.parse(row.data) as Record<string, unknown>,
       }));
@@ -114,13 +122,28 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     store = join(disk, 'cj.db');
     orchestrator = await OrchestratorProcess.start({ store, observeInterval: '300ms' });
     const [host] = fake.hosts;
-    const text = rolloutJobsFile(ENV, [host.spec], [
-      { name: 'web', tag: 'quiet-v1', hosts: [host.name], replicas: 2, port: PORT, update: { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` } },
-      // The job whose container is stopped by hand: it is to be seen stopped, not brought back.
-      { name: 'api', tag: 'quiet-v1', hosts: [host.name], replicas: 1, port: PORT + 10, reconcile: 'report' },
-    ]);
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
-    for (const job of ['web', 'api']) expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${job}/up`, change())).status).toBe(200);
+    const text = rolloutJobsFile(
+      ENV,
+      [host.spec],
+      [
+        {
+          name: 'web',
+          tag: 'quiet-v1',
+          hosts: [host.name],
+          replicas: 2,
+          port: PORT,
+          update: { max_parallel: 1, min_healthy_time: '2s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` },
+        },
+        // The job whose container is stopped by hand: it is to be seen stopped, not brought back.
+        { name: 'api', tag: 'quiet-v1', hosts: [host.name], replicas: 1, port: PORT + 10, reconcile: 'report' },
+      ],
+    );
+    expect(
+      (await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
+    for (const job of ['web', 'api'])
+      expect((await orchestrator.request('POST', `/v1/envs/${ENV}/jobs/${job}/up`, change())).status).toBe(200);
   });
 
   afterAll(async () => {
@@ -152,7 +175,10 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     let logFrom: number;
 
     it('answers /healthz 503 with the reason while the log cannot be written', async () => {
-      const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { ...change(), tag: 'quiet-v2' });
+      const started = await orchestrator.request<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, {
+        ...change(),
+        tag: 'quiet-v2',
+      });
       expect(started.status).toBe(200);
       rollout = started.body.id;
       stream = `cj.${ENV}.rollout.${rollout}`;
@@ -174,9 +200,12 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
     });
 
     it('marks what status shows as stale when a container stops and the log cannot take it', async () => {
-      const before = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0];
+      const before = (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body
+        .tasks[0];
       expect(before.observed?.state).toBe('running');
-      await new Docker({ socketPath: fake.hosts[0].socketPath }).getContainer(before.observed!.containerId).stop({ t: 1 });
+      await new Docker({ socketPath: fake.hosts[0].socketPath })
+        .getContainer(before.observed!.containerId)
+        .stop({ t: 1 });
       const stale = await waitUntil(
         async () => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status?job=api`)).body.tasks[0],
         (task) => task.observed?.stale === true,
@@ -205,7 +234,9 @@ describe('a store outage during a rolling update (store on a full disk)', () => 
       expect(events.map((e) => e.type)).not.toContain('RolloutRollbackStarted');
       const waited = events.filter((e) => e.type === 'RolloutWaitedOnStore');
       expect(waited.length).toBeGreaterThanOrEqual(1);
-      expect(Math.max(...waited.map((e) => (e.data['to'] as number) - (e.data['from'] as number)))).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);
+      expect(
+        Math.max(...waited.map((e) => (e.data['to'] as number) - (e.data['from'] as number))),
+      ).toBeGreaterThanOrEqual(OUTAGE_MS - 2_000);
     });
 
     it('logs the outage in the driver once when it starts and once when it ends, not per retry', () => {

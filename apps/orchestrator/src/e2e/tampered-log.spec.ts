@@ -41,7 +41,11 @@ describe('a log altered outside cj', () => {
   beforeAll(async () => {
     await ensureDemoImages();
     dir = mkdtempSync(join(tmpdir(), 'cj-tamper-'));
-    orchestrator = await OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'read.db'), readyTimeoutMs: 90_000 });
+    orchestrator = await OrchestratorProcess.start({
+      store: join(dir, 'cj.db'),
+      readDb: join(dir, 'read.db'),
+      readyTimeoutMs: 90_000,
+    });
     expect((await apply('web', 'v1')).status).toBe(200);
     expect((await apply('web', 'v2')).status).toBe(200);
   });
@@ -56,7 +60,10 @@ describe('a log altered outside cj', () => {
     expect(report).toMatchObject({ ok: true, problems: [], unchained: 0 });
     expect(report.events).toBeGreaterThanOrEqual(3);
     const cli = await runCj(['audit', 'verify'], { url: orchestrator.url, env: ENV });
-    expect(cli).toMatchObject({ code: 0, stdout: expect.stringMatching(/^The log verifies: \d+ events in \d+ streams, every chain intact\.\n$/) });
+    expect(cli).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^The log verifies: \d+ events in \d+ streams, every chain intact\.\n$/),
+    });
   });
 
   it('a copy with a revision rewritten (tag, digest, actor, reason) is refused at start, naming it', async () => {
@@ -76,12 +83,21 @@ describe('a log altered outside cj', () => {
     db.close();
     expect(changed).toBe(1);
 
-    const child = spawn(process.execPath, [ORCHESTRATOR_BIN, '--store', copy, '--read-db', join(dir, 'copy.read.db'), '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [ORCHESTRATOR_BIN, '--store', copy, '--read-db', join(dir, 'copy.read.db'), '--listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^cj-orchestrator: the event log fails verification in 1 stream; first: cj\\.${ENV}\\.job\\.web@1 \\(position \\d+, JobRevisionCreated\\) was altered`, 'm'));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^cj-orchestrator: the event log fails verification in 1 stream; first: cj\\.${ENV}\\.job\\.web@1 \\(position \\d+, JobRevisionCreated\\) was altered`,
+        'm',
+      ),
+    );
   });
 
   it('cj admin backup copies the live store by SQLite online backup: every event, chains intact; never over a file', async () => {
@@ -105,14 +121,21 @@ describe('a log altered outside cj', () => {
 
   it('cj admin verify compares the read models with a replay of the log: equal, then a row altered under it named, then put right by a rebuild', async () => {
     const clean = await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV });
-    expect(clean).toMatchObject({ code: 0, stdout: expect.stringMatching(/^The read models match a replay of the log \(\d+ events, up to position \d+\)\.\n$/) });
+    expect(clean).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^The read models match a replay of the log \(\d+ events, up to position \d+\)\.\n$/,
+      ),
+    });
 
     const read = new Database(join(dir, 'read.db'));
     read.prepare(`UPDATE jobs SET current_revision = 7 WHERE env = ? AND job = 'web'`).run(ENV);
     read.close();
     const altered = await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV });
     expect(altered.code).toBe(1);
-    expect(altered.stdout).toMatch(/^The read models differ from a replay of the log .*:\n {2}jobs\.jobs: 1 row only live, 1 only in the replay\n {4}live: {3}\{.*"current_revision":7/);
+    expect(altered.stdout).toMatch(
+      /^The read models differ from a replay of the log .*:\n {2}jobs\.jobs: 1 row only live, 1 only in the replay\n {4}live: {3}\{.*"current_revision":7/,
+    );
 
     expect((await orchestrator.request('POST', '/v1/admin/rebuild-projections')).status).toBe(200);
     expect((await runCj(['admin', 'verify'], { url: orchestrator.url, env: ENV })).code).toBe(0);
@@ -124,6 +147,10 @@ describe('a log altered outside cj', () => {
     db.close();
     const cli = await runCj(['audit', 'verify'], { url: orchestrator.url, env: ENV });
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(new RegExp(`^The log fails verification in 1 stream:\\n {2}missing-revision: cj\\.${ENV}\\.job\\.web: revision 0 is missing`));
+    expect(cli.stdout).toMatch(
+      new RegExp(
+        `^The log fails verification in 1 stream:\\n {2}missing-revision: cj\\.${ENV}\\.job\\.web: revision 0 is missing`,
+      ),
+    );
   });
 });

@@ -31,7 +31,9 @@ describe('named tokens with roles', () => {
   async function recorded() {
     const store = openSqliteEventStore(orchestrator.store);
     try {
-      return (await store.readAll()).map((event) => event.metadata as { actor: string; claimedActor?: string; correlationId: string });
+      return (await store.readAll()).map(
+        (event) => event.metadata as { actor: string; claimedActor?: string; correlationId: string },
+      );
     } finally {
       await store.close();
     }
@@ -43,12 +45,20 @@ describe('named tokens with roles', () => {
   afterAll(() => orchestrator?.stop());
 
   it('creates tokens with the bootstrap token, shows each secret once, lists them without it', async () => {
-    const created = await orchestrator.request<CreatedToken>('POST', '/v1/admin/tokens', { name: 'alice', role: 'operator' }, bearer(BOOTSTRAP));
+    const created = await orchestrator.request<CreatedToken>(
+      'POST',
+      '/v1/admin/tokens',
+      { name: 'alice', role: 'operator' },
+      bearer(BOOTSTRAP),
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'alice', role: 'operator', createdBy: 'bootstrap' });
     alice = created.body.token;
 
-    const viaCli = await runCj(['token', 'create', 'bob', '--role', 'viewer'], { url: orchestrator.url, vars: { CJ_TOKEN: BOOTSTRAP } });
+    const viaCli = await runCj(['token', 'create', 'bob', '--role', 'viewer'], {
+      url: orchestrator.url,
+      vars: { CJ_TOKEN: BOOTSTRAP },
+    });
     expect(viaCli.code).toBe(0);
     bob = viaCli.stdout.trim();
     expect(bob).toMatch(/^cj_\S{20,}$/);
@@ -61,11 +71,17 @@ describe('named tokens with roles', () => {
     ]);
     expect(listed.stdout).not.toContain(alice);
     expect(listed.stdout).not.toContain(bob);
-    expect((await orchestrator.request('POST', '/v1/admin/tokens', { name: 'alice', role: 'viewer' }, bearer(BOOTSTRAP))).status).toBe(409);
+    expect(
+      (await orchestrator.request('POST', '/v1/admin/tokens', { name: 'alice', role: 'viewer' }, bearer(BOOTSTRAP)))
+        .status,
+    ).toBe(409);
   });
 
-  it('records the token\'s name as the actor of every event, the client\'s word only as a claim', async () => {
-    const request = { ...change('root@prod-forged'), jobs: { file: 'jobs.yaml', text: `environment: ${ENV}\nhosts: { h1: "tcp://127.0.0.1:9" }\njobs: []\n` } };
+  it("records the token's name as the actor of every event, the client's word only as a claim", async () => {
+    const request = {
+      ...change('root@prod-forged'),
+      jobs: { file: 'jobs.yaml', text: `environment: ${ENV}\nhosts: { h1: "tcp://127.0.0.1:9" }\njobs: []\n` },
+    };
     expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, request, bearer(alice))).status).toBe(200);
     const mine = (await recorded()).filter((metadata) => metadata.correlationId === request.commandId);
     expect(mine.length).toBeGreaterThan(0);
@@ -89,7 +105,10 @@ describe('named tokens with roles', () => {
     // The orchestrator keeps observing h1 (and records what it sees) while this runs, so count
     // only what this request could have caused: events of its command or of its token.
     const commandId = (body as { commandId?: string } | undefined)?.commandId;
-    const ours = async () => (await recorded()).filter((metadata) => metadata.actor === 'bob' || (commandId !== undefined && metadata.correlationId === commandId));
+    const ours = async () =>
+      (await recorded()).filter(
+        (metadata) => metadata.actor === 'bob' || (commandId !== undefined && metadata.correlationId === commandId),
+      );
     const answer = await orchestrator.request<ApiProblem>(method, path, body, bearer(bob));
     expect(answer.status).toBe(403);
     expect(answer.body.detail).toMatch(/needs the operator role; token bob has the viewer role/);
@@ -108,15 +127,22 @@ describe('named tokens with roles', () => {
     expect(revoked.code).toBe(0);
     const after = await orchestrator.request<ApiProblem>('GET', `/v1/envs/${ENV}/status`, undefined, bearer(bob));
     expect(after.status).toBe(401);
-    expect((await orchestrator.request('GET', '/v1/admin/tokens', undefined, bearer(alice))).body).toEqual([expect.objectContaining({ name: 'alice' })]);
+    expect((await orchestrator.request('GET', '/v1/admin/tokens', undefined, bearer(alice))).body).toEqual([
+      expect.objectContaining({ name: 'alice' }),
+    ]);
   });
 
   it('answers 401 with WWW-Authenticate, logs failures, and limits them per client (429)', async () => {
-    const first = await fetch(`${orchestrator.url}/v1/envs/${ENV}/status`, { headers: bearer('wrong-token-000000000000') });
+    const first = await fetch(`${orchestrator.url}/v1/envs/${ENV}/status`, {
+      headers: bearer('wrong-token-000000000000'),
+    });
     expect(first.status).toBe(401);
     expect(first.headers.get('www-authenticate')).toBe('Bearer realm="cj"');
     let last = first;
-    for (let i = 0; i < 12; i++) last = await fetch(`${orchestrator.url}/v1/envs/${ENV}/status`, { headers: bearer(`wrong-token-${i}-00000000000`) });
+    for (let i = 0; i < 12; i++)
+      last = await fetch(`${orchestrator.url}/v1/envs/${ENV}/status`, {
+        headers: bearer(`wrong-token-${i}-00000000000`),
+      });
     expect(last.status).toBe(429);
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     // Even the right token waits: the limit is per client, so guessing gains nothing.
@@ -130,10 +156,15 @@ describe('named tokens without a bootstrap token (loopback)', () => {
     const orchestrator = await OrchestratorProcess.start({ readyTimeoutMs: READY_MS });
     try {
       expect((await orchestrator.request('GET', `/v1/envs/${ENV}/status`)).status).toBe(200);
-      const created = await orchestrator.request<CreatedToken>('POST', '/v1/admin/tokens', { name: 'carol', role: 'operator' });
+      const created = await orchestrator.request<CreatedToken>('POST', '/v1/admin/tokens', {
+        name: 'carol',
+        role: 'operator',
+      });
       expect(created.body).toMatchObject({ name: 'carol', createdBy: 'loopback' });
       expect((await orchestrator.request('GET', `/v1/envs/${ENV}/status`)).status).toBe(401);
-      expect((await orchestrator.request('GET', `/v1/envs/${ENV}/status`, undefined, bearer(created.body.token))).status).toBe(200);
+      expect(
+        (await orchestrator.request('GET', `/v1/envs/${ENV}/status`, undefined, bearer(created.body.token))).status,
+      ).toBe(200);
     } finally {
       await orchestrator.stop();
     }

@@ -34,19 +34,25 @@ describe('a container no task accounts for', () => {
   async function hostEventTypes(): Promise<string[]> {
     const store = openSqliteEventStore(orchestrator.store);
     try {
-      return (await store.readAll()).filter((event) => event.streamId === `cj.${ENV}.host.${fake.hosts[0].name}`).map((event) => event.type);
+      return (await store.readAll())
+        .filter((event) => event.streamId === `cj.${ENV}.host.${fake.hosts[0].name}`)
+        .map((event) => event.type);
     } finally {
       await store.close();
     }
   }
 
   const audit = async () => (await orchestrator.request<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?job=web`)).body;
-  const status = async (query = '') => (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status${query}`)).body;
+  const status = async (query = '') =>
+    (await orchestrator.request<StatusResponse>('GET', `/v1/envs/${ENV}/status${query}`)).body;
 
   it('is recorded once, left running, and recorded again as gone once removed', async () => {
     const [host] = fake.hosts;
     const text = demoJobsFile(ENV, [host.spec], [{ name: 'web', tag: 'v1', hosts: [host.name], port: 18590 }]);
-    expect((await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } })).status).toBe(200);
+    expect(
+      (await orchestrator.request('POST', `/v1/envs/${ENV}/apply`, { ...change(), jobs: { file: 'jobs.yaml', text } }))
+        .status,
+    ).toBe(200);
 
     // Someone debugging on the host: cj's labels, a revision the job never had (it has only 1).
     const docker = new Docker({ socketPath: host.socketPath });
@@ -59,10 +65,14 @@ describe('a container no task accounts for', () => {
     });
     await stray.start();
 
-    await waitFor('the unexpected container in the audit', async () => (await audit()).some((entry) => entry.type === 'UnexpectedContainerFound'));
+    await waitFor('the unexpected container in the audit', async () =>
+      (await audit()).some((entry) => entry.type === 'UnexpectedContainerFound'),
+    );
     // Several more looks at the host (every 300 ms) record nothing more about it.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect((await hostEventTypes()).filter((type) => type.startsWith('Unexpected'))).toEqual(['UnexpectedContainerFound']);
+    expect((await hostEventTypes()).filter((type) => type.startsWith('Unexpected'))).toEqual([
+      'UnexpectedContainerFound',
+    ]);
     const found = (await audit()).filter((entry) => entry.type === 'UnexpectedContainerFound');
     expect(found).toEqual([
       expect.objectContaining({
@@ -73,18 +83,37 @@ describe('a container no task accounts for', () => {
     ]);
     expect((await stray.inspect()).State.Running).toBe(true);
     const timeline = await orchestrator.request<TimelineEntry[]>('GET', `/v1/envs/${ENV}/timeline`);
-    expect(timeline.body).toEqual([expect.objectContaining({ host: host.name, job: 'web', task: 0, revision: 7, containerId: stray.id })]);
+    expect(timeline.body).toEqual([
+      expect.objectContaining({ host: host.name, job: 'web', task: 0, revision: 7, containerId: stray.id }),
+    ]);
     expect(timeline.body[0].to).toBeUndefined();
     // Since it started, as the engine says (to the millisecond).
     const since = new Date((await stray.inspect()).State.StartedAt).toISOString();
-    const listed = [{ host: host.name, job: 'web', task: 0, revision: 7, containerId: stray.id, image: `${DEMO_REGISTRY}/cj-demo:v1`, name: 'web-debug', since }];
+    const listed = [
+      {
+        host: host.name,
+        job: 'web',
+        task: 0,
+        revision: 7,
+        containerId: stray.id,
+        image: `${DEMO_REGISTRY}/cj-demo:v1`,
+        name: 'web-debug',
+        since,
+      },
+    ];
     expect((await status()).unexpected).toEqual(listed);
     expect((await status('?job=web')).unexpected).toEqual(listed);
 
     await stray.remove({ force: true });
-    await waitFor('the removal on the host stream', async () => (await hostEventTypes()).includes('UnexpectedContainerGone'));
+    await waitFor('the removal on the host stream', async () =>
+      (await hostEventTypes()).includes('UnexpectedContainerGone'),
+    );
     // A forced removal kills the container first: a look in between sees it exited, so gone reads "stopped".
-    expect((await audit()).filter((entry) => entry.type.startsWith('Unexpected')).map((entry) => entry.summary.split(':')[0])).toEqual([
+    expect(
+      (await audit())
+        .filter((entry) => entry.type.startsWith('Unexpected'))
+        .map((entry) => entry.summary.split(':')[0]),
+    ).toEqual([
       'unexpected container found, left running',
       expect.stringMatching(/^unexpected container (removed|stopped)$/),
     ]);

@@ -25,10 +25,17 @@ async function signIn(page: Page, token: string): Promise<void> {
 }
 
 /** Scripts the page has fetched so far. */
-const scriptsLoaded = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => name.endsWith('.js')));
+const scriptsLoaded = (page: Page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => name.endsWith('.js')),
+  );
 
 /** Marks the document: a reload would lose the mark, so "no reload" is checked, not assumed. */
-const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { cjMark: string }).cjMark = 'same document'));
+const markDocument = (page: Page) =>
+  page.evaluate(() => ((window as unknown as { cjMark: string }).cjMark = 'same document'));
 const documentMark = (page: Page) => page.evaluate(() => (window as unknown as { cjMark?: string }).cjMark);
 
 /** Starts a rolling update of job web from the page: the update screen, a tag, a reason. */
@@ -47,7 +54,13 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
   let page: Page;
 
   beforeAll(async () => {
-    world = await WebWorld.start({ env: ENV, hostCount: 2, port: 18380, greeting: GREETING, tokens: { operator: OPERATOR, reader: VIEWER } });
+    world = await WebWorld.start({
+      env: ENV,
+      hostCount: 2,
+      port: 18380,
+      greeting: GREETING,
+      tokens: { operator: OPERATOR, reader: VIEWER },
+    });
     browser = await ConsoleBrowser.start(SCREENSHOTS);
     page = await browser.page(`${world.url}/?env=${ENV}`);
   });
@@ -74,11 +87,20 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await markDocument(page);
     const phases = new Set<string>();
     const watch = setInterval(() => {
-      page.locator('#rollout-tasks td[data-cell="phase"]').allTextContents().then((seen) => seen.forEach((phase) => phases.add(phase)), () => undefined);
+      page
+        .locator('#rollout-tasks td[data-cell="phase"]')
+        .allTextContents()
+        .then(
+          (seen) => seen.forEach((phase) => phases.add(phase)),
+          () => undefined,
+        );
     }, 50);
     try {
       await rollingUpdate(page, 'v2', 'ship v2 from the console');
-      await page.locator('#rollout-phase', { hasText: 'running' }).or(page.locator('#rollout-phase', { hasText: 'succeeded' })).waitFor();
+      await page
+        .locator('#rollout-phase', { hasText: 'running' })
+        .or(page.locator('#rollout-phase', { hasText: 'succeeded' }))
+        .waitFor();
       await browser.screenshot(page, 'rollout-running');
       await page.locator('#rollout-phase', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
     } finally {
@@ -88,19 +110,29 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     expect(await cells(page, '#rollout-tasks td[data-cell="phase"]')).toEqual(['updated', 'updated']);
     // The page saw steps before the end: a task in flight while the other was not yet updated.
     expect([...phases].some((phase) => phase !== 'updated')).toBe(true);
-    await page.waitForFunction(() => [...document.querySelectorAll('#tasks td[data-cell="observed-revision"]')].every((cell) => cell.textContent === 'r2'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#tasks td[data-cell="observed-revision"]')].every(
+        (cell) => cell.textContent === 'r2',
+      ),
+    );
     await page.locator('#audit td', { hasText: 'ship v2 from the console' }).first().waitFor();
     await browser.screenshot(page, 'rollout-succeeded');
 
     const audit = await world.operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=200`);
-    expect(audit.body.filter((entry) => entry.reason === 'ship v2 from the console').map((entry) => entry.actor)).toContain('bootstrap');
+    expect(
+      audit.body.filter((entry) => entry.reason === 'ship v2 from the console').map((entry) => entry.actor),
+    ).toContain('bootstrap');
   });
 
   it('shows a broken tag rolled back on screen', async () => {
     await rollingUpdate(page, 'unhealthy', 'try the unhealthy build');
     await page.locator('#rollout-phase', { hasText: 'rolled-back' }).waitFor({ timeout: 90_000 });
     expect(await documentMark(page)).toBe('same document');
-    await page.waitForFunction(() => [...document.querySelectorAll('#tasks td[data-cell="observed-revision"]')].every((cell) => cell.textContent === 'r2'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#tasks td[data-cell="observed-revision"]')].every(
+        (cell) => cell.textContent === 'r2',
+      ),
+    );
     await browser.screenshot(page, 'rolled-back');
   });
 
@@ -112,7 +144,8 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     expect(await page.locator('#replay-event strong').textContent()).toBe('RolloutStarted');
     expect(new Set(await cells(page, '#replay-tasks td[data-cell="phase"]'))).toEqual(new Set(['pending']));
     const seen = new Set<string>();
-    const note = async () => (await cells(page, '#replay-tasks td[data-cell="phase"]')).forEach((phase) => seen.add(phase));
+    const note = async () =>
+      (await cells(page, '#replay-tasks td[data-cell="phase"]')).forEach((phase) => seen.add(phase));
     await slider.focus();
     const steps = Number(await slider.getAttribute('max')) + 1;
     for (let step = 1; step < steps; step++) {
@@ -139,24 +172,35 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press('Tab');
       visited.push(
-        await page.evaluate(() => {
-          // Past the last control, focus leaves the page (the body): not a control.
-          const active = document.activeElement as HTMLElement | null;
-          const element = active === document.body ? null : active;
-          const style = element ? getComputedStyle(element) : undefined;
-          return {
-            label: element ? element.getAttribute('aria-label') ?? element.id ?? '' : '',
-            text: element?.textContent?.trim().slice(0, 40) ?? '',
-            outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : 'n/a',
-          };
-        }).then((seen) => ({ label: seen.label || seen.text, outline: seen.outline })),
+        await page
+          .evaluate(() => {
+            // Past the last control, focus leaves the page (the body): not a control.
+            const active = document.activeElement as HTMLElement | null;
+            const element = active === document.body ? null : active;
+            const style = element ? getComputedStyle(element) : undefined;
+            return {
+              label: element ? (element.getAttribute('aria-label') ?? element.id ?? '') : '',
+              text: element?.textContent?.trim().slice(0, 40) ?? '',
+              outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : 'n/a',
+            };
+          })
+          .then((seen) => ({ label: seen.label || seen.text, outline: seen.outline })),
       );
     }
     const labels = visited.map((v) => v.label);
-    for (const control of ['env', 'update…', 'shell into web task 0', 'logs of web task 0', 'replay-slider', 'time-slider']) {
+    for (const control of [
+      'env',
+      'update…',
+      'shell into web task 0',
+      'logs of web task 0',
+      'replay-slider',
+      'time-slider',
+    ]) {
       expect(labels).toContain(control);
     }
-    expect(visited.filter((v) => v.outline !== 'n/a' && (v.outline.startsWith('none') || v.outline.endsWith(' 0px')))).toEqual([]);
+    expect(
+      visited.filter((v) => v.outline !== 'n/a' && (v.outline.startsWith('none') || v.outline.endsWith(' 0px'))),
+    ).toEqual([]);
   });
 
   it('moves nothing on screen while live data arrives (no layout shift)', async () => {
@@ -166,7 +210,11 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
         new Promise<{ value: number; at: number }[]>((resolve) => {
           const seen: { value: number; at: number }[] = [];
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; startTime: number }[]) {
+            for (const entry of list.getEntries() as unknown as {
+              value: number;
+              hadRecentInput: boolean;
+              startTime: number;
+            }[]) {
               if (!entry.hadRecentInput) seen.push({ value: entry.value, at: entry.startTime });
             }
           }).observe({ type: 'layout-shift', buffered: true });
@@ -178,7 +226,8 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     let worst = 0;
     let session = { start: -Infinity, last: -Infinity, sum: 0 };
     for (const shift of shifts) {
-      if (shift.at - session.last > 1000 || shift.at - session.start > 5000) session = { start: shift.at, last: shift.at, sum: 0 };
+      if (shift.at - session.last > 1000 || shift.at - session.start > 5000)
+        session = { start: shift.at, last: shift.at, sum: 0 };
       session = { ...session, last: shift.at, sum: session.sum + shift.value };
       worst = Math.max(worst, session.sum);
     }
@@ -194,7 +243,9 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
       slider.dispatchEvent(new Event('input', { bubbles: true }));
     }, before);
     await page.waitForFunction(() => {
-      const revisions = [...document.querySelectorAll('#timeline td[data-cell="revision"]')].map((cell) => cell.textContent);
+      const revisions = [...document.querySelectorAll('#timeline td[data-cell="revision"]')].map(
+        (cell) => cell.textContent,
+      );
       return revisions.length === 2 && revisions.every((revision) => revision === 'r1');
     });
     await browser.screenshot(page, 'time-travel');
@@ -220,7 +271,10 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     await browser.screenshot(page, 'shell');
     await page.keyboard.type('exit 0\n');
     await page.locator('#shell-state', { hasText: 'exited with code 0' }).waitFor();
-    const shellRows = () => world.operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=200`).then((answer) => answer.body.filter((entry) => entry.type.startsWith('ShellSession')));
+    const shellRows = () =>
+      world
+        .operate<AuditEntry[]>('GET', `/v1/envs/${ENV}/audit?limit=200`)
+        .then((answer) => answer.body.filter((entry) => entry.type.startsWith('ShellSession')));
     const rows = await waitUntil(shellRows, (seen) => seen.length >= 2);
     expect(rows.map((entry) => [entry.type, entry.actor])).toEqual([
       ['ShellSessionStarted', 'bootstrap'],
@@ -247,14 +301,22 @@ describe('the web console in Chromium, against a real orchestrator on fake hosts
     // The endpoint itself refuses the viewer's token: the socket never opens.
     const outcome = await viewer.evaluate(async (token: string) => {
       const encoded = btoa(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      const socket = new WebSocket(`ws://${location.host}/v1/envs/console-e2e/jobs/web/exec?cmd=true`, ['cj.exec.v1', `bearer.${encoded}`]);
+      const socket = new WebSocket(`ws://${location.host}/v1/envs/console-e2e/jobs/web/exec?cmd=true`, [
+        'cj.exec.v1',
+        `bearer.${encoded}`,
+      ]);
       return new Promise<string>((resolve) => {
         socket.onopen = () => resolve('opened');
         socket.onclose = () => resolve('refused');
       });
     }, VIEWER);
     expect(outcome).toBe('refused');
-    const refused = await world.orchestrator.request('POST', `/v1/envs/${ENV}/jobs/web/rollback`, { actor: 'viewer@web-console', commandId: crypto.randomUUID() }, bearer(VIEWER));
+    const refused = await world.orchestrator.request(
+      'POST',
+      `/v1/envs/${ENV}/jobs/web/rollback`,
+      { actor: 'viewer@web-console', commandId: crypto.randomUUID() },
+      bearer(VIEWER),
+    );
     expect(refused.status).toBe(403);
     await browser.screenshot(viewer, 'viewer');
     await viewer.close();

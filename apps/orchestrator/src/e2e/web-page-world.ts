@@ -40,13 +40,18 @@ export class WebWorld {
   ) {}
 
   static async start(options: WebWorldOptions): Promise<WebWorld> {
-    if (options.greeting.includes("'")) throw new Error(`WebWorld: the greeting ${JSON.stringify(options.greeting)} must not contain a single quote`);
+    if (options.greeting.includes("'"))
+      throw new Error(`WebWorld: the greeting ${JSON.stringify(options.greeting)} must not contain a single quote`);
     await ensureDemoImages();
     const fake = await startFakeHosts(options.hostCount);
     let orchestrator: OrchestratorProcess | undefined;
     try {
       const env = options.tokens ? { CJ_TOKEN: options.tokens.operator, CJ_READ_TOKEN: options.tokens.reader } : {};
-      orchestrator = await OrchestratorProcess.start({ observeInterval: '300ms', env, extraArgs: options.orchestratorArgs });
+      orchestrator = await OrchestratorProcess.start({
+        observeInterval: '300ms',
+        env,
+        extraArgs: options.orchestratorArgs,
+      });
       const world = new WebWorld(options.env, orchestrator, fake, options.tokens);
       await world.upJob(options);
       return world;
@@ -81,7 +86,12 @@ export class WebWorld {
   private async upJob(options: WebWorldOptions): Promise<void> {
     const hosts = this.fake.hosts;
     const job = { name: 'web', tag: 'v1', hosts: hosts.map((host) => host.name), port: options.port };
-    const text = demoJobsFile(this.env, hosts.map((host) => host.spec), [job]) + `    ${loggingCommand(options.greeting)}\n`;
+    const text =
+      demoJobsFile(
+        this.env,
+        hosts.map((host) => host.spec),
+        [job],
+      ) + `    ${loggingCommand(options.greeting)}\n`;
     expectOk(await this.operate('POST', `/v1/envs/${this.env}/apply`, { jobs: { file: 'jobs.yaml', text } }));
     expectOk(await this.operate('POST', `/v1/envs/${this.env}/jobs/web/up`, {}));
     const status = await waitUntil(
@@ -89,7 +99,8 @@ export class WebWorld {
       (answer) => answer.body.tasks.every((task) => task.observed?.state === 'running'),
     );
     const states = status.body.tasks.map((task) => task.observed?.state);
-    if (states.some((state) => state !== 'running')) throw new Error(`job web did not come up: task states ${JSON.stringify(states)}`);
+    if (states.some((state) => state !== 'running'))
+      throw new Error(`job web did not come up: task states ${JSON.stringify(states)}`);
   }
 }
 

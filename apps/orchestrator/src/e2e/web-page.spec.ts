@@ -21,7 +21,12 @@ function assetsOf(html: string): string[] {
  * Reads a server-sent-events answer until `enough` holds for the messages read so far (ten
  * seconds at most), then leaves.
  */
-async function feedUntil(url: string, headers: Record<string, string>, enough: (changes: ConsoleFeedChange[]) => boolean, during?: () => Promise<unknown>): Promise<{ contentType: string; changes: ConsoleFeedChange[] }> {
+async function feedUntil(
+  url: string,
+  headers: Record<string, string>,
+  enough: (changes: ConsoleFeedChange[]) => boolean,
+  during?: () => Promise<unknown>,
+): Promise<{ contentType: string; changes: ConsoleFeedChange[] }> {
   const leave = new AbortController();
   const giveUp = setTimeout(() => leave.abort(), 15_000);
   const changes: ConsoleFeedChange[] = [];
@@ -35,7 +40,10 @@ async function feedUntil(url: string, headers: Record<string, string>, enough: (
     for await (const chunk of response.body ?? []) {
       buffer += decoder.decode(chunk as Uint8Array, { stream: true });
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
         buffer = buffer.slice(end + 2);
         if (data) changes.push(JSON.parse(data.slice(6)) as ConsoleFeedChange);
       }
@@ -88,7 +96,10 @@ describe('the web console, served by a real orchestrator', () => {
 
   it('serves every file the page names, immutable and under the same policy', async () => {
     const assets = assetsOf(await (await fetch(`${orchestrator.url}/`)).text());
-    expect(assets.map((asset) => asset.replace(/-[\w-]+\./, '-HASH.')).sort()).toEqual(['/assets/index-HASH.css', '/assets/index-HASH.js']);
+    expect(assets.map((asset) => asset.replace(/-[\w-]+\./, '-HASH.')).sort()).toEqual([
+      '/assets/index-HASH.css',
+      '/assets/index-HASH.js',
+    ]);
     for (const asset of assets) {
       const response = await fetch(`${orchestrator.url}${asset}`);
       expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
@@ -98,7 +109,12 @@ describe('the web console, served by a real orchestrator', () => {
     }
     // The console renders data as text: its sources never hand markup to the DOM.
     for (const file of readdirSync(WEB_SOURCES)) {
-      expect({ file, markup: /dangerouslySetInnerHTML|innerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(join(WEB_SOURCES, file), 'utf8')) }).toEqual({ file, markup: false });
+      expect({
+        file,
+        markup: /dangerouslySetInnerHTML|innerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(
+          readFileSync(join(WEB_SOURCES, file), 'utf8'),
+        ),
+      }).toEqual({ file, markup: false });
     }
   });
 
@@ -126,7 +142,8 @@ describe('the web console, served by a real orchestrator', () => {
       {},
       (seen) => seen.some((change) => change.rollouts?.some((view) => view.phase === 'succeeded')),
       async () => {
-        rollout = (await world.operate<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { tag: 'v2' })).body;
+        rollout = (await world.operate<RolloutView>('POST', `/v1/envs/${ENV}/jobs/web/rolling-update`, { tag: 'v2' }))
+          .body;
       },
     );
     expect(contentType).toMatch(/^text\/event-stream/);
@@ -136,7 +153,9 @@ describe('the web console, served by a real orchestrator', () => {
     expect(first.rollouts).toEqual([]);
     // The rollout is seen in flight before it ends. (Status and hosts now carry when each value was
     // observed, so they change with every pass: which sections a later message carries is not fixed.)
-    const phases = later.flatMap((change) => change.rollouts?.filter((view) => view.id === rollout?.id).map((view) => view.phase) ?? []);
+    const phases = later.flatMap(
+      (change) => change.rollouts?.filter((view) => view.id === rollout?.id).map((view) => view.phase) ?? [],
+    );
     expect(phases).toContain('running');
     expect(phases[phases.length - 1]).toBe('succeeded');
     expect(later.some((change) => change.audit?.some((entry) => entry.type === 'RolloutSucceeded'))).toBe(true);
@@ -145,7 +164,9 @@ describe('the web console, served by a real orchestrator', () => {
 
   it('keeps the page out of the OpenAPI document and the API in it', async () => {
     const openapi = await orchestrator.request<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/envs', '/v1/whoami', '/v1/envs/{env}/feed']));
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/envs', '/v1/whoami', '/v1/envs/{env}/feed']),
+    );
     expect(Object.keys(openapi.body.paths)).not.toContain('/');
   });
 });
@@ -174,7 +195,12 @@ describe('the web console behind tokens', () => {
   });
 
   it('names each token and its role', async () => {
-    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(OPERATOR))).body).toEqual({ name: 'bootstrap', role: 'operator' });
-    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(READER))).body).toEqual({ name: 'read-only', role: 'viewer' });
+    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(OPERATOR))).body).toEqual(
+      { name: 'bootstrap', role: 'operator' },
+    );
+    expect((await orchestrator.request<WhoAmIResponse>('GET', '/v1/whoami', undefined, bearer(READER))).body).toEqual({
+      name: 'read-only',
+      role: 'viewer',
+    });
   });
 });

@@ -7,6 +7,15 @@ import { recordOnHosts } from './record-host-commands';
  * Records where each host is (only hosts that are new or moved get an event), so that `up` and
  * rollouts know every task's engine. Returns the global position of the last event written.
  */
-export function declareHosts(writer: StreamWriter, env: string, hosts: readonly HostSpec[], context: CommandContext): Promise<bigint | undefined> {
-  return recordOnHosts(writer, env, hosts.map((host) => ({ host: host.name, command: { type: 'DeclareHost', data: host, metadata: context } })));
+export function declareHosts(
+  writer: StreamWriter,
+  env: string,
+  hosts: readonly HostSpec[],
+  context: CommandContext,
+): Promise<bigint | undefined> {
+  return recordOnHosts(
+    writer,
+    env,
+    hosts.map((host) => ({ host: host.name, command: { type: 'DeclareHost', data: host, metadata: context } })),
+  );
 }

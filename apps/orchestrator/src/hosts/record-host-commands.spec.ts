@@ -8,11 +8,34 @@ import { Metrics } from '../metrics/metrics';
 import { StreamWriter } from '../store/stream-writer';
 import { recordHostCommands } from './record-host-commands';
 
-const metadata = (commandId: string): CommandMetadata => ({ commandId, actor: 'orchestrator', occurredAt: '2026-01-01T00:00:00.000Z', cjVersion: '0.1.0' });
-const probe = (commandId: string): HostCommand => ({ type: 'RecordHostProbe', data: { host: 'h1', endpoint: 'unix:///run/h1.sock', reachable: true }, metadata: metadata(commandId) });
+const metadata = (commandId: string): CommandMetadata => ({
+  commandId,
+  actor: 'orchestrator',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  cjVersion: '0.1.0',
+});
+const probe = (commandId: string): HostCommand => ({
+  type: 'RecordHostProbe',
+  data: { host: 'h1', endpoint: 'unix:///run/h1.sock', reachable: true },
+  metadata: metadata(commandId),
+});
 const sightings = (commandId: string, running: boolean): HostCommand => ({
   type: 'RecordContainerSightings',
-  data: { host: 'h1', sightings: [{ containerId: 'c-debug', job: 'web', task: 0, revision: 7, image: 'cj-demo:v1', name: 'web-debug', running, accounted: false }] },
+  data: {
+    host: 'h1',
+    sightings: [
+      {
+        containerId: 'c-debug',
+        job: 'web',
+        task: 0,
+        revision: 7,
+        image: 'cj-demo:v1',
+        name: 'web-debug',
+        running,
+        accounted: false,
+      },
+    ],
+  },
   metadata: metadata(commandId),
 });
 
@@ -48,9 +71,17 @@ describe('recording one look on a host stream, in a real SQLite store', () => {
   it('folds what the stream holds: a look that changes nothing appends nothing; the next change appends once', async () => {
     await recordHostCommands(writer, 'prod', 'h1', [probe('answer-1'), sightings('look-1', true)]);
 
-    expect(await recordHostCommands(writer, 'prod', 'h1', [probe('answer-2'), sightings('look-2', true)])).toEqual({ events: [] });
+    expect(await recordHostCommands(writer, 'prod', 'h1', [probe('answer-2'), sightings('look-2', true)])).toEqual({
+      events: [],
+    });
     const stopped = await recordHostCommands(writer, 'prod', 'h1', [probe('answer-3'), sightings('look-3', false)]);
-    expect(stopped.events).toMatchObject([{ type: 'UnexpectedContainerGone', data: { containerId: 'c-debug', now: 'stopped' } }]);
-    expect((await store.readStream('cj.prod.host.h1')).map((event) => event.type)).toEqual(['HostReachable', 'UnexpectedContainerFound', 'UnexpectedContainerGone']);
+    expect(stopped.events).toMatchObject([
+      { type: 'UnexpectedContainerGone', data: { containerId: 'c-debug', now: 'stopped' } },
+    ]);
+    expect((await store.readStream('cj.prod.host.h1')).map((event) => event.type)).toEqual([
+      'HostReachable',
+      'UnexpectedContainerFound',
+      'UnexpectedContainerGone',
+    ]);
   });
 });

@@ -1,4 +1,13 @@
-import { decideHost, evolveHost, hostStream, initialHostState, isHostEvent, type HostCommand, type HostEvent, type HostState } from '@cj/domain';
+import {
+  decideHost,
+  evolveHost,
+  hostStream,
+  initialHostState,
+  isHostEvent,
+  type HostCommand,
+  type HostEvent,
+  type HostState,
+} from '@cj/domain';
 import type { EventData, RecordedEvent } from '@cj/event-store';
 import { fromRecorded, toEventData } from '../store/event-codec';
 import type { StreamWriter } from '../store/stream-writer';
@@ -19,7 +28,12 @@ export function foldHost(records: readonly RecordedEvent[]): HostState {
  * before) and appends all their events at once. Each event's id derives from its own command, so
  * commands of different looks never share one.
  */
-export async function recordHostCommands(writer: StreamWriter, env: string, host: string, commands: readonly HostCommand[]): Promise<RecordedHostCommands> {
+export async function recordHostCommands(
+  writer: StreamWriter,
+  env: string,
+  host: string,
+  commands: readonly HostCommand[],
+): Promise<RecordedHostCommands> {
   let events: HostEvent[] = [];
   const appended = await writer.decideAndAppend(hostStream(env, host), ({ records }) => {
     let state = foldHost(records);
@@ -38,11 +52,16 @@ export async function recordHostCommands(writer: StreamWriter, env: string, host
 }
 
 /** One command on each of several hosts' streams, one append each; the global position of the last event written. */
-export async function recordOnHosts(writer: StreamWriter, env: string, commands: readonly { readonly host: string; readonly command: HostCommand }[]): Promise<bigint | undefined> {
+export async function recordOnHosts(
+  writer: StreamWriter,
+  env: string,
+  commands: readonly { readonly host: string; readonly command: HostCommand }[],
+): Promise<bigint | undefined> {
   let position: bigint | undefined;
   for (const { host, command } of commands) {
     const recorded = await recordHostCommands(writer, env, host, [command]);
-    if (recorded.position !== undefined && (position === undefined || recorded.position > position)) position = recorded.position;
+    if (recorded.position !== undefined && (position === undefined || recorded.position > position))
+      position = recorded.position;
   }
   return position;
 }

@@ -1,4 +1,11 @@
-import { hostStream, jobStream, planHostRetirements, type DroppedHost, type HostState, type JobState } from '@cj/domain';
+import {
+  hostStream,
+  jobStream,
+  planHostRetirements,
+  type DroppedHost,
+  type HostState,
+  type JobState,
+} from '@cj/domain';
 import type { CommandContext } from '../commands/command-context';
 import { foldJob } from '../commands/job-stream';
 import type { HostQueries } from '../read-model/queries/host-queries';
@@ -17,19 +24,40 @@ export interface NamedByFile {
  * what holds it), from the hosts' and jobs' streams as they are now. Reads no job stream when the
  * file drops no host.
  */
-export async function planDroppedHosts(writer: StreamWriter, hosts: HostQueries, env: string, named: NamedByFile): Promise<DroppedHost[]> {
+export async function planDroppedHosts(
+  writer: StreamWriter,
+  hosts: HostQueries,
+  env: string,
+  named: NamedByFile,
+): Promise<DroppedHost[]> {
   const inFile = new Set(named.hosts);
   const dropped = hosts.specs(env).filter((host) => !inFile.has(host.name));
   if (dropped.length === 0) return [];
-  const declared: HostState[] = await Promise.all(dropped.map(async (host) => foldHost((await writer.load(hostStream(env, host.name))).records)));
+  const declared: HostState[] = await Promise.all(
+    dropped.map(async (host) => foldHost((await writer.load(hostStream(env, host.name))).records)),
+  );
   const jobs: Record<string, JobState> = Object.fromEntries(
-    await Promise.all(named.jobs.map(async (job) => [job, foldJob((await writer.load(jobStream(env, job))).records)] as const)),
+    await Promise.all(
+      named.jobs.map(async (job) => [job, foldJob((await writer.load(jobStream(env, job))).records)] as const),
+    ),
   );
   return planHostRetirements({ declared, named: named.hosts, jobs });
 }
 
 /** Records `HostRetired` for each dropped host the rule lets go. Returns the global position of the last event written. */
-export function retireHosts(writer: StreamWriter, env: string, dropped: readonly DroppedHost[], context: CommandContext): Promise<bigint | undefined> {
+export function retireHosts(
+  writer: StreamWriter,
+  env: string,
+  dropped: readonly DroppedHost[],
+  context: CommandContext,
+): Promise<bigint | undefined> {
   const retired = dropped.filter((entry) => entry.action === 'retire');
-  return recordOnHosts(writer, env, retired.map(({ host }) => ({ host, command: { type: 'RetireHost', data: { host, reason: 'dropped-from-jobs-file' }, metadata: context } })));
+  return recordOnHosts(
+    writer,
+    env,
+    retired.map(({ host }) => ({
+      host,
+      command: { type: 'RetireHost', data: { host, reason: 'dropped-from-jobs-file' }, metadata: context },
+    })),
+  );
 }

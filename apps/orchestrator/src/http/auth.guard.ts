@@ -44,7 +44,8 @@ export class AuthGuard implements CanActivate {
     if (store) store.principal = principal;
     (request as HttpRequest & { principal?: Principal }).principal = principal;
     const needed =
-      this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? (READ_METHODS.has(request.method) ? 'viewer' : 'operator');
+      this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ??
+      (READ_METHODS.has(request.method) ? 'viewer' : 'operator');
     if (allows(principal.role, needed)) return true;
     throw new ProblemError(
       403,
@@ -61,16 +62,40 @@ export class AuthGuard implements CanActivate {
     const wait = this.failures.blockedFor(client, now);
     if (wait > 0) {
       response.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
-      throw new ProblemError(429, 'too-many-failed-authentications', 'Too many requests', 'too many failed authentications from this address', `wait ${Math.ceil(wait / 1000)} s, then send a valid token`);
+      throw new ProblemError(
+        429,
+        'too-many-failed-authentications',
+        'Too many requests',
+        'too many failed authentications from this address',
+        `wait ${Math.ceil(wait / 1000)} s, then send a valid token`,
+      );
     }
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
-      throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'this orchestrator requires a bearer token', 'send Authorization: Bearer <token> (cj reads CJ_TOKEN)');
+      throw new ProblemError(
+        401,
+        'unauthenticated',
+        'Unauthenticated',
+        'this orchestrator requires a bearer token',
+        'send Authorization: Bearer <token> (cj reads CJ_TOKEN)',
+      );
     }
     const named = principalOf(this.tokens, this.registry, token);
     if (named) return named;
     const count = this.failures.record(client, now);
-    this.logger.warn({ msg: 'authentication failed', client, method: request.method, path: request.path, failuresInWindow: count });
-    throw new ProblemError(401, 'unauthenticated', 'Unauthenticated', 'the bearer token is not valid for this orchestrator', 'check CJ_TOKEN');
+    this.logger.warn({
+      msg: 'authentication failed',
+      client,
+      method: request.method,
+      path: request.path,
+      failuresInWindow: count,
+    });
+    throw new ProblemError(
+      401,
+      'unauthenticated',
+      'Unauthenticated',
+      'the bearer token is not valid for this orchestrator',
+      'check CJ_TOKEN',
+    );
   }
 }

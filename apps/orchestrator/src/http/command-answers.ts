@@ -32,18 +32,36 @@ export class CommandAnswers {
   /** Claims the id for this request; answers the row already there when another request claimed it first. */
   claim(commandId: string, fingerprint: string, request: string, receivedAt: string): CommandAnswer | undefined {
     const inserted = this.db
-      .prepare('INSERT INTO command_answers (command_id, fingerprint, request, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .prepare(
+        'INSERT INTO command_answers (command_id, fingerprint, request, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      )
       .run(commandId, fingerprint, request, receivedAt);
     if (inserted.changes > 0) return undefined;
     const row = this.db.prepare('SELECT * FROM command_answers WHERE command_id = ?').get(commandId) as
-      | { command_id: string; fingerprint: string; request: string; received_at: string; status: number | null; answer: string | null }
+      | {
+          command_id: string;
+          fingerprint: string;
+          request: string;
+          received_at: string;
+          status: number | null;
+          answer: string | null;
+        }
       | undefined;
     if (!row) return undefined;
-    return { commandId: row.command_id, fingerprint: row.fingerprint, request: row.request, receivedAt: row.received_at, status: row.status, answer: row.answer };
+    return {
+      commandId: row.command_id,
+      fingerprint: row.fingerprint,
+      request: row.request,
+      receivedAt: row.received_at,
+      status: row.status,
+      answer: row.answer,
+    };
   }
 
   answered(commandId: string, status: number, answer: unknown): void {
-    this.db.prepare('UPDATE command_answers SET status = ?, answer = ? WHERE command_id = ?').run(status, JSON.stringify(answer ?? null), commandId);
+    this.db
+      .prepare('UPDATE command_answers SET status = ?, answer = ? WHERE command_id = ?')
+      .run(status, JSON.stringify(answer ?? null), commandId);
   }
 
   /** A refused command recorded nothing: the id is free again, so a corrected retry may run. */
@@ -54,7 +72,9 @@ export class CommandAnswers {
 
 /** The request as a command: its method, path and body, keys sorted, so equal requests hash equal. */
 export function fingerprintOf(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 function canonical(value: unknown): string {

@@ -36,18 +36,32 @@ const slug = (code: string) => code.toLowerCase().replace(/_/g, '-');
 export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof JobsFileError) return invalidJobsFile(error.issues);
-  if (error instanceof JobNotFoundError) return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);
-  if (error instanceof RolloutInProgressError) return new ProblemError(409, 'rollout-in-progress', 'Conflict', error.message, error.hint);
-  if (error instanceof DomainError) return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
+  if (error instanceof JobNotFoundError)
+    return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);
+  if (error instanceof RolloutInProgressError)
+    return new ProblemError(409, 'rollout-in-progress', 'Conflict', error.message, error.hint);
+  if (error instanceof DomainError)
+    return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
   if (error instanceof ContainerRuntimeError) {
     const status = RUNTIME_STATUS[error.code] ?? 502;
     // The engine's message already says what to do about this host; the hint points at the others.
     const hint = status === 503 ? `cj hosts shows which hosts of the environment answer` : undefined;
-    return new ProblemError(status, slug(error.code), status === 503 ? 'Host unreachable' : 'Host engine refused', error.message, hint);
+    return new ProblemError(
+      status,
+      slug(error.code),
+      status === 503 ? 'Host unreachable' : 'Host engine refused',
+      error.message,
+      hint,
+    );
   }
   if (error instanceof RegistryError) {
     const status = REGISTRY_STATUS[error.code] ?? 502;
-    return new ProblemError(status, slug(error.code), status === 422 ? 'Image not in the registry' : 'Registry failure', error.message);
+    return new ProblemError(
+      status,
+      slug(error.code),
+      status === 422 ? 'Image not in the registry' : 'Registry failure',
+      error.message,
+    );
   }
   if (error instanceof MaximumAppendSizeExceededError) {
     return new ProblemError(
@@ -59,11 +73,30 @@ export function problemOf(error: unknown): ProblemError | undefined {
     );
   }
   if (error instanceof DuplicateEventIdError) {
-    return new ProblemError(409, 'command-id-reused', 'Conflict', `this commandId was already used by another command (${error.streamId} holds its events)`, 'send a fresh commandId for another command');
+    return new ProblemError(
+      409,
+      'command-id-reused',
+      'Conflict',
+      `this commandId was already used by another command (${error.streamId} holds its events)`,
+      'send a fresh commandId for another command',
+    );
   }
-  if (error instanceof StreamContentionError) return new ProblemError(409, 'stream-contention', 'Conflict', error.message, 'retry the request with the same commandId');
+  if (error instanceof StreamContentionError)
+    return new ProblemError(
+      409,
+      'stream-contention',
+      'Conflict',
+      error.message,
+      'retry the request with the same commandId',
+    );
   if (error instanceof ProjectionTimeoutError) {
-    return new ProblemError(503, 'read-models-behind', 'Read models behind', `the change was recorded, but ${error.message}`, 'see /healthz and the log; the answer will catch up');
+    return new ProblemError(
+      503,
+      'read-models-behind',
+      'Read models behind',
+      `the change was recorded, but ${error.message}`,
+      'see /healthz and the log; the answer will catch up',
+    );
   }
   return undefined;
 }

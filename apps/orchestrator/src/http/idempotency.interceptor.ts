@@ -42,7 +42,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (first.answer === null || first.status === null) {
-        throw conflict('command-in-progress', `command ${commandId} (${first.request}) is still running`, 'wait for its answer, then retry with the same commandId');
+        throw conflict(
+          'command-in-progress',
+          `command ${commandId} (${first.request}) is still running`,
+          'wait for its answer, then retry with the same commandId',
+        );
       }
       response.status(first.status);
       return of(JSON.parse(first.answer) as unknown);

@@ -7,7 +7,11 @@ import { ENV_NAME, JOB_NAME } from './dto/names';
 @Injectable()
 export class EnvNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!ENV_NAME.test(value)) throw badRequest(`environment name ${quoted(value)} is not valid`, `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, e.g. prod or staging-2`);
+    if (!ENV_NAME.test(value))
+      throw badRequest(
+        `environment name ${quoted(value)} is not valid`,
+        `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, e.g. prod or staging-2`,
+      );
     return value;
   }
 }
@@ -15,7 +19,11 @@ export class EnvNamePipe implements PipeTransform<string, string> {
 @Injectable()
 export class JobNamePipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!JOB_NAME.test(value)) throw badRequest(`job name ${quoted(value)} is not valid`, `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, as in the jobs file`);
+    if (!JOB_NAME.test(value))
+      throw badRequest(
+        `job name ${quoted(value)} is not valid`,
+        `use letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters, as in the jobs file`,
+      );
     return value;
   }
 }

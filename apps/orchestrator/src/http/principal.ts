@@ -33,7 +33,11 @@ export function tokensRequired(tokens: AccessTokens | undefined, registry: Token
  * the bootstrap token (`--token`) is `bootstrap`, the read-only one `read-only`, a named token
  * (`cj token create`) its own name and role. `undefined`: not one of this orchestrator's tokens.
  */
-export function principalOf(tokens: AccessTokens | undefined, registry: TokenRegistry, token: string): Principal | undefined {
+export function principalOf(
+  tokens: AccessTokens | undefined,
+  registry: TokenRegistry,
+  token: string,
+): Principal | undefined {
   if (tokens !== undefined && same(token, tokens.operator)) return { name: BOOTSTRAP_TOKEN_NAME, role: 'operator' };
   if (tokens?.readOnly !== undefined && same(token, tokens.readOnly)) return { name: READ_TOKEN_NAME, role: 'viewer' };
   return registry.principalOf(token);

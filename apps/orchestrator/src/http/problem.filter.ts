@@ -31,7 +31,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
-      const messages = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : error.message;
+      const messages =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? (body as { message: unknown }).message
+          : error.message;
       const detail = Array.isArray(messages) ? messages.join('; ') : String(messages);
       return {
         type: `https://cj.dev/problems/${status === 400 ? 'invalid-request' : `http-${status}`}`,
@@ -60,8 +63,12 @@ interface RouteLayer {
 /** The methods another route takes at this path: a 404 of the router there is really a 405. */
 function allowedMethods(request: HttpRequest): string[] {
   const stack = (request as HttpRequest & { app?: { router?: { stack?: RouteLayer[] } } }).app?.router?.stack ?? [];
-  const methods = stack.filter((layer) => layer.route !== undefined && layer.match(request.path)).flatMap((layer) => layer.route!._methods());
-  return [...new Set(methods.map((method) => method.toUpperCase()))].filter((method) => method !== request.method).sort();
+  const methods = stack
+    .filter((layer) => layer.route !== undefined && layer.match(request.path))
+    .flatMap((layer) => layer.route!._methods());
+  return [...new Set(methods.map((method) => method.toUpperCase()))]
+    .filter((method) => method !== request.method)
+    .sort();
 }
 
 function methodNotAllowed(request: HttpRequest, allowed: readonly string[]): ApiProblem {

@@ -44,7 +44,13 @@ export function useRequestLimits(nest: INestApplication): void {
     if (!JSON_TYPE.test(type)) {
       return sendProblem(
         response,
-        problem(415, 'unsupported-media-type', 'Unsupported media type', `the body is ${type === '' ? 'of no declared type' : JSON.stringify(type.slice(0, 100))}; this API reads JSON only`, 'send Content-Type: application/json'),
+        problem(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          `the body is ${type === '' ? 'of no declared type' : JSON.stringify(type.slice(0, 100))}; this API reads JSON only`,
+          'send Content-Type: application/json',
+        ),
       );
     }
     next();
@@ -54,7 +60,16 @@ export function useRequestLimits(nest: INestApplication): void {
     const { type, status, length } = (error ?? {}) as { type?: string; status?: number; length?: number };
     if (type === 'entity.too.large') return sendProblem(response, tooLarge(length));
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendProblem(response, problem(status, 'invalid-body', 'Bad request', `the body is not valid JSON: ${(error as Error).message}`, 'send a JSON document'));
+      return sendProblem(
+        response,
+        problem(
+          status,
+          'invalid-body',
+          'Bad request',
+          `the body is not valid JSON: ${(error as Error).message}`,
+          'send a JSON document',
+        ),
+      );
     }
     next(error);
   });
@@ -62,7 +77,13 @@ export function useRequestLimits(nest: INestApplication): void {
     if (depthOf(request.body) > LIMITS.nestingDepth) {
       return sendProblem(
         response,
-        problem(400, 'too-deep', 'Bad request', `the body nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, 'see /openapi.json: no request nests more than a few levels'),
+        problem(
+          400,
+          'too-deep',
+          'Bad request',
+          `the body nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`,
+          'see /openapi.json: no request nests more than a few levels',
+        ),
       );
     }
     next();

@@ -26,7 +26,8 @@ export class JsonLogger implements LoggerService {
   private emit(level: LogLevel | 'info', message: unknown, rest: unknown[]): void {
     // Nest passes the context (logger name) as the last string argument.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const fields = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
+    const fields =
+      typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
     const extra = rest.length > 0 ? { detail: rest.map((item) => (item instanceof Error ? item.stack : item)) } : {};
     this.write(`${JSON.stringify({ time: new Date().toISOString(), level, context, ...fields, ...extra })}\n`);
   }

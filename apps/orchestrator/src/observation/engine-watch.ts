@@ -84,7 +84,12 @@ export class EngineWatch {
         }
       } catch (failure) {
         if (this.abort.signal.aborted) return;
-        this.logger.debug?.({ msg: 'engine event stream lost; reconnecting', env: this.env, host: this.host, error: failure instanceof Error ? failure.message : String(failure) });
+        this.logger.debug?.({
+          msg: 'engine event stream lost; reconnecting',
+          env: this.env,
+          host: this.host,
+          error: failure instanceof Error ? failure.message : String(failure),
+        });
       }
       await sleep(delay, this.abort.signal);
       delay = Math.min(delay * 2, RECONNECT_MAX_MS);
@@ -93,7 +98,12 @@ export class EngineWatch {
 
   private enqueue(work: () => Promise<void>): void {
     this.queue = this.queue.then(work).catch((failure: unknown) =>
-      this.logger.warn({ msg: 'could not record an engine event', env: this.env, host: this.host, error: failure instanceof Error ? failure.message : String(failure) }),
+      this.logger.warn({
+        msg: 'could not record an engine event',
+        env: this.env,
+        host: this.host,
+        error: failure instanceof Error ? failure.message : String(failure),
+      }),
     );
   }
 
@@ -111,11 +121,23 @@ export class EngineWatch {
       const runtime = this.deps.runtimes.for(spec);
       const logTail =
         event.action === 'die' && known.state === 'running'
-          ? await runtime.logs(event.containerId, { tail: LOG_TAIL_LINES }).then((lines) => lines.map((line) => line.text), () => undefined)
+          ? await runtime.logs(event.containerId, { tail: LOG_TAIL_LINES }).then(
+              (lines) => lines.map((line) => line.text),
+              () => undefined,
+            )
           : undefined;
-      const restartCount = event.action === 'start' ? await runtime.inspect(event.containerId).then((info) => info.restartCount, () => undefined) : undefined;
+      const restartCount =
+        event.action === 'start'
+          ? await runtime.inspect(event.containerId).then(
+              (info) => info.restartCount,
+              () => undefined,
+            )
+          : undefined;
       const revision = this.deps.jobs.revision(this.env, known.job, known.revision);
-      const commandId = uuidv5(`${this.env}/${this.host}/${event.containerId}/${event.action}/${event.timeNano}`, ENGINE_EVENT_NAMESPACE);
+      const commandId = uuidv5(
+        `${this.env}/${this.host}/${event.containerId}/${event.action}/${event.timeNano}`,
+        ENGINE_EVENT_NAMESPACE,
+      );
       const metadata = this.deps.contexts.system(commandId, `engine event ${event.action} on host ${this.host}`);
       const command = observeEngineEvent({
         host: this.host,
@@ -134,7 +156,11 @@ export class EngineWatch {
         this.deps.writer,
         this.env,
         known.job,
-        (state) => (command.type === 'RecordContainerRemoved' && !(state.tasks[known.task]?.containers ?? []).some((c) => c.containerId === known.containerId) ? [] : [command]),
+        (state) =>
+          command.type === 'RecordContainerRemoved' &&
+          !(state.tasks[known.task]?.containers ?? []).some((c) => c.containerId === known.containerId)
+            ? []
+            : [command],
         commandId,
       );
       if (appended.position !== undefined) await this.deps.projections.waitFor(appended.position);

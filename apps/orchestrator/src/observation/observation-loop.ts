@@ -1,6 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { observeHost, sameTaskContainer, type ContainerInfo, type HealthProbe, type HostCommand, type HostSpec, type LastKnownContainer, type ProbeResult } from '@cj/domain';
+import {
+  observeHost,
+  sameTaskContainer,
+  type ContainerInfo,
+  type HealthProbe,
+  type HostCommand,
+  type HostSpec,
+  type LastKnownContainer,
+  type ProbeResult,
+} from '@cj/domain';
 import type { CommandContexts } from '../commands/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
@@ -85,7 +94,12 @@ export class ObservationLoop {
     follow();
     const tick = () => {
       this.running = this.observeAll()
-        .catch((error: unknown) => this.logger.error({ msg: 'observation failed', error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          this.logger.error({
+            msg: 'observation failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
         });
@@ -94,7 +108,9 @@ export class ObservationLoop {
     const heal = () => {
       this.healing = this.healer
         .healAll()
-        .catch((error: unknown) => this.logger.error({ msg: 'reconcile failed', error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          this.logger.error({ msg: 'reconcile failed', error: error instanceof Error ? error.message : String(error) }),
+        )
         .finally(() => {
           if (!this.stopped) this.healTimer = setTimeout(heal, HEAL_MS);
         });
@@ -137,7 +153,8 @@ export class ObservationLoop {
 
   private declaredHosts(): Map<string, { env: string; host: string }> {
     const hosts = new Map<string, { env: string; host: string }>();
-    for (const env of this.hosts.envs()) for (const host of this.observedHosts(env)) hosts.set(`${env}/${host.name}`, { env, host: host.name });
+    for (const env of this.hosts.envs())
+      for (const host of this.observedHosts(env)) hosts.set(`${env}/${host.name}`, { env, host: host.name });
     return hosts;
   }
 
@@ -207,7 +224,13 @@ export class ObservationLoop {
     const hostCommands: HostCommand[] = [
       {
         type: 'RecordHostProbe',
-        data: { host: host.name, endpoint: host.endpoint, reachable: containers !== undefined, ...(engineVersion && { engineVersion }), ...(error && { error }) },
+        data: {
+          host: host.name,
+          endpoint: host.endpoint,
+          reachable: containers !== undefined,
+          ...(engineVersion && { engineVersion }),
+          ...(error && { error }),
+        },
         metadata: answer,
       },
     ];
@@ -219,13 +242,23 @@ export class ObservationLoop {
       type: 'RecordForeignContainers',
       data: {
         host: host.name,
-        containers: foreign.map((c) => ({ storeId: c.cluster as string, containerId: c.id, name: c.name, env: c.env, job: c.job, task: c.task })),
+        containers: foreign.map((c) => ({
+          storeId: c.cluster as string,
+          containerId: c.id,
+          name: c.name,
+          env: c.env,
+          job: c.job,
+          task: c.task,
+        })),
       },
       // Its own command id: event ids derive from it, and the probe's events may share this append.
       metadata: this.contexts.system(randomUUID(), `other clusters' containers seen on host ${host.name}`),
     });
     for (const state of OBSERVED_STATES) {
-      this.metrics.observedContainers.set({ env, host: host.name, state }, containers.filter((c) => c.state === state).length);
+      this.metrics.observedContainers.set(
+        { env, host: host.name, state },
+        containers.filter((c) => c.state === state).length,
+      );
     }
 
     const rows = this.tasks.tasks(env).filter((row) => (row.container_host ?? row.host) === host.name);
@@ -252,14 +285,21 @@ export class ObservationLoop {
         recorded = false;
         if (!this.unrecorded.has(`${env}/${host.name}`)) {
           this.unrecorded.add(`${env}/${host.name}`);
-          this.logger.warn({ msg: 'could not record an observation; status marks the host\'s tasks stale until it is', env, host: host.name, job, error: failure instanceof Error ? failure.message : String(failure) });
+          this.logger.warn({
+            msg: "could not record an observation; status marks the host's tasks stale until it is",
+            env,
+            host: host.name,
+            job,
+            error: failure instanceof Error ? failure.message : String(failure),
+          });
         }
       }
     }
     // Only a look the log took whole makes what status shows of this host current.
     if (!recorded) return;
     this.sightings.recorded(env, host.name, lookedAt);
-    if (this.unrecorded.delete(`${env}/${host.name}`)) this.logger.log({ msg: 'observations recorded again', env, host: host.name });
+    if (this.unrecorded.delete(`${env}/${host.name}`))
+      this.logger.log({ msg: 'observations recorded again', env, host: host.name });
   }
 
   /**
@@ -281,7 +321,8 @@ export class ObservationLoop {
         if (!container) return;
         const made = this.jobs.revision(env, task.job, task.revision);
         const wanted = desiredRevision(task.job, task.task);
-        const desired = wanted !== undefined && wanted !== task.revision ? this.jobs.revision(env, task.job, wanted) : undefined;
+        const desired =
+          wanted !== undefined && wanted !== task.revision ? this.jobs.revision(env, task.job, wanted) : undefined;
         const spec = made && desired && sameTaskContainer(made, desired, task.task) ? desired : made;
         if (!spec || spec.health.type === 'none') return;
         const runtime = this.runtimes.for(host);
@@ -290,7 +331,10 @@ export class ObservationLoop {
         if (port === undefined) return;
         const result = await this.probe
           .probe(spec.health, { address: host.address, port, container: { runtime, id: container.id } })
-          .catch((failure: unknown) => ({ healthy: false, detail: failure instanceof Error ? failure.message : String(failure) }));
+          .catch((failure: unknown) => ({
+            healthy: false,
+            detail: failure instanceof Error ? failure.message : String(failure),
+          }));
         results.set(container.id, result);
       }),
     );
@@ -301,12 +345,25 @@ export class ObservationLoop {
     const recorded = await recordHostCommands(this.writer, env, host.name, commands);
     for (const event of recorded.events) {
       if (event.type === 'HostReachable') this.logger.log({ msg: 'host reachable', env, host: host.name });
-      if (event.type === 'HostUnreachable') this.logger.log({ msg: 'host unreachable', env, host: host.name, error: event.data.error });
+      if (event.type === 'HostUnreachable')
+        this.logger.log({ msg: 'host unreachable', env, host: host.name, error: event.data.error });
       if (event.type === 'HostSharedWithCluster') {
-        this.logger.warn({ msg: 'another cluster runs containers on this host; cj leaves them alone', env, host: host.name, otherStoreId: event.data.otherStoreId, containers: event.data.containers.length });
+        this.logger.warn({
+          msg: 'another cluster runs containers on this host; cj leaves them alone',
+          env,
+          host: host.name,
+          otherStoreId: event.data.otherStoreId,
+          containers: event.data.containers.length,
+        });
       }
       if (event.type === 'UnexpectedContainerFound') {
-        this.logger.warn({ msg: 'unexpected container, left running', env, host: host.name, container: event.data.containerId, name: event.data.name });
+        this.logger.warn({
+          msg: 'unexpected container, left running',
+          env,
+          host: host.name,
+          container: event.data.containerId,
+          name: event.data.name,
+        });
       }
     }
     if (recorded.position !== undefined) await this.projections.waitFor(recorded.position);

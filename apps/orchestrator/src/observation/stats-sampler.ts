@@ -30,7 +30,12 @@ export class StatsSampler {
     this.stopped = false;
     const tick = () => {
       this.running = this.sampleAll()
-        .catch((error: unknown) => this.logger.error({ msg: 'stats sampling failed', error: error instanceof Error ? error.message : String(error) }))
+        .catch((error: unknown) =>
+          this.logger.error({
+            msg: 'stats sampling failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
         });
@@ -52,7 +57,9 @@ export class StatsSampler {
       for (const row of rows) running.add(`${env}/${row.container_id}`);
       await Promise.all(
         this.hosts.specs(env).map(async (host) => {
-          const ids = rows.filter((row) => (row.container_host ?? row.host) === host.name).map((row) => row.container_id as string);
+          const ids = rows
+            .filter((row) => (row.container_host ?? row.host) === host.name)
+            .map((row) => row.container_id as string);
           const runtime = this.runtimes.for(host);
           let next = 0;
           let reachable = true;
@@ -61,7 +68,13 @@ export class StatsSampler {
               const id = ids[next++];
               try {
                 const stats = await runtime.stats(id);
-                samples.push({ env, container_id: id, memory_bytes: stats.memoryBytes, cpu_percent: stats.cpuPercent, sampled_at: new Date(stats.readAt).toISOString() });
+                samples.push({
+                  env,
+                  container_id: id,
+                  memory_bytes: stats.memoryBytes,
+                  cpu_percent: stats.cpuPercent,
+                  sampled_at: new Date(stats.readAt).toISOString(),
+                });
               } catch (error) {
                 // A container gone since the listing is skipped; a host that stops answering keeps its last samples, with their age.
                 if (!(error instanceof ContainerNotFound)) reachable = false;

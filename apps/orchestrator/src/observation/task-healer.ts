@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decideRestarts, foldReconcile, jobStream, type ContainerInfo, type JobCommand, type ReconcileState, type TaskRestart } from '@cj/domain';
+import {
+  decideRestarts,
+  foldReconcile,
+  jobStream,
+  type ContainerInfo,
+  type JobCommand,
+  type ReconcileState,
+  type TaskRestart,
+} from '@cj/domain';
 import type { Clock } from '../clock';
 import type { CommandContexts } from '../commands/command-contexts';
 import { jobEvents } from '../commands/job-stream';
@@ -39,7 +47,12 @@ export class TaskHealer {
   /** One pass over every environment. */
   async healAll(): Promise<void> {
     for (const env of this.deps.hosts.envs()) {
-      for (const job of new Set(this.deps.tasks.tasks(env).filter(mayNeedRestart).map((row) => row.job))) {
+      for (const job of new Set(
+        this.deps.tasks
+          .tasks(env)
+          .filter(mayNeedRestart)
+          .map((row) => row.job),
+      )) {
         // Outside the lock first, so a job in backoff or with `reconcile: report` never holds up observation.
         if (!this.mayRestart(env, await this.load(env, job))) continue;
         await this.deps.locks.run(env, () => this.heal(env, job));
@@ -54,8 +67,16 @@ export class TaskHealer {
   /** Every host answering and nothing listed: the most the rule could restart now. */
   private mayRestart(env: string, state: ReconcileState): boolean {
     const held = this.deps.hosts.held(env);
-    const everyHost = new Set(this.deps.hosts.specs(env).map((host) => host.name).filter((host) => !held.has(host)));
-    return decideRestarts({ state, containers: [], answered: everyHost, now: this.deps.clock.now().toISOString() }).length > 0;
+    const everyHost = new Set(
+      this.deps.hosts
+        .specs(env)
+        .map((host) => host.name)
+        .filter((host) => !held.has(host)),
+    );
+    return (
+      decideRestarts({ state, containers: [], answered: everyHost, now: this.deps.clock.now().toISOString() }).length >
+      0
+    );
   }
 
   private async heal(env: string, job: string): Promise<void> {
@@ -70,21 +91,52 @@ export class TaskHealer {
     const restarts = decideRestarts({ state, containers, answered, now });
     if (restarts.length === 0) return;
     const commandId = randomUUID();
-    const metadata = this.deps.contexts.system(commandId, `reconcile: task${restarts.length > 1 ? 's' : ''} ${restarts.map((r) => r.task).join(', ')} of ${job} not running`);
+    const metadata = this.deps.contexts.system(
+      commandId,
+      `reconcile: task${restarts.length > 1 ? 's' : ''} ${restarts.map((r) => r.task).join(', ')} of ${job} not running`,
+    );
     const commands: JobCommand[] = [];
     for (const restart of restarts) {
-      const ref = { job, task: restart.task, host: restart.host, revision: restart.revision, cause: restart.cause, reason: restart.reason, attempt: restart.attempt };
+      const ref = {
+        job,
+        task: restart.task,
+        host: restart.host,
+        revision: restart.revision,
+        cause: restart.cause,
+        reason: restart.reason,
+        attempt: restart.attempt,
+      };
       try {
         const containerId = await this.restart(env, state, restart);
         commands.push(
           { type: 'RecordTaskRestarted', data: { ...ref, containerId }, metadata },
-          { type: 'RecordContainerStarted', data: { job, task: restart.task, host: restart.host, containerId, revision: restart.revision }, metadata },
+          {
+            type: 'RecordContainerStarted',
+            data: { job, task: restart.task, host: restart.host, containerId, revision: restart.revision },
+            metadata,
+          },
         );
-        this.logger.log({ msg: 'task restarted', env, job, task: restart.task, host: restart.host, reason: restart.reason, attempt: restart.attempt });
+        this.logger.log({
+          msg: 'task restarted',
+          env,
+          job,
+          task: restart.task,
+          host: restart.host,
+          reason: restart.reason,
+          attempt: restart.attempt,
+        });
       } catch (failure) {
         const error = failure instanceof Error ? failure.message : String(failure);
         commands.push({ type: 'RecordTaskRestartFailed', data: { ...ref, error }, metadata });
-        this.logger.warn({ msg: 'task restart failed', env, job, task: restart.task, host: restart.host, attempt: restart.attempt, error });
+        this.logger.warn({
+          msg: 'task restart failed',
+          env,
+          job,
+          task: restart.task,
+          host: restart.host,
+          attempt: restart.attempt,
+          error,
+        });
       }
     }
     const appended = await recordJobCommands(this.deps.writer, env, job, commands, commandId);
@@ -92,9 +144,16 @@ export class TaskHealer {
   }
 
   /** The job's containers on the hosts of its tasks and of their last containers; a host that does not answer is left out. */
-  private async listJob(env: string, job: string, state: ReconcileState): Promise<{ containers: ContainerInfo[]; answered: Set<string> }> {
+  private async listJob(
+    env: string,
+    job: string,
+    state: ReconcileState,
+  ): Promise<{ containers: ContainerInfo[]; answered: Set<string> }> {
     const spec = state.job.currentRevision === undefined ? undefined : state.job.revisions[state.job.currentRevision];
-    const names = new Set([...(spec?.tasks ?? []).map((task) => task.host), ...Object.values(state.tasks).flatMap((life) => (life.lastContainer ? [life.lastContainer.host] : []))]);
+    const names = new Set([
+      ...(spec?.tasks ?? []).map((task) => task.host),
+      ...Object.values(state.tasks).flatMap((life) => (life.lastContainer ? [life.lastContainer.host] : [])),
+    ]);
     const answered = new Set<string>();
     const containers: ContainerInfo[] = [];
     await Promise.all(
@@ -123,7 +182,8 @@ export class TaskHealer {
     }
     const spec = state.job.revisions[restart.revision];
     const port = spec.tasks.find((task) => task.index === restart.task)?.port;
-    if (port === undefined) throw new Error(`revision ${restart.revision} of ${restart.job} has no task ${restart.task}`);
+    if (port === undefined)
+      throw new Error(`revision ${restart.revision} of ${restart.job} has no task ${restart.task}`);
     await runtime.ensureImage(spec.image);
     const created = await runtime.create({
       env,

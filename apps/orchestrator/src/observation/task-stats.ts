@@ -37,8 +37,12 @@ export class TaskStats {
   /** One sweep's samples in one transaction; samples of containers no longer sampled (`keep` says which are) go. */
   write(samples: readonly TaskStatsRow[], keep: (env: string, containerId: string) => boolean): void {
     this.db.transaction(() => {
-      for (const row of samples) this.upsert.run(row.env, row.container_id, Math.round(row.memory_bytes), row.cpu_percent, row.sampled_at);
-      const all = this.db.prepare('SELECT env, container_id FROM task_stats').all() as { env: string; container_id: string }[];
+      for (const row of samples)
+        this.upsert.run(row.env, row.container_id, Math.round(row.memory_bytes), row.cpu_percent, row.sampled_at);
+      const all = this.db.prepare('SELECT env, container_id FROM task_stats').all() as {
+        env: string;
+        container_id: string;
+      }[];
       const remove = this.db.prepare('DELETE FROM task_stats WHERE env = ? AND container_id = ?');
       for (const row of all) if (!keep(row.env, row.container_id)) remove.run(row.env, row.container_id);
     })();

@@ -18,7 +18,8 @@ async function lastPosition(store: EventStore): Promise<bigint> {
   return last ? last.position : -1n;
 }
 
-const occurredAt = (event: RecordedEvent): string | undefined => (event.metadata as { occurredAt?: string } | null)?.occurredAt;
+const occurredAt = (event: RecordedEvent): string | undefined =>
+  (event.metadata as { occurredAt?: string } | null)?.occurredAt;
 
 /**
  * The env's portable log but its trailer, line by line: the header, then each of the env's events in
@@ -29,11 +30,21 @@ const occurredAt = (event: RecordedEvent): string | undefined => (event.metadata
  */
 export async function* exportLines(store: EventStore, input: ExportInput): AsyncGenerator<string> {
   const end = await lastPosition(store);
-  yield headerLine({ env: input.env, store: input.store, exportedAt: input.exportedAt, asOf: input.asOf ?? null, lastPosition: String(end) });
+  yield headerLine({
+    env: input.env,
+    store: input.store,
+    exportedAt: input.exportedAt,
+    asOf: input.asOf ?? null,
+    lastPosition: String(end),
+  });
   const until = input.asOf === undefined ? undefined : Date.parse(input.asOf);
   let from: bigint | 'start' = 'start';
   for (;;) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE, filter: { streamPrefixes: [environmentStreamPrefix(input.env)] } });
+    const page = await store.readAll({
+      fromPosition: from,
+      maxCount: PAGE,
+      filter: { streamPrefixes: [environmentStreamPrefix(input.env)] },
+    });
     for (const event of page) {
       if (event.position > end) return;
       const at = occurredAt(event);

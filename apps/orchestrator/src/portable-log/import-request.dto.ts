@@ -17,7 +17,10 @@ export class ImportRequestDto extends ChangeRequestDto implements ImportRequest 
   @MaxLength(4096)
   header!: string;
 
-  @ApiProperty({ description: 'source host → {name, endpoint?, address?}', example: { 'git-app-1': { name: 'new-app-1', endpoint: 'tcp://10.0.1.5:2376' } } })
+  @ApiProperty({
+    description: 'source host → {name, endpoint?, address?}',
+    example: { 'git-app-1': { name: 'new-app-1', endpoint: 'tcp://10.0.1.5:2376' } },
+  })
   @IsObject()
   hosts!: Record<string, { name: string; endpoint?: string; address?: string }>;
 

@@ -25,13 +25,15 @@ import { badRequest, conflict, unprocessable } from '../http/problem';
 /** Events read from the store per page while the closing events are decided. */
 const PAGE = 5000;
 
-const sourceOf = (metadata: unknown): { env?: string } | undefined => (metadata as { source?: { env?: string } } | null)?.source;
+const sourceOf = (metadata: unknown): { env?: string } | undefined =>
+  (metadata as { source?: { env?: string } } | null)?.source;
 
 function readHeader(request: ImportRequest): PortableHeader {
   try {
     return parseHeaderLine(request.header);
   } catch (error) {
-    if (error instanceof PortableLogError) throw badRequest(`the file's ${error.message}`, 'import a file `cj export` wrote, whole');
+    if (error instanceof PortableLogError)
+      throw badRequest(`the file's ${error.message}`, 'import a file `cj export` wrote, whole');
     throw error;
   }
 }
@@ -40,7 +42,11 @@ function readHeader(request: ImportRequest): PortableHeader {
 function readLines(request: ImportRequest, header: PortableHeader): PortableEvent[] {
   try {
     const events = (request.lines ?? []).map(({ line, text }, i) => {
-      if (!Number.isInteger(line) || line < 2 || typeof text !== 'string') throw badRequest(`lines[${i}] needs a line number (2 or more) and its text`, 'send the lines of the file as `cj import` does');
+      if (!Number.isInteger(line) || line < 2 || typeof text !== 'string')
+        throw badRequest(
+          `lines[${i}] needs a line number (2 or more) and its text`,
+          'send the lines of the file as `cj import` does',
+        );
       return { event: parseEventLine(text, line, header.env), line };
     });
     checkRevisions(events, new Map());
@@ -59,12 +65,20 @@ function checkTargets(target: ImportTarget): void {
     try {
       hostStream(target.targetEnv, to.name);
     } catch {
-      throw badRequest(`host name ${JSON.stringify(to.name)} (for ${from}) is not a valid host name`, 'use letters, digits, "-" and "_"');
+      throw badRequest(
+        `host name ${JSON.stringify(to.name)} (for ${from}) is not a valid host name`,
+        'use letters, digits, "-" and "_"',
+      );
     }
     const bad = badTargetEndpoint(from, to);
     if (bad) throw badRequest(bad.message, bad.hint);
     const other = seen.get(to.name);
-    if (other !== undefined) throw unprocessable('host-mapped-twice', `hosts ${other} and ${from} are both mapped to ${to.name}`, 'map each source host to its own target host');
+    if (other !== undefined)
+      throw unprocessable(
+        'host-mapped-twice',
+        `hosts ${other} and ${from} are both mapped to ${to.name}`,
+        'map each source host to its own target host',
+      );
     seen.set(to.name, from);
   }
 }
@@ -73,16 +87,28 @@ function checkMapped(events: readonly PortableEvent[], target: ImportTarget): st
   const used = hostsOfLog(events);
   const unmapped = used.filter((host) => !Object.hasOwn(target.hosts, host));
   if (unmapped.length > 0) {
-    throw unprocessable('host-not-mapped', `hosts ${unmapped.join(', ')} of the file are not mapped`, `map each one to a host of ${target.targetEnv}, e.g. --map-host ${unmapped[0]}=NEW_HOST=tcp://ADDRESS:2376`);
+    throw unprocessable(
+      'host-not-mapped',
+      `hosts ${unmapped.join(', ')} of the file are not mapped`,
+      `map each one to a host of ${target.targetEnv}, e.g. --map-host ${unmapped[0]}=NEW_HOST=tcp://ADDRESS:2376`,
+    );
   }
   return used;
 }
 
 /** An env holding events that no import of this source env recorded is not this import's to write into. */
 async function checkTargetIsOurs(store: EventStore, target: ImportTarget): Promise<void> {
-  const [first] = await store.readAll({ fromPosition: 'start', maxCount: 1, filter: { streamPrefixes: [environmentStreamPrefix(target.targetEnv)] } });
+  const [first] = await store.readAll({
+    fromPosition: 'start',
+    maxCount: 1,
+    filter: { streamPrefixes: [environmentStreamPrefix(target.targetEnv)] },
+  });
   if (first && sourceOf(first.metadata)?.env !== target.sourceEnv) {
-    throw conflict('environment-not-empty', `environment ${target.targetEnv} already holds events that are not from an export of ${target.sourceEnv} (its first is ${first.type} on ${first.streamId})`, 'import into a new environment (--env NEW)');
+    throw conflict(
+      'environment-not-empty',
+      `environment ${target.targetEnv} already holds events that are not from an export of ${target.sourceEnv} (its first is ${first.type} on ${first.streamId})`,
+      'import into a new environment (--env NEW)',
+    );
   }
 }
 
@@ -122,7 +148,10 @@ function byStream(events: readonly ImportEvent[]): Map<string, ImportEvent[]> {
  * revision, every stream's part in one transaction where the store can (the embedded store), else
  * stream by stream in order (EventStoreDB).
  */
-async function appendImported(store: EventStore, events: readonly ImportEvent[]): Promise<ImportResponse & { position?: bigint }> {
+async function appendImported(
+  store: EventStore,
+  events: readonly ImportEvent[],
+): Promise<ImportResponse & { position?: bigint }> {
   const parts: StreamAppend[] = [];
   let present = 0;
   for (const [stream, list] of byStream(events)) {
@@ -134,13 +163,21 @@ async function appendImported(store: EventStore, events: readonly ImportEvent[])
       if (revision <= last) {
         const there = held.find((record) => record.revision === revision);
         if (there?.id !== event.id) {
-          throw conflict('environment-diverged', `${stream}@${revision} holds ${there?.type ?? 'an event'} that is not from this file`, 'import into a new environment (--env NEW)');
+          throw conflict(
+            'environment-diverged',
+            `${stream}@${revision} holds ${there?.type ?? 'an event'} that is not from this file`,
+            'import into a new environment (--env NEW)',
+          );
         }
         present++;
         continue;
       }
       if (revision !== last + 1n + BigInt(fresh.length)) {
-        throw conflict('import-out-of-order', `${stream} is at revision ${last}; the file's next event for it is revision ${revision}`, 'run the import again from the start of the file: what is already recorded is skipped');
+        throw conflict(
+          'import-out-of-order',
+          `${stream} is at revision ${last}; the file's next event for it is revision ${revision}`,
+          'run the import again from the start of the file: what is already recorded is skipped',
+        );
       }
       fresh.push({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
     }
@@ -148,8 +185,15 @@ async function appendImported(store: EventStore, events: readonly ImportEvent[])
   }
   if (parts.length === 0) return { recorded: 0, present };
   const results = store.appendToStreams ? await store.appendToStreams(parts) : await appendEach(store, parts);
-  const position = results.reduce<bigint | undefined>((max, r) => (r.position !== undefined && (max === undefined || r.position > max) ? r.position : max), undefined);
-  return { recorded: parts.reduce((n, part) => n + part.events.length, 0), present, ...(position !== undefined && { position }) };
+  const position = results.reduce<bigint | undefined>(
+    (max, r) => (r.position !== undefined && (max === undefined || r.position > max) ? r.position : max),
+    undefined,
+  );
+  return {
+    recorded: parts.reduce((n, part) => n + part.events.length, 0),
+    present,
+    ...(position !== undefined && { position }),
+  };
 }
 
 async function appendEach(store: EventStore, parts: readonly StreamAppend[]) {
@@ -163,7 +207,11 @@ async function importedRecords(store: EventStore, env: string): Promise<Imported
   const records: ImportedRecord[] = [];
   let from: bigint | 'start' = 'start';
   for (;;) {
-    const page = await store.readAll({ fromPosition: from, maxCount: PAGE, filter: { streamPrefixes: [environmentStreamPrefix(env)] } });
+    const page = await store.readAll({
+      fromPosition: from,
+      maxCount: PAGE,
+      filter: { streamPrefixes: [environmentStreamPrefix(env)] },
+    });
     for (const event of page) {
       const kind = parseStreamName(event.streamId).kind;
       if ((kind === 'job' || kind === 'rollout') && sourceOf(event.metadata)) {
@@ -180,18 +228,36 @@ async function importedRecords(store: EventStore, env: string): Promise<Imported
  * lines and writes nothing; `events` appends them as imported events; `close` records what closes
  * the imported history on the new hosts. Every step checks the header and the host map first.
  */
-export async function importStep(store: EventStore, env: string, request: ImportRequest, context: CommandContext): Promise<ImportResponse & { position?: bigint }> {
+export async function importStep(
+  store: EventStore,
+  env: string,
+  request: ImportRequest,
+  context: CommandContext,
+): Promise<ImportResponse & { position?: bigint }> {
   const header = readHeader(request);
-  const target: ImportTarget = { sourceEnv: header.env, sourceStore: header.store, targetEnv: env, hosts: request.hosts };
+  const target: ImportTarget = {
+    sourceEnv: header.env,
+    sourceStore: header.store,
+    targetEnv: env,
+    hosts: request.hosts,
+  };
   checkTargets(target);
   if (request.step === 'close') {
     await checkTargetIsOurs(store, target);
-    const closing = closingEvents(await importedRecords(store, env), { ...target, header, actor: context.actor, cjVersion: context.cjVersion });
+    const closing = closingEvents(await importedRecords(store, env), {
+      ...target,
+      header,
+      actor: context.actor,
+      cjVersion: context.cjVersion,
+    });
     return appendImported(store, closing);
   }
   const events = readLines(request, header);
   const hosts = checkMapped(events, target);
   if (request.step === 'check') return { recorded: 0, present: 0, hosts };
   await checkTargetIsOurs(store, target);
-  return appendImported(store, events.map((event) => importEvent(event, target)));
+  return appendImported(
+    store,
+    events.map((event) => importEvent(event, target)),
+  );
 }

@@ -33,17 +33,41 @@ export class PortableLogController {
   @Get('export')
   @ApiProduces('application/x-ndjson')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO instant: the events recorded up to it' })
-  @ApiOperation({ summary: "The environment's events as a checksummed NDJSON file (header, events in log order, trailer)" })
-  async export(@Param('env', EnvNamePipe) env: string, @Query('asOf') asOf: string | undefined, @Res() response: HttpResponse): Promise<void> {
+  @ApiOperation({
+    summary: "The environment's events as a checksummed NDJSON file (header, events in log order, trailer)",
+  })
+  async export(
+    @Param('env', EnvNamePipe) env: string,
+    @Query('asOf') asOf: string | undefined,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
     const until = asOf === undefined ? undefined : new Date(asOf);
-    if (until && Number.isNaN(until.getTime())) throw badRequest(`asOf ${JSON.stringify(asOf)} is not an instant`, 'give an ISO 8601 time, e.g. 2026-06-01T12:00:00Z');
-    const [first] = await this.store.readAll({ fromPosition: 'start', maxCount: 1, filter: { streamPrefixes: [environmentStreamPrefix(env)] } });
-    if (!first) throw notFound('environment-empty', `environment ${env} has no events to export`, 'name the environment with --env');
+    if (until && Number.isNaN(until.getTime()))
+      throw badRequest(
+        `asOf ${JSON.stringify(asOf)} is not an instant`,
+        'give an ISO 8601 time, e.g. 2026-06-01T12:00:00Z',
+      );
+    const [first] = await this.store.readAll({
+      fromPosition: 'start',
+      maxCount: 1,
+      filter: { streamPrefixes: [environmentStreamPrefix(env)] },
+    });
+    if (!first)
+      throw notFound(
+        'environment-empty',
+        `environment ${env} has no events to export`,
+        'name the environment with --env',
+      );
     response.status(200).type('application/x-ndjson; charset=utf-8');
     const hash = createHash('sha256');
     let events = 0;
     let header = true;
-    for await (const line of exportLines(this.store, { env, store: this.identities.current.storeId, exportedAt: this.clock.now().toISOString(), ...(until && { asOf: until.toISOString() }) })) {
+    for await (const line of exportLines(this.store, {
+      env,
+      store: this.identities.current.storeId,
+      exportedAt: this.clock.now().toISOString(),
+      ...(until && { asOf: until.toISOString() }),
+    })) {
       hash.update(`${line}\n`);
       if (!header) events++;
       header = false;
@@ -54,7 +78,10 @@ export class PortableLogController {
 
   @Post('import')
   @HttpCode(200)
-  @ApiOperation({ summary: 'One step of an import: check lines, append them (those already recorded are skipped), or close the imported history' })
+  @ApiOperation({
+    summary:
+      'One step of an import: check lines, append them (those already recorded are skipped), or close the imported history',
+  })
   async import(@Param('env', EnvNamePipe) env: string, @Body() body: ImportRequestDto): Promise<ImportResponse> {
     const context = this.contexts.of(body);
     const { position, ...answer } = await this.locks.run(env, () => importStep(this.store, env, body, context));

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
-import { jobStream, rolloutStream, type RolloutEvent, type DomainEvent, type EventMetadata, type JobSpec } from '@cj/domain';
+import {
+  jobStream,
+  rolloutStream,
+  type RolloutEvent,
+  type DomainEvent,
+  type EventMetadata,
+  type JobSpec,
+} from '@cj/domain';
 import { Metrics } from '../metrics/metrics';
 import { toEventData } from '../store/event-codec';
 import { ProjectionRunner } from './projection-runner';
@@ -18,26 +25,65 @@ import { TimelineQueries } from './queries/timeline-queries';
 import { openReadDb, type ReadDb } from './read-db';
 
 const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
-const meta = (second: number, actor = 'alice@laptop'): EventMetadata => ({ actor, correlationId: 'c', causationId: 'c', occurredAt: at(second), cjVersion: '0.1.0' });
+const meta = (second: number, actor = 'alice@laptop'): EventMetadata => ({
+  actor,
+  correlationId: 'c',
+  causationId: 'c',
+  occurredAt: at(second),
+  cjVersion: '0.1.0',
+});
 
 const spec: JobSpec = {
   name: 'web',
   image: { registry: '127.77.0.1:5000', repository: 'cj-demo', tag: 'v1', digest: 'sha256:aaa' },
-  tasks: [{ index: 0, host: 'h1', port: 8080 }, { index: 1, host: 'h2', port: 8080 }],
+  tasks: [
+    { index: 0, host: 'h1', port: 8080 },
+    { index: 1, host: 'h2', port: 8080 },
+  ],
   envs: [],
   mounts: [],
   health: { type: 'none' },
-  update: { maxParallel: 1, order: 'stop-first', minHealthyTime: 1000, healthyDeadline: 30000, progressDeadline: 120000, maxFailureRatio: 0, delayBetweenBatches: 0, failureAction: 'rollback', keepReplaced: 2 },
+  update: {
+    maxParallel: 1,
+    order: 'stop-first',
+    minHealthyTime: 1000,
+    healthyDeadline: 30000,
+    progressDeadline: 120000,
+    maxFailureRatio: 0,
+    delayBetweenBatches: 0,
+    failureAction: 'rollback',
+    keepReplaced: 2,
+  },
   resources: {},
   restart: 'no',
 };
 
 const history: DomainEvent[] = [
   { type: 'JobRegistered', schemaVersion: 1, data: { job: 'web', revision: 1, spec }, metadata: meta(1) },
-  { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', revision: 1 }, metadata: meta(2) },
-  { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', revision: 1 }, metadata: meta(3) },
-  { type: 'TaskHealthChanged', schemaVersion: 2, data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', from: 'starting', to: 'healthy' }, metadata: meta(4, 'orchestrator') },
-  { type: 'ContainerExited', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', exitCode: 3, oomKilled: false }, metadata: meta(5, 'orchestrator') },
+  {
+    type: 'ContainerStarted',
+    schemaVersion: 1,
+    data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', revision: 1 },
+    metadata: meta(2),
+  },
+  {
+    type: 'ContainerStarted',
+    schemaVersion: 1,
+    data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', revision: 1 },
+    metadata: meta(3),
+  },
+  {
+    type: 'TaskHealthChanged',
+    schemaVersion: 2,
+    data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', from: 'starting', to: 'healthy' },
+    metadata: meta(4, 'orchestrator'),
+  },
+  {
+    type: 'ContainerExited',
+    schemaVersion: 1,
+    data: { job: 'web', task: 1, host: 'h2', containerId: 'c1', exitCode: 3, oomKilled: false },
+    metadata: meta(5, 'orchestrator'),
+  },
 ];
 
 describe('the read models, fed from a real SQLite event store', () => {
@@ -51,7 +97,12 @@ describe('the read models, fed from a real SQLite event store', () => {
     dir = mkdtempSync(join(tmpdir(), 'cj-projections-'));
     store = openSqliteEventStore(join(dir, 'cj.db'));
     db = openReadDb(join(dir, 'read.db'));
-    runner = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
+    runner = new ProjectionRunner(
+      store,
+      db,
+      [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection],
+      new Metrics(),
+    );
   });
 
   afterEach(async () => {
@@ -62,7 +113,11 @@ describe('the read models, fed from a real SQLite event store', () => {
   });
 
   async function append(events: readonly DomainEvent[], commandId = 'cmd-1'): Promise<bigint> {
-    const result = await store.append(jobStream('prod', 'web'), events.map((event, index) => toEventData(event, commandId, jobStream('prod', 'web'), index)), 'any');
+    const result = await store.append(
+      jobStream('prod', 'web'),
+      events.map((event, index) => toEventData(event, commandId, jobStream('prod', 'web'), index)),
+      'any',
+    );
     return result.position as bigint;
   }
 
@@ -72,14 +127,39 @@ describe('the read models, fed from a real SQLite event store', () => {
     const position = await append(history);
     await runner.waitFor(position);
     const tasks = new TaskQueries(db).tasks('prod', 'web');
-    expect(tasks.map((t) => [t.task, t.host, t.desired_state, t.container_id, t.observed_state, t.health, t.exit_code])).toEqual([
+    expect(
+      tasks.map((t) => [t.task, t.host, t.desired_state, t.container_id, t.observed_state, t.health, t.exit_code]),
+    ).toEqual([
       [0, 'h1', 'running', 'c0', 'running', 'healthy', null],
       [1, 'h2', 'running', 'c1', 'exited', 'unknown', 3],
     ]);
-    expect(new JobQueries(db).history('prod', 'web')).toMatchObject({ job: 'web', current: 1, revisions: [{ revision: 1, image: '127.77.0.1:5000/cj-demo:v1', digest: 'sha256:aaa', actor: 'alice@laptop' }] });
+    expect(new JobQueries(db).history('prod', 'web')).toMatchObject({
+      job: 'web',
+      current: 1,
+      revisions: [{ revision: 1, image: '127.77.0.1:5000/cj-demo:v1', digest: 'sha256:aaa', actor: 'alice@laptop' }],
+    });
     expect(new TimelineQueries(db).at('prod', at(4))).toEqual([
-      { host: 'h1', job: 'web', task: 0, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c0', port: 8080, from: at(2) },
-      { host: 'h2', job: 'web', task: 1, revision: 1, image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa', containerId: 'c1', port: 8080, from: at(3), to: at(5) },
+      {
+        host: 'h1',
+        job: 'web',
+        task: 0,
+        revision: 1,
+        image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa',
+        containerId: 'c0',
+        port: 8080,
+        from: at(2),
+      },
+      {
+        host: 'h2',
+        job: 'web',
+        task: 1,
+        revision: 1,
+        image: '127.77.0.1:5000/cj-demo:v1@sha256:aaa',
+        containerId: 'c1',
+        port: 8080,
+        from: at(3),
+        to: at(5),
+      },
     ]);
     expect(new TimelineQueries(db).at('prod', at(6)).map((entry) => entry.containerId)).toEqual(['c0']);
   });
@@ -89,21 +169,52 @@ describe('the read models, fed from a real SQLite event store', () => {
     await append(history);
     const started = await append(
       [
-        { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 1, host: 'h2', containerId: 'c2', revision: 1, rolloutId: 'r1' }, metadata: meta(6, 'orchestrator') },
-        { type: 'ContainerStarted', schemaVersion: 1, data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', revision: 1, rolloutId: 'r1' }, metadata: meta(7, 'orchestrator') },
-        { type: 'TaskHealthChanged', schemaVersion: 2, data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', from: 'starting', to: 'unhealthy' }, metadata: meta(8, 'orchestrator') },
+        {
+          type: 'ContainerStarted',
+          schemaVersion: 1,
+          data: { job: 'web', task: 1, host: 'h2', containerId: 'c2', revision: 1, rolloutId: 'r1' },
+          metadata: meta(6, 'orchestrator'),
+        },
+        {
+          type: 'ContainerStarted',
+          schemaVersion: 1,
+          data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', revision: 1, rolloutId: 'r1' },
+          metadata: meta(7, 'orchestrator'),
+        },
+        {
+          type: 'TaskHealthChanged',
+          schemaVersion: 2,
+          data: { job: 'web', task: 0, host: 'h1', containerId: 'c3', from: 'starting', to: 'unhealthy' },
+          metadata: meta(8, 'orchestrator'),
+        },
       ],
       'cmd-2',
     );
     await runner.waitFor(started);
-    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([['c3', 'unhealthy'], ['c2', 'starting']]);
+    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([
+      ['c3', 'unhealthy'],
+      ['c2', 'starting'],
+    ]);
 
-    const gate = (task: number, containerId: string): RolloutEvent => ({ type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: 9_000, task, containerId });
-    const passed = [gate(1, 'c2'), gate(0, 'c3')].map((event, index) => ({ id: `00000000-0000-4000-8000-00000000000${index}`, type: event.type, data: event }));
+    const gate = (task: number, containerId: string): RolloutEvent => ({
+      type: 'RolloutHealthCheckPassed',
+      schemaVersion: 1,
+      at: 9_000,
+      task,
+      containerId,
+    });
+    const passed = [gate(1, 'c2'), gate(0, 'c3')].map((event, index) => ({
+      id: `00000000-0000-4000-8000-00000000000${index}`,
+      type: event.type,
+      data: event,
+    }));
     const { position } = await store.append(rolloutStream('prod', 'r1'), passed, 'any');
     await runner.waitFor(position as bigint);
 
-    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([['c3', 'unhealthy'], ['c2', 'healthy']]);
+    expect(new TaskQueries(db).tasks('prod', 'web').map((t) => [t.container_id, t.health])).toEqual([
+      ['c3', 'unhealthy'],
+      ['c2', 'healthy'],
+    ]);
   });
 
   it('resumes from its stored checkpoint and applies nothing twice', async () => {
@@ -120,7 +231,10 @@ describe('the read models, fed from a real SQLite event store', () => {
   it('rebuilds from zero to the same rows', async () => {
     runner.start();
     await runner.waitFor(await append(history));
-    const dump = () => ['jobs', 'revisions', 'tasks', 'timeline', 'audit_log'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all());
+    const dump = () =>
+      ['jobs', 'revisions', 'tasks', 'timeline', 'audit_log'].map((table) =>
+        db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all(),
+      );
     const live = dump();
     await runner.rebuild();
     await runner.caughtUp();
@@ -131,10 +245,13 @@ describe('the read models, fed from a real SQLite event store', () => {
     const count = () => (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
     const seen: number[] = [];
     // What a reader of the live read models sees each time the rebuild folds an event into its copy.
-    const watched = { ...auditProjection, apply: (into: ReadDb, event: Parameters<typeof auditProjection.apply>[1]) => {
-      if (into !== db) seen.push(count());
-      auditProjection.apply(into, event);
-    } };
+    const watched = {
+      ...auditProjection,
+      apply: (into: ReadDb, event: Parameters<typeof auditProjection.apply>[1]) => {
+        if (into !== db) seen.push(count());
+        auditProjection.apply(into, event);
+      },
+    };
     const beside = new ProjectionRunner(store, db, [jobsProjection, watched], new Metrics());
     beside.start();
     const position = await append(history);
@@ -143,7 +260,9 @@ describe('the read models, fed from a real SQLite event store', () => {
     db.prepare(`UPDATE jobs SET current_revision = 99`).run();
     await beside.rebuild();
     expect(seen).toEqual(history.map(() => history.length));
-    expect((db.prepare('SELECT current_revision FROM jobs').get() as { current_revision: number }).current_revision).toBe(1);
+    expect(
+      (db.prepare('SELECT current_revision FROM jobs').get() as { current_revision: number }).current_revision,
+    ).toBe(1);
     expect(beside.position).toBe(position);
     // And it follows the log again.
     await beside.waitFor(await append(history.slice(4), 'cmd-2'));
@@ -161,7 +280,14 @@ describe('the read models, fed from a real SQLite event store', () => {
     db.prepare(`UPDATE jobs SET current_revision = 99`).run();
     db.prepare(`DELETE FROM audit_log WHERE type = 'ContainerExited'`).run();
     const report = await runner.verify();
-    expect(report.differences.map(({ projection, table, onlyLive, onlyRebuilt }) => ({ projection, table, onlyLive, onlyRebuilt }))).toEqual([
+    expect(
+      report.differences.map(({ projection, table, onlyLive, onlyRebuilt }) => ({
+        projection,
+        table,
+        onlyLive,
+        onlyRebuilt,
+      })),
+    ).toEqual([
       { projection: jobsProjection.name, table: 'jobs', onlyLive: 1, onlyRebuilt: 1 },
       { projection: auditProjection.name, table: 'audit_log', onlyLive: 0, onlyRebuilt: 1 },
     ]);
@@ -176,16 +302,36 @@ describe('the read models, fed from a real SQLite event store', () => {
     // Rows a replay would put right: tasks are the changed projection, the jobs one stays as built.
     db.prepare(`UPDATE tasks SET health = 'stale'`).run();
     db.prepare(`UPDATE jobs SET current_revision = 99`).run();
-    const healthOf = () => (db.prepare('SELECT DISTINCT health FROM tasks ORDER BY 1').all() as { health: string }[]).map((row) => row.health);
-    const currentOf = () => (db.prepare('SELECT current_revision FROM jobs').get() as { current_revision: number }).current_revision;
+    const healthOf = () =>
+      (db.prepare('SELECT DISTINCT health FROM tasks ORDER BY 1').all() as { health: string }[]).map(
+        (row) => row.health,
+      );
+    const currentOf = () =>
+      (db.prepare('SELECT current_revision FROM jobs').get() as { current_revision: number }).current_revision;
 
-    const same = new ProjectionRunner(store, db, [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
+    const same = new ProjectionRunner(
+      store,
+      db,
+      [jobsProjection, tasksProjection, rolloutsProjection, timelineProjection, auditProjection],
+      new Metrics(),
+    );
     same.start();
     await same.caughtUp();
     await same.stop();
     expect(healthOf()).toEqual(['stale']);
 
-    const changed = new ProjectionRunner(store, db, [jobsProjection, { ...tasksProjection, version: tasksProjection.version + 1 }, rolloutsProjection, timelineProjection, auditProjection], new Metrics());
+    const changed = new ProjectionRunner(
+      store,
+      db,
+      [
+        jobsProjection,
+        { ...tasksProjection, version: tasksProjection.version + 1 },
+        rolloutsProjection,
+        timelineProjection,
+        auditProjection,
+      ],
+      new Metrics(),
+    );
     changed.start();
     await changed.caughtUp();
     await changed.stop();
@@ -199,20 +345,35 @@ describe('the read models, fed from a real SQLite event store', () => {
     const many: DomainEvent[] = Array.from({ length: 2500 }, (_, i) => ({
       type: 'TaskHealthChanged',
       schemaVersion: 2,
-      data: { job: 'web', task: 0, host: 'h1', containerId: 'c0', from: i % 2 ? 'healthy' : 'unhealthy', to: i % 2 ? 'unhealthy' : 'healthy' },
+      data: {
+        job: 'web',
+        task: 0,
+        host: 'h1',
+        containerId: 'c0',
+        from: i % 2 ? 'healthy' : 'unhealthy',
+        to: i % 2 ? 'unhealthy' : 'healthy',
+      },
       metadata: meta(1, 'orchestrator'),
     }));
     for (let i = 0; i < many.length; i += 500) await append(many.slice(i, i + 500), `cmd-${i}`);
     let seen = 0;
-    const failing = { ...auditProjection, apply: (into: ReadDb, event: Parameters<typeof auditProjection.apply>[1]) => {
-      if (++seen === 1500) throw new Error('disk full');
-      auditProjection.apply(into, event);
-    } };
+    const failing = {
+      ...auditProjection,
+      apply: (into: ReadDb, event: Parameters<typeof auditProjection.apply>[1]) => {
+        if (++seen === 1500) throw new Error('disk full');
+        auditProjection.apply(into, event);
+      },
+    };
     const broken = new ProjectionRunner(store, db, [failing], new Metrics());
     broken.start();
     const rows = () => (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
-    const checkpoint = () => (db.prepare("SELECT position FROM projection_checkpoint WHERE name = 'audit'").get() as { position: number } | undefined)?.position;
-    for (let waited = 0; seen < 1500 && waited < 30_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    const checkpoint = () =>
+      (
+        db.prepare("SELECT position FROM projection_checkpoint WHERE name = 'audit'").get() as
+          { position: number } | undefined
+      )?.position;
+    for (let waited = 0; seen < 1500 && waited < 30_000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await broken.stop();
     // The batch the failure fell in was rolled back whole: rows and checkpoint agree, at 1,000.
     expect(rows()).toBe(1000);

@@ -21,7 +21,10 @@ interface Waiter {
 
 export class ProjectionTimeoutError extends Error {
   override readonly name = 'ProjectionTimeoutError';
-  constructor(readonly position: bigint, readonly applied: bigint) {
+  constructor(
+    readonly position: bigint,
+    readonly applied: bigint,
+  ) {
     super(`the read models did not reach log position ${position} (at ${applied})`);
   }
 }
@@ -137,8 +140,10 @@ export class ProjectionRunner {
         if (this.applied < copy.position) await this.waitFor(copy.position);
         if (this.applied > copy.position) await copy.catchUp({ until: this.applied });
         // Both at one position and nothing between here and the comparison can fold an event.
-        if (this.applied === copy.position) return { position: copy.position, events: copy.folded, differences: copy.differences(this.db) };
-        if (attempt >= 20) throw new Error('the log kept moving; verify the read models when fewer commands are running');
+        if (this.applied === copy.position)
+          return { position: copy.position, events: copy.folded, differences: copy.differences(this.db) };
+        if (attempt >= 20)
+          throw new Error('the log kept moving; verify the read models when fewer commands are running');
       }
     } finally {
       copy.dispose();
@@ -155,7 +160,12 @@ export class ProjectionRunner {
         reportedAt = now;
         const perSecond = Math.round(events / Math.max((now - startedAt) / 1000, 0.001));
         this.metrics.projectionReplayRate.set(perSecond);
-        this.logger.log({ msg: 'replaying the log into new read models', position: String(position), events, perSecond });
+        this.logger.log({
+          msg: 'replaying the log into new read models',
+          position: String(position),
+          events,
+          perSecond,
+        });
       },
     });
   }
@@ -165,8 +175,13 @@ export class ProjectionRunner {
    * loses its tables and checkpoint, and is replayed from the start: the others keep theirs.
    */
   private replayChanged(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS projection_fingerprint (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)');
-    const rows = this.db.prepare('SELECT name, fingerprint FROM projection_fingerprint').all() as { name: string; fingerprint: string }[];
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS projection_fingerprint (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)',
+    );
+    const rows = this.db.prepare('SELECT name, fingerprint FROM projection_fingerprint').all() as {
+      name: string;
+      fingerprint: string;
+    }[];
     const built = new Map(rows.map((row) => [row.name, row.fingerprint]));
     const save = this.db.prepare(
       'INSERT INTO projection_fingerprint (name, fingerprint) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET fingerprint = excluded.fingerprint',
@@ -176,8 +191,10 @@ export class ProjectionRunner {
         const fingerprint = createHash('sha256').update(`${projection.version}\n${projection.schema}`).digest('hex');
         if (built.get(projection.name) === fingerprint) continue;
         for (const table of projection.tables) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-        const dropped = this.db.prepare('DELETE FROM projection_checkpoint WHERE name = ?').run(projection.name).changes > 0;
-        if (dropped) this.logger.log({ msg: 'read model changed since it was built; replaying it', projection: projection.name });
+        const dropped =
+          this.db.prepare('DELETE FROM projection_checkpoint WHERE name = ?').run(projection.name).changes > 0;
+        if (dropped)
+          this.logger.log({ msg: 'read model changed since it was built; replaying it', projection: projection.name });
         save.run(projection.name, fingerprint);
       }
     })();
@@ -218,10 +235,10 @@ export class ProjectionRunner {
   }
 
   private checkpoints(): Map<string, bigint> {
-    const rows = this.db
-      .prepare('SELECT name, position FROM projection_checkpoint')
-      .safeIntegers(true)
-      .all() as { name: string; position: bigint }[];
+    const rows = this.db.prepare('SELECT name, position FROM projection_checkpoint').safeIntegers(true).all() as {
+      name: string;
+      position: bigint;
+    }[];
     return new Map(rows.map((row) => [row.name, row.position]));
   }
 
@@ -274,7 +291,12 @@ export class ProjectionRunner {
     this.metrics.projectionReplayRate.set(perSecond);
     if (done) this.replay = undefined;
     if (done && replay.events === 0) return;
-    this.logger.log({ msg: done ? 'read models replayed' : 'replaying the log into the read models', position: String(this.applied), events: replay.events, perSecond });
+    this.logger.log({
+      msg: done ? 'read models replayed' : 'replaying the log into the read models',
+      position: String(this.applied),
+      events: replay.events,
+      perSecond,
+    });
   }
 
   private release(): void {

@@ -56,9 +56,15 @@ export class ReadModelCopy {
    * Folds the log from where the copy is up to its current end (or `until`), a page per
    * transaction; `progress` is told after each page.
    */
-  async catchUp(options: { until?: bigint; progress?: (position: bigint, events: number) => void } = {}): Promise<bigint> {
+  async catchUp(
+    options: { until?: bigint; progress?: (position: bigint, events: number) => void } = {},
+  ): Promise<bigint> {
     for (;;) {
-      const page = await this.store.readAll({ fromPosition: this.at + 1n, maxCount: PAGE, filter: { streamPrefixes: [this.streamPrefix] } });
+      const page = await this.store.readAll({
+        fromPosition: this.at + 1n,
+        maxCount: PAGE,
+        filter: { streamPrefixes: [this.streamPrefix] },
+      });
       const events = options.until === undefined ? page : page.filter((event) => event.position <= options.until!);
       if (events.length > 0) {
         this.db.transaction(() => {
@@ -86,7 +92,15 @@ export class ReadModelCopy {
           const onlyRebuilt = count(only('copy', 'main'));
           if (onlyLive === 0 && onlyRebuilt === 0) return [];
           const sample = (sql: string) => live.prepare(`${sql} LIMIT 3`).all();
-          return [{ projection: projection.name, table, onlyLive, onlyRebuilt, samples: { live: sample(only('main', 'copy')), rebuilt: sample(only('copy', 'main')) } }];
+          return [
+            {
+              projection: projection.name,
+              table,
+              onlyLive,
+              onlyRebuilt,
+              samples: { live: sample(only('main', 'copy')), rebuilt: sample(only('copy', 'main')) },
+            },
+          ];
         }),
       ),
     );

@@ -1,4 +1,11 @@
-import { containerFacts, endRolloutCommand, neverStartedCommand, type ActiveRollout, type CommandMetadata, type RolloutEvent } from '@cj/domain';
+import {
+  containerFacts,
+  endRolloutCommand,
+  neverStartedCommand,
+  type ActiveRollout,
+  type CommandMetadata,
+  type RolloutEvent,
+} from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
 import { recordJobCommands } from '../commands/record-job-commands';
 import type { StreamWriter } from '../store/stream-writer';
@@ -20,22 +27,45 @@ export class JobStreamRecord implements RolloutJobRecord {
   async containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[]): Promise<void> {
     const commandId = uuidv5(`${rollout.env}/${rollout.id}/${JSON.stringify(outcome)}`, JOB_RECORD_NAMESPACE);
     const metadata = this.metadata(rollout.id, commandId, `rollout ${rollout.id} of ${rollout.job}`);
-    await recordJobCommands(this.writer, rollout.env, rollout.job, (state) => containerFacts(rollout, outcome, state, metadata), commandId);
+    await recordJobCommands(
+      this.writer,
+      rollout.env,
+      rollout.job,
+      (state) => containerFacts(rollout, outcome, state, metadata),
+      commandId,
+    );
   }
 
   async ended(rollout: ActiveRollout): Promise<void> {
     const commandId = uuidv5(`${rollout.env}/${rollout.id}/ended`, JOB_RECORD_NAMESPACE);
     const metadata = this.metadata(rollout.id, commandId, rollout.reason ?? `rollout ${rollout.id} ${rollout.status}`);
-    await recordJobCommands(this.writer, rollout.env, rollout.job, (job) => [endRolloutCommand(rollout, job, metadata)], commandId);
+    await recordJobCommands(
+      this.writer,
+      rollout.env,
+      rollout.job,
+      (job) => [endRolloutCommand(rollout, job, metadata)],
+      commandId,
+    );
   }
 
   async neverStarted(env: string, job: string, rolloutId: string): Promise<void> {
     const commandId = uuidv5(`${env}/${rolloutId}/never-started`, JOB_RECORD_NAMESPACE);
-    const metadata = this.metadata(rolloutId, commandId, `rollout ${rolloutId} never began: its start was interrupted before its first step`);
+    const metadata = this.metadata(
+      rolloutId,
+      commandId,
+      `rollout ${rolloutId} never began: its start was interrupted before its first step`,
+    );
     await recordJobCommands(this.writer, env, job, [neverStartedCommand(job, rolloutId, metadata)], commandId);
   }
 
   private metadata(rolloutId: string, commandId: string, reason: string): CommandMetadata {
-    return { commandId, actor: 'orchestrator', reason, correlationId: rolloutId, occurredAt: new Date(this.now()).toISOString(), cjVersion: this.cjVersion };
+    return {
+      commandId,
+      actor: 'orchestrator',
+      reason,
+      correlationId: rolloutId,
+      occurredAt: new Date(this.now()).toISOString(),
+      cjVersion: this.cjVersion,
+    };
   }
 }

@@ -4,7 +4,15 @@
  * the environment. Each host is listed afresh, so performing the step again after a crash finds
  * only what is still there.
  */
-import { isLeftover, rolloutEvent, type ActiveRollout, type LeftoverCleanupFailure, type LeftoverContainer, type RolloutEvent, type TaskPlacement } from '@cj/domain';
+import {
+  isLeftover,
+  rolloutEvent,
+  type ActiveRollout,
+  type LeftoverCleanupFailure,
+  type LeftoverContainer,
+  type RolloutEvent,
+  type TaskPlacement,
+} from '@cj/domain';
 import { UnknownRevision, type RolloutRunnerDeps } from './rollout-ports';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 
@@ -39,10 +47,18 @@ export class LeftoverContainers {
   }
 
   /** Adds each container to `removed` once it is gone, so a host that fails midway still reports what it removed. */
-  private async removeOn(rollout: ActiveRollout, host: string, placement: readonly TaskPlacement[], removed: LeftoverContainer[]): Promise<void> {
+  private async removeOn(
+    rollout: ActiveRollout,
+    host: string,
+    placement: readonly TaskPlacement[],
+    removed: LeftoverContainer[],
+  ): Promise<void> {
     const { runtime } = this.deps.hosts.host(rollout.env, host);
     const found = await runtime.list({ env: rollout.env, job: rollout.job });
-    const known = await this.recordedRevisions(rollout, found.map((c) => c.revision));
+    const known = await this.recordedRevisions(
+      rollout,
+      found.map((c) => c.revision),
+    );
     const leftovers = found.filter((c) => isLeftover(placement, { task: c.task, revision: c.revision, host }, known));
     for (const container of leftovers) {
       // A stop first, so the task's process gets its grace period as at every other stop.

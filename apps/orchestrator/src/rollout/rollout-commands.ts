@@ -91,14 +91,24 @@ export class RolloutCommands {
   private async startHoldingLock(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
     const id = rolloutIdOf(input.env, input.job, context.commandId);
     await this.unfinishedHoldingLock(input.env, input.job);
-    const begun = await recordJobCommands(this.writer, input.env, input.job, (state) => {
-      const register: JobCommand = { type: 'RegisterOrUpdateJob', data: { spec: input.spec }, metadata: context };
-      const changes = input.register ? decideJob(register, state) : [];
-      if (isDomainError(changes)) throw changes;
-      const toRevision = !input.register ? input.toRevision : changes.length > 0 ? state.lastRevision + 1 : (state.currentRevision ?? input.toRevision);
-      const begin = this.beginCommand({ ...input, toRevision }, context, true);
-      return changes.length > 0 ? [register, begin] : [begin];
-    }, context.commandId);
+    const begun = await recordJobCommands(
+      this.writer,
+      input.env,
+      input.job,
+      (state) => {
+        const register: JobCommand = { type: 'RegisterOrUpdateJob', data: { spec: input.spec }, metadata: context };
+        const changes = input.register ? decideJob(register, state) : [];
+        if (isDomainError(changes)) throw changes;
+        const toRevision = !input.register
+          ? input.toRevision
+          : changes.length > 0
+            ? state.lastRevision + 1
+            : (state.currentRevision ?? input.toRevision);
+        const begin = this.beginCommand({ ...input, toRevision }, context, true);
+        return changes.length > 0 ? [register, begin] : [begin];
+      },
+      context.commandId,
+    );
     try {
       const started = await this.beginStream(input.env, input.job, id);
       return { id, state: started.state, position: started.position ?? begun.position };
@@ -108,7 +118,11 @@ export class RolloutCommands {
       const { records } = await this.writer.load(jobStream(input.env, input.job));
       const start = foldJob(records).activeRollout;
       if (start?.rolloutId !== id) throw error;
-      return { id, state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialState()), position: begun.position };
+      return {
+        id,
+        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialState()),
+        position: begun.position,
+      };
     }
   }
 
@@ -132,7 +146,11 @@ export class RolloutCommands {
       metadata: { ...context, correlationId: context.correlationId ?? context.commandId },
     };
     if (check) {
-      refuseHeldHosts(input.env, input.spec.tasks.map((task) => task.host), this.held(input.env));
+      refuseHeldHosts(
+        input.env,
+        input.spec.tasks.map((task) => task.host),
+        this.held(input.env),
+      );
       startEvents(input.env, command.data, input.spec, context.occurredAt);
     }
     return command;
@@ -175,7 +193,12 @@ export class RolloutCommands {
     return this.control(env, id, context, (state, now) => decideAbort(state, { id, reason: context.reason, now }));
   }
 
-  private async control(env: string, id: string, context: CommandContext, decide: (state: RolloutState, now: number) => RolloutEvent[]): Promise<RolloutChange> {
+  private async control(
+    env: string,
+    id: string,
+    context: CommandContext,
+    decide: (state: RolloutState, now: number) => RolloutEvent[],
+  ): Promise<RolloutChange> {
     const stream = new RolloutStream(this.store, env, id);
     for (;;) {
       const loaded = await stream.load();
@@ -228,7 +251,8 @@ export class RolloutCommands {
 }
 
 /** A rollout's id: the same request (command id) for the same job always means the same rollout. */
-export const rolloutIdOf = (env: string, job: string, commandId: string): string => uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
+export const rolloutIdOf = (env: string, job: string, commandId: string): string =>
+  uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
 
 /** A rollout's first events, from its start as the job stream records it and the job's spec at the target revision. */
 function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): RolloutEvent[] {

@@ -14,8 +14,23 @@
  * command cuts them short: once the stream is read again, every wait in progress ends and `decide`
  * is asked at once, so an abort never waits for a gate's check or a batch's delay to come round.
  */
-import { DuplicateEventIdError, MaximumAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError, type EventStore } from '@cj/event-store';
-import { decide, evolve, isFinished, rolloutEvent, type ActiveRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '@cj/domain';
+import {
+  DuplicateEventIdError,
+  MaximumAppendSizeExceededError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type EventStore,
+} from '@cj/event-store';
+import {
+  decide,
+  evolve,
+  isFinished,
+  rolloutEvent,
+  type ActiveRollout,
+  type RolloutEvent,
+  type RolloutState,
+  type RolloutStep,
+} from '@cj/domain';
 import { RolloutEffects } from './rollout-effects';
 import type { RolloutRunnerDeps } from './rollout-ports';
 import { RolloutStream, type EventMetadata } from './rollout-stream';
@@ -68,7 +83,13 @@ export class RolloutDriver {
   private stopped = false;
   private leaseRetry?: NodeJS.Timeout;
   /** Set while the store refuses writes: since when, what it said, and the next try. */
-  private outage?: { readonly since: number; readonly reason: string; delay: number; attempts: number; timer?: NodeJS.Timeout };
+  private outage?: {
+    readonly since: number;
+    readonly reason: string;
+    delay: number;
+    attempts: number;
+    timer?: NodeJS.Timeout;
+  };
   /** Ends the waits in progress when the stream moved under them (see `notify`). */
   private interrupt = new AbortController();
   private readonly finished: Promise<RolloutState>;
@@ -182,7 +203,9 @@ export class RolloutDriver {
             });
             return done;
           });
-    await this.record(outcome, 'outcome', { readOnly: effect.kind === 'probe-health' || effect.kind === 'check-container' || effect.kind === 'pull-image' });
+    await this.record(outcome, 'outcome', {
+      readOnly: effect.kind === 'probe-health' || effect.kind === 'check-container' || effect.kind === 'pull-image',
+    });
   }
 
   /** Resolves true at `until`, or false as soon as the stream moves under the wait or the driver stops. */
@@ -212,7 +235,11 @@ export class RolloutDriver {
    * ended (an abort does not wait for a pull), the outcome of a step that changed no container is
    * not recorded: nothing is left to reconcile, and the end stays the stream's last word.
    */
-  private record(events: readonly RolloutEvent[], kind: 'intent' | 'outcome', options: { readOnly?: boolean } = {}): Promise<boolean> {
+  private record(
+    events: readonly RolloutEvent[],
+    kind: 'intent' | 'outcome',
+    options: { readOnly?: boolean } = {},
+  ): Promise<boolean> {
     return this.serialized(async () => {
       for (;;) {
         if (this.outage) throw new StoreOutage('the store refuses writes');
@@ -221,7 +248,8 @@ export class RolloutDriver {
           await this.append(events);
           return true;
         } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError)) throw isStoreOutage(error) ? this.storeRefused(error) : error;
+          if (!(error instanceof WrongExpectedVersionError))
+            throw isStoreOutage(error) ? this.storeRefused(error) : error;
           await this.reload();
           if (kind === 'intent') return false;
         }
@@ -231,10 +259,20 @@ export class RolloutDriver {
 
   private async append(events: readonly RolloutEvent[], now = this.deps.now()): Promise<void> {
     const state = this.state as ActiveRollout;
-    if (this.heldElsewhere(state)) throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
+    if (this.heldElsewhere(state))
+      throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
     const lease = state.lease;
     const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
-    const batch = renew ? [rolloutEvent('RolloutLeaseAcquired', { at: now, owner: this.options.owner, until: now + this.options.leaseMs }), ...events] : events;
+    const batch = renew
+      ? [
+          rolloutEvent('RolloutLeaseAcquired', {
+            at: now,
+            owner: this.options.owner,
+            until: now + this.options.leaseMs,
+          }),
+          ...events,
+        ]
+      : events;
     this.revision = (await this.stream.append(batch, this.revision, this.metadata(now))).revision;
     this.state = batch.reduce(evolve, this.state);
   }
@@ -269,7 +307,10 @@ export class RolloutDriver {
       for (;;) {
         const now = this.deps.now();
         try {
-          await this.append([rolloutEvent('RolloutWaitedOnStore', { at: now, from: outage.since, to: now, reason: outage.reason })], now);
+          await this.append(
+            [rolloutEvent('RolloutWaitedOnStore', { at: now, from: outage.since, to: now, reason: outage.reason })],
+            now,
+          );
           return now;
         } catch (error) {
           // Another instance took the rollout over meanwhile: `pump` leaves it to that one.

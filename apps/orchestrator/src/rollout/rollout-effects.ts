@@ -10,7 +10,16 @@
  * never taken for a failure, since the engine may still carry it out when it resumes.
  */
 import { ContainerNotFound, DaemonError, HostHeldRefused, HostUnreachable } from '@cj/docker-adapter';
-import { containerFault, rolloutEvent, sameTaskContainer, type ActiveRollout, type ContainerInfo, type HealthCheck, type RolloutEffect, type RolloutEvent } from '@cj/domain';
+import {
+  containerFault,
+  rolloutEvent,
+  sameTaskContainer,
+  type ActiveRollout,
+  type ContainerInfo,
+  type HealthCheck,
+  type RolloutEffect,
+  type RolloutEvent,
+} from '@cj/domain';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
@@ -34,26 +43,65 @@ export class RolloutEffects {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (effect.kind === 'remove-replaced') {
-        return [rolloutEvent('ReplacedContainersRemoved', { at: this.deps.now(), task: effect.task, containerIds: [], error: message })];
+        return [
+          rolloutEvent('ReplacedContainersRemoved', {
+            at: this.deps.now(),
+            task: effect.task,
+            containerIds: [],
+            error: message,
+          }),
+        ];
       }
       // A check the engine did not answer is a failed check, not a lost container: the gate's deadline decides.
       if (effect.kind === 'probe-health') {
-        return [rolloutEvent('RolloutHealthCheckFailed', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, detail: message })];
+        return [
+          rolloutEvent('RolloutHealthCheckFailed', {
+            at: this.deps.now(),
+            task: effect.task,
+            containerId: effect.containerId,
+            detail: message,
+          }),
+        ];
       }
       if (effect.kind === 'check-container') {
         const detail = `${describe(effect)} on host ${effect.host} failed: ${message}`;
-        return [rolloutEvent('UpdatedTaskChecked', { at: this.deps.now(), task: effect.task, containerId: effect.containerId, batch: effect.batch, passed: false, detail })];
+        return [
+          rolloutEvent('UpdatedTaskChecked', {
+            at: this.deps.now(),
+            task: effect.task,
+            containerId: effect.containerId,
+            batch: effect.batch,
+            passed: false,
+            detail,
+          }),
+        ];
       }
       const reason = `${describe(effect)} on host ${effect.host} failed: ${message}`;
       if (error instanceof HostUnreachable) {
         // A reconcile cannot tell either: the call it stands in for may have reached the engine.
         const maybeDone = error.outcomeUnknown || reconcile;
-        return [rolloutEvent('ContainerStepUnanswered', { at: this.deps.now(), task: effect.task, role: effect.role, reason, maybeDone })];
+        return [
+          rolloutEvent('ContainerStepUnanswered', {
+            at: this.deps.now(),
+            task: effect.task,
+            role: effect.role,
+            reason,
+            maybeDone,
+          }),
+        ];
       }
       if (error instanceof HostHeldRefused) {
         // A rollout the copied log was in the middle of: it waits (asked again, as a reconcile)
         // until the host is confirmed, or its progress deadline ends it; it fails nothing meanwhile.
-        return [rolloutEvent('ContainerStepUnanswered', { at: this.deps.now(), task: effect.task, role: effect.role, reason, maybeDone: true })];
+        return [
+          rolloutEvent('ContainerStepUnanswered', {
+            at: this.deps.now(),
+            task: effect.task,
+            role: effect.role,
+            reason,
+            maybeDone: true,
+          }),
+        ];
       }
       return [rolloutEvent('TaskUpdateFailed', { at: this.deps.now(), task: effect.task, reason })];
     }
@@ -63,7 +111,10 @@ export class RolloutEffects {
    * Pulls the revision's image (pinned by digest) on one host. A host that has it answers at once,
    * so performing it again after a crash downloads nothing twice.
    */
-  private async pull(rollout: ActiveRollout, effect: Extract<HostEffect, { kind: 'pull-image' }>): Promise<RolloutEvent[]> {
+  private async pull(
+    rollout: ActiveRollout,
+    effect: Extract<HostEffect, { kind: 'pull-image' }>,
+  ): Promise<RolloutEvent[]> {
     const started = this.deps.now();
     try {
       const { runtime } = this.deps.hosts.host(rollout.env, effect.host);
@@ -71,7 +122,15 @@ export class RolloutEffects {
       const pulled = await runtime.ensureImage(spec.image);
       const at = this.deps.now();
       const digest = spec.image.digest ?? pulled.digest ?? pulled.imageId;
-      return [rolloutEvent('ImagePulled', { at, host: effect.host, digest, ...(pulled.bytes !== undefined && { bytes: pulled.bytes }), ms: at - started })];
+      return [
+        rolloutEvent('ImagePulled', {
+          at,
+          host: effect.host,
+          digest,
+          ...(pulled.bytes !== undefined && { bytes: pulled.bytes }),
+          ms: at - started,
+        }),
+      ];
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return [rolloutEvent('ImagePullFailed', { at: this.deps.now(), host: effect.host, reason })];
@@ -84,7 +143,8 @@ export class RolloutEffects {
    */
   private async healthCheckOf(rollout: ActiveRollout, revision: number, task: number): Promise<HealthCheck> {
     const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, revision);
-    if (rollout.fromRevision === undefined || revision === rollout.fromRevision || revision === rollout.toRevision) return spec.health;
+    if (rollout.fromRevision === undefined || revision === rollout.fromRevision || revision === rollout.toRevision)
+      return spec.health;
     const from = await this.deps.revisions.revision(rollout.env, rollout.job, rollout.fromRevision);
     return sameTaskContainer(spec, from.spec, task) ? from.spec.health : spec.health;
   }
@@ -97,7 +157,14 @@ export class RolloutEffects {
       case 'stop-container': {
         if (effect.role === 'new') {
           if (effect.containerId) await runtime.stop(effect.containerId, STOP_GRACE_SECONDS);
-          return [rolloutEvent('RolloutContainerStopped', { at: at(), task, role: 'new', containerId: effect.containerId ?? null })];
+          return [
+            rolloutEvent('RolloutContainerStopped', {
+              at: at(),
+              task,
+              role: 'new',
+              containerId: effect.containerId ?? null,
+            }),
+          ];
         }
         const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
         const others = mine.filter((c) => c.rollout !== rollout.id);
@@ -105,15 +172,27 @@ export class RolloutEffects {
         await Promise.all(running.map((c) => runtime.stop(c.id, STOP_GRACE_SECONDS)));
         // After a crash the old container may already be stopped: it is the one that stopped last, after the rollout began.
         const stopped = running[0] ?? (reconcile ? newestStoppedSince(others, rollout.startedAt) : undefined);
-        return [rolloutEvent('RolloutContainerStopped', { at: at(), task, role: 'old', containerId: stopped?.id ?? null })];
+        return [
+          rolloutEvent('RolloutContainerStopped', { at: at(), task, role: 'old', containerId: stopped?.id ?? null }),
+        ];
       }
       case 'remove-container':
         await runtime.remove(effect.containerId);
-        return [rolloutEvent('RolloutContainerRemoved', { at: at(), task, role: effect.role, containerId: effect.containerId })];
+        return [
+          rolloutEvent('RolloutContainerRemoved', {
+            at: at(),
+            task,
+            role: effect.role,
+            containerId: effect.containerId,
+          }),
+        ];
       case 'create-container': {
         const made = { env: rollout.env, job: rollout.job, task, rollout: rollout.id, revision: effect.revision };
         const [existing] = await runtime.list(made);
-        if (existing) return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: existing.id })];
+        if (existing)
+          return [
+            rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: existing.id }),
+          ];
         const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
         await runtime.ensureImage(spec.image);
         const created = await runtime
@@ -134,11 +213,14 @@ export class RolloutEffects {
           })
           .catch(async (error: unknown) => {
             // The name is taken: a create that timed out earlier was carried out late, after the look above.
-            const late = error instanceof DaemonError && error.statusCode === 409 ? (await runtime.list(made))[0] : undefined;
+            const late =
+              error instanceof DaemonError && error.statusCode === 409 ? (await runtime.list(made))[0] : undefined;
             if (late) return late;
             throw error;
           });
-        return [rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id })];
+        return [
+          rolloutEvent('RolloutContainerCreated', { at: at(), task, role: effect.role, containerId: created.id }),
+        ];
       }
       case 'start-container': {
         const before = await runtime.inspect(effect.containerId).catch((error: unknown) => {
@@ -146,7 +228,10 @@ export class RolloutEffects {
           if (effect.role === 'old' && error instanceof ContainerNotFound) return undefined;
           throw error;
         });
-        if (before === undefined) return [rolloutEvent('RolloutContainerMissing', { at: at(), task, role: 'old', containerId: effect.containerId })];
+        if (before === undefined)
+          return [
+            rolloutEvent('RolloutContainerMissing', { at: at(), task, role: 'old', containerId: effect.containerId }),
+          ];
         if (before.state !== 'running') await runtime.start(effect.containerId);
         // The engine's view right after the start is what later checks compare with to see a crash and restart.
         const started = await runtime.inspect(effect.containerId);
@@ -166,20 +251,28 @@ export class RolloutEffects {
         const container = await runtime.inspect(effect.containerId);
         const base = { task, containerId: effect.containerId };
         const fault = containerFault(container, effect.since);
-        if (fault !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: fault, fatal: true })];
+        if (fault !== undefined)
+          return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: fault, fatal: true })];
         const health = await this.healthCheckOf(rollout, container.revision, task);
-        const result = await this.deps.probe.probe(health, { address, port: effect.port, container: { runtime, id: effect.containerId } });
+        const result = await this.deps.probe.probe(health, {
+          address,
+          port: effect.port,
+          container: { runtime, id: effect.containerId },
+        });
         if (result.healthy) return [rolloutEvent('RolloutHealthCheckPassed', { ...base, at: at() })];
         // A process that dies resets the check's connection a moment before its engine says it exited:
         // ask again, so the failure is recorded as what it is (the exit), not as its symptom.
         const after = containerFault(await runtime.inspect(effect.containerId), effect.since);
-        if (after !== undefined) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: after, fatal: true })];
+        if (after !== undefined)
+          return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: after, fatal: true })];
         return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: at(), detail: result.detail })];
       }
       case 'check-container': {
         const fault = containerFault(await runtime.inspect(effect.containerId), effect.since);
         const base = { at: at(), task, containerId: effect.containerId, batch: effect.batch };
-        return [rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' })];
+        return [
+          rolloutEvent('UpdatedTaskChecked', { ...base, passed: fault === undefined, detail: fault ?? 'running' }),
+        ];
       }
       case 'remove-replaced': {
         const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
@@ -197,10 +290,13 @@ export class RolloutEffects {
 }
 
 const finished = (c: ContainerInfo): string => c.finishedAt ?? c.createdAt;
-const newestFirst = (containers: readonly ContainerInfo[]): ContainerInfo[] => [...containers].sort((a, b) => finished(b).localeCompare(finished(a)));
+const newestFirst = (containers: readonly ContainerInfo[]): ContainerInfo[] =>
+  [...containers].sort((a, b) => finished(b).localeCompare(finished(a)));
 
 function newestStoppedSince(containers: readonly ContainerInfo[], since: number): ContainerInfo | undefined {
-  return newestFirst(containers.filter((c) => !LIVE.has(c.state) && c.finishedAt !== undefined && Date.parse(c.finishedAt) >= since))[0];
+  return newestFirst(
+    containers.filter((c) => !LIVE.has(c.state) && c.finishedAt !== undefined && Date.parse(c.finishedAt) >= since),
+  )[0];
 }
 
 function describe(effect: ContainerEffect): string {

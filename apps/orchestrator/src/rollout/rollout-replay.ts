@@ -1,4 +1,13 @@
-import { evolve, initialState, rolloutStreamId, toRolloutView, type RolloutEvent, type RolloutReplay, type RolloutReplayStep, type RolloutState } from '@cj/domain';
+import {
+  evolve,
+  initialState,
+  rolloutStreamId,
+  toRolloutView,
+  type RolloutEvent,
+  type RolloutReplay,
+  type RolloutReplayStep,
+  type RolloutState,
+} from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { summarize } from '../read-model/projections/event-summary';
 

@@ -45,26 +45,42 @@ describe('rollout runner on fake hosts', () => {
   const errors: Error[] = [];
   const locks = new EnvironmentLocks();
   let commandCount = 0;
-  const context = (): CommandContext => ({ actor: 'tester@ci', commandId: `command-${++commandCount}`, cjVersion: 'test', occurredAt: new Date().toISOString() });
+  const context = (): CommandContext => ({
+    actor: 'tester@ci',
+    commandId: `command-${++commandCount}`,
+    cjVersion: 'test',
+    occurredAt: new Date().toISOString(),
+  });
 
   beforeAll(async () => {
     await ensureDemoImages();
     fake = await startFakeHosts(3);
     hosts = fake.hosts.map((h) => h.spec);
     dir = mkdtempSync(join(tmpdir(), 'cj-rollout-'));
-    runtimes = new Map(hosts.map((h) => [h.name, new DockerRuntime(h, { standardConfig: { dataRoot: join(dir, 'data') } })]));
+    runtimes = new Map(
+      hosts.map((h) => [h.name, new DockerRuntime(h, { standardConfig: { dataRoot: join(dir, 'data') } })]),
+    );
     const names = hosts.map((h) => h.name);
     const policy = demoPolicy({ maxParallel: 2, minHealthyTime: 500, healthyDeadline: 4000 });
     specs.set(1, demoJob(job, demoImage('v1'), names, 2, basePort, policy));
     specs.set(2, demoJob(job, demoImage('v2'), names, 2, basePort, policy));
     specs.set(3, demoJob(job, demoImage('unhealthy'), names, 2, basePort, policy));
     // Exits with code 3 two seconds after its start, long after its 0.5 s gate; the engine restarts it.
-    specs.set(4, { ...demoJob(job, demoImage('crash'), names, 2, basePort, { ...policy, minHealthyTime: 800 }), restart: 'unless-stopped' });
+    specs.set(4, {
+      ...demoJob(job, demoImage('crash'), names, 2, basePort, { ...policy, minHealthyTime: 800 }),
+      restart: 'unless-stopped',
+    });
     store = openSqliteEventStore(join(dir, 'events.db'));
     writer = new StreamWriter(store, new Metrics());
     for (const spec of specs.values()) {
       const metadata = context();
-      await recordJobCommands(writer, env, job, [{ type: 'RegisterOrUpdateJob', data: { spec }, metadata }], metadata.commandId);
+      await recordJobCommands(
+        writer,
+        env,
+        job,
+        [{ type: 'RegisterOrUpdateJob', data: { spec }, metadata }],
+        metadata.commandId,
+      );
     }
     jobs = new JobStreamRecord(writer, 'test', () => Date.now());
     checkpoint = new SqliteRunnerCheckpoint(join(dir, 'runner.db'));
@@ -72,7 +88,10 @@ describe('rollout runner on fake hosts', () => {
       store,
       checkpoint,
       {
-        hosts: new EnvironmentHosts(() => hosts, (h) => runtimes.get(h.name) as DockerRuntime),
+        hosts: new EnvironmentHosts(
+          () => hosts,
+          (h) => runtimes.get(h.name) as DockerRuntime,
+        ),
         revisions: new JobStreamRevisions(writer),
         jobs,
         exclusive: (e, work) => locks.run(e, work),
@@ -93,7 +112,9 @@ describe('rollout runner on fake hosts', () => {
   });
 
   const running = async (): Promise<ContainerInfo[]> =>
-    (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job })))).flat().filter((c) => c.state === 'running');
+    (await Promise.all([...runtimes.values()].map((r) => r.list({ env, job }))))
+      .flat()
+      .filter((c) => c.state === 'running');
 
   const versionOf = async (host: string, port: number): Promise<string> => {
     const address = hosts.find((h) => h.name === host)?.address as string;
@@ -103,7 +124,10 @@ describe('rollout runner on fake hosts', () => {
 
   const rollTo = async (fromRevision: number | undefined, toRevision: number) => {
     const spec = specs.get(toRevision) as JobSpec;
-    const { id } = await new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work)).start({ env, job, fromRevision, toRevision, spec }, context());
+    const { id } = await new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work)).start(
+      { env, job, fromRevision, toRevision, spec },
+      context(),
+    );
     return waitForRollout(store, env, id, 120_000);
   };
 
@@ -134,7 +158,9 @@ describe('rollout runner on fake hosts', () => {
     expect(rollout.status).toBe('rolled-back');
     // Its image's HEALTHCHECK turns unhealthy after 2–3 s (later on a loaded machine): the gate fails on
     // that, not on its healthy deadline, which would read "not healthy … within the healthy deadline".
-    expect(rollout.reason).toMatch(/failed: container unhealthy by its image's Docker HEALTHCHECK, \d+(\.\d+)?s after it was started/);
+    expect(rollout.reason).toMatch(
+      /failed: container unhealthy by its image's Docker HEALTHCHECK, \d+(\.\d+)?s after it was started/,
+    );
     const live = await running();
     expect(live.map((c) => c.id).sort()).toEqual(before);
     for (const c of live) expect(await versionOf(c.host, c.port as number)).toBe('v2');
@@ -149,7 +175,9 @@ describe('rollout runner on fake hosts', () => {
 
     expect(rollout.status).toBe('rolled-back');
     // Caught after its restart, or in the moment the engine waits to restart it.
-    expect(rollout.reason).toMatch(/failed: container (exited and was restarted by the engine once|restarting \(exit code 3\)) after it passed its health gate/);
+    expect(rollout.reason).toMatch(
+      /failed: container (exited and was restarted by the engine once|restarting \(exit code 3\)) after it passed its health gate/,
+    );
     expect(errors).toEqual([]);
     const live = await running();
     expect(live.map((c) => c.id).sort()).toEqual(before);
@@ -163,9 +191,14 @@ describe('rollout runner on fake hosts', () => {
     const spec = specs.get(1) as JobSpec;
     const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
     const first = await commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context());
-    await expect(commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context())).rejects.toThrow(`job "${job}" has rollout ${first.id} in progress`);
+    await expect(commands.start({ env, job, fromRevision: 2, toRevision: 1, spec }, context())).rejects.toThrow(
+      `job "${job}" has rollout ${first.id} in progress`,
+    );
     expect((await waitForRollout(store, env, first.id, 120_000)).status).toBe('succeeded');
-    expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records)).toMatchObject({ activeRolloutId: undefined, currentRevision: 1 });
+    expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records)).toMatchObject({
+      activeRolloutId: undefined,
+      currentRevision: 1,
+    });
   });
 
   it('completes a rollout whose start was cut off between its mark and its first event', async () => {
@@ -174,11 +207,19 @@ describe('rollout runner on fake hosts', () => {
     // dropping it, and refuses a second rollout while it runs.
     const cutOff = 'rollout-cut-off';
     const metadata = context();
-    await recordJobCommands(writer, env, job, [{ type: 'BeginRollout', data: { job, rolloutId: cutOff, fromRevision: 1, toRevision: 2 }, metadata }], metadata.commandId);
+    await recordJobCommands(
+      writer,
+      env,
+      job,
+      [{ type: 'BeginRollout', data: { job, rolloutId: cutOff, fromRevision: 1, toRevision: 2 }, metadata }],
+      metadata.commandId,
+    );
     expect(foldJob((await writer.load(`cj.${env}.job.${job}`)).records).activeRolloutId).toBe(cutOff);
 
     const commands = new RolloutCommands(store, writer, jobs, (e, work) => locks.run(e, work));
-    await expect(commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context())).rejects.toThrow(/rollout-cut-off in progress/);
+    await expect(
+      commands.start({ env, job, fromRevision: 1, toRevision: 2, spec: specs.get(2) as JobSpec }, context()),
+    ).rejects.toThrow(/rollout-cut-off in progress/);
     const ended = await waitForRollout(store, env, cutOff, 120_000);
     expect({ status: ended.status, reason: ended.reason }).toEqual({ status: 'succeeded', reason: undefined });
     expect(await commands.unfinished(env, job)).toBeUndefined();
@@ -189,7 +230,10 @@ describe('rollout runner on fake hosts', () => {
     let release!: () => void;
     const held = locks.run(env, () => new Promise<void>((resolve) => (release = resolve)));
     const before = (await writer.load(`cj.${env}.job.${job}`)).records.length;
-    const starting = commands.start({ env, job, fromRevision: 2, toRevision: 1, spec: specs.get(1) as JobSpec }, context());
+    const starting = commands.start(
+      { env, job, fromRevision: 2, toRevision: 1, spec: specs.get(1) as JobSpec },
+      context(),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await writer.load(`cj.${env}.job.${job}`)).records).toHaveLength(before);
     release();

@@ -4,7 +4,14 @@
  * the job may have its next rollout. It also sees every rollout start recorded on a job stream,
  * and begins the rollout's own stream when the command that recorded it was cut off first.
  */
-import { isFinished, isTerminalRolloutEvent, parseRolloutStreamId, parseStreamName, type RolloutEventType, type RolloutStart } from '@cj/domain';
+import {
+  isFinished,
+  isTerminalRolloutEvent,
+  parseRolloutStreamId,
+  parseStreamName,
+  type RolloutEventType,
+  type RolloutStart,
+} from '@cj/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@cj/event-store';
 import { RolloutDriver, type StoreOutageChange } from './rollout-driver';
 import type { RolloutRunnerDeps } from './rollout-ports';
@@ -30,7 +37,8 @@ const MAX_BEGIN_RETRY_MS = 30_000;
  * A replicate's start names its source revision but no other store, and is driven like any other.
  */
 const copiedStart = (event: RecordedEvent): boolean =>
-  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') && (event.metadata as { source?: { storeId?: unknown } } | null)?.source?.storeId !== undefined;
+  (event.type === 'JobRolloutStarted' || event.type === 'RolloutStarted') &&
+  (event.metadata as { source?: { storeId?: unknown } } | null)?.source?.storeId !== undefined;
 
 export interface RolloutRunnerOptions {
   readonly owner: string;

@@ -66,6 +66,9 @@ export class RolloutStream {
       metadata,
     }));
     const result = await this.store.append(this.streamId, data, revision < 0n ? 'no_stream' : revision);
-    return { revision: result.nextExpectedRevision, ...(result.position !== undefined && { position: result.position }) };
+    return {
+      revision: result.nextExpectedRevision,
+      ...(result.position !== undefined && { position: result.position }),
+    };
   }
 }

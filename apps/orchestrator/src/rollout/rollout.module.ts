@@ -43,8 +43,20 @@ const logger = new Logger('rollouts');
     {
       provide: RolloutCommands,
       inject: [EVENT_STORE, StreamWriter, JobStreamRecord, EnvironmentLocks, HostQueries],
-      useFactory: (store: EventStore, writer: StreamWriter, jobs: JobStreamRecord, locks: EnvironmentLocks, hosts: HostQueries) =>
-        new RolloutCommands(store, writer, jobs, (env, work) => locks.run(env, work), (env) => hosts.held(env)),
+      useFactory: (
+        store: EventStore,
+        writer: StreamWriter,
+        jobs: JobStreamRecord,
+        locks: EnvironmentLocks,
+        hosts: HostQueries,
+      ) =>
+        new RolloutCommands(
+          store,
+          writer,
+          jobs,
+          (env, work) => locks.run(env, work),
+          (env) => hosts.held(env),
+        ),
     },
     {
       provide: SqliteRunnerCheckpoint,
@@ -54,7 +66,18 @@ const logger = new Logger('rollouts');
     },
     {
       provide: RolloutRunner,
-      inject: [OPTIONS, EVENT_STORE, SqliteRunnerCheckpoint, StreamWriter, JobStreamRecord, HostQueries, HostRuntimes, EnvironmentLocks, TaskHealthProbe, RolloutCommands],
+      inject: [
+        OPTIONS,
+        EVENT_STORE,
+        SqliteRunnerCheckpoint,
+        StreamWriter,
+        JobStreamRecord,
+        HostQueries,
+        HostRuntimes,
+        EnvironmentLocks,
+        TaskHealthProbe,
+        RolloutCommands,
+      ],
       useFactory: (
         options: OrchestratorOptions,
         store: EventStore,
@@ -71,7 +94,10 @@ const logger = new Logger('rollouts');
           store,
           checkpoint,
           {
-            hosts: new EnvironmentHosts((env) => hostQueries.specs(env), (host) => runtimes.for(host)),
+            hosts: new EnvironmentHosts(
+              (env) => hostQueries.specs(env),
+              (host) => runtimes.for(host),
+            ),
             revisions: new JobStreamRevisions(writer),
             jobs,
             exclusive: (env, work) => locks.run(env, work),
@@ -85,8 +111,17 @@ const logger = new Logger('rollouts');
             onError: (error) => logger.error({ msg: 'rollout step failed', error: error.message }),
             onStoreOutage: (change) =>
               change.state === 'refused'
-                ? logger.warn({ msg: 'the event store refuses the rollout\'s writes: it waits, trying again after 0.1s, doubling up to 5s', rollout: change.rolloutId, error: change.error })
-                : logger.log({ msg: 'the event store takes the rollout\'s writes again: it goes on where it was, its deadlines moved on by the wait', rollout: change.rolloutId, waitedMs: change.waitedMs, attempts: change.attempts }),
+                ? logger.warn({
+                    msg: "the event store refuses the rollout's writes: it waits, trying again after 0.1s, doubling up to 5s",
+                    rollout: change.rolloutId,
+                    error: change.error,
+                  })
+                : logger.log({
+                    msg: "the event store takes the rollout's writes again: it goes on where it was, its deadlines moved on by the wait",
+                    rollout: change.rolloutId,
+                    waitedMs: change.waitedMs,
+                    attempts: change.attempts,
+                  }),
             beginStream: (env, job, id) => locks.run(env, () => commands.beginStream(env, job, id)),
           },
         ),

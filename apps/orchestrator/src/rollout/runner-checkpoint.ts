@@ -25,8 +25,11 @@ export class SqliteRunnerCheckpoint {
   }
 
   load(): RunnerCheckpoint {
-    const row = this.db.prepare('SELECT position FROM rollout_runner_position WHERE id = 1').get() as { position: string } | undefined;
-    const active = (this.db.prepare('SELECT stream_id FROM rollout_runner_active ORDER BY stream_id').all() as { stream_id: string }[]).map((r) => r.stream_id);
+    const row = this.db.prepare('SELECT position FROM rollout_runner_position WHERE id = 1').get() as
+      { position: string } | undefined;
+    const active = (
+      this.db.prepare('SELECT stream_id FROM rollout_runner_active ORDER BY stream_id').all() as { stream_id: string }[]
+    ).map((r) => r.stream_id);
     return { position: row ? BigInt(row.position) : undefined, active };
   }
 
@@ -37,7 +40,9 @@ export class SqliteRunnerCheckpoint {
       for (const id of started) add.run(id);
       for (const id of finished) drop.run(id);
       this.db
-        .prepare('INSERT INTO rollout_runner_position (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position')
+        .prepare(
+          'INSERT INTO rollout_runner_position (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
+        )
         .run(position.toString());
     })();
   }

@@ -21,7 +21,12 @@ export interface ShellRequestParams {
 }
 
 export class ShellRequestError extends Error {
-  constructor(readonly status: number, readonly slug: string, message: string, readonly hint?: string) {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +39,8 @@ export function isExecPath(url: string | undefined): boolean {
 function size(value: string | null, what: string): number | undefined {
   if (value === null) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 1000) throw new ShellRequestError(400, 'bad-request', `${what} must be a whole number from 1 to 1000`);
+  if (!Number.isInteger(number) || number < 1 || number > 1000)
+    throw new ShellRequestError(400, 'bad-request', `${what} must be a whole number from 1 to 1000`);
   return number;
 }
 
@@ -44,13 +50,17 @@ export function parseShellRequest(url: string | undefined): ShellRequestParams {
   const match = EXEC_PATH.exec(parsed.pathname);
   if (!match) throw new ShellRequestError(404, 'not-found', `no exec endpoint at ${parsed.pathname}`);
   const [env, job] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
-  if (!NAME.test(env) || !NAME.test(job)) throw new ShellRequestError(400, 'bad-request', 'environment and job names are letters, digits, - and _');
+  if (!NAME.test(env) || !NAME.test(job))
+    throw new ShellRequestError(400, 'bad-request', 'environment and job names are letters, digits, - and _');
   const task = Number(parsed.searchParams.get('task') ?? '0');
-  if (!Number.isInteger(task) || task < 0) throw new ShellRequestError(400, 'bad-request', `task "${parsed.searchParams.get('task')}" is not a task number`);
+  if (!Number.isInteger(task) || task < 0)
+    throw new ShellRequestError(400, 'bad-request', `task "${parsed.searchParams.get('task')}" is not a task number`);
   const command = parsed.searchParams.getAll('cmd');
-  if (command.some((part) => part.length > 4096) || command.length > 256) throw new ShellRequestError(400, 'bad-request', 'the command is too long');
+  if (command.some((part) => part.length > 4096) || command.length > 256)
+    throw new ShellRequestError(400, 'bad-request', 'the command is too long');
   const client = parsed.searchParams.get('client') ?? 'unknown';
-  if (!/^[a-z0-9-]{1,40}$/.test(client)) throw new ShellRequestError(400, 'bad-request', 'client is a short lowercase name');
+  if (!/^[a-z0-9-]{1,40}$/.test(client))
+    throw new ShellRequestError(400, 'bad-request', 'client is a short lowercase name');
   return {
     env,
     job,

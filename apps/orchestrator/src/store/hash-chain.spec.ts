@@ -17,7 +17,12 @@ describe('the hash chain of each stream', () => {
   let dir: string;
   let file: string;
 
-  const revision = (job: string, n: number) => ({ id: uuidv5(`${job}-${n}`, NAMESPACE), type: 'JobRevisionCreated', data: { job, revision: n, image: { tag: `v${n}` } }, metadata: { actor: 'ana@laptop', reason: `release ${n}` } });
+  const revision = (job: string, n: number) => ({
+    id: uuidv5(`${job}-${n}`, NAMESPACE),
+    type: 'JobRevisionCreated',
+    data: { job, revision: n, image: { tag: `v${n}` } },
+    metadata: { actor: 'ana@laptop', reason: `release ${n}` },
+  });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cj-chain-'));
@@ -68,13 +73,19 @@ describe('the hash chain of each stream', () => {
       `UPDATE events SET data = json_set(data, '$.image.tag', 'evil'), metadata = json_set(metadata, '$.reason', 'nothing to see')
        WHERE stream_id = 'cj.prod.job.web' AND revision = 2`,
     );
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'altered', stream: 'cj.prod.job.web', revision: '2' })]);
-    expect(report.problems[0].message).toMatch(/^cj\.prod\.job\.web@2 \(position \d+, JobRevisionCreated\) was altered/);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'altered', stream: 'cj.prod.job.web', revision: '2' }),
+    ]);
+    expect(report.problems[0].message).toMatch(
+      /^cj\.prod\.job\.web@2 \(position \d+, JobRevisionCreated\) was altered/,
+    );
   });
 
   it('a deleted event is named as a missing revision', async () => {
     const report = await tampered(`DELETE FROM events WHERE stream_id = 'cj.prod.job.api' AND revision = 1`);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'missing-revision', stream: 'cj.prod.job.api', revision: '2' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'missing-revision', stream: 'cj.prod.job.api', revision: '2' }),
+    ]);
     expect(report.problems[0].message).toMatch(/^cj\.prod\.job\.api: revision 1 is missing/);
   });
 
@@ -82,7 +93,9 @@ describe('the hash chain of each stream', () => {
     const report = await tampered(`
       DELETE FROM events WHERE stream_id = 'cj.prod.job.api' AND revision = 1;
       UPDATE events SET revision = revision - 1 WHERE stream_id = 'cj.prod.job.api' AND revision > 1;`);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'broken-link', stream: 'cj.prod.job.api', revision: '1' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'broken-link', stream: 'cj.prod.job.api', revision: '1' }),
+    ]);
   });
 
   it('an event copied over another place in its stream (a reorder) is named where the order breaks', async () => {
@@ -91,6 +104,8 @@ describe('the hash chain of each stream', () => {
                         metadata = (SELECT metadata FROM events WHERE stream_id = 'cj.prod.job.web' AND revision = 4),
                         event_id = '00000000-0000-4000-8000-000000000000'
        WHERE stream_id = 'cj.prod.job.web' AND revision = 3;`);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'broken-link', stream: 'cj.prod.job.web', revision: '3' })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'broken-link', stream: 'cj.prod.job.web', revision: '3' }),
+    ]);
   });
 });

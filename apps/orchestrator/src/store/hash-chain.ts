@@ -40,9 +40,24 @@ function withoutChain(metadata: unknown): unknown {
 }
 
 /** The hash of one event, chained to its stream's previous one. */
-export function linkHash(prev: string, stream: string, revision: bigint, event: { id: string; type: string; data: unknown; metadata: unknown }): string {
+export function linkHash(
+  prev: string,
+  stream: string,
+  revision: bigint,
+  event: { id: string; type: string; data: unknown; metadata: unknown },
+): string {
   return createHash('sha256')
-    .update([prev, stream, String(revision), event.id, event.type, canonical(event.data ?? null), canonical(withoutChain(event.metadata))].join('\n'))
+    .update(
+      [
+        prev,
+        stream,
+        String(revision),
+        event.id,
+        event.type,
+        canonical(event.data ?? null),
+        canonical(withoutChain(event.metadata)),
+      ].join('\n'),
+    )
     .digest('hex');
 }
 
@@ -67,7 +82,14 @@ export class ChainedEventStore implements EventStore {
     const appendToStreams = inner.appendToStreams?.bind(inner);
     if (appendToStreams) {
       this.appendToStreams = async (parts) =>
-        appendToStreams(await Promise.all(parts.map(async (part) => ({ ...part, events: await this.chained(part.streamId, part.events, part.expected) }))));
+        appendToStreams(
+          await Promise.all(
+            parts.map(async (part) => ({
+              ...part,
+              events: await this.chained(part.streamId, part.events, part.expected),
+            })),
+          ),
+        );
     }
   }
 
@@ -76,7 +98,11 @@ export class ChainedEventStore implements EventStore {
   }
 
   /** The events with their links, each chained to the one before it, the first to the stream's last. */
-  private async chained(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<readonly EventData[]> {
+  private async chained(
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+  ): Promise<readonly EventData[]> {
     if (events.length === 0) return events;
     const last = expected === 'no_stream' ? undefined : await this.last(streamId, expected);
     let prev = last ? (chainOf(last)?.hash ?? '') : '';
@@ -85,7 +111,12 @@ export class ChainedEventStore implements EventStore {
       revision += 1n;
       const metadata = { ...((event.metadata as Record<string, unknown> | undefined) ?? {}) };
       delete metadata['chain'];
-      const hash = linkHash(prev, streamId, revision, { id: event.id, type: event.type, data: JSON.parse(JSON.stringify(event.data ?? null)), metadata: JSON.parse(JSON.stringify(metadata)) });
+      const hash = linkHash(prev, streamId, revision, {
+        id: event.id,
+        type: event.type,
+        data: JSON.parse(JSON.stringify(event.data ?? null)),
+        metadata: JSON.parse(JSON.stringify(metadata)),
+      });
       const link: ChainLink = { prev, hash };
       prev = hash;
       return { ...event, metadata: { ...metadata, chain: link } };
@@ -174,7 +205,13 @@ export async function verifyChains(store: EventStore, prefix: string): Promise<C
       const where = `${event.streamId}@${event.revision} (position ${event.position}, ${event.type})`;
       const fail = (kind: ChainProblemKind, message: string) => {
         cursor.broken = true;
-        problems.push({ kind, stream: event.streamId, revision: String(event.revision), position: String(event.position), message });
+        problems.push({
+          kind,
+          stream: event.streamId,
+          revision: String(event.revision),
+          position: String(event.position),
+          message,
+        });
       };
       if (event.revision !== cursor.next) {
         fail(
@@ -188,12 +225,16 @@ export async function verifyChains(store: EventStore, prefix: string): Promise<C
       cursor.next = event.revision + 1n;
       const link = chainOf(event);
       if (!link) {
-        if (cursor.chained) fail('unchained', `${where} carries no hash though earlier events of its stream do: it was rewritten`);
+        if (cursor.chained)
+          fail('unchained', `${where} carries no hash though earlier events of its stream do: it was rewritten`);
         else unchained++;
         continue;
       }
       if (link.prev !== cursor.prev) {
-        fail('broken-link', `${where} does not follow the previous event of its stream (its link names another): events were deleted, moved or rewritten`);
+        fail(
+          'broken-link',
+          `${where} does not follow the previous event of its stream (its link names another): events were deleted, moved or rewritten`,
+        );
         continue;
       }
       const hash = linkHash(link.prev, event.streamId, event.revision, event);

@@ -57,14 +57,19 @@ export class StoreHealth {
   }
 
   report(): StoreHealthReport {
-    if (!this.projections.isCaughtUp) return { status: 'starting', reasons: ['the read models are catching up with the log'] };
+    if (!this.projections.isCaughtUp)
+      return { status: 'starting', reasons: ['the read models are catching up with the log'] };
     const reasons: string[] = [];
     const now = this.now();
     if (this.unwritable) {
-      reasons.push(`the event log cannot be written (for ${seconds(now - this.unwritable.since)}): ${this.unwritable.reason}`);
+      reasons.push(
+        `the event log cannot be written (for ${seconds(now - this.unwritable.since)}): ${this.unwritable.reason}`,
+      );
     }
     if (this.behind && now - this.behind.since >= LAG_GRACE_MS) {
-      reasons.push(`the read models lag the log (for ${seconds(now - this.behind.since)}): at position ${this.projections.position}, the log at ${this.behind.head}`);
+      reasons.push(
+        `the read models lag the log (for ${seconds(now - this.behind.since)}): at position ${this.projections.position}, the log at ${this.behind.head}`,
+      );
     }
     return { status: reasons.length > 0 ? 'degraded' : 'ok', reasons };
   }
@@ -74,7 +79,10 @@ export class StoreHealth {
     try {
       await this.probeWrite();
       if (this.unwritable) {
-        this.logger.log({ msg: 'the event log can be written again', unwritableMs: this.now() - this.unwritable.since });
+        this.logger.log({
+          msg: 'the event log can be written again',
+          unwritableMs: this.now() - this.unwritable.since,
+        });
         this.unwritable = undefined;
       }
     } catch (error) {
@@ -92,7 +100,12 @@ export class StoreHealth {
   private async checkLag(): Promise<void> {
     let head: bigint | undefined;
     try {
-      const [last] = await this.store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: 1, filter: { streamPrefixes: [CJ_STREAM_PREFIX] } });
+      const [last] = await this.store.readAll({
+        direction: 'backwards',
+        fromPosition: 'end',
+        maxCount: 1,
+        filter: { streamPrefixes: [CJ_STREAM_PREFIX] },
+      });
       head = last?.position;
     } catch {
       return;

@@ -13,7 +13,13 @@ const declared = (host: string): DomainEvent => ({
   type: 'HostDeclared',
   schemaVersion: 1,
   data: { host, endpoint: `unix:///run/${host}.sock`, address: '127.0.0.1' },
-  metadata: { actor: 'ops@laptop', correlationId: 'c', causationId: 'c', occurredAt: '2026-06-01T09:00:00.000Z', cjVersion: '0.1.0' },
+  metadata: {
+    actor: 'ops@laptop',
+    correlationId: 'c',
+    causationId: 'c',
+    occurredAt: '2026-06-01T09:00:00.000Z',
+    cjVersion: '0.1.0',
+  },
 });
 
 /** The store's identity on a real SQLite log: one file, started as if from two places. */
@@ -26,7 +32,12 @@ describe('establishing the store identity', () => {
     dir = mkdtempSync(join(tmpdir(), 'cj-identity-'));
     store = openSqliteEventStore(join(dir, 'cj.db'));
     writer = new StreamWriter(store, new Metrics());
-    for (const host of ['h1', 'h2']) await store.append(hostStream('prod', host), [toEventData(declared(host), 'apply-1', hostStream('prod', host), 0)], 'no_stream');
+    for (const host of ['h1', 'h2'])
+      await store.append(
+        hostStream('prod', host),
+        [toEventData(declared(host), 'apply-1', hostStream('prod', host), 0)],
+        'no_stream',
+      );
   });
 
   afterEach(async () => {
@@ -37,14 +48,25 @@ describe('establishing the store identity', () => {
   const types = async (streamId: string) => (await store.readStream(streamId)).map((event) => event.type);
 
   it('says where a store lives: machine and absolute path, or the EventStoreDB endpoint without credentials', () => {
-    expect(storeLocation('cj.db')).toEqual({ kind: 'embedded', machine: hostname(), path: join(process.cwd(), 'cj.db') });
-    expect(storeLocation('esdb://admin:changeit@127.0.0.1:2113?tls=false')).toEqual({ kind: 'eventstoredb', endpoint: 'esdb://127.0.0.1:2113' });
+    expect(storeLocation('cj.db')).toEqual({
+      kind: 'embedded',
+      machine: hostname(),
+      path: join(process.cwd(), 'cj.db'),
+    });
+    expect(storeLocation('esdb://admin:changeit@127.0.0.1:2113?tls=false')).toEqual({
+      kind: 'eventstoredb',
+      endpoint: 'esdb://127.0.0.1:2113',
+    });
   });
 
   it('identifies an empty store once, and records nothing when it starts again in the same place', async () => {
     const first = await establishStoreIdentity(store, writer, join(dir, 'cj.db'), clock);
     const again = await establishStoreIdentity(store, writer, join(dir, 'cj.db'), clock);
-    expect(first).toEqual({ storeId: expect.stringMatching(/^[0-9a-f-]{36}$/), createdAt: '2026-06-01T10:00:00.000Z', location: storeLocation(join(dir, 'cj.db')) });
+    expect(first).toEqual({
+      storeId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      createdAt: '2026-06-01T10:00:00.000Z',
+      location: storeLocation(join(dir, 'cj.db')),
+    });
     expect(again).toEqual(first);
     expect(await types('cj-store')).toEqual(['StoreIdentified']);
     expect(await types(hostStream('prod', 'h1'))).toEqual(['HostDeclared']);
@@ -53,13 +75,20 @@ describe('establishing the store identity', () => {
   it('keeps the identity of a store started elsewhere, records the move and holds every declared host', async () => {
     const first = await establishStoreIdentity(store, writer, join(dir, 'cj.db'), clock);
     const moved = await establishStoreIdentity(store, writer, join(dir, 'restored', 'cj.db'), clock);
-    expect(moved).toEqual({ ...first, location: storeLocation(join(dir, 'restored', 'cj.db')), relocatedFrom: first.location });
+    expect(moved).toEqual({
+      ...first,
+      location: storeLocation(join(dir, 'restored', 'cj.db')),
+      relocatedFrom: first.location,
+    });
     expect(await types('cj-store')).toEqual(['StoreIdentified', 'StoreRelocated']);
-    for (const host of ['h1', 'h2']) expect(await types(hostStream('prod', host))).toEqual(['HostDeclared', 'HostHeld']);
+    for (const host of ['h1', 'h2'])
+      expect(await types(hostStream('prod', host))).toEqual(['HostDeclared', 'HostHeld']);
     // The move and the holds are one command's, written in one append.
     const [relocated] = (await store.readStream('cj-store')).slice(-1);
     const [held] = (await store.readStream(hostStream('prod', 'h1'))).slice(-1);
-    expect((relocated.metadata as { causationId: string }).causationId).toBe((held.metadata as { causationId: string }).causationId);
+    expect((relocated.metadata as { causationId: string }).causationId).toBe(
+      (held.metadata as { causationId: string }).causationId,
+    );
 
     const next = await establishStoreIdentity(store, writer, join(dir, 'restored', 'cj.db'), clock);
     expect(next).not.toHaveProperty('relocatedFrom');

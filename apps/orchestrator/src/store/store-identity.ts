@@ -51,7 +51,8 @@ export class StoreIdentities {
   }
 
   get current(): StoreIdentity {
-    if (!this.established) throw new Error('the store identity was asked for before the orchestrator established it at start');
+    if (!this.established)
+      throw new Error('the store identity was asked for before the orchestrator established it at start');
     return this.established;
   }
 }
@@ -72,29 +73,54 @@ export function storeLocation(spec: string): StoreLocation {
  * (`StoreRelocated`) a hold on every declared host (`HostHeld`), the hosts first so that a start cut
  * off in between holds the rest when it runs again.
  */
-export async function establishStoreIdentity(store: EventStore, writer: StreamWriter, spec: string, clock: Clock): Promise<StoreIdentity> {
+export async function establishStoreIdentity(
+  store: EventStore,
+  writer: StreamWriter,
+  spec: string,
+  clock: Clock,
+): Promise<StoreIdentity> {
   const location = storeLocation(spec);
   const hostStreams = await declaredHostStreams(store);
   const commandId = randomUUID();
-  const metadata: CommandMetadata = { commandId, actor: 'orchestrator', reason: 'orchestrator started', occurredAt: clock.now().toISOString(), cjVersion: cjVersion() };
+  const metadata: CommandMetadata = {
+    commandId,
+    actor: 'orchestrator',
+    reason: 'orchestrator started',
+    occurredAt: clock.now().toISOString(),
+    cjVersion: cjVersion(),
+  };
   await writer.decideAndAppendToStreams([...hostStreams, STORE_STREAM], (streams) => {
     const identity = foldStore(streams.get(STORE_STREAM)?.records ?? []);
-    const decided = decideStoreIdentity({ type: 'IdentifyStore', data: { newStoreId: randomUUID(), location }, metadata }, identity);
-    const out = new Map<string, readonly EventData[]>([[STORE_STREAM, decided.map((event, i) => encodeStoreEvent(event, commandId, i))]]);
+    const decided = decideStoreIdentity(
+      { type: 'IdentifyStore', data: { newStoreId: randomUUID(), location }, metadata },
+      identity,
+    );
+    const out = new Map<string, readonly EventData[]>([
+      [STORE_STREAM, decided.map((event, i) => encodeStoreEvent(event, commandId, i))],
+    ]);
     const relocated = decided.find((event) => event.type === 'StoreRelocated');
     if (relocated?.type !== 'StoreRelocated') return out;
     for (const streamId of hostStreams) {
       const records = streams.get(streamId)?.records ?? [];
       const state = records.map(fromRecorded).filter(isHostEvent).reduce(evolveHost, initialHostState());
       if (state.declared === undefined) continue;
-      const hold = { type: 'HoldHost' as const, data: { host: state.declared.name, from: relocated.data.from, to: relocated.data.to }, metadata };
-      out.set(streamId, decideHost(hold, state).map((event, i) => toEventData(event, commandId, streamId, i)));
+      const hold = {
+        type: 'HoldHost' as const,
+        data: { host: state.declared.name, from: relocated.data.from, to: relocated.data.to },
+        metadata,
+      };
+      out.set(
+        streamId,
+        decideHost(hold, state).map((event, i) => toEventData(event, commandId, streamId, i)),
+      );
     }
     return out;
   });
   const records = await store.readStream(STORE_STREAM);
   const state = foldStore(records);
-  const relocation = records.map(decodeStoreEvent).find((event) => event?.type === 'StoreRelocated' && event.metadata.causationId === commandId);
+  const relocation = records
+    .map(decodeStoreEvent)
+    .find((event) => event?.type === 'StoreRelocated' && event.metadata.causationId === commandId);
   return {
     storeId: state.storeId as string,
     createdAt: state.createdAt as string,
@@ -117,7 +143,12 @@ function foldStore(records: readonly RecordedEvent[]) {
 }
 
 function encodeStoreEvent(event: StoreEvent, commandId: string, index: number): EventData {
-  return { id: eventId(commandId, STORE_STREAM, index), type: event.type, data: event.data, metadata: { ...event.metadata, schemaVersion: event.schemaVersion } };
+  return {
+    id: eventId(commandId, STORE_STREAM, index),
+    type: event.type,
+    data: event.data,
+    metadata: { ...event.metadata, schemaVersion: event.schemaVersion },
+  };
 }
 
 function decodeStoreEvent(record: RecordedEvent): StoreEvent | undefined {

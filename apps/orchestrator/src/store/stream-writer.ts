@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { StreamNotFoundError, WrongExpectedVersionError, type AppendResult, type EventData, type EventStore, type RecordedEvent } from '@cj/event-store';
+import {
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventData,
+  type EventStore,
+  type RecordedEvent,
+} from '@cj/event-store';
 import type { Metrics } from '../metrics/metrics';
 
 /** An append that conflicted this many times in a row is reported instead of retried. */
@@ -79,7 +86,11 @@ export class StreamWriter {
       for (const streamId of streamIds) loaded.set(streamId, await this.load(streamId));
       const decided = decide(loaded);
       const parts = streamIds
-        .map((streamId) => ({ streamId, events: decided.get(streamId) ?? [], expected: (loaded.get(streamId) as LoadedStream).expected }))
+        .map((streamId) => ({
+          streamId,
+          events: decided.get(streamId) ?? [],
+          expected: (loaded.get(streamId) as LoadedStream).expected,
+        }))
         .filter((part) => part.events.length > 0);
       if (parts.length === 0) return { events: 0 };
       try {
@@ -88,7 +99,9 @@ export class StreamWriter {
           : await this.appendEach(parts);
         const events = parts.flatMap((part) => part.events);
         for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
-        const positions = await Promise.all(results.map(async (result, i) => result.position ?? (await this.lastPosition(parts[i].streamId))));
+        const positions = await Promise.all(
+          results.map(async (result, i) => result.position ?? (await this.lastPosition(parts[i].streamId))),
+        );
         return { events: events.length, position: positions.reduce((max, p) => (p > max ? p : max)) };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -98,7 +111,9 @@ export class StreamWriter {
     throw new StreamContentionError(streamIds.join(', '));
   }
 
-  private async appendEach(parts: readonly { streamId: string; events: readonly EventData[]; expected: bigint | 'no_stream' }[]): Promise<AppendResult[]> {
+  private async appendEach(
+    parts: readonly { streamId: string; events: readonly EventData[]; expected: bigint | 'no_stream' }[],
+  ): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
     for (const part of parts) results.push(await this.store.append(part.streamId, part.events, part.expected));
     return results;

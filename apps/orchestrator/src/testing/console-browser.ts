@@ -7,7 +7,16 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (tools/infra/chromium.sh installs it); no browser is ever downloaded. */
 export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Serious or critical accessibility findings of axe-core on a page. */
 export interface AxeFinding {
@@ -59,7 +68,10 @@ export class ConsoleBrowser {
 
   async screenshot(page: Page, name: string): Promise<void> {
     this.shot += 1;
-    await page.screenshot({ path: join(this.screenshots, `${String(this.shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    await page.screenshot({
+      path: join(this.screenshots, `${String(this.shot).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
   }
 
   /** Runs axe-core in the page (evaluated over the DevTools protocol, outside the page's policy). */
@@ -67,11 +79,27 @@ export class ConsoleBrowser {
     const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     await page.evaluate(source);
     return page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const axe = (
+        globalThis as unknown as {
+          axe: {
+            run: (
+              context: unknown,
+              options: unknown,
+            ) => Promise<{
+              violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+            }>;
+          };
+        }
+      ).axe;
       const result = await axe.run(document, { resultTypes: ['violations'] });
       return result.violations
         .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => ({ id: violation.id, impact: violation.impact ?? '', help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')) }));
+        .map((violation) => ({
+          id: violation.id,
+          impact: violation.impact ?? '',
+          help: violation.help,
+          targets: violation.nodes.map((node) => node.target.join(' ')),
+        }));
     });
   }
 

@@ -16,7 +16,12 @@ export function demoJobsFile(env: string, hosts: readonly HostSpec[], jobs: read
   for (const host of hosts) lines.push(`  ${host.name}: { endpoint: "${host.endpoint}", address: ${host.address} }`);
   lines.push('defaults:', '  restart: "no"', 'jobs:');
   for (const job of jobs) {
-    lines.push(`  - name: ${job.name}`, `    image: cj-demo:${job.tag}`, `    hosts: [${job.hosts.join(', ')}]`, `    port: ${job.port}`);
+    lines.push(
+      `  - name: ${job.name}`,
+      `    image: cj-demo:${job.tag}`,
+      `    hosts: [${job.hosts.join(', ')}]`,
+      `    port: ${job.port}`,
+    );
     lines.push('    health: { type: http, path: /health, interval: 500ms, timeout: 1s, retries: 2 }');
     if (job.reconcile) lines.push(`    reconcile: ${job.reconcile}`);
     const envs = Object.entries(job.envs ?? {});

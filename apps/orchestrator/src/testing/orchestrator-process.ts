@@ -42,17 +42,22 @@ export class OrchestratorProcess {
   ) {}
 
   static async start(options: OrchestratorProcessOptions = {}): Promise<OrchestratorProcess> {
-    if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: build first with npx tsc -p tsconfig.build.json`);
+    if (!existsSync(BUILT_MAIN))
+      throw new Error(`${BUILT_MAIN} is missing: build first with npx tsc -p tsconfig.build.json`);
     const dir = mkdtempSync(join(tmpdir(), 'cj-orchestrator-'));
     const store = options.store ?? join(dir, 'cj.db');
     const readDb = options.readDb ?? join(dir, 'cj.read.db');
     const port = await freePort();
     const args = [
       ORCHESTRATOR_BIN,
-      '--store', store,
-      '--read-db', readDb,
-      '--listen', `127.0.0.1:${port}`,
-      '--observe-interval', options.observeInterval ?? '500ms',
+      '--store',
+      store,
+      '--read-db',
+      readDb,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--observe-interval',
+      options.observeInterval ?? '500ms',
       ...(options.extraArgs ?? []),
     ];
     const child = spawn(process.execPath, args, {
@@ -77,7 +82,12 @@ export class OrchestratorProcess {
     return this.child.pid;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpAnswer<T>> {
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },

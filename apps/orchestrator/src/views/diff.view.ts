@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrchestratorOptions } from '../config/options';
 import { OPTIONS } from '../config/options.token';
-import { changeKind, diffJobSpecs, sameTaskContainer, type DiffField, type DiffResponse, type JobDiff, type JobSpec, type SourceFile } from '@cj/domain';
+import {
+  changeKind,
+  diffJobSpecs,
+  sameTaskContainer,
+  type DiffField,
+  type DiffResponse,
+  type JobDiff,
+  type JobSpec,
+  type SourceFile,
+} from '@cj/domain';
 import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';
@@ -27,16 +36,26 @@ export class DiffView {
     const recorded = this.jobs.currentSpecs(env);
     const fileJobs = new Map(environment.jobs.map((job) => [job.name, job]));
     if (only !== undefined && !fileJobs.has(only) && !recorded.has(only)) {
-      throw notFound('job-not-found', `neither ${jobsFile.file} nor environment ${env} has a job ${only}`, 'check the job name');
+      throw notFound(
+        'job-not-found',
+        `neither ${jobsFile.file} nor environment ${env} has a job ${only}`,
+        'check the job name',
+      );
     }
-    const names = [...new Set([...fileJobs.keys(), ...recorded.keys()])].filter((name) => only === undefined || name === only).sort();
+    const names = [...new Set([...fileJobs.keys(), ...recorded.keys()])]
+      .filter((name) => only === undefined || name === only)
+      .sort();
     const diffs: JobDiff[] = [];
     for (const name of names) {
       const file = fileJobs.get(name);
       const current = recorded.get(name);
       const fields = this.fileVsRecorded(file, current?.spec);
       if (fields.length > 0) {
-        const running = current && new RunningFields(current, this.tasks.tasks(env, name), (revision) => this.jobs.revision(env, name, revision));
+        const running =
+          current &&
+          new RunningFields(current, this.tasks.tasks(env, name), (revision) =>
+            this.jobs.revision(env, name, revision),
+          );
         diffs.push({ job: name, fields: running ? fields.map((field) => withRunning(field, running)) : fields });
       }
       if (current) diffs.push(...this.runningVsRecorded(env, name, current.revision, current.spec));
@@ -47,7 +66,12 @@ export class DiffView {
   private fileVsRecorded(file: JobSpec | undefined, recorded: JobSpec | undefined): DiffField[] {
     if (file && recorded) {
       // The file pins no digest; the tag already shows a change of version.
-      return diffJobSpecs(recorded, file, { ignoreDigest: true }).map((change) => ({ path: change.path, kind: changeKind(change.path), file: change.after, recorded: change.before }));
+      return diffJobSpecs(recorded, file, { ignoreDigest: true }).map((change) => ({
+        path: change.path,
+        kind: changeKind(change.path),
+        file: change.after,
+        recorded: change.before,
+      }));
     }
     if (file) return [{ path: 'job', file: file.name }];
     if (recorded) return [{ path: 'job', recorded: recorded.name }];
@@ -60,7 +84,13 @@ export class DiffView {
       const running = row.observed_state === 'running' ? row.observed_revision : null;
       if (running === revision) continue;
       if (running === null) {
-        if (row.desired_state === 'running') diffs.push({ job, task: row.task, host: row.host, fields: [{ path: 'state', recorded: 'running', running: row.observed_state ?? 'none' }] });
+        if (row.desired_state === 'running')
+          diffs.push({
+            job,
+            task: row.task,
+            host: row.host,
+            fields: [{ path: 'state', recorded: 'running', running: row.observed_state ?? 'none' }],
+          });
         continue;
       }
       const runningSpec = this.jobs.revision(env, job, running);
@@ -71,7 +101,12 @@ export class DiffView {
             .filter((change) => changeKind(change.path) === 'container')
             .map((change) => ({ path: change.path, recorded: change.before, running: change.after }))
         : [];
-      diffs.push({ job, task: row.task, host: row.container_host ?? row.host, fields: [{ path: 'revision', recorded: revision, running }, ...fields] });
+      diffs.push({
+        job,
+        task: row.task,
+        host: row.container_host ?? row.host,
+        fields: [{ path: 'revision', recorded: revision, running }, ...fields],
+      });
     }
     return diffs;
   }

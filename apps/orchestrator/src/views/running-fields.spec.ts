@@ -4,10 +4,17 @@ import type { TaskRow } from '../read-model/queries/task-queries';
 import { RunningFields } from './running-fields';
 
 const image = (tag: string, digest: string) => ({ registry: '127.77.0.1:5000', repository: 'cj-demo', tag, digest });
-const r1: JobSpec = { ...demoJob('web', image('v1', 'sha256:1111'), ['h1', 'h2'], 1, 18080, demoPolicy()), envs: [{ key: 'GREETING', value: 'hello' }] };
+const r1: JobSpec = {
+  ...demoJob('web', image('v1', 'sha256:1111'), ['h1', 'h2'], 1, 18080, demoPolicy()),
+  envs: [{ key: 'GREETING', value: 'hello' }],
+};
 const r2: JobSpec = { ...r1, image: image('v2', 'sha256:2222'), envs: [{ key: 'GREETING', value: 'bonjour' }] };
 
-function row(task: number, host: string, observed: { revision: number; state?: string; seenOn?: string } | undefined): TaskRow {
+function row(
+  task: number,
+  host: string,
+  observed: { revision: number; state?: string; seenOn?: string } | undefined,
+): TaskRow {
   return {
     env: 'prod',
     job: 'web',
@@ -30,8 +37,13 @@ function row(task: number, host: string, observed: { revision: number; state?: s
 
 /** Revision 0 differed from r1 only in policy: a container it made is one r1 makes too. */
 const r0: JobSpec = { ...r1, update: { ...r1.update, minHealthyTime: r1.update.minHealthyTime + 1000 } };
-const specs = new Map([[0, r0], [1, r1], [2, r2]]);
-const running = (rows: TaskRow[]) => new RunningFields({ revision: 1, spec: r1 }, rows, (revision) => specs.get(revision));
+const specs = new Map([
+  [0, r0],
+  [1, r1],
+  [2, r2],
+]);
+const running = (rows: TaskRow[]) =>
+  new RunningFields({ revision: 1, spec: r1 }, rows, (revision) => specs.get(revision));
 
 describe('the RUNNING column of a diff', () => {
   it('is the recorded value when every task runs the recorded revision', () => {
@@ -42,7 +54,7 @@ describe('the RUNNING column of a diff', () => {
     expect(fields.valueOf('job', 'web')).toBe('web');
   });
 
-  it("is what the running revision says when the tasks run another one: digest, envs", () => {
+  it('is what the running revision says when the tasks run another one: digest, envs', () => {
     const fields = running([row(0, 'h1', { revision: 2 }), row(1, 'h2', { revision: 2 })]);
 
     expect(fields.valueOf('image.digest', 'sha256:1111')).toBe('sha256:2222');

@@ -41,7 +41,8 @@ export class RunningFields {
     const values = this.tasks.flatMap(({ row, changes }) => {
       if (path === 'job') return [{ task: row.task, value: this.recorded.spec.name }];
       if (taskField && Number(taskField[1]) !== row.task) return [];
-      if (taskField?.[2] === 'host' && row.container_host !== null) return [{ task: row.task, value: row.container_host }];
+      if (taskField?.[2] === 'host' && row.container_host !== null)
+        return [{ task: row.task, value: row.container_host }];
       const change = changes.get(path);
       return [{ task: row.task, value: change ? change.after : recordedValue }];
     });

@@ -54,7 +54,12 @@ export class StatusView {
    * share one answer (20 clients × 200 tasks no longer fold 200 rows each per request).
    */
   status(env: string, job?: string): StatusResponse {
-    const key = JSON.stringify([env, job ?? null, String(this.projections.position), Math.floor(this.clock.now().getTime() / REUSE_MS)]);
+    const key = JSON.stringify([
+      env,
+      job ?? null,
+      String(this.projections.position),
+      Math.floor(this.clock.now().getTime() / REUSE_MS),
+    ]);
     const reused = this.answers.get(key);
     if (reused) return reused;
     const answer = this.compute(env, job);
@@ -69,14 +74,19 @@ export class StatusView {
     const unexpected = this.hosts.unexpected(env, job);
     // A typo in a job's name must not read as "it has no tasks".
     if (job !== undefined && rows.length === 0 && unexpected.length === 0 && !this.jobs.known(env, job)) {
-      throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
+      throw notFound(
+        'job-not-found',
+        `environment ${env} has no job ${job}`,
+        `list the jobs with cj status --env ${env}`,
+      );
     }
     const seen = this.sightings.lastSeen(env);
     const recorded = this.sightings.lastRecorded(env);
     // Before its first look is recorded (a new read database), a host is as current as its last answer.
     for (const [host, at] of seen) if (!recorded.has(host)) recorded.set(host, at);
     const stats = this.stats.forEnv(env);
-    const staleBefore = this.clock.now().getTime() - Math.max(STALE_MIN_MS, STALE_INTERVALS * this.options.observeIntervalMs);
+    const staleBefore =
+      this.clock.now().getTime() - Math.max(STALE_MIN_MS, STALE_INTERVALS * this.options.observeIntervalMs);
     const specs = new Map<string, JobSpec | undefined>();
     const specOf = (name: string, revision: number) => {
       const key = `${name}/${revision}`;
@@ -85,7 +95,9 @@ export class StatusView {
     };
     const tasks = rows.map((row) => this.task(row, specOf, recorded, stats, staleBefore));
     const heldHosts = [...this.hosts.held(env)].sort();
-    const sharedHosts = [...this.hosts.shared(env)].flatMap(([host, others]) => others.map((other) => ({ host, storeId: other.storeId, containers: other.containers.length })));
+    const sharedHosts = [...this.hosts.shared(env)].flatMap(([host, others]) =>
+      others.map((other) => ({ host, storeId: other.storeId, containers: other.containers.length })),
+    );
     return {
       env,
       tasks,
@@ -113,7 +125,10 @@ export class StatusView {
     if (row.container_id === null || row.observed_state === null) return base;
     const observedSpec = row.observed_revision !== null ? specOf(row.job, row.observed_revision) : undefined;
     const lookRecorded = recorded.get(row.container_host ?? row.host);
-    const observedAt = [row.observed_at, lookRecorded].filter((at): at is string => at !== null && at !== undefined).sort().at(-1);
+    const observedAt = [row.observed_at, lookRecorded]
+      .filter((at): at is string => at !== null && at !== undefined)
+      .sort()
+      .at(-1);
     const stale = lookRecorded === undefined || Date.parse(lookRecorded) < staleBefore;
     const sample = row.observed_state === 'running' ? stats.get(row.container_id) : undefined;
     return {
@@ -123,7 +138,9 @@ export class StatusView {
         image: observedSpec ? formatImageRef({ ...observedSpec.image, digest: undefined }) : 'unknown',
         ...(observedSpec?.image.digest && { digest: observedSpec.image.digest }),
         ...(row.observed_revision !== null && { revision: row.observed_revision }),
-        ...(row.observed_revision !== null && desiredSpec && observedSpec && { upToDate: sameTaskContainer(observedSpec, desiredSpec, row.task) }),
+        ...(row.observed_revision !== null &&
+          desiredSpec &&
+          observedSpec && { upToDate: sameTaskContainer(observedSpec, desiredSpec, row.task) }),
         state: row.observed_state,
         health: HEALTH.has(row.health) ? (row.health as 'healthy' | 'unhealthy' | 'starting') : 'unknown',
         ...(row.started_at !== null && { startedAt: row.started_at }),

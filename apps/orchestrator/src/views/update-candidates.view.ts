@@ -21,7 +21,12 @@ export class UpdateCandidatesView {
 
   async candidates(env: string, job: string): Promise<UpdateCandidatesResponse> {
     const current = this.jobs.current(env, job);
-    if (!current) throw notFound('job-not-found', `environment ${env} has no job ${job}`, `list the jobs with cj status --env ${env}`);
+    if (!current)
+      throw notFound(
+        'job-not-found',
+        `environment ${env} has no job ${job}`,
+        `list the jobs with cj status --env ${env}`,
+      );
     const hostNames = [...new Set(current.spec.tasks.map((task) => task.host))];
     const listed = await Promise.all(
       hostNames.map(async (name) => {
@@ -45,7 +50,12 @@ export class UpdateCandidatesView {
     return {
       job,
       running,
-      tags: tags.map((tag) => ({ version: tag.tag, imageId: tag.imageId, digest: tag.digest, ...(tag.created && { created: tag.created }) })),
+      tags: tags.map((tag) => ({
+        version: tag.tag,
+        imageId: tag.imageId,
+        digest: tag.digest,
+        ...(tag.created && { created: tag.created }),
+      })),
     };
   }
 }

@@ -90,7 +90,8 @@ export class ConsoleFeed implements OnModuleDestroy {
       subscriber.sent.set(section, text);
       change[section] = views[section];
     }
-    if (Object.keys(change).length > 1 && this.subscribers.has(subscriber)) subscriber.send(change as unknown as ConsoleFeedChange);
+    if (Object.keys(change).length > 1 && this.subscribers.has(subscriber))
+      subscriber.send(change as unknown as ConsoleFeedChange);
   }
 
   private async views(env: string): Promise<Record<Section, unknown>> {

@@ -19,7 +19,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export function defaultConsoleRoot(from: string = __dirname): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cj') return join(dir, 'dist', 'web');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cj')
+      return join(dir, 'dist', 'web');
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -23,15 +23,23 @@ export class ConsoleController {
 
   @Get('envs/:env/feed')
   @ApiProduces('text/event-stream')
-  @ApiOperation({ summary: 'Server-sent events: status, hosts, rollouts and audit, each sent again when a projected batch changed it' })
-  async live(@Param('env', EnvNamePipe) env: string, @Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
+  @ApiOperation({
+    summary: 'Server-sent events: status, hosts, rollouts and audit, each sent again when a projected batch changed it',
+  })
+  async live(
+    @Param('env', EnvNamePipe) env: string,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    const leave = await this.feed.subscribe(env, (change) => response.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
+    const leave = await this.feed.subscribe(env, (change) =>
+      response.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`),
+    );
     const close = () => {
       clearInterval(keepAlive);
       leave();

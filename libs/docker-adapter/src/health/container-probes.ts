@@ -1,11 +1,18 @@
 import type { ProbeResult, ProbeTarget } from '@cj/domain';
 
 /** Healthy when the command exits 0 inside the task's container within the timeout. */
-export async function probeExec(target: ProbeTarget, command: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+export async function probeExec(
+  target: ProbeTarget,
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeResult> {
   const container = requireContainer(target, 'exec');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve({ healthy: false, detail: `exec ${command.join(' ')}: no exit within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ healthy: false, detail: `exec ${command.join(' ')}: no exit within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   const run = container.runtime.exec(container.id, command).then(
     (result): ProbeResult => ({
@@ -39,7 +46,9 @@ export async function probeDockerHealth(target: ProbeTarget): Promise<ProbeResul
 /** A check of type exec or docker without a container is a caller's mistake, not an unhealthy task. */
 export class ProbeTargetIncomplete extends Error {
   constructor(readonly checkType: string) {
-    super(`a ${checkType} health check runs in the task's container, but the probe target names none; pass target.container`);
+    super(
+      `a ${checkType} health check runs in the task's container, but the probe target names none; pass target.container`,
+    );
     this.name = 'ProbeTargetIncomplete';
   }
 }

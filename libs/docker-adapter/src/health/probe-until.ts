@@ -10,7 +10,12 @@ export interface ProbeOutcome extends ProbeResult {
  * Probes until the task is healthy, giving up after `retries` further failures (so at most
  * retries + 1 probes, `interval` ms apart). Each probe is bounded by the check's own timeout.
  */
-export async function probeUntil(probe: HealthProbe, check: HealthCheck, target: ProbeTarget, signal?: AbortSignal): Promise<ProbeOutcome> {
+export async function probeUntil(
+  probe: HealthProbe,
+  check: HealthCheck,
+  target: ProbeTarget,
+  signal?: AbortSignal,
+): Promise<ProbeOutcome> {
   if (check.type === 'none') return { ...(await probe.probe(check, target)), attempts: 1 };
   let attempts = 0;
   for (;;) {

@@ -54,28 +54,50 @@ describe('TaskHealthProbe against the demo service (testcontainers)', () => {
 
   it('HTTP and TCP: unhealthy when nothing listens', async () => {
     const port = await freePort();
-    expect(await probe.probe(http('/health'), { address: '127.0.0.1', port })).toMatchObject({ healthy: false, detail: expect.stringContaining('ECONNREFUSED') });
-    expect(await probe.probe({ type: 'tcp', ...timing }, { address: '127.0.0.1', port })).toEqual({ healthy: false, detail: `tcp 127.0.0.1:${port}: ECONNREFUSED` });
-    expect(await probe.probe({ type: 'tcp', ...timing }, { address: '127.0.0.1', port: healthyPort })).toMatchObject({ healthy: true });
+    expect(await probe.probe(http('/health'), { address: '127.0.0.1', port })).toMatchObject({
+      healthy: false,
+      detail: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(await probe.probe({ type: 'tcp', ...timing }, { address: '127.0.0.1', port })).toEqual({
+      healthy: false,
+      detail: `tcp 127.0.0.1:${port}: ECONNREFUSED`,
+    });
+    expect(await probe.probe({ type: 'tcp', ...timing }, { address: '127.0.0.1', port: healthyPort })).toMatchObject({
+      healthy: true,
+    });
   });
 
   it('exec: the exit code of a command in the container decides', async () => {
     const container = { runtime, id: healthy.getId() };
     const target = { address: '127.0.0.1', port: healthyPort, container };
-    expect(await probe.probe({ type: 'exec', command: ['test', '-f', '/www/health'], ...timing }, target)).toMatchObject({ healthy: true });
-    expect(await probe.probe({ type: 'exec', command: ['sh', '-c', 'echo broken >&2; exit 1'], ...timing }, target)).toEqual({
+    expect(
+      await probe.probe({ type: 'exec', command: ['test', '-f', '/www/health'], ...timing }, target),
+    ).toMatchObject({ healthy: true });
+    expect(
+      await probe.probe({ type: 'exec', command: ['sh', '-c', 'echo broken >&2; exit 1'], ...timing }, target),
+    ).toEqual({
       healthy: false,
       detail: 'exec sh -c echo broken >&2; exit 1: exit 1: broken',
     });
-    await expect(probe.probe({ type: 'exec', command: ['true'], ...timing }, { address: '127.0.0.1', port: healthyPort })).rejects.toBeInstanceOf(ProbeTargetIncomplete);
+    await expect(
+      probe.probe({ type: 'exec', command: ['true'], ...timing }, { address: '127.0.0.1', port: healthyPort }),
+    ).rejects.toBeInstanceOf(ProbeTargetIncomplete);
   });
 
   it("docker: follows the image's HEALTHCHECK", async () => {
     const patient: HealthCheck = { type: 'docker', interval: 250, timeout: 1_000, retries: 40 };
-    const good = await probeUntil(probe, patient, { address: '127.0.0.1', port: healthyPort, container: { runtime, id: healthy.getId() } });
+    const good = await probeUntil(probe, patient, {
+      address: '127.0.0.1',
+      port: healthyPort,
+      container: { runtime, id: healthy.getId() },
+    });
     expect(good).toMatchObject({ healthy: true, detail: 'docker HEALTHCHECK: healthy' });
     const brief: HealthCheck = { type: 'docker', interval: 100, timeout: 1_000, retries: 3 };
-    const bad = await probeUntil(probe, brief, { address: '127.0.0.1', port: unhealthyPort, container: { runtime, id: unhealthy.getId() } });
+    const bad = await probeUntil(probe, brief, {
+      address: '127.0.0.1',
+      port: unhealthyPort,
+      container: { runtime, id: unhealthy.getId() },
+    });
     expect(bad).toMatchObject({ healthy: false, attempts: 4 });
   });
 

@@ -9,8 +9,12 @@ export function probeTcp(address: string, port: number, timeoutMs: number): Prom
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => done({ healthy: false, detail: `tcp ${address}:${port}: no answer within ${timeoutMs} ms` }));
+    socket.setTimeout(timeoutMs, () =>
+      done({ healthy: false, detail: `tcp ${address}:${port}: no answer within ${timeoutMs} ms` }),
+    );
     socket.once('connect', () => done({ healthy: true, detail: `tcp ${address}:${port}: connected` }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ healthy: false, detail: `tcp ${address}:${port}: ${error.code ?? error.message}` }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ healthy: false, detail: `tcp ${address}:${port}: ${error.code ?? error.message}` }),
+    );
   });
 }

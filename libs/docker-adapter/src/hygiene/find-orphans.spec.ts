@@ -20,7 +20,12 @@ const container = (job: string, revision: number, env = 'prod'): ContainerInfo =
 
 describe('findOrphans', () => {
   it('returns containers of unknown jobs and unknown revisions, in any environment', () => {
-    const containers = [container('blog', 1), container('blog', 3), container('gone', 1), container('blog', 1, 'staging')];
+    const containers = [
+      container('blog', 1),
+      container('blog', 3),
+      container('gone', 1),
+      container('blog', 1, 'staging'),
+    ];
     const orphans = findOrphans(containers, [{ env: 'prod', job: 'blog', revisions: [1, 2] }]);
     expect(orphans.map((c) => c.id)).toEqual(['prod-blog-3', 'prod-gone-1', 'staging-blog-1']);
   });

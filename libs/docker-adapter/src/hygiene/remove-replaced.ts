@@ -7,7 +7,10 @@ const LIVE = new Set(['running', 'restarting', 'paused', 'created']);
  * rollback). Every created container leaves files on the host; without this a busy host runs out of
  * inodes. Running (and created, about to start) containers are never touched. Returns what it removed.
  */
-export async function removeReplaced(runtime: ContainerRuntime, scope: { env: string; job: string; keep: number }): Promise<ContainerInfo[]> {
+export async function removeReplaced(
+  runtime: ContainerRuntime,
+  scope: { env: string; job: string; keep: number },
+): Promise<ContainerInfo[]> {
   const containers = await runtime.list({ env: scope.env, job: scope.job });
   const stoppedByTask = new Map<number, ContainerInfo[]>();
   for (const container of containers) {
@@ -15,7 +18,9 @@ export async function removeReplaced(runtime: ContainerRuntime, scope: { env: st
     stoppedByTask.set(container.task, [...(stoppedByTask.get(container.task) ?? []), container]);
   }
   const doomed = [...stoppedByTask.values()].flatMap((stopped) =>
-    [...stopped].sort((a, b) => (b.finishedAt ?? b.createdAt).localeCompare(a.finishedAt ?? a.createdAt)).slice(Math.max(0, scope.keep)),
+    [...stopped]
+      .sort((a, b) => (b.finishedAt ?? b.createdAt).localeCompare(a.finishedAt ?? a.createdAt))
+      .slice(Math.max(0, scope.keep)),
   );
   for (const container of doomed) await runtime.remove(container.id);
   return doomed;

@@ -33,7 +33,11 @@ describe('ClusterRuntime: two clusters on one host', () => {
   it("labels each cluster's containers and names them apart, so the same task of both runs side by side", async () => {
     const ours = await a.create(taskSpec({ env, image: demoImage('v1'), port: 18740 }));
     const theirs = await b.create(taskSpec({ env, image: demoImage('v1'), port: 18741 }));
-    expect(ours).toMatchObject({ cluster: A, name: 'cj-shared-web-0-r1.3f2a9c1b', labels: expect.objectContaining({ 'cj.cluster': A }) });
+    expect(ours).toMatchObject({
+      cluster: A,
+      name: 'cj-shared-web-0-r1.3f2a9c1b',
+      labels: expect.objectContaining({ 'cj.cluster': A }),
+    });
     expect(theirs).toMatchObject({ cluster: B, name: 'cj-shared-web-0-r1.9d04e6a2' });
     await a.start(ours.id);
     await b.start(theirs.id);
@@ -49,7 +53,12 @@ describe('ClusterRuntime: two clusters on one host', () => {
     const fresh = new ClusterRuntime(engine, A); // knows nothing yet: it must ask the engine
     await expect(fresh.inspect(theirs.id)).rejects.toBeInstanceOf(ContainerNotFound);
     await expect(fresh.logs(theirs.id)).rejects.toBeInstanceOf(ContainerNotFound);
-    for (const change of [() => fresh.stop(theirs.id, 1), () => fresh.remove(theirs.id), () => a.start(theirs.id), () => a.exec(theirs.id, ['true'])]) {
+    for (const change of [
+      () => fresh.stop(theirs.id, 1),
+      () => fresh.remove(theirs.id),
+      () => a.start(theirs.id),
+      () => a.exec(theirs.id, ['true']),
+    ]) {
       const refusal = await change().catch((error: unknown) => error);
       expect(refusal).toBeInstanceOf(ForeignContainerRefused);
       expect((refusal as Error).message).toContain(`belongs to another cluster (store ${B})`);
@@ -70,7 +79,9 @@ describe('ClusterRuntime: two clusters on one host', () => {
     held = true;
     await expect(b.stop(theirs.id, 1)).rejects.toBeInstanceOf(HostHeldRefused);
     await expect(b.exec(theirs.id, ['true'])).rejects.toBeInstanceOf(HostHeldRefused);
-    await expect(b.create(taskSpec({ env, task: 1, image: demoImage('v1'), port: 18743 }))).rejects.toThrow(/is held since this store was started somewhere else/);
+    await expect(b.create(taskSpec({ env, task: 1, image: demoImage('v1'), port: 18743 }))).rejects.toThrow(
+      /is held since this store was started somewhere else/,
+    );
     expect((await b.list({ env })).map((c) => c.state)).toEqual(['running']);
     held = false;
     await b.stop(theirs.id, 1);

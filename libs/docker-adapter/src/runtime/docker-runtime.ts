@@ -82,20 +82,34 @@ export class DockerRuntime implements ContainerRuntime {
     // A digest names immutable content and an image without a registry cannot be pulled anyway;
     // a tag from a registry may have moved, so it is pulled again (cheap when unchanged).
     if (local && (image.digest || !image.registry)) return { ...local, bytes: 0 };
-    const authconfig = credentials && { username: credentials.username, password: credentials.password, serveraddress: image.registry };
+    const authconfig = credentials && {
+      username: credentials.username,
+      password: credentials.password,
+      serveraddress: image.registry,
+    };
     // Each layer the engine downloads reports its size while it downloads; layers it has report none.
     const layers = new Map<string, number>();
     const onProgress = (event: { id?: string; status?: string; progressDetail?: { total?: number } }) => {
-      if (event.id && event.status === 'Downloading' && typeof event.progressDetail?.total === 'number') layers.set(event.id, event.progressDetail.total);
+      if (event.id && event.status === 'Downloading' && typeof event.progressDetail?.total === 'number')
+        layers.set(event.id, event.progressDetail.total);
     };
     try {
       const progress = (await this.streams.pull(ref, authconfig ? { authconfig } : {})) as Readable;
       await new Promise<void>((resolve, reject) =>
-        this.streams.modem.followProgress(progress, (error: Error | null) => (error ? reject(error) : resolve()), onProgress),
+        this.streams.modem.followProgress(
+          progress,
+          (error: Error | null) => (error ? reject(error) : resolve()),
+          onProgress,
+        ),
       );
     } catch (error) {
       const reason = engineMessage(error);
-      if (statusOf(error) === 404 || /not found|manifest unknown|unauthorized|denied|does not exist|no basic auth credentials|authentication required/i.test(reason)) {
+      if (
+        statusOf(error) === 404 ||
+        /not found|manifest unknown|unauthorized|denied|does not exist|no basic auth credentials|authentication required/i.test(
+          reason,
+        )
+      ) {
         throw new ImageNotFound(this.host, ref, reason, { cause: error });
       }
       throw this.fail(error, `pull ${ref}`);
@@ -120,7 +134,12 @@ export class DockerRuntime implements ContainerRuntime {
           continue;
         }
         if (statusOf(error) === 404) {
-          throw new ImageNotFound(this.host, imageReference(spec.image), `${engineMessage(error)}; pull it first (ensureImage)`, { cause: error });
+          throw new ImageNotFound(
+            this.host,
+            imageReference(spec.image),
+            `${engineMessage(error)}; pull it first (ensureImage)`,
+            { cause: error },
+          );
         }
         throw this.fail(error, `create ${spec.job} task ${spec.task}`, undefined, this.answer(began));
       }
@@ -134,7 +153,8 @@ export class DockerRuntime implements ContainerRuntime {
       // running containers on this host; another process on the port shows in the container's logs.
       const holders = await this.list({});
       const holder = holders.find((c) => c.id !== id && c.port === container.port && c.state === 'running');
-      if (holder) throw new PortInUse(this.host, container.port, `container ${holder.name} (${holder.id.slice(0, 12)})`);
+      if (holder)
+        throw new PortInUse(this.host, container.port, `container ${holder.name} (${holder.id.slice(0, 12)})`);
     }
     const began = Date.now();
     try {
@@ -201,12 +221,16 @@ export class DockerRuntime implements ContainerRuntime {
         }),
       ),
     );
-    return infos.filter((c): c is ContainerInfo => c !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return infos
+      .filter((c): c is ContainerInfo => c !== undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async logs(id: string, options: LogOptions = {}): Promise<LogLine[]> {
     try {
-      const buffer = await this.streams.getContainer(id).logs({ stdout: true, stderr: true, follow: false, ...tail(options) });
+      const buffer = await this.streams
+        .getContainer(id)
+        .logs({ stdout: true, stderr: true, follow: false, ...tail(options) });
       return parseLogFrames(buffer);
     } catch (error) {
       throw this.fail(error, `read the logs of container ${id}`, id);
@@ -263,7 +287,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   async exec(id: string, command: readonly string[]): Promise<ExecResult> {
     try {
-      const exec = await this.streams.getContainer(id).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+      const exec = await this.streams
+        .getContainer(id)
+        .exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
       const stream = await exec.start({ hijack: true, stdin: false });
       const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
       const parser = new ExecFrames(out);
@@ -274,7 +300,11 @@ export class DockerRuntime implements ContainerRuntime {
         stream.on('error', reject);
       });
       const { ExitCode } = await exec.inspect();
-      return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out.stdout).toString('utf8'), stderr: Buffer.concat(out.stderr).toString('utf8') };
+      return {
+        exitCode: ExitCode ?? -1,
+        stdout: Buffer.concat(out.stdout).toString('utf8'),
+        stderr: Buffer.concat(out.stderr).toString('utf8'),
+      };
     } catch (error) {
       throw this.fail(error, `exec ${command.join(' ')} in container ${id}`, id);
     }
@@ -331,7 +361,8 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (error) {
       throw this.fail(error, `inspect container ${id}`, id, this.answer(began));
     }
-    const health = (data.State as { Health?: { Status: string; FailingStreak: number; Log?: { Output: string }[] } }).Health;
+    const health = (data.State as { Health?: { Status: string; FailingStreak: number; Log?: { Output: string }[] } })
+      .Health;
     if (!health) return { status: 'none', failingStreak: 0 };
     const last = health.Log?.[health.Log.length - 1];
     return {
@@ -345,7 +376,14 @@ export class DockerRuntime implements ContainerRuntime {
     const began = Date.now();
     try {
       const [version, info] = await Promise.all([this.api.version(), this.api.info() as Promise<{ Name: string }>]);
-      return { host: this.host, name: info.Name, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
+      return {
+        host: this.host,
+        name: info.Name,
+        version: version.Version,
+        apiVersion: version.ApiVersion,
+        os: version.Os,
+        arch: version.Arch,
+      };
     } catch (error) {
       throw this.fail(error, 'report its version', undefined, this.answer(began));
     }
@@ -403,7 +441,12 @@ export class DockerRuntime implements ContainerRuntime {
     return { began, limitMs: this.answerTimeoutMs };
   }
 
-  private fail(error: unknown, operation: string, container?: string, call?: { began: number; limitMs: number }): Error {
+  private fail(
+    error: unknown,
+    operation: string,
+    container?: string,
+    call?: { began: number; limitMs: number },
+  ): Error {
     // Already typed by a call made inside this one.
     if (error instanceof ContainerRuntimeError) return error;
     return translate(error, {

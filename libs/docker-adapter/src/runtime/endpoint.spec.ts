@@ -9,7 +9,11 @@ describe('dockerOptionsFor', () => {
 
   it('maps unix and plain tcp endpoints', () => {
     expect(dockerOptionsFor(host('unix:///var/run/docker.sock'))).toEqual({ socketPath: '/var/run/docker.sock' });
-    expect(dockerOptionsFor(host('tcp://127.77.1.2:2375'))).toEqual({ protocol: 'http', host: '127.77.1.2', port: 2375 });
+    expect(dockerOptionsFor(host('tcp://127.77.1.2:2375'))).toEqual({
+      protocol: 'http',
+      host: '127.77.1.2',
+      port: 2375,
+    });
   });
 
   it('carries ssh endpoints over an agent that logs in as the user, root by default', () => {
@@ -17,7 +21,11 @@ describe('dockerOptionsFor', () => {
     expect(deploy).toMatchObject({ protocol: 'http', host: '127.77.1.2', port: 2222 });
     expect(deploy.agent).toBeInstanceOf(SshDialAgent);
     expect((deploy.agent as SshDialAgent).target).toEqual({ user: 'deploy', host: '127.77.1.2', port: 2222 });
-    expect((dockerOptionsFor(host('ssh://127.77.1.2')).agent as SshDialAgent).target).toEqual({ user: 'root', host: '127.77.1.2', port: 22 });
+    expect((dockerOptionsFor(host('ssh://127.77.1.2')).agent as SshDialAgent).target).toEqual({
+      user: 'root',
+      host: '127.77.1.2',
+      port: 22,
+    });
   });
 
   it('takes a pinned ssh host key as an OpenSSH public key line, and says so when it is not one', () => {

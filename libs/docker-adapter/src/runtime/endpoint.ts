@@ -50,7 +50,8 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTi
   }
   switch (url.protocol) {
     case 'unix:':
-      if (!url.pathname || url.pathname === '/') throw new InvalidEndpoint(host.name, host.endpoint, 'has no socket path');
+      if (!url.pathname || url.pathname === '/')
+        throw new InvalidEndpoint(host.name, host.endpoint, 'has no socket path');
       return { socketPath: decodeURIComponent(url.pathname) };
     case 'tcp:': {
       const port = Number(url.port || (host.tls ? 2376 : 2375));
@@ -69,7 +70,9 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTi
       const port = Number(url.port || 22);
       const username = decodeURIComponent(url.username) || 'root';
       const trust: HostKeyTrust =
-        host.sshHostKey === undefined ? { knownHosts: ssh.knownHosts ?? join(homedir(), '.ssh', 'known_hosts') } : { pinned: pinnedKey(host, host.sshHostKey) };
+        host.sshHostKey === undefined
+          ? { knownHosts: ssh.knownHosts ?? join(homedir(), '.ssh', 'known_hosts') }
+          : { pinned: pinnedKey(host, host.sshHostKey) };
       if (ssh.privateKey !== undefined) checkPrivateKey(host, ssh.privateKey);
       const dial = new SshDialAgent(
         {
@@ -94,7 +97,11 @@ export function dockerOptionsFor(host: HostSpec, ssh: SshOptions = {}, connectTi
 function pinnedKey(host: HostSpec, line: string): SshHostKey {
   const key = parseSshHostKey(line);
   if (!key) {
-    throw new InvalidEndpoint(host.name, host.endpoint, `has an ssh host key that is not an OpenSSH public key line ("ssh-ed25519 AAAA…"): ${line.slice(0, 60)}`);
+    throw new InvalidEndpoint(
+      host.name,
+      host.endpoint,
+      `has an ssh host key that is not an OpenSSH public key line ("ssh-ed25519 AAAA…"): ${line.slice(0, 60)}`,
+    );
   }
   return key;
 }
@@ -102,7 +109,11 @@ function pinnedKey(host: HostSpec, line: string): SshHostKey {
 function checkPrivateKey(host: HostSpec, key: string | Buffer): void {
   const parsed = sshUtils.parseKey(key);
   if (parsed instanceof Error) {
-    throw new InvalidEndpoint(host.name, host.endpoint, `has an ssh private key that cannot be used (${parsed.message}); give an unencrypted OpenSSH or PEM private key`);
+    throw new InvalidEndpoint(
+      host.name,
+      host.endpoint,
+      `has an ssh private key that cannot be used (${parsed.message}); give an unencrypted OpenSSH or PEM private key`,
+    );
   }
 }
 
@@ -111,6 +122,10 @@ function readTls(host: HostSpec, part: 'ca' | 'cert' | 'key'): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new InvalidEndpoint(host.name, host.endpoint, `needs its TLS ${part} file, but ${path} cannot be read (${(error as Error).message})`);
+    throw new InvalidEndpoint(
+      host.name,
+      host.endpoint,
+      `needs its TLS ${part} file, but ${path} cannot be read (${(error as Error).message})`,
+    );
   }
 }

@@ -9,7 +9,18 @@ interface EngineFailure {
   readonly message: string;
 }
 
-const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'EACCES',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 export function engineMessage(error: unknown): string {
   const failure = error as EngineFailure;
@@ -48,15 +59,21 @@ export interface EngineCall {
 }
 
 /** Maps an engine failure to a typed error naming the host, and the container when there is one. */
-export function translate(error: unknown, context: { host: string; endpoint: string; operation: string; container?: string; call?: EngineCall }): Error {
+export function translate(
+  error: unknown,
+  context: { host: string; endpoint: string; operation: string; container?: string; call?: EngineCall },
+): Error {
   if (isUnreachable(error)) {
     const failure = error as EngineFailure;
     // An ssh failure's message already says what went wrong and what to do (a refused host key, a refused login).
-    if (error instanceof SshFailure) return new HostUnreachable(context.host, context.endpoint, error.message, { cause: error, selfExplained: true });
+    if (error instanceof SshFailure)
+      return new HostUnreachable(context.host, context.endpoint, error.message, { cause: error, selfExplained: true });
     if (isCutOff(error)) {
       const call = context.call;
       const timedOut = call !== undefined && call.elapsedMs >= call.limitMs;
-      const reason = timedOut ? `no answer to "${context.operation}" within ${seconds(call.limitMs)}` : `the connection dropped during "${context.operation}": ${failure.code ?? engineMessage(error)}`;
+      const reason = timedOut
+        ? `no answer to "${context.operation}" within ${seconds(call.limitMs)}`
+        : `the connection dropped during "${context.operation}": ${failure.code ?? engineMessage(error)}`;
       return new HostUnreachable(context.host, context.endpoint, reason, { cause: error, outcomeUnknown: true });
     }
     return new HostUnreachable(context.host, context.endpoint, failure.code ?? engineMessage(error), { cause: error });

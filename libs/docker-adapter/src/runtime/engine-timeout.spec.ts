@@ -31,20 +31,30 @@ describe('an engine that does not answer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const frozen = () => new DockerRuntime({ name: 'frozen', endpoint: `unix://${join(dir, 'docker.sock')}`, address: '127.0.0.1' }, { connectTimeoutMs: 300 });
+  const frozen = () =>
+    new DockerRuntime(
+      { name: 'frozen', endpoint: `unix://${join(dir, 'docker.sock')}`, address: '127.0.0.1' },
+      { connectTimeoutMs: 300 },
+    );
 
   it('fails a call it received after the timeout, saying so, with its outcome unknown', async () => {
-    const failure = await frozen().remove('c0ffee').catch((error: unknown) => error);
+    const failure = await frozen()
+      .remove('c0ffee')
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(HostUnreachable);
     expect((failure as HostUnreachable).outcomeUnknown).toBe(true);
-    expect((failure as HostUnreachable).message).toMatch(/host frozen: .* \(no answer to "remove container c0ffee" within 0\.3s\)/);
+    expect((failure as HostUnreachable).message).toMatch(
+      /host frozen: .* \(no answer to "remove container c0ffee" within 0\.3s\)/,
+    );
     expect(requests).toContain('DELETE /containers/c0ffee?force=true&v=true HTTP/1.1');
   });
 
   it('gives a stop its grace period on top of the timeout', async () => {
     const began = Date.now();
-    const failure = await frozen().stop('c0ffee', 1).catch((error: unknown) => error);
+    const failure = await frozen()
+      .stop('c0ffee', 1)
+      .catch((error: unknown) => error);
 
     expect(Date.now() - began).toBeGreaterThanOrEqual(1_250);
     expect((failure as HostUnreachable).outcomeUnknown).toBe(true);
@@ -52,7 +62,10 @@ describe('an engine that does not answer', () => {
   });
 
   it('fails at once, with nothing asked, when the engine cannot be reached', async () => {
-    const gone = new DockerRuntime({ name: 'gone', endpoint: `unix://${join(dir, 'none.sock')}`, address: '127.0.0.1' }, { connectTimeoutMs: 300 });
+    const gone = new DockerRuntime(
+      { name: 'gone', endpoint: `unix://${join(dir, 'none.sock')}`, address: '127.0.0.1' },
+      { connectTimeoutMs: 300 },
+    );
     const failure = await gone.remove('c0ffee').catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(HostUnreachable);

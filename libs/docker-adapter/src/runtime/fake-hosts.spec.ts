@@ -22,7 +22,9 @@ describe('DockerRuntime on fake hosts', () => {
     await ensureDemoImages();
     fake = await startFakeHosts(2);
     dataRoot = mkdtempSync(join(tmpdir(), 'cj-data-'));
-    runtimes = fake.hosts.map((h) => new DockerRuntime(h.spec, { standardConfig: { dataRoot, logMaxSize: '64k', logMaxFiles: 2 } }));
+    runtimes = fake.hosts.map(
+      (h) => new DockerRuntime(h.spec, { standardConfig: { dataRoot, logMaxSize: '64k', logMaxFiles: 2 } }),
+    );
   });
 
   afterAll(async () => {
@@ -45,14 +47,23 @@ describe('DockerRuntime on fake hosts', () => {
       }),
     );
     for (const [i, host] of fake.hosts.entries()) {
-      await waitFor(`${host.name} serves ${versions[i]}`, async () => (await get(`http://${host.address}:${port}/version`)) === `${versions[i]}\n`);
+      await waitFor(
+        `${host.name} serves ${versions[i]}`,
+        async () => (await get(`http://${host.address}:${port}/version`)) === `${versions[i]}\n`,
+      );
     }
   });
 
   it('bounds the json log of a container that floods stdout', async () => {
     const runtime = runtimes[0];
     const c = await runtime.create(
-      taskSpec({ env, job: 'flood', image: demoImage('v1'), port: 18081, command: ['sh', '-c', 'yes 0123456789012345678901234567890123456789 | head -c 20000000; sleep 60'] }),
+      taskSpec({
+        env,
+        job: 'flood',
+        image: demoImage('v1'),
+        port: 18081,
+        command: ['sh', '-c', 'yes 0123456789012345678901234567890123456789 | head -c 20000000; sleep 60'],
+      }),
     );
     await runtime.start(c.id);
     await waitFor('the flood to end', async () => (await runtime.exec(c.id, ['pidof', 'head'])).exitCode !== 0);
@@ -71,7 +82,13 @@ describe('DockerRuntime on fake hosts', () => {
     const runtime = runtimes[1];
     // The orphan is re-parented to PID 1. Without an init, PID 1 is `sleep` and never reaps it.
     const c = await runtime.create(
-      taskSpec({ env, job: 'forker', image: demoImage('v1'), port: 18082, command: ['sh', '-c', '(sleep 0.2 &); exec sleep 60'] }),
+      taskSpec({
+        env,
+        job: 'forker',
+        image: demoImage('v1'),
+        port: 18082,
+        command: ['sh', '-c', '(sleep 0.2 &); exec sleep 60'],
+      }),
     );
     await runtime.start(c.id);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -83,7 +100,13 @@ describe('DockerRuntime on fake hosts', () => {
   it('follows the logs of a task until told to stop', async () => {
     const runtime = runtimes[1];
     const c = await runtime.create(
-      taskSpec({ env, job: 'ticker', image: demoImage('v1'), port: 18083, command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done'] }),
+      taskSpec({
+        env,
+        job: 'ticker',
+        image: demoImage('v1'),
+        port: 18083,
+        command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.1; done'],
+      }),
     );
     await runtime.start(c.id);
     const abort = new AbortController();
@@ -104,7 +127,9 @@ describe('DockerRuntime on fake hosts', () => {
       if (revision < 4) await runtime.stop(c.id, 5);
       ids.push(c.id);
     }
-    const other = await runtime.create(taskSpec({ env, job: 'rolled', task: 1, revision: 1, image: demoImage('v1'), port: 18091 }));
+    const other = await runtime.create(
+      taskSpec({ env, job: 'rolled', task: 1, revision: 1, image: demoImage('v1'), port: 18091 }),
+    );
 
     const removed = await removeReplaced(runtime, { env, job: 'rolled', keep: 1 });
     expect(removed.map((c) => c.revision).sort()).toEqual([1, 2]);

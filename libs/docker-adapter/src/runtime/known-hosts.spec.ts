@@ -15,7 +15,8 @@ describe('a known_hosts file', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const keysOf = (text: string, host: string, port = 22) => knownKeysOf(parseKnownHosts(text), knownHostName(host, port));
+  const keysOf = (text: string, host: string, port = 22) =>
+    knownKeysOf(parseKnownHosts(text), knownHostName(host, port));
   const lineNumbers = (lines: readonly { line: number }[]) => lines.map((l) => l.line);
 
   it('knows a host on port 22 by its name, and on another port as [name]:port', () => {
@@ -59,7 +60,12 @@ describe('a known_hosts file', () => {
   });
 
   it('sets @revoked keys apart, and @cert-authority lines too', () => {
-    const text = [`@revoked * ${ECDSA}`, `@cert-authority *.example ${ED25519}`, `@something h1 ${ED25519}`, `h1.example ${ED25519}`].join('\n');
+    const text = [
+      `@revoked * ${ECDSA}`,
+      `@cert-authority *.example ${ED25519}`,
+      `@something h1 ${ED25519}`,
+      `h1.example ${ED25519}`,
+    ].join('\n');
     const known = keysOf(text, 'h1.example');
     expect(lineNumbers(known.keys)).toEqual([4]);
     expect(lineNumbers(known.revoked)).toEqual([1]);
@@ -69,7 +75,9 @@ describe('a known_hosts file', () => {
   it('knows no host when it does not exist, and says so when it cannot be read', () => {
     expect(readKnownHosts(join(dir, 'missing'))).toEqual([]);
     expect(() => readKnownHosts(dir)).toThrow(KnownHostsUnreadable);
-    expect(() => readKnownHosts(dir)).toThrow(/the known_hosts file .* cannot be read \(EISDIR.*\); make it readable, or name another file/);
+    expect(() => readKnownHosts(dir)).toThrow(
+      /the known_hosts file .* cannot be read \(EISDIR.*\); make it readable, or name another file/,
+    );
     const path = join(dir, 'plain');
     writeFileSync(path, `h1 ${ED25519}\n`);
     expect(lineNumbers(readKnownHosts(path))).toEqual([1]);

@@ -45,7 +45,12 @@ export function parseKnownHosts(text: string): KnownHostLine[] {
     const [hosts, ...rest] = fields;
     const key = parseSshHostKey(rest.join(' '));
     if (hosts === undefined || key === undefined) return;
-    lines.push({ line: index + 1, hosts, key, ...(marker && { marker: marker === '@revoked' ? 'revoked' : 'cert-authority' }) });
+    lines.push({
+      line: index + 1,
+      hosts,
+      key,
+      ...(marker && { marker: marker === '@revoked' ? 'revoked' : 'cert-authority' }),
+    });
   });
   return lines;
 }

@@ -20,7 +20,12 @@ describe('DockerRuntime on the local engine', () => {
   beforeAll(async () => {
     await ensureDemoImages({ auth: true });
     dataRoot = mkdtempSync(join(tmpdir(), 'cj-data-'));
-    runtime = new DockerRuntime(local, { standardConfig: { dataRoot, hostFiles: ['/etc/localtime', '/etc/timezone', '/etc/passwd', '/etc/cj-no-such-file'] } });
+    runtime = new DockerRuntime(local, {
+      standardConfig: {
+        dataRoot,
+        hostFiles: ['/etc/localtime', '/etc/timezone', '/etc/passwd', '/etc/cj-no-such-file'],
+      },
+    });
   });
 
   afterAll(async () => {
@@ -61,7 +66,17 @@ describe('DockerRuntime on the local engine', () => {
     });
     await runtime.ensureImage(spec.image);
     const created = await runtime.create(spec);
-    expect(created).toMatchObject({ name: `cj-${env}-web-0-r3-ro42abcd`, env, job: 'web', task: 0, revision: 3, rollout: 'ro-42abcdef-99', port, state: 'created', host: 'local' });
+    expect(created).toMatchObject({
+      name: `cj-${env}-web-0-r3-ro42abcd`,
+      env,
+      job: 'web',
+      task: 0,
+      revision: 3,
+      rollout: 'ro-42abcdef-99',
+      port,
+      state: 'created',
+      host: 'local',
+    });
 
     const raw = await new Docker({ socketPath: '/var/run/docker.sock' }).getContainer(created.id).inspect();
     expect(raw.HostConfig).toMatchObject({
@@ -74,16 +89,37 @@ describe('DockerRuntime on the local engine', () => {
     });
     const mounts = raw.Mounts.map((m) => `${m.Source}:${m.Destination}:${m.RW ? 'rw' : 'ro'}`).sort();
     expect(mounts).toEqual(
-      [`${dataRoot}/${env}/web/cache:/cache:rw`, '/etc/localtime:/etc/localtime:ro', '/etc/passwd:/etc/passwd:ro', '/etc/timezone:/etc/timezone:ro'].sort(),
+      [
+        `${dataRoot}/${env}/web/cache:/cache:rw`,
+        '/etc/localtime:/etc/localtime:ro',
+        '/etc/passwd:/etc/passwd:ro',
+        '/etc/timezone:/etc/timezone:ro',
+      ].sort(),
     );
     expect(raw.Config.Env).toEqual(expect.arrayContaining([`PORT=${port}`, 'GREETING=hello']));
-    expect(raw.Config.Labels).toMatchObject({ 'cj.env': env, 'cj.job': 'web', 'cj.task': '0', 'cj.revision': '3', 'cj.rollout': 'ro-42abcdef-99' });
+    expect(raw.Config.Labels).toMatchObject({
+      'cj.env': env,
+      'cj.job': 'web',
+      'cj.task': '0',
+      'cj.revision': '3',
+      'cj.rollout': 'ro-42abcdef-99',
+    });
     await runtime.remove(created.id);
   });
 
   it('runs a task: start, list by labels, logs, exec, stats, HEALTHCHECK, stop, remove', async () => {
     const port = await freePort();
-    const spec = taskSpec({ env, job: 'api', image: demoImage('v1'), port, command: ['sh', '-c', `echo started on $PORT; echo warning >&2; trap 'exit 0' TERM; httpd -f -p $PORT -h /www & wait`] });
+    const spec = taskSpec({
+      env,
+      job: 'api',
+      image: demoImage('v1'),
+      port,
+      command: [
+        'sh',
+        '-c',
+        `echo started on $PORT; echo warning >&2; trap 'exit 0' TERM; httpd -f -p $PORT -h /www & wait`,
+      ],
+    });
     const created = await runtime.create(spec);
     await runtime.start(created.id);
 
@@ -134,8 +170,12 @@ describe('DockerRuntime on the local engine', () => {
   it('reports the HEALTHCHECK of an unhealthy image and the exit code of a crashing one', async () => {
     await runtime.ensureImage(demoImage('unhealthy'));
     await runtime.ensureImage(demoImage('crash'));
-    const unhealthy = await runtime.create(taskSpec({ env, job: 'sick', image: demoImage('unhealthy'), port: await freePort() }));
-    const crash = await runtime.create(taskSpec({ env, job: 'crash', image: demoImage('crash'), port: await freePort() }));
+    const unhealthy = await runtime.create(
+      taskSpec({ env, job: 'sick', image: demoImage('unhealthy'), port: await freePort() }),
+    );
+    const crash = await runtime.create(
+      taskSpec({ env, job: 'crash', image: demoImage('crash'), port: await freePort() }),
+    );
     await runtime.start(unhealthy.id);
     await runtime.start(crash.id);
     await waitFor('unhealthy', async () => (await runtime.health(unhealthy.id)).status === 'unhealthy');
@@ -147,7 +187,9 @@ describe('DockerRuntime on the local engine', () => {
 
   it('counts the restarts its restart policy makes, and the start time moves with each', async () => {
     await runtime.ensureImage(demoImage('crash'));
-    const crash = await runtime.create(taskSpec({ env, job: 'restarts', image: demoImage('crash'), port: await freePort(), restart: 'on-failure' }));
+    const crash = await runtime.create(
+      taskSpec({ env, job: 'restarts', image: demoImage('crash'), port: await freePort(), restart: 'on-failure' }),
+    );
     await runtime.start(crash.id);
     const first = await runtime.inspect(crash.id);
     expect(first).toMatchObject({ state: 'running', restartCount: 0 });
@@ -172,7 +214,15 @@ describe('DockerRuntime on the local engine', () => {
 
   it('waits out a grace period longer than its connect timeout when a task ignores SIGTERM', async () => {
     const quick = new DockerRuntime(local, { connectTimeoutMs: 1_000, standardConfig: { dataRoot } });
-    const stubborn = await quick.create(taskSpec({ env, job: 'stubborn', image: demoImage('v1'), port: await freePort(), command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"] }));
+    const stubborn = await quick.create(
+      taskSpec({
+        env,
+        job: 'stubborn',
+        image: demoImage('v1'),
+        port: await freePort(),
+        command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"],
+      }),
+    );
     await quick.start(stubborn.id);
     const began = Date.now();
     await quick.stop(stubborn.id, 2);
@@ -182,17 +232,27 @@ describe('DockerRuntime on the local engine', () => {
   });
 
   it('says which image is missing when creating without pulling', async () => {
-    await expect(runtime.create(taskSpec({ env, image: { repository: 'cj-never-built', tag: 'x' }, port: 1 }))).rejects.toBeInstanceOf(ImageNotFound);
+    await expect(
+      runtime.create(taskSpec({ env, image: { repository: 'cj-never-built', tag: 'x' }, port: 1 })),
+    ).rejects.toBeInstanceOf(ImageNotFound);
   });
 
   it('fails with HostUnreachable for a socket that does not exist and a tcp port nobody listens on', async () => {
-    const noSocket = new DockerRuntime({ name: 'ghost', endpoint: 'unix:///tmp/cj-no-such-dir/docker.sock', address: '127.0.0.1' });
+    const noSocket = new DockerRuntime({
+      name: 'ghost',
+      endpoint: 'unix:///tmp/cj-no-such-dir/docker.sock',
+      address: '127.0.0.1',
+    });
     await expect(noSocket.engineInfo()).rejects.toBeInstanceOf(HostUnreachable);
-    await expect(noSocket.list()).rejects.toThrow(/host ghost: the Docker engine at unix:\/\/\/tmp\/cj-no-such-dir\/docker.sock does not answer \(ENOENT\)/);
+    await expect(noSocket.list()).rejects.toThrow(
+      /host ghost: the Docker engine at unix:\/\/\/tmp\/cj-no-such-dir\/docker.sock does not answer \(ENOENT\)/,
+    );
 
     const port = await freePort();
     const noListener = new DockerRuntime({ name: 'silent', endpoint: `tcp://127.0.0.1:${port}`, address: '127.0.0.1' });
-    await expect(noListener.ensureImage(demoImage('v1'))).rejects.toThrow(/host silent: .* does not answer \(ECONNREFUSED\)/);
+    await expect(noListener.ensureImage(demoImage('v1'))).rejects.toThrow(
+      /host silent: .* does not answer \(ECONNREFUSED\)/,
+    );
   });
 
   it('reports the engine version', async () => {

@@ -22,7 +22,12 @@ describe('docker log frames', () => {
   it('joins frames and lines cut across chunks', () => {
     const whole = Buffer.concat([frame(1, 'hel'), frame(1, 'lo\nwor'), frame(1, 'ld\n')]);
     const parser = new LogFrameParser();
-    const lines = [...parser.push(whole.subarray(0, 5)), ...parser.push(whole.subarray(5, 13)), ...parser.push(whole.subarray(13)), ...parser.end()];
+    const lines = [
+      ...parser.push(whole.subarray(0, 5)),
+      ...parser.push(whole.subarray(5, 13)),
+      ...parser.push(whole.subarray(13)),
+      ...parser.end(),
+    ];
     expect(lines).toEqual([
       { stream: 'stdout', text: 'hello' },
       { stream: 'stdout', text: 'world' },

@@ -35,7 +35,10 @@ export class SshDialAgent extends Agent {
     this.target = { user: config.username, host: config.host, port: config.port };
   }
 
-  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): undefined {
+  override createConnection(
+    _options: ClientRequestArgs,
+    callback?: (error: Error | null, stream: Duplex) => void,
+  ): undefined {
     if (this.handshakes < HANDSHAKES_AT_ONCE) this.dial(callback);
     else this.waitingForHandshake.push(() => this.dial(callback));
     return undefined;
@@ -73,7 +76,9 @@ export class SshDialAgent extends Agent {
       if (socket) socket.destroy(failure);
       else settle(failure);
     });
-    client.once('close', () => settle(new SshFailure(`${sshLabel(this.target)}: the connection closed before the engine answered`)));
+    client.once('close', () =>
+      settle(new SshFailure(`${sshLabel(this.target)}: the connection closed before the engine answered`)),
+    );
     client.once('ready', () => {
       handshakeOver();
       client.exec(DIAL_STDIO, (error, channel) => {

@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { HostUnreachable } from '../errors';
-import { demoImage, ensureDemoImages, startFakeHosts, startSshServer, waitFor, type FakeHost, type FakeHosts, type SshServer } from '../testing';
+import {
+  demoImage,
+  ensureDemoImages,
+  startFakeHosts,
+  startSshServer,
+  waitFor,
+  type FakeHost,
+  type FakeHosts,
+  type SshServer,
+} from '../testing';
 import { taskSpec } from '../testing/task-spec';
 import { DockerRuntime } from './docker-runtime';
 import type { SshOptions } from './endpoint';
@@ -44,7 +53,10 @@ describe('DockerRuntime over ssh://', () => {
 
   /** The host as the jobs file declares it: its key pinned, unless `spec` says otherwise. */
   const runtime = (ssh: SshOptions, spec: Partial<HostSpec> = {}, connectTimeoutMs = 30_000) =>
-    new DockerRuntime({ name: host.name, endpoint: sshd.endpoint, address: host.address, sshHostKey: sshd.hostKey, ...spec }, { ssh, connectTimeoutMs });
+    new DockerRuntime(
+      { name: host.name, endpoint: sshd.endpoint, address: host.address, sshHostKey: sshd.hostKey, ...spec },
+      { ssh, connectTimeoutMs },
+    );
   const login = (): SshOptions => ({ privateKey: sshd.clientKey });
   const otherKey = () => readFileSync(join(keys, 'other'), 'utf8');
   const otherPublicKey = () => readFileSync(join(keys, 'other.pub'), 'utf8');
@@ -60,7 +72,10 @@ describe('DockerRuntime over ssh://', () => {
     const c = await r.create(taskSpec({ env: 'ssh', image: demoImage('v1'), port }));
     expect(c).toMatchObject({ host: host.name, state: 'created', port });
     await r.start(c.id);
-    await waitFor(`${host.address}:${port} serves v1`, async () => (await get(`http://${host.address}:${port}/version`)) === 'v1\n');
+    await waitFor(
+      `${host.address}:${port} serves v1`,
+      async () => (await get(`http://${host.address}:${port}/version`)) === 'v1\n',
+    );
     expect(await r.exec(c.id, ['cat', '/www/version'])).toMatchObject({ exitCode: 0, stdout: 'v1\n' });
     await r.stop(c.id, 5);
     expect((await r.inspect(c.id)).state).toBe('exited');
@@ -79,7 +94,9 @@ describe('DockerRuntime over ssh://', () => {
   it('is unreachable, naming the refused login, with a key the host does not know', async () => {
     const failure = runtime({ privateKey: otherKey() }).engineInfo();
     await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
-    await expect(failure).rejects.toThrow(/ssh root@127\.77\.\d+\.2:22: login refused .*must be in root's authorized_keys/);
+    await expect(failure).rejects.toThrow(
+      /ssh root@127\.77\.\d+\.2:22: login refused .*must be in root's authorized_keys/,
+    );
   });
 
   it('is unreachable, naming the connection, where no sshd listens', async () => {
@@ -91,9 +108,14 @@ describe('DockerRuntime over ssh://', () => {
   it("reports what dial-stdio said when the host's docker CLI cannot reach an engine", async () => {
     const broken = await startSshServer(host, { port: BROKEN_PORT, dockerHost: 'unix:///nonexistent/docker.sock' });
     try {
-      const failure = runtime({ privateKey: broken.clientKey }, { endpoint: broken.endpoint, sshHostKey: broken.hostKey }).engineInfo();
+      const failure = runtime(
+        { privateKey: broken.clientKey },
+        { endpoint: broken.endpoint, sshHostKey: broken.hostKey },
+      ).engineInfo();
       await expect(failure).rejects.toBeInstanceOf(HostUnreachable);
-      await expect(failure).rejects.toThrow(/`docker system dial-stdio` failed \(exit 1\) and said: .*\/nonexistent\/docker\.sock/);
+      await expect(failure).rejects.toThrow(
+        /`docker system dial-stdio` failed \(exit 1\) and said: .*\/nonexistent\/docker\.sock/,
+      );
     } finally {
       await broken.stop();
     }
@@ -128,7 +150,8 @@ describe('DockerRuntime over ssh://', () => {
       writeFileSync(path, lines.map((line) => `${line}\n`).join(''));
       return path;
     };
-    const unpinned = (path: string, spec: Partial<HostSpec> = {}) => runtime({ ...login(), knownHosts: path }, { sshHostKey: undefined, ...spec });
+    const unpinned = (path: string, spec: Partial<HostSpec> = {}) =>
+      runtime({ ...login(), knownHosts: path }, { sshHostKey: undefined, ...spec });
     /** What a refused connection was refused for. */
     const refusal = async (attempt: Promise<unknown>): Promise<SshHostKeyRefused> => {
       const error = await attempt.then(
@@ -139,13 +162,20 @@ describe('DockerRuntime over ssh://', () => {
       expect((error as Error).cause).toBeInstanceOf(SshHostKeyRefused);
       const cause = (error as Error).cause as SshHostKeyRefused;
       // The refusal says what to do; advice about dockerd would only mislead.
-      expect((error as Error).message).toBe(`host ${host.name}: the Docker engine at ${(error as HostUnreachable).endpoint} cannot be reached: ${cause.message}`);
+      expect((error as Error).message).toBe(
+        `host ${host.name}: the Docker engine at ${(error as HostUnreachable).endpoint} cannot be reached: ${cause.message}`,
+      );
       return cause;
     };
-    const fingerprint = (pub: string) => execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: pub }).toString().split(' ')[1];
+    const fingerprint = (pub: string) =>
+      execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: pub }).toString().split(' ')[1];
 
     it('trusts the key known_hosts has for the host, written plain or hashed', async () => {
-      const path = knownHosts('plain', ['# lab hosts', `other.example ${otherPublicKey()}`, `${host.address},${host.name} ${sshd.hostKey}`]);
+      const path = knownHosts('plain', [
+        '# lab hosts',
+        `other.example ${otherPublicKey()}`,
+        `${host.address},${host.name} ${sshd.hostKey}`,
+      ]);
       expect(await unpinned(path).engineInfo()).toMatchObject({ name: host.name });
       execFileSync('ssh-keygen', ['-q', '-H', '-f', path], { stdio: 'ignore' });
       expect(readFileSync(path, 'utf8')).not.toContain(host.address);
@@ -157,9 +187,16 @@ describe('DockerRuntime over ssh://', () => {
       try {
         const login = { privateKey: other.clientKey };
         const bracketed = knownHosts('bracketed', [`[${host.address}]:${OTHER_PORT} ${other.hostKey}`]);
-        expect(await runtime({ ...login, knownHosts: bracketed }, { endpoint: other.endpoint, sshHostKey: undefined }).engineInfo()).toMatchObject({ name: host.name });
+        expect(
+          await runtime(
+            { ...login, knownHosts: bracketed },
+            { endpoint: other.endpoint, sshHostKey: undefined },
+          ).engineInfo(),
+        ).toMatchObject({ name: host.name });
         const portless = knownHosts('portless', [`${host.address} ${other.hostKey}`]);
-        const refused = await refusal(runtime({ ...login, knownHosts: portless }, { endpoint: other.endpoint, sshHostKey: undefined }).engineInfo());
+        const refused = await refusal(
+          runtime({ ...login, knownHosts: portless }, { endpoint: other.endpoint, sshHostKey: undefined }).engineInfo(),
+        );
         expect(refused.refusal).toBe('unknown');
         expect(refused.message).toContain(`ssh-keyscan -p ${OTHER_PORT} ${host.address} >> ${portless}`);
       } finally {
@@ -170,7 +207,11 @@ describe('DockerRuntime over ssh://', () => {
     it('refuses a host known nowhere, saying how to trust it; what it says to run makes the host known', async () => {
       const path = join(keys, 'known_hosts');
       const refused = await refusal(unpinned(path).engineInfo());
-      expect(refused).toMatchObject({ host: host.name, refusal: 'unknown', offered: `ssh-ed25519 ${fingerprint(sshd.hostKey)}` });
+      expect(refused).toMatchObject({
+        host: host.name,
+        refusal: 'unknown',
+        offered: `ssh-ed25519 ${fingerprint(sshd.hostKey)}`,
+      });
       expect(refused.message).toBe(
         `host ${host.name} (${sshd.endpoint}): its ssh host key is unknown (it offers ssh-ed25519 ${fingerprint(sshd.hostKey)}); ` +
           `pin it with ssh_host_key in the hosts section, or add it to ${path} (ssh-keyscan -p 22 ${host.address} >> ${path}), ` +
@@ -184,7 +225,9 @@ describe('DockerRuntime over ssh://', () => {
       const path = knownHosts('ca', [`@cert-authority * ${otherPublicKey()}`]);
       const refused = await refusal(unpinned(path).engineInfo());
       expect(refused.refusal).toBe('unknown');
-      expect(refused.message).toContain(`(${path}:1 is a @cert-authority line, which is ignored: host certificates are not checked, only host keys)`);
+      expect(refused.message).toContain(
+        `(${path}:1 is a @cert-authority line, which is ignored: host certificates are not checked, only host keys)`,
+      );
     });
 
     it('refuses a key that is not the one known_hosts has, naming both', async () => {
@@ -201,7 +244,9 @@ describe('DockerRuntime over ssh://', () => {
 
     it('refuses a key that is not the pinned one, whatever known_hosts says', async () => {
       const path = knownHosts('trusting', [`${host.address} ${sshd.hostKey}`]);
-      const refused = await refusal(runtime({ ...login(), knownHosts: path }, { sshHostKey: otherPublicKey() }).engineInfo());
+      const refused = await refusal(
+        runtime({ ...login(), knownHosts: path }, { sshHostKey: otherPublicKey() }).engineInfo(),
+      );
       expect(refused.refusal).toBe('changed');
       expect(refused.message).toMatch(
         /its ssh host key changed: it offers .*, expected ssh-ed25519 SHA256:\S+ from the ssh_host_key pinned in the hosts section; if the host was reinstalled, pin its new key with ssh_host_key/,
@@ -212,7 +257,9 @@ describe('DockerRuntime over ssh://', () => {
       const path = knownHosts('revoked', [`${host.address} ${sshd.hostKey}`, `@revoked * ${sshd.hostKey}`]);
       const refused = await refusal(unpinned(path).engineInfo());
       expect(refused.refusal).toBe('revoked');
-      expect(refused.message).toContain(`its ssh host key ssh-ed25519 ${fingerprint(sshd.hostKey)} is marked @revoked at ${path}:2; give the host a new key`);
+      expect(refused.message).toContain(
+        `its ssh host key ssh-ed25519 ${fingerprint(sshd.hostKey)} is marked @revoked at ${path}:2; give the host a new key`,
+      );
     });
   });
 });

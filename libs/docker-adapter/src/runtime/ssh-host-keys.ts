@@ -68,11 +68,20 @@ export class SshHostKeys {
   }
 
   /** `knownHosts`: the file the keys were read from, where an unknown key is to be added. */
-  private checkOf(trusted: readonly TrustedKey[], revoked: readonly TrustedKey[], knownHosts?: KnownHostsFile): HostKeyCheck {
+  private checkOf(
+    trusted: readonly TrustedKey[],
+    revoked: readonly TrustedKey[],
+    knownHosts?: KnownHostsFile,
+  ): HostKeyCheck {
     const types = [...new Set(trusted.map((t) => t.key.type))];
     const preferred = types.flatMap((type) => ALGORITHMS[type]);
     return {
-      algorithms: [...preferred, ...Object.values(ALGORITHMS).flat().filter((algorithm) => !preferred.includes(algorithm))],
+      algorithms: [
+        ...preferred,
+        ...Object.values(ALGORITHMS)
+          .flat()
+          .filter((algorithm) => !preferred.includes(algorithm)),
+      ],
       verify: (offered) => {
         const isOffered = (t: TrustedKey) => Buffer.from(t.key.blob, 'base64').equals(offered);
         const revokedAt = revoked.find(isOffered);
@@ -98,7 +107,9 @@ export class SshHostKeys {
   }
 
   private changed(offered: Buffer, trusted: readonly TrustedKey[]): SshHostKeyRefused {
-    const expected = trusted.map((t) => `${fingerprint(Buffer.from(t.key.blob, 'base64'))} from ${t.source}`).join(', ');
+    const expected = trusted
+      .map((t) => `${fingerprint(Buffer.from(t.key.blob, 'base64'))} from ${t.source}`)
+      .join(', ');
     const fix =
       'pinned' in this.trust
         ? 'pin its new key with ssh_host_key in the hosts section'
@@ -142,4 +153,3 @@ function fingerprint(blob: Buffer): string {
 function bare(host: string): string {
   return host.replace(/^\[(.*)\]$/, '$1');
 }
-

@@ -29,7 +29,9 @@ export const STANDARD_CONFIG_DEFAULTS: StandardConfigOptions = {
 };
 
 /** `cj-<env>-<job>-<task>-r<revision>[-<rollout short id>]`: job, task and revision at a glance. */
-export function containerName(spec: Pick<ContainerSpec, 'env' | 'job' | 'task' | 'revision' | 'rollout' | 'cluster'>): string {
+export function containerName(
+  spec: Pick<ContainerSpec, 'env' | 'job' | 'task' | 'revision' | 'rollout' | 'cluster'>,
+): string {
   const base = `cj-${spec.env}-${spec.job}-${spec.task}-r${spec.revision}`;
   const withRollout = spec.rollout ? `${base}-${spec.rollout.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}` : base;
   // Two clusters may run the same job's task on one host: the store's short id keeps their names apart.
@@ -62,7 +64,11 @@ export function containerLabels(spec: ContainerSpec): Record<string, string> {
  * The engine's create options for a task. `hostFiles` are the standard host files this host has
  * (see DockerRuntime: the engine itself tells which are missing).
  */
-export function createOptions(spec: ContainerSpec, options: StandardConfigOptions, hostFiles: readonly string[]): ContainerCreateOptions {
+export function createOptions(
+  spec: ContainerSpec,
+  options: StandardConfigOptions,
+  hostFiles: readonly string[],
+): ContainerCreateOptions {
   const dataDir = jobDataDir(options, spec);
   // Binds create a missing source directory on the host, which is what job data wants;
   // Mounts fail on a missing source, which is what the host files want (never an empty dir).
@@ -70,7 +76,12 @@ export function createOptions(spec: ContainerSpec, options: StandardConfigOption
     const source = posix.isAbsolute(m.source) ? m.source : posix.join(dataDir, m.source);
     return `${source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`;
   });
-  const mounts: MountSettings[] = hostFiles.map((path) => ({ Type: 'bind', Source: path, Target: path, ReadOnly: true }));
+  const mounts: MountSettings[] = hostFiles.map((path) => ({
+    Type: 'bind',
+    Source: path,
+    Target: path,
+    ReadOnly: true,
+  }));
   return {
     name: containerName(spec),
     Image: imageReference(spec.image),
@@ -80,7 +91,10 @@ export function createOptions(spec: ContainerSpec, options: StandardConfigOption
     HostConfig: {
       NetworkMode: 'host',
       Init: true,
-      LogConfig: { Type: 'json-file', Config: { 'max-size': options.logMaxSize, 'max-file': String(options.logMaxFiles) } },
+      LogConfig: {
+        Type: 'json-file',
+        Config: { 'max-size': options.logMaxSize, 'max-file': String(options.logMaxFiles) },
+      },
       RestartPolicy: { Name: spec.restart === 'no' ? '' : spec.restart },
       Binds: binds,
       Mounts: mounts,

@@ -1,6 +1,14 @@
 import { rmSync } from 'node:fs';
 import { HostUnreachable } from '../errors';
-import { demoImage, ensureDemoImages, makeTlsMaterial, startFakeHosts, waitFor, type FakeHosts, type TlsMaterial } from '../testing';
+import {
+  demoImage,
+  ensureDemoImages,
+  makeTlsMaterial,
+  startFakeHosts,
+  waitFor,
+  type FakeHosts,
+  type TlsMaterial,
+} from '../testing';
 import { DockerRuntime } from './docker-runtime';
 import { taskSpec } from '../testing/task-spec';
 
@@ -24,7 +32,12 @@ describe('DockerRuntime over tcp:// with TLS', () => {
 
   it('runs a container on a host reached with client certificates', async () => {
     const host = fake.hosts[0];
-    const runtime = new DockerRuntime({ name: host.name, endpoint: host.tlsEndpoint!, address: host.address, tls: tls.client });
+    const runtime = new DockerRuntime({
+      name: host.name,
+      endpoint: host.tlsEndpoint!,
+      address: host.address,
+      tls: tls.client,
+    });
     expect((await runtime.engineInfo()).name).toBe(host.name);
     await runtime.ensureImage(demoImage('v1'));
     const c = await runtime.create(taskSpec({ env: 'tls', image: demoImage('v1'), port: 18080 }));
@@ -36,7 +49,12 @@ describe('DockerRuntime over tcp:// with TLS', () => {
   it('is unreachable without a client certificate the engine trusts', async () => {
     const host = fake.hosts[0];
     const runtime = new DockerRuntime(
-      { name: host.name, endpoint: host.tlsEndpoint!, address: host.address, tls: { ...tls.client, cert: tls.server.cert, key: tls.server.key } },
+      {
+        name: host.name,
+        endpoint: host.tlsEndpoint!,
+        address: host.address,
+        tls: { ...tls.client, cert: tls.server.cert, key: tls.server.key },
+      },
       { connectTimeoutMs: 3_000 },
     );
     await expect(runtime.engineInfo()).rejects.toBeInstanceOf(HostUnreachable);

@@ -53,7 +53,13 @@ export async function startFakeHosts(n: number, options: FakeHostOptions = {}): 
     // A dead owner may have used more hosts of the block than asked for now: clear them all.
     await runInfraScript('fakehosts.sh', ['down', String(BLOCK), '--first', String(first)]);
   }
-  const args = [String(n), '--first', String(first), ...(options.images === false ? [] : ['--images']), ...(options.tls ? ['--tls', options.tls] : [])];
+  const args = [
+    String(n),
+    '--first',
+    String(first),
+    ...(options.images === false ? [] : ['--images']),
+    ...(options.tls ? ['--tls', options.tls] : []),
+  ];
   try {
     await runInfraScript('fakehosts.sh', ['up', ...args]);
   } catch (error) {

@@ -8,7 +8,11 @@ const run = promisify(execFile);
 export const INFRA_DIR = resolve(__dirname, '../../../../tools/infra');
 
 /** Runs one of tools/infra's scripts; its stderr becomes the error message when it fails. */
-export async function runInfraScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function runInfraScript(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   try {
     const { stdout } = await run('bash', [resolve(INFRA_DIR, script), ...args], {
       env: { ...process.env, ...env },

@@ -1,5 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,10 +108,15 @@ export async function startSshServer(host: FakeHost, options: SshServerOptions =
       rmSync(dir, { recursive: true, force: true });
     };
     try {
-      await waitFor(`sshd on ${host.address}:${port}`, async () => {
-        if (exited()) throw new Error(`startSshServer: sshd exited: ${readFileSync(at('sshd.log'), 'utf8').trim()}`);
-        return accepts(host.address, port);
-      }, 10_000, 50);
+      await waitFor(
+        `sshd on ${host.address}:${port}`,
+        async () => {
+          if (exited()) throw new Error(`startSshServer: sshd exited: ${readFileSync(at('sshd.log'), 'utf8').trim()}`);
+          return accepts(host.address, port);
+        },
+        10_000,
+        50,
+      );
     } catch (error) {
       await stop();
       throw error;
@@ -126,9 +142,12 @@ function preflight(): void {
       return false;
     }
   };
-  if (!executable(SSHD)) throw new Error(`startSshServer: ${SSHD} is missing; run tools/infra/engine.sh up (installs openssh-server)`);
+  if (!executable(SSHD))
+    throw new Error(`startSshServer: ${SSHD} is missing; run tools/infra/engine.sh up (installs openssh-server)`);
   if (!SESSION_PATH.some((dir) => executable(join(dir, 'docker')))) {
-    throw new Error(`startSshServer: no docker CLI in ${SESSION_PATH.join(':')}, where ssh sessions look for it; install docker.io`);
+    throw new Error(
+      `startSshServer: no docker CLI in ${SESSION_PATH.join(':')}, where ssh sessions look for it; install docker.io`,
+    );
   }
 }
 

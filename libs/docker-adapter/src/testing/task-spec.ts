@@ -1,7 +1,9 @@
 import type { ContainerSpec, ImageRef } from '@cj/domain';
 
 /** A task of a test job: the demo image, no mounts, no limits, restart `no`. */
-export function taskSpec(overrides: Partial<ContainerSpec> & { env: string; image: ImageRef; port: number }): ContainerSpec {
+export function taskSpec(
+  overrides: Partial<ContainerSpec> & { env: string; image: ImageRef; port: number },
+): ContainerSpec {
   return {
     job: 'web',
     task: 0,

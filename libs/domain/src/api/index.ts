@@ -29,7 +29,14 @@ export interface ApiProblem {
   /** What to do about it. */
   readonly hint?: string;
   /** Jobs-file errors: `file:line:column: message (hint)` each. */
-  readonly errors?: readonly { file: string; line: number; column: number; path: string; message: string; hint?: string }[];
+  readonly errors?: readonly {
+    file: string;
+    line: number;
+    column: number;
+    path: string;
+    message: string;
+    hint?: string;
+  }[];
 }
 
 /** A jobs file as sent by the CLI: the text and the name it is reported under. */
@@ -139,7 +146,12 @@ export interface TaskStatus {
   readonly task: number;
   readonly host: string;
   readonly port: number;
-  readonly desired: { readonly revision: number; readonly image: string; readonly digest?: string; readonly state: 'running' | 'stopped' };
+  readonly desired: {
+    readonly revision: number;
+    readonly image: string;
+    readonly digest?: string;
+    readonly state: 'running' | 'stopped';
+  };
   readonly observed?: {
     readonly containerId: string;
     readonly image: string;
@@ -246,7 +258,8 @@ export interface RollbackRequest extends ChangeRequest, RolloutOverrides {
   readonly toRevision?: number;
 }
 
-export type RolloutPhase = 'running' | 'paused' | 'succeeded' | 'rolling-back' | 'aborting' | 'rolled-back' | 'failed' | 'aborted';
+export type RolloutPhase =
+  'running' | 'paused' | 'succeeded' | 'rolling-back' | 'aborting' | 'rolled-back' | 'failed' | 'aborted';
 export interface RolloutTaskView {
   readonly task: number;
   readonly host: string;

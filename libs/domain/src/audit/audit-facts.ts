@@ -41,7 +41,8 @@ const DETAIL: ReadonlySet<string> = new Set([
 ]);
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const index = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) ? value : undefined);
+const index = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 
 /**
  * The job, task, host and rollout an event concerns, from its stream and its payload, and its
@@ -56,7 +57,10 @@ export function auditFacts(
 ): AuditFacts {
   const task = index(data['task']);
   const job = stream.kind === 'job' ? stream.id : text(data['job']);
-  const host = stream.kind === 'host' ? stream.id : (text(data['host']) ?? (stream.kind === 'rollout' && task !== undefined ? hostOfTask(task) : undefined));
+  const host =
+    stream.kind === 'host'
+      ? stream.id
+      : (text(data['host']) ?? (stream.kind === 'rollout' && task !== undefined ? hostOfTask(task) : undefined));
   const rollout = stream.kind === 'rollout' ? stream.id : text(data['rolloutId']);
   const failedCheck = type === 'UpdatedTaskChecked' && data['passed'] === false;
   const level: AuditLevel = DETAIL.has(type) || (type === 'UpdatedTaskChecked' && !failedCheck) ? 'detail' : 'summary';

@@ -4,16 +4,36 @@ import { decideHost, evolveHost, initialHostState, type HostCommand } from '../h
 import { belongsToCluster, shortStoreId } from './cluster-ownership';
 import { HostsHeldError, refuseHeldHosts } from './held-hosts';
 
-const metadata = { commandId: 'cmd-1', actor: 'orchestrator', occurredAt: '2026-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const metadata = {
+  commandId: 'cmd-1',
+  actor: 'orchestrator',
+  occurredAt: '2026-06-01T10:00:00.000Z',
+  cjVersion: '0.1.0',
+};
 const from: StoreLocation = { kind: 'embedded', machine: 'ops-1', path: '/var/lib/cj/cj.db' };
 const to: StoreLocation = { kind: 'embedded', machine: 'ops-2', path: '/srv/cj/cj.db' };
-const given = (...history: HostEvent[]) => ({ when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())) });
-const [declared] = given().when({ type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' }, metadata });
+const given = (...history: HostEvent[]) => ({
+  when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())),
+});
+const [declared] = given().when({
+  type: 'DeclareHost',
+  data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' },
+  metadata,
+});
 const hold: HostCommand = { type: 'HoldHost', data: { host: 'h1', from, to }, metadata };
 const confirm: HostCommand = { type: 'ConfirmHost', data: { host: 'h1' }, metadata };
 const foreign = (...containers: { storeId: string; containerId: string }[]): HostCommand => ({
   type: 'RecordForeignContainers',
-  data: { host: 'h1', containers: containers.map((c) => ({ ...c, name: `cj-prod-web-0-r1.${c.storeId}`, env: 'prod', job: 'web', task: 0 })) },
+  data: {
+    host: 'h1',
+    containers: containers.map((c) => ({
+      ...c,
+      name: `cj-prod-web-0-r1.${c.storeId}`,
+      env: 'prod',
+      job: 'web',
+      task: 0,
+    })),
+  },
   metadata,
 });
 
@@ -43,8 +63,12 @@ describe('held hosts', () => {
         return error as HostsHeldError;
       }
     })();
-    expect(refusal?.message).toMatch(/^hosts h1, h3 of environment prod are held: this store was started somewhere else/);
-    expect(refusal?.hint).toBe("once you know these hosts are this cluster's, run cj hosts confirm h1 h3 (or --all); else re-map them by importing the environment with --map-host");
+    expect(refusal?.message).toMatch(
+      /^hosts h1, h3 of environment prod are held: this store was started somewhere else/,
+    );
+    expect(refusal?.hint).toBe(
+      "once you know these hosts are this cluster's, run cj hosts confirm h1 h3 (or --all); else re-map them by importing the environment with --map-host",
+    );
     expect(() => refuseHeldHosts('prod', ['h2'], new Set(['h1']))).not.toThrow();
   });
 });
@@ -54,9 +78,17 @@ describe('a host shared with another cluster', () => {
     const [shared] = given(declared).when(foreign({ storeId: 'other', containerId: 'c1' }));
     expect(shared).toMatchObject({
       type: 'HostSharedWithCluster',
-      data: { host: 'h1', otherStoreId: 'other', containers: [{ containerId: 'c1', name: 'cj-prod-web-0-r1.other', env: 'prod', job: 'web', task: 0 }] },
+      data: {
+        host: 'h1',
+        otherStoreId: 'other',
+        containers: [{ containerId: 'c1', name: 'cj-prod-web-0-r1.other', env: 'prod', job: 'web', task: 0 }],
+      },
     });
-    expect(given(declared, shared).when(foreign({ storeId: 'other', containerId: 'c1' }, { storeId: 'other', containerId: 'c2' }))).toEqual([]);
+    expect(
+      given(declared, shared).when(
+        foreign({ storeId: 'other', containerId: 'c1' }, { storeId: 'other', containerId: 'c2' }),
+      ),
+    ).toEqual([]);
     const [gone] = given(declared, shared).when(foreign());
     expect(gone).toMatchObject({ type: 'HostNoLongerShared', data: { host: 'h1', otherStoreId: 'other' } });
     expect(given(declared, shared, gone).when(foreign())).toEqual([]);

@@ -9,10 +9,13 @@ export class HostsHeldError extends DomainError {
   override readonly name = 'HostsHeldError';
   readonly hint: string;
 
-  constructor(readonly env: string, readonly hosts: readonly string[]) {
+  constructor(
+    readonly env: string,
+    readonly hosts: readonly string[],
+  ) {
     super(
       `host${hosts.length === 1 ? '' : 's'} ${hosts.join(', ')} of environment ${env} ${hosts.length === 1 ? 'is' : 'are'} held: ` +
-        'this store was started somewhere else than where it last ran (a copy or a restore), and cj does not act on its hosts until they are confirmed as this cluster\'s',
+        "this store was started somewhere else than where it last ran (a copy or a restore), and cj does not act on its hosts until they are confirmed as this cluster's",
     );
     this.hint = `once you know these hosts are this cluster's, run cj hosts confirm ${hosts.join(' ')} (or --all); else re-map them by importing the environment with --map-host`;
   }

@@ -4,7 +4,10 @@ import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 /** Every container of another cluster that one look at the host found, with its cluster's store id. */
 export interface RecordForeignContainers {
   readonly type: 'RecordForeignContainers';
-  readonly data: { readonly host: string; readonly containers: readonly (ForeignContainer & { readonly storeId: string })[] };
+  readonly data: {
+    readonly host: string;
+    readonly containers: readonly (ForeignContainer & { readonly storeId: string })[];
+  };
   readonly metadata: CommandMetadata;
 }
 
@@ -19,17 +22,26 @@ export function decideSharedHost(command: RecordForeignContainers, shared: Share
   const { host, containers } = command.data;
   const metadata = eventMetadata(command.metadata);
   const byCluster = new Map<string, ForeignContainer[]>();
-  for (const { storeId, ...container } of containers) byCluster.set(storeId, [...(byCluster.get(storeId) ?? []), container]);
+  for (const { storeId, ...container } of containers)
+    byCluster.set(storeId, [...(byCluster.get(storeId) ?? []), container]);
   const gone: HostNoLongerShared[] = Object.keys(shared)
     .filter((storeId) => !byCluster.has(storeId))
     .map((otherStoreId) => ({ type: 'HostNoLongerShared', schemaVersion: 1, data: { host, otherStoreId }, metadata }));
   const found: HostSharedWithCluster[] = [...byCluster]
     .filter(([storeId]) => shared[storeId] === undefined)
-    .map(([otherStoreId, seen]) => ({ type: 'HostSharedWithCluster', schemaVersion: 1, data: { host, otherStoreId, containers: seen }, metadata }));
+    .map(([otherStoreId, seen]) => ({
+      type: 'HostSharedWithCluster',
+      schemaVersion: 1,
+      data: { host, otherStoreId, containers: seen },
+      metadata,
+    }));
   return [...gone, ...found];
 }
 
-export function evolveShared(shared: SharedClusters, event: HostSharedWithCluster | HostNoLongerShared): SharedClusters {
+export function evolveShared(
+  shared: SharedClusters,
+  event: HostSharedWithCluster | HostNoLongerShared,
+): SharedClusters {
   if (event.type === 'HostSharedWithCluster') return { ...shared, [event.data.otherStoreId]: event.data.containers };
   return Object.fromEntries(Object.entries(shared).filter(([storeId]) => storeId !== event.data.otherStoreId));
 }

@@ -37,7 +37,14 @@ export function decideStoreIdentity(command: IdentifyStore, state: StoreIdentity
   const { newStoreId, location } = command.data;
   const metadata = eventMetadata(command.metadata);
   if (state.storeId === undefined) {
-    return [{ type: 'StoreIdentified', schemaVersion: 1, data: { storeId: newStoreId, createdAt: command.metadata.occurredAt, location }, metadata }];
+    return [
+      {
+        type: 'StoreIdentified',
+        schemaVersion: 1,
+        data: { storeId: newStoreId, createdAt: command.metadata.occurredAt, location },
+        metadata,
+      },
+    ];
   }
   if (state.location !== undefined && sameLocation(state.location, location)) return [];
   const from = state.location ?? location;

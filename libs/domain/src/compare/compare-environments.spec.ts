@@ -5,17 +5,45 @@ import { compareEnvironments, type ComparedEnvironment } from './compare-environ
 
 const DIGEST = `sha256:${'1'.repeat(64)}`;
 const prodWeb = jobSpec();
-const stgWeb = jobSpec({ tasks: [{ index: 0, host: 's1', port: 8080 }, { index: 1, host: 's2', port: 8080 }] });
+const stgWeb = jobSpec({
+  tasks: [
+    { index: 0, host: 's1', port: 8080 },
+    { index: 1, host: 's2', port: 8080 },
+  ],
+});
 
-function task(spec: JobSpec, index: number, overrides: { desired?: 'running' | 'stopped'; state?: string; digest?: string; containerId?: string; revision?: number } = {}): TaskStatus {
+function task(
+  spec: JobSpec,
+  index: number,
+  overrides: {
+    desired?: 'running' | 'stopped';
+    state?: string;
+    digest?: string;
+    containerId?: string;
+    revision?: number;
+  } = {},
+): TaskStatus {
   const { host, port } = spec.tasks[index];
   return {
     job: spec.name,
     task: index,
     host,
     port,
-    desired: { revision: overrides.revision ?? 1, image: 'localhost:5000/demo:v1', digest: DIGEST, state: overrides.desired ?? 'running' },
-    observed: { containerId: overrides.containerId ?? `${host}-c${index}`, image: 'localhost:5000/demo:v1', digest: overrides.digest ?? DIGEST, revision: overrides.revision ?? 1, upToDate: true, state: overrides.state ?? 'running', health: 'healthy' },
+    desired: {
+      revision: overrides.revision ?? 1,
+      image: 'localhost:5000/demo:v1',
+      digest: DIGEST,
+      state: overrides.desired ?? 'running',
+    },
+    observed: {
+      containerId: overrides.containerId ?? `${host}-c${index}`,
+      image: 'localhost:5000/demo:v1',
+      digest: overrides.digest ?? DIGEST,
+      revision: overrides.revision ?? 1,
+      upToDate: true,
+      state: overrides.state ?? 'running',
+      health: 'healthy',
+    },
   };
 }
 
@@ -27,12 +55,17 @@ describe('compareEnvironments: every difference but host names', () => {
   const prod = environment('prod', prodWeb, [task(prodWeb, 0), task(prodWeb, 1)]);
 
   it('finds none between a job and its replica on other hosts, other containers and other revision numbers', () => {
-    const staging = environment('staging', stgWeb, [task(stgWeb, 0, { revision: 4 }), task(stgWeb, 1, { revision: 4 })]);
+    const staging = environment('staging', stgWeb, [
+      task(stgWeb, 0, { revision: 4 }),
+      task(stgWeb, 1, { revision: 4 }),
+    ]);
     expect(compareEnvironments(prod, staging)).toEqual([]);
   });
 
   it('names a job declared on one side only', () => {
-    expect(compareEnvironments(prod, environment('staging', undefined, []))).toEqual([{ job: 'web', field: 'job', left: 'declared' }]);
+    expect(compareEnvironments(prod, environment('staging', undefined, []))).toEqual([
+      { job: 'web', field: 'job', left: 'declared' },
+    ]);
   });
 
   it('names each spec field that differs: image tag and digest, envs, ports, task count', () => {
@@ -52,7 +85,10 @@ describe('compareEnvironments: every difference but host names', () => {
   });
 
   it('names what runs differently: a stopped job, an exited container, another image digest', () => {
-    const staging = environment('staging', stgWeb, [task(stgWeb, 0, { desired: 'stopped', state: 'exited' }), task(stgWeb, 1, { digest: 'sha256:other' })]);
+    const staging = environment('staging', stgWeb, [
+      task(stgWeb, 0, { desired: 'stopped', state: 'exited' }),
+      task(stgWeb, 1, { digest: 'sha256:other' }),
+    ]);
     expect(compareEnvironments(prod, staging)).toEqual([
       { job: 'web', task: 0, field: 'desired.state', left: 'running', right: 'stopped' },
       { job: 'web', task: 0, field: 'observed.state', left: 'running', right: 'exited' },

@@ -39,15 +39,27 @@ export function compareEnvironments(left: ComparedEnvironment, right: ComparedEn
 }
 
 function specDifferences(job: string, a: JobSpec, b: JobSpec): EnvironmentDifference[] {
-  const count = a.tasks.length === b.tasks.length ? [] : [{ job, field: 'tasks', left: String(a.tasks.length), right: String(b.tasks.length) }];
+  const count =
+    a.tasks.length === b.tasks.length
+      ? []
+      : [{ job, field: 'tasks', left: String(a.tasks.length), right: String(b.tasks.length) }];
   const fields = diffJobSpecs(a, b)
     .filter((change) => !HOST_PATH.test(change.path))
-    .map((change) => ({ job, field: change.path, ...(change.before !== undefined && { left: text(change.before) }), ...(change.after !== undefined && { right: text(change.after) }) }));
+    .map((change) => ({
+      job,
+      field: change.path,
+      ...(change.before !== undefined && { left: text(change.before) }),
+      ...(change.after !== undefined && { right: text(change.after) }),
+    }));
   return [...count, ...fields];
 }
 
 /** Per task index (present on both sides: a task of one side only is a spec difference already). */
-function taskDifferences(job: string, a: ReadonlyMap<number, TaskStatus>, b: ReadonlyMap<number, TaskStatus>): EnvironmentDifference[] {
+function taskDifferences(
+  job: string,
+  a: ReadonlyMap<number, TaskStatus>,
+  b: ReadonlyMap<number, TaskStatus>,
+): EnvironmentDifference[] {
   const out: EnvironmentDifference[] = [];
   for (const [task, one] of [...a].sort(([x], [y]) => x - y)) {
     const other = b.get(task);
@@ -55,7 +67,14 @@ function taskDifferences(job: string, a: ReadonlyMap<number, TaskStatus>, b: Rea
     const l = runFacts(one);
     const r = runFacts(other);
     for (const field of Object.keys(l)) {
-      if (l[field] !== r[field]) out.push({ job, task, field, ...(l[field] !== undefined && { left: l[field] }), ...(r[field] !== undefined && { right: r[field] }) });
+      if (l[field] !== r[field])
+        out.push({
+          job,
+          task,
+          field,
+          ...(l[field] !== undefined && { left: l[field] }),
+          ...(r[field] !== undefined && { right: r[field] }),
+        });
     }
   }
   return out;

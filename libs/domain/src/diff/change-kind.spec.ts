@@ -59,10 +59,44 @@ describe('changeKind: what the container is made from, and what only cj reads', 
     const kinds = classifyChanges(diffJobSpecs(before, after)).map(({ path, kind }) => `${kind} ${path}`);
 
     expect(kinds.filter((k) => k.startsWith('policy')).sort()).toEqual(
-      ['health.command', 'health.interval', 'health.retries', 'health.timeout', 'health.type', 'update.maxParallel', 'update.monitor'].map((p) => `policy ${p}`),
+      [
+        'health.command',
+        'health.interval',
+        'health.retries',
+        'health.timeout',
+        'health.type',
+        'update.maxParallel',
+        'update.monitor',
+      ].map((p) => `policy ${p}`),
     );
-    expect(kinds.filter((k) => k.startsWith('container')).map((k) => k.split(' ')[1].split('.')[0].replace(/\[\d+\]/, '')).sort()).toEqual(
-      ['command', 'envs', 'image', 'image', 'image', 'image', 'mounts', 'mounts', 'resources', 'resources', 'restart', 'tasks', 'tasks', 'tasks', 'tasks'].sort(),
+    expect(
+      kinds
+        .filter((k) => k.startsWith('container'))
+        .map((k) =>
+          k
+            .split(' ')[1]
+            .split('.')[0]
+            .replace(/\[\d+\]/, ''),
+        )
+        .sort(),
+    ).toEqual(
+      [
+        'command',
+        'envs',
+        'image',
+        'image',
+        'image',
+        'image',
+        'mounts',
+        'mounts',
+        'resources',
+        'resources',
+        'restart',
+        'tasks',
+        'tasks',
+        'tasks',
+        'tasks',
+      ].sort(),
     );
   });
 });
@@ -71,13 +105,19 @@ describe('replacesContainers', () => {
   const before = jobSpec();
 
   it('given a changed min healthy time and health interval, then no container is replaced', () => {
-    const after = jobSpec({ update: { ...before.update, minHealthyTime: 9000 }, health: { type: 'tcp', interval: 5000, timeout: 1000, retries: 3 } });
+    const after = jobSpec({
+      update: { ...before.update, minHealthyTime: 9000 },
+      health: { type: 'tcp', interval: 5000, timeout: 1000, retries: 3 },
+    });
 
     expect(replacesContainers(diffJobSpecs(before, after))).toBe(false);
   });
 
   it('given a changed env beside a policy change, then the containers are replaced', () => {
-    const after = jobSpec({ update: { ...before.update, minHealthyTime: 9000 }, envs: [{ key: 'http_port', value: '9000' }] });
+    const after = jobSpec({
+      update: { ...before.update, minHealthyTime: 9000 },
+      envs: [{ key: 'http_port', value: '9000' }],
+    });
 
     expect(replacesContainers(diffJobSpecs(before, after))).toBe(true);
   });
@@ -95,7 +135,12 @@ describe('sameTaskContainer', () => {
   });
 
   it("looks at the task's own placement only", () => {
-    const moved = jobSpec({ tasks: [{ index: 0, host: 'h1', port: 8080 }, { index: 1, host: 'h3', port: 8080 }] });
+    const moved = jobSpec({
+      tasks: [
+        { index: 0, host: 'h1', port: 8080 },
+        { index: 1, host: 'h3', port: 8080 },
+      ],
+    });
 
     expect(sameTaskContainer(before, moved, 0)).toBe(true);
     expect(sameTaskContainer(before, moved, 1)).toBe(false);
@@ -104,6 +149,8 @@ describe('sameTaskContainer', () => {
   it('is false when the task is gone, or anything a container is made from differs', () => {
     expect(sameTaskContainer(before, jobSpec({ tasks: [{ index: 0, host: 'h1', port: 8080 }] }), 1)).toBe(false);
     expect(sameTaskContainer(before, jobSpec({ restart: 'always' }), 0)).toBe(false);
-    expect(sameTaskContainer(before, jobSpec({ image: { ...before.image, digest: `sha256:${'3'.repeat(64)}` } }), 0)).toBe(false);
+    expect(
+      sameTaskContainer(before, jobSpec({ image: { ...before.image, digest: `sha256:${'3'.repeat(64)}` } }), 0),
+    ).toBe(false);
   });
 });

@@ -58,7 +58,9 @@ function taskContainerComparison(a: JobSpec, b: JobSpec): (task: number) => bool
     // A container field outside the tasks' placement differs for every task; a task's own, only for it.
     const placements = changes.map((change) => TASK_FIELD.exec(change.path));
     const everyTask = placements.some((placement) => placement === null);
-    const tasks = new Set(placements.filter((placement) => placement !== null).map((placement) => Number(placement[1])));
+    const tasks = new Set(
+      placements.filter((placement) => placement !== null).map((placement) => Number(placement[1])),
+    );
     same = (task: number) => !everyTask && !tasks.has(task);
     byB.set(b, same);
   }

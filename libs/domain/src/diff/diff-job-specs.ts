@@ -43,7 +43,11 @@ function fields(spec: JobSpec, options: DiffOptions): Map<string, unknown> {
     put(`mounts.${mount.target}.source`, mount.source);
     put(`mounts.${mount.target}.readOnly`, mount.readOnly);
   }
-  for (const [section, value] of [['health', spec.health], ['update', spec.update], ['resources', spec.resources]] as const) {
+  for (const [section, value] of [
+    ['health', spec.health],
+    ['update', spec.update],
+    ['resources', spec.resources],
+  ] as const) {
     for (const [key, leaf] of Object.entries(value)) put(`${section}.${key}`, leaf);
   }
   put('restart', spec.restart);

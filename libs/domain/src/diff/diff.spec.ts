@@ -12,8 +12,15 @@ describe('diffJobSpecs', () => {
     const before = jobSpec({ mounts: [{ source: '/srv', target: '/data', readOnly: false }] });
     const after = jobSpec({
       image: { registry: 'localhost:5000', repository: 'demo', tag: 'v2', digest: `sha256:${'2'.repeat(64)}` },
-      tasks: [{ index: 0, host: 'h1', port: 8081 }, { index: 1, host: 'h2', port: 8080 }, { index: 2, host: 'h3', port: 8080 }],
-      envs: [{ key: 'http_port', value: '9000' }, { key: 'TZ', value: 'UTC' }],
+      tasks: [
+        { index: 0, host: 'h1', port: 8081 },
+        { index: 1, host: 'h2', port: 8080 },
+        { index: 2, host: 'h3', port: 8080 },
+      ],
+      envs: [
+        { key: 'http_port', value: '9000' },
+        { key: 'TZ', value: 'UTC' },
+      ],
       mounts: [{ source: '/srv', target: '/data', readOnly: true }],
       health: { type: 'http', path: '/health', expectStatus: 200, interval: 1000, timeout: 1000, retries: 3 },
       update: { ...jobSpec().update, maxParallel: 2 },

@@ -7,7 +7,9 @@ export type DomainEvent = JobEvent | HostEvent;
 export type DomainEventType = DomainEvent['type'];
 
 /** The schema version each event type is written with today; older ones are upcast on read. */
-export const CURRENT_SCHEMA_VERSION: { readonly [T in DomainEventType]: Extract<DomainEvent, { type: T }>['schemaVersion'] } = {
+export const CURRENT_SCHEMA_VERSION: {
+  readonly [T in DomainEventType]: Extract<DomainEvent, { type: T }>['schemaVersion'];
+} = {
   JobRegistered: 1,
   JobRevisionCreated: 1,
   JobRemoved: 1,

@@ -1,9 +1,22 @@
 import { eventId } from './event-id';
 import { isHostEvent } from './host-events';
-import { environmentStreamPrefix, hostStream, InvalidStreamNameError, jobStream, parseStreamName, rolloutStream } from './streams';
+import {
+  environmentStreamPrefix,
+  hostStream,
+  InvalidStreamNameError,
+  jobStream,
+  parseStreamName,
+  rolloutStream,
+} from './streams';
 import { upcast, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
 
-const metadata = { actor: 'ops@laptop', correlationId: 'c1', causationId: 'c1', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const metadata = {
+  actor: 'ops@laptop',
+  correlationId: 'c1',
+  causationId: 'c1',
+  occurredAt: '2015-06-01T10:00:00.000Z',
+  cjVersion: '0.1.0',
+};
 
 describe('stream names', () => {
   it('start with the environment and parse back', () => {
@@ -11,7 +24,11 @@ describe('stream names', () => {
     expect(rolloutStream('prod', 'r-42')).toBe('cj.prod.rollout.r-42');
     expect(hostStream('staging', 'git-app-1')).toBe('cj.staging.host.git-app-1');
     expect(environmentStreamPrefix('prod')).toBe('cj.prod.');
-    expect(parseStreamName('cj.prod.job.webhook-listener')).toEqual({ env: 'prod', kind: 'job', id: 'webhook-listener' });
+    expect(parseStreamName('cj.prod.job.webhook-listener')).toEqual({
+      env: 'prod',
+      kind: 'job',
+      id: 'webhook-listener',
+    });
   });
 
   it.each([['cj.prod.task.x'], ['prod.job.x'], ['cj.prod.job.a.b'], ['cj..job.x']])('rejects %s', (stream) => {
@@ -46,29 +63,50 @@ describe('upcast', () => {
   const container = { job: 'web', task: 0, host: 'h1', containerId: 'abc' };
 
   it('brings a version 1 TaskHealthChanged (healthy: boolean) to version 2 (from/to)', () => {
-    const event = upcast({ type: 'TaskHealthChanged', schemaVersion: 1, data: { ...container, healthy: false }, metadata });
+    const event = upcast({
+      type: 'TaskHealthChanged',
+      schemaVersion: 1,
+      data: { ...container, healthy: false },
+      metadata,
+    });
 
-    expect(event).toEqual({ type: 'TaskHealthChanged', schemaVersion: 2, data: { ...container, from: 'unknown', to: 'unhealthy' }, metadata });
+    expect(event).toEqual({
+      type: 'TaskHealthChanged',
+      schemaVersion: 2,
+      data: { ...container, from: 'unknown', to: 'unhealthy' },
+      metadata,
+    });
   });
 
   it('reads an event without a version as version 1, and leaves current ones as they are', () => {
-    expect(upcast({ type: 'TaskHealthChanged', data: { ...container, healthy: true }, metadata })).toMatchObject({ data: { to: 'healthy' } });
+    expect(upcast({ type: 'TaskHealthChanged', data: { ...container, healthy: true }, metadata })).toMatchObject({
+      data: { to: 'healthy' },
+    });
     const current = { type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 3 }, metadata };
     expect(upcast(current)).toEqual(current);
   });
 
   it('refuses unknown types and versions newer than this cj', () => {
     expect(() => upcast({ type: 'JobTeleported', data: {}, metadata })).toThrow(UnknownEventTypeError);
-    expect(() => upcast({ type: 'JobRemoved', schemaVersion: 9, data: {}, metadata })).toThrow(UnsupportedSchemaVersionError);
+    expect(() => upcast({ type: 'JobRemoved', schemaVersion: 9, data: {}, metadata })).toThrow(
+      UnsupportedSchemaVersionError,
+    );
   });
 });
 
 describe('isHostEvent', () => {
   it('tells the events a host folds from the events of other aggregates', () => {
-    const gone = { type: 'UnexpectedContainerGone', schemaVersion: 1, data: { host: 'h1', containerId: 'c', job: 'web', task: 0, revision: 9, now: 'removed' }, metadata } as const;
+    const gone = {
+      type: 'UnexpectedContainerGone',
+      schemaVersion: 1,
+      data: { host: 'h1', containerId: 'c', job: 'web', task: 0, revision: 9, now: 'removed' },
+      metadata,
+    } as const;
 
     expect(isHostEvent(gone)).toBe(true);
-    expect(isHostEvent({ type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 3 }, metadata })).toBe(false);
+    expect(isHostEvent({ type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 3 }, metadata })).toBe(
+      false,
+    );
     expect(isHostEvent(undefined)).toBe(false);
   });
 });

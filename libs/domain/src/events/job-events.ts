@@ -14,7 +14,10 @@ export type JobRegistered = EventOf<'JobRegistered', { job: string; revision: nu
  * for it; a container made by the revision before stands for this one. Absent otherwise, and on
  * revisions recorded before cj told the two apart.
  */
-export type JobRevisionCreated = EventOf<'JobRevisionCreated', { job: string; revision: number; spec: JobSpec; changes: readonly FieldChange[]; inPlace?: true }>;
+export type JobRevisionCreated = EventOf<
+  'JobRevisionCreated',
+  { job: string; revision: number; spec: JobSpec; changes: readonly FieldChange[]; inPlace?: true }
+>;
 
 export type JobRemoved = EventOf<'JobRemoved', { job: string; lastRevision: number }>;
 
@@ -38,7 +41,10 @@ export type ContainerStopped = EventOf<'ContainerStopped', ContainerRef>;
  * engine's own time of death; `logTail` its last output lines (bounded), so the evidence outlives
  * the container. Both are absent on events recorded before cj watched the engines' event streams.
  */
-export type ContainerExited = EventOf<'ContainerExited', ContainerRef & { exitCode: number; oomKilled: boolean; exitedAt?: string; logTail?: readonly string[] }>;
+export type ContainerExited = EventOf<
+  'ContainerExited',
+  ContainerRef & { exitCode: number; oomKilled: boolean; exitedAt?: string; logTail?: readonly string[] }
+>;
 /**
  * The engine started the container again by its restart policy: `count` is the engine's restart
  * count (each restart is recorded once; the exit before it is its own ContainerExited).
@@ -56,12 +62,24 @@ export type TaskRestartCause = 'exited' | 'removed';
  * stayed up (1 after that); `reason` says what cj found. The ContainerStarted follows in the same
  * append.
  */
-export type TaskRestarted = EventOf<'TaskRestarted', ContainerRef & { revision: number; cause: TaskRestartCause; reason: string; attempt: number }>;
+export type TaskRestarted = EventOf<
+  'TaskRestarted',
+  ContainerRef & { revision: number; cause: TaskRestartCause; reason: string; attempt: number }
+>;
 
 /** The engine refused reconcile's restart of a task (`error`, as it answered): the next attempt waits longer. */
 export type TaskRestartFailed = EventOf<
   'TaskRestartFailed',
-  { job: string; task: number; host: string; revision: number; cause: TaskRestartCause; reason: string; attempt: number; error: string }
+  {
+    job: string;
+    task: number;
+    host: string;
+    revision: number;
+    cause: TaskRestartCause;
+    reason: string;
+    attempt: number;
+    error: string;
+  }
 >;
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy' | 'unknown';
@@ -71,7 +89,11 @@ export type HealthCheckPassed = EventOf<'HealthCheckPassed', ContainerRef & { ro
 export type HealthCheckFailed = EventOf<'HealthCheckFailed', ContainerRef & { rolloutId: string; detail: string }>;
 
 /** Version 2: `from`/`to` replaced version 1's `healthy: boolean` (see `upcast`). */
-export type TaskHealthChanged = EventOf<'TaskHealthChanged', ContainerRef & { from: HealthStatus; to: HealthStatus; detail?: string }, 2>;
+export type TaskHealthChanged = EventOf<
+  'TaskHealthChanged',
+  ContainerRef & { from: HealthStatus; to: HealthStatus; detail?: string },
+  2
+>;
 
 /**
  * A rollout of the job began. Appended at the job stream's expected revision, so only one rollout
@@ -99,7 +121,10 @@ export interface RolloutStart {
  * rollout that failed, rolled back or was aborted, returns the job to the one its tasks run).
  * When the tasks run different revisions, `taskRevisions` says which runs where: the job is mixed.
  */
-export type JobRolloutEnded = EventOf<'JobRolloutEnded', { job: string; rolloutId: string; status: string; revision?: number; taskRevisions?: TaskRevisions }>;
+export type JobRolloutEnded = EventOf<
+  'JobRolloutEnded',
+  { job: string; rolloutId: string; status: string; revision?: number; taskRevisions?: TaskRevisions }
+>;
 
 /**
  * The revision each task runs (by task index) when the tasks of a job do not all run one: null

@@ -19,7 +19,10 @@ export type StoreLocation =
  * The store was first started: its id names this cluster (containers carry it in their
  * `cj.cluster` label), and stays the same for as long as the log lives, wherever it is moved.
  */
-export type StoreIdentified = EventOf<'StoreIdentified', { storeId: string; createdAt: string; location: StoreLocation }>;
+export type StoreIdentified = EventOf<
+  'StoreIdentified',
+  { storeId: string; createdAt: string; location: StoreLocation }
+>;
 
 /**
  * The orchestrator started on this log somewhere else than where it last ran: a copy or a restore.
@@ -31,7 +34,9 @@ export type StoreEvent = StoreIdentified | StoreRelocated;
 
 /** `embedded h1:/var/lib/cj/cj.db`, `eventstoredb esdb://…`: a location as a person reads it. */
 export function describeLocation(location: StoreLocation): string {
-  return location.kind === 'embedded' ? `embedded ${location.machine}:${location.path}` : `eventstoredb ${location.endpoint}`;
+  return location.kind === 'embedded'
+    ? `embedded ${location.machine}:${location.path}`
+    : `eventstoredb ${location.endpoint}`;
 }
 
 export function sameLocation(a: StoreLocation, b: StoreLocation): boolean {

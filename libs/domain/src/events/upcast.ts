@@ -26,7 +26,9 @@ export class UnsupportedSchemaVersionError extends Error {
     readonly type: string,
     readonly schemaVersion: number,
   ) {
-    super(`${type} version ${schemaVersion} is newer than this cj understands (version ${CURRENT_SCHEMA_VERSION[type as DomainEventType]}); upgrade cj`);
+    super(
+      `${type} version ${schemaVersion} is newer than this cj understands (version ${CURRENT_SCHEMA_VERSION[type as DomainEventType]}); upgrade cj`,
+    );
   }
 }
 
@@ -36,7 +38,11 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 const UPCASTERS: { readonly [T in DomainEventType]?: Readonly<Record<number, Upcaster>> } = {
   TaskHealthChanged: {
     // v1 recorded only the new state as a boolean; the state before was not kept.
-    1: ({ healthy, ...rest }) => ({ ...rest, from: 'unknown' satisfies HealthStatus, to: (healthy ? 'healthy' : 'unhealthy') satisfies HealthStatus }),
+    1: ({ healthy, ...rest }) => ({
+      ...rest,
+      from: 'unknown' satisfies HealthStatus,
+      to: (healthy ? 'healthy' : 'unhealthy') satisfies HealthStatus,
+    }),
   },
 };
 

@@ -1,18 +1,34 @@
 import type { HostEvent } from '../events/host-events';
 import { decideHost, evolveHost, initialHostState, type HostCommand, type RecordHostProbe } from './host-decider';
 
-const metadata = { commandId: 'probe-1', actor: 'orchestrator', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const metadata = {
+  commandId: 'probe-1',
+  actor: 'orchestrator',
+  occurredAt: '2015-06-01T10:00:00.000Z',
+  cjVersion: '0.1.0',
+};
 const probe = (reachable: boolean): RecordHostProbe => ({
   type: 'RecordHostProbe',
-  data: { host: 'h1', endpoint: 'unix:///var/run/docker.sock', reachable, ...(reachable ? { engineVersion: '20.10.24' } : { error: 'connect ENOENT' }) },
+  data: {
+    host: 'h1',
+    endpoint: 'unix:///var/run/docker.sock',
+    reachable,
+    ...(reachable ? { engineVersion: '20.10.24' } : { error: 'connect ENOENT' }),
+  },
   metadata,
 });
-const given = (...history: HostEvent[]) => ({ when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())) });
+const given = (...history: HostEvent[]) => ({
+  when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())),
+});
 
 describe('host decider', () => {
   it('records the first probe, then only transitions', () => {
     const [up] = given().when(probe(true));
-    expect(up).toMatchObject({ type: 'HostReachable', data: { host: 'h1', engineVersion: '20.10.24' }, metadata: { causationId: 'probe-1' } });
+    expect(up).toMatchObject({
+      type: 'HostReachable',
+      data: { host: 'h1', engineVersion: '20.10.24' },
+      metadata: { causationId: 'probe-1' },
+    });
     expect(given(up).when(probe(true))).toEqual([]);
 
     const [down] = given(up).when(probe(false));
@@ -27,9 +43,14 @@ describe('host decider', () => {
       metadata,
     });
     const [declared] = given().when(declare('unix:///run/h1.sock'));
-    expect(declared).toMatchObject({ type: 'HostDeclared', data: { host: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' } });
+    expect(declared).toMatchObject({
+      type: 'HostDeclared',
+      data: { host: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' },
+    });
     expect(given(declared).when(declare('unix:///run/h1.sock'))).toEqual([]);
-    expect(given(declared).when(declare('tcp://127.77.1.2:2376'))).toMatchObject([{ type: 'HostDeclared', data: { endpoint: 'tcp://127.77.1.2:2376' } }]);
+    expect(given(declared).when(declare('tcp://127.77.1.2:2376'))).toMatchObject([
+      { type: 'HostDeclared', data: { endpoint: 'tcp://127.77.1.2:2376' } },
+    ]);
   });
 
   it("carries a host's pinned ssh key, and declares it again when the pin changes", () => {
@@ -40,7 +61,12 @@ describe('host decider', () => {
     });
     const [pinned] = given().when(pin('ssh-ed25519 AAAA1'));
     expect(pinned).toMatchObject({ type: 'HostDeclared', data: { host: 'h1', sshHostKey: 'ssh-ed25519 AAAA1' } });
-    expect([pinned].reduce(evolveHost, initialHostState()).declared).toEqual({ name: 'h1', endpoint: 'ssh://root@h1', address: 'h1', sshHostKey: 'ssh-ed25519 AAAA1' });
+    expect([pinned].reduce(evolveHost, initialHostState()).declared).toEqual({
+      name: 'h1',
+      endpoint: 'ssh://root@h1',
+      address: 'h1',
+      sshHostKey: 'ssh-ed25519 AAAA1',
+    });
     expect(given(pinned).when(pin('ssh-ed25519 AAAA1'))).toEqual([]);
     expect(given(pinned).when(pin('ssh-ed25519 AAAA2'))).toMatchObject([{ data: { sshHostKey: 'ssh-ed25519 AAAA2' } }]);
     const [unpinned] = given(pinned).when(pin());
@@ -48,8 +74,16 @@ describe('host decider', () => {
   });
 
   describe('retiring', () => {
-    const declare: HostCommand = { type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' }, metadata };
-    const retire: HostCommand = { type: 'RetireHost', data: { host: 'h1', reason: 'dropped-from-jobs-file' }, metadata: { ...metadata, commandId: 'apply-2', actor: 'ops@laptop' } };
+    const declare: HostCommand = {
+      type: 'DeclareHost',
+      data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' },
+      metadata,
+    };
+    const retire: HostCommand = {
+      type: 'RetireHost',
+      data: { host: 'h1', reason: 'dropped-from-jobs-file' },
+      metadata: { ...metadata, commandId: 'apply-2', actor: 'ops@laptop' },
+    };
 
     it('records where the host was and why it left', () => {
       const [declared] = given().when(declare);
@@ -57,8 +91,18 @@ describe('host decider', () => {
         {
           type: 'HostRetired',
           schemaVersion: 1,
-          data: { host: 'h1', reason: 'dropped-from-jobs-file', last: { endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' } },
-          metadata: { actor: 'ops@laptop', correlationId: 'apply-2', causationId: 'apply-2', occurredAt: metadata.occurredAt, cjVersion: '0.1.0' },
+          data: {
+            host: 'h1',
+            reason: 'dropped-from-jobs-file',
+            last: { endpoint: 'unix:///run/h1.sock', address: '127.77.1.2' },
+          },
+          metadata: {
+            actor: 'ops@laptop',
+            correlationId: 'apply-2',
+            causationId: 'apply-2',
+            occurredAt: metadata.occurredAt,
+            cjVersion: '0.1.0',
+          },
         },
       ]);
     });
@@ -82,7 +126,11 @@ describe('host decider', () => {
   });
 
   it('keeps what it knows of a host across probes', () => {
-    const [declared] = given().when({ type: 'DeclareHost', data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' }, metadata });
+    const [declared] = given().when({
+      type: 'DeclareHost',
+      data: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' },
+      metadata,
+    });
     const [up] = given(declared).when(probe(true));
     expect([declared, up].reduce(evolveHost, initialHostState())).toEqual({
       declared: { name: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' },

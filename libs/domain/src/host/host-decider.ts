@@ -1,10 +1,20 @@
 import type { HostEvent, HostRetiredReason } from '../events/host-events';
 import type { StoreLocation } from '../events/store-events';
-import { decideSharedHost, evolveShared, type RecordForeignContainers, type SharedClusters } from '../cluster/shared-hosts';
+import {
+  decideSharedHost,
+  evolveShared,
+  type RecordForeignContainers,
+  type SharedClusters,
+} from '../cluster/shared-hosts';
 import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
-import { decideSightings, evolveReported, type RecordContainerSightings, type ReportedContainers } from './unexpected-containers';
+import {
+  decideSightings,
+  evolveReported,
+  type RecordContainerSightings,
+  type ReportedContainers,
+} from './unexpected-containers';
 
 /** One look at a host's Docker endpoint, as made by the orchestrator. */
 export interface RecordHostProbe {
@@ -50,7 +60,14 @@ export interface ConfirmHost {
   readonly metadata: CommandMetadata;
 }
 
-export type HostCommand = RecordHostProbe | DeclareHost | RetireHost | RecordContainerSightings | HoldHost | ConfirmHost | RecordForeignContainers;
+export type HostCommand =
+  | RecordHostProbe
+  | DeclareHost
+  | RetireHost
+  | RecordContainerSightings
+  | HoldHost
+  | ConfirmHost
+  | RecordForeignContainers;
 
 export interface HostState {
   /** Where the host is, as last declared; absent before the first declaration and once retired. */
@@ -73,7 +90,16 @@ export function evolveHost(state: HostState, event: HostEvent): HostState {
   switch (event.type) {
     case 'HostDeclared': {
       const { host, endpoint, address, tls, sshHostKey } = event.data;
-      return { ...state, declared: { name: host, endpoint, address, ...(tls && { tls }), ...(sshHostKey !== undefined && { sshHostKey }) } };
+      return {
+        ...state,
+        declared: {
+          name: host,
+          endpoint,
+          address,
+          ...(tls && { tls }),
+          ...(sshHostKey !== undefined && { sshHostKey }),
+        },
+      };
     }
     case 'HostRetired':
       // Forgotten: if a later file names it again, it is declared, probed and looked at anew.
@@ -138,7 +164,14 @@ function retire(command: RetireHost, state: HostState): readonly HostEvent[] {
   if (state.declared === undefined) return [];
   const { host, reason } = command.data;
   const { endpoint, address } = state.declared;
-  return [{ type: 'HostRetired', schemaVersion: 1, data: { host, reason, last: { endpoint, address } }, metadata: eventMetadata(command.metadata) }];
+  return [
+    {
+      type: 'HostRetired',
+      schemaVersion: 1,
+      data: { host, reason, last: { endpoint, address } },
+      metadata: eventMetadata(command.metadata),
+    },
+  ];
 }
 
 /** Records transitions only: a host probed every few seconds must not write an event each time. */
@@ -147,7 +180,14 @@ function recordProbe(command: RecordHostProbe, state: HostState): readonly HostE
   if (state.reachable === reachable) return [];
   const metadata = eventMetadata(command.metadata);
   return reachable
-    ? [{ type: 'HostReachable', schemaVersion: 1, data: { host, endpoint, ...(engineVersion !== undefined && { engineVersion }) }, metadata }]
+    ? [
+        {
+          type: 'HostReachable',
+          schemaVersion: 1,
+          data: { host, endpoint, ...(engineVersion !== undefined && { engineVersion }) },
+          metadata,
+        },
+      ]
     : [{ type: 'HostUnreachable', schemaVersion: 1, data: { host, endpoint, error: error ?? 'no answer' }, metadata }];
 }
 
@@ -155,11 +195,25 @@ function recordProbe(command: RecordHostProbe, state: HostState): readonly HostE
 function hold(command: HoldHost, state: HostState): readonly HostEvent[] {
   if (state.declared === undefined || state.held === true) return [];
   const { host, from, to } = command.data;
-  return [{ type: 'HostHeld', schemaVersion: 1, data: { host, reason: 'store-relocated', from, to }, metadata: eventMetadata(command.metadata) }];
+  return [
+    {
+      type: 'HostHeld',
+      schemaVersion: 1,
+      data: { host, reason: 'store-relocated', from, to },
+      metadata: eventMetadata(command.metadata),
+    },
+  ];
 }
 
 /** Confirming a host that is not held records nothing: `cj hosts confirm --all` may be run twice. */
 function confirm(command: ConfirmHost, state: HostState): readonly HostEvent[] {
   if (state.held !== true) return [];
-  return [{ type: 'HostConfirmed', schemaVersion: 1, data: { host: command.data.host }, metadata: eventMetadata(command.metadata) }];
+  return [
+    {
+      type: 'HostConfirmed',
+      schemaVersion: 1,
+      data: { host: command.data.host },
+      metadata: eventMetadata(command.metadata),
+    },
+  ];
 }

@@ -27,7 +27,9 @@ export interface HostRetirementInput {
 export function planHostRetirements({ declared, named, jobs }: HostRetirementInput): DroppedHost[] {
   const inFile = new Set(named);
   return declared
-    .flatMap((state) => (state.declared && !inFile.has(state.declared.name) ? [{ name: state.declared.name, state }] : []))
+    .flatMap((state) =>
+      state.declared && !inFile.has(state.declared.name) ? [{ name: state.declared.name, state }] : [],
+    )
     .sort((a, b) => a.name.localeCompare(b.name))
     .map(({ name, state }) => {
       const holds = [...taskHolds(name, jobs), ...unexpectedHolds(state), ...rolloutHolds(name, jobs)];
@@ -40,18 +42,32 @@ function taskHolds(host: string, jobs: Readonly<Record<string, JobState>>): Host
     Object.entries(job.tasks).flatMap(([task, observed]) =>
       observed.containers
         .filter((container) => container.host === host && container.state === 'running')
-        .map((container): HostHold => ({ kind: 'task', job: name, task: Number(task), containerId: container.containerId })),
+        .map((container): HostHold => ({
+          kind: 'task',
+          job: name,
+          task: Number(task),
+          containerId: container.containerId,
+        })),
     ),
   );
 }
 
 function unexpectedHolds(state: HostState): HostHold[] {
-  return Object.entries(state.unexpected ?? {}).map(([containerId, { job, task }]): HostHold => ({ kind: 'unexpected', job, task, containerId }));
+  return Object.entries(state.unexpected ?? {}).map(([containerId, { job, task }]): HostHold => ({
+    kind: 'unexpected',
+    job,
+    task,
+    containerId,
+  }));
 }
 
 function rolloutHolds(host: string, jobs: Readonly<Record<string, JobState>>): HostHold[] {
   return Object.entries(jobs).flatMap(([name, job]): HostHold[] => {
-    const there = Object.values(job.tasks).some((observed) => observed.containers.some((container) => container.host === host));
-    return job.activeRolloutId !== undefined && there ? [{ kind: 'rollout', job: name, rolloutId: job.activeRolloutId }] : [];
+    const there = Object.values(job.tasks).some((observed) =>
+      observed.containers.some((container) => container.host === host),
+    );
+    return job.activeRolloutId !== undefined && there
+      ? [{ kind: 'rollout', job: name, rolloutId: job.activeRolloutId }]
+      : [];
   });
 }

@@ -15,6 +15,8 @@ describe('a host an environment is copied onto (replicate, import)', () => {
       message: 'endpoint unix://relative.sock of host n1 (for h1) is not a Docker endpoint',
       hint: 'write it as unix:///path, tcp://host:port or ssh://[user@]host[:port]',
     });
-    expect(badTargetEndpoint('h1', { name: 'n1', endpoint: 'http://10.0.0.1' })?.message).toMatch(/not a Docker endpoint/);
+    expect(badTargetEndpoint('h1', { name: 'n1', endpoint: 'http://10.0.0.1' })?.message).toMatch(
+      /not a Docker endpoint/,
+    );
   });
 });

@@ -17,7 +17,10 @@ export function targetHostAddress(target: HostTarget & { readonly endpoint: stri
 }
 
 /** Why a target's endpoint cannot be used, or undefined when it is a Docker endpoint (or none is given). */
-export function badTargetEndpoint(from: string, target: HostTarget): { readonly message: string; readonly hint: string } | undefined {
+export function badTargetEndpoint(
+  from: string,
+  target: HostTarget,
+): { readonly message: string; readonly hint: string } | undefined {
   if (target.endpoint === undefined || isDockerEndpoint(target.endpoint)) return undefined;
   return {
     message: `endpoint ${target.endpoint} of host ${target.name} (for ${from}) is not a Docker endpoint`,

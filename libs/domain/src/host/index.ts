@@ -1,4 +1,9 @@
 export * from './host-decider';
 export * from './host-retirement';
-export type { ContainerSighting, RecordContainerSightings, ReportedContainer, ReportedContainers } from './unexpected-containers';
+export type {
+  ContainerSighting,
+  RecordContainerSightings,
+  ReportedContainer,
+  ReportedContainers,
+} from './unexpected-containers';
 export * from './host-target';

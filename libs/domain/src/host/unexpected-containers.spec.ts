@@ -2,19 +2,64 @@ import type { HostEvent } from '../events/host-events';
 import { decideHost, evolveHost, initialHostState } from './host-decider';
 import type { ContainerSighting, RecordContainerSightings } from './unexpected-containers';
 
-const metadata = { commandId: 'look-1', actor: 'orchestrator', reason: 'observed on host h1', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
-const eventMetadata = { actor: 'orchestrator', reason: 'observed on host h1', correlationId: 'look-1', causationId: 'look-1', occurredAt: '2015-06-01T10:00:00.000Z', cjVersion: '0.1.0' };
+const metadata = {
+  commandId: 'look-1',
+  actor: 'orchestrator',
+  reason: 'observed on host h1',
+  occurredAt: '2015-06-01T10:00:00.000Z',
+  cjVersion: '0.1.0',
+};
+const eventMetadata = {
+  actor: 'orchestrator',
+  reason: 'observed on host h1',
+  correlationId: 'look-1',
+  causationId: 'look-1',
+  occurredAt: '2015-06-01T10:00:00.000Z',
+  cjVersion: '0.1.0',
+};
 
-const debug: ContainerSighting = { containerId: 'c-debug', job: 'web', task: 0, revision: 7, image: 'cj-demo:v1', name: 'web-debug', running: true, accounted: false };
-const task: ContainerSighting = { containerId: 'c-task', job: 'web', task: 0, revision: 2, image: 'cj-demo:v2', name: 'cj-prod-web-0-r2', running: true, accounted: true };
+const debug: ContainerSighting = {
+  containerId: 'c-debug',
+  job: 'web',
+  task: 0,
+  revision: 7,
+  image: 'cj-demo:v1',
+  name: 'web-debug',
+  running: true,
+  accounted: false,
+};
+const task: ContainerSighting = {
+  containerId: 'c-task',
+  job: 'web',
+  task: 0,
+  revision: 2,
+  image: 'cj-demo:v2',
+  name: 'cj-prod-web-0-r2',
+  running: true,
+  accounted: true,
+};
 
-const look = (...sightings: ContainerSighting[]): RecordContainerSightings => ({ type: 'RecordContainerSightings', data: { host: 'h1', sightings }, metadata });
-const given = (...history: HostEvent[]) => ({ when: (command: RecordContainerSightings) => decideHost(command, history.reduce(evolveHost, initialHostState())) });
+const look = (...sightings: ContainerSighting[]): RecordContainerSightings => ({
+  type: 'RecordContainerSightings',
+  data: { host: 'h1', sightings },
+  metadata,
+});
+const given = (...history: HostEvent[]) => ({
+  when: (command: RecordContainerSightings) => decideHost(command, history.reduce(evolveHost, initialHostState())),
+});
 
 const found: HostEvent = {
   type: 'UnexpectedContainerFound',
   schemaVersion: 1,
-  data: { host: 'h1', containerId: 'c-debug', job: 'web', task: 0, revision: 7, image: 'cj-demo:v1', name: 'web-debug' },
+  data: {
+    host: 'h1',
+    containerId: 'c-debug',
+    job: 'web',
+    task: 0,
+    revision: 7,
+    image: 'cj-demo:v1',
+    name: 'web-debug',
+  },
   metadata: eventMetadata,
 };
 const gone = (now: 'stopped' | 'removed' | 'known'): HostEvent => ({
@@ -46,7 +91,12 @@ describe('unexpected containers on the host stream', () => {
   });
 
   it('keeps the rest of what it knows of the host beside the reported containers', () => {
-    const declared: HostEvent = { type: 'HostDeclared', schemaVersion: 1, data: { host: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' }, metadata: eventMetadata };
+    const declared: HostEvent = {
+      type: 'HostDeclared',
+      schemaVersion: 1,
+      data: { host: 'h1', endpoint: 'unix:///run/h1.sock', address: '127.0.0.1' },
+      metadata: eventMetadata,
+    };
     const other: HostEvent = { ...found, data: { ...found.data, containerId: 'c-other' } } as HostEvent;
 
     expect([declared, found, other, gone('removed')].reduce(evolveHost, initialHostState())).toEqual({

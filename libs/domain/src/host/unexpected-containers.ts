@@ -41,14 +41,20 @@ export function decideSightings(command: RecordContainerSightings, reported: Rep
   const { host, sightings } = command.data;
   const metadata = eventMetadata(command.metadata);
   const seen = new Map(sightings.map((sighting) => [sighting.containerId, sighting]));
-  const unexpected = (sighting: ContainerSighting | undefined) => sighting !== undefined && sighting.running && !sighting.accounted;
+  const unexpected = (sighting: ContainerSighting | undefined) =>
+    sighting !== undefined && sighting.running && !sighting.accounted;
 
   const gone: UnexpectedContainerGone[] = Object.entries(reported)
     .filter(([containerId]) => !unexpected(seen.get(containerId)))
     .map(([containerId, container]) => {
       const sighting = seen.get(containerId);
       const now = sighting === undefined ? 'removed' : sighting.running ? 'known' : 'stopped';
-      return { type: 'UnexpectedContainerGone', schemaVersion: 1, data: { host, containerId, ...container, now }, metadata };
+      return {
+        type: 'UnexpectedContainerGone',
+        schemaVersion: 1,
+        data: { host, containerId, ...container, now },
+        metadata,
+      };
     });
   const found: UnexpectedContainerFound[] = sightings
     .filter((sighting) => unexpected(sighting) && reported[sighting.containerId] === undefined)
@@ -61,7 +67,10 @@ export function decideSightings(command: RecordContainerSightings, reported: Rep
   return [...gone, ...found];
 }
 
-export function evolveReported(reported: ReportedContainers, event: UnexpectedContainerFound | UnexpectedContainerGone): ReportedContainers {
+export function evolveReported(
+  reported: ReportedContainers,
+  event: UnexpectedContainerFound | UnexpectedContainerGone,
+): ReportedContainers {
   const { containerId, job, task, revision } = event.data;
   if (event.type === 'UnexpectedContainerFound') return { ...reported, [containerId]: { job, task, revision } };
   return Object.fromEntries(Object.entries(reported).filter(([id]) => id !== containerId));

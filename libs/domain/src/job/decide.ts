@@ -3,7 +3,15 @@ import { replacesContainers } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
 import { eventMetadata } from './command-metadata';
 import type { JobCommand, RecordHealthCheck, RegisterOrUpdateJob } from './job-commands';
-import { type DomainError, JobNameMismatchError, JobNotFoundError, JobRemovedError, RolloutInProgressError, UnknownRevisionError, UnknownTaskError } from './job-errors';
+import {
+  type DomainError,
+  JobNameMismatchError,
+  JobNotFoundError,
+  JobRemovedError,
+  RolloutInProgressError,
+  UnknownRevisionError,
+  UnknownTaskError,
+} from './job-errors';
 import { type JobState, taskOf, unreachable } from './job-state';
 
 /**
@@ -30,7 +38,8 @@ export function decide(command: JobCommand, state: JobState): readonly JobEvent[
       if (refused) return refused;
       const spec = state.revisions[data.revision];
       if (!spec) return new UnknownRevisionError(data.job, data.revision);
-      if (!spec.tasks.some((task) => task.index === data.task)) return new UnknownTaskError(data.job, data.task, data.revision);
+      if (!spec.tasks.some((task) => task.index === data.task))
+        return new UnknownTaskError(data.job, data.task, data.revision);
       const known = taskOf(state, data.task).containers.find((c) => c.containerId === data.containerId);
       if (known?.state === 'running') return [];
       return [{ type: 'ContainerStarted', schemaVersion: 1, data, metadata }];
@@ -77,7 +86,8 @@ export function decide(command: JobCommand, state: JobState): readonly JobEvent[
       if (state.activeRolloutId !== undefined) return new RolloutInProgressError(data.job, state.activeRolloutId);
       const spec = state.revisions[data.revision];
       if (!spec) return new UnknownRevisionError(data.job, data.revision);
-      if (!spec.tasks.some((task) => task.index === data.task)) return new UnknownTaskError(data.job, data.task, data.revision);
+      if (!spec.tasks.some((task) => task.index === data.task))
+        return new UnknownTaskError(data.job, data.task, data.revision);
       return command.type === 'RecordTaskRestarted'
         ? [{ type: 'TaskRestarted', schemaVersion: 1, data: command.data, metadata }]
         : [{ type: 'TaskRestartFailed', schemaVersion: 1, data: command.data, metadata }];
@@ -118,7 +128,14 @@ function registerOrUpdate(command: RegisterOrUpdateJob, state: JobState): readon
   if (changes.length === 0) return [];
   // Nothing a container is made from changed: the revision is current at once, and no container is replaced.
   const inPlace = !replacesContainers(changes);
-  return [{ type: 'JobRevisionCreated', schemaVersion: 1, data: { job: spec.name, revision, spec, changes, ...(inPlace && { inPlace }) }, metadata }];
+  return [
+    {
+      type: 'JobRevisionCreated',
+      schemaVersion: 1,
+      data: { job: spec.name, revision, spec, changes, ...(inPlace && { inPlace }) },
+      metadata,
+    },
+  ];
 }
 
 /**
@@ -135,14 +152,29 @@ function recordHealthCheck(command: RecordHealthCheck, state: JobState): readonl
   if (rolloutId !== undefined) {
     events.push(
       passed
-        ? { type: 'HealthCheckPassed', schemaVersion: 1, data: { ...container, rolloutId, ...(detail !== undefined && { detail }) }, metadata }
-        : { type: 'HealthCheckFailed', schemaVersion: 1, data: { ...container, rolloutId, detail: detail ?? 'check failed' }, metadata },
+        ? {
+            type: 'HealthCheckPassed',
+            schemaVersion: 1,
+            data: { ...container, rolloutId, ...(detail !== undefined && { detail }) },
+            metadata,
+          }
+        : {
+            type: 'HealthCheckFailed',
+            schemaVersion: 1,
+            data: { ...container, rolloutId, detail: detail ?? 'check failed' },
+            metadata,
+          },
     );
   }
   const from = taskOf(state, container.task).health;
   const to = passed ? 'healthy' : 'unhealthy';
   if (from !== to) {
-    events.push({ type: 'TaskHealthChanged', schemaVersion: 2, data: { ...container, from, to, ...(detail !== undefined && { detail }) }, metadata });
+    events.push({
+      type: 'TaskHealthChanged',
+      schemaVersion: 2,
+      data: { ...container, from, to, ...(detail !== undefined && { detail }) },
+      metadata,
+    });
   }
   return events;
 }

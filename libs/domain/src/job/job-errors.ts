@@ -40,7 +40,7 @@ export class JobNameMismatchError extends DomainError {
 export class UnknownRevisionError extends DomainError {
   readonly code = 'UnknownRevision';
   override readonly name = 'UnknownRevisionError';
-  readonly hint = 'use a revision from the job\'s history';
+  readonly hint = "use a revision from the job's history";
 
   constructor(
     readonly job: string,

@@ -55,10 +55,20 @@ export function evolve(state: JobState, event: JobEvent): JobState {
     case 'JobRegistered':
     case 'JobRevisionCreated': {
       const { job, revision, spec } = event.data;
-      const recorded: JobState = { ...state, status: 'active', name: job, revisions: { ...state.revisions, [revision]: spec }, currentRevision: revision, lastRevision: revision };
+      const recorded: JobState = {
+        ...state,
+        status: 'active',
+        name: job,
+        revisions: { ...state.revisions, [revision]: spec },
+        currentRevision: revision,
+        lastRevision: revision,
+      };
       if (event.type !== 'JobRevisionCreated' || !event.data.inPlace || !runsCurrent(state)) return recorded;
       // As a rollout from the current revision that landed: both ran on every task.
-      return { ...recorded, goodRevisions: good({ ...state, goodRevisions: good(state, state.currentRevision as number) }, revision) };
+      return {
+        ...recorded,
+        goodRevisions: good({ ...state, goodRevisions: good(state, state.currentRevision as number) }, revision),
+      };
     }
     case 'JobRemoved':
       return { ...state, status: 'removed', currentRevision: undefined };
@@ -72,17 +82,28 @@ export function evolve(state: JobState, event: JobEvent): JobState {
       const { stopped: _up, ...running } = state;
       return withTask(running, task, (observed) => ({
         health: 'starting',
-        containers: [...observed.containers.filter((c) => c.containerId !== containerId), { containerId, host, revision, state: 'running' }],
+        containers: [
+          ...observed.containers.filter((c) => c.containerId !== containerId),
+          { containerId, host, revision, state: 'running' },
+        ],
       }));
     }
     case 'ContainerStopped':
       return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'stopped' }));
     case 'ContainerExited':
-      return withContainer(state, event.data.task, event.data.containerId, (c) => ({ ...c, state: 'exited', exitCode: event.data.exitCode }));
+      return withContainer(state, event.data.task, event.data.containerId, (c) => ({
+        ...c,
+        state: 'exited',
+        exitCode: event.data.exitCode,
+      }));
     case 'ContainerRestarted':
       return withTask(state, event.data.task, (observed) => ({
         health: 'starting',
-        containers: observed.containers.map((c) => (c.containerId === event.data.containerId ? { ...c, state: 'running', exitCode: undefined, restartCount: event.data.count } : c)),
+        containers: observed.containers.map((c) =>
+          c.containerId === event.data.containerId
+            ? { ...c, state: 'running', exitCode: undefined, restartCount: event.data.count }
+            : c,
+        ),
       }));
     case 'ContainerRemoved':
       return withTask(state, event.data.task, (observed) => ({
@@ -100,7 +121,8 @@ export function evolve(state: JobState, event: JobEvent): JobState {
         ...state,
         activeRolloutId: rolloutId,
         activeRollout: event.data,
-        goodRevisions: fromRevision === undefined || state.mixed !== undefined ? state.goodRevisions : good(state, fromRevision),
+        goodRevisions:
+          fromRevision === undefined || state.mixed !== undefined ? state.goodRevisions : good(state, fromRevision),
       };
     }
     case 'JobRolloutEnded': {
@@ -123,7 +145,9 @@ export function evolve(state: JobState, event: JobEvent): JobState {
 /** The job's tasks run its current revision: some run, no rollout moves them, and the last one left them on one revision. */
 function runsCurrent(state: JobState): boolean {
   const running = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
-  return running && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined;
+  return (
+    running && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined
+  );
 }
 
 /** Moves `revision` to the newest end of the good revisions. */
@@ -139,7 +163,12 @@ function withTask(state: JobState, task: number, change: (observed: ObservedTask
   return { ...state, tasks: { ...state.tasks, [task]: change(taskOf(state, task)) } };
 }
 
-function withContainer(state: JobState, task: number, containerId: string, change: (c: ObservedContainer) => ObservedContainer): JobState {
+function withContainer(
+  state: JobState,
+  task: number,
+  containerId: string,
+  change: (c: ObservedContainer) => ObservedContainer,
+): JobState {
   return withTask(state, task, (observed) => ({
     ...observed,
     containers: observed.containers.map((c) => (c.containerId === containerId ? change(c) : c)),

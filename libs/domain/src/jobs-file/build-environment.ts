@@ -1,9 +1,28 @@
-import { DEFAULT_ENVIRONMENT, DEFAULT_HEALTH, DEFAULT_HEALTH_TIMING, DEFAULT_HTTP_STATUS, DEFAULT_RECONCILE, DEFAULT_RESTART, DEFAULT_UPDATE_POLICY } from './defaults';
+import {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_HEALTH,
+  DEFAULT_HEALTH_TIMING,
+  DEFAULT_HTTP_STATUS,
+  DEFAULT_RECONCILE,
+  DEFAULT_RESTART,
+  DEFAULT_UPDATE_POLICY,
+} from './defaults';
 import type { HealthDto } from './dto/health.dto';
 import type { DefaultsDto, EnvVarDto, JobDto, ResourcesDto } from './dto/job.dto';
 import type { HostDto, JobsFileDto } from './dto/jobs-file.dto';
 import type { UpdateDto } from './dto/update.dto';
-import type { EnvVar, Environment, HealthCheck, HostSpec, JobSpec, Resources, RestartPolicy, RolloutOrder, FailureAction, UpdatePolicy } from './model';
+import type {
+  EnvVar,
+  Environment,
+  HealthCheck,
+  HostSpec,
+  JobSpec,
+  Resources,
+  RestartPolicy,
+  RolloutOrder,
+  FailureAction,
+  UpdatePolicy,
+} from './model';
 import { placeTasks } from './placement';
 import { parseDuration } from './values/duration';
 import { defaultHostAddress } from './values/endpoint';
@@ -28,7 +47,9 @@ function buildHost(host: HostDto): HostSpec {
     endpoint: host.endpoint,
     address: host.address ?? (defaultHostAddress(host.endpoint) as string),
     ...(host.tls && { tls: { ca: host.tls.ca, cert: host.tls.cert, key: host.tls.key } }),
-    ...(host.ssh_host_key !== undefined && { sshHostKey: formatSshHostKey(parseSshHostKey(host.ssh_host_key) as SshHostKey) }),
+    ...(host.ssh_host_key !== undefined && {
+      sshHostKey: formatSshHostKey(parseSshHostKey(host.ssh_host_key) as SshHostKey),
+    }),
   };
 }
 
@@ -36,7 +57,11 @@ function buildJob(job: JobDto, defaults: DefaultsDto, registry: string | undefin
   return {
     name: job.name,
     image: parseImageRef(job.image, registry)!,
-    tasks: placeTasks({ hosts: job.run_on_host !== undefined ? [job.run_on_host] : (job.hosts ?? []), replicas: job.replicas, port: job.port }),
+    tasks: placeTasks({
+      hosts: job.run_on_host !== undefined ? [job.run_on_host] : (job.hosts ?? []),
+      replicas: job.replicas,
+      port: job.port,
+    }),
     envs: mergeEnvs(defaults.envs ?? [], job.envs ?? []),
     mounts: (job.mounts ?? []).map((m) => ({ source: m.source, target: m.target, readOnly: m.read_only ?? false })),
     health: buildHealth(job.health ?? defaults.health),
@@ -66,7 +91,12 @@ function buildHealth(health: HealthDto | undefined): HealthCheck {
   };
   switch (health.type) {
     case 'http':
-      return { type: 'http', path: health.path as string, expectStatus: health.status ?? DEFAULT_HTTP_STATUS, ...timing };
+      return {
+        type: 'http',
+        path: health.path as string,
+        expectStatus: health.status ?? DEFAULT_HTTP_STATUS,
+        ...timing,
+      };
     case 'exec':
       return { type: 'exec', command: health.command as string[], ...timing };
     case 'tcp':

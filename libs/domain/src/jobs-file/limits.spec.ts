@@ -3,10 +3,15 @@ import { formatErrors, type JobsFileIssue } from './issues';
 import { parseJobsFile, type ParseResult } from './parse-jobs-file';
 
 const HEAD = 'hosts:\n  h1: unix:///var/run/docker.sock\njobs:\n';
-const job = (extra = '', name = 'web') => `  - name: ${name}\n    image: web:v1\n    run_on_host: h1\n    port: 8080\n${extra}`;
+const job = (extra = '', name = 'web') =>
+  `  - name: ${name}\n    image: web:v1\n    run_on_host: h1\n    port: 8080\n${extra}`;
 
 const yaml = (text: string) => parseJobsFile(text, { file: 'jobs.yaml' });
-const talk = (text: string) => parseJobsFile(text, { file: 'talk.jobs', base: { file: 'hosts.yaml', text: 'hosts:\n  h1: unix:///var/run/docker.sock\n' } });
+const talk = (text: string) =>
+  parseJobsFile(text, {
+    file: 'talk.jobs',
+    base: { file: 'hosts.yaml', text: 'hosts:\n  h1: unix:///var/run/docker.sock\n' },
+  });
 
 function errors(result: ParseResult): readonly JobsFileIssue[] {
   if (result.ok) throw new Error('expected errors, the file was valid');
@@ -20,7 +25,7 @@ function onlyError(result: ParseResult): JobsFileIssue {
 }
 
 describe('limits of the jobs file', () => {
-  it('given a YAML alias bomb under 1 KB, when it is read, then the yaml library\'s alias limit refuses it at the first alias', () => {
+  it("given a YAML alias bomb under 1 KB, when it is read, then the yaml library's alias limit refuses it at the first alias", () => {
     let text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n';
     let previous = 'a';
     for (const name of 'bcdefghij') {
@@ -37,26 +42,61 @@ describe('limits of the jobs file', () => {
 
   it('given a few aliases, when the file is read, then they are expanded as before', () => {
     const text = `hosts:\n  h1: unix:///var/run/docker.sock\nx-health: &health { type: http, path: /health }\njobs:\n${job('    health: *health\n')}`;
-    const result = parseJobsFile(text.replace('x-health: &health { type: http, path: /health }\n', 'defaults:\n  health: &health { type: http, path: /health }\n'), { file: 'jobs.yaml' });
+    const result = parseJobsFile(
+      text.replace(
+        'x-health: &health { type: http, path: /health }\n',
+        'defaults:\n  health: &health { type: http, path: /health }\n',
+      ),
+      { file: 'jobs.yaml' },
+    );
     expect(result.ok).toBe(true);
   });
 
   it.each([
     ['YAML flow lists', 'jobs: ' + '['.repeat(10_000) + ']'.repeat(10_000), yaml],
-    ['YAML block maps', 'jobs:\n' + Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n'), yaml],
+    [
+      'YAML block maps',
+      'jobs:\n' + Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n'),
+      yaml,
+    ],
     ['text format blocks', 'jobs ' + '< key: '.repeat(50_000), talk],
   ])('given %s nested past the limit, when read, then one error names the nesting limit', (_what, text, read) => {
     expect(onlyError(read(text)).message).toMatch(/nest.*deeper than 32 levels \(the nesting limit\)|nests deeper/);
   });
 
   it.each([
-    ['replicas: 1000000000', job('    replicas: 1000000000\n'), 'jobs[0].replicas', /at most 1000 \(the replicas limit\)/],
-    ['delay_between_batches: 600h', job('    update: { delay_between_batches: 600h }\n'), 'jobs[0].update.delay_between_batches', /longer than 24h \(the duration limit\)/],
-    ['monitor: 99999999999h', job('    update: { monitor: 99999999999h }\n'), 'jobs[0].update.monitor', /longer than 24h/],
+    [
+      'replicas: 1000000000',
+      job('    replicas: 1000000000\n'),
+      'jobs[0].replicas',
+      /at most 1000 \(the replicas limit\)/,
+    ],
+    [
+      'delay_between_batches: 600h',
+      job('    update: { delay_between_batches: 600h }\n'),
+      'jobs[0].update.delay_between_batches',
+      /longer than 24h \(the duration limit\)/,
+    ],
+    [
+      'monitor: 99999999999h',
+      job('    update: { monitor: 99999999999h }\n'),
+      'jobs[0].update.monitor',
+      /longer than 24h/,
+    ],
     ['interval: 0', job('    health: { type: tcp, interval: 0 }\n'), 'jobs[0].health.interval', /shorter than 100ms/],
     ['timeout: 0', job('    health: { type: tcp, timeout: 0 }\n'), 'jobs[0].health.timeout', /shorter than 100ms/],
-    ['max_parallel: 1e9', job('    update: { max_parallel: 1000000000 }\n'), 'jobs[0].update.max_parallel', /at most 1000 \(the max_parallel limit\)/],
-    ['cpus: 1e9', job('    resources: { cpus: 1000000000 }\n'), 'jobs[0].resources.cpus', /at most 1024 \(the cpus limit\)/],
+    [
+      'max_parallel: 1e9',
+      job('    update: { max_parallel: 1000000000 }\n'),
+      'jobs[0].update.max_parallel',
+      /at most 1000 \(the max_parallel limit\)/,
+    ],
+    [
+      'cpus: 1e9',
+      job('    resources: { cpus: 1000000000 }\n'),
+      'jobs[0].resources.cpus',
+      /at most 1024 \(the cpus limit\)/,
+    ],
     ['memory: 1e30', job('    resources: { memory: 1e30 }\n'), 'jobs[0].resources.memory', /memory limit/],
     ['a 300-character name', job('', 'a'.repeat(300)), 'jobs[0].name', /at most 63 characters \(the name limit\)/],
     ['a NUL in a quoted env value', job('    envs: { A: "x\\0y" }\n'), 'jobs[0].envs.A.value', /NUL/],
@@ -67,20 +107,40 @@ describe('limits of the jobs file', () => {
   });
 
   it('given more jobs than the limit, when validated, then one error at jobs: names the limit', () => {
-    const text = HEAD + Array.from({ length: 10_000 }, (_, i) => `  - { name: j${i}, image: w, run_on_host: h1, port: ${1000 + i} }\n`).join('');
+    const text =
+      HEAD +
+      Array.from(
+        { length: 10_000 },
+        (_, i) => `  - { name: j${i}, image: w, run_on_host: h1, port: ${1000 + i} }\n`,
+      ).join('');
     expect(text.length).toBeLessThan(LIMITS.jobsFileBytes);
     const issue = onlyError(yaml(text));
-    expect(issue).toMatchObject({ line: 3, column: 1, path: 'jobs', message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)` });
+    expect(issue).toMatchObject({
+      line: 3,
+      column: 1,
+      path: 'jobs',
+      message: `10000 jobs, more than ${LIMITS.jobs} (the jobs limit)`,
+    });
   });
 
   it('given jobs whose tasks together pass the per-environment limit, when validated, then it is refused', () => {
-    const text = HEAD + Array.from({ length: 21 }, (_, i) => job(`    replicas: 100\n`, `job-${i}`).replace('port: 8080', `port: ${10_000 + i * 100}`)).join('');
-    expect(onlyError(yaml(text)).message).toBe(`the jobs run 2100 tasks, more than ${LIMITS.tasksPerEnvironment} (the tasks per environment limit)`);
+    const text =
+      HEAD +
+      Array.from({ length: 21 }, (_, i) =>
+        job(`    replicas: 100\n`, `job-${i}`).replace('port: 8080', `port: ${10_000 + i * 100}`),
+      ).join('');
+    expect(onlyError(yaml(text)).message).toBe(
+      `the jobs run 2100 tasks, more than ${LIMITS.tasksPerEnvironment} (the tasks per environment limit)`,
+    );
   });
 
   it('given a file past the size limit, when parsed, then it is refused before it is read', () => {
     const text = HEAD + job() + `# ${'x'.repeat(LIMITS.jobsFileBytes)}\n`;
-    expect(onlyError(yaml(text))).toMatchObject({ line: 1, column: 1, message: expect.stringContaining('(the jobs file size limit)') });
+    expect(onlyError(yaml(text))).toMatchObject({
+      line: 1,
+      column: 1,
+      message: expect.stringContaining('(the jobs file size limit)'),
+    });
   });
 
   it.each([
@@ -109,9 +169,44 @@ function random(seed: number): () => number {
   };
 }
 
-const YAML_SEED = HEAD + job('    replicas: 2\n    envs: { A: "1", B: x }\n    health: { type: http, path: /h, interval: 1s }\n    update: { max_parallel: 2, monitor: 5s }\n    mounts: ["/srv/data:/data:ro"]\n');
-const TALK_SEED = 'jobs: <\n  name: "web"\n  image: "web:v1"\n  run_on_host: "h1"\n  port: "8080"\n  envs: < key: "A" value: "1" >\n>\n';
-const PIECES = ['&a ', '*a', '<<: ', '[', ']', '{', '}', '<', '>', ':', '"', "'", '\\', '\n', '  ', '-', '#', '\0', '\uFFFD', '\u202e', '1e308', '-1', '99999999999h', 'jobs', 'name:', '!!binary ', '%YAML 1.1\n', '---\n', '...'];
+const YAML_SEED =
+  HEAD +
+  job(
+    '    replicas: 2\n    envs: { A: "1", B: x }\n    health: { type: http, path: /h, interval: 1s }\n    update: { max_parallel: 2, monitor: 5s }\n    mounts: ["/srv/data:/data:ro"]\n',
+  );
+const TALK_SEED =
+  'jobs: <\n  name: "web"\n  image: "web:v1"\n  run_on_host: "h1"\n  port: "8080"\n  envs: < key: "A" value: "1" >\n>\n';
+const PIECES = [
+  '&a ',
+  '*a',
+  '<<: ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '<',
+  '>',
+  ':',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '  ',
+  '-',
+  '#',
+  '\0',
+  '\uFFFD',
+  '\u202e',
+  '1e308',
+  '-1',
+  '99999999999h',
+  'jobs',
+  'name:',
+  '!!binary ',
+  '%YAML 1.1\n',
+  '---\n',
+  '...',
+];
 
 function mutate(text: string, next: () => number): string {
   let out = text;
@@ -121,7 +216,8 @@ function mutate(text: string, next: () => number): string {
     const choice = next();
     if (choice < 0.4) out = out.slice(0, at) + PIECES[Math.floor(next() * PIECES.length)] + out.slice(at);
     else if (choice < 0.7) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(next() * 8));
-    else if (choice < 0.85) out = out.slice(0, at) + out.slice(at, at + 40).repeat(1 + Math.floor(next() * 50)) + out.slice(at);
+    else if (choice < 0.85)
+      out = out.slice(0, at) + out.slice(at, at + 40).repeat(1 + Math.floor(next() * 50)) + out.slice(at);
     else out = out.slice(0, at) + String.fromCharCode(Math.floor(next() * 0x3000)) + out.slice(at);
   }
   return out;
@@ -131,30 +227,33 @@ describe('fuzzing both readers (seed 1108, at most 4 s each)', () => {
   it.each([
     ['YAML', YAML_SEED, yaml],
     ['text format', TALK_SEED, talk],
-  ])('given mutated %s files, when parsed, then each is valid or refused with located errors, never a throw', (_form, seed, read) => {
-    const next = random(1108);
-    const deadline = Date.now() + 4000;
-    let runs = 0;
-    let refused = 0;
-    while (runs < 3000 && Date.now() < deadline) {
-      const text = mutate(seed, next);
-      let result: ParseResult;
-      try {
-        result = read(text);
-      } catch (error) {
-        throw new Error(`run ${runs} threw on ${JSON.stringify(text)}: ${String(error)}`);
-      }
-      if (!result.ok) {
-        refused += 1;
-        for (const issue of result.errors) {
-          expect(issue.line).toBeGreaterThanOrEqual(1);
-          expect(issue.column).toBeGreaterThanOrEqual(1);
-          expect(issue.message.length).toBeGreaterThan(0);
+  ])(
+    'given mutated %s files, when parsed, then each is valid or refused with located errors, never a throw',
+    (_form, seed, read) => {
+      const next = random(1108);
+      const deadline = Date.now() + 4000;
+      let runs = 0;
+      let refused = 0;
+      while (runs < 3000 && Date.now() < deadline) {
+        const text = mutate(seed, next);
+        let result: ParseResult;
+        try {
+          result = read(text);
+        } catch (error) {
+          throw new Error(`run ${runs} threw on ${JSON.stringify(text)}: ${String(error)}`);
         }
+        if (!result.ok) {
+          refused += 1;
+          for (const issue of result.errors) {
+            expect(issue.line).toBeGreaterThanOrEqual(1);
+            expect(issue.column).toBeGreaterThanOrEqual(1);
+            expect(issue.message.length).toBeGreaterThan(0);
+          }
+        }
+        runs += 1;
       }
-      runs += 1;
-    }
-    expect(runs).toBeGreaterThan(100);
-    expect(refused).toBeGreaterThan(0);
-  });
+      expect(runs).toBeGreaterThan(100);
+      expect(refused).toBeGreaterThan(0);
+    },
+  );
 });

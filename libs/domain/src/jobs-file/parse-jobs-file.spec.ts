@@ -25,7 +25,7 @@ function errors(result: ParseResult): readonly JobsFileIssue[] {
 
 const yaml = (text: string) => parseJobsFile(text, { file: 'jobs.yaml' });
 
-describe('the talk\'s jobs file, verbatim', () => {
+describe("the talk's jobs file, verbatim", () => {
   it('is rejected for its one real conflict: two jobs on git-app-1:9999, both places reported', () => {
     const result = parseJobsFile(example('talk.jobs'), { file: 'talk.jobs', base: talkHosts });
 
@@ -61,7 +61,11 @@ describe('the talk\'s jobs file, verbatim', () => {
       ['webhook-listener', [{ index: 0, host: 'git-app-1', port: 9999 }]],
       ['updatehook-listener', [{ index: 0, host: 'git-app-1', port: 9998 }]],
     ]);
-    expect(environment.jobs[2].image).toEqual({ registry: 'localhost:5000', repository: 'webhook-listener', tag: 'a5af2f2' });
+    expect(environment.jobs[2].image).toEqual({
+      registry: 'localhost:5000',
+      repository: 'webhook-listener',
+      tag: 'a5af2f2',
+    });
     expect(environment.jobs[2].envs).toEqual([{ key: 'http_port', value: '8990' }]);
     expect(environment.jobs[0].update.minHealthyTime).toBe(2000);
     expect(environment.hosts.find((h) => h.name === 'mon')?.address).toBe('127.0.0.1');
@@ -93,9 +97,24 @@ describe('the YAML demo', () => {
       { index: 2, host: 'h3', port: 18080 },
       { index: 3, host: 'h1', port: 18081 },
     ]);
-    expect(web.envs).toEqual([{ key: 'TZ', value: 'UTC' }, { key: 'GREETING', value: 'hello' }]);
-    expect(web.update).toMatchObject({ maxParallel: 2, maxFailureRatio: 0.25, healthyDeadline: 20_000, progressDeadline: 120_000 });
-    expect(web.health).toEqual({ type: 'http', path: '/health', expectStatus: 200, interval: 500, timeout: 1000, retries: 3 });
+    expect(web.envs).toEqual([
+      { key: 'TZ', value: 'UTC' },
+      { key: 'GREETING', value: 'hello' },
+    ]);
+    expect(web.update).toMatchObject({
+      maxParallel: 2,
+      maxFailureRatio: 0.25,
+      healthyDeadline: 20_000,
+      progressDeadline: 120_000,
+    });
+    expect(web.health).toEqual({
+      type: 'http',
+      path: '/health',
+      expectStatus: 200,
+      interval: 500,
+      timeout: 1000,
+      retries: 3,
+    });
     expect(web.resources).toEqual({ memory: 64 * 1024 ** 2 });
     expect(web.image).toEqual({ registry: '127.77.0.1:5000', repository: 'demo', tag: 'v1' });
   });
@@ -131,7 +150,9 @@ describe('defaults of a minimal job', () => {
   });
 
   it('reads the monitor window as a duration, and leaves it out when it is 0 so older recorded specs compare equal', () => {
-    const job = (update: string) => valid(yaml(`${HOSTS}\njobs:\n  - { name: api, image: api, run_on_host: h2, port: "8080", update: ${update} }\n`)).jobs[0];
+    const job = (update: string) =>
+      valid(yaml(`${HOSTS}\njobs:\n  - { name: api, image: api, run_on_host: h2, port: "8080", update: ${update} }\n`))
+        .jobs[0];
 
     expect(job('{ monitor: 1m30s }').update.monitor).toBe(90_000);
     expect(job('{ monitor: 0 }').update).not.toHaveProperty('monitor');
@@ -141,15 +162,39 @@ describe('defaults of a minimal job', () => {
   it('reads reconcile, from the job or from defaults; restart (the default) is left out so older recorded specs compare equal', () => {
     const jobs = (text: string) => valid(yaml(`${HOSTS}\n${text}`)).jobs;
 
-    expect(jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: report }\n')[0].reconcile).toBe('report');
-    expect(jobs('defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0].reconcile).toBe('report');
-    expect(jobs('defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: restart }\n')[0]).not.toHaveProperty('reconcile');
-    expect(jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0]).not.toHaveProperty('reconcile');
+    expect(
+      jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: report }\n')[0].reconcile,
+    ).toBe('report');
+    expect(
+      jobs('defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0]
+        .reconcile,
+    ).toBe('report');
+    expect(
+      jobs(
+        'defaults: { reconcile: report }\njobs:\n  - { name: api, image: api, run_on_host: h1, port: 80, reconcile: restart }\n',
+      )[0],
+    ).not.toHaveProperty('reconcile');
+    expect(jobs('jobs:\n  - { name: api, image: api, run_on_host: h1, port: 80 }\n')[0]).not.toHaveProperty(
+      'reconcile',
+    );
   });
 
   it('rejects a reconcile policy it does not know, at its line and column', () => {
-    expect(errors(yaml(`${HOSTS}\njobs:\n  - name: api\n    image: api\n    run_on_host: h1\n    port: 80\n    reconcile: heal\n`))).toEqual([
-      { file: 'jobs.yaml', line: 11, column: 16, path: 'jobs[0].reconcile', message: '"heal" is not one of restart, report', hint: 'use one of: restart, report' },
+    expect(
+      errors(
+        yaml(
+          `${HOSTS}\njobs:\n  - name: api\n    image: api\n    run_on_host: h1\n    port: 80\n    reconcile: heal\n`,
+        ),
+      ),
+    ).toEqual([
+      {
+        file: 'jobs.yaml',
+        line: 11,
+        column: 16,
+        path: 'jobs[0].reconcile',
+        message: '"heal" is not one of restart, report',
+        hint: 'use one of: restart, report',
+      },
     ]);
   });
 
@@ -171,8 +216,14 @@ jobs:
 
     expect(environment.jobs[0]).toMatchObject({
       image: { registry: 'localhost:5000', repository: 'team/api', tag: 'v2', digest: `sha256:${'a'.repeat(64)}` },
-      tasks: [{ index: 0, host: 'h1', port: 80 }, { index: 1, host: 'h2', port: 80 }],
-      mounts: [{ source: '/srv/api', target: '/data', readOnly: true }, { source: 'logs', target: '/logs', readOnly: false }],
+      tasks: [
+        { index: 0, host: 'h1', port: 80 },
+        { index: 1, host: 'h2', port: 80 },
+      ],
+      mounts: [
+        { source: '/srv/api', target: '/data', readOnly: true },
+        { source: 'logs', target: '/logs', readOnly: false },
+      ],
       command: ['java', '-jar', 'app.jar'],
       health: { type: 'none' },
       restart: 'always',
@@ -187,12 +238,21 @@ describe('validation reports every error at once, with where and what to do', ()
     const issue = found[1];
 
     expect(found[0].message).toBe('job "api" is not placed on any host');
-    expect(issue).toMatchObject({ line: 9, column: 5, path: 'jobs[0].run_on_hots', message: 'unknown key "run_on_hots"' });
-    expect(issue.hint).toMatch(/^did you mean "run_on_host"\? allowed keys here: name, image, run_on_host, hosts, replicas, port/);
+    expect(issue).toMatchObject({
+      line: 9,
+      column: 5,
+      path: 'jobs[0].run_on_hots',
+      message: 'unknown key "run_on_hots"',
+    });
+    expect(issue.hint).toMatch(
+      /^did you mean "run_on_host"\? allowed keys here: name, image, run_on_host, hosts, replicas, port/,
+    );
   });
 
   it('suggests the file spelling of a camelCase policy field', () => {
-    const [issue] = errors(yaml(`${HOSTS}\njobs:\n  api: { image: api, run_on_host: h1, port: 80, update: { maxParallel: 2 } }\n`));
+    const [issue] = errors(
+      yaml(`${HOSTS}\njobs:\n  api: { image: api, run_on_host: h1, port: 80, update: { maxParallel: 2 } }\n`),
+    );
 
     expect(issue.message).toBe('unknown key "maxParallel"');
     expect(issue.hint).toContain('did you mean "max_parallel"?');
@@ -231,9 +291,17 @@ jobs:
   });
 
   it('reports a duplicate job name at the second, pointing at the first', () => {
-    const [issue] = errors(yaml(`${HOSTS}\njobs:\n  - { name: api, image: a, run_on_host: h1, port: 80 }\n  - { name: api, image: b, run_on_host: h2, port: 81 }\n`));
+    const [issue] = errors(
+      yaml(
+        `${HOSTS}\njobs:\n  - { name: api, image: a, run_on_host: h1, port: 80 }\n  - { name: api, image: b, run_on_host: h2, port: 81 }\n`,
+      ),
+    );
 
-    expect(issue).toMatchObject({ line: 8, path: 'jobs[1].name', message: 'job "api" is declared twice (first at jobs.yaml:7:13)' });
+    expect(issue).toMatchObject({
+      line: 8,
+      path: 'jobs[1].name',
+      message: 'job "api" is declared twice (first at jobs.yaml:7:13)',
+    });
   });
 
   it('requires exactly one placement, and distinct hosts in a list', () => {
@@ -269,7 +337,10 @@ jobs:
   it('suggests a declared host for a misspelt one', () => {
     const [issue] = errors(yaml(`${HOSTS}\njobs:\n  a: { image: a, run_on_host: hl, port: 80 }\n`));
 
-    expect(issue).toMatchObject({ path: 'jobs.a.run_on_host', hint: 'did you mean "h1"? declared hosts: h1, h2; or add it under hosts:' });
+    expect(issue).toMatchObject({
+      path: 'jobs.a.run_on_host',
+      hint: 'did you mean "h1"? declared hosts: h1, h2; or add it under hosts:',
+    });
   });
 
   it('checks hosts, env keys and health fields', () => {
@@ -309,7 +380,7 @@ jobs:
     expect(errors(result)[0]).toMatchObject({ file: 'jobs.yaml', line: 3 });
   });
 
-  describe('one YAML syntax error is one error, not the parser\'s cascade after it', () => {
+  describe("one YAML syntax error is one error, not the parser's cascade after it", () => {
     const file = `${HOSTS}
 jobs:
   - name: web
@@ -338,10 +409,25 @@ jobs:
     });
 
     it.each([
-      ['a field indented one space short', file.replace('    image: web:v1', '   image: web:v1'), '8:1', 'indent every field of a list item to the column of its first field'],
+      [
+        'a field indented one space short',
+        file.replace('    image: web:v1', '   image: web:v1'),
+        '8:1',
+        'indent every field of a list item to the column of its first field',
+      ],
       ['tabs for indentation', file.replace(/\n {4}/g, '\n\t'), '8:1', 'indent with spaces'],
-      ['a flow list left open, at its [', file.replace('[h1, h2]', '[h1, h2'), '9:12', 'close the [ … ] that opens here on the same line'],
-      ['a quote left open, at the quote', file.replace('web:v1', '"web:v1'), '8:12', 'close the quoted string that opens here'],
+      [
+        'a flow list left open, at its [',
+        file.replace('[h1, h2]', '[h1, h2'),
+        '9:12',
+        'close the [ … ] that opens here on the same line',
+      ],
+      [
+        'a quote left open, at the quote',
+        file.replace('web:v1', '"web:v1'),
+        '8:12',
+        'close the quoted string that opens here',
+      ],
       ['a value with ": " unquoted', file.replace('web:v1', 'web: v1'), '8:12', 'quote a value that contains ": "'],
     ])('%s', (_, text, place, hint) => {
       const found = errors(yaml(text));
@@ -351,7 +437,13 @@ jobs:
     });
 
     it('duplicate keys leave the file readable, so every one is reported', () => {
-      const found = errors(yaml(file.replace('    port: 8080', '    port: 8080\n    port: 8081').replace('    port: 4444', '    port: 4444\n    image: x')));
+      const found = errors(
+        yaml(
+          file
+            .replace('    port: 8080', '    port: 8080\n    port: 8081')
+            .replace('    port: 4444', '    port: 4444\n    image: x'),
+        ),
+      );
 
       expect(found.map((e) => `${e.line}:${e.column} ${e.message} (${e.hint})`)).toEqual([
         '11:5 Map keys must be unique (write each key once in a mapping)',
@@ -361,10 +453,20 @@ jobs:
   });
 
   it('rejects jobs in a hosts file, and keeps its errors under its own name', () => {
-    const result = parseJobsFile('jobs: < name: "a" >', { file: 'x.jobs', base: { file: 'hosts.yaml', text: 'jobs: []\n' } });
+    const result = parseJobsFile('jobs: < name: "a" >', {
+      file: 'x.jobs',
+      base: { file: 'hosts.yaml', text: 'jobs: []\n' },
+    });
 
     expect(errors(result)).toEqual([
-      { file: 'hosts.yaml', line: 1, column: 1, path: 'jobs', message: 'a hosts file does not take "jobs"', hint: 'jobs belong in the jobs file' },
+      {
+        file: 'hosts.yaml',
+        line: 1,
+        column: 1,
+        path: 'jobs',
+        message: 'a hosts file does not take "jobs"',
+        hint: 'jobs belong in the jobs file',
+      },
     ]);
   });
 
@@ -396,8 +498,18 @@ jobs:
     const result = parseJobsFile(fixed, { file: 'talk.jobs', base: talkHosts });
 
     if (!result.ok) throw new Error(formatErrors(result.errors));
-    expect(result.sources.jobs.get('coding-blog')?.image).toEqual({ file: 'talk.jobs', line: 9, column: 10, path: 'jobs[1].image' });
-    expect([...result.sources.jobs.keys()]).toEqual(['coding-prober', 'coding-blog', 'webhook-listener', 'updatehook-listener']);
+    expect(result.sources.jobs.get('coding-blog')?.image).toEqual({
+      file: 'talk.jobs',
+      line: 9,
+      column: 10,
+      path: 'jobs[1].image',
+    });
+    expect([...result.sources.jobs.keys()]).toEqual([
+      'coding-prober',
+      'coding-blog',
+      'webhook-listener',
+      'updatehook-listener',
+    ]);
   });
 });
 
@@ -405,6 +517,8 @@ describe('formatErrors', () => {
   it('prints file:line:col: path: message (hint), one line each', () => {
     const text = formatErrors(errors(yaml(`${HOSTS}\njobs:\n  a: { image: a, run_on_host: h1, port: 0 }\n`)));
 
-    expect(text).toBe('jobs.yaml:7:41: jobs.a.port: port 0 is not between 1 and 65535 (write the TCP port the job listens on, a whole number from 1 to 65535)');
+    expect(text).toBe(
+      'jobs.yaml:7:41: jobs.a.port: port 0 is not between 1 and 65535 (write the TCP port the job listens on, a whole number from 1 to 65535)',
+    );
   });
 });

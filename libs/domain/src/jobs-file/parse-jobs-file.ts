@@ -45,7 +45,10 @@ export type ParseResult =
 
 /** Parses and validates a jobs file (YAML or the talk's text format), reporting every error at once. */
 export function parseJobsFile(text: string, options: ParseOptions): ParseResult {
-  const textErrors = [...checkText(text, options.file), ...(options.base ? checkText(options.base.text, options.base.file) : [])];
+  const textErrors = [
+    ...checkText(text, options.file),
+    ...(options.base ? checkText(options.base.text, options.base.file) : []),
+  ];
   if (textErrors.length > 0) return fail(textErrors);
   const main = (detectFormat(options.file, text) === 'yaml' ? readYaml : readTextFormat)(text, options.file);
   const base = options.base ? readBase(options.base) : undefined;
@@ -54,7 +57,14 @@ export function parseJobsFile(text: string, options: ParseOptions): ParseResult 
 
   const mainRoot = main.root;
   if (mainRoot.kind !== 'map') {
-    return fail([issueAt(mainRoot.loc, '', 'a jobs file must be a mapping with a jobs section', 'start the file with jobs: followed by the jobs')]);
+    return fail([
+      issueAt(
+        mainRoot.loc,
+        '',
+        'a jobs file must be a mapping with a jobs section',
+        'start the file with jobs: followed by the jobs',
+      ),
+    ]);
   }
   const root = normalizeJobsFile(base ? withBase(mainRoot, base.root as MapNode) : mainRoot);
   const tooMany = checkListSizes(root);
@@ -82,8 +92,22 @@ function checkListSizes(root: SourceNode): JobsFileIssue[] {
     ] as const
   ).flatMap(([section, max]) => {
     const entry = entryOf(root, section);
-    const count = entry?.value.kind === 'list' ? entry.value.items.length : entry?.value.kind === 'map' ? entry.value.entries.length : 0;
-    return count > max ? [issueAt(entry!.keyLoc, section, `${count} ${section}, more than ${max} (the ${section} limit)`, `split the environment: at most ${max} ${section} per file`)] : [];
+    const count =
+      entry?.value.kind === 'list'
+        ? entry.value.items.length
+        : entry?.value.kind === 'map'
+          ? entry.value.entries.length
+          : 0;
+    return count > max
+      ? [
+          issueAt(
+            entry!.keyLoc,
+            section,
+            `${count} ${section}, more than ${max} (the ${section} limit)`,
+            `split the environment: at most ${max} ${section} per file`,
+          ),
+        ]
+      : [];
   });
 }
 
@@ -92,7 +116,12 @@ function checkTaskCount(root: SourceNode, jobs: ReturnType<typeof jobViews>): Jo
   if (tasks <= LIMITS.tasksPerEnvironment) return [];
   const entry = entryOf(root, 'jobs');
   return [
-    issueAt(entry?.keyLoc ?? root.loc, 'jobs', `the jobs run ${tasks} tasks, more than ${LIMITS.tasksPerEnvironment} (the tasks per environment limit)`, 'lower replicas, or split the environment'),
+    issueAt(
+      entry?.keyLoc ?? root.loc,
+      'jobs',
+      `the jobs run ${tasks} tasks, more than ${LIMITS.tasksPerEnvironment} (the tasks per environment limit)`,
+      'lower replicas, or split the environment',
+    ),
   ];
 }
 
@@ -107,7 +136,12 @@ function readBase(base: JobsFileSource): ReadResult {
   if (!read.ok) return read;
   const root: SourceNode = read.root;
   if (root.kind !== 'map') {
-    return { ok: false, errors: [issueAt(root.loc, '', 'a hosts file must be a mapping', `write its sections: ${BASE_SECTIONS.join(', ')}`)] };
+    return {
+      ok: false,
+      errors: [
+        issueAt(root.loc, '', 'a hosts file must be a mapping', `write its sections: ${BASE_SECTIONS.join(', ')}`),
+      ],
+    };
   }
   const errors = root.entries
     .filter((entry) => !BASE_SECTIONS.includes(entry.key))

@@ -3,7 +3,11 @@ import { RECONCILE_POLICIES, RESTART_POLICIES } from './dto/job.dto';
 import { SSH_HOST_KEY_TYPES } from './values/ssh-host-key';
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
-const DURATION = { type: 'string', pattern: '^(0|(\\d+(\\.\\d+)?(ms|s|m|h))+)$', description: 'e.g. "500ms", "2s", "1m30s"' };
+const DURATION = {
+  type: 'string',
+  pattern: '^(0|(\\d+(\\.\\d+)?(ms|s|m|h))+)$',
+  description: 'e.g. "500ms", "2s", "1m30s"',
+};
 const STRINGS = { type: 'array', items: { type: 'string' }, minItems: 1 };
 
 /**
@@ -17,7 +21,12 @@ export const jobsFileSchema = {
   additionalProperties: false,
   required: ['jobs'],
   properties: {
-    environment: { type: 'string', pattern: NAME, default: 'default', description: 'Environment name: the prefix of its event streams.' },
+    environment: {
+      type: 'string',
+      pattern: NAME,
+      default: 'default',
+      description: 'Environment name: the prefix of its event streams.',
+    },
     registry: { type: 'string', description: 'Registry host[:port] for image references that name none.' },
     hosts: {
       description: 'Host name → Docker endpoint, or → {endpoint, address, tls, ssh_host_key}.',
@@ -30,19 +39,30 @@ export const jobsFileSchema = {
       description: 'The jobs: a list, or a map of name → job.',
       oneOf: [
         { type: 'array', items: { $ref: '#/definitions/job', required: ['name', 'image', 'port'] } },
-        { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/job', required: ['image', 'port'] } },
+        {
+          type: 'object',
+          propertyNames: { pattern: NAME },
+          additionalProperties: { $ref: '#/definitions/job', required: ['image', 'port'] },
+        },
       ],
     },
   },
   definitions: {
-    endpoint: { type: 'string', pattern: '^(unix|tcp|ssh)://', description: 'unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host' },
+    endpoint: {
+      type: 'string',
+      pattern: '^(unix|tcp|ssh)://',
+      description: 'unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host',
+    },
     host: {
       type: 'object',
       additionalProperties: false,
       required: ['endpoint'],
       properties: {
         endpoint: { $ref: '#/definitions/endpoint' },
-        address: { type: 'string', description: "Where the host's tasks answer; 127.0.0.1 for unix://, else the endpoint's host." },
+        address: {
+          type: 'string',
+          description: "Where the host's tasks answer; 127.0.0.1 for unix://, else the endpoint's host.",
+        },
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -52,7 +72,8 @@ export const jobsFileSchema = {
         ssh_host_key: {
           type: 'string',
           pattern: `^(\\S+\\s+)?(${SSH_HOST_KEY_TYPES.join('|')})\\s+[A-Za-z0-9+/]+={0,2}(\\s.*)?$`,
-          description: 'ssh:// endpoints: the host\'s public key ("ssh-ed25519 AAAA…"), the only one accepted; without it, the known_hosts file decides.',
+          description:
+            'ssh:// endpoints: the host\'s public key ("ssh-ed25519 AAAA…"), the only one accepted; without it, the known_hosts file decides.',
         },
       },
     },
@@ -74,12 +95,18 @@ export const jobsFileSchema = {
       additionalProperties: false,
       properties: {
         name: { type: 'string', pattern: NAME },
-        image: { type: 'string', description: '"repo:tag", "registry:5000/repo:tag" or "repo@sha256:…"; no tag means latest.' },
+        image: {
+          type: 'string',
+          description: '"repo:tag", "registry:5000/repo:tag" or "repo@sha256:…"; no tag means latest.',
+        },
         run_on_host: { type: 'string', pattern: NAME, description: 'One task on this host.' },
         hosts: { ...STRINGS, description: 'One task per host, or replicas spread round-robin over them.' },
         replicas: { type: 'integer', minimum: 1 },
         port: {
-          oneOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\d+$' }],
+          oneOf: [
+            { type: 'integer', minimum: 1, maximum: 65535 },
+            { type: 'string', pattern: '^\\d+$' },
+          ],
           description: 'Port on the host (host networking); the n-th task on one host listens on port + n.',
         },
         envs: { $ref: '#/definitions/envs' },
@@ -92,7 +119,11 @@ export const jobsFileSchema = {
                 type: 'object',
                 additionalProperties: false,
                 required: ['source', 'target'],
-                properties: { source: { type: 'string' }, target: { type: 'string', pattern: '^/' }, read_only: { type: 'boolean', default: false } },
+                properties: {
+                  source: { type: 'string' },
+                  target: { type: 'string', pattern: '^/' },
+                  read_only: { type: 'boolean', default: false },
+                },
               },
             ],
           },
@@ -116,7 +147,11 @@ export const jobsFileSchema = {
             properties: { key: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, value: { type: 'string' } },
           },
         },
-        { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+        {
+          type: 'object',
+          propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+        },
       ],
     },
     health: {
@@ -151,14 +186,24 @@ export const jobsFileSchema = {
         delay_between_batches: { ...DURATION, default: '0' },
         failure_action: { enum: ['rollback', 'pause'], default: 'rollback' },
         keep_replaced: { type: 'integer', minimum: 0, default: 2 },
-        monitor: { ...DURATION, default: '0', description: 'how long every updated task is watched after the last batch passes, before success: "5s"' },
+        monitor: {
+          ...DURATION,
+          default: '0',
+          description: 'how long every updated task is watched after the last batch passes, before success: "5s"',
+        },
       },
     },
     resources: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        memory: { oneOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?[bkmgBKMG]?$' }, { type: 'integer', minimum: 1 }], description: '"256m", "1g" or bytes.' },
+        memory: {
+          oneOf: [
+            { type: 'string', pattern: '^\\d+(\\.\\d+)?[bkmgBKMG]?$' },
+            { type: 'integer', minimum: 1 },
+          ],
+          description: '"256m", "1g" or bytes.',
+        },
         cpus: { type: 'number', exclusiveMinimum: 0 },
       },
     },
@@ -166,7 +211,8 @@ export const jobsFileSchema = {
     reconcile: {
       enum: [...RECONCILE_POLICIES],
       default: 'restart',
-      description: 'A task meant to run whose container exited or was removed: restart it (with backoff), or only report it.',
+      description:
+        'A task meant to run whose container exited or was removed: restart it (with backoff), or only report it.',
     },
   },
 } as const;

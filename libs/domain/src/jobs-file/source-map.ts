@@ -23,9 +23,7 @@ export interface JobsFileSourceMap {
 
 export function sourceMapOf(jobs: readonly JobView[]): JobsFileSourceMap {
   return {
-    jobs: new Map(
-      jobs.map(({ dto, node }) => [dto.name, { image: positionOf(valueOf(node, 'image') ?? node) }]),
-    ),
+    jobs: new Map(jobs.map(({ dto, node }) => [dto.name, { image: positionOf(valueOf(node, 'image') ?? node) }])),
   };
 }
 

@@ -3,7 +3,10 @@
  * `run_on_hots` → `run_on_host`, `maxParallel` → `max_parallel`.
  */
 export function closest(written: string, known: readonly string[]): string | undefined {
-  const snake = written.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+  const snake = written
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toLowerCase();
   let best: { word: string; distance: number } | undefined;
   for (const word of known) {
     const distance = Math.min(editDistance(written, word), editDistance(snake, word));

@@ -52,16 +52,26 @@ export function observeEngineEvent(look: EngineEventLook): JobCommand | undefine
       };
     case 'start': {
       const count = look.restartCount ?? 0;
-      if (count > (known.restartCount ?? 0)) return { type: 'RecordContainerRestarted', data: { ...ref, count, startedAt: event.time }, metadata };
+      if (count > (known.restartCount ?? 0))
+        return { type: 'RecordContainerRestarted', data: { ...ref, count, startedAt: event.time }, metadata };
       if (known.state === 'running') return undefined;
       return { type: 'RecordContainerStarted', data: { ...ref, revision: known.revision }, metadata };
     }
     case 'destroy':
       return { type: 'RecordContainerRemoved', data: ref, metadata };
     case 'health_status': {
-      if (!look.dockerHealth || known.state !== 'running' || (event.health !== 'healthy' && event.health !== 'unhealthy')) return undefined;
+      if (
+        !look.dockerHealth ||
+        known.state !== 'running' ||
+        (event.health !== 'healthy' && event.health !== 'unhealthy')
+      )
+        return undefined;
       if (event.health === known.health) return undefined;
-      return { type: 'RecordHealthCheck', data: { ...ref, passed: event.health === 'healthy', detail: `docker: ${event.health}` }, metadata };
+      return {
+        type: 'RecordHealthCheck',
+        data: { ...ref, passed: event.health === 'healthy', detail: `docker: ${event.health}` },
+        metadata,
+      };
     }
     case 'oom':
       // Marks the `die` that follows; by itself it records nothing.

@@ -30,16 +30,36 @@ export function observeHost(look: HostLook): HostObservation {
     if (!last && revisionKnown && adoptable(look, container, listed)) {
       add(container.job, {
         type: 'RecordContainerStarted',
-        data: { job: container.job, task: container.task, host: look.host, containerId: container.id, revision: container.revision, ...(container.rollout && { rolloutId: container.rollout }) },
+        data: {
+          job: container.job,
+          task: container.task,
+          host: look.host,
+          containerId: container.id,
+          revision: container.revision,
+          ...(container.rollout && { rolloutId: container.rollout }),
+        },
         metadata: look.metadata,
       });
     }
     const { id: containerId, job, image, name, startedAt } = container;
     const [task, revision] = [labelNumber(container.task), labelNumber(container.revision)];
-    return { containerId, job, task, revision, image, name, ...(startedAt !== undefined && { startedAt }), running: runs(container), accounted: last || revisionKnown };
+    return {
+      containerId,
+      job,
+      task,
+      revision,
+      image,
+      name,
+      ...(startedAt !== undefined && { startedAt }),
+      running: runs(container),
+      accounted: last || revisionKnown,
+    };
   });
 
-  return { jobCommands, sightings: { type: 'RecordContainerSightings', data: { host: look.host, sightings }, metadata: look.metadata } };
+  return {
+    jobCommands,
+    sightings: { type: 'RecordContainerSightings', data: { host: look.host, sightings }, metadata: look.metadata },
+  };
 }
 
 /** A hand-set label that is not a number reads as -1, as a missing one does, so a record keeps a number. */
@@ -56,13 +76,22 @@ function learn(look: HostLook, known: LastKnownContainer, seen: ContainerInfo | 
   if (known.state === 'running' && !runs(seen)) {
     return {
       type: 'RecordContainerExited',
-      data: { ...ref, exitCode: seen.exitCode ?? -1, oomKilled: seen.oomKilled ?? false, ...(seen.finishedAt !== undefined && { exitedAt: seen.finishedAt }) },
+      data: {
+        ...ref,
+        exitCode: seen.exitCode ?? -1,
+        oomKilled: seen.oomKilled ?? false,
+        ...(seen.finishedAt !== undefined && { exitedAt: seen.finishedAt }),
+      },
       metadata,
     };
   }
   if (seen.restartCount > (known.restartCount ?? 0) && runs(seen)) {
     // The engine restarted it while nobody watched (its exit went unseen): the restart is recorded all the same.
-    return { type: 'RecordContainerRestarted', data: { ...ref, count: seen.restartCount, ...(seen.startedAt !== undefined && { startedAt: seen.startedAt }) }, metadata };
+    return {
+      type: 'RecordContainerRestarted',
+      data: { ...ref, count: seen.restartCount, ...(seen.startedAt !== undefined && { startedAt: seen.startedAt }) },
+      metadata,
+    };
   }
   if (known.state !== 'running' && runs(seen)) {
     // Restarted by its restart policy (or by hand).

@@ -52,8 +52,15 @@ export function schemaVersionOf(data: unknown, metadata: unknown): number {
 }
 
 export const headerLine = (header: Omit<PortableHeader, 'kind' | 'format' | 'version'>): string =>
-  JSON.stringify({ kind: 'header', format: PORTABLE_LOG_FORMAT, version: PORTABLE_LOG_VERSION, ...header } satisfies PortableHeader);
+  JSON.stringify({
+    kind: 'header',
+    format: PORTABLE_LOG_FORMAT,
+    version: PORTABLE_LOG_VERSION,
+    ...header,
+  } satisfies PortableHeader);
 
-export const eventLine = (event: Omit<PortableEvent, 'kind'>): string => JSON.stringify({ kind: 'event', ...event } satisfies PortableEvent);
+export const eventLine = (event: Omit<PortableEvent, 'kind'>): string =>
+  JSON.stringify({ kind: 'event', ...event } satisfies PortableEvent);
 
-export const trailerLine = (events: number, sha256: string): string => JSON.stringify({ kind: 'trailer', events, sha256 } satisfies PortableTrailer);
+export const trailerLine = (events: number, sha256: string): string =>
+  JSON.stringify({ kind: 'trailer', events, sha256 } satisfies PortableTrailer);

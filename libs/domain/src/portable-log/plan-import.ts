@@ -4,7 +4,6 @@ import { isTerminalRolloutEvent, ROLLOUT_EVENT_SCHEMA_VERSION } from '../rollout
 import { targetHostAddress, type HostTarget } from '../host/host-target';
 import type { PortableEvent, PortableHeader } from './format';
 
-
 /** An event as the import appends it: its target stream, the revision it must land at, and a deterministic id. */
 export interface ImportEvent {
   readonly stream: string;
@@ -66,12 +65,18 @@ export function rewriteHosts(data: unknown, hosts: Readonly<Record<string, HostT
   const visit = (value: unknown, key?: string, parent?: Record<string, unknown>): unknown => {
     if (typeof value === 'string') {
       if (key === 'host') return mapHost(hosts, value);
-      if ((key === 'before' || key === 'after') && typeof parent?.['path'] === 'string' && /\.host$/.test(parent['path'])) return mapHost(hosts, value);
+      if (
+        (key === 'before' || key === 'after') &&
+        typeof parent?.['path'] === 'string' &&
+        /\.host$/.test(parent['path'])
+      )
+        return mapHost(hosts, value);
       if (key === 'endpoint' && own?.endpoint) return own.endpoint;
       if (key === 'address' && own?.endpoint) return targetHostAddress({ ...own, endpoint: own.endpoint });
       return value;
     }
-    if (Array.isArray(value)) return value.map((item) => (key === 'hosts' && typeof item === 'string' ? mapHost(hosts, item) : visit(item)));
+    if (Array.isArray(value))
+      return value.map((item) => (key === 'hosts' && typeof item === 'string' ? mapHost(hosts, item) : visit(item)));
     if (value !== null && typeof value === 'object') {
       const object = value as Record<string, unknown>;
       return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, visit(v, k, object)]));
@@ -113,7 +118,13 @@ export function importEvent(event: PortableEvent, target: ImportTarget): ImportE
     data: rewriteHosts(event.data, target.hosts, stream.kind === 'host' ? stream.id : undefined),
     metadata: {
       ...metadata,
-      source: { env: target.sourceEnv, stream: event.stream, revision: event.revision, position: event.position, storeId: target.sourceStore },
+      source: {
+        env: target.sourceEnv,
+        stream: event.stream,
+        revision: event.revision,
+        position: event.position,
+        storeId: target.sourceStore,
+      },
     },
   };
 }
@@ -146,7 +157,10 @@ interface OpenJob {
 }
 
 /** Folds each job and rollout stream for what is still open at its end: containers not removed, rollouts not ended. */
-function openAtEnd(records: readonly ImportedRecord[]): { jobs: Map<string, OpenJob>; rollouts: Map<string, { last: bigint; ended: boolean }> } {
+function openAtEnd(records: readonly ImportedRecord[]): {
+  jobs: Map<string, OpenJob>;
+  rollouts: Map<string, { last: bigint; ended: boolean }>;
+} {
   const jobs = new Map<string, OpenJob>();
   const rollouts = new Map<string, { last: bigint; ended: boolean }>();
   for (const record of records) {
@@ -166,7 +180,13 @@ function openAtEnd(records: readonly ImportedRecord[]): { jobs: Map<string, Open
     switch (record.type) {
       case 'ContainerStarted':
       case 'TaskRestarted':
-        if (data.containerId) job.containers.set(data.containerId, { job: data.job, task: data.task, host: data.host, containerId: data.containerId });
+        if (data.containerId)
+          job.containers.set(data.containerId, {
+            job: data.job,
+            task: data.task,
+            host: data.host,
+            containerId: data.containerId,
+          });
         break;
       case 'ContainerRemoved':
         if (data.containerId) job.containers.delete(data.containerId);
@@ -195,10 +215,18 @@ function openAtEnd(records: readonly ImportedRecord[]): { jobs: Map<string, Open
 export function closingEvents(records: readonly ImportedRecord[], input: ClosingInput): ImportEvent[] {
   const at = input.header.asOf ?? input.header.exportedAt;
   const correlationId = uuidv5(`${input.sourceEnv}/${at}→${input.targetEnv}`, IMPORT_NAMESPACE);
-  const sourceHost = (host: string) => Object.entries(input.hosts).find(([, target]) => target.name === host)?.[0] ?? host;
+  const sourceHost = (host: string) =>
+    Object.entries(input.hosts).find(([, target]) => target.name === host)?.[0] ?? host;
   const { jobs, rollouts } = openAtEnd(records);
   const closing: ImportEvent[] = [];
-  const add = (stream: string, revision: bigint, type: string, data: unknown, reason: string, schemaVersion?: number) => {
+  const add = (
+    stream: string,
+    revision: bigint,
+    type: string,
+    data: unknown,
+    reason: string,
+    schemaVersion?: number,
+  ) => {
     closing.push({
       stream,
       revision: String(revision),
@@ -219,15 +247,35 @@ export function closingEvents(records: readonly ImportedRecord[], input: Closing
   for (const [stream, rollout] of rollouts) {
     if (rollout.ended) continue;
     const reason = `rollout ${parseStreamName(stream).id} was running in ${input.sourceEnv}; it does not run here`;
-    add(stream, rollout.last + 1n, 'RolloutAborted', { type: 'RolloutAborted', schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, at: Date.parse(at), reason }, reason);
+    add(
+      stream,
+      rollout.last + 1n,
+      'RolloutAborted',
+      { type: 'RolloutAborted', schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, at: Date.parse(at), reason },
+      reason,
+    );
   }
   for (const [stream, job] of jobs) {
     let revision = job.last;
     for (const rolloutId of job.rollouts) {
-      add(stream, (revision += 1n), 'JobRolloutEnded', { job: parseStreamName(stream).id, rolloutId, status: 'aborted' }, `rollout ${rolloutId} does not run here`, 1);
+      add(
+        stream,
+        (revision += 1n),
+        'JobRolloutEnded',
+        { job: parseStreamName(stream).id, rolloutId, status: 'aborted' },
+        `rollout ${rolloutId} does not run here`,
+        1,
+      );
     }
     for (const container of job.containers.values()) {
-      add(stream, (revision += 1n), 'ContainerRemoved', container, `container ${container.containerId.slice(0, 12)} ran on ${sourceHost(container.host)} of ${input.sourceEnv}, not on ${container.host}`, 1);
+      add(
+        stream,
+        (revision += 1n),
+        'ContainerRemoved',
+        container,
+        `container ${container.containerId.slice(0, 12)} ran on ${sourceHost(container.host)} of ${input.sourceEnv}, not on ${container.host}`,
+        1,
+      );
     }
   }
   return closing;

@@ -31,10 +31,21 @@ export function parseHeaderLine(text: string): PortableHeader {
     throw new PortableLogError(1, `is not a ${PORTABLE_LOG_FORMAT} header: this is not a file of \`cj export\``);
   }
   if (value['version'] !== PORTABLE_LOG_VERSION) {
-    throw new PortableLogError(1, `format version ${String(value['version'])} is not one this cj reads (${PORTABLE_LOG_VERSION}); import it with the cj that exported it`);
+    throw new PortableLogError(
+      1,
+      `format version ${String(value['version'])} is not one this cj reads (${PORTABLE_LOG_VERSION}); import it with the cj that exported it`,
+    );
   }
-  if (typeof value['env'] !== 'string' || typeof value['store'] !== 'string' || typeof value['exportedAt'] !== 'string' || typeof value['lastPosition'] !== 'string') {
-    throw new PortableLogError(1, 'the header lacks env, store, exportedAt or lastPosition: the file was altered; export it again');
+  if (
+    typeof value['env'] !== 'string' ||
+    typeof value['store'] !== 'string' ||
+    typeof value['exportedAt'] !== 'string' ||
+    typeof value['lastPosition'] !== 'string'
+  ) {
+    throw new PortableLogError(
+      1,
+      'the header lacks env, store, exportedAt or lastPosition: the file was altered; export it again',
+    );
   }
   return value as unknown as PortableHeader;
 }
@@ -42,12 +53,28 @@ export function parseHeaderLine(text: string): PortableHeader {
 /** One event line of the file (`line`: its number), whose stream must be of the header's environment `env`. */
 export function parseEventLine(text: string, line: number, env: string): PortableEvent {
   const value = parseObject(text, line);
-  if (value['kind'] !== 'event') throw new PortableLogError(line, `kind ${JSON.stringify(value['kind'])} is not an event`);
+  if (value['kind'] !== 'event')
+    throw new PortableLogError(line, `kind ${JSON.stringify(value['kind'])} is not an event`);
   const { stream, revision, position, id, type, metadata } = value;
-  if (typeof stream !== 'string' || typeof revision !== 'string' || !DECIMAL.test(revision) || typeof position !== 'string' || !DECIMAL.test(position)) {
-    throw new PortableLogError(line, 'an event needs stream, revision and position (decimal strings): the file was altered; export it again');
+  if (
+    typeof stream !== 'string' ||
+    typeof revision !== 'string' ||
+    !DECIMAL.test(revision) ||
+    typeof position !== 'string' ||
+    !DECIMAL.test(position)
+  ) {
+    throw new PortableLogError(
+      line,
+      'an event needs stream, revision and position (decimal strings): the file was altered; export it again',
+    );
   }
-  if (typeof id !== 'string' || typeof type !== 'string' || metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+  if (
+    typeof id !== 'string' ||
+    typeof type !== 'string' ||
+    metadata === null ||
+    typeof metadata !== 'object' ||
+    Array.isArray(metadata)
+  ) {
     throw new PortableLogError(line, 'an event needs id, type and metadata: the file was altered; export it again');
   }
   let streamEnv: string;
@@ -56,8 +83,12 @@ export function parseEventLine(text: string, line: number, env: string): Portabl
   } catch {
     throw new PortableLogError(line, `${stream} is not a cj stream name`);
   }
-  if (streamEnv !== env) throw new PortableLogError(line, `stream ${stream} is not of environment ${env}, which the header names`);
-  return { ...(value as unknown as PortableEvent), schemaVersion: typeof value['schemaVersion'] === 'number' ? value['schemaVersion'] : 1 };
+  if (streamEnv !== env)
+    throw new PortableLogError(line, `stream ${stream} is not of environment ${env}, which the header names`);
+  return {
+    ...(value as unknown as PortableEvent),
+    schemaVersion: typeof value['schemaVersion'] === 'number' ? value['schemaVersion'] : 1,
+  };
 }
 
 /**
@@ -65,12 +96,18 @@ export function parseEventLine(text: string, line: number, env: string): Portabl
  * its line. `next` holds each stream's next revision so far (updated); a stream not in it starts
  * at its first event here (a part of a file), so seed it with 0n where streams must start at 0.
  */
-export function checkRevisions(events: readonly { event: PortableEvent; line: number }[], next: Map<string, bigint>): void {
+export function checkRevisions(
+  events: readonly { event: PortableEvent; line: number }[],
+  next: Map<string, bigint>,
+): void {
   for (const { event, line } of events) {
     const revision = BigInt(event.revision);
     const expected = next.get(event.stream) ?? revision;
     if (revision !== expected) {
-      const where = expected === 0n ? `starts at revision ${event.revision}, not 0` : `revision ${event.revision} does not follow revision ${expected - 1n}`;
+      const where =
+        expected === 0n
+          ? `starts at revision ${event.revision}, not 0`
+          : `revision ${event.revision} does not follow revision ${expected - 1n}`;
       throw new PortableLogError(line, `${event.stream} ${where}: events are missing or out of order; export it again`);
     }
     next.set(event.stream, expected + 1n);

@@ -61,7 +61,10 @@ export function decideRestarts(look: ReconcileLook): TaskRestart[] {
     if (listed.some((c) => PRESENT.has(c.state))) return [];
 
     const attempt = life.attempts + 1;
-    const from = Math.max(Date.parse(life.downSince), life.lastAttemptAt === undefined ? 0 : Date.parse(life.lastAttemptAt));
+    const from = Math.max(
+      Date.parse(life.downSince),
+      life.lastAttemptAt === undefined ? 0 : Date.parse(life.lastAttemptAt),
+    );
     if (now < from + restartDelay(attempt)) return [];
 
     const revision = job.mixed?.[placed.index] ?? currentRevision;
@@ -71,10 +74,19 @@ export function decideRestarts(look: ReconcileLook): TaskRestart[] {
       const reason = `container ${exited.id.slice(0, 12)} ${exited.state === 'created' ? 'never started' : `exited${exited.exitCode !== undefined ? ` with code ${exited.exitCode}` : ''}`}`;
       // The exited container is started again when it is of the revision the task runs, as Docker's restart would.
       const again = STARTABLE.has(exited.state) && exited.revision === revision;
-      return [{ ...base, host: again ? exited.host : placed.host, cause: 'exited', reason, ...(again && { start: exited.id }) }];
+      return [
+        {
+          ...base,
+          host: again ? exited.host : placed.host,
+          cause: 'exited',
+          reason,
+          ...(again && { start: exited.id }),
+        },
+      ];
     }
-    const reason = last ? `container ${last.containerId.slice(0, 12)} is gone from host ${last.host}` : `task has no container on host ${placed.host}`;
+    const reason = last
+      ? `container ${last.containerId.slice(0, 12)} is gone from host ${last.host}`
+      : `task has no container on host ${placed.host}`;
     return [{ ...base, host: placed.host, cause: 'removed', reason }];
   });
 }
-

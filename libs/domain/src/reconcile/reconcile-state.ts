@@ -52,7 +52,8 @@ export function evolveReconcile(state: ReconcileState, event: JobEvent): Reconci
     if (!was && is) return { ...current, upSince: at };
     if (was && !is) {
       // It stayed up long enough: whatever failed before is forgotten, the next restart is the first.
-      const stayed = current.upSince !== undefined && Date.parse(at) - Date.parse(current.upSince) >= RESTART_BACKOFF.stableMs;
+      const stayed =
+        current.upSince !== undefined && Date.parse(at) - Date.parse(current.upSince) >= RESTART_BACKOFF.stableMs;
       return { ...current, downSince: at, ...(stayed && { attempts: 0, lastAttemptAt: undefined }) };
     }
     return current;
@@ -61,7 +62,10 @@ export function evolveReconcile(state: ReconcileState, event: JobEvent): Reconci
   switch (event.type) {
     case 'ContainerStarted': {
       const { task, containerId, host, revision } = event.data;
-      return withLife(task, moved(task, { ...life(task), meantToRun: true, lastContainer: { containerId, host, revision } }));
+      return withLife(
+        task,
+        moved(task, { ...life(task), meantToRun: true, lastContainer: { containerId, host, revision } }),
+      );
     }
     case 'ContainerRestarted':
       return withLife(event.data.task, moved(event.data.task, { ...life(event.data.task), meantToRun: true }));
@@ -82,7 +86,12 @@ export function evolveReconcile(state: ReconcileState, event: JobEvent): Reconci
     case 'JobRemoved':
       return {
         job,
-        tasks: Object.fromEntries(Object.entries(state.tasks).map(([task, current]) => [task, { ...current, meantToRun: false, attempts: 0, lastAttemptAt: undefined }])),
+        tasks: Object.fromEntries(
+          Object.entries(state.tasks).map(([task, current]) => [
+            task,
+            { ...current, meantToRun: false, attempts: 0, lastAttemptAt: undefined },
+          ]),
+        ),
       };
     default:
       return { ...state, job };

@@ -61,7 +61,14 @@ export interface DeclaredHost {
 
 /** Why a replicate cannot be planned: what is wrong, and what to do. */
 export interface ReplicateRefusal {
-  readonly refused: 'same-environment' | 'nothing-to-replicate' | 'host-not-mapped' | 'host-not-declared' | 'host-mapped-twice' | 'bad-endpoint' | 'rollout-in-progress';
+  readonly refused:
+    | 'same-environment'
+    | 'nothing-to-replicate'
+    | 'host-not-mapped'
+    | 'host-not-declared'
+    | 'host-mapped-twice'
+    | 'bad-endpoint'
+    | 'rollout-in-progress';
   readonly message: string;
   readonly hint: string;
 }
@@ -79,8 +86,18 @@ export function isReplicateRefusal(value: ReplicatePlan | ReplicateRefusal): val
  */
 export function planReplicate(input: ReplicateInput): ReplicatePlan | ReplicateRefusal {
   const { sourceEnv, targetEnv } = input;
-  if (sourceEnv === targetEnv) return refusal('same-environment', `cannot replicate environment ${sourceEnv} onto itself`, 'name another target environment with --to');
-  if (input.jobs.length === 0) return refusal('nothing-to-replicate', `environment ${sourceEnv} has no jobs to replicate`, 'apply a jobs file to it first, or pick a time (--as-of) when it had some');
+  if (sourceEnv === targetEnv)
+    return refusal(
+      'same-environment',
+      `cannot replicate environment ${sourceEnv} onto itself`,
+      'name another target environment with --to',
+    );
+  if (input.jobs.length === 0)
+    return refusal(
+      'nothing-to-replicate',
+      `environment ${sourceEnv} has no jobs to replicate`,
+      'apply a jobs file to it first, or pick a time (--as-of) when it had some',
+    );
   const hosts = targetHostsOf(input);
   if ('refused' in hosts) return hosts;
   const jobs: ReplicateJobPlan[] = [];
@@ -96,16 +113,39 @@ function planJob(input: ReplicateInput, source: SourceJob): ReplicateJobPlan | R
   const spec = moved(source.spec, input.hostMap);
   const target = input.targets.get(spec.name) ?? { state: 'absent' };
   const base = { job: spec.name, sourceRevision: source.revision, spec };
-  if (target.state === 'absent') return { ...base, action: 'create', changes: [], rollout: false, noRollout: `start it with cj --env ${input.targetEnv} up ${spec.name}` };
+  if (target.state === 'absent')
+    return {
+      ...base,
+      action: 'create',
+      changes: [],
+      rollout: false,
+      noRollout: `start it with cj --env ${input.targetEnv} up ${spec.name}`,
+    };
   const changes = classifyChanges(diffJobSpecs(target.spec, spec));
   if (changes.length === 0) return { ...base, action: 'unchanged', changes, rollout: false };
   if (target.state === 'running' && target.activeRolloutId !== undefined) {
-    return refusal('rollout-in-progress', `job ${spec.name} of ${input.targetEnv} is in rollout ${target.activeRolloutId}`, `wait for it to end (cj --env ${input.targetEnv} rollout status ${target.activeRolloutId}) or abort it, then replicate again`);
+    return refusal(
+      'rollout-in-progress',
+      `job ${spec.name} of ${input.targetEnv} is in rollout ${target.activeRolloutId}`,
+      `wait for it to end (cj --env ${input.targetEnv} rollout status ${target.activeRolloutId}) or abort it, then replicate again`,
+    );
   }
   const update = { ...base, action: 'update' as const, changes };
-  if (!replacesContainers(changes)) return { ...update, rollout: false, noRollout: 'only policy changed: it takes effect in place' };
-  if (target.state === 'stopped') return { ...update, rollout: false, noRollout: `the job is not running in ${input.targetEnv}: start it with cj --env ${input.targetEnv} up ${spec.name}` };
-  if (input.noDeploy) return { ...update, fromRevision: target.revision, rollout: false, noRollout: `--no-deploy: its tasks stay on revision ${target.revision}` };
+  if (!replacesContainers(changes))
+    return { ...update, rollout: false, noRollout: 'only policy changed: it takes effect in place' };
+  if (target.state === 'stopped')
+    return {
+      ...update,
+      rollout: false,
+      noRollout: `the job is not running in ${input.targetEnv}: start it with cj --env ${input.targetEnv} up ${spec.name}`,
+    };
+  if (input.noDeploy)
+    return {
+      ...update,
+      fromRevision: target.revision,
+      rollout: false,
+      noRollout: `--no-deploy: its tasks stay on revision ${target.revision}`,
+    };
   return { ...update, fromRevision: target.revision, rollout: true };
 }
 
@@ -119,20 +159,35 @@ function targetHostsOf(input: ReplicateInput): DeclaredHost[] | ReplicateRefusal
   const used = [...new Set(input.jobs.flatMap(({ spec }) => spec.tasks.map((task) => task.host)))];
   const unmapped = used.filter((host) => !Object.prototype.hasOwnProperty.call(input.hostMap, host));
   if (unmapped.length > 0) {
-    return refusal('host-not-mapped', `host${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} of environment ${input.sourceEnv} ${unmapped.length > 1 ? 'are' : 'is'} not mapped`, `map each one to a host of ${input.targetEnv}, e.g. --map-host ${unmapped[0]}=NEW_HOST=unix:///var/run/docker.sock`);
+    return refusal(
+      'host-not-mapped',
+      `host${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} of environment ${input.sourceEnv} ${unmapped.length > 1 ? 'are' : 'is'} not mapped`,
+      `map each one to a host of ${input.targetEnv}, e.g. --map-host ${unmapped[0]}=NEW_HOST=unix:///var/run/docker.sock`,
+    );
   }
   const targets = new Map<string, DeclaredHost>();
   for (const from of used) {
     const to = input.hostMap[from];
     const bad = badTargetEndpoint(from, to);
     if (bad) return refusal('bad-endpoint', bad.message, bad.hint);
-    const spec = to.endpoint !== undefined ? { name: to.name, endpoint: to.endpoint, address: targetHostAddress({ ...to, endpoint: to.endpoint }) } : (input.targetHosts.get(to.name) ?? input.sourceHosts.get(to.name));
+    const spec =
+      to.endpoint !== undefined
+        ? { name: to.name, endpoint: to.endpoint, address: targetHostAddress({ ...to, endpoint: to.endpoint }) }
+        : (input.targetHosts.get(to.name) ?? input.sourceHosts.get(to.name));
     if (!spec) {
-      return refusal('host-not-declared', `host ${to.name} (for ${from}) is declared neither in ${input.targetEnv} nor in ${input.sourceEnv}`, `give its endpoint: --map-host ${from}=${to.name}=ENDPOINT[=ADDRESS]`);
+      return refusal(
+        'host-not-declared',
+        `host ${to.name} (for ${from}) is declared neither in ${input.targetEnv} nor in ${input.sourceEnv}`,
+        `give its endpoint: --map-host ${from}=${to.name}=ENDPOINT[=ADDRESS]`,
+      );
     }
     const other = targets.get(spec.name)?.spec;
     if (other && (other.endpoint !== spec.endpoint || other.address !== spec.address)) {
-      return refusal('host-mapped-twice', `host ${spec.name} is given two endpoints (${other.endpoint}, ${spec.endpoint})`, 'give each target host one endpoint and address');
+      return refusal(
+        'host-mapped-twice',
+        `host ${spec.name} is given two endpoints (${other.endpoint}, ${spec.endpoint})`,
+        'give each target host one endpoint and address',
+      );
     }
     if (!other) targets.set(spec.name, { spec, from });
   }

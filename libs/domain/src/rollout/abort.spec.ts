@@ -10,8 +10,12 @@ const DAY = 24 * 60 * 60 * 1000;
 /** The longest gate a jobs file allows: no task passes it within a test. */
 const LONG_GATE = policy({ minHealthyTime: DAY, healthyDeadline: DAY, progressDeadline: DAY });
 
-const abort = (at: number, reason = 'wrong tag'): Control => ({ at, apply: (s, now) => decideAbort(s, { id: 'r', reason, now }) });
-const only = <T extends RolloutEvent['type']>(w: World, type: T) => w.events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
+const abort = (at: number, reason = 'wrong tag'): Control => ({
+  at,
+  apply: (s, now) => decideAbort(s, { id: 'r', reason, now }),
+});
+const only = <T extends RolloutEvent['type']>(w: World, type: T) =>
+  w.events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
 const one = <T extends RolloutEvent['type']>(w: World, type: T) => {
   const [event] = only(w, type);
   if (!event) throw new Error(`no ${type}`);
@@ -53,8 +57,15 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
 
   it('given a rollout rolling back through a 24 h revert gate, when aborted, then it ends at once, aborted', () => {
     // Revision 2 exits 2 s after its start: the gate fails at once and the rollback's revert gate would hold for 24 h.
-    const w = new World(startCommand({ policy: LONG_GATE }), undefined, (_task, revision) => (revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {}));
-    w.run([{ at: T0 + 10_000, apply: (s, now) => (s.exists && s.status === 'rolling-back' ? decideAbort(s, { id: 'r', now }) : []) }]);
+    const w = new World(startCommand({ policy: LONG_GATE }), undefined, (_task, revision) =>
+      revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {},
+    );
+    w.run([
+      {
+        at: T0 + 10_000,
+        apply: (s, now) => (s.exists && s.status === 'rolling-back' ? decideAbort(s, { id: 'r', now }) : []),
+      },
+    ]);
 
     expect(only(w, 'RolloutRollbackStarted')).toHaveLength(1);
     expect(w.state.status).toBe('aborted');
@@ -64,7 +75,12 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
   });
 
   it('given updated tasks, when aborted, then they are reverted too, newest first, as many at a time as maxParallel, each through the abort gate', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ minHealthyTime: 3000, healthyDeadline: DAY, progressDeadline: DAY }) }));
+    const w = new World(
+      startCommand({
+        tasks: tasksOn(['h1', 'h2', 'h3'], 1),
+        policy: policy({ minHealthyTime: 3000, healthyDeadline: DAY, progressDeadline: DAY }),
+      }),
+    );
     w.runUntil((e) => e.type === 'TaskUpdated' && e.task === 1);
     w.run([abort(w.now)]);
 
@@ -85,7 +101,9 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
   it('given an old container that does not pass the abort gate, then the task is stuck, named in the reason, and the rollout still ends aborted', () => {
     let abortedAt = Infinity;
     const w = new World(startCommand({ policy: LONG_GATE }), (_task, revision, at) => revision === 2 || at < abortedAt);
-    w.run([{ at: T0 + 3000, apply: (s, now) => ((abortedAt = now), decideAbort(s, { id: 'r', reason: 'wrong tag', now })) }]);
+    w.run([
+      { at: T0 + 3000, apply: (s, now) => ((abortedAt = now), decideAbort(s, { id: 'r', reason: 'wrong tag', now })) },
+    ]);
 
     expect(w.state.status).toBe('aborted');
     expect(w.state.reason).toMatch(
@@ -121,8 +139,20 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
       rolloutEvent('RolloutRollbackStarted', { at: at(40), reason: 'task 0 failed' }),
       rolloutEvent('TaskUpdateStarted', { at: at(50), task: 0, direction: 'revert' }),
       rolloutEvent('ContainerStartRequested', { at: at(50), task: 0, role: 'old', containerId: 'old-0' }),
-      rolloutEvent('RolloutContainerStarted', { at: at(60), task: 0, role: 'old', containerId: 'old-0', restartCount: 0, startedAt: String(at(60)) }),
-      rolloutEvent('RolloutHealthCheckFailed', { at: at(60_000), task: 0, containerId: 'old-0', detail: 'connection refused' }),
+      rolloutEvent('RolloutContainerStarted', {
+        at: at(60),
+        task: 0,
+        role: 'old',
+        containerId: 'old-0',
+        restartCount: 0,
+        startedAt: String(at(60)),
+      }),
+      rolloutEvent('RolloutHealthCheckFailed', {
+        at: at(60_000),
+        task: 0,
+        containerId: 'old-0',
+        detail: 'connection refused',
+      }),
       rolloutEvent('RolloutAbortRequested', { at: at(60_100), reason: 'enough' }),
     ];
     const state = foldRollout(events) as ActiveRollout;
@@ -130,9 +160,22 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
 
     const next = decide(state, { now: at(60_200) });
     expect(next.map((s) => s.effect)).toEqual([expect.objectContaining({ kind: 'probe-health', at: at(60_100) })]);
-    const late = [...events, rolloutEvent('RolloutHealthCheckFailed', { at: at(60_100 + ABORT_HEALTHY_DEADLINE), task: 0, containerId: 'old-0', detail: 'connection refused' })];
+    const late = [
+      ...events,
+      rolloutEvent('RolloutHealthCheckFailed', {
+        at: at(60_100 + ABORT_HEALTHY_DEADLINE),
+        task: 0,
+        containerId: 'old-0',
+        detail: 'connection refused',
+      }),
+    ];
     const [failed] = decide(foldRollout(late), { now: at(65_200) });
-    expect(failed.events).toEqual([expect.objectContaining({ type: 'TaskUpdateFailed', reason: expect.stringMatching(/^not healthy for 1s within the abort's deadline of 5s/) })]);
+    expect(failed.events).toEqual([
+      expect.objectContaining({
+        type: 'TaskUpdateFailed',
+        reason: expect.stringMatching(/^not healthy for 1s within the abort's deadline of 5s/),
+      }),
+    ]);
   });
 
   it('shows the rollout as aborting until it has ended', () => {
@@ -168,7 +211,10 @@ describe('the abort command', () => {
   });
 
   it('leaves nothing to pause while aborting, and says to wait', () => {
-    const aborting = foldRollout([...decideStart(foldRollout([]), startCommand()), rolloutEvent('RolloutAbortRequested', { at: T0 + 1, reason: 'x' })]);
+    const aborting = foldRollout([
+      ...decideStart(foldRollout([]), startCommand()),
+      rolloutEvent('RolloutAbortRequested', { at: T0 + 1, reason: 'x' }),
+    ]);
     const error = refusal(() => decidePause(aborting, { id: 'r', now: T0 + 2 }));
     expect(error.message).toMatch(/is aborting; only a running rollout can be paused/);
     expect(error.hint).toBe('an abort ends within seconds: wait for it');

@@ -20,16 +20,24 @@ describe('containerFault', () => {
   });
 
   it('given a restart count that grew, the engine restarted it', () => {
-    expect(containerFault({ ...running, restartCount: 1, startedAt: '2026-01-01T00:00:04Z' }, since)).toBe('container exited and was restarted by the engine once');
-    expect(containerFault({ ...running, restartCount: 3 }, { ...since, restartCount: 1 })).toBe('container exited and was restarted by the engine 2 times');
+    expect(containerFault({ ...running, restartCount: 1, startedAt: '2026-01-01T00:00:04Z' }, since)).toBe(
+      'container exited and was restarted by the engine once',
+    );
+    expect(containerFault({ ...running, restartCount: 3 }, { ...since, restartCount: 1 })).toBe(
+      'container exited and was restarted by the engine 2 times',
+    );
   });
 
   it('given the same restart count but a later start time, it was started again', () => {
-    expect(containerFault({ ...running, startedAt: '2026-01-01T00:00:09Z' }, since)).toBe('container was started again at 2026-01-01T00:00:09Z');
+    expect(containerFault({ ...running, startedAt: '2026-01-01T00:00:09Z' }, since)).toBe(
+      'container was started again at 2026-01-01T00:00:09Z',
+    );
   });
 
   it("given Docker's HEALTHCHECK says unhealthy, it is lost whatever the job's own check says", () => {
-    expect(containerFault({ ...running, health: 'unhealthy' }, since)).toBe("container unhealthy by its image's Docker HEALTHCHECK");
+    expect(containerFault({ ...running, health: 'unhealthy' }, since)).toBe(
+      "container unhealthy by its image's Docker HEALTHCHECK",
+    );
   });
 
   it('given a container or a baseline without a start time, it does not guess', () => {

@@ -21,7 +21,8 @@ export function containerFault(seen: ContainerObservation, since: ContainerBasel
     return `container ${seen.state}${seen.exitCode === undefined ? '' : ` (exit code ${seen.exitCode})`}`;
   }
   const restarts = seen.restartCount - since.restartCount;
-  if (restarts > 0) return `container exited and was restarted by the engine ${restarts === 1 ? 'once' : `${restarts} times`}`;
+  if (restarts > 0)
+    return `container exited and was restarted by the engine ${restarts === 1 ? 'once' : `${restarts} times`}`;
   // A restart count can be reset behind cj's back (a manual `docker start`); the start time cannot.
   if (since.startedAt !== undefined && seen.startedAt !== undefined && seen.startedAt !== since.startedAt) {
     return `container was started again at ${seen.startedAt}`;

@@ -15,15 +15,21 @@ const refusal = (f: () => unknown): RolloutError => {
 };
 
 describe('rollout commands', () => {
-  it('refuses start-first when the new container would take the old one\'s port', () => {
-    const error = refusal(() => decideStart(foldRollout([]), startCommand({ policy: policy({ order: 'start-first' }) })));
+  it("refuses start-first when the new container would take the old one's port", () => {
+    const error = refusal(() =>
+      decideStart(foldRollout([]), startCommand({ policy: policy({ order: 'start-first' }) })),
+    );
     expect(error.code).toBe('INVALID_ROLLOUT');
-    expect(error.message).toBe('rollout of job web in prod: start-first would run two containers on port 8080 of host h1 (task 0) at once');
+    expect(error.message).toBe(
+      'rollout of job web in prod: start-first would run two containers on port 8080 of host h1 (task 0) at once',
+    );
     expect(error.hint).toMatch(/stop-first/);
   });
 
   it('refuses a min healthy time that no task could reach before its deadline', () => {
-    const error = refusal(() => decideStart(foldRollout([]), startCommand({ policy: policy({ minHealthyTime: 9000, healthyDeadline: 5000 }) })));
+    const error = refusal(() =>
+      decideStart(foldRollout([]), startCommand({ policy: policy({ minHealthyTime: 9000, healthyDeadline: 5000 }) })),
+    );
     expect(error.message).toMatch(/minHealthyTime \(9000 ms\) is longer than healthyDeadline \(5000 ms\)/);
   });
 
@@ -43,12 +49,17 @@ describe('rollout commands', () => {
   it('refuses to resume a running rollout only when it is neither running nor paused, and treats repeats as done', () => {
     const running = foldRollout(decideStart(foldRollout([]), startCommand()));
     expect(decideResume(running, { id: 'x', now: 0 })).toEqual([]);
-    const paused = foldRollout([...decideStart(foldRollout([]), startCommand()), ...decidePause(running, { id: 'x', now: 1 })]);
+    const paused = foldRollout([
+      ...decideStart(foldRollout([]), startCommand()),
+      ...decidePause(running, { id: 'x', now: 1 }),
+    ]);
     expect(decidePause(paused, { id: 'x', now: 2 })).toEqual([]);
   });
 
   it('names the missing rollout', () => {
-    expect(refusal(() => decidePause(foldRollout([]), { id: 'abc', now: 0 })).message).toBe('rollout abc does not exist');
+    expect(refusal(() => decidePause(foldRollout([]), { id: 'abc', now: 0 })).message).toBe(
+      'rollout abc does not exist',
+    );
   });
 });
 

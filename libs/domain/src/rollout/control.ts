@@ -17,12 +17,20 @@ export interface StartRollout extends RolloutIdentity {
 
 export function decideStart(state: RolloutState, command: StartRollout): RolloutEvent[] {
   if (state.exists) {
-    throw new RolloutError('ROLLOUT_ALREADY_EXISTS', `rollout ${command.id} of job ${command.job} already exists`, 'start a rollout with a new id');
+    throw new RolloutError(
+      'ROLLOUT_ALREADY_EXISTS',
+      `rollout ${command.id} of job ${command.job} already exists`,
+      'start a rollout with a new id',
+    );
   }
   const { policy, tasks } = command;
   const where = `rollout of job ${command.job} in ${command.env}`;
   if (tasks.length === 0) {
-    throw new RolloutError('INVALID_ROLLOUT', `${where}: the job has no tasks to update`, 'place the job on at least one host');
+    throw new RolloutError(
+      'INVALID_ROLLOUT',
+      `${where}: the job has no tasks to update`,
+      'place the job on at least one host',
+    );
   }
   if (policy.minHealthyTime > policy.healthyDeadline) {
     throw new RolloutError(
@@ -32,16 +40,28 @@ export function decideStart(state: RolloutState, command: StartRollout): Rollout
     );
   }
   if (policy.monitor !== undefined && !(Number.isFinite(policy.monitor) && policy.monitor >= 0)) {
-    throw new RolloutError('INVALID_ROLLOUT', `${where}: monitor must be 0 or more milliseconds, got ${policy.monitor}`, 'write the monitor window as a duration such as 5s, or 0 for none');
+    throw new RolloutError(
+      'INVALID_ROLLOUT',
+      `${where}: monitor must be 0 or more milliseconds, got ${policy.monitor}`,
+      'write the monitor window as a duration such as 5s, or 0 for none',
+    );
   }
   if (!(policy.maxFailureRatio >= 0 && policy.maxFailureRatio <= 1)) {
-    throw new RolloutError('INVALID_ROLLOUT', `${where}: maxFailureRatio must be between 0 and 1, got ${policy.maxFailureRatio}`);
+    throw new RolloutError(
+      'INVALID_ROLLOUT',
+      `${where}: maxFailureRatio must be between 0 and 1, got ${policy.maxFailureRatio}`,
+    );
   }
   if (!Number.isInteger(policy.maxParallel) || policy.maxParallel < 1) {
-    throw new RolloutError('INVALID_ROLLOUT', `${where}: maxParallel must be a whole number of at least 1, got ${policy.maxParallel}`);
+    throw new RolloutError(
+      'INVALID_ROLLOUT',
+      `${where}: maxParallel must be a whole number of at least 1, got ${policy.maxParallel}`,
+    );
   }
   if (policy.order === 'start-first') {
-    const clash = tasks.find((t) => command.fromRevision !== undefined && (t.fromPort === undefined || t.fromPort === t.port));
+    const clash = tasks.find(
+      (t) => command.fromRevision !== undefined && (t.fromPort === undefined || t.fromPort === t.port),
+    );
     if (clash) {
       throw new RolloutError(
         'INVALID_ROLLOUT',
@@ -68,28 +88,50 @@ export function decideStart(state: RolloutState, command: StartRollout): Rollout
 }
 
 function active(state: RolloutState, id: string): ActiveRollout {
-  if (!state.exists) throw new RolloutError('ROLLOUT_NOT_FOUND', `rollout ${id} does not exist`, 'list rollouts with GET /v1/envs/{env}/rollouts');
+  if (!state.exists)
+    throw new RolloutError(
+      'ROLLOUT_NOT_FOUND',
+      `rollout ${id} does not exist`,
+      'list rollouts with GET /v1/envs/{env}/rollouts',
+    );
   if (isFinished(state)) {
-    throw new RolloutError('ROLLOUT_FINISHED', `rollout ${state.id} of job ${state.job} has already ${state.status}`, 'start a new rollout or a rollback');
+    throw new RolloutError(
+      'ROLLOUT_FINISHED',
+      `rollout ${state.id} of job ${state.job} has already ${state.status}`,
+      'start a new rollout or a rollback',
+    );
   }
   return state;
 }
 
-export function decidePause(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+export function decidePause(
+  state: RolloutState,
+  command: { id: string; reason?: string; now: Millis },
+): RolloutEvent[] {
   const s = active(state, command.id);
   if (s.status === 'paused') return [];
   if (s.status !== 'running') {
     const hint = s.status === 'aborting' ? 'an abort ends within seconds: wait for it' : 'abort it instead';
-    throw new RolloutError('ROLLOUT_NOT_RUNNING', `rollout ${s.id} is ${s.status}; only a running rollout can be paused`, hint);
+    throw new RolloutError(
+      'ROLLOUT_NOT_RUNNING',
+      `rollout ${s.id} is ${s.status}; only a running rollout can be paused`,
+      hint,
+    );
   }
   return [rolloutEvent('RolloutPaused', { at: command.now, reason: command.reason ?? 'paused by an operator' })];
 }
 
-export function decideResume(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+export function decideResume(
+  state: RolloutState,
+  command: { id: string; reason?: string; now: Millis },
+): RolloutEvent[] {
   const s = active(state, command.id);
   if (s.status === 'running') return [];
   if (s.status !== 'paused') {
-    throw new RolloutError('ROLLOUT_NOT_PAUSED', `rollout ${s.id} is ${s.status}; only a paused rollout can be resumed`);
+    throw new RolloutError(
+      'ROLLOUT_NOT_PAUSED',
+      `rollout ${s.id} is ${s.status}; only a paused rollout can be resumed`,
+    );
   }
   return [rolloutEvent('RolloutResumed', { at: command.now, reason: command.reason })];
 }
@@ -98,8 +140,13 @@ export function decideResume(state: RolloutState, command: { id: string; reason?
  * Abort always ends a rollout, whatever it is doing (running, paused, rolling back): `decide` stops
  * waiting on gates and reverts what the rollout touched through a short gate of its own.
  */
-export function decideAbort(state: RolloutState, command: { id: string; reason?: string; now: Millis }): RolloutEvent[] {
+export function decideAbort(
+  state: RolloutState,
+  command: { id: string; reason?: string; now: Millis },
+): RolloutEvent[] {
   const s = active(state, command.id);
   if (s.status === 'aborting') return [];
-  return [rolloutEvent('RolloutAbortRequested', { at: command.now, reason: command.reason ?? 'aborted by an operator' })];
+  return [
+    rolloutEvent('RolloutAbortRequested', { at: command.now, reason: command.reason ?? 'aborted by an operator' }),
+  ];
 }

@@ -34,7 +34,15 @@
 import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
-import type { ActiveRollout, HealthGate, MonitorWindow, PendingIntent, RolloutState, TaskState, UnansweredStep } from './state';
+import type {
+  ActiveRollout,
+  HealthGate,
+  MonitorWindow,
+  PendingIntent,
+  RolloutState,
+  TaskState,
+  UnansweredStep,
+} from './state';
 import { evolve, isFinished } from './state';
 import type { DecideInput, RolloutEffect, RolloutStep } from './steps';
 
@@ -70,7 +78,12 @@ export function decide(state: RolloutState, input: DecideInput): RolloutStep[] {
 export const taskContainerName = (s: ActiveRollout, task: number, revision: number): string =>
   `cj-${s.env}-${s.job}-${task}-r${revision}-${s.id.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`;
 
-const record = (...events: RolloutEvent[]): RolloutStep => ({ key: 'rollout', events, effect: { kind: 'record' }, reconcile: false });
+const record = (...events: RolloutEvent[]): RolloutStep => ({
+  key: 'rollout',
+  events,
+  effect: { kind: 'record' },
+  reconcile: false,
+});
 
 const inFlight = (t: TaskState): boolean => t.phase === 'updating' || t.phase === 'failed' || t.phase === 'reverting';
 const touched = (t: TaskState): boolean => inFlight(t) || t.phase === 'updated';
@@ -88,7 +101,8 @@ export function pullPhaseOpen(s: ActiveRollout): boolean {
   return pullHosts(s).some((host) => s.pulls[host]?.state !== 'pulled');
 }
 
-const pulling = (s: ActiveRollout): string[] => Object.keys(s.pulls).filter((host) => s.pulls[host].state === 'pulling');
+const pulling = (s: ActiveRollout): string[] =>
+  Object.keys(s.pulls).filter((host) => s.pulls[host].state === 'pulling');
 
 /** The pull phase's end: a failed pull fails the rollout once no other pull is in flight. */
 function pullTransition(s: ActiveRollout, now: Millis, stalled: boolean): RolloutStep | undefined {
@@ -99,11 +113,21 @@ function pullTransition(s: ActiveRollout, now: Millis, stalled: boolean): Rollou
   const nothingTouched = 'no container was touched';
   if (failed.length > 0) {
     if (pulling(s).length > 0) return undefined;
-    return record(rolloutEvent('RolloutFailed', { at: now, reason: `pulling the image of revision ${s.toRevision} failed ${failed.join('; ')}; ${nothingTouched}` }));
+    return record(
+      rolloutEvent('RolloutFailed', {
+        at: now,
+        reason: `pulling the image of revision ${s.toRevision} failed ${failed.join('; ')}; ${nothingTouched}`,
+      }),
+    );
   }
   if (stalled) {
     const waiting = pulling(s).join(', ') || 'none';
-    return record(rolloutEvent('RolloutFailed', { at: now, reason: `the image of revision ${s.toRevision} was not pulled within the progress deadline of ${seconds(s.policy.progressDeadline)} (still pulling: ${waiting}); ${nothingTouched}` }));
+    return record(
+      rolloutEvent('RolloutFailed', {
+        at: now,
+        reason: `the image of revision ${s.toRevision} was not pulled within the progress deadline of ${seconds(s.policy.progressDeadline)} (still pulling: ${waiting}); ${nothingTouched}`,
+      }),
+    );
   }
   return undefined;
 }
@@ -138,14 +162,24 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
       return failureAction(s, at, failureReason(s, allowed));
     }
     if (stalled) {
-      return failureAction(s, at, `no task completed its update within the progress deadline of ${seconds(s.policy.progressDeadline)}${waitingOnEngines(s)}`);
+      return failureAction(
+        s,
+        at,
+        `no task completed its update within the progress deadline of ${seconds(s.policy.progressDeadline)}${waitingOnEngines(s)}`,
+      );
     }
     if (s.batchesCompleted === s.batches.length) {
       if (!s.tasks.every((t) => t.pruned)) return undefined;
       const stuck = s.tasks.filter((t) => t.phase === 'stuck');
       if (stuck.length > 0) return record(rolloutEvent('RolloutFailed', { at, reason: stuckReason(stuck) }));
       // Its outcome is the only mark: a runner that crashed in the middle lists the hosts again and finds fewer.
-      if (!s.leftoversRemoved) return { key: 'rollout', events: [], effect: { kind: 'remove-leftovers', placement: finalPlacement(s) }, reconcile: false };
+      if (!s.leftoversRemoved)
+        return {
+          key: 'rollout',
+          events: [],
+          effect: { kind: 'remove-leftovers', placement: finalPlacement(s) },
+          reconcile: false,
+        };
       return record(rolloutEvent('RolloutSucceeded', { at, failedTasks: s.failedTasks }));
     }
     if (atBatchBoundary(s)) {
@@ -165,7 +199,8 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
       return record(rolloutEvent('BatchCompleted', { at, batch: s.batchesCompleted }));
     }
     const members = s.tasks.filter((t) => s.batches[s.batchesCompleted].includes(t.task));
-    const startsAt = (s.lastBatchCompletedAt ?? s.startedAt) + (s.batchesCompleted > 0 ? s.policy.delayBetweenBatches : 0);
+    const startsAt =
+      (s.lastBatchCompletedAt ?? s.startedAt) + (s.batchesCompleted > 0 ? s.policy.delayBetweenBatches : 0);
     if (members.every((t) => t.phase === 'pending') && now < startsAt) {
       return { key: 'rollout', events: [], effect: { kind: 'wait', until: startsAt }, reconcile: false };
     }
@@ -190,7 +225,12 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
     if (s.tasks.some(touched)) return undefined;
     const reason = s.reason ?? 'aborted';
     const stuck = s.tasks.filter((t) => t.phase === 'stuck');
-    return record(rolloutEvent('RolloutAborted', { at, reason: stuck.length > 0 ? `${reason}; then ${stuckReason(stuck)}` : reason }));
+    return record(
+      rolloutEvent('RolloutAborted', {
+        at,
+        reason: stuck.length > 0 ? `${reason}; then ${stuckReason(stuck)}` : reason,
+      }),
+    );
   }
   return undefined;
 }
@@ -198,7 +238,9 @@ function rolloutTransition(s: ActiveRollout, now: Millis): RolloutStep | undefin
 /** The tasks whose step the engine has not answered, as the end of a reason: `; task 1 on h2 …`. */
 function waitingOnEngines(s: ActiveRollout): string {
   const waiting = s.tasks.filter((t) => t.pending !== undefined && t.unanswered !== undefined);
-  return waiting.map((t) => `; task ${t.task} on ${t.host} ${unansweredDetail(t.unanswered as UnansweredStep)}`).join('');
+  return waiting
+    .map((t) => `; task ${t.task} on ${t.host} ${unansweredDetail(t.unanswered as UnansweredStep)}`)
+    .join('');
 }
 
 /** What a task whose step the engine has not answered is waiting for. */
@@ -214,7 +256,10 @@ function atBatchBoundary(s: ActiveRollout): boolean {
   if (s.status !== 'running' || s.batchesCompleted >= s.batches.length) return false;
   const batch = s.batches[s.batchesCompleted];
   const members = s.tasks.filter((t) => batch.includes(t.task));
-  return members.every((t) => t.phase === 'updated' || t.phase === 'reverted' || t.phase === 'stuck') && !s.tasks.some(inFlight);
+  return (
+    members.every((t) => t.phase === 'updated' || t.phase === 'reverted' || t.phase === 'stuck') &&
+    !s.tasks.some(inFlight)
+  );
 }
 
 /**
@@ -257,7 +302,9 @@ const seconds = (ms: Millis): string => `${ms / 1000}s`;
 function taskSteps(s: ActiveRollout, now: Millis): RolloutStep[] {
   const steps: RolloutStep[] = [];
   // A task waiting on an engine that does not answer holds up no other task's restore.
-  let revertSlots = s.policy.maxParallel - s.tasks.filter((t) => (t.phase === 'reverting' || t.phase === 'failed') && t.unanswered === undefined).length;
+  let revertSlots =
+    s.policy.maxParallel -
+    s.tasks.filter((t) => (t.phase === 'reverting' || t.phase === 'failed') && t.unanswered === undefined).length;
   const batch = s.batches[s.batchesCompleted] ?? [];
   const allDone = s.status === 'running' && s.batchesCompleted === s.batches.length;
   const reverting = s.status === 'rolling-back' || s.status === 'aborting';
@@ -309,9 +356,15 @@ function openIntentStep(t: TaskState, pending: PendingIntent, now: Millis): Roll
   const unanswered = t.unanswered;
   if (unanswered !== undefined) {
     if (!unanswered.maybeDone && t.direction === 'forward') {
-      return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason: unanswered.reason })], effect: { kind: 'record' }, reconcile: false };
+      return {
+        key,
+        events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason: unanswered.reason })],
+        effect: { kind: 'record' },
+        reconcile: false,
+      };
     }
-    const retryAt = unanswered.at + Math.min(UNANSWERED_RETRY_MAX, UNANSWERED_RETRY_FIRST * 2 ** (unanswered.attempts - 1));
+    const retryAt =
+      unanswered.at + Math.min(UNANSWERED_RETRY_MAX, UNANSWERED_RETRY_FIRST * 2 ** (unanswered.attempts - 1));
     if (now < retryAt) return { key, events: [], effect: { kind: 'wait', until: retryAt }, reconcile: false };
   }
   return { key, events: [], effect: effectOf(t, pending), reconcile: true };
@@ -327,8 +380,18 @@ function startPass(s: ActiveRollout, t: TaskState, direction: 'forward' | 'rever
 /** The next step of a task's pass, from what has happened to it so far. */
 function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
   const key = `task:${t.task}`;
-  const intend = (intent: PendingIntent): RolloutStep => ({ key, events: [intent], effect: effectOf(t, intent), reconcile: false });
-  const done = (event: RolloutEvent): RolloutStep => ({ key, events: [event], effect: { kind: 'record' }, reconcile: false });
+  const intend = (intent: PendingIntent): RolloutStep => ({
+    key,
+    events: [intent],
+    effect: effectOf(t, intent),
+    reconcile: false,
+  });
+  const done = (event: RolloutEvent): RolloutStep => ({
+    key,
+    events: [event],
+    effect: { kind: 'record' },
+    reconcile: false,
+  });
   const base = { at: now, task: t.task };
 
   if (t.direction === 'revert') {
@@ -337,7 +400,13 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
     }
     // The old container was never stopped (it still runs) or there was none: nothing to restore.
     if (!t.oldStopped || !t.oldContainerId) {
-      return done(rolloutEvent('TaskRolledBack', { ...base, revision: t.oldContainerId ? s.fromRevision : undefined, containerId: t.oldContainerId ?? null }));
+      return done(
+        rolloutEvent('TaskRolledBack', {
+          ...base,
+          revision: t.oldContainerId ? s.fromRevision : undefined,
+          containerId: t.oldContainerId ?? null,
+        }),
+      );
     }
     // The kept old container was removed outside cj: one of the old revision takes its place (its create pulls the image back).
     if (t.oldMissing && s.fromRevision !== undefined) {
@@ -347,19 +416,25 @@ function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
     if (!t.oldRestarted) {
       return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'old', containerId: t.oldContainerId }));
     }
-    return gateStep(s, t, now, () => rolloutEvent('TaskRolledBack', { ...base, revision: s.fromRevision, containerId: t.oldContainerId ?? null }));
+    return gateStep(s, t, now, () =>
+      rolloutEvent('TaskRolledBack', { ...base, revision: s.fromRevision, containerId: t.oldContainerId ?? null }),
+    );
   }
 
-  const stopOld = () => intend(rolloutEvent('ContainerStopRequested', { ...base, role: 'old', revision: s.fromRevision }));
+  const stopOld = () =>
+    intend(rolloutEvent('ContainerStopRequested', { ...base, role: 'old', revision: s.fromRevision }));
   if (s.policy.order === 'stop-first' && !t.oldStopped) return stopOld();
   if (t.newContainerId === undefined) {
     const name = taskContainerName(s, t.task, s.toRevision);
     return intend(rolloutEvent('ContainerCreateRequested', { ...base, role: 'new', revision: s.toRevision, name }));
   }
-  if (!t.newStarted) return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'new', containerId: t.newContainerId }));
+  if (!t.newStarted)
+    return intend(rolloutEvent('ContainerStartRequested', { ...base, role: 'new', containerId: t.newContainerId }));
   const newId = t.newContainerId;
-  const updated = () => rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId, ...downtime(s, t) });
-  if (s.policy.order === 'start-first' && t.gate && gatePassed(gateTerms(s, t, t.gate), t.gate)) return t.oldStopped ? done(updated()) : stopOld();
+  const updated = () =>
+    rolloutEvent('TaskUpdated', { ...base, revision: s.toRevision, containerId: newId, ...downtime(s, t) });
+  if (s.policy.order === 'start-first' && t.gate && gatePassed(gateTerms(s, t, t.gate), t.gate))
+    return t.oldStopped ? done(updated()) : stopOld();
   return gateStep(s, t, now, updated);
 }
 
@@ -384,9 +459,17 @@ interface GateTerms {
 function gateTerms(s: ActiveRollout, t: TaskState, gate: HealthGate): GateTerms {
   if (s.status === 'aborting' && t.direction === 'revert') {
     const from = Math.max(gate.openedAt, s.abortRequestedAt ?? gate.openedAt);
-    return { minHealthyTime: ABORT_MIN_HEALTHY_TIME, deadline: from + ABORT_HEALTHY_DEADLINE, within: `the abort's deadline of ${seconds(ABORT_HEALTHY_DEADLINE)}` };
+    return {
+      minHealthyTime: ABORT_MIN_HEALTHY_TIME,
+      deadline: from + ABORT_HEALTHY_DEADLINE,
+      within: `the abort's deadline of ${seconds(ABORT_HEALTHY_DEADLINE)}`,
+    };
   }
-  return { minHealthyTime: s.policy.minHealthyTime, deadline: gate.openedAt + s.policy.healthyDeadline, within: `the healthy deadline of ${seconds(s.policy.healthyDeadline)}` };
+  return {
+    minHealthyTime: s.policy.minHealthyTime,
+    deadline: gate.openedAt + s.policy.healthyDeadline,
+    within: `the healthy deadline of ${seconds(s.policy.healthyDeadline)}`,
+  };
 }
 
 const gatePassed = (terms: GateTerms, gate: HealthGate): boolean =>
@@ -399,7 +482,12 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
   if (!gate || !t.since) throw new Error(`task ${t.task} reached its health gate without a started container`);
   if (gate.fatal !== undefined) {
     const reason = `${gate.fatal}, ${seconds((gate.lastCheckAt ?? gate.openedAt) - gate.openedAt)} after it was started`;
-    return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+    return {
+      key,
+      events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })],
+      effect: { kind: 'record' },
+      reconcile: false,
+    };
   }
   const terms = gateTerms(s, t, gate);
   if (gatePassed(terms, gate)) {
@@ -408,16 +496,30 @@ function gateStep(s: ActiveRollout, t: TaskState, now: Millis, passed: () => Rol
   const { deadline } = terms;
   if (gate.lastCheckAt !== undefined && gate.lastCheckAt >= deadline) {
     const reason = `not healthy for ${seconds(terms.minHealthyTime)} within ${terms.within} (${gate.checks} checks; last: ${gate.lastDetail ?? 'none'})`;
-    return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+    return {
+      key,
+      events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })],
+      effect: { kind: 'record' },
+      reconcile: false,
+    };
   }
   let at: Millis;
   if (gate.lastCheckAt === undefined) at = gate.openedAt;
-  else if (gate.healthySince === undefined) at = gate.lastCheckAt + Math.min(s.probeInterval, FIRST_RECHECK * 2 ** Math.max(0, gate.checks - 1));
+  else if (gate.healthySince === undefined)
+    at = gate.lastCheckAt + Math.min(s.probeInterval, FIRST_RECHECK * 2 ** Math.max(0, gate.checks - 1));
   else at = Math.min(gate.lastCheckAt + s.probeInterval, gate.healthySince + terms.minHealthyTime);
   return {
     key,
     events: [],
-    effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId: gate.containerId, since: t.since, at: Math.min(at, deadline) },
+    effect: {
+      kind: 'probe-health',
+      task: t.task,
+      host: t.host,
+      port: t.port,
+      containerId: gate.containerId,
+      since: t.since,
+      at: Math.min(at, deadline),
+    },
     reconcile: false,
   };
 }
@@ -428,28 +530,50 @@ function watchStep(s: ActiveRollout, t: TaskState, monitor: MonitorWindow, now: 
   const watch = t.watch;
   if (watch) {
     const failure =
-      watch.fatal ?? (watch.failedChecks >= (s.probeRetries ?? WATCH_FAILED_CHECKS) ? `its health check failed${watch.failedChecks > 1 ? ` ${watch.failedChecks} times in a row` : ''} (last: ${watch.lastDetail})` : undefined);
+      watch.fatal ??
+      (watch.failedChecks >= (s.probeRetries ?? WATCH_FAILED_CHECKS)
+        ? `its health check failed${watch.failedChecks > 1 ? ` ${watch.failedChecks} times in a row` : ''} (last: ${watch.lastDetail})`
+        : undefined);
     if (failure !== undefined) {
       const reason = `${failure} during the monitor window, ${seconds(watch.lastCheckAt - monitor.since)} after it opened`;
-      return { key, events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })], effect: { kind: 'record' }, reconcile: false };
+      return {
+        key,
+        events: [rolloutEvent('TaskUpdateFailed', { at: now, task: t.task, reason })],
+        effect: { kind: 'record' },
+        reconcile: false,
+      };
     }
   }
   if (watchedToTheEnd(t, monitor)) return undefined;
   const containerId = t.newContainerId;
-  if (containerId === undefined || t.since === undefined) throw new Error(`task ${t.task} counts as updated without a started container`);
+  if (containerId === undefined || t.since === undefined)
+    throw new Error(`task ${t.task} counts as updated without a started container`);
   // Checks keep the probe interval and one falls on the window's end; a run of failures past it is followed to its verdict.
   const from = watch?.lastCheckAt ?? monitor.since;
   const at = from < monitor.until ? Math.min(from + s.probeInterval, monitor.until) : from + s.probeInterval;
-  return { key, events: [], effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId, since: t.since, at }, reconcile: false };
+  return {
+    key,
+    events: [],
+    effect: { kind: 'probe-health', task: t.task, host: t.host, port: t.port, containerId, since: t.since, at },
+    reconcile: false,
+  };
 }
 
 function checkStep(s: ActiveRollout, t: TaskState): RolloutStep {
   const containerId = t.newContainerId;
-  if (containerId === undefined || t.since === undefined) throw new Error(`task ${t.task} counts as updated without a started container`);
+  if (containerId === undefined || t.since === undefined)
+    throw new Error(`task ${t.task} counts as updated without a started container`);
   return {
     key: `task:${t.task}`,
     events: [],
-    effect: { kind: 'check-container', task: t.task, host: t.host, containerId, since: t.since, batch: s.batchesCompleted },
+    effect: {
+      kind: 'check-container',
+      task: t.task,
+      host: t.host,
+      containerId,
+      since: t.since,
+      batch: s.batchesCompleted,
+    },
     reconcile: false,
   };
 }

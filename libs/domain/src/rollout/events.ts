@@ -347,6 +347,11 @@ export function parseRolloutStreamId(streamId: string): { env: string; id: strin
   return match ? { env: match[1], id: match[2] } : undefined;
 }
 
-const TERMINAL: ReadonlySet<RolloutEventType> = new Set(['RolloutSucceeded', 'RolloutRolledBack', 'RolloutFailed', 'RolloutAborted']);
+const TERMINAL: ReadonlySet<RolloutEventType> = new Set([
+  'RolloutSucceeded',
+  'RolloutRolledBack',
+  'RolloutFailed',
+  'RolloutAborted',
+]);
 /** True for the events after which a rollout never changes again. */
 export const isTerminalRolloutEvent = (type: string): boolean => TERMINAL.has(type as RolloutEventType);

@@ -51,7 +51,10 @@ export function revisionsAtEnd(rollout: ActiveRollout, job: JobState): Record<nu
         revisions[task.task] = rollout.toRevision;
         break;
       default:
-        revisions[task.task] = recorded(job, task.task, [rollout.toRevision, ...(rollout.fromRevision !== undefined ? [rollout.fromRevision] : [])]);
+        revisions[task.task] = recorded(job, task.task, [
+          rollout.toRevision,
+          ...(rollout.fromRevision !== undefined ? [rollout.fromRevision] : []),
+        ]);
     }
   }
   return revisions;
@@ -63,7 +66,11 @@ export function revisionsAtEnd(rollout: ActiveRollout, job: JobState): Record<nu
  * container as the revision it was made by (they differ only in what cj reads), else that one.
  */
 function recorded(job: JobState, task: number, preferred: readonly number[]): number | null {
-  const running = new Set((job.tasks[task]?.containers ?? []).filter((c) => c.state === 'running').map((c) => runsAs(job, task, c.revision, preferred)));
+  const running = new Set(
+    (job.tasks[task]?.containers ?? [])
+      .filter((c) => c.state === 'running')
+      .map((c) => runsAs(job, task, c.revision, preferred)),
+  );
   return running.size === 1 ? [...running][0] : null;
 }
 
@@ -76,7 +83,9 @@ export function runningRevision(state: JobState): number | undefined {
   const current = state.currentRevision !== undefined ? [state.currentRevision] : [];
   const revisions = new Set(
     Object.entries(state.tasks).flatMap(([task, observed]) =>
-      observed.containers.filter((c) => c.state === 'running').map((c) => runsAs(state, Number(task), c.revision, current)),
+      observed.containers
+        .filter((c) => c.state === 'running')
+        .map((c) => runsAs(state, Number(task), c.revision, current)),
     ),
   );
   return revisions.size === 1 ? [...revisions][0] : undefined;
@@ -86,7 +95,13 @@ export function runningRevision(state: JobState): number | undefined {
 function runsAs(state: JobState, task: number, made: number, preferred: readonly number[]): number {
   const spec = state.revisions[made];
   if (!spec) return made;
-  return preferred.find((revision) => revision === made || (state.revisions[revision] !== undefined && sameTaskContainer(spec, state.revisions[revision], task))) ?? made;
+  return (
+    preferred.find(
+      (revision) =>
+        revision === made ||
+        (state.revisions[revision] !== undefined && sameTaskContainer(spec, state.revisions[revision], task)),
+    ) ?? made
+  );
 }
 
 /** Where `cj rollback` returns by default: the newest good revision other than the one that runs now. */
@@ -100,7 +115,12 @@ export function previousGoodRevision(state: JobState): number | undefined {
  * containers: started, stopped, removed. Only facts the job's state lacks become commands, so
  * recording the same outcome again (a step retried after a crash) adds nothing.
  */
-export function containerFacts(rollout: ActiveRollout, outcome: readonly RolloutEvent[], job: JobState, metadata: CommandMetadata): JobCommand[] {
+export function containerFacts(
+  rollout: ActiveRollout,
+  outcome: readonly RolloutEvent[],
+  job: JobState,
+  metadata: CommandMetadata,
+): JobCommand[] {
   const commands: JobCommand[] = [];
   const known = (task: number, containerId: string): ObservedContainer | undefined =>
     job.tasks[task]?.containers.find((c) => c.containerId === containerId);
@@ -113,9 +133,16 @@ export function containerFacts(rollout: ActiveRollout, outcome: readonly Rollout
   for (const event of outcome) {
     switch (event.type) {
       case 'RolloutContainerStarted': {
-        const revision = event.role === 'new' ? rollout.toRevision : (known(event.task, event.containerId)?.revision ?? rollout.fromRevision);
+        const revision =
+          event.role === 'new'
+            ? rollout.toRevision
+            : (known(event.task, event.containerId)?.revision ?? rollout.fromRevision);
         if (revision === undefined || known(event.task, event.containerId)?.state === 'running') break;
-        commands.push({ type: 'RecordContainerStarted', data: { ...ref(event.task, event.containerId), revision, rolloutId: rollout.id }, metadata });
+        commands.push({
+          type: 'RecordContainerStarted',
+          data: { ...ref(event.task, event.containerId), revision, rolloutId: rollout.id },
+          metadata,
+        });
         break;
       }
       case 'RolloutContainerStopped':
@@ -124,11 +151,13 @@ export function containerFacts(rollout: ActiveRollout, outcome: readonly Rollout
         }
         break;
       case 'RolloutContainerRemoved':
-        if (known(event.task, event.containerId)) commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, event.containerId), metadata });
+        if (known(event.task, event.containerId))
+          commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, event.containerId), metadata });
         break;
       case 'ReplacedContainersRemoved':
         for (const containerId of event.containerIds) {
-          if (known(event.task, containerId)) commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, containerId), metadata });
+          if (known(event.task, containerId))
+            commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, containerId), metadata });
         }
         break;
       case 'LeftoverContainersRemoved':
@@ -160,5 +189,7 @@ const DEFAULT_PROBE_INTERVAL: Millis = 1000;
 
 /** How a rollout checks a job's tasks: its health check's interval, and its retries before a watched task fails. */
 export function rolloutProbe(health: HealthCheck): { readonly probeInterval: Millis; readonly probeRetries?: number } {
-  return health.type === 'none' ? { probeInterval: DEFAULT_PROBE_INTERVAL } : { probeInterval: health.interval, probeRetries: health.retries };
+  return health.type === 'none'
+    ? { probeInterval: DEFAULT_PROBE_INTERVAL }
+    : { probeInterval: health.interval, probeRetries: health.retries };
 }

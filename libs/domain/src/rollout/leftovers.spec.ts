@@ -3,7 +3,8 @@ import { isLeftover } from './leftovers';
 import { decide } from './decide';
 import { healthyUnless, policy, startCommand, World } from './testing/world';
 
-const leftoverEvents = (w: World) => w.events.filter((e): e is LeftoverContainersRemoved => e.type === 'LeftoverContainersRemoved');
+const leftoverEvents = (w: World) =>
+  w.events.filter((e): e is LeftoverContainersRemoved => e.type === 'LeftoverContainersRemoved');
 
 /** Three tasks of revision 1: 0 and 2 on h1, 1 on h2. */
 const threeOnTwoHosts = [
@@ -36,7 +37,12 @@ describe('leftover containers', () => {
       { task: 0, host: 'h1' },
       { task: 1, host: 'h1' },
     ];
-    const w = new World(startCommand({ tasks, policy: policy({ keepReplaced: 1 }) }), undefined, undefined, before).runUntil((e) => e.type === 'TaskUpdated' && e.task === 1);
+    const w = new World(
+      startCommand({ tasks, policy: policy({ keepReplaced: 1 }) }),
+      undefined,
+      undefined,
+      before,
+    ).runUntil((e) => e.type === 'TaskUpdated' && e.task === 1);
 
     // Stop-first on the new host finds nothing of the task: old and new run side by side on two hosts.
     const stops = w.events.filter((e) => e.type === 'RolloutContainerStopped' && e.task === 1);
@@ -66,10 +72,18 @@ describe('leftover containers', () => {
     ).run();
     expect(moved.state.status).toBe('rolled-back');
     expect(leftoverEvents(moved)).toEqual([]);
-    expect(moved.containers.filter((c) => c.running).map((c) => `${c.task}@${c.host}:${c.id}`)).toEqual(['0@h1:old-0', '1@h1:old-1']);
+    expect(moved.containers.filter((c) => c.running).map((c) => `${c.task}@${c.host}:${c.id}`)).toEqual([
+      '0@h1:old-0',
+      '1@h1:old-1',
+    ]);
     expect(moved.containers.filter((c) => c.byRollout).every((c) => c.removed)).toBe(true);
 
-    const scaledDown = new World(startCommand({ tasks, policy: policy({ healthyDeadline: 2000 }) }), healthyUnless(2), undefined, threeOnTwoHosts).run();
+    const scaledDown = new World(
+      startCommand({ tasks, policy: policy({ healthyDeadline: 2000 }) }),
+      healthyUnless(2),
+      undefined,
+      threeOnTwoHosts,
+    ).run();
     expect(scaledDown.state.status).toBe('rolled-back');
     expect(leftoverEvents(scaledDown)).toEqual([]);
     expect(scaledDown.running(2).map((c) => c.id)).toEqual(['old-2']);
@@ -104,7 +118,9 @@ describe('leftover containers', () => {
     ];
     const w = new World(startCommand({ tasks }), undefined, undefined, before);
     w.runUntil((e) => e.type === 'ReplacedContainersRemoved');
-    expect(decide(w.state, { now: w.now })).toMatchObject([{ key: 'rollout', events: [], effect: { kind: 'remove-leftovers', placement: [{ task: 0, host: 'h1' }] } }]);
+    expect(decide(w.state, { now: w.now })).toMatchObject([
+      { key: 'rollout', events: [], effect: { kind: 'remove-leftovers', placement: [{ task: 0, host: 'h1' }] } },
+    ]);
 
     // The crashed runner had removed task 1's container; no outcome was recorded.
     Object.assign(w.containers.find((c) => c.id === 'old-1') ?? {}, { running: false, removed: true });
@@ -127,7 +143,9 @@ describe('leftover containers', () => {
     w.run();
 
     expect(w.state.status).toBe('succeeded');
-    expect(leftoverEvents(w)).toMatchObject([{ containers: [], failures: [{ host: 'h2', reason: 'host h2 does not answer' }] }]);
+    expect(leftoverEvents(w)).toMatchObject([
+      { containers: [], failures: [{ host: 'h2', reason: 'host h2 does not answer' }] },
+    ]);
     expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);
   });
 });

@@ -34,7 +34,11 @@ export const finalPlacement = (s: ActiveRollout): TaskPlacement[] =>
  * never recorded (`knownRevisions` are those it did), was not set by cj: such a container is
  * someone's on purpose, reported by observation as unexpected, and left alone.
  */
-export function isLeftover(placement: readonly TaskPlacement[], container: PlacedContainer, knownRevisions: ReadonlySet<number>): boolean {
+export function isLeftover(
+  placement: readonly TaskPlacement[],
+  container: PlacedContainer,
+  knownRevisions: ReadonlySet<number>,
+): boolean {
   if (!Number.isInteger(container.task) || container.task < 0 || !knownRevisions.has(container.revision)) return false;
   const place = placement.find((p) => p.task === container.task);
   return place === undefined || (place.host !== undefined && place.host !== container.host);

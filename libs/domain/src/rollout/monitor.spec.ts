@@ -9,7 +9,8 @@ import { policy, startCommand, tasksOn, World, type Health, type Lifecycle } fro
 import { toRolloutView } from './view';
 
 type Of<T extends RolloutEvent['type']> = Extract<RolloutEvent, { type: T }>;
-const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) => w.events.filter((e): e is Of<T> => e.type === type);
+const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) =>
+  w.events.filter((e): e is Of<T> => e.type === type);
 const only = <T extends RolloutEvent['type']>(w: World, type: T): Of<T> => {
   const found = eventsOf(w, type);
   expect(found).toHaveLength(1);
@@ -19,7 +20,10 @@ const only = <T extends RolloutEvent['type']>(w: World, type: T): Of<T> => {
 const WINDOW = 3000;
 /** Two tasks on two hosts, both in the one (and so final) batch, through a 500 ms gate. */
 const finalBatch = (over = {}) =>
-  startCommand({ tasks: tasksOn(['h1', 'h2'], 1), policy: policy({ maxParallel: 2, minHealthyTime: 500, healthyDeadline: 5000, ...over }) });
+  startCommand({
+    tasks: tasksOn(['h1', 'h2'], 1),
+    policy: policy({ maxParallel: 2, minHealthyTime: 500, healthyDeadline: 5000, ...over }),
+  });
 /** The demo's broken build: passes its gate, exits with code 3 two seconds after its start. */
 const crashesAt2s: Lifecycle = (_task, revision) => (revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {});
 /** The new revision answers its health check but stops answering from `from` ms after its start, for `lasting` ms. */
@@ -65,23 +69,29 @@ describe('the monitor window before success', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), () => true, crashesAt2s).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(/^container exited \(exit code 3\) during the monitor window, \d+(\.\d+)?s after it opened$/);
+    expect(failed.reason).toMatch(
+      /^container exited \(exit code 3\) during the monitor window, \d+(\.\d+)?s after it opened$/,
+    );
     expect(failed.at).toBeLessThan(only(w, 'RolloutMonitoringStarted').until);
     expect(w.state.status).toBe('rolled-back');
-    expect(w.state.reason).toMatch(/^task \d on h\d failed: container exited \(exit code 3\) during the monitor window/);
+    expect(w.state.reason).toMatch(
+      /^task \d on h\d failed: container exited \(exit code 3\) during the monitor window/,
+    );
     expect(eventsOf(w, 'BatchCompleted')).toEqual([]);
     for (const task of [0, 1]) expect(w.running(task).map((c) => c.id)).toEqual([`old-${task}`]);
   });
 
-  it("given a task whose job health check keeps failing in the window, it fails after three failed checks in a row", () => {
+  it('given a task whose job health check keeps failing in the window, it fails after three failed checks in a row', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), stopsAnswering(1500)).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(/^its health check failed 3 times in a row \(last: GET \/health → 404\) during the monitor window, /);
+    expect(failed.reason).toMatch(
+      /^its health check failed 3 times in a row \(last: GET \/health → 404\) during the monitor window, /,
+    );
     expect(w.state.status).toBe('rolled-back');
   });
 
-  it("given a job whose health check allows one failure (retries: 1), its first failed check in the window fails the task", () => {
+  it('given a job whose health check allows one failure (retries: 1), its first failed check in the window fails the task', () => {
     const w = new World({ ...finalBatch({ monitor: WINDOW }), probeRetries: 1 }, stopsAnswering(1500)).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
@@ -98,7 +108,8 @@ describe('the monitor window before success', () => {
   });
 
   it('with failureAction pause, a crash in the window pauses the rollout with the task restored; resuming finishes the window', () => {
-    const onlyTask0: Lifecycle = (task, revision) => (task === 0 && revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {});
+    const onlyTask0: Lifecycle = (task, revision) =>
+      task === 0 && revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {};
     const w = new World(finalBatch({ monitor: WINDOW, failureAction: 'pause' }), () => true, onlyTask0).run();
 
     expect(w.state.status).toBe('paused');

@@ -10,7 +10,9 @@ const firstTouch = (w: World) => w.events.findIndex((e) => e.type === 'TaskUpdat
 
 describe('the pull phase: the image is on every host before the first batch', () => {
   it('pulls the target revision once on every host of the tasks before any container is touched', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 2), policy: policy({ maxParallel: 2 }) })).run();
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 2), policy: policy({ maxParallel: 2 }) }),
+    ).run();
 
     expect(w.state.status).toBe('succeeded');
     expect(w.pulls.sort()).toEqual(['h1 r2', 'h2 r2', 'h3 r2']);
@@ -24,13 +26,17 @@ describe('the pull phase: the image is on every host before the first batch', ()
     const hosts = Array.from({ length: PULL_CONCURRENCY + 2 }, (_, i) => `h${i + 1}`);
     const w = new World(startCommand({ tasks: tasksOn(hosts, 1) }));
     const steps = decide(w.state, { now: T0 });
-    expect(steps.map((s) => s.effect)).toEqual(hosts.slice(0, PULL_CONCURRENCY).map((host) => ({ kind: 'pull-image', host, revision: 2 })));
+    expect(steps.map((s) => s.effect)).toEqual(
+      hosts.slice(0, PULL_CONCURRENCY).map((host) => ({ kind: 'pull-image', host, revision: 2 })),
+    );
     expect(steps.every((s) => typesOf(s.events).join() === 'ImagePullRequested')).toBe(true);
     // One outcome frees one slot: the next host is asked, the others in flight are reconciled only if not being performed.
     w.perform(steps[0]);
     w.events.push(...steps.slice(1).flatMap((s) => s.events));
     const next = decide(w.state, { now: w.now });
-    expect(next.filter((s) => !s.reconcile).map((s) => s.effect)).toEqual([{ kind: 'pull-image', host: hosts[PULL_CONCURRENCY], revision: 2 }]);
+    expect(next.filter((s) => !s.reconcile).map((s) => s.effect)).toEqual([
+      { kind: 'pull-image', host: hosts[PULL_CONCURRENCY], revision: 2 },
+    ]);
   });
 
   it('fails the rollout when a pull fails, naming the host and the answer; no container is touched', () => {
@@ -44,22 +50,33 @@ describe('the pull phase: the image is on every host before the first batch', ()
         'on h2: Get "http://registry:5000/v2/": connection refused; no container was touched',
     );
     expect(w.performed).toEqual([]);
-    expect(typesOf(w.events).filter((t) => t.startsWith('Rollout') && t !== 'RolloutStarted')).toEqual(['RolloutFailed']);
+    expect(typesOf(w.events).filter((t) => t.startsWith('Rollout') && t !== 'RolloutStarted')).toEqual([
+      'RolloutFailed',
+    ]);
     for (const task of [0, 1, 2, 3]) expect(w.running(task).map((c) => c.id)).toEqual([`old-${task}`]);
   });
 
   it('waits for the pulls in flight before it fails, and asks for no new one', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3', 'h4', 'h5'], 1) }));
     const asked = decide(w.state, { now: T0 });
-    w.events.push(...asked.flatMap((s) => s.events), rolloutEvent('ImagePullFailed', { at: T0 + 10, host: 'h1', reason: 'manifest unknown' }));
+    w.events.push(
+      ...asked.flatMap((s) => s.events),
+      rolloutEvent('ImagePullFailed', { at: T0 + 10, host: 'h1', reason: 'manifest unknown' }),
+    );
 
     const steps = decide(w.state, { now: T0 + 20 });
     expect(steps.every((s) => s.reconcile && s.effect.kind === 'pull-image')).toBe(true);
     expect(steps.map((s) => (s.effect as { host: string }).host)).toEqual(['h2', 'h3', 'h4']);
-    w.events.push(...['h2', 'h3', 'h4'].map((host) => rolloutEvent('ImagePulled', { at: T0 + 30, host, digest: 'sha256:r2', ms: 20 })));
+    w.events.push(
+      ...['h2', 'h3', 'h4'].map((host) =>
+        rolloutEvent('ImagePulled', { at: T0 + 30, host, digest: 'sha256:r2', ms: 20 }),
+      ),
+    );
     const [end] = decide(w.state, { now: T0 + 40 });
     expect(typesOf(end.events)).toEqual(['RolloutFailed']);
-    expect((end.events[0] as { reason: string }).reason).toMatch(/^pulling the image of revision 2 failed on h1: manifest unknown; no container was touched$/);
+    expect((end.events[0] as { reason: string }).reason).toMatch(
+      /^pulling the image of revision 2 failed on h1: manifest unknown; no container was touched$/,
+    );
   });
 
   it('after a crash performs again only the pulls without an outcome', () => {
@@ -67,10 +84,16 @@ describe('the pull phase: the image is on every host before the first batch', ()
     const [h1, h2, h3] = decide(w.state, { now: T0 });
     w.perform(h1);
     // The runner dies with h2 and h3 asked for; h3's outcome never made it.
-    w.events.push(...h2.events, ...h3.events, rolloutEvent('ImagePulled', { at: T0 + 150, host: 'h2', digest: 'sha256:r2', bytes: 0, ms: 50 }));
+    w.events.push(
+      ...h2.events,
+      ...h3.events,
+      rolloutEvent('ImagePulled', { at: T0 + 150, host: 'h2', digest: 'sha256:r2', bytes: 0, ms: 50 }),
+    );
 
     const resumed = decide(w.state, { now: T0 + 200 });
-    expect(resumed.map((s) => [s.effect, s.reconcile, s.events.length])).toEqual([[{ kind: 'pull-image', host: 'h3', revision: 2 }, true, 0]]);
+    expect(resumed.map((s) => [s.effect, s.reconcile, s.events.length])).toEqual([
+      [{ kind: 'pull-image', host: 'h3', revision: 2 }, true, 0],
+    ]);
     w.run();
     expect(w.pulls).toEqual(['h1 r2', 'h3 r2']);
     expect(w.state.status).toBe('succeeded');
@@ -90,7 +113,10 @@ describe('the pull phase: the image is on every host before the first batch', ()
 
   it('is skipped by a rollout recorded before the phase existed, whose tasks have started', () => {
     const started = new World(startCommand()).events;
-    const old: RolloutEvent[] = [...started, rolloutEvent('TaskUpdateStarted', { at: T0, task: 0, direction: 'forward' })];
+    const old: RolloutEvent[] = [
+      ...started,
+      rolloutEvent('TaskUpdateStarted', { at: T0, task: 0, direction: 'forward' }),
+    ];
     const w = new World(startCommand());
     w.events.splice(0, w.events.length, ...old);
     expect(decide(w.state, { now: T0 }).map((s) => s.effect.kind)).toEqual(['stop-container']);
@@ -119,7 +145,9 @@ describe('per-task downtime', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2'], 1) })).run();
     const state = w.state as ActiveRollout;
     for (const task of [0, 1]) {
-      const stopped = w.events.find((e) => e.type === 'RolloutContainerStopped' && e.task === task && e.role === 'old') as { at: number };
+      const stopped = w.events.find(
+        (e) => e.type === 'RolloutContainerStopped' && e.task === task && e.role === 'old',
+      ) as { at: number };
       const passed = w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.task === task) as { at: number };
       const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.task === task) as { downtimeMs?: number };
       expect(updated.downtimeMs).toBe(passed.at - stopped.at);
@@ -130,17 +158,24 @@ describe('per-task downtime', () => {
 
   it('counts the failed checks before the first pass', () => {
     // Task 0's new container fails its checks for its first 700 ms.
-    const w = new World(startCommand(), (task, revision, at, started) => !(task === 0 && revision === 2 && at - started < 700)).run();
+    const w = new World(
+      startCommand(),
+      (task, revision, at, started) => !(task === 0 && revision === 2 && at - started < 700),
+    ).run();
     const stopped = w.events.find((e) => e.type === 'RolloutContainerStopped' && e.task === 0) as { at: number };
     const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.task === 0) as { downtimeMs: number };
     expect(updated.downtimeMs).toBeGreaterThanOrEqual(700 + 200);
-    expect(updated.downtimeMs).toBe((w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.task === 0) as { at: number }).at - stopped.at);
+    expect(updated.downtimeMs).toBe(
+      (w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.task === 0) as { at: number }).at - stopped.at,
+    );
   });
 
   it('start-first: none, the old container served until the new one passed', () => {
     const tasks = tasksOn(['h1', 'h2'], 1).map((t) => ({ ...t, port: 9090, fromPort: 8080 }));
     const w = new World(startCommand({ tasks, policy: policy({ order: 'start-first' }) })).run();
-    expect(w.events.filter((e) => e.type === 'TaskUpdated').map((e) => (e as { downtimeMs?: number }).downtimeMs)).toEqual([0, 0]);
+    expect(
+      w.events.filter((e) => e.type === 'TaskUpdated').map((e) => (e as { downtimeMs?: number }).downtimeMs),
+    ).toEqual([0, 0]);
   });
 
   it('none is recorded for a task that had no old container', () => {
@@ -164,9 +199,18 @@ describe('a revert whose kept old container is gone', () => {
     expect(w.state.status).toBe('rolled-back');
     const task0 = w.events.filter((e) => 'task' in e && e.task === 0).map((e) => e.type);
     expect(task0.slice(task0.indexOf('RolloutContainerMissing') - 1)).toEqual(
-      expect.arrayContaining(['ContainerStartRequested', 'RolloutContainerMissing', 'ContainerCreateRequested', 'RolloutContainerCreated', 'RolloutContainerStarted', 'TaskRolledBack']),
+      expect.arrayContaining([
+        'ContainerStartRequested',
+        'RolloutContainerMissing',
+        'ContainerCreateRequested',
+        'RolloutContainerCreated',
+        'RolloutContainerStarted',
+        'TaskRolledBack',
+      ]),
     );
-    const created = w.events.find((e) => e.type === 'ContainerCreateRequested' && e.task === 0 && e.role === 'old') as { revision: number };
+    const created = w.events.find((e) => e.type === 'ContainerCreateRequested' && e.task === 0 && e.role === 'old') as {
+      revision: number;
+    };
     expect(created.revision).toBe(1);
     expect(w.running(0).map((c) => c.revision)).toEqual([1]);
     expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);

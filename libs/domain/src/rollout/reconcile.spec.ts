@@ -19,9 +19,16 @@ function cutAfter(world: World, type: RolloutEvent['type'], nth = 0): RolloutEve
 const success = () => new World(startCommand({ policy: policy({ minHealthyTime: 1000 }) })).run();
 const crashAt2s: Lifecycle = (_task, revision) => (revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {});
 /** Three batches of one; the first task's container exits after its gate and is found at the second boundary. */
-const lostAfterGate = () => new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1) }), () => true, crashAt2s).run();
-const lostInGate = () => new World(startCommand({ policy: policy({ minHealthyTime: 3000, healthyDeadline: 30_000 }) }), () => true, crashAt2s).run();
-const rollback = () => new World(startCommand({ policy: policy({ healthyDeadline: 1000, minHealthyTime: 500 }) }), healthyUnless(2)).run();
+const lostAfterGate = () =>
+  new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1) }), () => true, crashAt2s).run();
+const lostInGate = () =>
+  new World(
+    startCommand({ policy: policy({ minHealthyTime: 3000, healthyDeadline: 30_000 }) }),
+    () => true,
+    crashAt2s,
+  ).run();
+const rollback = () =>
+  new World(startCommand({ policy: policy({ healthyDeadline: 1000, minHealthyTime: 500 }) }), healthyUnless(2)).run();
 
 describe('decide after a crash', () => {
   it.each([
@@ -36,7 +43,14 @@ describe('decide after a crash', () => {
 
     const steps = decide(foldRollout(events), { now: at + 100 });
 
-    expect(steps).toEqual([expect.objectContaining({ key: 'task:0', events: [], reconcile: true, effect: expect.objectContaining({ kind, role }) })]);
+    expect(steps).toEqual([
+      expect.objectContaining({
+        key: 'task:0',
+        events: [],
+        reconcile: true,
+        effect: expect.objectContaining({ kind, role }),
+      }),
+    ]);
   });
 
   it('given a create intent, the reconcile step names the same container, so the runner finds it before creating', () => {
@@ -50,7 +64,10 @@ describe('decide after a crash', () => {
     const world = rollback();
     const events = cutAfter(world, 'ContainerStartRequested', 1);
     const [step] = decide(foldRollout(events), { now: 0 });
-    expect(step).toMatchObject({ reconcile: true, effect: { kind: 'start-container', role: 'old', containerId: 'old-0' } });
+    expect(step).toMatchObject({
+      reconcile: true,
+      effect: { kind: 'start-container', role: 'old', containerId: 'old-0' },
+    });
   });
 
   it('given a stop outcome, it goes on with the create intent', () => {
@@ -70,7 +87,10 @@ describe('decide after a crash', () => {
   });
 
   it('mid rollback, it goes on reverting rather than updating', () => {
-    const world = new World(startCommand({ tasks: startCommand().tasks, policy: policy({ maxParallel: 2, healthyDeadline: 1000 }) }), healthyUnless(2)).run();
+    const world = new World(
+      startCommand({ tasks: startCommand().tasks, policy: policy({ maxParallel: 2, healthyDeadline: 1000 }) }),
+      healthyUnless(2),
+    ).run();
     const events = cutAfter(world, 'RolloutRollbackStarted');
     const state = foldRollout(events);
     const steps = decide(state, { now: (events.at(-1) as { at: number }).at });
@@ -81,7 +101,13 @@ describe('decide after a crash', () => {
   it('given a fatal check recorded, it fails the task at once, and only once', () => {
     const events = cutAfter(lostInGate(), 'RolloutHealthCheckFailed');
     const [step] = decide(foldRollout(events), { now: 0 });
-    expect(step.events).toEqual([expect.objectContaining({ type: 'TaskUpdateFailed', task: 0, reason: expect.stringMatching(/^container exited \(exit code 3\)/) })]);
+    expect(step.events).toEqual([
+      expect.objectContaining({
+        type: 'TaskUpdateFailed',
+        task: 0,
+        reason: expect.stringMatching(/^container exited \(exit code 3\)/),
+      }),
+    ]);
     const after = foldRollout([...events, ...step.events]);
     expect(decide(after, { now: 0 }).flatMap((s) => s.events.filter((e) => e.type === 'TaskUpdateFailed'))).toEqual([]);
   });
@@ -91,8 +117,18 @@ describe('decide after a crash', () => {
     const events = cutAfter(world, 'TaskUpdated', 1);
     const steps = decide(foldRollout(events), { now: 0 });
     expect(steps).toEqual([
-      expect.objectContaining({ key: 'task:0', events: [], reconcile: false, effect: expect.objectContaining({ kind: 'check-container', batch: 1 }) }),
-      expect.objectContaining({ key: 'task:1', events: [], reconcile: false, effect: expect.objectContaining({ kind: 'check-container', batch: 1 }) }),
+      expect.objectContaining({
+        key: 'task:0',
+        events: [],
+        reconcile: false,
+        effect: expect.objectContaining({ kind: 'check-container', batch: 1 }),
+      }),
+      expect.objectContaining({
+        key: 'task:1',
+        events: [],
+        reconcile: false,
+        effect: expect.objectContaining({ kind: 'check-container', batch: 1 }),
+      }),
     ]);
   });
 
@@ -101,7 +137,13 @@ describe('decide after a crash', () => {
     const lost = world.events.find((e) => e.type === 'UpdatedTaskChecked' && !e.passed) as RolloutEvent;
     const events = world.events.slice(0, world.events.indexOf(lost) + 1);
     const [step] = decide(foldRollout([...events, { ...lost, at: lost.at + 1 }]), { now: 0 });
-    expect(step.events).toEqual([expect.objectContaining({ type: 'TaskUpdateFailed', task: 0, reason: expect.stringMatching(/after it passed its health gate/) })]);
+    expect(step.events).toEqual([
+      expect.objectContaining({
+        type: 'TaskUpdateFailed',
+        task: 0,
+        reason: expect.stringMatching(/after it passed its health gate/),
+      }),
+    ]);
   });
 
   it('a finished rollout asks for nothing', () => {
@@ -112,7 +154,10 @@ describe('decide after a crash', () => {
     const world = success();
     const events = cutAfter(world, 'RolloutContainerStarted');
     const before = foldRollout(events);
-    const after = foldRollout([...events, { type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: 1, task: 0, containerId: 'old-0' }]);
+    const after = foldRollout([
+      ...events,
+      { type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: 1, task: 0, containerId: 'old-0' },
+    ]);
     expect(after).toEqual(before);
   });
 });

@@ -22,7 +22,13 @@ describe('rollbacks in a job history', () => {
   it('given cj rollback from 3 to 2 that succeeded, then it is a requested rollback of 3, with the operator’s reason', () => {
     const w = new World(startCommand({ fromRevision: 3, toRevision: 2, rollbackOf: { revision: 2 } })).run();
 
-    expect(toRollbackView(w.state, by)).toMatchObject({ kind: 'requested', from: 3, to: 2, actor: 'ana@laptop', reason: 'v3 serves 500s' });
+    expect(toRollbackView(w.state, by)).toMatchObject({
+      kind: 'requested',
+      from: 3,
+      to: 2,
+      actor: 'ana@laptop',
+      reason: 'v3 serves 500s',
+    });
   });
 
   it('given a plain rollout that succeeded, then it is no rollback', () => {

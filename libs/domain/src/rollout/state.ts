@@ -15,7 +15,8 @@ import type {
 } from './events';
 
 /** A side effect whose intent is recorded and whose outcome is not (in flight, or cut by a crash). */
-export type PendingIntent = ContainerStopRequested | ContainerRemoveRequested | ContainerCreateRequested | ContainerStartRequested;
+export type PendingIntent =
+  ContainerStopRequested | ContainerRemoveRequested | ContainerCreateRequested | ContainerStartRequested;
 
 export type TaskPhase =
   | 'pending' //      not touched yet
@@ -67,7 +68,13 @@ export interface TaskWatch {
 /** One host's pull of the rollout's image, in the pull phase before the first batch. */
 export type HostPull =
   | { readonly state: 'pulling'; readonly revision: number; readonly since: Millis }
-  | { readonly state: 'pulled'; readonly revision: number; readonly digest: string; readonly bytes?: number; readonly ms: Millis }
+  | {
+      readonly state: 'pulled';
+      readonly revision: number;
+      readonly digest: string;
+      readonly bytes?: number;
+      readonly ms: Millis;
+    }
   | { readonly state: 'failed'; readonly revision: number; readonly reason: string };
 
 /** The time every updated task is watched after the last batch passed, before the rollout succeeds. */
@@ -113,14 +120,7 @@ export interface TaskState extends RolloutTask {
 }
 
 export type RolloutStatus =
-  | 'running'
-  | 'paused'
-  | 'rolling-back'
-  | 'aborting'
-  | 'succeeded'
-  | 'rolled-back'
-  | 'failed'
-  | 'aborted';
+  'running' | 'paused' | 'rolling-back' | 'aborting' | 'succeeded' | 'rolled-back' | 'failed' | 'aborted';
 
 export interface ActiveRollout extends RolloutIdentity {
   readonly exists: true;
@@ -208,10 +208,19 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutLeaseAcquired':
       return { ...s, lease: { owner: event.owner, until: event.until } };
     case 'ImagePullRequested':
-      return { ...s, pulls: { ...s.pulls, [event.host]: { state: 'pulling', revision: event.revision, since: event.at } } };
+      return {
+        ...s,
+        pulls: { ...s.pulls, [event.host]: { state: 'pulling', revision: event.revision, since: event.at } },
+      };
     case 'ImagePulled': {
       const revision = s.pulls[event.host]?.revision ?? s.toRevision;
-      const pulled: HostPull = { state: 'pulled', revision, digest: event.digest, ...(event.bytes !== undefined && { bytes: event.bytes }), ms: event.ms };
+      const pulled: HostPull = {
+        state: 'pulled',
+        revision,
+        digest: event.digest,
+        ...(event.bytes !== undefined && { bytes: event.bytes }),
+        ms: event.ms,
+      };
       return { ...s, pulls: { ...s.pulls, [event.host]: pulled }, lastProgressAt: event.at };
     }
     case 'ImagePullFailed': {
@@ -232,18 +241,27 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'ContainerStartRequested':
       return task(event.task, () => ({ pending: event, unanswered: undefined }));
     case 'ContainerStepUnanswered':
-      return task(event.task, (t) => (t.pending === undefined ? {} : { unanswered: nextUnanswered(t.unanswered, event) }));
+      return task(event.task, (t) =>
+        t.pending === undefined ? {} : { unanswered: nextUnanswered(t.unanswered, event) },
+      );
     case 'RolloutContainerStopped':
       return task(event.task, () =>
         event.role === 'old'
-          ? { ...settled, oldStopped: true, oldContainerId: event.containerId, ...(event.containerId !== null && { oldStoppedAt: event.at }) }
+          ? {
+              ...settled,
+              oldStopped: true,
+              oldContainerId: event.containerId,
+              ...(event.containerId !== null && { oldStoppedAt: event.at }),
+            }
           : { ...settled, newStopped: true },
       );
     case 'RolloutContainerRemoved':
       return task(event.task, () => (event.role === 'new' ? { ...settled, newRemoved: true } : settled));
     case 'RolloutContainerCreated':
       return task(event.task, () =>
-        event.role === 'new' ? { ...settled, newContainerId: event.containerId } : { ...settled, oldContainerId: event.containerId, oldMissing: false },
+        event.role === 'new'
+          ? { ...settled, newContainerId: event.containerId }
+          : { ...settled, oldContainerId: event.containerId, oldMissing: false },
       );
     case 'RolloutContainerMissing':
       return task(event.task, () => (event.role === 'old' ? { ...settled, oldMissing: true } : settled));
@@ -258,10 +276,13 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutHealthCheckFailed':
       return task(event.task, (t) => {
         if (t.gate?.containerId === event.containerId) {
-          const first = event.type === 'RolloutHealthCheckPassed' && t.direction === 'forward' && t.firstPassAt === undefined;
+          const first =
+            event.type === 'RolloutHealthCheckPassed' && t.direction === 'forward' && t.firstPassAt === undefined;
           return { gate: nextGate(t.gate, event, s.probeInterval), ...(first && { firstPassAt: event.at }) };
         }
-        return s.monitor && t.phase === 'updated' && t.newContainerId === event.containerId ? { watch: nextWatch(t.watch, event) } : {};
+        return s.monitor && t.phase === 'updated' && t.newContainerId === event.containerId
+          ? { watch: nextWatch(t.watch, event) }
+          : {};
       });
     case 'UpdatedTaskChecked':
       return task(event.task, (t) =>
@@ -270,7 +291,10 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
           : {},
       );
     case 'TaskUpdated':
-      return { ...task(event.task, () => ({ phase: 'updated', gate: undefined, downtimeMs: event.downtimeMs })), lastProgressAt: event.at };
+      return {
+        ...task(event.task, () => ({ phase: 'updated', gate: undefined, downtimeMs: event.downtimeMs })),
+        lastProgressAt: event.at,
+      };
     case 'TaskUpdateFailed': {
       // A failed revert leaves the task stuck; a failed forward pass counts against the failure ratio.
       const reverting = s.tasks.find((t) => t.task === event.task)?.phase === 'reverting';
@@ -299,7 +323,13 @@ export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
     case 'RolloutPaused':
       return { ...s, status: 'paused', reason: event.reason, failuresHandled: s.failedTasks.length };
     case 'RolloutResumed':
-      return { ...s, status: 'running', reason: undefined, failuresHandled: s.failedTasks.length, lastProgressAt: event.at };
+      return {
+        ...s,
+        status: 'running',
+        reason: undefined,
+        failuresHandled: s.failedTasks.length,
+        lastProgressAt: event.at,
+      };
     case 'RolloutAbortRequested':
       // The progress deadline bounds the abort too (a task waiting on an engine that never answers).
       return { ...s, status: 'aborting', reason: event.reason, lastProgressAt: event.at, abortRequestedAt: event.at };
@@ -353,7 +383,10 @@ function afterStoreOutage(s: ActiveRollout, waited: Millis): ActiveRollout {
 /** A step's outcome, or the task's failure: its intent is no longer open. */
 const settled = { pending: undefined, unanswered: undefined } as const;
 
-function nextUnanswered(previous: UnansweredStep | undefined, event: RolloutEvent & { type: 'ContainerStepUnanswered' }): UnansweredStep {
+function nextUnanswered(
+  previous: UnansweredStep | undefined,
+  event: RolloutEvent & { type: 'ContainerStepUnanswered' },
+): UnansweredStep {
   return {
     reason: event.reason,
     maybeDone: (previous?.maybeDone ?? false) || event.maybeDone,
@@ -363,7 +396,11 @@ function nextUnanswered(previous: UnansweredStep | undefined, event: RolloutEven
   };
 }
 
-function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }, interval: Millis): HealthGate {
+function nextGate(
+  gate: HealthGate,
+  event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' },
+  interval: Millis,
+): HealthGate {
   if (event.type === 'RolloutHealthCheckFailed') {
     return {
       ...gate,
@@ -385,8 +422,12 @@ function nextGate(gate: HealthGate, event: RolloutEvent & { type: 'RolloutHealth
   };
 }
 
-function nextWatch(watch: TaskWatch | undefined, event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' }): TaskWatch {
-  if (event.type === 'RolloutHealthCheckPassed') return { lastCheckAt: event.at, lastDetail: 'healthy', failedChecks: 0 };
+function nextWatch(
+  watch: TaskWatch | undefined,
+  event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' },
+): TaskWatch {
+  if (event.type === 'RolloutHealthCheckPassed')
+    return { lastCheckAt: event.at, lastDetail: 'healthy', failedChecks: 0 };
   return {
     lastCheckAt: event.at,
     lastDetail: event.detail,

@@ -9,11 +9,23 @@ import type { TaskPlacement } from './leftovers';
 
 export type RolloutEffect =
   /** Stop a task's container: `old` means every running container of the task this rollout did not create. */
-  | { readonly kind: 'stop-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId?: string }
+  | {
+      readonly kind: 'stop-container';
+      readonly task: number;
+      readonly host: string;
+      readonly role: ContainerRole;
+      readonly containerId?: string;
+    }
   /** Pull the image of `revision` (by its digest) on `host`, unless the host has it already. */
   | { readonly kind: 'pull-image'; readonly host: string; readonly revision: number }
   /** Stop and remove a container (a failed new one, when a task is reverted). */
-  | { readonly kind: 'remove-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
+  | {
+      readonly kind: 'remove-container';
+      readonly task: number;
+      readonly host: string;
+      readonly role: ContainerRole;
+      readonly containerId: string;
+    }
   /** Create the task's container for `revision`, named `name`, unless one with that name exists. */
   | {
       readonly kind: 'create-container';
@@ -24,7 +36,13 @@ export type RolloutEffect =
       readonly revision: number;
       readonly name: string;
     }
-  | { readonly kind: 'start-container'; readonly task: number; readonly host: string; readonly role: ContainerRole; readonly containerId: string }
+  | {
+      readonly kind: 'start-container';
+      readonly task: number;
+      readonly host: string;
+      readonly role: ContainerRole;
+      readonly containerId: string;
+    }
   /** One health check of the gate, not before `at`; `since` is the container as it was started. */
   | {
       readonly kind: 'probe-health';
@@ -36,9 +54,22 @@ export type RolloutEffect =
       readonly at: Millis;
     }
   /** Check that an updated task's container still runs as it was started, at the boundary after `batch`. */
-  | { readonly kind: 'check-container'; readonly task: number; readonly host: string; readonly containerId: string; readonly since: ContainerBaseline; readonly batch: number }
+  | {
+      readonly kind: 'check-container';
+      readonly task: number;
+      readonly host: string;
+      readonly containerId: string;
+      readonly since: ContainerBaseline;
+      readonly batch: number;
+    }
   /** Remove the task's stopped containers beyond the newest `keep`, never `current`. */
-  | { readonly kind: 'remove-replaced'; readonly task: number; readonly host: string; readonly keep: number; readonly current?: string }
+  | {
+      readonly kind: 'remove-replaced';
+      readonly task: number;
+      readonly host: string;
+      readonly keep: number;
+      readonly current?: string;
+    }
   /**
    * Stop and remove the job's containers on every host of the environment that `placement` has
    * no place for (see `isLeftover`); a host that does not answer is reported, not retried.

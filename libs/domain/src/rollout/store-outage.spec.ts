@@ -11,19 +11,30 @@ import { policy, startCommand, tasksOn, World } from './testing/world';
 import { toRolloutView } from './view';
 
 type Of<T extends RolloutEvent['type']> = Extract<RolloutEvent, { type: T }>;
-const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) => w.events.filter((e): e is Of<T> => e.type === type);
+const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) =>
+  w.events.filter((e): e is Of<T> => e.type === type);
 
 const OUTAGE = 30_000;
 /** The store refused writes from the world's now for `ms`; back, the runner records the wait. */
 function storeOutage(w: World, ms: number, recorded = true): void {
   const from = w.now;
   w.now += ms;
-  if (recorded) w.events.push(rolloutEvent('RolloutWaitedOnStore', { at: w.now, from, to: w.now, reason: 'the disk holding the event log is full' }));
+  if (recorded)
+    w.events.push(
+      rolloutEvent('RolloutWaitedOnStore', {
+        at: w.now,
+        from,
+        to: w.now,
+        reason: 'the disk holding the event log is full',
+      }),
+    );
 }
 
 describe('a rollout across a store outage', () => {
   it('given a gate that passed its first check, when the store was out longer than the healthy deadline, then the task passes its gate and the rollout succeeds', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }));
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }),
+    );
     w.runUntil((e) => e.type === 'RolloutHealthCheckPassed');
 
     storeOutage(w, OUTAGE);
@@ -39,18 +50,25 @@ describe('a rollout across a store outage', () => {
   });
 
   it('given the same outage left unrecorded (what a runner without the wait did), the late check fails the healthy task at its deadline', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }));
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }),
+    );
     w.runUntil((e) => e.type === 'RolloutHealthCheckPassed');
 
     storeOutage(w, OUTAGE, false);
     w.run();
 
     expect(w.state.status).toBe('rolled-back');
-    expect(eventsOf(w, 'TaskUpdateFailed')[0].reason).toMatch(/^not healthy for 2s within the healthy deadline of 5s \(\d+ checks; last: healthy\)$/);
+    expect(eventsOf(w, 'TaskUpdateFailed')[0].reason).toMatch(
+      /^not healthy for 2s within the healthy deadline of 5s \(\d+ checks; last: healthy\)$/,
+    );
   });
 
   it('given the wait recorded, then the healthy deadline counts only the time the store took writes', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }), (_t, revision) => revision !== 2);
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }),
+      (_t, revision) => revision !== 2,
+    );
     w.runUntil((e) => e.type === 'RolloutHealthCheckFailed');
     const opened = (w.state.tasks[0].gate?.openedAt ?? 0) as number;
 
@@ -65,7 +83,12 @@ describe('a rollout across a store outage', () => {
   });
 
   it('given an outage longer than the progress deadline between two batches, then the rollout is not stalled and goes on', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2'], 1), policy: policy({ progressDeadline: 10_000, delayBetweenBatches: 1000 }) }));
+    const w = new World(
+      startCommand({
+        tasks: tasksOn(['h1', 'h2'], 1),
+        policy: policy({ progressDeadline: 10_000, delayBetweenBatches: 1000 }),
+      }),
+    );
     w.runUntil((e) => e.type === 'BatchCompleted');
     const completed = w.state.lastBatchCompletedAt as number;
 
@@ -79,7 +102,9 @@ describe('a rollout across a store outage', () => {
   });
 
   it('given the monitor window open, then it ends the outage later, and every task is watched as long as before', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 500, monitor: 3000 }) }));
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 500, monitor: 3000 }) }),
+    );
     w.runUntil((e) => e.type === 'RolloutMonitoringStarted');
     const until = (w.state.monitor?.until ?? 0) as number;
 
@@ -88,11 +113,17 @@ describe('a rollout across a store outage', () => {
     w.run();
 
     expect(w.state.status).toBe('succeeded');
-    expect(eventsOf(w, 'RolloutHealthCheckPassed').filter((e) => e.at > w.events.find((x) => x.type === 'RolloutWaitedOnStore')!.at)).toHaveLength(12);
+    expect(
+      eventsOf(w, 'RolloutHealthCheckPassed').filter(
+        (e) => e.at > w.events.find((x) => x.type === 'RolloutWaitedOnStore')!.at,
+      ),
+    ).toHaveLength(12);
   });
 
   it('a replay of the stream reaches the same decision as the runner that waited, and adds up the waits', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }));
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1'], 1), policy: policy({ minHealthyTime: 2000, healthyDeadline: 5000 }) }),
+    );
     w.runUntil((e) => e.type === 'RolloutHealthCheckPassed');
     storeOutage(w, OUTAGE);
     storeOutage(w, 1000);

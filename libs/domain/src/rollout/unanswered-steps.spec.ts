@@ -13,14 +13,16 @@ import { healthyUnless, policy, startCommand, World } from './testing/world';
 import { toRolloutView } from './view';
 
 type Of<T extends RolloutEvent['type']> = Extract<RolloutEvent, { type: T }>;
-const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) => w.events.filter((e): e is Of<T> => e.type === type);
+const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) =>
+  w.events.filter((e): e is Of<T> => e.type === type);
 const is =
   <T extends RolloutEvent['type']>(type: T, task: number, role?: 'old' | 'new') =>
   (e: RolloutEvent): boolean =>
     e.type === type && 'task' in e && e.task === task && (role === undefined || ('role' in e && e.role === role));
 
 /** Two tasks, h1 and h2, one at a time; gates of 1 s within 5 s; 60 s without progress ends it. */
-const twoHosts = (over = {}) => startCommand({ policy: policy({ minHealthyTime: 1000, healthyDeadline: 5000, progressDeadline: 60_000, ...over }) });
+const twoHosts = (over = {}) =>
+  startCommand({ policy: policy({ minHealthyTime: 1000, healthyDeadline: 5000, progressDeadline: 60_000, ...over }) });
 const FOREVER = Number.MAX_SAFE_INTEGER;
 
 /** Every task runs exactly one container, on its own host, of this revision. */
@@ -32,7 +34,7 @@ function expectOneRunningContainerPerTask(w: World, revision: number): void {
 }
 
 describe('a container step its engine did not answer', () => {
-  it("given the engine freezes as a revert removes the failed new container (carrying the remove out when it resumes), the remove is reconciled and the old container started again", () => {
+  it('given the engine freezes as a revert removes the failed new container (carrying the remove out when it resumes), the remove is reconciled and the old container started again', () => {
     const w = new World(twoHosts(), healthyUnless(2)).runUntil(is('TaskUpdateFailed', 0));
     const resumes = w.now + 20_000;
     w.silence('h1', resumes, 'frozen').run();
@@ -46,7 +48,9 @@ describe('a container step its engine did not answer', () => {
     // Nothing after the remove until the engine answered it.
     const removed = eventsOf(w, 'RolloutContainerRemoved').find((e) => e.task === 0) as Of<'RolloutContainerRemoved'>;
     expect(removed.at).toBeGreaterThanOrEqual(resumes);
-    const restarted = eventsOf(w, 'RolloutContainerStarted').find((e) => e.task === 0 && e.role === 'old') as Of<'RolloutContainerStarted'>;
+    const restarted = eventsOf(w, 'RolloutContainerStarted').find(
+      (e) => e.task === 0 && e.role === 'old',
+    ) as Of<'RolloutContainerStarted'>;
     expect(restarted.at).toBeGreaterThan(removed.at);
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.tasks.map((t) => t.phase)).toEqual(['reverted', 'pending']);
@@ -69,15 +73,18 @@ describe('a container step its engine did not answer', () => {
   it.each([
     ['a create', 'RolloutContainerStopped'],
     ['a start', 'RolloutContainerCreated'],
-  ] as const)('given %s that times out and is carried out when the engine resumes, the reconcile finds it done: one new container, running', (_name, after) => {
-    const w = new World(twoHosts()).runUntil(is(after, 0));
-    w.silence('h1', w.now + 15_000, 'frozen').run();
+  ] as const)(
+    'given %s that times out and is carried out when the engine resumes, the reconcile finds it done: one new container, running',
+    (_name, after) => {
+      const w = new World(twoHosts()).runUntil(is(after, 0));
+      w.silence('h1', w.now + 15_000, 'frozen').run();
 
-    expect(eventsOf(w, 'ContainerStepUnanswered').length).toBeGreaterThan(0);
-    expect(w.state.status).toBe('succeeded');
-    expect(w.containers.filter((c) => c.byRollout && c.task === 0).length).toBe(1);
-    expectOneRunningContainerPerTask(w, 2);
-  });
+      expect(eventsOf(w, 'ContainerStepUnanswered').length).toBeGreaterThan(0);
+      expect(w.state.status).toBe('succeeded');
+      expect(w.containers.filter((c) => c.byRollout && c.task === 0).length).toBe(1);
+      expectOneRunningContainerPerTask(w, 2);
+    },
+  );
 
   it('given a forward step whose engine cannot be reached at all, the task fails at once, as nothing was done: no retry, and its old container keeps running', () => {
     const w = new World(twoHosts()).runUntil(is('TaskUpdated', 0));
@@ -87,7 +94,9 @@ describe('a container step its engine did not answer', () => {
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
     expect(failed).toMatchObject({ task: 1, reason: 'stop-container 1 old on host h2 failed: connection refused' });
     expect(w.state.status).toBe('rolled-back');
-    expect(w.state.reason).toBe('task 1 on h2 failed: stop-container 1 old on host h2 failed: connection refused; 1 of 2 tasks failed, more than the 0 allowed by maxFailureRatio 0');
+    expect(w.state.reason).toBe(
+      'task 1 on h2 failed: stop-container 1 old on host h2 failed: connection refused; 1 of 2 tasks failed, more than the 0 allowed by maxFailureRatio 0',
+    );
     expectOneRunningContainerPerTask(w, 1);
   });
 
@@ -119,7 +128,9 @@ describe('a container step its engine did not answer', () => {
 
   it("a task waiting on its engine holds up no other task's restore", () => {
     // Task 0 (h1) is updated; task 1 (h2) fails its gate; the rollback reverts task 1 first, newest first.
-    const w = new World(twoHosts(), (task, revision) => !(task === 1 && revision === 2)).runUntil(is('TaskUpdateFailed', 1));
+    const w = new World(twoHosts(), (task, revision) => !(task === 1 && revision === 2)).runUntil(
+      is('TaskUpdateFailed', 1),
+    );
     const resumes = w.now + 30_000;
     w.silence('h2', resumes, 'frozen').run();
 
@@ -133,11 +144,20 @@ describe('a container step its engine did not answer', () => {
   it('an abort waits for the silent engine, and the progress deadline bounds it, naming the task', () => {
     const w = new World(twoHosts(), healthyUnless(2)).runUntil(is('ContainerStopRequested', 0));
     const at = w.now;
-    w.silence('h1', FOREVER, 'frozen').run([{ at: at + 3000, apply: (state, now) => decideAbort(state, { id: w.command.id, reason: 'operator gave up', now }) }]);
+    w.silence('h1', FOREVER, 'frozen').run([
+      {
+        at: at + 3000,
+        apply: (state, now) => decideAbort(state, { id: w.command.id, reason: 'operator gave up', now }),
+      },
+    ]);
 
     expect(w.state.status).toBe('failed');
-    expect(w.state.reason).toMatch(/^the abort made no progress within the progress deadline of 60s \(operator gave up\); task 0 on h1 cannot tell whether its step was done/);
-    expect(eventsOf(w, 'RolloutFailed')[0].at - eventsOf(w, 'RolloutAbortRequested')[0].at).toBeGreaterThanOrEqual(60_000);
+    expect(w.state.reason).toMatch(
+      /^the abort made no progress within the progress deadline of 60s \(operator gave up\); task 0 on h1 cannot tell whether its step was done/,
+    );
+    expect(eventsOf(w, 'RolloutFailed')[0].at - eventsOf(w, 'RolloutAbortRequested')[0].at).toBeGreaterThanOrEqual(
+      60_000,
+    );
   });
 });
 
@@ -152,9 +172,21 @@ describe('decide, given an unanswered step', () => {
     const last = w.events.at(-1) as Of<'ContainerStepUnanswered'>;
     const state = foldRollout(w.events);
 
-    expect(decide(state, { now: last.at + 1 })).toEqual([{ key: 'task:0', events: [], effect: { kind: 'wait', until: last.at + UNANSWERED_RETRY_FIRST }, reconcile: false }]);
+    expect(decide(state, { now: last.at + 1 })).toEqual([
+      {
+        key: 'task:0',
+        events: [],
+        effect: { kind: 'wait', until: last.at + UNANSWERED_RETRY_FIRST },
+        reconcile: false,
+      },
+    ]);
     expect(decide(state, { now: last.at + UNANSWERED_RETRY_FIRST })).toEqual([
-      expect.objectContaining({ key: 'task:0', events: [], reconcile: true, effect: expect.objectContaining({ kind: 'remove-container', role: 'new' }) }),
+      expect.objectContaining({
+        key: 'task:0',
+        events: [],
+        reconcile: true,
+        effect: expect.objectContaining({ kind: 'remove-container', role: 'new' }),
+      }),
     ]);
   });
 
@@ -162,17 +194,28 @@ describe('decide, given an unanswered step', () => {
     const view = toRolloutView(silenced().state);
     expect(view.tasks[0]).toMatchObject({
       phase: 'reverting',
-      detail: 'cannot tell whether its step was done: its engine has not answered once (last: remove-container 0 new on host h1 failed: no answer within 2s)',
+      detail:
+        'cannot tell whether its step was done: its engine has not answered once (last: remove-container 0 new on host h1 failed: no answer within 2s)',
     });
   });
 
   it('an outcome closes it: the next step of the pass follows', () => {
     const w = silenced();
     const intent = w.state.tasks[0].pending as Of<'ContainerRemoveRequested'>;
-    const removed: RolloutEvent = { type: 'RolloutContainerRemoved', schemaVersion: 1, at: w.now, task: 0, role: 'new', containerId: intent.containerId };
+    const removed: RolloutEvent = {
+      type: 'RolloutContainerRemoved',
+      schemaVersion: 1,
+      at: w.now,
+      task: 0,
+      role: 'new',
+      containerId: intent.containerId,
+    };
     const state = foldRollout([...w.events, removed]);
 
     expect(state.exists && state.tasks[0].unanswered).toBeUndefined();
-    expect(decide(state, { now: w.now })[0]).toMatchObject({ reconcile: false, effect: { kind: 'start-container', role: 'old' } });
+    expect(decide(state, { now: w.now })[0]).toMatchObject({
+      reconcile: false,
+      effect: { kind: 'start-container', role: 'old' },
+    });
   });
 });

@@ -17,7 +17,8 @@ const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {
 const iso = (at: number): string => new Date(at).toISOString();
 
 /** The monitor window while the rollout waits on it to succeed. */
-const openWindow = (s: ActiveRollout) => (s.status === 'running' && s.batchesCompleted < s.batches.length ? s.monitor : undefined);
+const openWindow = (s: ActiveRollout) =>
+  s.status === 'running' && s.batchesCompleted < s.batches.length ? s.monitor : undefined;
 
 function taskView(s: ActiveRollout, t: TaskState): RolloutTaskView {
   const window = openWindow(s);
@@ -30,7 +31,10 @@ function taskView(s: ActiveRollout, t: TaskState): RolloutTaskView {
     phase: t.phase,
     health: t.gate?.lastDetail ?? (watched ? t.watch?.lastDetail : undefined),
     // While the engine does not answer, that is the news; then why the task failed, if it did.
-    detail: (t.unanswered && unansweredDetail(t.unanswered)) ?? t.failReason ?? (watched ? `monitored until ${iso(window.until)}` : undefined),
+    detail:
+      (t.unanswered && unansweredDetail(t.unanswered)) ??
+      t.failReason ??
+      (watched ? `monitored until ${iso(window.until)}` : undefined),
     ...(t.downtimeMs !== undefined && { downtimeMs: t.downtimeMs }),
   };
 }
@@ -42,9 +46,16 @@ function pullViews(s: ActiveRollout): RolloutPullView[] | undefined {
     const pull = s.pulls[host];
     if (pull === undefined) return { host, state: 'waiting' };
     // An abort does not wait for a pull: once the rollout ended, one in flight is never heard of again.
-    if (pull.state === 'pulling') return { host, state: 'pulling', ...(s.endedAt !== undefined && { detail: 'not awaited: the rollout ended' }) };
+    if (pull.state === 'pulling')
+      return { host, state: 'pulling', ...(s.endedAt !== undefined && { detail: 'not awaited: the rollout ended' }) };
     if (pull.state === 'failed') return { host, state: 'failed', detail: pull.reason };
-    return { host, state: 'pulled', digest: pull.digest, ...(pull.bytes !== undefined && { bytes: pull.bytes }), ms: pull.ms };
+    return {
+      host,
+      state: 'pulled',
+      digest: pull.digest,
+      ...(pull.bytes !== undefined && { bytes: pull.bytes }),
+      ms: pull.ms,
+    };
   });
 }
 
@@ -71,13 +82,32 @@ export function toRolloutView(s: ActiveRollout): RolloutView {
  * (`automatic`), or it was `cj rollback` taking the job to an earlier revision (`requested`, once
  * it succeeded). Who and why come from the command that started it.
  */
-export function toRollbackView(s: ActiveRollout, by: { readonly actor: string; readonly reason?: string }): RollbackView | undefined {
+export function toRollbackView(
+  s: ActiveRollout,
+  by: { readonly actor: string; readonly reason?: string },
+): RollbackView | undefined {
   const at = iso(s.endedAt ?? s.startedAt);
   if (s.status === 'rolled-back') {
-    return { rolloutId: s.id, kind: 'automatic', from: s.toRevision, ...(s.fromRevision !== undefined && { to: s.fromRevision }), at, actor: by.actor, ...(s.reason !== undefined && { reason: s.reason }) };
+    return {
+      rolloutId: s.id,
+      kind: 'automatic',
+      from: s.toRevision,
+      ...(s.fromRevision !== undefined && { to: s.fromRevision }),
+      at,
+      actor: by.actor,
+      ...(s.reason !== undefined && { reason: s.reason }),
+    };
   }
   if (s.rollbackOf && s.status === 'succeeded' && s.fromRevision !== undefined) {
-    return { rolloutId: s.id, kind: 'requested', from: s.fromRevision, to: s.toRevision, at, actor: by.actor, ...(by.reason !== undefined && { reason: by.reason }) };
+    return {
+      rolloutId: s.id,
+      kind: 'requested',
+      from: s.fromRevision,
+      to: s.toRevision,
+      at,
+      actor: by.actor,
+      ...(by.reason !== undefined && { reason: by.reason }),
+    };
   }
   return undefined;
 }

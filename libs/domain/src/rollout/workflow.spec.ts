@@ -3,17 +3,22 @@ import type { RolloutEvent } from './events';
 import { healthyUnless, policy, startCommand, T0, tasksOn, World } from './testing/world';
 
 const eventsOf = (w: World, type: RolloutEvent['type']) => w.events.filter((e) => e.type === type);
-const taskEvents = (w: World, task: number) => w.events.filter((e) => 'task' in e && e.task === task).map((e) => e.type);
+const taskEvents = (w: World, task: number) =>
+  w.events.filter((e) => 'task' in e && e.task === task).map((e) => e.type);
 
 describe('rollout workflow', () => {
   it('updates every task, batch by batch, stop-first, and removes replaced containers beyond the kept ones', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 2), policy: policy({ maxParallel: 2, keepReplaced: 0 }) })).run();
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 2), policy: policy({ maxParallel: 2, keepReplaced: 0 }) }),
+    ).run();
 
     expect(w.state.status).toBe('succeeded');
     expect(eventsOf(w, 'BatchCompleted')).toHaveLength(3);
     for (const task of [0, 1, 2, 3, 4, 5]) {
       expect(w.running(task).map((c) => c.revision)).toEqual([2]);
-      expect(taskEvents(w, task).filter((t) => !t.startsWith('RolloutHealthCheck') && t !== 'UpdatedTaskChecked')).toEqual([
+      expect(
+        taskEvents(w, task).filter((t) => !t.startsWith('RolloutHealthCheck') && t !== 'UpdatedTaskChecked'),
+      ).toEqual([
         'TaskUpdateStarted',
         'ContainerStopRequested',
         'RolloutContainerStopped',
@@ -67,7 +72,10 @@ describe('rollout workflow', () => {
 
   it('rolls back when a task is not healthy by its deadline: the kept old containers run again, new ones are removed', () => {
     const w = new World(
-      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ healthyDeadline: 3000, minHealthyTime: 500 }) }),
+      startCommand({
+        tasks: tasksOn(['h1', 'h2', 'h3'], 1),
+        policy: policy({ healthyDeadline: 3000, minHealthyTime: 500 }),
+      }),
       (task, revision) => revision !== 2 || task === 0,
     ).run();
 
@@ -84,14 +92,20 @@ describe('rollout workflow', () => {
   });
 
   it('reverts through the same gate and fails the rollout when an old container cannot be restored', () => {
-    const w = new World(startCommand({ policy: policy({ healthyDeadline: 2000, minHealthyTime: 200 }) }), () => false).run();
+    const w = new World(
+      startCommand({ policy: policy({ healthyDeadline: 2000, minHealthyTime: 200 }) }),
+      () => false,
+    ).run();
     expect(w.state.status).toBe('failed');
     expect(w.state.reason).toMatch(/could not restore task 0 on h1 \(not healthy/);
   });
 
   it('pauses on failure with failureAction pause, restores the failed task, and continues after a resume', () => {
     const w = new World(
-      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ failureAction: 'pause', healthyDeadline: 2000 }) }),
+      startCommand({
+        tasks: tasksOn(['h1', 'h2', 'h3'], 1),
+        policy: policy({ failureAction: 'pause', healthyDeadline: 2000 }),
+      }),
       (task, revision) => !(task === 0 && revision === 2),
     ).run();
     expect(w.state.status).toBe('paused');
@@ -108,14 +122,20 @@ describe('rollout workflow', () => {
 
   it('tolerates failures up to maxFailureRatio and takes the failure action beyond it', () => {
     const oneBad = new World(
-      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3', 'h4'], 1), policy: policy({ maxFailureRatio: 0.25, healthyDeadline: 1500 }) }),
+      startCommand({
+        tasks: tasksOn(['h1', 'h2', 'h3', 'h4'], 1),
+        policy: policy({ maxFailureRatio: 0.25, healthyDeadline: 1500 }),
+      }),
       (task, revision) => !(task === 1 && revision === 2),
     ).run();
     expect(oneBad.state.status).toBe('succeeded');
     expect(oneBad.running(1).map((c) => c.id)).toEqual(['old-1']);
 
     const twoBad = new World(
-      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3', 'h4'], 1), policy: policy({ maxFailureRatio: 0.25, healthyDeadline: 1500 }) }),
+      startCommand({
+        tasks: tasksOn(['h1', 'h2', 'h3', 'h4'], 1),
+        policy: policy({ maxFailureRatio: 0.25, healthyDeadline: 1500 }),
+      }),
       (task, revision) => !(task <= 1 && revision === 2),
     ).run();
     expect(twoBad.state.status).toBe('rolled-back');
@@ -139,7 +159,10 @@ describe('rollout workflow', () => {
 
   it('start-first that fails leaves the old container running untouched', () => {
     const tasks = tasksOn(['h1'], 1).map((t) => ({ ...t, port: 9090, fromPort: 8080 }));
-    const w = new World(startCommand({ tasks, policy: policy({ order: 'start-first', healthyDeadline: 1000 }) }), healthyUnless(2)).run();
+    const w = new World(
+      startCommand({ tasks, policy: policy({ order: 'start-first', healthyDeadline: 1000 }) }),
+      healthyUnless(2),
+    ).run();
     expect(w.state.status).toBe('rolled-back');
     expect(w.performed).toEqual(['create-container 0 new', 'start-container 0 new', 'remove-container 0 new']);
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
@@ -163,9 +186,16 @@ describe('rollout workflow', () => {
   });
 
   it('aborts: the task in flight and the updated one get their old containers back, nothing new starts', () => {
-    const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ minHealthyTime: 2000 }) }));
+    const w = new World(
+      startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1), policy: policy({ minHealthyTime: 2000 }) }),
+    );
     const firstUpdated = () => w.events.some((e) => e.type === 'TaskUpdated');
-    w.run([{ at: T0 + 3000, apply: (s, now) => (firstUpdated() ? decideAbort(s, { id: 'r', reason: 'wrong tag', now }) : []) }]);
+    w.run([
+      {
+        at: T0 + 3000,
+        apply: (s, now) => (firstUpdated() ? decideAbort(s, { id: 'r', reason: 'wrong tag', now }) : []),
+      },
+    ]);
     expect(w.state.status).toBe('aborted');
     expect(w.state.reason).toBe('wrong tag');
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
@@ -189,6 +219,9 @@ describe('rollout workflow', () => {
   it('creates every task when the job never ran (no old revision)', () => {
     const w = new World(startCommand({ fromRevision: undefined })).run();
     expect(w.state.status).toBe('succeeded');
-    expect(eventsOf(w, 'RolloutContainerStopped').map((e) => (e as { containerId: unknown }).containerId)).toEqual([null, null]);
+    expect(eventsOf(w, 'RolloutContainerStopped').map((e) => (e as { containerId: unknown }).containerId)).toEqual([
+      null,
+      null,
+    ]);
   });
 });

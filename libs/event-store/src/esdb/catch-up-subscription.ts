@@ -124,7 +124,11 @@ export class CatchUpSubscription implements Subscription {
         handled++;
         const key = this.source.keyOf(resolved);
         if (key !== undefined) this.after = key;
-        if (!this.caughtUp && ((head !== undefined && key !== undefined && key >= head) || (drainedMark !== undefined && handled >= drainedMark))) {
+        if (
+          !this.caughtUp &&
+          ((head !== undefined && key !== undefined && key >= head) ||
+            (drainedMark !== undefined && handled >= drainedMark))
+        ) {
           this.signalCaughtUp();
         }
       }

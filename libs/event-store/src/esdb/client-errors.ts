@@ -63,7 +63,6 @@ export function toStoreError(failure: unknown, context: OperationContext): unkno
   return error;
 }
 
-
 /** Some paths of the client (its ServerFeatures query) reject with a raw gRPC error: classify those too. */
 function asCommandError(error: unknown): unknown {
   return error instanceof Error ? convertToCommandError(error) : error;

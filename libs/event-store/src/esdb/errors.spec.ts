@@ -21,7 +21,9 @@ describe('EventStoreDB adapter: connection strings', () => {
   });
 
   it('rejects a deadline that is not positive', () => {
-    expect(() => new EventStoreDbStore('esdb://127.0.0.1:2113?tls=false', { deadlineMs: 0 })).toThrow(InvalidConnectionStringError);
+    expect(() => new EventStoreDbStore('esdb://127.0.0.1:2113?tls=false', { deadlineMs: 0 })).toThrow(
+      InvalidConnectionStringError,
+    );
   });
 });
 
@@ -42,7 +44,9 @@ describe('EventStoreDB adapter: typed errors', () => {
   it('refuses event types starting with $, which EventStoreDB keeps for itself', async () => {
     const store = new EventStoreDbStore('esdb://127.0.0.1:1?tls=false');
     try {
-      await expect(store.append('cj.prod.job.web', [{ ...started(), type: '$metadata' }], 'any')).rejects.toThrow(InvalidArgumentError);
+      await expect(store.append('cj.prod.job.web', [{ ...started(), type: '$metadata' }], 'any')).rejects.toThrow(
+        InvalidArgumentError,
+      );
     } finally {
       await store.close();
     }
@@ -95,16 +99,22 @@ describe.each([
 
   it('works normally again once the server answers', async () => {
     const stream = `cj.prod.job.${uuid()}`;
-    await expect(store.append(stream, [started(), started()], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 1n });
+    await expect(store.append(stream, [started(), started()], 'no_stream')).resolves.toMatchObject({
+      nextExpectedRevision: 1n,
+    });
     await expect(store.readStream(stream)).resolves.toHaveLength(2);
   });
 
-  it('maps the server\'s MaximumAppendSizeExceeded to MaximumAppendSizeExceededError with the server\'s limit, writing nothing', async () => {
+  it("maps the server's MaximumAppendSizeExceeded to MaximumAppendSizeExceededError with the server's limit, writing nothing", async () => {
     const small = await startEsdbTestServer({ batchAppend, maxAppendSize: 200 });
     const smallStore = new EventStoreDbStore(small.url);
     try {
       const stream = `cj.prod.job.${uuid()}`;
-      const events = Array.from({ length: 3 }, () => ({ id: uuid(), type: 'JobDeclared', data: { image: 'x'.repeat(80) } }));
+      const events = Array.from({ length: 3 }, () => ({
+        id: uuid(),
+        type: 'JobDeclared',
+        data: { image: 'x'.repeat(80) },
+      }));
       const error = await smallStore.append(stream, events, 'no_stream').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(MaximumAppendSizeExceededError);
       expect(error).toMatchObject({ streamId: stream, maxAppendSize: 200, eventCount: 3 });

@@ -35,6 +35,8 @@ export class EventStoreUnavailableError extends EventStoreError {
     readonly operation: string,
     readonly detail: string,
   ) {
-    super(`${operation} failed: EventStoreDB is unavailable (${detail}). Check that the server runs and the connection string points at it.`);
+    super(
+      `${operation} failed: EventStoreDB is unavailable (${detail}). Check that the server runs and the connection string points at it.`,
+    );
   }
 }

@@ -64,7 +64,10 @@ export class EventStoreDbStore implements EventStore {
     this.client = connect(connectionString);
     this.deadlineMs = options.deadlineMs ?? deadlineOf(connectionString) ?? DEFAULT_DEADLINE_MS;
     if (!(this.deadlineMs > 0)) {
-      throw new InvalidConnectionStringError(connectionString, `deadline must be a positive number of ms, got ${this.deadlineMs}`);
+      throw new InvalidConnectionStringError(
+        connectionString,
+        `deadline must be a positive number of ms, got ${this.deadlineMs}`,
+      );
     }
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
   }
@@ -80,7 +83,8 @@ export class EventStoreDbStore implements EventStore {
         deadline: this.deadlineMs,
       });
       // The wire reports "no stream" after an empty append as revision 0: ask the stream instead.
-      const nextExpectedRevision = events.length === 0 ? await this.headRevision(streamId) : result.nextExpectedRevision;
+      const nextExpectedRevision =
+        events.length === 0 ? await this.headRevision(streamId) : result.nextExpectedRevision;
       return { nextExpectedRevision, position: result.position?.commit };
     } catch (error) {
       throw toStoreError(error, context);
@@ -95,7 +99,11 @@ export class EventStoreDbStore implements EventStore {
       fromRevision: options.fromRevision ?? (direction === 'forwards' ? 'start' : 'end'),
       maxCount: options.maxCount,
     });
-    return this.collect(read, { operation: `read of ${streamId}`, streamId, deadlineMs: this.deadlineMs }, options.maxCount);
+    return this.collect(
+      read,
+      { operation: `read of ${streamId}`, streamId, deadlineMs: this.deadlineMs },
+      options.maxCount,
+    );
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -178,7 +186,10 @@ export class EventStoreDbStore implements EventStore {
   }
 
   /** The newest raw event of $all, system events included (they also move the log forward). */
-  private async readRawAll(direction: 'forwards' | 'backwards', from: 'start' | 'end'): Promise<AllStreamResolvedEvent | undefined> {
+  private async readRawAll(
+    direction: 'forwards' | 'backwards',
+    from: 'start' | 'end',
+  ): Promise<AllStreamResolvedEvent | undefined> {
     const read = this.client.readAll({ direction, fromPosition: from, maxCount: 1 });
     const context = { operation: 'read of the head of $all', deadlineMs: this.deadlineMs };
     let newest: AllStreamResolvedEvent | undefined;
@@ -266,7 +277,10 @@ function deadlineOf(connectionString: string): number | undefined {
 
 function toProposedEvent(event: EventData, index: number) {
   if (isSystemEvent('', event.type)) {
-    throw new InvalidArgumentError(`events[${index}].type`, `must not start with "$", which EventStoreDB reserves for system events, got "${event.type}"`);
+    throw new InvalidArgumentError(
+      `events[${index}].type`,
+      `must not start with "$", which EventStoreDB reserves for system events, got "${event.type}"`,
+    );
   }
   return jsonEvent({
     id: event.id,
@@ -278,7 +292,11 @@ function toProposedEvent(event: EventData, index: number) {
 
 /** What an event counts toward EventStoreDB's maximum append size: type, data and metadata as the client sends them. */
 function sizeOf(event: EventData): number {
-  return eventSize(event.type, JSON.stringify(event.data), event.metadata === undefined ? undefined : JSON.stringify(event.metadata));
+  return eventSize(
+    event.type,
+    JSON.stringify(event.data),
+    event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
+  );
 }
 
 /** The port's single position as EventStoreDB's pair: commit and prepare are equal for every event. */

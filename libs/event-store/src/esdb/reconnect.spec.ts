@@ -52,7 +52,10 @@ describe('EventStoreDB adapter: a subscription survives a server restart', () =>
 
   it.each([
     ['a stream', (probe: SubscriptionProbe) => store.subscribeToStream('cj.prod.job.web', {}, probe.handlers)],
-    ['$all, filtered by prefix', (probe: SubscriptionProbe) => store.subscribeToAll({ filter: { streamPrefixes: ['cj.prod.'] } }, probe.handlers)],
+    [
+      '$all, filtered by prefix',
+      (probe: SubscriptionProbe) => store.subscribeToAll({ filter: { streamPrefixes: ['cj.prod.'] } }, probe.handlers),
+    ],
   ])('resumes %s after its last event, without gap or duplicate', async (_label, subscribe) => {
     await store.append('cj.prod.job.web', events(3), 'no_stream');
     const probe = new SubscriptionProbe();
@@ -69,7 +72,13 @@ describe('EventStoreDB adapter: a subscription survives a server restart', () =>
 
     expect(probe.errors).toEqual([]);
     expect(probe.revisions).toEqual([0n, 1n, 2n, 3n, 4n]);
-    expect(probe.events.map((event) => event.type)).toEqual(['TaskStarted', 'TaskStarted', 'TaskStarted', 'TaskStopped', 'TaskStopped']);
+    expect(probe.events.map((event) => event.type)).toEqual([
+      'TaskStarted',
+      'TaskStarted',
+      'TaskStarted',
+      'TaskStopped',
+      'TaskStopped',
+    ]);
     expect(probe.caughtUpAfter).toEqual([3]);
   });
 

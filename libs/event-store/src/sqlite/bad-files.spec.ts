@@ -34,7 +34,11 @@ describe('SqliteEventStore on a bad file', () => {
 
   async function logWithEvents(file: string, count: number): Promise<void> {
     const store = openSqliteEventStore(file);
-    await store.append('cj.prod.job.web', Array.from({ length: count }, () => event({ padding: 'x'.repeat(300) })), 'no_stream');
+    await store.append(
+      'cj.prod.job.web',
+      Array.from({ length: count }, () => event({ padding: 'x'.repeat(300) })),
+      'no_stream',
+    );
     await store.close();
   }
 
@@ -150,7 +154,8 @@ describe('SqliteEventStore on a bad file', () => {
       expect(failure).toBeInstanceOf(EventLogDiskFullError);
       expect(failure).toMatchObject({ file, message: expect.stringContaining('Free space and retry') });
       expect(acknowledged.length).toBeGreaterThan(0);
-      const ids = async (): Promise<string[]> => (await store!.readStream('cj.prod.job.web')).map((recorded) => recorded.id);
+      const ids = async (): Promise<string[]> =>
+        (await store!.readStream('cj.prod.job.web')).map((recorded) => recorded.id);
       expect(await ids()).toEqual(acknowledged);
       await store.close();
       store = openSqliteEventStore(file);

@@ -93,10 +93,11 @@ export class EventLog {
 
   /** Stream events strictly after a revision, oldest first. */
   readStreamAfter(streamId: string, after: bigint, maxCount: number): RecordedEvent[] {
-    return this.read(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?`,
-      [streamId, after, maxCount],
-    );
+    return this.read(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision > ? ORDER BY revision LIMIT ?`, [
+      streamId,
+      after,
+      maxCount,
+    ]);
   }
 
   /** Global-log events from an inclusive position. */

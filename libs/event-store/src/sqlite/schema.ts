@@ -37,7 +37,10 @@ export interface DurabilitySettings {
 export function prepareEventLog(db: Database.Database, file: string): DurabilitySettings {
   const journalMode = db.pragma('journal_mode = WAL', { simple: true }) as string;
   if (journalMode !== 'wal') {
-    throw new EventLogUnavailableError(file, `its file system cannot keep a write-ahead log (journal mode ${journalMode})`);
+    throw new EventLogUnavailableError(
+      file,
+      `its file system cannot keep a write-ahead log (journal mode ${journalMode})`,
+    );
   }
   // better-sqlite3 leaves WAL at NORMAL, which can lose the last commits when the machine fails.
   db.pragma('synchronous = FULL');

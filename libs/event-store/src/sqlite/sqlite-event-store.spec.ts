@@ -96,7 +96,9 @@ describe('SqliteEventStore', () => {
     const reused = uuid();
     await store.append('cj.prod.job.web', [event(reused), event()], 'no_stream');
     await store.append('cj.prod.job.web', [event()], 1n);
-    const error = await store.append('cj.prod.job.web', [event(), event(reused)], 2n).catch((failure: unknown) => failure);
+    const error = await store
+      .append('cj.prod.job.web', [event(), event(reused)], 2n)
+      .catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(DuplicateEventIdError);
     expect(error).toMatchObject({ streamId: 'cj.prod.job.web', eventId: reused, revision: 0n });
     const twice = uuid();
@@ -168,7 +170,9 @@ describe('SqliteEventStore', () => {
   it('takes its maximum append size from maxAppendSize, and refuses one that is not a number of bytes', async () => {
     const store = open({ maxAppendSize: 100 });
     // type 11 + data 16 ({"task":"web-1"}) = 27 bytes an event: three fit, four do not
-    await expect(store.append('cj.prod.job.web', [event(), event(), event()], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 2n });
+    await expect(store.append('cj.prod.job.web', [event(), event(), event()], 'no_stream')).resolves.toMatchObject({
+      nextExpectedRevision: 2n,
+    });
     await expect(store.append('cj.prod.job.web', [event(), event(), event(), event()], 'any')).rejects.toMatchObject({
       name: 'MaximumAppendSizeExceededError',
       maxAppendSize: 100,

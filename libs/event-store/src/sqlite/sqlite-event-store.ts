@@ -64,7 +64,10 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   assertPositiveWhole(busyTimeoutMs, 'busyTimeoutMs');
   assertPositiveWhole(pollIntervalMs, 'pollIntervalMs');
   if (maxAppendSize !== Infinity && !(Number.isSafeInteger(maxAppendSize) && maxAppendSize > 0)) {
-    throw new InvalidArgumentError('maxAppendSize', `must be a whole number of bytes above 0 (or Infinity), got ${String(maxAppendSize)}`);
+    throw new InvalidArgumentError(
+      'maxAppendSize',
+      `must be a whole number of bytes above 0 (or Infinity), got ${String(maxAppendSize)}`,
+    );
   }
   assertWritableLocation(file);
   let db: Database.Database | undefined;
@@ -95,7 +98,10 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.log = new EventLog(db);
-    this.feed = new ChangeFeed(() => db.pragma('data_version', { simple: true }) as number, options.pollIntervalMs ?? 50);
+    this.feed = new ChangeFeed(
+      () => db.pragma('data_version', { simple: true }) as number,
+      options.pollIntervalMs ?? 50,
+    );
     this.now = options.now ?? (() => new Date());
     this.maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
   }
@@ -110,7 +116,8 @@ export class SqliteEventStore implements EventStore {
       metadata: event.metadata === undefined ? null : toJson(event.metadata, `events[${index}].metadata`),
     }));
     const size = pending.reduce((total, event) => total + eventSize(event.type, event.data, event.metadata), 0);
-    if (size > this.maxAppendSize) throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
+    if (size > this.maxAppendSize)
+      throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
     const created = this.now().getTime();
     const outcome = this.guard(() => this.log.writing(() => this.appendLocked(streamId, pending, expected, created)));
     if (outcome.wrote) this.feed.notify();
@@ -129,12 +136,15 @@ export class SqliteEventStore implements EventStore {
       }));
       // Each stream's part is one append as EventStoreDB counts it: the same limit holds for each.
       const size = pending.reduce((total, event) => total + eventSize(event.type, event.data, event.metadata), 0);
-      if (size > this.maxAppendSize) throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
+      if (size > this.maxAppendSize)
+        throw new MaximumAppendSizeExceededError(streamId, this.maxAppendSize, size, pending.length);
       return { streamId, pending, expected };
     });
     const created = this.now().getTime();
     const outcomes = this.guard(() =>
-      this.log.writing(() => pendingParts.map(({ streamId, pending, expected }) => this.appendLocked(streamId, pending, expected, created))),
+      this.log.writing(() =>
+        pendingParts.map(({ streamId, pending, expected }) => this.appendLocked(streamId, pending, expected, created)),
+      ),
     );
     if (outcomes.some((outcome) => outcome.wrote)) this.feed.notify();
     return outcomes.map((outcome) => outcome.result);
@@ -149,8 +159,12 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     this.guard(() =>
       this.log.writing(() => {
-        this.db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)');
-        this.db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(this.now().getTime());
+        this.db.exec(
+          'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)',
+        );
+        this.db
+          .prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at')
+          .run(this.now().getTime());
       }),
     );
   }

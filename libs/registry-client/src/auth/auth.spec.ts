@@ -61,7 +61,10 @@ describe('authentication', () => {
     });
 
     it('reads tags with the right credentials', async () => {
-      const registryClient = client({ registry: registry.host, credentials: { username: 'deployer', password: 's3cret' } });
+      const registryClient = client({
+        registry: registry.host,
+        credentials: { username: 'deployer', password: 's3cret' },
+      });
 
       const described = await registryClient.describeTags('demo');
 
@@ -70,7 +73,10 @@ describe('authentication', () => {
     });
 
     it('refuses wrong credentials, naming the user and where the credentials came from', async () => {
-      const failure = client({ registry: registry.host, credentials: { username: 'deployer', password: 'wrong' } }).listTags('demo');
+      const failure = client({
+        registry: registry.host,
+        credentials: { username: 'deployer', password: 'wrong' },
+      }).listTags('demo');
 
       await expect(failure).rejects.toThrow(RegistryUnauthorized);
       await expect(failure).rejects.toThrow(
@@ -92,7 +98,9 @@ describe('authentication', () => {
       const auth = Buffer.from('deployer:s3cret').toString('base64');
       writeFileSync(configPath, JSON.stringify({ auths: { [`https://${registry.host}`]: { auth } } }));
 
-      await expect(client({ registry: registry.host, dockerConfigPath: configPath }).resolve('demo', 'v1')).resolves.toMatchObject({
+      await expect(
+        client({ registry: registry.host, dockerConfigPath: configPath }).resolve('demo', 'v1'),
+      ).resolves.toMatchObject({
         digest: images.demo.v1.digest,
       });
     });
@@ -133,7 +141,11 @@ describe('authentication', () => {
 
     it('gets a token for the scope the registry asks for and reuses it until it expires', async () => {
       let now = Date.now();
-      const registryClient = client({ registry: registry.host, credentials: { username: 'deployer', password: 's3cret' }, now: () => now });
+      const registryClient = client({
+        registry: registry.host,
+        credentials: { username: 'deployer', password: 's3cret' },
+        now: () => now,
+      });
 
       const described = await registryClient.describeTags('demo');
       await registryClient.resolve('demo', 'v1');
@@ -148,10 +160,15 @@ describe('authentication', () => {
     });
 
     it('asks for a catalog token for the catalog and a delete token for deleting', async () => {
-      const registryClient = client({ registry: registry.host, credentials: { username: 'deployer', password: 's3cret' } });
+      const registryClient = client({
+        registry: registry.host,
+        credentials: { username: 'deployer', password: 's3cret' },
+      });
       const doomed = await registryClient.resolve('doomed', 'v1');
 
-      await expect(registryClient.listRepositories()).resolves.toEqual(expect.arrayContaining(['demo', 'doomed', 'multi']));
+      await expect(registryClient.listRepositories()).resolves.toEqual(
+        expect.arrayContaining(['demo', 'doomed', 'multi']),
+      );
       await registryClient.deleteManifest('doomed', doomed.digest);
 
       await expect(registryClient.listTags('doomed')).resolves.toEqual([]);
@@ -176,9 +193,14 @@ describe('authentication', () => {
         tokenAuth: { realm: untrusted.realm, service, issuer, rootCertBundlePath: certificates.tokenCertificatePath },
       });
       try {
-        const failure = client({ registry: impostor.host, credentials: { username: 'deployer', password: 's3cret' } }).listTags('demo');
+        const failure = client({
+          registry: impostor.host,
+          credentials: { username: 'deployer', password: 's3cret' },
+        }).listTags('demo');
 
-        await expect(failure).rejects.toThrow(`the registry refused the token issued by ${untrusted.realm} for user "deployer"`);
+        await expect(failure).rejects.toThrow(
+          `the registry refused the token issued by ${untrusted.realm} for user "deployer"`,
+        );
         expect(untrusted.issued).toHaveLength(1);
       } finally {
         await impostor.stop();
@@ -188,7 +210,10 @@ describe('authentication', () => {
     });
 
     it('reports a token service that refuses the credentials', async () => {
-      const failure = client({ registry: registry.host, credentials: { username: 'deployer', password: 'wrong' } }).listTags('demo');
+      const failure = client({
+        registry: registry.host,
+        credentials: { username: 'deployer', password: 'wrong' },
+      }).listTags('demo');
 
       await expect(failure).rejects.toThrow(RegistryUnauthorized);
       await expect(failure).rejects.toThrow(

@@ -35,7 +35,8 @@ const DEFAULT_TOKEN_SECONDS = 60;
  * and bearer tokens are reused per scope until shortly before they expire.
  */
 export class Authenticator {
-  private mode: { readonly kind: 'anonymous' } | { readonly kind: 'basic' } | ({ readonly kind: 'bearer' } & TokenService) = {
+  private mode:
+    { readonly kind: 'anonymous' } | { readonly kind: 'basic' } | ({ readonly kind: 'bearer' } & TokenService) = {
     kind: 'anonymous',
   };
   private readonly tokens = new Map<string, Promise<Token>>();
@@ -70,12 +71,18 @@ export class Authenticator {
     if (bearer) return this.acceptBearer(bearer, scope, context);
     if (basic) {
       if (!this.options.credentials) {
-        throw new RegistryUnauthorized(context, `the registry requires a login and no credentials were found (${this.options.credentialsSource})`);
+        throw new RegistryUnauthorized(
+          context,
+          `the registry requires a login and no credentials were found (${this.options.credentialsSource})`,
+        );
       }
       this.mode = { kind: 'basic' };
       return;
     }
-    throw new RegistryUnauthorized(context, `the registry answered 401 with an unsupported challenge "${header ?? ''}"`);
+    throw new RegistryUnauthorized(
+      context,
+      `the registry answered 401 with an unsupported challenge "${header ?? ''}"`,
+    );
   }
 
   /** Explains why an authorized retry was still refused. */
@@ -87,7 +94,11 @@ export class Authenticator {
 
   private acceptBearer(challenge: Challenge, scope: string, context: RegistryErrorContext): void {
     const { realm, service } = challenge.params;
-    if (!realm) throw new RegistryUnauthorized(context, 'the registry asked for a bearer token without naming a realm to get it from');
+    if (!realm)
+      throw new RegistryUnauthorized(
+        context,
+        'the registry asked for a bearer token without naming a realm to get it from',
+      );
     this.checkRealm(realm, context);
     this.mode = { kind: 'bearer', realm, service };
     const wanted = challenge.params.scope;
@@ -105,14 +116,19 @@ export class Authenticator {
     }
     if (url.protocol === 'https:') return;
     if (url.protocol === 'http:' && (isLoopback(url.hostname) || this.options.insecure)) return;
-    throw new RegistryUnauthorized(context, `the token realm "${realm}" is not HTTPS; credentials would travel in the clear`);
+    throw new RegistryUnauthorized(
+      context,
+      `the token realm "${realm}" is not HTTPS; credentials would travel in the clear`,
+    );
   }
 
   private token(service: TokenService, scope: string, context: RegistryErrorContext): Promise<Token> {
     const key = this.tokenKey(service, scope);
     const cached = this.tokens.get(key);
     if (cached) {
-      return cached.then((token) => (token.expiresAt > this.options.now() ? token : this.refresh(key, service, scope, context)));
+      return cached.then((token) =>
+        token.expiresAt > this.options.now() ? token : this.refresh(key, service, scope, context),
+      );
     }
     return this.refresh(key, service, scope, context);
   }
@@ -126,7 +142,11 @@ export class Authenticator {
     return pending;
   }
 
-  private async fetchToken({ realm, service }: TokenService, scope: string, context: RegistryErrorContext): Promise<Token> {
+  private async fetchToken(
+    { realm, service }: TokenService,
+    scope: string,
+    context: RegistryErrorContext,
+  ): Promise<Token> {
     const url = new URL(realm);
     if (service) url.searchParams.set('service', service);
     url.searchParams.set('scope', scope);
@@ -138,11 +158,17 @@ export class Authenticator {
       context,
     );
     if (response.status === 401 || response.status === 403) {
-      const who = credentials ? `the credentials of user "${credentials.username}" (${this.options.credentialsSource})` : 'anonymous access';
+      const who = credentials
+        ? `the credentials of user "${credentials.username}" (${this.options.credentialsSource})`
+        : 'anonymous access';
       throw new RegistryUnauthorized(context, `the token service ${realm} refused ${who} for scope ${scope}`);
     }
     if (response.status !== 200) {
-      throw new RegistryProtocolError(context, `the token service ${realm} answered HTTP ${response.status}`, response.status);
+      throw new RegistryProtocolError(
+        context,
+        `the token service ${realm} answered HTTP ${response.status}`,
+        response.status,
+      );
     }
     return this.readToken(response.body.toString('utf8'), requestedAt, realm, context);
   }
@@ -158,7 +184,8 @@ export class Authenticator {
     if (!isRecord(json) || typeof value !== 'string' || value === '') {
       throw new RegistryProtocolError(context, `the token service ${realm} returned no token`);
     }
-    const lifetimeSeconds = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : DEFAULT_TOKEN_SECONDS;
+    const lifetimeSeconds =
+      typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : DEFAULT_TOKEN_SECONDS;
     const issuedAt = typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
     // The local clock decides: a skewed issued_at must not make a token look fresh for too long.
     const start = Number.isNaN(issuedAt) ? requestedAt : Math.min(issuedAt, requestedAt);

@@ -3,11 +3,17 @@ import { parseChallenges } from './challenge';
 describe('parseChallenges', () => {
   it('reads a bearer challenge with quoted parameters', () => {
     expect(
-      parseChallenges('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull,push"'),
+      parseChallenges(
+        'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull,push"',
+      ),
     ).toEqual([
       {
         scheme: 'bearer',
-        params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:team/app:pull,push' },
+        params: {
+          realm: 'https://auth.example/token',
+          service: 'registry.example',
+          scope: 'repository:team/app:pull,push',
+        },
       },
     ]);
   });
@@ -17,7 +23,9 @@ describe('parseChallenges', () => {
   });
 
   it('separates several challenges in one header and unescapes quoted characters', () => {
-    expect(parseChallenges('Basic realm="a \\"quoted\\" realm", Bearer realm="https://t/token",error="invalid_token"')).toEqual([
+    expect(
+      parseChallenges('Basic realm="a \\"quoted\\" realm", Bearer realm="https://t/token",error="invalid_token"'),
+    ).toEqual([
       { scheme: 'basic', params: { realm: 'a "quoted" realm' } },
       { scheme: 'bearer', params: { realm: 'https://t/token', error: 'invalid_token' } },
     ]);

@@ -32,22 +32,32 @@ describe('Docker config credentials', () => {
   });
 
   it('accepts separate username and password fields', () => {
-    const path = write('fields.json', JSON.stringify({ auths: { 'registry.example': { username: 'ci', password: 'pw' } } }));
+    const path = write(
+      'fields.json',
+      JSON.stringify({ auths: { 'registry.example': { username: 'ci', password: 'pw' } } }),
+    );
 
     expect(readDockerConfigCredentials(path, 'registry.example')).toEqual({ username: 'ci', password: 'pw' });
   });
 
   it('means anonymous when the file or the entry is missing', () => {
     expect(readDockerConfigCredentials(join(dir, 'absent.json'), 'registry.example')).toBeUndefined();
-    expect(readDockerConfigCredentials(write('none.json', '{"credsStore":"desktop"}'), 'registry.example')).toBeUndefined();
+    expect(
+      readDockerConfigCredentials(write('none.json', '{"credsStore":"desktop"}'), 'registry.example'),
+    ).toBeUndefined();
   });
 
   it('reports a malformed file or entry, naming the file', () => {
     const broken = write('broken.json', '{ auths');
-    const badAuth = write('bad-auth.json', JSON.stringify({ auths: { 'registry.example': { auth: Buffer.from('nocolon').toString('base64') } } }));
+    const badAuth = write(
+      'bad-auth.json',
+      JSON.stringify({ auths: { 'registry.example': { auth: Buffer.from('nocolon').toString('base64') } } }),
+    );
 
     expect(() => readDockerConfigCredentials(broken, 'registry.example')).toThrow(RegistryConfigError);
-    expect(() => readDockerConfigCredentials(broken, 'registry.example')).toThrow(`The Docker config file ${broken} is not valid JSON`);
+    expect(() => readDockerConfigCredentials(broken, 'registry.example')).toThrow(
+      `The Docker config file ${broken} is not valid JSON`,
+    );
     expect(() => readDockerConfigCredentials(badAuth, 'registry.example')).toThrow('is not base64 of "user:password"');
   });
 

@@ -4,7 +4,9 @@ describe('nextPageUrl', () => {
   const page = 'http://127.0.0.1:5000/v2/_catalog?n=2';
 
   it('resolves a relative link against the page URL', () => {
-    expect(nextPageUrl('</v2/_catalog?last=b&n=2>; rel="next"', page)).toBe('http://127.0.0.1:5000/v2/_catalog?last=b&n=2');
+    expect(nextPageUrl('</v2/_catalog?last=b&n=2>; rel="next"', page)).toBe(
+      'http://127.0.0.1:5000/v2/_catalog?last=b&n=2',
+    );
   });
 
   it('keeps an absolute link', () => {

@@ -1,5 +1,18 @@
-import { RateLimited, RegistryClient, RegistryProtocolError, RegistryUnreachable, type RegistryClientOptions } from '../index';
-import { freeLoopbackPort, pushDemoImages, startFaultProxy, startRegistryServer, type DemoImages, type RegistryServer } from '../testing';
+import {
+  RateLimited,
+  RegistryClient,
+  RegistryProtocolError,
+  RegistryUnreachable,
+  type RegistryClientOptions,
+} from '../index';
+import {
+  freeLoopbackPort,
+  pushDemoImages,
+  startFaultProxy,
+  startRegistryServer,
+  type DemoImages,
+  type RegistryServer,
+} from '../testing';
 
 describe('transient failures, timeouts and rate limits', () => {
   let registry: RegistryServer;
@@ -49,7 +62,9 @@ describe('transient failures, timeouts and rate limits', () => {
   it('never retries a 4xx answer', async () => {
     const proxy = await startFaultProxy({ target: registry.url, failFirst: 1, failStatus: 400 });
     try {
-      await expect(client({ registry: proxy.host, retries: 3 }).listTags('demo')).rejects.toThrow(RegistryProtocolError);
+      await expect(client({ registry: proxy.host, retries: 3 }).listTags('demo')).rejects.toThrow(
+        RegistryProtocolError,
+      );
       expect(proxy.requests).toHaveLength(1);
     } finally {
       await proxy.stop();
@@ -57,7 +72,12 @@ describe('transient failures, timeouts and rate limits', () => {
   });
 
   it('reports rate limiting with the wait the registry asked for', async () => {
-    const proxy = await startFaultProxy({ target: registry.url, failFirst: 1, failStatus: 429, failHeaders: { 'retry-after': '7' } });
+    const proxy = await startFaultProxy({
+      target: registry.url,
+      failFirst: 1,
+      failStatus: 429,
+      failHeaders: { 'retry-after': '7' },
+    });
     try {
       const failure = client({ registry: proxy.host }).listTags('demo');
 

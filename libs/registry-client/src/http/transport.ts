@@ -54,7 +54,9 @@ export class HttpTransport {
         if (PERMANENT_TLS_FAILURE.test(errorCode(error))) throw new RegistryUnreachable(context, failure, { cause });
       }
       if (attempt >= attempts) {
-        throw new RegistryUnreachable(context, `${failure} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`, { cause });
+        throw new RegistryUnreachable(context, `${failure} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`, {
+          cause,
+        });
       }
       await sleep(this.options.retryBaseDelayMs * 2 ** (attempt - 1));
     }
@@ -87,7 +89,11 @@ export class HttpTransport {
 function errorParts(error: unknown): { name?: string; message?: string; cause?: unknown } {
   if (typeof error !== 'object' || error === null) return {};
   const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown };
-  return { name: typeof name === 'string' ? name : undefined, message: typeof message === 'string' ? message : undefined, cause };
+  return {
+    name: typeof name === 'string' ? name : undefined,
+    message: typeof message === 'string' ? message : undefined,
+    cause,
+  };
 }
 
 function errorCode(error: unknown): string {

@@ -20,7 +20,13 @@ export function summarizeImageConfig(body: string): ImageConfigSummary | undefin
     ...(typeof json.created === 'string' ? { created: json.created } : {}),
     labels: readLabels(json.config),
     ...(typeof json.os === 'string' && typeof json.architecture === 'string'
-      ? { platform: { os: json.os, architecture: json.architecture, ...(typeof json.variant === 'string' ? { variant: json.variant } : {}) } }
+      ? {
+          platform: {
+            os: json.os,
+            architecture: json.architecture,
+            ...(typeof json.variant === 'string' ? { variant: json.variant } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -12,7 +12,12 @@ describe('manifests', () => {
   const index: ImageIndex = {
     kind: 'index',
     mediaType: MediaType.ociIndex,
-    manifests: [entry('sha256:a1', 'arm', 'v6'), entry('sha256:a2', 'arm', 'v7'), entry('sha256:b', 'amd64'), entry('sha256:c', 'arm64', 'v8')],
+    manifests: [
+      entry('sha256:a1', 'arm', 'v6'),
+      entry('sha256:a2', 'arm', 'v7'),
+      entry('sha256:b', 'amd64'),
+      entry('sha256:c', 'arm64', 'v8'),
+    ],
   };
 
   it('selects the exact variant asked for', () => {

@@ -27,9 +27,12 @@ export interface ImageIndex {
 export type Manifest = ImageManifest | ImageIndex;
 
 /** Why a manifest body could not be read; the caller turns it into a typed registry error. */
-export type ManifestProblem = { readonly kind: 'unsupported'; readonly mediaType: string } | { readonly kind: 'malformed'; readonly detail: string };
+export type ManifestProblem =
+  | { readonly kind: 'unsupported'; readonly mediaType: string }
+  | { readonly kind: 'malformed'; readonly detail: string };
 
-export type ParsedManifest = { readonly ok: true; readonly manifest: Manifest } | { readonly ok: false; readonly problem: ManifestProblem };
+export type ParsedManifest =
+  { readonly ok: true; readonly manifest: Manifest } | { readonly ok: false; readonly problem: ManifestProblem };
 
 /**
  * Reads a manifest body. The media type comes from the body when it names one (OCI makes it
@@ -46,7 +49,10 @@ export function parseManifest(body: string, contentType: string | undefined): Pa
   const mediaType = typeof json.mediaType === 'string' ? json.mediaType : stripParameters(contentType);
   if (mediaType && IMAGE_MANIFEST_TYPES.has(mediaType)) return readImage(json, mediaType);
   if (mediaType && INDEX_TYPES.has(mediaType)) return readIndex(json, mediaType);
-  return { ok: false, problem: { kind: 'unsupported', mediaType: mediaType || `schemaVersion ${String(json.schemaVersion)}` } };
+  return {
+    ok: false,
+    problem: { kind: 'unsupported', mediaType: mediaType || `schemaVersion ${String(json.schemaVersion)}` },
+  };
 }
 
 function readImage(json: Record<string, unknown>, mediaType: string): ParsedManifest {

@@ -40,12 +40,26 @@ export async function pushDemoImages(baseUrl: string, manyTagCount = 120): Promi
     v3: await version('v3'),
     undated: await pusher.pushImage('demo', 'undated', { labels: {} }),
   };
-  await pusher.pushImage('demo', 'latest', { created: DEMO_CREATED.v3, labels: { 'org.example.version': 'v3' }, layers: ['base layer', 'app v3'] });
+  await pusher.pushImage('demo', 'latest', {
+    created: DEMO_CREATED.v3,
+    labels: { 'org.example.version': 'v3' },
+    layers: ['base layer', 'app v3'],
+  });
 
-  const ociApp = await pusher.pushImage('oci/app', '1.0', { format: 'oci', created: '2024-04-01T00:00:00Z', labels: { kind: 'oci' } });
+  const ociApp = await pusher.pushImage('oci/app', '1.0', {
+    format: 'oci',
+    created: '2024-04-01T00:00:00Z',
+    labels: { kind: 'oci' },
+  });
 
   const arch = (format: 'docker' | 'oci', architecture: string, variant?: string) =>
-    pusher.pushImage('multi', undefined, { format, architecture, variant, created: '2024-05-01T00:00:00Z', layers: [`${format} ${architecture}`] });
+    pusher.pushImage('multi', undefined, {
+      format,
+      architecture,
+      variant,
+      created: '2024-05-01T00:00:00Z',
+      layers: [`${format} ${architecture}`],
+    });
   const amd64 = await arch('docker', 'amd64');
   const arm64 = await arch('docker', 'arm64', 'v8');
   const ociAmd64 = await arch('oci', 'amd64');

@@ -38,7 +38,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     outgoing.once('close', () => (inFlight -= 1));
     if (toFail > 0) {
       toFail -= 1;
-      outgoing.writeHead(options.failStatus ?? 503, { 'content-type': 'text/plain', ...options.failHeaders }).end('injected failure');
+      outgoing
+        .writeHead(options.failStatus ?? 503, { 'content-type': 'text/plain', ...options.failHeaders })
+        .end('injected failure');
       return;
     }
     const forward = () => {
@@ -62,5 +64,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     else forward();
   });
   const port = await listenOnLoopback(server);
-  return { url: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}`, requests, peakConcurrency: () => peak, stop: () => closeServer(server) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    requests,
+    peakConcurrency: () => peak,
+    stop: () => closeServer(server),
+  };
 }

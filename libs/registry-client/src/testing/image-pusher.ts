@@ -60,7 +60,11 @@ export class ImagePusher {
       JSON.stringify({
         schemaVersion: 2,
         mediaType,
-        config: { mediaType: oci ? MediaType.ociConfig : MediaType.dockerConfig, size: config.length, digest: configDigest },
+        config: {
+          mediaType: oci ? MediaType.ociConfig : MediaType.dockerConfig,
+          size: config.length,
+          digest: configDigest,
+        },
         layers,
       }),
     );
@@ -70,7 +74,12 @@ export class ImagePusher {
   }
 
   /** Pushes a Docker manifest list or an OCI index over images already pushed to the repository. */
-  async pushIndex(repository: string, tag: string, format: 'docker' | 'oci', entries: readonly IndexEntry[]): Promise<string> {
+  async pushIndex(
+    repository: string,
+    tag: string,
+    format: 'docker' | 'oci',
+    entries: readonly IndexEntry[],
+  ): Promise<string> {
     const mediaType = format === 'oci' ? MediaType.ociIndex : MediaType.dockerManifestList;
     const body = Buffer.from(
       JSON.stringify({
@@ -93,7 +102,10 @@ export class ImagePusher {
       headers: { accept: [MediaType.dockerManifest, MediaType.ociManifest].join(', ') },
     });
     if (response.status !== 200) throw new Error(`get manifest ${repository}@${digest}: HTTP ${response.status}`);
-    return { body: Buffer.from(await response.arrayBuffer()), mediaType: response.headers.get('content-type') ?? MediaType.dockerManifest };
+    return {
+      body: Buffer.from(await response.arrayBuffer()),
+      mediaType: response.headers.get('content-type') ?? MediaType.dockerManifest,
+    };
   }
 
   async uploadBlob(repository: string, content: Buffer): Promise<string> {
@@ -102,7 +114,11 @@ export class ImagePusher {
     await expectStatus(opened, 202, `open upload in ${repository}`);
     const location = new URL(opened.headers.get('location') ?? '', this.baseUrl);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', body: content, headers: { 'content-type': 'application/octet-stream' } });
+    const put = await fetch(location, {
+      method: 'PUT',
+      body: content,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     await expectStatus(put, 201, `upload blob ${digest} to ${repository}`);
     return digest;
   }

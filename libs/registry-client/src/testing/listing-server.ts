@@ -29,12 +29,15 @@ export async function startListingServer(options: ListingServerOptions): Promise
     const url = new URL(request.url ?? '/', options.linkOrigin ?? `http://${request.headers.host}`);
     const canned = options.responses?.[url.pathname];
     if (canned) {
-      response.writeHead(200, { 'content-type': canned.contentType }).end(request.method === 'HEAD' ? undefined : canned.body);
+      response
+        .writeHead(200, { 'content-type': canned.contentType })
+        .end(request.method === 'HEAD' ? undefined : canned.body);
       return;
     }
     const tagsPath = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
     if (url.pathname === '/v2/_catalog') return page(url, response, 'repositories', options.repositories);
-    if (tagsPath && options.tags[tagsPath[1]]) return page(url, response, 'tags', options.tags[tagsPath[1]], { name: tagsPath[1] });
+    if (tagsPath && options.tags[tagsPath[1]])
+      return page(url, response, 'tags', options.tags[tagsPath[1]], { name: tagsPath[1] });
     const unknown = { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] };
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(unknown));
   });

@@ -13,7 +13,12 @@ export interface RegistryServerOptions {
   /** Require this login (bcrypt htpasswd made with `htpasswd -Bbn`). */
   readonly basicAuth?: { readonly username: string; readonly password: string };
   /** Require bearer tokens from `realm`, signed by the key of the certificate in `rootCertBundlePath`. */
-  readonly tokenAuth?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundlePath: string };
+  readonly tokenAuth?: {
+    readonly realm: string;
+    readonly service: string;
+    readonly issuer: string;
+    readonly rootCertBundlePath: string;
+  };
   /** Serve HTTPS with this certificate and key. */
   readonly tls?: { readonly certificatePath: string; readonly keyPath: string; readonly caCertificate: string };
   readonly deleteEnabled?: boolean;
@@ -96,12 +101,16 @@ async function waitForApi(url: string, child: ChildProcess, caCertificate?: stri
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
       try {
-        await fetch(`${url}/v2/`, { dispatcher, signal: AbortSignal.timeout(1_000) }).then((response) => response.arrayBuffer());
+        await fetch(`${url}/v2/`, { dispatcher, signal: AbortSignal.timeout(1_000) }).then((response) =>
+          response.arrayBuffer(),
+        );
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`no answer at ${url}/v2/ within ${STARTUP_TIMEOUT_MS} ms (${String(error)})`);
+        if (Date.now() > deadline)
+          throw new Error(`no answer at ${url}/v2/ within ${STARTUP_TIMEOUT_MS} ms (${String(error)})`);
       }
       await sleep(50);
     }
@@ -113,7 +122,10 @@ async function waitForApi(url: string, child: ChildProcess, caCertificate?: stri
 async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   process.kill(child.pid, 'SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(5_000, undefined, { ref: false }).then(() => false)]);
+  const stopped = await Promise.race([
+    exited.then(() => true),
+    sleep(5_000, undefined, { ref: false }).then(() => false),
+  ]);
   if (!stopped) {
     process.kill(child.pid, 'SIGKILL');
     await exited;

@@ -69,7 +69,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
 }
 
 /** The account named by valid Basic credentials; undefined for anonymous; null for wrong ones. */
-function authenticatedAccount(header: string | undefined, users: Readonly<Record<string, string>>): string | undefined | null {
+function authenticatedAccount(
+  header: string | undefined,
+  users: Readonly<Record<string, string>>,
+): string | undefined | null {
   if (!header) return undefined;
   const match = /^Basic (.+)$/i.exec(header);
   if (!match) return null;

@@ -72,7 +72,13 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const plans = await this.plan(environment);
     this.refuseUnsafe(plans);
     const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };
-    if (dryRun) return answer(env, dryRun, plans.map((plan) => plan.entry), await planDroppedHosts(this.writer, this.hosts, env, named));
+    if (dryRun)
+      return answer(
+        env,
+        dryRun,
+        plans.map((plan) => plan.entry),
+        await planDroppedHosts(this.writer, this.hosts, env, named),
+      );
 
     const { entries, position } = await this.record(env, environment, plans, context);
     for (const entry of entries) {
@@ -105,7 +111,10 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     const plans: JobPlan[] = [];
     for (const spec of environment.jobs) {
       const state = foldJob((await this.writer.load(jobStream(environment.name, spec.name))).records);
-      const current = state.status === 'active' && state.currentRevision !== undefined ? state.revisions[state.currentRevision] : undefined;
+      const current =
+        state.status === 'active' && state.currentRevision !== undefined
+          ? state.revisions[state.currentRevision]
+          : undefined;
       if (!current) {
         plans.push({ entry: { job: spec.name, action: 'create', changes: [] }, spec, state, rollout: false });
         continue;
@@ -113,7 +122,12 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
       const changes = classifyChanges(diffJobSpecs(current, spec));
       const replaces = replacesContainers(changes);
       plans.push({
-        entry: { job: spec.name, action: changes.length === 0 ? 'unchanged' : 'update', changes, ...(changes.length > 0 && !replaces && { inPlace: true as const }) },
+        entry: {
+          job: spec.name,
+          action: changes.length === 0 ? 'unchanged' : 'update',
+          changes,
+          ...(changes.length > 0 && !replaces && { inPlace: true as const }),
+        },
         spec,
         state,
         // Only what needs new containers is rolled out: a policy change lands in place.
@@ -123,7 +137,8 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     for (const job of this.jobs.activeJobNames(environment.name)) {
       if (inFile.has(job)) continue;
       const state = foldJob((await this.writer.load(jobStream(environment.name, job))).records);
-      if (state.status === 'active') plans.push({ entry: { job, action: 'remove', changes: [] }, state, rollout: false });
+      if (state.status === 'active')
+        plans.push({ entry: { job, action: 'remove', changes: [] }, state, rollout: false });
     }
     return plans;
   }
@@ -135,10 +150,18 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
         throw new RolloutInProgressError(plan.entry.job, plan.state.activeRolloutId);
       }
       if (plan.rollout && !this.rollouts) {
-        throw conflict('job-running', `job ${plan.entry.job} is running; roll it out with cj rolling-update`, 'apply records new revisions only for jobs that are not running');
+        throw conflict(
+          'job-running',
+          `job ${plan.entry.job} is running; roll it out with cj rolling-update`,
+          'apply records new revisions only for jobs that are not running',
+        );
       }
       if (plan.entry.action === 'remove' && isRunning(plan.state)) {
-        throw conflict('job-running', `job ${plan.entry.job} is running and the file no longer declares it`, `stop it first with cj down ${plan.entry.job}, then apply again`);
+        throw conflict(
+          'job-running',
+          `job ${plan.entry.job} is running and the file no longer declares it`,
+          `stop it first with cj down ${plan.entry.job}, then apply again`,
+        );
       }
     }
   }
@@ -149,7 +172,12 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
    * appended together (one transaction on the embedded store; on EventStoreDB one atomic append
    * per stream, hosts first, each job's revision and rollout start always in the same one).
    */
-  private async record(env: string, environment: Environment, plans: readonly JobPlan[], context: CommandContext): Promise<{ entries: PlanEntry[]; position?: bigint }> {
+  private async record(
+    env: string,
+    environment: Environment,
+    plans: readonly JobPlan[],
+    context: CommandContext,
+  ): Promise<{ entries: PlanEntry[]; position?: bigint }> {
     const hostStreams = environment.hosts.map((host) => hostStream(env, host.name));
     const changing = plans.filter((plan) => plan.entry.action !== 'unchanged');
     const jobStreams = changing.map((plan) => jobStream(env, plan.entry.job));
@@ -158,14 +186,23 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
       const decided = new Map<string, EventData[]>();
       environment.hosts.forEach((host, i) => {
         const stream = hostStreams[i];
-        const events = decideHost({ type: 'DeclareHost', data: host, metadata: context }, foldHost(streams.get(stream)?.records ?? []));
-        decided.set(stream, events.map((event, index) => toEventData(event, context.commandId, stream, index)));
+        const events = decideHost(
+          { type: 'DeclareHost', data: host, metadata: context },
+          foldHost(streams.get(stream)?.records ?? []),
+        );
+        decided.set(
+          stream,
+          events.map((event, index) => toEventData(event, context.commandId, stream, index)),
+        );
       });
       const recorded = new Map<string, PlanEntry>();
       changing.forEach((plan, i) => {
         const stream = jobStreams[i];
         const { events, entry } = this.decideJob(env, plan, foldJob(streams.get(stream)?.records ?? []), context);
-        decided.set(stream, events.map((event, index) => toEventData(event, context.commandId, stream, index)));
+        decided.set(
+          stream,
+          events.map((event, index) => toEventData(event, context.commandId, stream, index)),
+        );
         recorded.set(plan.entry.job, entry);
       });
       entries = plans.map((plan) => recorded.get(plan.entry.job) ?? plan.entry);
@@ -175,17 +212,31 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   }
 
   /** One job's events in the apply: its new revision (and its rollout's start when it runs), or its removal. */
-  private decideJob(env: string, plan: JobPlan, state: JobState, metadata: CommandContext): { events: JobEvent[]; entry: PlanEntry } {
+  private decideJob(
+    env: string,
+    plan: JobPlan,
+    state: JobState,
+    metadata: CommandContext,
+  ): { events: JobEvent[]; entry: PlanEntry } {
     const { entry } = plan;
-    if (entry.action === 'remove') return { events: decided(decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)), entry };
+    if (entry.action === 'remove')
+      return { events: decided(decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)), entry };
     const spec = plan.spec as JobSpec;
     const events = decided(decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state));
-    const revision = events.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
+    const revision = events
+      .map((event) => ('revision' in event.data ? event.data.revision : undefined))
+      .find((r) => r !== undefined);
     if (revision === undefined) return { events, entry };
     if (!plan.rollout || !this.rollouts) return { events, entry: { ...entry, revision } };
-    const begin = this.rollouts.begin({ env, job: entry.job, fromRevision: state.currentRevision, toRevision: revision, spec }, metadata);
+    const begin = this.rollouts.begin(
+      { env, job: entry.job, fromRevision: state.currentRevision, toRevision: revision, spec },
+      metadata,
+    );
     const after = events.reduce(evolveJob, state);
-    return { events: [...events, ...decided(decideJob(begin, after))], entry: { ...entry, revision, rolloutId: begin.data.rolloutId } };
+    return {
+      events: [...events, ...decided(decideJob(begin, after))],
+      entry: { ...entry, revision, rolloutId: begin.data.rolloutId },
+    };
   }
 }
 
@@ -194,6 +245,11 @@ function decided(events: readonly JobEvent[] | DomainError): JobEvent[] {
   return [...events];
 }
 
-function answer(env: string, dryRun: boolean, plan: readonly PlanEntry[], droppedHosts: readonly DroppedHost[]): ApplyResponse {
+function answer(
+  env: string,
+  dryRun: boolean,
+  plan: readonly PlanEntry[],
+  droppedHosts: readonly DroppedHost[],
+): ApplyResponse {
   return { env, dryRun, plan, ...(droppedHosts.length > 0 && { droppedHosts }) };
 }

@@ -1,4 +1,11 @@
-import { closest, formatImageRef, type ImageRef, type ImageRegistry, type JobsFileIssue, type SourcePosition } from '@cj/domain';
+import {
+  closest,
+  formatImageRef,
+  type ImageRef,
+  type ImageRegistry,
+  type JobsFileIssue,
+  type SourcePosition,
+} from '@cj/domain';
 import { RegistryError } from '@cj/registry-client';
 
 /** How many of a repository's tags (or a registry's repositories) a hint lists before "and N more". */
@@ -6,15 +13,29 @@ const LISTED = 8;
 
 /** The registry answered that it does not have the image a job names: no such tag, or no such repository. */
 export function isMissingImage(error: unknown): error is RegistryError {
-  return error instanceof RegistryError && (error.code === 'MANIFEST_NOT_FOUND' || error.code === 'REPOSITORY_NOT_FOUND');
+  return (
+    error instanceof RegistryError && (error.code === 'MANIFEST_NOT_FOUND' || error.code === 'REPOSITORY_NOT_FOUND')
+  );
 }
 
 /**
  * A missing image as a jobs-file error at the job's `image:`, with the names the registry does
  * have as the hint.
  */
-export async function missingImageIssue(job: string, image: ImageRef, at: SourcePosition, error: RegistryError, registry: ImageRegistry): Promise<JobsFileIssue> {
-  return { file: at.file, line: at.line, column: at.column, path: at.path, ...(await missingImage(job, image, error, registry)) };
+export async function missingImageIssue(
+  job: string,
+  image: ImageRef,
+  at: SourcePosition,
+  error: RegistryError,
+  registry: ImageRegistry,
+): Promise<JobsFileIssue> {
+  return {
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    path: at.path,
+    ...(await missingImage(job, image, error, registry)),
+  };
 }
 
 /**
@@ -22,7 +43,12 @@ export async function missingImageIssue(job: string, image: ImageRef, at: Source
  * missing, and the names it does have. Listing them is a courtesy: if that fails too, the hint says
  * what to do anyway.
  */
-export async function missingImage(job: string, image: ImageRef, error: RegistryError, registry: ImageRegistry): Promise<{ message: string; hint: string }> {
+export async function missingImage(
+  job: string,
+  image: ImageRef,
+  error: RegistryError,
+  registry: ImageRegistry,
+): Promise<{ message: string; hint: string }> {
   const ref = formatImageRef({ ...image, digest: undefined });
   if (error.code === 'REPOSITORY_NOT_FOUND') {
     const repositories = await registry.listRepositories().catch(() => []);
@@ -42,6 +68,7 @@ export async function missingImage(job: string, image: ImageRef, error: Registry
 function choices(written: string, known: readonly string[], what: string): string {
   if (known.length === 0) return '';
   const suggestion = closest(written, known);
-  const listed = known.slice(0, LISTED).join(', ') + (known.length > LISTED ? ` and ${known.length - LISTED} more` : '');
+  const listed =
+    known.slice(0, LISTED).join(', ') + (known.length > LISTED ? ` and ${known.length - LISTED} more` : '');
   return `${suggestion ? `did you mean "${suggestion}"? ` : ''}${what}: ${listed}; `;
 }

@@ -33,7 +33,15 @@ export async function parseOffLoop(text: string, options: ParseOptions): Promise
   return new Promise<ParseResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(new ProblemError(422, 'jobs-file-too-slow', 'Invalid jobs file', `validating ${options.file} took more than ${PARSE_TIMEOUT_MS / 1000} s; nothing was recorded`, 'split the environment into smaller files'));
+      reject(
+        new ProblemError(
+          422,
+          'jobs-file-too-slow',
+          'Invalid jobs file',
+          `validating ${options.file} took more than ${PARSE_TIMEOUT_MS / 1000} s; nothing was recorded`,
+          'split the environment into smaller files',
+        ),
+      );
     }, PARSE_TIMEOUT_MS);
     worker.once('message', (result: ParseResult) => {
       clearTimeout(timer);
@@ -46,7 +54,15 @@ export async function parseOffLoop(text: string, options: ParseOptions): Promise
     });
     worker.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new ProblemError(422, 'jobs-file-too-large', 'Invalid jobs file', `validating ${options.file} ran out of its memory (exit ${code}); nothing was recorded`, 'split the environment into smaller files'));
+      reject(
+        new ProblemError(
+          422,
+          'jobs-file-too-large',
+          'Invalid jobs file',
+          `validating ${options.file} ran out of its memory (exit ${code}); nothing was recorded`,
+          'split the environment into smaller files',
+        ),
+      );
     });
   });
 }

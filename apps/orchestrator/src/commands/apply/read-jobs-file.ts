@@ -13,10 +13,17 @@ export interface DeclaredEnvironment {
  * orchestrator allows (`policy`: host paths to mount, registries to pull from). Any error, or a file
  * written for another environment, is refused before anything is read from or written to the store.
  */
-export async function readJobsFile(env: string, jobs: SourceFile, base: SourceFile | undefined, policy: HostPolicy): Promise<DeclaredEnvironment> {
+export async function readJobsFile(
+  env: string,
+  jobs: SourceFile,
+  base: SourceFile | undefined,
+  policy: HostPolicy,
+): Promise<DeclaredEnvironment> {
   const parsed = await parseOffLoop(jobs.text, { file: jobs.file, ...(base && { base }), policy });
   if (!parsed.ok) {
-    throw invalidJobsFile(parsed.errors.map(({ file, line, column, path, message, hint }) => ({ file, line, column, path, message, hint })));
+    throw invalidJobsFile(
+      parsed.errors.map(({ file, line, column, path, message, hint }) => ({ file, line, column, path, message, hint })),
+    );
   }
   if (parsed.environment.name !== env) {
     throw unprocessable(

@@ -1,4 +1,11 @@
-import { formatImageRef, JobsFileError, type Environment, type ImageRef, type JobsFileIssue, type JobSpec } from '@cj/domain';
+import {
+  formatImageRef,
+  JobsFileError,
+  type Environment,
+  type ImageRef,
+  type JobsFileIssue,
+  type JobSpec,
+} from '@cj/domain';
 import type { ImageRegistries } from '../../hosts/image-registries';
 import { isMissingImage, missingImageIssue } from './missing-image';
 import type { DeclaredEnvironment } from './read-jobs-file';
@@ -9,7 +16,10 @@ import type { DeclaredEnvironment } from './read-jobs-file';
  * job's `image:`; every such job is reported at once and the whole apply fails. Any other registry
  * failure (unreachable, unauthorized) fails it as it is.
  */
-export async function resolveImages({ environment, sources }: DeclaredEnvironment, registries: ImageRegistries): Promise<Environment> {
+export async function resolveImages(
+  { environment, sources }: DeclaredEnvironment,
+  registries: ImageRegistries,
+): Promise<Environment> {
   const digests = new Map<string, Promise<string>>();
   const digestOf = (image: ImageRef): Promise<string> => {
     const key = formatImageRef({ ...image, digest: undefined });

@@ -59,14 +59,24 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
     @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter | null,
   ) {}
 
-  async execute({ sourceEnv, targetEnv, hostMap, selection, flags, context }: ReplicateEnvironmentCommand): Promise<ReplicateResponse> {
+  async execute({
+    sourceEnv,
+    targetEnv,
+    hostMap,
+    selection,
+    flags,
+    context,
+  }: ReplicateEnvironmentCommand): Promise<ReplicateResponse> {
     const map = replicaHosts(hostMap);
     const sources = await this.sourceJobs(sourceEnv, selection);
     const plan = planReplicate({
       sourceEnv,
       targetEnv,
       jobs: sources,
-      targets: await this.targetJobs(targetEnv, sources.map((source) => source.spec.name)),
+      targets: await this.targetJobs(
+        targetEnv,
+        sources.map((source) => source.spec.name),
+      ),
       hostMap: map,
       targetHosts: byName(this.hosts.specs(targetEnv)),
       sourceHosts: byName(this.hosts.specs(sourceEnv)),
@@ -74,10 +84,27 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
     });
     if (isReplicateRefusal(plan)) throw problemOf(plan);
     const rolled = plan.jobs.find((job) => job.rollout);
-    if (rolled && !this.rollouts) throw conflict('job-running', `job ${rolled.job} runs in ${targetEnv} and this orchestrator has no rollouts`, 'replicate with --no-deploy');
-    const base = { sourceEnv, targetEnv, dryRun: flags.dryRun, ...(selection.asOf !== undefined && { asOf: selection.asOf }), hosts: plan.hosts.map((host) => host.spec) };
+    if (rolled && !this.rollouts)
+      throw conflict(
+        'job-running',
+        `job ${rolled.job} runs in ${targetEnv} and this orchestrator has no rollouts`,
+        'replicate with --no-deploy',
+      );
+    const base = {
+      sourceEnv,
+      targetEnv,
+      dryRun: flags.dryRun,
+      ...(selection.asOf !== undefined && { asOf: selection.asOf }),
+      hosts: plan.hosts.map((host) => host.spec),
+    };
     // A dry run knows the revision only of what stays as it is: the others' numbers are given when recorded.
-    if (flags.dryRun) return { ...base, jobs: plan.jobs.map((job) => answerOf(job, job.action === 'unchanged' ? this.jobs.current(targetEnv, job.job)?.revision : undefined)) };
+    if (flags.dryRun)
+      return {
+        ...base,
+        jobs: plan.jobs.map((job) =>
+          answerOf(job, job.action === 'unchanged' ? this.jobs.current(targetEnv, job.job)?.revision : undefined),
+        ),
+      };
 
     const origins = new Map(sources.map((source) => [source.spec.name, source.origin]));
     const { jobs, position } = await this.record(sourceEnv, targetEnv, plan, origins, context);
@@ -94,23 +121,45 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
    * is left out), or `revision` of `job`.
    */
   private async sourceJobs(env: string, { asOf, job, revision }: ReplicateSelection): Promise<SourceRevision[]> {
-    if (revision !== undefined && job === undefined) throw unprocessable('revision-without-job', 'a revision names one job\'s revision; no job was given', 'add --job JOB');
-    if (revision !== undefined && asOf !== undefined) throw unprocessable('revision-and-as-of', 'give either a revision or an instant, not both', 'drop --as-of or --revision');
-    const names = job !== undefined ? [job] : asOf !== undefined ? this.jobs.jobNames(env) : this.jobs.activeJobNames(env);
+    if (revision !== undefined && job === undefined)
+      throw unprocessable(
+        'revision-without-job',
+        "a revision names one job's revision; no job was given",
+        'add --job JOB',
+      );
+    if (revision !== undefined && asOf !== undefined)
+      throw unprocessable(
+        'revision-and-as-of',
+        'give either a revision or an instant, not both',
+        'drop --as-of or --revision',
+      );
+    const names =
+      job !== undefined ? [job] : asOf !== undefined ? this.jobs.jobNames(env) : this.jobs.activeJobNames(env);
     const until = asOf === undefined ? undefined : Date.parse(asOf);
     const sources: SourceRevision[] = [];
     for (const name of names) {
       const stream = jobStream(env, name);
-      const records = (await this.writer.load(stream)).records.filter((record) => until === undefined || Date.parse(occurredAt(record)) <= until);
+      const records = (await this.writer.load(stream)).records.filter(
+        (record) => until === undefined || Date.parse(occurredAt(record)) <= until,
+      );
       const state = foldJob(records);
       const wanted = revision ?? state.currentRevision;
       if (state.status !== 'active' || wanted === undefined || (asOf !== undefined && state.stopped)) {
         if (job === undefined) continue;
-        throw notFound('job-not-found', `job ${name} of ${env} ${asOf === undefined ? 'is not registered' : `was not running at ${asOf}`}`, `see cj --env ${env} status${asOf === undefined ? '' : ' and cj history JOB'}`);
+        throw notFound(
+          'job-not-found',
+          `job ${name} of ${env} ${asOf === undefined ? 'is not registered' : `was not running at ${asOf}`}`,
+          `see cj --env ${env} status${asOf === undefined ? '' : ' and cj history JOB'}`,
+        );
       }
       const spec = state.revisions[wanted];
       const origin = records.find((record) => isRevisionEvent(record, wanted));
-      if (!spec || !origin) throw notFound('revision-not-found', `job ${name} of ${env} has no revision ${wanted}`, `see its revisions with cj --env ${env} history ${name}`);
+      if (!spec || !origin)
+        throw notFound(
+          'revision-not-found',
+          `job ${name} of ${env} has no revision ${wanted}`,
+          `see its revisions with cj --env ${env} history ${name}`,
+        );
       sources.push({ spec, revision: wanted, origin: sourceOf(env, origin) });
     }
     return sources;
@@ -119,7 +168,8 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
   /** Each job's state in the target, as the plan reads it. */
   private async targetJobs(env: string, names: readonly string[]): Promise<Map<string, TargetJob>> {
     const targets = new Map<string, TargetJob>();
-    for (const name of names) targets.set(name, targetOf(foldJob((await this.writer.load(jobStream(env, name))).records)));
+    for (const name of names)
+      targets.set(name, targetOf(foldJob((await this.writer.load(jobStream(env, name))).records)));
     return targets;
   }
 
@@ -128,7 +178,13 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
    * each changed job's new revision and, where it runs, its rollout's start (one transaction on
    * the embedded store; on EventStoreDB one atomic append per stream, hosts first).
    */
-  private async record(sourceEnv: string, targetEnv: string, plan: ReplicatePlan, origins: ReadonlyMap<string, EventSource>, context: CommandContext): Promise<{ jobs: ReplicatedJob[]; position?: bigint }> {
+  private async record(
+    sourceEnv: string,
+    targetEnv: string,
+    plan: ReplicatePlan,
+    origins: ReadonlyMap<string, EventSource>,
+    context: CommandContext,
+  ): Promise<{ jobs: ReplicatedJob[]; position?: bigint }> {
     const hostSources = await this.hostSources(sourceEnv, plan, origins);
     const hostStreams = plan.hosts.map((host) => hostStream(targetEnv, host.spec.name));
     const changing = plan.jobs.filter((job) => job.action !== 'unchanged');
@@ -138,7 +194,10 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
       const decided = new Map<string, EventData[]>();
       plan.hosts.forEach((host, i) => {
         const stream = hostStreams[i];
-        const events = decideHost({ type: 'DeclareHost', data: host.spec, metadata: context }, foldHost(streams.get(stream)?.records ?? []));
+        const events = decideHost(
+          { type: 'DeclareHost', data: host.spec, metadata: context },
+          foldHost(streams.get(stream)?.records ?? []),
+        );
         decided.set(stream, stamped(events, hostSources[i], stream, context));
       });
       const recorded = new Map<string, ReplicatedJob>();
@@ -149,33 +208,56 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
         decided.set(stream, stamped(events, source, stream, context));
         recorded.set(job.job, answer);
       });
-      jobs = plan.jobs.map((job) => recorded.get(job.job) ?? answerOf(job, this.jobs.current(targetEnv, job.job)?.revision));
+      jobs = plan.jobs.map(
+        (job) => recorded.get(job.job) ?? answerOf(job, this.jobs.current(targetEnv, job.job)?.revision),
+      );
       return decided;
     });
     return { jobs, position: appended.position };
   }
 
   /** One job's events: its new revision, and its rollout's start when the plan rolls it out. */
-  private decideJob(env: string, job: ReplicateJobPlan, state: JobState, metadata: CommandContext): { events: JobEvent[]; answer: ReplicatedJob } {
+  private decideJob(
+    env: string,
+    job: ReplicateJobPlan,
+    state: JobState,
+    metadata: CommandContext,
+  ): { events: JobEvent[]; answer: ReplicatedJob } {
     const events = decided(decideJob({ type: 'RegisterOrUpdateJob', data: { spec: job.spec }, metadata }, state));
-    const revision = events.map((event) => ('revision' in event.data ? event.data.revision : undefined)).find((r) => r !== undefined);
+    const revision = events
+      .map((event) => ('revision' in event.data ? event.data.revision : undefined))
+      .find((r) => r !== undefined);
     const answer = answerOf(job, revision);
     if (revision === undefined || !job.rollout || !this.rollouts) return { events, answer };
-    const begin = this.rollouts.begin({ env, job: job.job, fromRevision: state.currentRevision, toRevision: revision, spec: job.spec }, metadata);
+    const begin = this.rollouts.begin(
+      { env, job: job.job, fromRevision: state.currentRevision, toRevision: revision, spec: job.spec },
+      metadata,
+    );
     const after = events.reduce(evolveJob, state);
     const { noRollout: _none, ...rolled } = answer;
-    return { events: [...events, ...decided(decideJob(begin, after))], answer: { ...rolled, rolloutId: begin.data.rolloutId } };
+    return {
+      events: [...events, ...decided(decideJob(begin, after))],
+      answer: { ...rolled, rolloutId: begin.data.rolloutId },
+    };
   }
 
   /**
    * What each declared host is made from: the source host's last declaration when the source has
    * one, else the revision of the first job placed on it.
    */
-  private async hostSources(sourceEnv: string, plan: ReplicatePlan, origins: ReadonlyMap<string, EventSource>): Promise<EventSource[]> {
+  private async hostSources(
+    sourceEnv: string,
+    plan: ReplicatePlan,
+    origins: ReadonlyMap<string, EventSource>,
+  ): Promise<EventSource[]> {
     const sources: EventSource[] = [];
     for (const host of plan.hosts) {
-      const last = (await this.writer.load(hostStream(sourceEnv, host.from))).records.filter((record) => record.type === 'HostDeclared').at(-1);
-      const placed = plan.jobs.find((job) => job.spec.tasks.some((task) => task.host === host.spec.name)) as ReplicateJobPlan;
+      const last = (await this.writer.load(hostStream(sourceEnv, host.from))).records
+        .filter((record) => record.type === 'HostDeclared')
+        .at(-1);
+      const placed = plan.jobs.find((job) =>
+        job.spec.tasks.some((task) => task.host === host.spec.name),
+      ) as ReplicateJobPlan;
       sources.push(last ? sourceOf(sourceEnv, last) : (origins.get(placed.job) as EventSource));
     }
     return sources;
@@ -188,13 +270,25 @@ function replicaHosts(hostMap: Readonly<Record<string, string | HostTarget>>): R
   for (const [from, to] of Object.entries(hostMap)) {
     const target = typeof to === 'string' ? { name: to } : to;
     const valid =
-      typeof target === 'object' && target !== null &&
-      typeof target.name === 'string' && NAME_PATTERN.test(target.name) &&
+      typeof target === 'object' &&
+      target !== null &&
+      typeof target.name === 'string' &&
+      NAME_PATTERN.test(target.name) &&
       (target.endpoint === undefined || typeof target.endpoint === 'string') &&
-      (target.address === undefined || (typeof target.address === 'string' && /^[A-Za-z0-9.:[\]-]{1,253}$/.test(target.address))) &&
+      (target.address === undefined ||
+        (typeof target.address === 'string' && /^[A-Za-z0-9.:[\]-]{1,253}$/.test(target.address))) &&
       Object.keys(target).every((key) => ['name', 'endpoint', 'address'].includes(key));
-    if (!valid) throw unprocessable('bad-host-map', `the target of host ${from} is not a host name or {name, endpoint, address}`, 'map each host as OLD=NEW, OLD=NEW=ENDPOINT or OLD=NEW=ENDPOINT=ADDRESS');
-    hosts[from] = { name: target.name, ...(target.endpoint !== undefined && { endpoint: target.endpoint }), ...(target.address !== undefined && { address: target.address }) };
+    if (!valid)
+      throw unprocessable(
+        'bad-host-map',
+        `the target of host ${from} is not a host name or {name, endpoint, address}`,
+        'map each host as OLD=NEW, OLD=NEW=ENDPOINT or OLD=NEW=ENDPOINT=ADDRESS',
+      );
+    hosts[from] = {
+      name: target.name,
+      ...(target.endpoint !== undefined && { endpoint: target.endpoint }),
+      ...(target.address !== undefined && { address: target.address }),
+    };
   }
   return hosts;
 }
@@ -204,7 +298,12 @@ function targetOf(state: JobState): TargetJob {
   const revision = state.currentRevision;
   const spec = state.revisions[revision];
   if (!isRunning(state)) return { state: 'stopped', revision, spec };
-  return { state: 'running', revision, spec, ...(state.activeRolloutId !== undefined && { activeRolloutId: state.activeRolloutId }) };
+  return {
+    state: 'running',
+    revision,
+    spec,
+    ...(state.activeRolloutId !== undefined && { activeRolloutId: state.activeRolloutId }),
+  };
 }
 
 function answerOf(job: ReplicateJobPlan, revision: number | undefined): ReplicatedJob {
@@ -219,8 +318,15 @@ function answerOf(job: ReplicateJobPlan, revision: number | undefined): Replicat
 }
 
 /** The events with their metadata naming the source event they were made from. */
-function stamped(events: readonly DomainEvent[], source: EventSource, stream: string, context: CommandContext): EventData[] {
-  return events.map((event, index) => toEventData({ ...event, metadata: { ...event.metadata, source } } as DomainEvent, context.commandId, stream, index));
+function stamped(
+  events: readonly DomainEvent[],
+  source: EventSource,
+  stream: string,
+  context: CommandContext,
+): EventData[] {
+  return events.map((event, index) =>
+    toEventData({ ...event, metadata: { ...event.metadata, source } } as DomainEvent, context.commandId, stream, index),
+  );
 }
 
 function sourceOf(env: string, record: RecordedEvent): EventSource {
@@ -228,7 +334,10 @@ function sourceOf(env: string, record: RecordedEvent): EventSource {
 }
 
 function isRevisionEvent(record: RecordedEvent, revision: number): boolean {
-  return (record.type === 'JobRegistered' || record.type === 'JobRevisionCreated') && (record.data as { revision?: number }).revision === revision;
+  return (
+    (record.type === 'JobRegistered' || record.type === 'JobRevisionCreated') &&
+    (record.data as { revision?: number }).revision === revision
+  );
 }
 
 function occurredAt(record: RecordedEvent): string {

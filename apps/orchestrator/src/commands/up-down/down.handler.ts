@@ -10,7 +10,6 @@ import { recordJobCommands } from '../record-job-commands';
 import { loadJobOnHosts } from './job-tasks';
 import { DownJobCommand } from './up-down.command';
 
-
 /**
  * `cj down JOB`: the job is recorded as stopped (JobStopped: reconcile restarts none of its tasks
  * until `cj up`), then every container of the job's tasks, on every host of the job, is stopped and
@@ -35,10 +34,14 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
       const results: TaskActionResult[] = [];
       const engines = new Map(loaded.tasks.map((placed) => [placed.host.name, placed.runtime]));
       try {
-        const found: ContainerInfo[] = (await Promise.all([...engines.values()].map((runtime) => runtime.list({ env, job })))).flat();
+        const found: ContainerInfo[] = (
+          await Promise.all([...engines.values()].map((runtime) => runtime.list({ env, job })))
+        ).flat();
         for (const placed of loaded.tasks) {
           const mine = found.filter((container) => container.task === placed.task.index);
-          const wasRunning = mine.some((container) => container.state === 'running' || container.state === 'restarting');
+          const wasRunning = mine.some(
+            (container) => container.state === 'running' || container.state === 'restarting',
+          );
           for (const container of mine) {
             const ref = { job, task: container.task, host: container.host, containerId: container.id };
             const runtime = engines.get(container.host) ?? placed.runtime;

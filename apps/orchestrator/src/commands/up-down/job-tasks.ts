@@ -36,11 +36,19 @@ export async function loadJobOnHosts(
   if (state.activeRolloutId !== undefined) throw new RolloutInProgressError(job, state.activeRolloutId);
   const spec = state.revisions[state.currentRevision];
   // A held host may be another cluster's machine that this copy of the log remembers.
-  refuseHeldHosts(env, spec.tasks.map((task) => task.host), hosts.held(env));
+  refuseHeldHosts(
+    env,
+    spec.tasks.map((task) => task.host),
+    hosts.held(env),
+  );
   const tasks = spec.tasks.map((task) => {
     const host = hosts.spec(env, task.host);
     if (!host) {
-      throw unprocessable('host-not-declared', `task ${task.index} of ${job} runs on host ${task.host}, which environment ${env} does not declare`, 'add the host to the hosts section and apply again');
+      throw unprocessable(
+        'host-not-declared',
+        `task ${task.index} of ${job} runs on host ${task.host}, which environment ${env} does not declare`,
+        'add the host to the hosts section and apply again',
+      );
     }
     return { task, host, runtime: runtimes.for(host) };
   });

@@ -1,5 +1,12 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { PULL_CONCURRENCY, sameTaskContainer, type ContainerRuntime, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
+import {
+  PULL_CONCURRENCY,
+  sameTaskContainer,
+  type ContainerRuntime,
+  type JobCommand,
+  type TaskActionResult,
+  type UpDownResponse,
+} from '@cj/domain';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -40,7 +47,13 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
           if (outcome.containerId) {
             started.push({
               type: 'RecordContainerStarted',
-              data: { job, task: placed.task.index, host: placed.host.name, containerId: outcome.containerId, revision: outcome.revision ?? loaded.revision },
+              data: {
+                job,
+                task: placed.task.index,
+                host: placed.host.name,
+                containerId: outcome.containerId,
+                revision: outcome.revision ?? loaded.revision,
+              },
               metadata,
             });
           }
@@ -58,7 +71,9 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     const hosts = new Map<string, ContainerRuntime>();
     for (const { task, host, runtime } of loaded.tasks) {
       const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
-      const kept = containers.some((c) => c.state === 'running' || c.state === 'restarting' || standsFor(loaded, c.revision, task.index));
+      const kept = containers.some(
+        (c) => c.state === 'running' || c.state === 'restarting' || standsFor(loaded, c.revision, task.index),
+      );
       if (!kept) hosts.set(host.name, runtime);
     }
     const queue = [...hosts.values()];
@@ -72,19 +87,34 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     if (failures.length > 0) throw failures[0];
   }
 
-  private async upTask(env: string, loaded: LoadedJob, { task, host, runtime }: PlacedTask): Promise<{ result: TaskActionResult; containerId?: string; revision?: number }> {
+  private async upTask(
+    env: string,
+    loaded: LoadedJob,
+    { task, host, runtime }: PlacedTask,
+  ): Promise<{ result: TaskActionResult; containerId?: string; revision?: number }> {
     const base = { job: loaded.spec.name, task: task.index, host: host.name };
     const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
     const running = containers.find((container) => container.state === 'running' || container.state === 'restarting');
     if (running) {
-      const known = Object.values(loaded.state.tasks).some((t) => t.containers.some((c) => c.containerId === running.id && c.state === 'running'));
+      const known = Object.values(loaded.state.tasks).some((t) =>
+        t.containers.some((c) => c.containerId === running.id && c.state === 'running'),
+      );
       // A running container the log does not know yet (started before a crash) is recorded now.
-      return { result: { ...base, containerId: running.id, action: 'already-running' }, containerId: known ? undefined : running.id };
+      return {
+        result: { ...base, containerId: running.id, action: 'already-running' },
+        containerId: known ? undefined : running.id,
+      };
     }
-    const stopped = containers.find((container) => container.revision === loaded.revision) ?? containers.find((container) => standsFor(loaded, container.revision, task.index));
+    const stopped =
+      containers.find((container) => container.revision === loaded.revision) ??
+      containers.find((container) => standsFor(loaded, container.revision, task.index));
     if (stopped) {
       await runtime.start(stopped.id);
-      return { result: { ...base, containerId: stopped.id, action: 'started' }, containerId: stopped.id, revision: stopped.revision };
+      return {
+        result: { ...base, containerId: stopped.id, action: 'started' },
+        containerId: stopped.id,
+        revision: stopped.revision,
+      };
     }
     await runtime.ensureImage(loaded.spec.image);
     const created = await runtime.create({

@@ -33,9 +33,15 @@ export class ConfirmHostsHandler implements ICommandHandler<ConfirmHostsCommand,
         confirmed.length = 0;
         const out = new Map<string, readonly EventData[]>();
         names.forEach((host, i) => {
-          const events: readonly HostEvent[] = decideHost({ type: 'ConfirmHost', data: { host }, metadata: context }, foldHost(loaded.get(streams[i])?.records ?? []));
+          const events: readonly HostEvent[] = decideHost(
+            { type: 'ConfirmHost', data: { host }, metadata: context },
+            foldHost(loaded.get(streams[i])?.records ?? []),
+          );
           if (events.length > 0) confirmed.push(host);
-          out.set(streams[i], events.map((event, index) => toEventData(event, context.commandId, streams[i], index)));
+          out.set(
+            streams[i],
+            events.map((event, index) => toEventData(event, context.commandId, streams[i], index)),
+          );
         });
         return out;
       });
@@ -47,16 +53,20 @@ export class ConfirmHostsHandler implements ICommandHandler<ConfirmHostsCommand,
   private namedHosts(env: string, hosts: readonly string[] | undefined, all: boolean): string[] {
     const declared = this.hosts.specs(env).map((host) => host.name);
     if (all) {
-      if (hosts !== undefined && hosts.length > 0) throw badRequest('name hosts or give all, not both', 'cj hosts confirm HOST… or cj hosts confirm --all');
+      if (hosts !== undefined && hosts.length > 0)
+        throw badRequest('name hosts or give all, not both', 'cj hosts confirm HOST… or cj hosts confirm --all');
       return declared;
     }
-    if (hosts === undefined || hosts.length === 0) throw badRequest('no host named to confirm', 'cj hosts confirm HOST… or cj hosts confirm --all');
+    if (hosts === undefined || hosts.length === 0)
+      throw badRequest('no host named to confirm', 'cj hosts confirm HOST… or cj hosts confirm --all');
     const unknown = hosts.filter((host) => !declared.includes(host));
     if (unknown.length > 0) {
       throw notFound(
         'host-not-declared',
         `environment ${env} declares no host ${unknown.join(', ')}`,
-        declared.length > 0 ? `its hosts are ${declared.join(', ')} (cj hosts)` : 'apply a jobs file that declares hosts first',
+        declared.length > 0
+          ? `its hosts are ${declared.join(', ')} (cj hosts)`
+          : 'apply a jobs file that declares hosts first',
       );
     }
     return [...new Set(hosts)];

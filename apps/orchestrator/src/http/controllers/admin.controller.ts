@@ -46,15 +46,30 @@ export class AdminController {
    */
   @Post('backup')
   @HttpCode(200)
-  @ApiOperation({ summary: "Copy the embedded event store to a new file on the orchestrator's machine (SQLite online backup)" })
+  @ApiOperation({
+    summary: "Copy the embedded event store to a new file on the orchestrator's machine (SQLite online backup)",
+  })
   async backup(@Body() body: BackupRequestDto): Promise<{ path: string }> {
     const store = this.store instanceof ChainedEventStore ? this.store.inner : this.store;
     if (!(store instanceof SqliteEventStore)) {
-      throw badRequest('the orchestrator runs on EventStoreDB, whose backups are its own', 'back up the EventStoreDB cluster with its tools');
+      throw badRequest(
+        'the orchestrator runs on EventStoreDB, whose backups are its own',
+        'back up the EventStoreDB cluster with its tools',
+      );
     }
-    if (!isAbsolute(body.path)) throw badRequest(`backup path ${body.path} is not absolute`, 'give an absolute path on the orchestrator\'s machine');
-    if (existsSync(body.path)) throw conflict('backup-exists', `${body.path} already exists`, 'choose a new file: a backup never overwrites one');
-    if (!existsSync(dirname(body.path))) throw badRequest(`directory ${dirname(body.path)} does not exist`, 'create it first');
+    if (!isAbsolute(body.path))
+      throw badRequest(
+        `backup path ${body.path} is not absolute`,
+        "give an absolute path on the orchestrator's machine",
+      );
+    if (existsSync(body.path))
+      throw conflict(
+        'backup-exists',
+        `${body.path} already exists`,
+        'choose a new file: a backup never overwrites one',
+      );
+    if (!existsSync(dirname(body.path)))
+      throw badRequest(`directory ${dirname(body.path)} does not exist`, 'create it first');
     await store.backup(body.path);
     return { path: body.path };
   }

@@ -26,36 +26,58 @@ export class EnvCommandsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a jobs file: hosts, new job revisions, removals (dryRun: plan only)' })
   apply(@Param('env', EnvNamePipe) env: string, @Body() body: ApplyRequestDto): Promise<ApplyResponse> {
-    return this.commands.execute(new ApplyJobsFileCommand(env, body.jobs, body.base, body.dryRun ?? false, this.contexts.of(body)));
+    return this.commands.execute(
+      new ApplyJobsFileCommand(env, body.jobs, body.base, body.dryRun ?? false, this.contexts.of(body)),
+    );
   }
 
   @Post('jobs/:job/up')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start every task of the current revision (a running task is left alone)' })
-  up(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: ChangeRequestDto): Promise<UpDownResponse> {
+  up(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Body() body: ChangeRequestDto,
+  ): Promise<UpDownResponse> {
     return this.commands.execute(new UpJobCommand(env, job, this.contexts.of(body)));
   }
 
   @Post('jobs/:job/down')
   @HttpCode(200)
   @ApiOperation({ summary: "Stop and remove every container of the job's tasks" })
-  down(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: ChangeRequestDto): Promise<UpDownResponse> {
+  down(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Body() body: ChangeRequestDto,
+  ): Promise<UpDownResponse> {
     return this.commands.execute(new DownJobCommand(env, job, this.contexts.of(body)));
   }
 
   @Post('hosts/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: "Confirm held hosts (the store moved) as this cluster's: cj acts on them again" })
-  confirmHosts(@Param('env', EnvNamePipe) env: string, @Body() body: ConfirmHostsRequestDto): Promise<ConfirmHostsResult> {
+  confirmHosts(
+    @Param('env', EnvNamePipe) env: string,
+    @Body() body: ConfirmHostsRequestDto,
+  ): Promise<ConfirmHostsResult> {
     return this.commands.execute(new ConfirmHostsCommand(env, body.hosts, body.all ?? false, this.contexts.of(body)));
   }
 
   @Post('replicate')
   @HttpCode(200)
-  @ApiOperation({ summary: "Record this environment's jobs (now, as of T, or one revision) in another environment on other hosts, and roll out what runs there (dryRun: plan only)" })
+  @ApiOperation({
+    summary:
+      "Record this environment's jobs (now, as of T, or one revision) in another environment on other hosts, and roll out what runs there (dryRun: plan only)",
+  })
   replicate(@Param('env', EnvNamePipe) env: string, @Body() body: ReplicateRequestDto): Promise<ReplicateResponse> {
-    const selection = { ...(body.asOf !== undefined && { asOf: body.asOf }), ...(body.job !== undefined && { job: body.job }), ...(body.revision !== undefined && { revision: body.revision }) };
+    const selection = {
+      ...(body.asOf !== undefined && { asOf: body.asOf }),
+      ...(body.job !== undefined && { job: body.job }),
+      ...(body.revision !== undefined && { revision: body.revision }),
+    };
     const flags = { dryRun: body.dryRun ?? false, noDeploy: body.noDeploy ?? false };
-    return this.commands.execute(new ReplicateEnvironmentCommand(env, body.targetEnv, body.hosts, selection, flags, this.contexts.of(body)));
+    return this.commands.execute(
+      new ReplicateEnvironmentCommand(env, body.targetEnv, body.hosts, selection, flags, this.contexts.of(body)),
+    );
   }
 }

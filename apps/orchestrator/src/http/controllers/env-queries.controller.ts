@@ -1,7 +1,23 @@
 import { RequiredRole } from '../../auth/roles';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AUDIT_EARLIER_BEFORE, AUDIT_MORE_AFTER, compareEnvironments, type AuditEntry, type ComparedEnvironment, type CompareResponse, type DiffResponse, type HistoryResponse, type HostView, type StatusResponse, type TimelineEntry, type UpdateCandidatesResponse, type WhyResponse, type LogVerification, environmentStreamPrefix } from '@cj/domain';
+import {
+  AUDIT_EARLIER_BEFORE,
+  AUDIT_MORE_AFTER,
+  compareEnvironments,
+  type AuditEntry,
+  type ComparedEnvironment,
+  type CompareResponse,
+  type DiffResponse,
+  type HistoryResponse,
+  type HostView,
+  type StatusResponse,
+  type TimelineEntry,
+  type UpdateCandidatesResponse,
+  type WhyResponse,
+  type LogVerification,
+  environmentStreamPrefix,
+} from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { verifyChains } from '../../store/hash-chain';
 import { EVENT_STORE } from '../../store/open-event-store';
@@ -15,7 +31,14 @@ import { StatusView } from '../../views/status.view';
 import { HostSightings } from '../../observation/host-sightings';
 import { UpdateCandidatesView } from '../../views/update-candidates.view';
 import { DiffRequestDto } from '../dto/apply-request.dto';
-import { AuditQueryDto, CompareQueryDto, LogsQueryDto, StatusQueryDto, TimelineQueryDto, WhyQueryDto } from '../dto/queries.dto';
+import {
+  AuditQueryDto,
+  CompareQueryDto,
+  LogsQueryDto,
+  StatusQueryDto,
+  TimelineQueryDto,
+  WhyQueryDto,
+} from '../dto/queries.dto';
 import type { HttpRequest, HttpResponse } from '../express-types';
 import { EnvNamePipe, JobNamePipe } from '../name.pipe';
 import { notFound } from '../problem';
@@ -47,10 +70,17 @@ export class EnvQueriesController {
   }
 
   @Get('compare')
-  @ApiOperation({ summary: 'Every difference between two environments\' jobs but host names: specs, image digests, tasks, what runs' })
+  @ApiOperation({
+    summary: "Every difference between two environments' jobs but host names: specs, image digests, tasks, what runs",
+  })
   compare(@Param('env', EnvNamePipe) env: string, @Query() query: CompareQueryDto): CompareResponse {
     for (const name of [env, query.with]) {
-      if (this.jobs.jobNames(name).length === 0 && this.hosts.specs(name).length === 0) throw notFound('environment-not-found', `environment ${name} has no jobs and no hosts`, 'check its name: cj --env ENV status');
+      if (this.jobs.jobNames(name).length === 0 && this.hosts.specs(name).length === 0)
+        throw notFound(
+          'environment-not-found',
+          `environment ${name} has no jobs and no hosts`,
+          'check its name: cj --env ENV status',
+        );
     }
     const differences = compareEnvironments(this.compared(env), this.compared(query.with));
     return { env, with: query.with, equal: differences.length === 0, differences };
@@ -71,7 +101,10 @@ export class EnvQueriesController {
 
   @Get('jobs/:job/update')
   @ApiOperation({ summary: "The job's running containers and the registry's tags, newest first" })
-  updateCandidates(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string): Promise<UpdateCandidatesResponse> {
+  updateCandidates(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+  ): Promise<UpdateCandidatesResponse> {
     return this.candidates.candidates(env, job);
   }
 
@@ -79,7 +112,12 @@ export class EnvQueriesController {
   @ApiOperation({ summary: "The job's revisions, newest first" })
   history(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string): HistoryResponse {
     const history = this.jobs.history(env, job);
-    if (!history) throw notFound('job-not-found', `environment ${env} never had a job ${job}`, `list the jobs with cj status --env ${env}`);
+    if (!history)
+      throw notFound(
+        'job-not-found',
+        `environment ${env} never had a job ${job}`,
+        `list the jobs with cj status --env ${env}`,
+      );
     return history;
   }
 
@@ -96,7 +134,11 @@ export class EnvQueriesController {
 
   @Get('audit')
   @ApiOperation({ summary: 'Recorded events in log order: when, where, what, who and why' })
-  auditLog(@Param('env', EnvNamePipe) env: string, @Query() query: AuditQueryDto, @Res({ passthrough: true }) response: HttpResponse): AuditEntry[] {
+  auditLog(
+    @Param('env', EnvNamePipe) env: string,
+    @Query() query: AuditQueryDto,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ): AuditEntry[] {
     const page = this.audit.page(env, {
       job: query.job,
       task: query.task,
@@ -116,7 +158,9 @@ export class EnvQueriesController {
   }
 
   @Get('audit/verify')
-  @ApiOperation({ summary: "Checks every hash chain of the environment's streams and names the first broken link of each" })
+  @ApiOperation({
+    summary: "Checks every hash chain of the environment's streams and names the first broken link of each",
+  })
   async verify(@Param('env', EnvNamePipe) env: string): Promise<LogVerification> {
     const report = await verifyChains(this.store, environmentStreamPrefix(env));
     return { ok: report.problems.length === 0, ...report };
@@ -124,8 +168,17 @@ export class EnvQueriesController {
 
   @Get('jobs/:job/why')
   @ApiOperation({ summary: "The chain of events behind a task's current state" })
-  why(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Query() query: WhyQueryDto): WhyResponse {
-    if (!this.jobs.history(env, job)) throw notFound('job-not-found', `environment ${env} never had a job ${job}`, `list the jobs with cj status --env ${env}`);
+  why(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Query() query: WhyQueryDto,
+  ): WhyResponse {
+    if (!this.jobs.history(env, job))
+      throw notFound(
+        'job-not-found',
+        `environment ${env} never had a job ${job}`,
+        `list the jobs with cj status --env ${env}`,
+      );
     return this.audit.why(env, job, query.task ?? 0);
   }
 
@@ -148,7 +201,11 @@ export class EnvQueriesController {
   ): Promise<void> {
     const abort = new AbortController();
     request.once('close', () => abort.abort());
-    const { lines } = await this.logsView.logs(env, job, query.task ?? 0, { tail: query.tail ?? 100, follow: query.follow ?? false, signal: abort.signal });
+    const { lines } = await this.logsView.logs(env, job, query.task ?? 0, {
+      tail: query.tail ?? 100,
+      follow: query.follow ?? false,
+      signal: abort.signal,
+    });
     response.status(200).type('text/plain; charset=utf-8');
     // A follower of a quiet container learns at once that the stream is open, not at its first line.
     response.flushHeaders();

@@ -47,7 +47,10 @@ export class SystemController {
       projectionPosition: String(this.projections.position),
       ...(report.reasons.length > 0 && { reasons: report.reasons }),
     };
-    response.status(report.status === 'ok' ? 200 : 503).type('application/json').send(JSON.stringify(body));
+    response
+      .status(report.status === 'ok' ? 200 : 503)
+      .type('application/json')
+      .send(JSON.stringify(body));
   }
 
   @Get('metrics')

@@ -40,6 +40,8 @@ export class DiffRequestDto implements DiffRequest {
   @ApiPropertyOptional({ description: 'only this job' })
   @IsOptional()
   @IsString()
-  @Matches(NAME_PATTERN, { message: `job must be a job name: letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters` })
+  @Matches(NAME_PATTERN, {
+    message: `job must be a job name: letters, digits, "-" and "_", at most ${LIMITS.nameLength} characters`,
+  })
   job?: string;
 }

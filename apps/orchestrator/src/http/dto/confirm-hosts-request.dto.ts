@@ -13,7 +13,7 @@ export class ConfirmHostsRequestDto extends ChangeRequestDto {
   @Matches(NAME_PATTERN, { each: true, message: 'each host must be a host name: letters, digits, "-" and "_"' })
   hosts?: string[];
 
-  @ApiPropertyOptional({ description: "every held host of the environment" })
+  @ApiPropertyOptional({ description: 'every held host of the environment' })
   @IsOptional()
   @IsBoolean()
   all?: boolean;

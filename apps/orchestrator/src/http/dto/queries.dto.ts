@@ -10,7 +10,8 @@ export class StatusQueryDto {
   job?: string;
 }
 
-const asBoolean = ({ value }: { value: unknown }) => value === true || value === 'true' || value === '1' || value === '';
+const asBoolean = ({ value }: { value: unknown }) =>
+  value === true || value === 'true' || value === '1' || value === '';
 
 export class AuditQueryDto {
   @ApiPropertyOptional()
@@ -133,6 +134,8 @@ export class LogsQueryDto {
 export class CompareQueryDto {
   @ApiProperty({ example: 'staging', description: 'the environment to compare with' })
   @IsString()
-  @Matches(NAME_PATTERN, { message: 'with must name an environment: letters, digits, "-" and "_", at most 63 characters' })
+  @Matches(NAME_PATTERN, {
+    message: 'with must name an environment: letters, digits, "-" and "_", at most 63 characters',
+  })
   with!: string;
 }

@@ -12,8 +12,12 @@ export class ReplicateRequestDto extends ChangeRequestDto implements ReplicateRe
   targetEnv!: string;
 
   @ApiProperty({
-    description: 'source host → target host name (declared in the target or source env), or → {name, endpoint, address?} declared by the replicate; every host the jobs use must be mapped',
-    example: { 'git-app-1': 'git-app-2', 'git-app-3': { name: 'stg-1', endpoint: 'tcp://10.0.0.7:2376', address: '10.0.0.7' } },
+    description:
+      'source host → target host name (declared in the target or source env), or → {name, endpoint, address?} declared by the replicate; every host the jobs use must be mapped',
+    example: {
+      'git-app-1': 'git-app-2',
+      'git-app-3': { name: 'stg-1', endpoint: 'tcp://10.0.0.7:2376', address: '10.0.0.7' },
+    },
   })
   @IsObject()
   hosts!: Record<string, string | HostTarget>;
@@ -29,7 +33,7 @@ export class ReplicateRequestDto extends ChangeRequestDto implements ReplicateRe
   @Matches(JOB_NAME, { message: 'job must be a job name' })
   job?: string;
 
-  @ApiPropertyOptional({ example: 3, description: "this revision of `job` instead of its current one" })
+  @ApiPropertyOptional({ example: 3, description: 'this revision of `job` instead of its current one' })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -11,6 +11,8 @@ export class SourceFileDto implements SourceFile {
 
   @ApiProperty({ description: 'the file text (YAML or the seed text format)' })
   @IsString()
-  @MaxLength(LIMITS.jobsFileBytes, { message: `text must be at most ${LIMITS.jobsFileBytes} characters (the jobs file size limit)` })
+  @MaxLength(LIMITS.jobsFileBytes, {
+    message: `text must be at most ${LIMITS.jobsFileBytes} characters (the jobs file size limit)`,
+  })
   text!: string;
 }

@@ -3,18 +3,38 @@ import { streamOf } from './projected-event';
 
 /** Fields worth a word in an audit line, in the order they read best. */
 const SUMMARY_FIELDS = [
-  'job', 'rolloutId', 'fromRevision', 'toRevision', 'revision', 'status', 'task', 'role', 'host', 'image', 'name', 'containerId', 'health', 'exitCode', 'detail', 'reason',
+  'job',
+  'rolloutId',
+  'fromRevision',
+  'toRevision',
+  'revision',
+  'status',
+  'task',
+  'role',
+  'host',
+  'image',
+  'name',
+  'containerId',
+  'health',
+  'exitCode',
+  'detail',
+  'reason',
 ] as const;
 
 /** What became of an unexpected container that is no longer one, by `UnexpectedContainerGone.now`. */
-const GONE: Readonly<Record<string, string>> = { stopped: 'stopped', removed: 'removed', known: 'now accounted for by its job' };
+const GONE: Readonly<Record<string, string>> = {
+  stopped: 'stopped',
+  removed: 'removed',
+  known: 'now accounted for by its job',
+};
 
 /** Headlines for events whose type alone would not say what cj did about them. */
 const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>>) => string>> = {
   // cj leaves such a container alone; the audit line is how a person learns of it.
   UnexpectedContainerFound: () => 'unexpected container found, left running',
   UnexpectedContainerGone: (data) => `unexpected container ${GONE[String(data['now'])] ?? 'gone'}`,
-  HostHeld: () => 'host held: the store was started somewhere else than where it last ran; cj does not act here until cj hosts confirm',
+  HostHeld: () =>
+    'host held: the store was started somewhere else than where it last ran; cj does not act here until cj hosts confirm',
   HostConfirmed: () => "host confirmed as this cluster's; cj acts on it again",
   HostSharedWithCluster: (data) => {
     const containers = Array.isArray(data['containers']) ? data['containers'].length : 0;
@@ -31,19 +51,25 @@ const HEADLINES: Readonly<Record<string, (data: Readonly<Record<string, unknown>
     const failed = Array.isArray(data['failures']) ? (data['failures'] as { host: string }[]) : [];
     const where = removed.map((c) => `task ${c.task} on ${c.host}`).join(', ');
     const unreached = failed.length > 0 ? `; not reached: ${failed.map((f) => f.host).join(', ')}` : '';
-    return removed.length > 0 ? `removed what the new placement left behind (${where})${unreached}` : `nothing left behind by the new placement${unreached}`;
+    return removed.length > 0
+      ? `removed what the new placement left behind (${where})${unreached}`
+      : `nothing left behind by the new placement${unreached}`;
   },
   ShellSessionStarted: (data) => {
     const command = Array.isArray(data['command']) ? (data['command'] as unknown[]).join(' ') : '';
     return `shell session opened (${String(data['client'])}${data['tty'] === true ? ', terminal' : ''}): ${command}`;
   },
-  ShellSessionEnded: (data) => `shell session ended (${String(data['end'])}${typeof data['durationMs'] === 'number' ? ` after ${Math.round(data['durationMs'] / 1000)}s` : ''})`,
+  ShellSessionEnded: (data) =>
+    `shell session ended (${String(data['end'])}${typeof data['durationMs'] === 'number' ? ` after ${Math.round(data['durationMs'] / 1000)}s` : ''})`,
   // The attempt and the engine's answer are what a person reading a restart loop needs.
   TaskRestarted: (data) => `task restarted by reconcile (attempt ${String(data['attempt'])})`,
-  TaskRestartFailed: (data) => `task restart by reconcile failed (attempt ${String(data['attempt'])}): ${String(data['error'])}`,
+  TaskRestartFailed: (data) =>
+    `task restart by reconcile failed (attempt ${String(data['attempt'])}): ${String(data['error'])}`,
   JobStopped: () => 'job brought down: reconcile leaves its tasks stopped until it is up again',
   RolloutMonitoringStarted: (data) =>
-    typeof data['until'] === 'number' ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}` : 'rollout monitoring started',
+    typeof data['until'] === 'number'
+      ? `last batch passed; watching the updated tasks until ${new Date(data['until']).toISOString()}`
+      : 'rollout monitoring started',
   RolloutWaitedOnStore: (data) =>
     typeof data['from'] === 'number' && typeof data['to'] === 'number'
       ? `waited ${((data['to'] - data['from']) / 1000).toFixed(1)}s for the event store to take writes (${String(data['reason'])}); deadlines moved on by as much`
@@ -80,5 +106,7 @@ export function sourceNote(source: EventSource | undefined): string {
   const stream = streamOf(String(source.stream));
   const name = stream ? `${stream.kind === 'job' ? '' : `${stream.kind} `}${stream.id}` : String(source.stream);
   const from = `${source.env}/${name} rev ${source.revision} @ position ${source.position}`;
-  return source.storeId === undefined ? ` (replicated from ${from})` : ` (imported from ${from} of store ${source.storeId})`;
+  return source.storeId === undefined
+    ? ` (replicated from ${from})`
+    : ` (imported from ${from} of store ${source.storeId})`;
 }

@@ -60,38 +60,62 @@ export const hostsProjection: Projection = {
       db.prepare(
         `INSERT INTO hosts (env, name, endpoint, address, tls, ssh_host_key, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (env, name) DO UPDATE SET endpoint = excluded.endpoint, address = excluded.address, tls = excluded.tls, ssh_host_key = excluded.ssh_host_key`,
-      ).run(env, data.host, data.endpoint, data.address, data.tls ? JSON.stringify(data.tls) : null, data.sshHostKey ?? null, at);
+      ).run(
+        env,
+        data.host,
+        data.endpoint,
+        data.address,
+        data.tls ? JSON.stringify(data.tls) : null,
+        data.sshHostKey ?? null,
+        at,
+      );
       return;
     }
     const seen = projected(record);
     if (!seen || seen.stream.kind !== 'host') return;
     const { stream, event, at } = seen;
     if (event.type === 'HostReachable') {
-      db.prepare('UPDATE hosts SET reachable = 1, engine_version = ?, last_error = NULL, changed_at = ? WHERE env = ? AND name = ?').run(
-        event.data.engineVersion ?? null, at, stream.env, event.data.host,
-      );
+      db.prepare(
+        'UPDATE hosts SET reachable = 1, engine_version = ?, last_error = NULL, changed_at = ? WHERE env = ? AND name = ?',
+      ).run(event.data.engineVersion ?? null, at, stream.env, event.data.host);
     } else if (event.type === 'HostRetired') {
       db.prepare('DELETE FROM hosts WHERE env = ? AND name = ?').run(stream.env, event.data.host);
       db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND host = ?').run(stream.env, event.data.host);
       db.prepare('DELETE FROM shared_hosts WHERE env = ? AND host = ?').run(stream.env, event.data.host);
     } else if (event.type === 'HostUnreachable') {
-      db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(event.data.error, at, stream.env, event.data.host);
+      db.prepare('UPDATE hosts SET reachable = 0, last_error = ?, changed_at = ? WHERE env = ? AND name = ?').run(
+        event.data.error,
+        at,
+        stream.env,
+        event.data.host,
+      );
     } else if (event.type === 'UnexpectedContainerFound') {
       const { host, containerId, job, task, revision, image, name, startedAt } = event.data;
       db.prepare(
         `INSERT OR REPLACE INTO unexpected_containers (env, host, container_id, job, task, revision, image, name, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(stream.env, host, containerId, job, task, revision, image || null, name || null, startedOr(startedAt, at));
     } else if (event.type === 'UnexpectedContainerGone') {
-      db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND container_id = ?').run(stream.env, event.data.containerId);
+      db.prepare('DELETE FROM unexpected_containers WHERE env = ? AND container_id = ?').run(
+        stream.env,
+        event.data.containerId,
+      );
     } else if (event.type === 'HostHeld' || event.type === 'HostConfirmed') {
-      db.prepare('UPDATE hosts SET held = ? WHERE env = ? AND name = ?').run(event.type === 'HostHeld' ? 1 : 0, stream.env, event.data.host);
+      db.prepare('UPDATE hosts SET held = ? WHERE env = ? AND name = ?').run(
+        event.type === 'HostHeld' ? 1 : 0,
+        stream.env,
+        event.data.host,
+      );
     } else if (event.type === 'HostSharedWithCluster') {
       const { host, otherStoreId, containers } = event.data as HostSharedWithCluster['data'];
-      db.prepare('INSERT OR REPLACE INTO shared_hosts (env, host, other_store_id, containers, since) VALUES (?, ?, ?, ?, ?)').run(
-        stream.env, host, otherStoreId, JSON.stringify(containers), at,
-      );
+      db.prepare(
+        'INSERT OR REPLACE INTO shared_hosts (env, host, other_store_id, containers, since) VALUES (?, ?, ?, ?, ?)',
+      ).run(stream.env, host, otherStoreId, JSON.stringify(containers), at);
     } else if (event.type === 'HostNoLongerShared') {
-      db.prepare('DELETE FROM shared_hosts WHERE env = ? AND host = ? AND other_store_id = ?').run(stream.env, event.data.host, event.data.otherStoreId);
+      db.prepare('DELETE FROM shared_hosts WHERE env = ? AND host = ? AND other_store_id = ?').run(
+        stream.env,
+        event.data.host,
+        event.data.otherStoreId,
+      );
     }
   },
 };

@@ -44,8 +44,16 @@ export const jobsProjection: Projection = {
           `INSERT OR REPLACE INTO revisions (env, job, revision, spec, image, digest, changes, actor, reason, at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
-          stream.env, job, revision, JSON.stringify(spec), formatImageRef({ ...spec.image, digest: undefined }),
-          spec.image.digest ?? null, JSON.stringify(changes), event.metadata.actor, event.metadata.reason ?? null, at,
+          stream.env,
+          job,
+          revision,
+          JSON.stringify(spec),
+          formatImageRef({ ...spec.image, digest: undefined }),
+          spec.image.digest ?? null,
+          JSON.stringify(changes),
+          event.metadata.actor,
+          event.metadata.reason ?? null,
+          at,
         );
         db.prepare(
           `INSERT INTO jobs (env, job, current_revision, last_revision, removed, updated_at) VALUES (?, ?, ?, ?, 0, ?)
@@ -57,12 +65,14 @@ export const jobsProjection: Projection = {
       case 'JobRolloutEnded':
         // A rollback (or a rollout rolled back) leaves the job on an earlier revision: that one is current.
         if (event.data.revision === undefined) return;
-        db.prepare('UPDATE jobs SET current_revision = ?, updated_at = ? WHERE env = ? AND job = ? AND removed = 0').run(
-          event.data.revision, at, stream.env, event.data.job,
-        );
+        db.prepare(
+          'UPDATE jobs SET current_revision = ?, updated_at = ? WHERE env = ? AND job = ? AND removed = 0',
+        ).run(event.data.revision, at, stream.env, event.data.job);
         return;
       case 'JobRemoved':
-        db.prepare('UPDATE jobs SET removed = 1, current_revision = NULL, updated_at = ? WHERE env = ? AND job = ?').run(at, stream.env, event.data.job);
+        db.prepare(
+          'UPDATE jobs SET removed = 1, current_revision = NULL, updated_at = ? WHERE env = ? AND job = ?',
+        ).run(at, stream.env, event.data.job);
         return;
       default:
         return;

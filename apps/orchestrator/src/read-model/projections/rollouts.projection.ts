@@ -28,13 +28,22 @@ export const rolloutsProjection: Projection = {
     if (event.type === 'RolloutStarted') {
       const state = evolve(initialState(), event);
       db.prepare('INSERT OR REPLACE INTO rollouts (env, id, job, started_at, state) VALUES (?, ?, ?, ?, ?)').run(
-        stream.env, stream.id, event.job, event.at, JSON.stringify(state),
+        stream.env,
+        stream.id,
+        event.job,
+        event.at,
+        JSON.stringify(state),
       );
       return;
     }
-    const row = db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(stream.env, stream.id) as { state: string } | undefined;
+    const row = db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(stream.env, stream.id) as
+      { state: string } | undefined;
     if (!row) return;
     const state = evolve(JSON.parse(row.state) as RolloutState, event);
-    db.prepare('UPDATE rollouts SET state = ? WHERE env = ? AND id = ?').run(JSON.stringify(state), stream.env, stream.id);
+    db.prepare('UPDATE rollouts SET state = ? WHERE env = ? AND id = ?').run(
+      JSON.stringify(state),
+      stream.env,
+      stream.id,
+    );
   },
 };

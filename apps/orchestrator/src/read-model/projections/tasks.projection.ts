@@ -66,7 +66,9 @@ export const tasksProjection: Projection = {
         // The rollout left every task on one revision (a rollback, or a rollout rolled back): it is the desired one now.
         const { job, revision } = event.data;
         if (revision === undefined) return;
-        const row = db.prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(env, job, revision) as { spec: string } | undefined;
+        const row = db
+          .prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?')
+          .get(env, job, revision) as { spec: string } | undefined;
         if (row) desire(db, env, job, revision, JSON.parse(row.spec) as JobSpec);
         return;
       }
@@ -92,34 +94,64 @@ export const tasksProjection: Projection = {
       }
       case 'ContainerStopped':
         containerState(db, env, event.data, 'stopped');
-        sameContainer(db, env, event.data, `observed_state = 'stopped', desired_state = 'stopped', health = 'unknown', observed_at = ?`, at);
+        sameContainer(
+          db,
+          env,
+          event.data,
+          `observed_state = 'stopped', desired_state = 'stopped', health = 'unknown', observed_at = ?`,
+          at,
+        );
         return;
       case 'ContainerExited':
         containerState(db, env, event.data, 'exited');
-        sameContainer(db, env, event.data, `observed_state = 'exited', exit_code = ${Number(event.data.exitCode) | 0}, health = 'unknown', observed_at = ?`, event.data.exitedAt ?? at);
+        sameContainer(
+          db,
+          env,
+          event.data,
+          `observed_state = 'exited', exit_code = ${Number(event.data.exitCode) | 0}, health = 'unknown', observed_at = ?`,
+          event.data.exitedAt ?? at,
+        );
         return;
       case 'ContainerRestarted': {
         // The engine started it again by its restart policy: it runs, since the engine said so.
         const started = event.data.startedAt ?? at;
-        db.prepare(`UPDATE task_containers SET state = 'running' WHERE env = ? AND job = ? AND container_id = ?`).run(env, event.data.job, event.data.containerId);
+        db.prepare(`UPDATE task_containers SET state = 'running' WHERE env = ? AND job = ? AND container_id = ?`).run(
+          env,
+          event.data.job,
+          event.data.containerId,
+        );
         sameContainer(
-          db, env, event.data,
+          db,
+          env,
+          event.data,
           `observed_state = 'running', exit_code = NULL, health = 'starting', started_at = ?, restart_count = ${Number(event.data.count) | 0}, observed_at = ?`,
-          started, at,
+          started,
+          at,
         );
         return;
       }
       case 'ContainerRemoved':
-        db.prepare('DELETE FROM task_containers WHERE env = ? AND job = ? AND container_id = ?').run(env, event.data.job, event.data.containerId);
-        sameContainer(db, env, event.data, `container_id = NULL, container_host = NULL, observed_revision = NULL, observed_state = NULL, exit_code = NULL, health = 'unknown', started_at = NULL`);
+        db.prepare('DELETE FROM task_containers WHERE env = ? AND job = ? AND container_id = ?').run(
+          env,
+          event.data.job,
+          event.data.containerId,
+        );
+        sameContainer(
+          db,
+          env,
+          event.data,
+          `container_id = NULL, container_host = NULL, observed_revision = NULL, observed_state = NULL, exit_code = NULL, health = 'unknown', started_at = NULL`,
+        );
         showRunningAgain(db, env, event.data.job, event.data.task);
         // The last known container of a dropped task is gone (a rollout removed it as a leftover): so is the task.
-        db.prepare('DELETE FROM tasks WHERE env = ? AND job = ? AND task = ? AND dropped = 1 AND container_id IS NULL').run(env, event.data.job, event.data.task);
+        db.prepare(
+          'DELETE FROM tasks WHERE env = ? AND job = ? AND task = ? AND dropped = 1 AND container_id IS NULL',
+        ).run(env, event.data.job, event.data.task);
         return;
       case 'TaskHealthChanged':
-        db.prepare('UPDATE tasks SET health = ?, observed_at = ? WHERE env = ? AND job = ? AND task = ? AND container_id = ?').run(
-          event.data.to, at, env, event.data.job, event.data.task, event.data.containerId,
-        );
+        db.prepare(
+          'UPDATE tasks SET health = ?, observed_at = ? WHERE env = ? AND job = ? AND task = ? AND container_id = ?',
+        ).run(event.data.to, at, env, event.data.job, event.data.task, event.data.containerId);
         return;
       default:
         return;
@@ -138,7 +170,11 @@ function desire(db: ReadDb, env: string, job: string, revision: number, spec: Jo
        desired_revision = excluded.desired_revision, dropped = 0`,
   );
   for (const task of spec.tasks) upsert.run(env, job, task.index, task.host, task.port, revision);
-  db.prepare(`DELETE FROM tasks WHERE env = ? AND job = ? AND task >= ? AND container_id IS NULL`).run(env, job, spec.tasks.length);
+  db.prepare(`DELETE FROM tasks WHERE env = ? AND job = ? AND task >= ? AND container_id IS NULL`).run(
+    env,
+    job,
+    spec.tasks.length,
+  );
   db.prepare(`UPDATE tasks SET dropped = 1 WHERE env = ? AND job = ? AND task >= ?`).run(env, job, spec.tasks.length);
 }
 
@@ -149,17 +185,32 @@ function desire(db: ReadDb, env: string, job: string, revision: number, spec: Jo
  */
 function gatePassed(db: ReadDb, env: string, event: RolloutEvent): void {
   if (event.type !== 'RolloutHealthCheckPassed') return;
-  db.prepare(`UPDATE tasks SET health = 'healthy' WHERE env = ? AND container_id = ? AND health = 'starting'`).run(env, event.containerId);
+  db.prepare(`UPDATE tasks SET health = 'healthy' WHERE env = ? AND container_id = ? AND health = 'starting'`).run(
+    env,
+    event.containerId,
+  );
 }
 
-function containerState(db: ReadDb, env: string, data: { job: string; containerId: string }, state: 'stopped' | 'exited'): void {
-  db.prepare('UPDATE task_containers SET state = ? WHERE env = ? AND job = ? AND container_id = ?').run(state, env, data.job, data.containerId);
+function containerState(
+  db: ReadDb,
+  env: string,
+  data: { job: string; containerId: string },
+  state: 'stopped' | 'exited',
+): void {
+  db.prepare('UPDATE task_containers SET state = ? WHERE env = ? AND job = ? AND container_id = ?').run(
+    state,
+    env,
+    data.job,
+    data.containerId,
+  );
 }
 
 /** A task left without a current container shows the newest of its containers that still runs, if one does. */
 function showRunningAgain(db: ReadDb, env: string, job: string, task: number): void {
   const runs = db
-    .prepare(`SELECT container_id, host, revision, started_at FROM task_containers WHERE env = ? AND job = ? AND task = ? AND state = 'running' ORDER BY started_at DESC LIMIT 1`)
+    .prepare(
+      `SELECT container_id, host, revision, started_at FROM task_containers WHERE env = ? AND job = ? AND task = ? AND state = 'running' ORDER BY started_at DESC LIMIT 1`,
+    )
     .get(env, job, task) as { container_id: string; host: string; revision: number; started_at: string } | undefined;
   if (!runs) return;
   db.prepare(
@@ -169,6 +220,18 @@ function showRunningAgain(db: ReadDb, env: string, job: string, task: number): v
 }
 
 /** Changes the task only when the event is about its current container (not a replaced one). */
-function sameContainer(db: ReadDb, env: string, data: { job: string; task: number; containerId: string }, set: string, ...values: string[]): void {
-  db.prepare(`UPDATE tasks SET ${set} WHERE env = ? AND job = ? AND task = ? AND container_id = ?`).run(...values, env, data.job, data.task, data.containerId);
+function sameContainer(
+  db: ReadDb,
+  env: string,
+  data: { job: string; task: number; containerId: string },
+  set: string,
+  ...values: string[]
+): void {
+  db.prepare(`UPDATE tasks SET ${set} WHERE env = ? AND job = ? AND task = ? AND container_id = ?`).run(
+    ...values,
+    env,
+    data.job,
+    data.task,
+    data.containerId,
+  );
 }

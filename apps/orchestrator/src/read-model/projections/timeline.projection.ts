@@ -35,22 +35,37 @@ export const timelineProjection: Projection = {
     switch (event.type) {
       case 'ContainerStarted': {
         const { job, task, host, containerId, revision } = event.data;
-        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, containerId);
+        const open = db
+          .prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL')
+          .get(stream.env, containerId);
         if (open) return;
-        const image = db.prepare('SELECT image, digest, spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(stream.env, job, revision) as
-          | { image: string; digest: string | null; spec: string }
-          | undefined;
+        const image = db
+          .prepare('SELECT image, digest, spec FROM revisions WHERE env = ? AND job = ? AND revision = ?')
+          .get(stream.env, job, revision) as { image: string; digest: string | null; spec: string } | undefined;
         const port = image ? (JSON.parse(image.spec) as JobSpec).tasks.find((t) => t.index === task)?.port : undefined;
         db.prepare(
           `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, port, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(stream.env, host, job, task, revision, image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown', port ?? null, containerId, at);
+        ).run(
+          stream.env,
+          host,
+          job,
+          task,
+          revision,
+          image ? `${image.image}${image.digest ? `@${image.digest}` : ''}` : 'unknown',
+          port ?? null,
+          containerId,
+          at,
+        );
         return;
       }
       case 'UnexpectedContainerFound': {
         // It ran there too, though no task accounts for it: from when it started, if the engine said.
         const { job, task, host, containerId, revision, image, startedAt } = event.data;
-        const started = startedAt !== undefined && !Number.isNaN(Date.parse(startedAt)) ? new Date(startedAt).toISOString() : at;
-        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, containerId);
+        const started =
+          startedAt !== undefined && !Number.isNaN(Date.parse(startedAt)) ? new Date(startedAt).toISOString() : at;
+        const open = db
+          .prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL')
+          .get(stream.env, containerId);
         if (open) return;
         db.prepare(
           `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -59,8 +74,13 @@ export const timelineProjection: Projection = {
       }
       case 'ContainerRestarted': {
         // The engine started it again: a new run of the same container, from when the engine says.
-        const started = event.data.startedAt !== undefined && !Number.isNaN(Date.parse(event.data.startedAt)) ? new Date(event.data.startedAt).toISOString() : at;
-        const open = db.prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL').get(stream.env, event.data.containerId);
+        const started =
+          event.data.startedAt !== undefined && !Number.isNaN(Date.parse(event.data.startedAt))
+            ? new Date(event.data.startedAt).toISOString()
+            : at;
+        const open = db
+          .prepare('SELECT 1 FROM timeline WHERE env = ? AND container_id = ? AND to_at IS NULL')
+          .get(stream.env, event.data.containerId);
         if (open) return;
         db.prepare(
           `INSERT OR IGNORE INTO timeline (env, host, job, task, revision, image, container_id, from_at)
@@ -69,15 +89,26 @@ export const timelineProjection: Projection = {
         return;
       }
       case 'ContainerExited': {
-        const died = event.data.exitedAt !== undefined && !Number.isNaN(Date.parse(event.data.exitedAt)) ? new Date(event.data.exitedAt).toISOString() : at;
-        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(died, stream.env, event.data.containerId);
+        const died =
+          event.data.exitedAt !== undefined && !Number.isNaN(Date.parse(event.data.exitedAt))
+            ? new Date(event.data.exitedAt).toISOString()
+            : at;
+        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(
+          died,
+          stream.env,
+          event.data.containerId,
+        );
         return;
       }
       case 'ContainerStopped':
       case 'ContainerRemoved':
       // Also when its job's log now has it: that run, if any, starts with the job's ContainerStarted.
       case 'UnexpectedContainerGone':
-        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(at, stream.env, event.data.containerId);
+        db.prepare('UPDATE timeline SET to_at = ? WHERE env = ? AND container_id = ? AND to_at IS NULL').run(
+          at,
+          stream.env,
+          event.data.containerId,
+        );
         return;
       default:
         return;

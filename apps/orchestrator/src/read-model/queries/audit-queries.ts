@@ -88,7 +88,9 @@ export class AuditQueries {
     if (filter.after !== undefined) add('position > ?', filter.after);
     const forward = filter.after !== undefined || filter.since !== undefined;
     const rows = this.db
-      .prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT ?`)
+      .prepare(
+        `SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT ?`,
+      )
       .safeIntegers(true)
       .all(...args, filter.limit + 1) as AuditRow[];
     const beyond = rows.length > filter.limit;
@@ -96,7 +98,9 @@ export class AuditQueries {
     if (!forward) page.reverse();
     const entries = page.map(toEntry);
     if (!beyond || entries.length === 0) return { entries };
-    return forward ? { entries, moreAfter: entries[entries.length - 1].position } : { entries, earlierBefore: entries[0].position };
+    return forward
+      ? { entries, moreAfter: entries[entries.length - 1].position }
+      : { entries, earlierBefore: entries[0].position };
   }
 
   /**
@@ -107,7 +111,9 @@ export class AuditQueries {
   why(env: string, job: string, task: number): WhyResponse {
     // The task's container is the one it started last; its state, the latest event about that container.
     const started = this.db
-      .prepare(`SELECT * FROM audit_log WHERE env = ? AND job = ? AND task = ? AND type = 'ContainerStarted' ORDER BY position DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM audit_log WHERE env = ? AND job = ? AND task = ? AND type = 'ContainerStarted' ORDER BY position DESC LIMIT 1`,
+      )
       .safeIntegers(true)
       .get(env, job, task) as AuditRow | undefined;
     if (!started) return { job, task, chain: [] };
@@ -118,7 +124,8 @@ export class AuditQueries {
            ORDER BY position DESC LIMIT 1`,
         )
         .safeIntegers(true)
-        .get(env, job, task, started.position, started.container, ...TASK_STATE_TYPES) as AuditRow | undefined) ?? started;
+        .get(env, job, task, started.position, started.container, ...TASK_STATE_TYPES) as AuditRow | undefined) ??
+      started;
     const correlations = new Set<string>();
     const rollouts = new Set<string>();
     // By the rollout's index: left to itself, SQLite reads every RolloutStarted of the env instead.
@@ -131,7 +138,8 @@ export class AuditQueries {
       if (row.correlation === null) continue;
       correlations.add(row.correlation);
       // The runner's events are correlated by their rollout's id: the rollout's start names the command.
-      const start = rolloutStart.get(env, row.correlation) as { correlation: string | null; rollout: string } | undefined;
+      const start = rolloutStart.get(env, row.correlation) as
+        { correlation: string | null; rollout: string } | undefined;
       if (start) {
         rollouts.add(start.rollout);
         if (start.correlation !== null) correlations.add(start.correlation);
@@ -149,11 +157,16 @@ export class AuditQueries {
       .safeIntegers(true);
     const byRollout = this.db
       // The whole rollout, to its end: the task's state is what the rollout left it in.
-      .prepare(`SELECT * FROM audit_log INDEXED BY audit_log_env_rollout WHERE env = ? AND rollout = ? AND level = 'summary' AND (task IS NULL OR task = ?)`)
+      .prepare(
+        `SELECT * FROM audit_log INDEXED BY audit_log_env_rollout WHERE env = ? AND rollout = ? AND level = 'summary' AND (task IS NULL OR task = ?)`,
+      )
       .safeIntegers(true);
     const found = new Map<bigint, AuditRow>();
-    for (const correlation of correlations) for (const row of byCorrelation.all(env, correlation, state.position, task, job) as AuditRow[]) found.set(row.position, row);
-    for (const rollout of rollouts) for (const row of byRollout.all(env, rollout, task) as AuditRow[]) found.set(row.position, row);
+    for (const correlation of correlations)
+      for (const row of byCorrelation.all(env, correlation, state.position, task, job) as AuditRow[])
+        found.set(row.position, row);
+    for (const rollout of rollouts)
+      for (const row of byRollout.all(env, rollout, task) as AuditRow[]) found.set(row.position, row);
     found.set(state.position, state);
     const chain = [...found.values()].sort((a, b) => (a.position < b.position ? -1 : 1)).map(toEntry);
     return { job, task, state: toEntry(state), chain };
@@ -165,9 +178,10 @@ export class AuditQueries {
   }
 
   private firstPositionAtOrAfter(env: string, at: string): bigint | undefined {
-    const row = this.db.prepare('SELECT position FROM audit_log WHERE env = ? AND at >= ? ORDER BY at, position LIMIT 1').safeIntegers(true).get(env, at) as
-      | { position: bigint }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT position FROM audit_log WHERE env = ? AND at >= ? ORDER BY at, position LIMIT 1')
+      .safeIntegers(true)
+      .get(env, at) as { position: bigint } | undefined;
     return row?.position;
   }
 

@@ -30,32 +30,49 @@ export class HostQueries {
   constructor(private readonly db: ReadDb) {}
 
   specs(env: string): HostSpec[] {
-    return (this.db.prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? ORDER BY name').all(env) as HostRow[]).map(toSpec);
+    return (
+      this.db
+        .prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? ORDER BY name')
+        .all(env) as HostRow[]
+    ).map(toSpec);
   }
 
   spec(env: string, name: string): HostSpec | undefined {
-    const row = this.db.prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? AND name = ?').get(env, name) as HostRow | undefined;
+    const row = this.db
+      .prepare('SELECT name, endpoint, address, tls, ssh_host_key FROM hosts WHERE env = ? AND name = ?')
+      .get(env, name) as HostRow | undefined;
     return row ? toSpec(row) : undefined;
   }
 
   /** Every env that has hosts (the observation loop walks them all). */
   envs(): string[] {
-    return (this.db.prepare('SELECT DISTINCT env FROM hosts ORDER BY env').all() as { env: string }[]).map((row) => row.env);
+    return (this.db.prepare('SELECT DISTINCT env FROM hosts ORDER BY env').all() as { env: string }[]).map(
+      (row) => row.env,
+    );
   }
 
   /** The hosts held since the store moved (cj does not act on them until confirmed). */
   held(env: string): Set<string> {
-    return new Set((this.db.prepare('SELECT name FROM hosts WHERE env = ? AND held = 1').all(env) as { name: string }[]).map((row) => row.name));
+    return new Set(
+      (this.db.prepare('SELECT name FROM hosts WHERE env = ? AND held = 1').all(env) as { name: string }[]).map(
+        (row) => row.name,
+      ),
+    );
   }
 
   /** Whether a host at this endpoint is held in any environment: the last guard before a change on its engine. */
   heldEndpoint(name: string, endpoint: string): boolean {
-    return this.db.prepare('SELECT 1 FROM hosts WHERE name = ? AND endpoint = ? AND held = 1').get(name, endpoint) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM hosts WHERE name = ? AND endpoint = ? AND held = 1').get(name, endpoint) !==
+      undefined
+    );
   }
 
   /** Other clusters whose containers run on the environment's hosts, by host. */
   shared(env: string): Map<string, SharedClusterView[]> {
-    const rows = this.db.prepare('SELECT host, other_store_id, containers, since FROM shared_hosts WHERE env = ? ORDER BY host, since').all(env) as {
+    const rows = this.db
+      .prepare('SELECT host, other_store_id, containers, since FROM shared_hosts WHERE env = ? ORDER BY host, since')
+      .all(env) as {
       host: string;
       other_store_id: string;
       containers: string;
@@ -63,7 +80,11 @@ export class HostQueries {
     }[];
     const byHost = new Map<string, SharedClusterView[]>();
     for (const row of rows) {
-      const view = { storeId: row.other_store_id, containers: JSON.parse(row.containers) as SharedClusterView['containers'], since: row.since };
+      const view = {
+        storeId: row.other_store_id,
+        containers: JSON.parse(row.containers) as SharedClusterView['containers'],
+        since: row.since,
+      };
       byHost.set(row.host, [...(byHost.get(row.host) ?? []), view]);
     }
     return byHost;
@@ -93,7 +114,9 @@ export class HostQueries {
   /** The containers with cj's labels that no task accounts for, running now (only one job's if given). */
   unexpected(env: string, job?: string): UnexpectedContainerView[] {
     const rows = this.db
-      .prepare(`SELECT * FROM unexpected_containers WHERE env = ? ${job !== undefined ? 'AND job = ?' : ''} ORDER BY host, job, task, since`)
+      .prepare(
+        `SELECT * FROM unexpected_containers WHERE env = ? ${job !== undefined ? 'AND job = ?' : ''} ORDER BY host, job, task, since`,
+      )
       .all(...[env, ...(job !== undefined ? [job] : [])]) as UnexpectedContainerRow[];
     return rows.map((row) => ({
       host: row.host,

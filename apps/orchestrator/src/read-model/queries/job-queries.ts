@@ -27,7 +27,9 @@ export class JobQueries {
   constructor(private readonly db: ReadDb) {}
 
   activeJobNames(env: string): string[] {
-    const rows = this.db.prepare('SELECT job FROM jobs WHERE env = ? AND removed = 0 ORDER BY job').all(env) as { job: string }[];
+    const rows = this.db.prepare('SELECT job FROM jobs WHERE env = ? AND removed = 0 ORDER BY job').all(env) as {
+      job: string;
+    }[];
     return rows.map((row) => row.job);
   }
 
@@ -60,7 +62,9 @@ export class JobQueries {
     const key = JSON.stringify([env, job, revision]);
     const cached = this.specs.get(key);
     if (cached) return cached;
-    const row = this.db.prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?').get(env, job, revision) as { spec: string } | undefined;
+    const row = this.db
+      .prepare('SELECT spec FROM revisions WHERE env = ? AND job = ? AND revision = ?')
+      .get(env, job, revision) as { spec: string } | undefined;
     if (!row) return undefined;
     const spec = JSON.parse(row.spec) as JobSpec;
     if (this.specs.size >= MAX_CACHED_SPECS) this.specs.delete(this.specs.keys().next().value as string);
@@ -81,9 +85,12 @@ export class JobQueries {
 
   /** Undefined when the env never had the job. */
   history(env: string, job: string): HistoryResponse | undefined {
-    const head = this.db.prepare('SELECT current_revision FROM jobs WHERE env = ? AND job = ?').get(env, job) as { current_revision: number | null } | undefined;
+    const head = this.db.prepare('SELECT current_revision FROM jobs WHERE env = ? AND job = ?').get(env, job) as
+      { current_revision: number | null } | undefined;
     if (!head) return undefined;
-    const rows = this.db.prepare('SELECT * FROM revisions WHERE env = ? AND job = ? ORDER BY revision DESC').all(env, job) as RevisionRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM revisions WHERE env = ? AND job = ? ORDER BY revision DESC')
+      .all(env, job) as RevisionRow[];
     return {
       job,
       ...(head.current_revision !== null && { current: head.current_revision }),
@@ -113,7 +120,10 @@ export class JobQueries {
       )
       .all(env, job) as { state: string; actor: string | null; reason: string | null }[];
     return rows.flatMap((row) => {
-      const view = toRollbackView(JSON.parse(row.state) as ActiveRollout, { actor: row.actor ?? 'unknown', ...(row.reason !== null && { reason: row.reason }) });
+      const view = toRollbackView(JSON.parse(row.state) as ActiveRollout, {
+        actor: row.actor ?? 'unknown',
+        ...(row.reason !== null && { reason: row.reason }),
+      });
       return view ? [view] : [];
     });
   }

@@ -10,13 +10,16 @@ export class RolloutQueries {
     const rows = (
       job === undefined
         ? this.db.prepare('SELECT state FROM rollouts WHERE env = ? ORDER BY started_at DESC, id').all(env)
-        : this.db.prepare('SELECT state FROM rollouts WHERE env = ? AND job = ? ORDER BY started_at DESC, id').all(env, job)
+        : this.db
+            .prepare('SELECT state FROM rollouts WHERE env = ? AND job = ? ORDER BY started_at DESC, id')
+            .all(env, job)
     ) as { state: string }[];
     return rows.map((row) => toRolloutView(JSON.parse(row.state) as ActiveRollout));
   }
 
   view(env: string, id: string): RolloutView | undefined {
-    const row = this.db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(env, id) as { state: string } | undefined;
+    const row = this.db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(env, id) as
+      { state: string } | undefined;
     return row ? toRolloutView(JSON.parse(row.state) as ActiveRollout) : undefined;
   }
 }

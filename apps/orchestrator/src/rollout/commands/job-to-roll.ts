@@ -14,9 +14,16 @@ export interface JobToRoll {
  * The job a rolling update or a rollback acts on, refused before anything is recorded when it does
  * not exist or has a rollout in progress (other than the one this very request started, on a retry).
  */
-export async function jobToRoll(writer: StreamWriter, rollouts: RolloutCommands, env: string, job: string, commandId: string): Promise<JobToRoll> {
+export async function jobToRoll(
+  writer: StreamWriter,
+  rollouts: RolloutCommands,
+  env: string,
+  job: string,
+  commandId: string,
+): Promise<JobToRoll> {
   const active = await rollouts.unfinished(env, job);
-  if (active !== undefined && active !== rolloutIdOf(env, job, commandId)) throw new RolloutInProgressError(job, active);
+  if (active !== undefined && active !== rolloutIdOf(env, job, commandId))
+    throw new RolloutInProgressError(job, active);
   const state = await loadActiveJob(writer, env, job);
   const anyRunning = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
   return {

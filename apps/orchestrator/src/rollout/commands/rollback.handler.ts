@@ -25,13 +25,28 @@ export class RollbackHandler implements ICommandHandler<RollbackCommand, Rollout
     const { state, current, running } = await jobToRoll(this.writer, this.rollouts, env, job, context.commandId);
     const target = toRevision ?? previousGoodRevision(state);
     if (target === undefined) {
-      throw conflict('no-previous-revision', `job ${job} has no earlier revision that ran`, `name one with cj rollback ${job} --to N (see cj history ${job})`);
+      throw conflict(
+        'no-previous-revision',
+        `job ${job} has no earlier revision that ran`,
+        `name one with cj rollback ${job} --to N (see cj history ${job})`,
+      );
     }
     const spec = state.revisions[target];
-    if (!spec) throw notFound('revision-not-found', `job ${job} has no revision ${target}`, `see its revisions with cj history ${job}`);
+    if (!spec)
+      throw notFound(
+        'revision-not-found',
+        `job ${job} has no revision ${target}`,
+        `see its revisions with cj history ${job}`,
+      );
     if (target === current.revision && target === running) {
-      throw conflict('already-at-revision', `job ${job} already runs revision ${target}`, `pick another one with --to (see cj history ${job})`);
+      throw conflict(
+        'already-at-revision',
+        `job ${job} already runs revision ${target}`,
+        `pick another one with --to (see cj history ${job})`,
+      );
     }
-    return this.bus.execute(new StartRolloutCommand(env, job, running, target, spec, context, overrides, { revision: target }));
+    return this.bus.execute(
+      new StartRolloutCommand(env, job, running, target, spec, context, overrides, { revision: target }),
+    );
   }
 }

@@ -29,7 +29,9 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
     const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
     const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
     // The revision and the rollout's start are one append: both are recorded, or neither is.
-    return this.bus.execute(new StartRolloutCommand(env, job, running, current.revision, spec, context, overrides, undefined, true));
+    return this.bus.execute(
+      new StartRolloutCommand(env, job, running, current.revision, spec, context, overrides, undefined, true),
+    );
   }
 
   /** The tag's digest now; a tag the registry lacks is refused naming the job and the tags it has. */

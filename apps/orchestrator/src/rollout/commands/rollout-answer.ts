@@ -16,7 +16,12 @@ export class RolloutAnswer {
   async of(env: string, change: RolloutChange): Promise<RolloutView> {
     if (change.position !== undefined) await this.projections.waitFor(change.position);
     const view = this.rollouts.view(env, change.id) ?? (change.state.exists ? toRolloutView(change.state) : undefined);
-    if (!view) throw notFound('rollout-not-found', `environment ${env} has no rollout ${change.id}`, `list them with cj rollout list --env ${env}`);
+    if (!view)
+      throw notFound(
+        'rollout-not-found',
+        `environment ${env} has no rollout ${change.id}`,
+        `list them with cj rollout list --env ${env}`,
+      );
     return view;
   }
 }

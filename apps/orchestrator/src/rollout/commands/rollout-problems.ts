@@ -24,5 +24,11 @@ export async function asProblem<T>(work: Promise<T>): Promise<T> {
 export function problemOf(error: unknown): unknown {
   if (!(error instanceof RolloutError)) return error;
   const status = STATUS[error.code];
-  return new ProblemError(status, error.code.toLowerCase().replace(/_/g, '-'), TITLES[status], error.message, error.hint);
+  return new ProblemError(
+    status,
+    error.code.toLowerCase().replace(/_/g, '-'),
+    TITLES[status],
+    error.message,
+    error.hint,
+  );
 }

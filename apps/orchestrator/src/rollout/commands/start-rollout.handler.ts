@@ -16,7 +16,9 @@ export class StartRolloutHandler implements ICommandHandler<StartRolloutCommand,
 
   async execute(command: StartRolloutCommand): Promise<RolloutView> {
     const { env, job, fromRevision, toRevision, spec, overrides, rollbackOf, register, context } = command;
-    const change = await asProblem(this.commands.start({ env, job, fromRevision, toRevision, spec, overrides, rollbackOf, register }, context));
+    const change = await asProblem(
+      this.commands.start({ env, job, fromRevision, toRevision, spec, overrides, rollbackOf, register }, context),
+    );
     return this.answer.of(env, change);
   }
 }

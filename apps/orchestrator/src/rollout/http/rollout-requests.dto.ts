@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, type FailureAction, type RollbackRequest, type RollingUpdateRequest, type RolloutOrder, type RolloutOverrides } from '@cj/domain';
+import {
+  LIMITS,
+  type FailureAction,
+  type RollbackRequest,
+  type RollingUpdateRequest,
+  type RolloutOrder,
+  type RolloutOverrides,
+} from '@cj/domain';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ChangeRequestDto } from '../../http/dto/change-request.dto';
 
@@ -40,7 +47,9 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
   @IsIn(['rollback', 'pause'])
   failureAction?: FailureAction;
 
-  @ApiPropertyOptional({ description: 'milliseconds every updated task is watched after the last batch passes, before success; 0 for none' })
+  @ApiPropertyOptional({
+    description: 'milliseconds every updated task is watched after the last batch passes, before success; 0 for none',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -49,7 +58,10 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
 }
 
 export class RollingUpdateRequestDto extends RolloutOverridesDto implements RollingUpdateRequest {
-  @ApiPropertyOptional({ example: 'v2', description: "the image tag to move to; default: the recorded tag, re-resolved" })
+  @ApiPropertyOptional({
+    example: 'v2',
+    description: 'the image tag to move to; default: the recorded tag, re-resolved',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)

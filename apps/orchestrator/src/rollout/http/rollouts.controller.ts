@@ -11,7 +11,12 @@ import { badRequest, notFound } from '../../http/problem';
 import { RolloutQueries } from '../../read-model/queries/rollout-queries';
 import { EVENT_STORE } from '../../store/open-event-store';
 import { replayRollout } from '../rollout-replay';
-import { ControlRolloutCommand, RollbackCommand, RollingUpdateCommand, type RolloutControl } from '../commands/rollout.commands';
+import {
+  ControlRolloutCommand,
+  RollbackCommand,
+  RollingUpdateCommand,
+  type RolloutControl,
+} from '../commands/rollout.commands';
 import { RollbackRequestDto, RollingUpdateRequestDto, UpdateRequestDto } from './rollout-requests.dto';
 
 /** Rollout ids are UUIDs (they become stream names). */
@@ -47,22 +52,40 @@ export class RolloutsController {
   @Post('jobs/:job/rolling-update')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pin a tag (or the recorded one, re-resolved) as a new revision and roll every task to it' })
-  rollingUpdate(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: RollingUpdateRequestDto): Promise<RolloutView> {
-    return this.commands.execute(new RollingUpdateCommand(env, job, body.tag, overridesOf(body), this.contexts.of(body)));
+  rollingUpdate(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Body() body: RollingUpdateRequestDto,
+  ): Promise<RolloutView> {
+    return this.commands.execute(
+      new RollingUpdateCommand(env, job, body.tag, overridesOf(body), this.contexts.of(body)),
+    );
   }
 
   @Post('jobs/:job/update')
   @HttpCode(200)
   @ApiOperation({ summary: 'Roll a tag out (the talk’s `update JOB_TAG`)' })
-  update(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: UpdateRequestDto): Promise<RolloutView> {
-    return this.commands.execute(new RollingUpdateCommand(env, job, body.tag, overridesOf(body), this.contexts.of(body)));
+  update(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Body() body: UpdateRequestDto,
+  ): Promise<RolloutView> {
+    return this.commands.execute(
+      new RollingUpdateCommand(env, job, body.tag, overridesOf(body), this.contexts.of(body)),
+    );
   }
 
   @Post('jobs/:job/rollback')
   @HttpCode(200)
   @ApiOperation({ summary: 'Roll back to the previous good revision (or toRevision), through the same health gates' })
-  rollback(@Param('env', EnvNamePipe) env: string, @Param('job', JobNamePipe) job: string, @Body() body: RollbackRequestDto): Promise<RolloutView> {
-    return this.commands.execute(new RollbackCommand(env, job, body.toRevision, overridesOf(body), this.contexts.of(body)));
+  rollback(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('job', JobNamePipe) job: string,
+    @Body() body: RollbackRequestDto,
+  ): Promise<RolloutView> {
+    return this.commands.execute(
+      new RollbackCommand(env, job, body.toRevision, overridesOf(body), this.contexts.of(body)),
+    );
   }
 
   @Get('rollouts')
@@ -75,7 +98,12 @@ export class RolloutsController {
   @ApiOperation({ summary: 'One rollout and its tasks' })
   view(@Param('env', EnvNamePipe) env: string, @Param('id') id: string): RolloutView {
     const view = this.rollouts.view(env, rolloutId(id));
-    if (!view) throw notFound('rollout-not-found', `environment ${env} has no rollout ${id}`, `list them with cj rollout list --env ${env}`);
+    if (!view)
+      throw notFound(
+        'rollout-not-found',
+        `environment ${env} has no rollout ${id}`,
+        `list them with cj rollout list --env ${env}`,
+      );
     return view;
   }
 
@@ -83,28 +111,45 @@ export class RolloutsController {
   @ApiOperation({ summary: 'One rollout replayed from its stream: each event, and the rollout as it stood after it' })
   async replay(@Param('env', EnvNamePipe) env: string, @Param('id') id: string): Promise<RolloutReplay> {
     const replay = await replayRollout(this.store, env, rolloutId(id));
-    if (!replay) throw notFound('rollout-not-found', `environment ${env} has no rollout ${id}`, `list them with cj rollout list --env ${env}`);
+    if (!replay)
+      throw notFound(
+        'rollout-not-found',
+        `environment ${env} has no rollout ${id}`,
+        `list them with cj rollout list --env ${env}`,
+      );
     return replay;
   }
 
   @Post('rollouts/:id/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start no new batch; tasks in flight finish' })
-  pause(@Param('env', EnvNamePipe) env: string, @Param('id') id: string, @Body() body: ChangeRequestDto): Promise<RolloutView> {
+  pause(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('id') id: string,
+    @Body() body: ChangeRequestDto,
+  ): Promise<RolloutView> {
     return this.control(env, id, 'pause', body);
   }
 
   @Post('rollouts/:id/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Continue a paused rollout' })
-  resume(@Param('env', EnvNamePipe) env: string, @Param('id') id: string, @Body() body: ChangeRequestDto): Promise<RolloutView> {
+  resume(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('id') id: string,
+    @Body() body: ChangeRequestDto,
+  ): Promise<RolloutView> {
     return this.control(env, id, 'resume', body);
   }
 
   @Post('rollouts/:id/abort')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop the rollout: tasks in flight are restored, the rest are left as they are' })
-  abort(@Param('env', EnvNamePipe) env: string, @Param('id') id: string, @Body() body: ChangeRequestDto): Promise<RolloutView> {
+  abort(
+    @Param('env', EnvNamePipe) env: string,
+    @Param('id') id: string,
+    @Body() body: ChangeRequestDto,
+  ): Promise<RolloutView> {
     return this.control(env, id, 'abort', body);
   }
 
@@ -114,6 +159,7 @@ export class RolloutsController {
 }
 
 function rolloutId(id: string): string {
-  if (!ROLLOUT_ID.test(id)) throw badRequest(`rollout id "${id}" is not valid`, 'rollout ids are UUIDs, as cj rollout list shows them');
+  if (!ROLLOUT_ID.test(id))
+    throw badRequest(`rollout id "${id}" is not valid`, 'rollout ids are UUIDs, as cj rollout list shows them');
   return id.toLowerCase();
 }

@@ -14,11 +14,20 @@ export const demoPolicy = (overrides: Partial<UpdatePolicy> = {}): UpdatePolicy 
 });
 
 /** A demo job (busybox httpd answering /health and /version on $PORT) with `replicas` tasks per host. */
-export function demoJob(name: string, image: JobSpec['image'], hosts: readonly string[], replicas: number, basePort: number, update: UpdatePolicy): JobSpec {
+export function demoJob(
+  name: string,
+  image: JobSpec['image'],
+  hosts: readonly string[],
+  replicas: number,
+  basePort: number,
+  update: UpdatePolicy,
+): JobSpec {
   return {
     name,
     image,
-    tasks: hosts.flatMap((host, h) => Array.from({ length: replicas }, (_, r) => ({ index: h * replicas + r, host, port: basePort + r }))),
+    tasks: hosts.flatMap((host, h) =>
+      Array.from({ length: replicas }, (_, r) => ({ index: h * replicas + r, host, port: basePort + r })),
+    ),
     envs: [],
     mounts: [],
     health: { type: 'http', path: '/health', expectStatus: 200, interval: 250, timeout: 1000, retries: 1 },

@@ -43,7 +43,12 @@ export const SENSITIVE_HOST_PATHS: readonly string[] = [
 
 const DOCKER_HUB = 'docker.io';
 
-export function checkAllowLists(root: SourceNode, dto: JobsFileDto, jobs: readonly JobView[], policy: HostPolicy): JobsFileIssue[] {
+export function checkAllowLists(
+  root: SourceNode,
+  dto: JobsFileDto,
+  jobs: readonly JobView[],
+  policy: HostPolicy,
+): JobsFileIssue[] {
   return [...checkRegistries(root, dto, jobs, policy), ...jobs.flatMap((job) => checkMounts(job, policy))];
 }
 
@@ -56,7 +61,14 @@ function checkMounts({ dto, node }: JobView, policy: HostPolicy): JobsFileIssue[
     const readWrite = mount.read_only !== true;
     const segments = mount.source.split('/');
     if (segments.includes('..')) {
-      return [issueAt(item.loc, item.path, `mount source ${JSON.stringify(mount.source)} climbs out with ".."`, 'write the host path without ".." segments')];
+      return [
+        issueAt(
+          item.loc,
+          item.path,
+          `mount source ${JSON.stringify(mount.source)} climbs out with ".."`,
+          'write the host path without ".." segments',
+        ),
+      ];
     }
     if (!mount.source.startsWith('/')) return [];
     const source = normalized(mount.source);
@@ -68,12 +80,19 @@ function checkMounts({ dto, node }: JobView, policy: HostPolicy): JobsFileIssue[
           item.loc,
           item.path,
           `host path ${source} may not be mounted: the orchestrator allows ${allowed.length > 0 ? allowed.join(', ') : 'no host paths'}${sensitiveArea(source) ? ` (and ${sensitiveArea(source)} needs an allowance of its own)` : ''}`,
-          'mount a path the orchestrator allows, or a relative path (the job\'s data directory); whoever runs the orchestrator allows paths with --allow-mount PATH[:rw]',
+          "mount a path the orchestrator allows, or a relative path (the job's data directory); whoever runs the orchestrator allows paths with --allow-mount PATH[:rw]",
         ),
       ];
     }
     if (readWrite && !allowance.readWrite) {
-      return [issueAt(item.loc, item.path, `host path ${source} may only be mounted read-only (the orchestrator allows ${allowance.path} read-only)`, 'add :ro (or read_only: true), or have the orchestrator allow it with --allow-mount PATH:rw')];
+      return [
+        issueAt(
+          item.loc,
+          item.path,
+          `host path ${source} may only be mounted read-only (the orchestrator allows ${allowance.path} read-only)`,
+          'add :ro (or read_only: true), or have the orchestrator allow it with --allow-mount PATH:rw',
+        ),
+      ];
     }
     return [];
   });
@@ -98,14 +117,26 @@ function normalized(path: string): string {
   return `/${parts.join('/')}`;
 }
 
-function checkRegistries(root: SourceNode, dto: JobsFileDto, jobs: readonly JobView[], policy: HostPolicy): JobsFileIssue[] {
+function checkRegistries(
+  root: SourceNode,
+  dto: JobsFileDto,
+  jobs: readonly JobView[],
+  policy: HostPolicy,
+): JobsFileIssue[] {
   const declared = typeof dto.registry === 'string' ? dto.registry : undefined;
   const issues: JobsFileIssue[] = [];
   const allowed = policy.registries ?? [declared ?? DOCKER_HUB];
   const listed = allowed.join(', ');
   if (declared !== undefined && policy.registries !== undefined && !policy.registries.includes(declared)) {
     const entry = entryOf(root, 'registry')!;
-    issues.push(issueAt(entry.value.loc, 'registry', `registry ${declared} is not one the orchestrator allows (${listed})`, 'use an allowed registry; whoever runs the orchestrator allows others with --allow-registry HOST[:PORT]'));
+    issues.push(
+      issueAt(
+        entry.value.loc,
+        'registry',
+        `registry ${declared} is not one the orchestrator allows (${listed})`,
+        'use an allowed registry; whoever runs the orchestrator allows others with --allow-registry HOST[:PORT]',
+      ),
+    );
   }
   for (const { dto: job, node } of jobs) {
     if (typeof job.image !== 'string') continue;
@@ -121,7 +152,7 @@ function checkRegistries(root: SourceNode, dto: JobsFileDto, jobs: readonly JobV
         `image ${job.image} comes from ${registry}, which is not a registry of this environment (${listed}); nothing was looked up there`,
         declared === undefined && policy.registries === undefined
           ? 'declare the registry at the top of the file (registry: HOST[:PORT]), or name the image without one'
-          : 'name the image without a registry (the file\'s registry: applies), or one the orchestrator allows (--allow-registry)',
+          : "name the image without a registry (the file's registry: applies), or one the orchestrator allows (--allow-registry)",
       ),
     );
   }

@@ -10,7 +10,14 @@ export interface JobView {
   readonly dto: JobDto;
   readonly node: SourceNode;
   /** Each task's host and port, and where the host and the port were written. */
-  readonly tasks: readonly { index: number; host: string; port: number; hostLoc: SourceLocation; hostPath: string; portLoc: SourceLocation }[];
+  readonly tasks: readonly {
+    index: number;
+    host: string;
+    port: number;
+    hostLoc: SourceLocation;
+    hostPath: string;
+    portLoc: SourceLocation;
+  }[];
 }
 
 /**
@@ -32,8 +39,14 @@ function placedTasks(job: JobDto, node: SourceNode): JobView['tasks'] {
   const runOnHost = valueOf(node, 'run_on_host');
   const portNode = valueOf(node, 'port');
   const hosts = typeof job.run_on_host === 'string' ? [job.run_on_host] : job.hosts;
-  const validHosts = Array.isArray(hosts) && hosts.length > 0 && hosts.length <= LIMITS.hosts && hosts.every((h) => typeof h === 'string');
-  const validReplicas = job.replicas === undefined || (Number.isInteger(job.replicas) && job.replicas >= 1 && job.replicas <= LIMITS.replicas);
+  const validHosts =
+    Array.isArray(hosts) &&
+    hosts.length > 0 &&
+    hosts.length <= LIMITS.hosts &&
+    hosts.every((h) => typeof h === 'string');
+  const validReplicas =
+    job.replicas === undefined ||
+    (Number.isInteger(job.replicas) && job.replicas >= 1 && job.replicas <= LIMITS.replicas);
   if (!validHosts || !validReplicas || !Number.isInteger(job.port) || !portNode) return [];
   const hostNodes = runOnHost ? [runOnHost] : hostsNode?.kind === 'list' ? hostsNode.items : [];
   return placeTasks({ hosts, replicas: job.replicas, port: job.port }).map((task) => ({

@@ -9,20 +9,37 @@ export function checkPlacement(jobs: readonly JobView[]): JobsFileIssue[] {
     const hosts = entryOf(node, 'hosts');
     if (dto.run_on_host !== undefined && hosts) {
       issues.push(
-        issueAt(hosts.keyLoc, hosts.value.path, 'a job takes run_on_host or hosts, not both', 'keep run_on_host for one task, or list every host under hosts'),
+        issueAt(
+          hosts.keyLoc,
+          hosts.value.path,
+          'a job takes run_on_host or hosts, not both',
+          'keep run_on_host for one task, or list every host under hosts',
+        ),
       );
     } else if (dto.run_on_host === undefined && !hosts) {
       issues.push(
-        issueAt(node.loc, childPath(node.path, 'run_on_host'), `job ${JSON.stringify(dto.name)} is not placed on any host`, 'add run_on_host: HOST, or hosts: [HOST, …] (with replicas: N to run more tasks than hosts)'),
+        issueAt(
+          node.loc,
+          childPath(node.path, 'run_on_host'),
+          `job ${JSON.stringify(dto.name)} is not placed on any host`,
+          'add run_on_host: HOST, or hosts: [HOST, …] (with replicas: N to run more tasks than hosts)',
+        ),
       );
     }
     const listed = valueOf(node, 'hosts');
     if (listed?.kind === 'list') {
       listed.items.forEach((item, index) => {
-        const first = listed.items.findIndex((other) => other.kind === 'scalar' && item.kind === 'scalar' && other.value === item.value);
+        const first = listed.items.findIndex(
+          (other) => other.kind === 'scalar' && item.kind === 'scalar' && other.value === item.value,
+        );
         if (first < index && item.kind === 'scalar') {
           issues.push(
-            issueAt(item.loc, item.path, `host ${JSON.stringify(item.value)} is listed twice`, 'list each host once; use replicas: N to run several tasks per host'),
+            issueAt(
+              item.loc,
+              item.path,
+              `host ${JSON.stringify(item.value)} is listed twice`,
+              'list each host once; use replicas: N to run several tasks per host',
+            ),
           );
         }
       });
@@ -30,7 +47,12 @@ export function checkPlacement(jobs: readonly JobView[]): JobsFileIssue[] {
     for (const task of tasks) {
       if (task.port > 65535) {
         issues.push(
-          issueAt(task.portLoc, childPath(node.path, 'port'), `task ${task.index} on ${task.host} would need port ${task.port}, above 65535`, 'pick a lower port: the n-th task on a host listens on port + n'),
+          issueAt(
+            task.portLoc,
+            childPath(node.path, 'port'),
+            `task ${task.index} on ${task.host} would need port ${task.port}, above 65535`,
+            'pick a lower port: the n-th task on a host listens on port + n',
+          ),
         );
       }
     }

@@ -19,10 +19,21 @@ export function checkPortConflicts(jobs: readonly JobView[]): JobsFileIssue[] {
         continue;
       }
       const where = `port ${task.port} on host ${task.host}`;
-      const hint = 'with host networking one port on a host holds one listener: give one of these jobs another port, or move it to another host';
+      const hint =
+        'with host networking one port on a host holds one listener: give one of these jobs another port, or move it to another host';
       issues.push(
-        issueAt(holder.task.portLoc, childPath(holder.job.node.path, 'port'), `${where} is also taken by job ${JSON.stringify(job.dto.name)} (${formatLocation(task.portLoc)})`, hint),
-        issueAt(task.portLoc, childPath(job.node.path, 'port'), `${where} is also taken by job ${JSON.stringify(holder.job.dto.name)} (${formatLocation(holder.task.portLoc)})`, hint),
+        issueAt(
+          holder.task.portLoc,
+          childPath(holder.job.node.path, 'port'),
+          `${where} is also taken by job ${JSON.stringify(job.dto.name)} (${formatLocation(task.portLoc)})`,
+          hint,
+        ),
+        issueAt(
+          task.portLoc,
+          childPath(job.node.path, 'port'),
+          `${where} is also taken by job ${JSON.stringify(holder.job.dto.name)} (${formatLocation(holder.task.portLoc)})`,
+          hint,
+        ),
       );
     }
   }

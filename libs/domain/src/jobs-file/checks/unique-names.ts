@@ -12,7 +12,14 @@ export function checkUniqueNames(jobs: readonly JobView[]): JobsFileIssue[] {
     if (typeof dto.name !== 'string' || !nameNode) continue;
     const first = firstJob.get(dto.name);
     if (first) {
-      issues.push(issueAt(nameNode.loc, nameNode.path, `job ${JSON.stringify(dto.name)} is declared twice (first at ${formatLocation(first)})`, 'give each job its own name, or merge the two'));
+      issues.push(
+        issueAt(
+          nameNode.loc,
+          nameNode.path,
+          `job ${JSON.stringify(dto.name)} is declared twice (first at ${formatLocation(first)})`,
+          'give each job its own name, or merge the two',
+        ),
+      );
     } else {
       firstJob.set(dto.name, nameNode.loc);
     }
@@ -24,7 +31,14 @@ export function checkUniqueNames(jobs: readonly JobView[]): JobsFileIssue[] {
       if (key?.kind !== 'scalar') continue;
       const earlier = firstKey.get(key.value);
       if (earlier) {
-        issues.push(issueAt(key.loc, key.path, `env ${JSON.stringify(key.value)} is set twice (first at ${formatLocation(earlier)})`, 'keep one value per env key'));
+        issues.push(
+          issueAt(
+            key.loc,
+            key.path,
+            `env ${JSON.stringify(key.value)} is set twice (first at ${formatLocation(earlier)})`,
+            'keep one value per env key',
+          ),
+        );
       } else {
         firstKey.set(key.value, key.loc);
       }

@@ -13,7 +13,8 @@ export class HealthDto {
     'httpPath',
     (v, o) =>
       o.type === 'http'
-        ? (typeof v === 'string' && v.startsWith('/')) || (v === undefined ? 'an http check needs a path' : `path ${show(v)} must start with "/"`)
+        ? (typeof v === 'string' && v.startsWith('/')) ||
+          (v === undefined ? 'an http check needs a path' : `path ${show(v)} must start with "/"`)
         : v === undefined || `path applies to http checks, not to ${show(o.type)}`,
     'an http check names the path to GET, e.g. path: /health; other check types take no path',
   )
@@ -25,7 +26,8 @@ export class HealthDto {
     (v, o) =>
       o.type !== 'http'
         ? `status applies to http checks, not to ${show(o.type)}`
-        : (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599) || `status ${show(v)} is not an HTTP status`,
+        : (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599) ||
+          `status ${show(v)} is not an HTTP status`,
     'write the status a healthy task answers with, e.g. 200; only http checks take one',
   )
   status?: number;
@@ -34,7 +36,10 @@ export class HealthDto {
     'execCommand',
     (v, o) =>
       o.type === 'exec'
-        ? (Array.isArray(v) && v.length > 0 && v.length <= LIMITS.commandArgs && v.every((part) => typeof part === 'string' && !part.includes('\0'))) ||
+        ? (Array.isArray(v) &&
+            v.length > 0 &&
+            v.length <= LIMITS.commandArgs &&
+            v.every((part) => typeof part === 'string' && !part.includes('\0'))) ||
           `an exec check needs a command list of at most ${LIMITS.commandArgs} strings without NUL characters, not ${show(v)}`
         : v === undefined || `command applies to exec checks, not to ${show(o.type)}`,
     'an exec check runs a command inside the container, written as a list: command: ["cat", "/tmp/ready"]',
@@ -50,6 +55,11 @@ export class HealthDto {
   timeout?: string;
 
   @IsOptional()
-  @WholeNumber(0, LIMITS.healthRetries, 'health retries', 'write how many failed checks in a row make a task unhealthy, e.g. 3')
+  @WholeNumber(
+    0,
+    LIMITS.healthRetries,
+    'health retries',
+    'write how many failed checks in a row make a task unhealthy, e.g. 3',
+  )
   retries?: number;
 }

@@ -2,7 +2,21 @@ import { IsOptional } from 'class-validator';
 import { LIMITS } from '../../limits/limits';
 import { HealthDto } from './health.dto';
 import { Nested } from './nested';
-import { AbsolutePath, Flag, ImageReference, Memory, Name, OneOf, Port, PositiveNumber, Rule, show, StringList, Text, WholeNumber } from './rules';
+import {
+  AbsolutePath,
+  Flag,
+  ImageReference,
+  Memory,
+  Name,
+  OneOf,
+  Port,
+  PositiveNumber,
+  Rule,
+  show,
+  StringList,
+  Text,
+  WholeNumber,
+} from './rules';
 import { UpdateDto } from './update.dto';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
@@ -11,7 +25,8 @@ export const RECONCILE_POLICIES = ['restart', 'report'] as const;
 export class EnvVarDto {
   @Rule(
     'envKey',
-    (v) => (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) || `${show(v)} is not an environment variable name`,
+    (v) =>
+      (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) || `${show(v)} is not an environment variable name`,
     'an env key is letters, digits and "_", not starting with a digit',
   )
   key!: string;
@@ -23,15 +38,20 @@ export class EnvVarDto {
         ? `must be a string, not ${show(v)}`
         : v.includes('\0')
           ? 'holds a NUL character, which no process environment can carry'
-          : v.length <= LIMITS.envValueLength || `is ${v.length} characters, more than ${LIMITS.envValueLength} (the env value limit)`,
+          : v.length <= LIMITS.envValueLength ||
+            `is ${v.length} characters, more than ${LIMITS.envValueLength} (the env value limit)`,
     `quote the value: value: "8990"; no NUL characters, at most ${LIMITS.envValueLength} characters`,
   )
   value!: string;
 }
 
 export class MountDto {
-  @Text('write the host path (absolute, or relative to the job\'s data directory)')
-  @Rule('noNul', (v) => typeof v !== 'string' || !v.includes('\0') || 'holds a NUL character', 'write a path without NUL characters')
+  @Text("write the host path (absolute, or relative to the job's data directory)")
+  @Rule(
+    'noNul',
+    (v) => typeof v !== 'string' || !v.includes('\0') || 'holds a NUL character',
+    'write a path without NUL characters',
+  )
   source!: string;
 
   @AbsolutePath()
@@ -56,7 +76,10 @@ export class ResourcesDto {
 /** What `defaults:` may set for every job; a job's own value wins. */
 export class DefaultsDto {
   @IsOptional()
-  @Nested(() => HealthDto, { list: false, hint: 'write health as a mapping with a type: http, tcp, exec, docker or none' })
+  @Nested(() => HealthDto, {
+    list: false,
+    hint: 'write health as a mapping with a type: http, tcp, exec, docker or none',
+  })
   health?: HealthDto;
 
   @IsOptional()
@@ -76,7 +99,11 @@ export class DefaultsDto {
   reconcile?: string;
 
   @IsOptional()
-  @Nested(() => EnvVarDto, { list: true, hint: 'write envs as a list of {key, value} or as a map of key: value', max: [LIMITS.envVars, 'envs'] })
+  @Nested(() => EnvVarDto, {
+    list: true,
+    hint: 'write envs as a list of {key, value} or as a map of key: value',
+    max: [LIMITS.envVars, 'envs'],
+  })
   envs?: EnvVarDto[];
 }
 
@@ -104,10 +131,18 @@ export class JobDto extends DefaultsDto {
   port!: number;
 
   @IsOptional()
-  @Nested(() => MountDto, { list: true, hint: 'write mounts as a list of "source:target[:ro]" or {source, target, read_only}', max: [LIMITS.mounts, 'mounts'] })
+  @Nested(() => MountDto, {
+    list: true,
+    hint: 'write mounts as a list of "source:target[:ro]" or {source, target, read_only}',
+    max: [LIMITS.mounts, 'mounts'],
+  })
   mounts?: MountDto[];
 
   @IsOptional()
-  @StringList(LIMITS.commandArgs, 'command', 'write the command as a list, one argument each: command: ["java", "-jar", "app.jar"]')
+  @StringList(
+    LIMITS.commandArgs,
+    'command',
+    'write the command as a list, one argument each: command: ["java", "-jar", "app.jar"]',
+  )
   command?: string[];
 }

@@ -23,7 +23,7 @@ export class HostDto {
   endpoint!: string;
 
   @IsOptional()
-  @Text('write the address at which this host\'s tasks answer, e.g. 10.0.0.5')
+  @Text("write the address at which this host's tasks answer, e.g. 10.0.0.5")
   address?: string;
 
   @IsOptional()
@@ -45,13 +45,24 @@ export class JobsFileDto {
   registry?: string;
 
   @IsOptional()
-  @Nested(() => HostDto, { list: true, hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls, ssh_host_key}', max: [LIMITS.hosts, 'hosts'] })
+  @Nested(() => HostDto, {
+    list: true,
+    hint: 'write hosts as a map of name: endpoint, or name: {endpoint, address, tls, ssh_host_key}',
+    max: [LIMITS.hosts, 'hosts'],
+  })
   hosts?: HostDto[];
 
   @IsOptional()
-  @Nested(() => DefaultsDto, { list: false, hint: 'write defaults as a mapping of health, update, resources, restart, reconcile, envs' })
+  @Nested(() => DefaultsDto, {
+    list: false,
+    hint: 'write defaults as a mapping of health, update, resources, restart, reconcile, envs',
+  })
   defaults?: DefaultsDto;
 
-  @Nested(() => JobDto, { list: true, hint: 'write jobs as a list of jobs, or a map of name: job', max: [LIMITS.jobs, 'jobs'] })
+  @Nested(() => JobDto, {
+    list: true,
+    hint: 'write jobs as a list of jobs, or a map of name: job',
+    max: [LIMITS.jobs, 'jobs'],
+  })
   jobs!: JobDto[];
 }

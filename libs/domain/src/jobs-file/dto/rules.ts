@@ -44,10 +44,15 @@ export function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const missing = (value: unknown): string | undefined => (value === undefined || value === null ? 'is missing' : undefined);
+const missing = (value: unknown): string | undefined =>
+  value === undefined || value === null ? 'is missing' : undefined;
 
 export const Text = (hint: string) =>
-  Rule('text', (v) => missing(v) ?? ((typeof v === 'string' && v.trim() !== '') || `must be a non-empty string, not ${show(v)}`), hint);
+  Rule(
+    'text',
+    (v) => missing(v) ?? ((typeof v === 'string' && v.trim() !== '') || `must be a non-empty string, not ${show(v)}`),
+    hint,
+  );
 
 export const Name = (what: string) =>
   Rule(
@@ -63,7 +68,10 @@ export const Name = (what: string) =>
 export const Port = () =>
   Rule(
     'port',
-    (v) => missing(v) ?? ((Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535) || `port ${show(v)} is not between 1 and 65535`),
+    (v) =>
+      missing(v) ??
+      ((Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535) ||
+        `port ${show(v)} is not between 1 and 65535`),
     'write the TCP port the job listens on, a whole number from 1 to 65535',
   );
 
@@ -81,7 +89,8 @@ export const WholeNumber = (min: number, max: number, limit: string, hint: strin
 export const Ratio = () =>
   Rule(
     'ratio',
-    (v) => missing(v) ?? ((typeof v === 'number' && v >= 0 && v <= 1) || `must be a fraction from 0 to 1, not ${show(v)}`),
+    (v) =>
+      missing(v) ?? ((typeof v === 'number' && v >= 0 && v <= 1) || `must be a fraction from 0 to 1, not ${show(v)}`),
     'write 0 to tolerate no failed task, 0.25 for a quarter of the tasks, 1 for all',
   );
 
@@ -123,14 +132,25 @@ export const Memory = () =>
   );
 
 export const OneOf = (values: readonly string[]) =>
-  Rule('oneOf', (v) => missing(v) ?? (values.includes(v as string) || `${show(v)} is not one of ${values.join(', ')}`), `use one of: ${values.join(', ')}`);
+  Rule(
+    'oneOf',
+    (v) => missing(v) ?? (values.includes(v as string) || `${show(v)} is not one of ${values.join(', ')}`),
+    `use one of: ${values.join(', ')}`,
+  );
 
-export const Flag = () => Rule('flag', (v) => missing(v) ?? (typeof v === 'boolean' || `must be true or false, not ${show(v)}`), 'write true or false');
+export const Flag = () =>
+  Rule(
+    'flag',
+    (v) => missing(v) ?? (typeof v === 'boolean' || `must be true or false, not ${show(v)}`),
+    'write true or false',
+  );
 
 export const ImageReference = () =>
   Rule(
     'image',
-    (v) => missing(v) ?? ((typeof v === 'string' && parseImageRef(v) !== undefined) || `${show(v)} is not an image reference`),
+    (v) =>
+      missing(v) ??
+      ((typeof v === 'string' && parseImageRef(v) !== undefined) || `${show(v)} is not an image reference`),
     'write "repository:tag", "registry:5000/repository:tag" or "repository@sha256:<64 hex digits>"; repositories are lowercase',
   );
 
@@ -155,14 +175,21 @@ export const SshHostKeyLine = () =>
       if (typeof owner['endpoint'] === 'string' && !owner['endpoint'].startsWith('ssh://')) {
         return `an ssh host key is only checked for an ssh:// endpoint, not ${show(owner['endpoint'])}`;
       }
-      return missing(v) ?? ((typeof v === 'string' && parseSshHostKey(v) !== undefined) || `${show(v)} is not an OpenSSH public host key`);
+      return (
+        missing(v) ??
+        ((typeof v === 'string' && parseSshHostKey(v) !== undefined) || `${show(v)} is not an OpenSSH public host key`)
+      );
     },
     'write the host\'s public key as "ssh-ed25519 AAAA…" (its /etc/ssh/ssh_host_ed25519_key.pub, or a line of `ssh-keyscan -p PORT HOST`), ' +
       'and only for an ssh://user@host endpoint',
   );
 
 export const AbsolutePath = () =>
-  Rule('absolutePath', (v) => missing(v) ?? ((typeof v === 'string' && v.startsWith('/')) || `${show(v)} is not an absolute path`), 'write a path that starts with "/"');
+  Rule(
+    'absolutePath',
+    (v) => missing(v) ?? ((typeof v === 'string' && v.startsWith('/')) || `${show(v)} is not an absolute path`),
+    'write a path that starts with "/"',
+  );
 
 export const StringList = (max: number, limit: string, hint: string) =>
   Rule(
@@ -180,9 +207,18 @@ export const StringList = (max: number, limit: string, hint: string) =>
 export const List = (max: number, limit: string, hint: string) =>
   Rule(
     'list',
-    (v) => missing(v) ?? (Array.isArray(v) && v.length > max ? `has ${v.length} items, more than ${max} (the ${limit} limit)` : Array.isArray(v) || `must be a list, not ${show(v)}`),
+    (v) =>
+      missing(v) ??
+      (Array.isArray(v) && v.length > max
+        ? `has ${v.length} items, more than ${max} (the ${limit} limit)`
+        : Array.isArray(v) || `must be a list, not ${show(v)}`),
     hint,
   );
 
 export const Mapping = (hint: string) =>
-  Rule('mapping', (v) => missing(v) ?? ((typeof v === 'object' && v !== null && !Array.isArray(v)) || `must be a mapping, not ${show(v)}`), hint);
+  Rule(
+    'mapping',
+    (v) =>
+      missing(v) ?? ((typeof v === 'object' && v !== null && !Array.isArray(v)) || `must be a mapping, not ${show(v)}`),
+    hint,
+  );

@@ -37,7 +37,12 @@ export class UpdateDto {
   failure_action?: string;
 
   @IsOptional()
-  @WholeNumber(0, LIMITS.keepReplaced, 'keep_replaced', 'write how many replaced containers to keep per task for a quick rollback, e.g. 2')
+  @WholeNumber(
+    0,
+    LIMITS.keepReplaced,
+    'keep_replaced',
+    'write how many replaced containers to keep per task for a quick rollback, e.g. 2',
+  )
   keep_replaced?: number;
 
   @IsOptional()

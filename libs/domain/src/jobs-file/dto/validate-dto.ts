@@ -10,7 +10,12 @@ export type DtoResult = { readonly dto: JobsFileDto; readonly issues: readonly J
 /** Validates the normalized tree against the DTOs and places every error back in the file. */
 export function validateDto(root: SourceNode): DtoResult {
   const dto = plainToInstance(JobsFileDto, toPlain(root));
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+  });
   return { dto, issues: errors.flatMap((error) => toIssues(error, root)) };
 }
 
@@ -39,7 +44,9 @@ function toIssues(error: ValidationError, parent: SourceNode): JobsFileIssue[] {
       ),
     );
   } else if (constraint === 'nestedValidation') {
-    issues.push(issueAt(loc, path, `must be a mapping, not ${JSON.stringify(error.value)}`, 'write it as key: value fields'));
+    issues.push(
+      issueAt(loc, path, `must be a mapping, not ${JSON.stringify(error.value)}`, 'write it as key: value fields'),
+    );
   } else if (constraint !== undefined && message !== undefined) {
     const hint = (error.contexts?.[constraint] as { hint?: string } | undefined)?.hint ?? 'see the jobs file reference';
     issues.push(issueAt(loc, path, message, hint));

@@ -10,15 +10,36 @@ import type { SourceLocation } from '../model';
 export function checkText(text: string, file: string): JobsFileIssue[] {
   const bytes = utf8Length(text);
   if (bytes > LIMITS.jobsFileBytes) {
-    return [issueAt({ file, line: 1, column: 1 }, '', `the file is ${bytes} bytes, more than ${LIMITS.jobsFileBytes} (the jobs file size limit)`, 'split the environment into several files')];
+    return [
+      issueAt(
+        { file, line: 1, column: 1 },
+        '',
+        `the file is ${bytes} bytes, more than ${LIMITS.jobsFileBytes} (the jobs file size limit)`,
+        'split the environment into several files',
+      ),
+    ];
   }
   if (text.startsWith('\uFEFF') || /^(?:\0.|.\0)/s.test(text)) {
-    return [issueAt({ file, line: 1, column: 1 }, '', 'the file is not UTF-8 (it looks like UTF-16, or starts with a byte-order mark)', 'save it as UTF-8 without a BOM, e.g. iconv -f UTF-16 -t UTF-8')];
+    return [
+      issueAt(
+        { file, line: 1, column: 1 },
+        '',
+        'the file is not UTF-8 (it looks like UTF-16, or starts with a byte-order mark)',
+        'save it as UTF-8 without a BOM, e.g. iconv -f UTF-16 -t UTF-8',
+      ),
+    ];
   }
   const bad = /[\0\uFFFD]/.exec(text);
   if (bad) {
     const what = bad[0] === '\0' ? 'a NUL character' : 'bytes that are not UTF-8 (read as U+FFFD)';
-    return [issueAt(locationOf(text, bad.index, file), '', `the file holds ${what}`, 'save the file as UTF-8 text; write special characters as \\u escapes in a quoted string')];
+    return [
+      issueAt(
+        locationOf(text, bad.index, file),
+        '',
+        `the file holds ${what}`,
+        'save the file as UTF-8 text; write special characters as \\u escapes in a quoted string',
+      ),
+    ];
   }
   return [];
 }

@@ -9,8 +9,13 @@ import { childPath, type MapEntry, type MapNode, type SourceNode } from './sourc
  */
 export function normalizeJobsFile(root: SourceNode): SourceNode {
   return mapEntries(root, {
-    hosts: (node) => listFromMap(node, 'name', (entry) => (entry.value.kind === 'scalar' ? wrap(entry, 'endpoint') : entry.value)),
-    jobs: (node) => each(listFromMap(node, 'name', (entry) => entry.value), normalizeJob),
+    hosts: (node) =>
+      listFromMap(node, 'name', (entry) => (entry.value.kind === 'scalar' ? wrap(entry, 'endpoint') : entry.value)),
+    jobs: (node) =>
+      each(
+        listFromMap(node, 'name', (entry) => entry.value),
+        normalizeJob,
+      ),
     defaults: (node) => mapEntries(node, { envs: normalizeEnvs, health: normalizeHealth }),
   });
 }
@@ -103,7 +108,10 @@ function wrap(entry: MapEntry, field: string): MapNode {
   };
 }
 
-function mapEntries(node: SourceNode, rewrite: Readonly<Record<string, (value: SourceNode) => SourceNode>>): SourceNode {
+function mapEntries(
+  node: SourceNode,
+  rewrite: Readonly<Record<string, (value: SourceNode) => SourceNode>>,
+): SourceNode {
   if (node.kind !== 'map') return node;
   return {
     ...node,

@@ -3,12 +3,19 @@ import { readTextFormat } from './text-format-reader';
 
 const read = (text: string) => readTextFormat(text, 'x.jobs');
 
-describe('reading the talk\'s text format', () => {
-  it('turns repeated blocks into lists, and keeps each value\'s line and column', () => {
-    const result = read('jobs: <\n  name: "a"\n  envs: < key: "k" value: "v" >\n>\njobs: <\n  name: "b"\n  port: 80\n>\n');
+describe("reading the talk's text format", () => {
+  it("turns repeated blocks into lists, and keeps each value's line and column", () => {
+    const result = read(
+      'jobs: <\n  name: "a"\n  envs: < key: "k" value: "v" >\n>\njobs: <\n  name: "b"\n  port: 80\n>\n',
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
 
-    expect(toPlain(result.root)).toEqual({ jobs: [{ name: 'a', envs: [{ key: 'k', value: 'v' }] }, { name: 'b', port: 80 }] });
+    expect(toPlain(result.root)).toEqual({
+      jobs: [
+        { name: 'a', envs: [{ key: 'k', value: 'v' }] },
+        { name: 'b', port: 80 },
+      ],
+    });
     const jobs = result.root.kind === 'map' ? result.root.entries[0].value : undefined;
     const second = jobs?.kind === 'list' ? jobs.items[1] : undefined;
     expect(second?.kind === 'map' && second.entries[1]).toMatchObject({

@@ -48,7 +48,11 @@ class TextFormatParser {
   message(close: '>' | '}' | undefined, loc: SourceLocation): RawValue {
     this.depth += 1;
     if (this.depth > LIMITS.nestingDepth) {
-      throw new TextFormatSyntaxError(`blocks nest deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, loc, 'a jobs file needs a few levels: close the blocks you opened');
+      throw new TextFormatSyntaxError(
+        `blocks nest deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`,
+        loc,
+        'a jobs file needs a few levels: close the blocks you opened',
+      );
     }
     const fields: RawField[] = [];
     for (;;) {
@@ -105,7 +109,11 @@ class TextFormatParser {
       case 'number':
         return { kind: 'scalar', value: token.value, loc: token.loc };
       case 'ident':
-        return { kind: 'scalar', value: token.text === 'true' ? true : token.text === 'false' ? false : token.text, loc: token.loc };
+        return {
+          kind: 'scalar',
+          value: token.text === 'true' ? true : token.text === 'false' ? false : token.text,
+          loc: token.loc,
+        };
       default:
         throw this.unexpected(token, 'a value (a "string", a number, or `< … >`)');
     }
@@ -133,8 +141,16 @@ class TextFormatParser {
 
   private unexpected(token: Token, expected: string): TextFormatSyntaxError {
     const found =
-      token.kind === 'end' ? 'the end of the file' : token.kind === 'string' ? `"${token.value}"` : `\`${'text' in token ? token.text : token.value}\``;
-    return new TextFormatSyntaxError(`expected ${expected}, found ${found}`, token.loc, 'check that every `<` has its `>` and every field reads `name: value`');
+      token.kind === 'end'
+        ? 'the end of the file'
+        : token.kind === 'string'
+          ? `"${token.value}"`
+          : `\`${'text' in token ? token.text : token.value}\``;
+    return new TextFormatSyntaxError(
+      `expected ${expected}, found ${found}`,
+      token.loc,
+      'check that every `<` has its `>` and every field reads `name: value`',
+    );
   }
 }
 
@@ -145,7 +161,11 @@ function toSourceNode(raw: RawValue, path: string): SourceNode {
     if (!REPEATED_FIELDS.has(field.key)) {
       if (field.values.length > 1) {
         const second = field.values[1].loc;
-        throw new TextFormatSyntaxError(`field \`${field.key}\` is given more than once`, second, `keep one \`${field.key}\``);
+        throw new TextFormatSyntaxError(
+          `field \`${field.key}\` is given more than once`,
+          second,
+          `keep one \`${field.key}\``,
+        );
       }
       return { key: field.key, keyLoc: field.keyLoc, value: toSourceNode(field.values[0], fieldPath) };
     }

@@ -23,7 +23,19 @@ export class TextFormatSyntaxError extends Error {
 }
 
 const PUNCT = new Set(':<>{}[],;');
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v', '?': '?' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '?': '?',
+};
 
 /** Splits text-format source into tokens, keeping each one's line and column (1-based). */
 export function tokenize(text: string, file: string): Token[] {
@@ -56,7 +68,11 @@ export function tokenize(text: string, file: string): Token[] {
       // Words may hold inner hyphens so that `order: start-first` reads as one value.
       const word = /^[-+]?[\w.]+(?:-[\w.]+)*/.exec(text.slice(offset))?.[0];
       if (!word) {
-        throw new TextFormatSyntaxError(`unexpected character ${JSON.stringify(char)}`, loc, 'write fields as `name: value` or `name: < … >`');
+        throw new TextFormatSyntaxError(
+          `unexpected character ${JSON.stringify(char)}`,
+          loc,
+          'write fields as `name: value` or `name: < … >`',
+        );
       }
       const number = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(word) ? Number(word) : undefined;
       tokens.push(number === undefined ? { kind: 'ident', text: word, loc } : { kind: 'number', value: number, loc });

@@ -20,7 +20,11 @@ const NOT_CHECKED_YET = 'the rest of the file is checked once this parses';
 export function yamlProblems(doc: Document): YamlProblem[] {
   const syntax = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY');
   if (syntax.length === 0) {
-    return doc.errors.map((error) => ({ offset: error.pos[0], message: firstLine(error.message), hint: 'write each key once in a mapping' }));
+    return doc.errors.map((error) => ({
+      offset: error.pos[0],
+      message: firstLine(error.message),
+      hint: 'write each key once in a mapping',
+    }));
   }
   const first = syntax.reduce((earliest, error) => (error.pos[0] < earliest.pos[0] ? error : earliest));
   return [problemOf(doc, first)];
@@ -28,7 +32,11 @@ export function yamlProblems(doc: Document): YamlProblem[] {
 
 function problemOf(doc: Document, error: YAMLError): YamlProblem {
   if (/call stack/i.test(error.message)) {
-    return { offset: error.pos[0], message: `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, hint: 'flatten the file: a jobs file needs a few levels' };
+    return {
+      offset: error.pos[0],
+      message: `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`,
+      hint: 'flatten the file: a jobs file needs a few levels',
+    };
   }
   const message = firstLine(error.message);
   const problem = (hint: string, offset = error.pos[0]) => ({ offset, message, hint: `${hint}; ${NOT_CHECKED_YET}` });
@@ -39,23 +47,38 @@ function problemOf(doc: Document, error: YAMLError): YamlProblem {
       const flow = /^Flow (map|sequence)/.exec(message);
       if (!flow) return problem('indent every key of a mapping, and every field of a list item, to the same column');
       // The parser notices an unclosed { or [ on the next line; the fix is where it opened.
-      const opened = unclosedBefore(doc, error.pos[0], (node) => 'flow' in node && node.flow === true && ('items' in node));
+      const opened = unclosedBefore(
+        doc,
+        error.pos[0],
+        (node) => 'flow' in node && node.flow === true && 'items' in node,
+      );
       const brackets = flow[1] === 'map' ? '{ … }' : '[ … ]';
-      return problem(`close the ${brackets} that opens here on the same line, or indent its next lines deeper than its key`, opened ?? error.pos[0]);
+      return problem(
+        `close the ${brackets} that opens here on the same line, or indent its next lines deeper than its key`,
+        opened ?? error.pos[0],
+      );
     }
     case 'MISSING_CHAR': {
       if (/quote/.test(message)) {
         // Reported at the end of the file, where the string would end; the fix is where it opened.
-        const opened = unclosedBefore(doc, error.pos[0], (node) => isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'));
+        const opened = unclosedBefore(
+          doc,
+          error.pos[0],
+          (node) => isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'),
+        );
         return problem('close the quoted string that opens here', opened ?? error.pos[0]);
       }
-      if (/without - indicator/.test(message)) return problem('indent every field of a list item to the column of its first field, the one after "- "');
+      if (/without - indicator/.test(message))
+        return problem('indent every field of a list item to the column of its first field, the one after "- "');
       return problem('add the missing character, or check the indentation of this line against the one above');
     }
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
-      if (/^A block sequence/.test(message)) return problem('start every "- " item of a list at the same column as the first one');
-      return problem('quote a value that contains ": " (image: "a: b"), and check the indentation of this line against the one above');
+      if (/^A block sequence/.test(message))
+        return problem('start every "- " item of a list at the same column as the first one');
+      return problem(
+        'quote a value that contains ": " (image: "a: b"), and check the indentation of this line against the one above',
+      );
     default:
       return problem('fix the YAML syntax at this place');
   }

@@ -5,7 +5,8 @@ import type { SourceLocation } from '../model';
 import { childPath, type Scalar, type SourceNode } from './source-node';
 import { yamlProblems } from './yaml-errors';
 
-export type ReadResult = { readonly ok: true; readonly root: SourceNode } | { readonly ok: false; readonly errors: JobsFileIssue[] };
+export type ReadResult =
+  { readonly ok: true; readonly root: SourceNode } | { readonly ok: false; readonly errors: JobsFileIssue[] };
 
 /** Reads YAML into a located tree; a syntax error stops here, as nothing after it can be trusted (see `yamlProblems`). */
 export function readYaml(text: string, file: string): ReadResult {
@@ -24,13 +25,33 @@ export function readYaml(text: string, file: string): ReadResult {
   if (doc.contents === null) return { ok: true, root: { kind: 'map', entries: [], loc: at(0), path: '' } };
   const aliasBomb = expandsPastAliasLimit(doc);
   if (aliasBomb) {
-    return { ok: false, errors: [issueAt(at(firstAliasOffset(text)), '', aliasBomb, `use at most ${LIMITS.yamlAliases} alias expansions (the YAML alias limit), or write the values out`)] };
+    return {
+      ok: false,
+      errors: [
+        issueAt(
+          at(firstAliasOffset(text)),
+          '',
+          aliasBomb,
+          `use at most ${LIMITS.yamlAliases} alias expansions (the YAML alias limit), or write the values out`,
+        ),
+      ],
+    };
   }
   try {
     return { ok: true, root: toSourceNode(doc, doc.contents, '', at, 0) };
   } catch (error) {
     if (!(error instanceof TooDeepError)) throw error;
-    return { ok: false, errors: [issueAt(error.loc, error.path, `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`, 'flatten the file: a jobs file needs a few levels')] };
+    return {
+      ok: false,
+      errors: [
+        issueAt(
+          error.loc,
+          error.path,
+          `nests deeper than ${LIMITS.nestingDepth} levels (the nesting limit)`,
+          'flatten the file: a jobs file needs a few levels',
+        ),
+      ],
+    };
   }
 }
 
@@ -43,7 +64,8 @@ function expandsPastAliasLimit(doc: Document): string | undefined {
     doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
     return undefined;
   } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) return `the file's aliases expand past the limit of ${LIMITS.yamlAliases}: ${error.message}`;
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      return `the file's aliases expand past the limit of ${LIMITS.yamlAliases}: ${error.message}`;
     throw error;
   }
 }
@@ -62,7 +84,13 @@ class TooDeepError extends Error {
   }
 }
 
-function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: number) => SourceLocation, depth: number): SourceNode {
+function toSourceNode(
+  doc: Document,
+  node: Node,
+  path: string,
+  at: (offset?: number) => SourceLocation,
+  depth: number,
+): SourceNode {
   const loc = at(node.range?.[0]);
   if (depth > LIMITS.nestingDepth) throw new TooDeepError(loc, path);
   if (isAlias(node)) return toSourceNode(doc, node.resolve(doc) as Node, path, at, depth + 1);
@@ -91,7 +119,9 @@ function toSourceNode(doc: Document, node: Node, path: string, at: (offset?: num
       loc,
       path,
       items: node.items.map((item, index) =>
-        item ? toSourceNode(doc, item as Node, childPath(path, index), at, depth + 1) : { kind: 'scalar', value: null, loc, path: childPath(path, index) },
+        item
+          ? toSourceNode(doc, item as Node, childPath(path, index), at, depth + 1)
+          : { kind: 'scalar', value: null, loc, path: childPath(path, index) },
       ),
     };
   }

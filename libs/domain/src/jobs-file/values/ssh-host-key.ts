@@ -1,5 +1,11 @@
 /** The host key types OpenSSH servers offer and cj's ssh client can check. */
-export const SSH_HOST_KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa'] as const;
+export const SSH_HOST_KEY_TYPES = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'ssh-rsa',
+] as const;
 
 export type SshHostKeyType = (typeof SSH_HOST_KEY_TYPES)[number];
 
@@ -26,7 +32,9 @@ export function parseSshHostKey(line: string): SshHostKey | undefined {
   if (blob === undefined || !BASE64.test(blob) || blob.length % 4 !== 0) return undefined;
   const parts = blobFields(atob(blob));
   const [name, ...key] = parts ?? [];
-  return name === type && key.length === (type === 'ssh-ed25519' ? 1 : 2) && key.every((part) => part.length > 0) ? { type, blob } : undefined;
+  return name === type && key.length === (type === 'ssh-ed25519' ? 1 : 2) && key.every((part) => part.length > 0)
+    ? { type, blob }
+    : undefined;
 }
 
 /** `type blob`, the form a pinned key is kept in. */
@@ -43,7 +51,12 @@ function blobFields(bytes: string): string[] | undefined {
   let at = 0;
   while (at < bytes.length) {
     if (at + 4 > bytes.length) return undefined;
-    const length = ((bytes.charCodeAt(at) << 24) | (bytes.charCodeAt(at + 1) << 16) | (bytes.charCodeAt(at + 2) << 8) | bytes.charCodeAt(at + 3)) >>> 0;
+    const length =
+      ((bytes.charCodeAt(at) << 24) |
+        (bytes.charCodeAt(at + 1) << 16) |
+        (bytes.charCodeAt(at + 2) << 8) |
+        bytes.charCodeAt(at + 3)) >>>
+      0;
     at += 4;
     if (at + length > bytes.length) return undefined;
     fields.push(bytes.slice(at, at + length));

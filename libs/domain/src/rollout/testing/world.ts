@@ -64,7 +64,9 @@ export const policy = (overrides: Partial<UpdatePolicy> = {}): UpdatePolicy => (
 });
 
 export const tasksOn = (hosts: readonly string[], replicas: number): RolloutTask[] =>
-  hosts.flatMap((host, h) => Array.from({ length: replicas }, (_, r) => ({ task: h * replicas + r, host, port: 8080 + r })));
+  hosts.flatMap((host, h) =>
+    Array.from({ length: replicas }, (_, r) => ({ task: h * replicas + r, host, port: 8080 + r })),
+  );
 
 export const startCommand = (over: Partial<StartRollout> = {}): StartRollout => ({
   id: 'r0000001-aaaa',
@@ -83,7 +85,10 @@ export const startCommand = (over: Partial<StartRollout> = {}): StartRollout => 
 const OP_COST: Millis = 100;
 
 /** The effects that change a task's containers: what an engine may receive and carry out late. */
-type ContainerEffect = Extract<RolloutEffect, { kind: 'stop-container' | 'remove-container' | 'create-container' | 'start-container' | 'remove-replaced' }>;
+type ContainerEffect = Extract<
+  RolloutEffect,
+  { kind: 'stop-container' | 'remove-container' | 'create-container' | 'start-container' | 'remove-replaced' }
+>;
 
 /** An engine that does not answer until `until`: frozen (it takes calls, and carries them out when it resumes) or down (it takes none). */
 export interface Silence {
@@ -128,7 +133,16 @@ export class World {
     if (command.fromRevision !== undefined) {
       for (const t of placedBefore) {
         const id = `old-${t.task}`;
-        this.containers.push({ id, task: t.task, host: t.host, revision: command.fromRevision, name: id, running: true, removed: false, byRollout: false });
+        this.containers.push({
+          id,
+          task: t.task,
+          host: t.host,
+          revision: command.fromRevision,
+          name: id,
+          running: true,
+          removed: false,
+          byRollout: false,
+        });
         this.startedAt.set(id, T0 - 60_000);
       }
     }
@@ -202,7 +216,9 @@ export class World {
 
   /** Containers not removed, as `task@host:id`, for checking what is left on the hosts. */
   present(): string[] {
-    return this.containers.filter((c) => !c.removed).map((c) => `${c.task}@${c.host}:${c.id}${c.running ? '' : ' (stopped)'}`);
+    return this.containers
+      .filter((c) => !c.removed)
+      .map((c) => `${c.task}@${c.host}:${c.id}${c.running ? '' : ' (stopped)'}`);
   }
 
   types(): string[] {
@@ -210,7 +226,14 @@ export class World {
   }
 
   private lastStoppedOld(task: number, host: string): Container | undefined {
-    const stopped = this.containers.filter((c) => c.task === task && c.host === host && !c.byRollout && !c.running && (this.stoppedAt.get(c.id) ?? -1) >= this.command.now);
+    const stopped = this.containers.filter(
+      (c) =>
+        c.task === task &&
+        c.host === host &&
+        !c.byRollout &&
+        !c.running &&
+        (this.stoppedAt.get(c.id) ?? -1) >= this.command.now,
+    );
     return stopped.sort((a, b) => (this.stoppedAt.get(b.id) ?? 0) - (this.stoppedAt.get(a.id) ?? 0))[0];
   }
 
@@ -227,8 +250,10 @@ export class World {
     const life = this.lifecycle(c.task, c.revision);
     const health = life.unhealthyAfter !== undefined && up >= life.unhealthyAfter ? 'unhealthy' : 'none';
     if (!c.running) return { state: 'exited', exitCode: 0, restartCount: 0, health };
-    if (life.exitsAfter === undefined || up < life.exitsAfter) return { state: 'running', restartCount: 0, startedAt: String(startedAt), health };
-    if (life.restarts) return { state: 'running', restartCount: 1, startedAt: String(startedAt + life.exitsAfter), health };
+    if (life.exitsAfter === undefined || up < life.exitsAfter)
+      return { state: 'running', restartCount: 0, startedAt: String(startedAt), health };
+    if (life.restarts)
+      return { state: 'running', restartCount: 1, startedAt: String(startedAt + life.exitsAfter), health };
     return { state: 'exited', exitCode: life.exitCode ?? 1, restartCount: 0, startedAt: String(startedAt), health };
   }
 
@@ -256,18 +281,37 @@ export class World {
       const c = this.container(effect.containerId);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId };
       if (this.silenceOn(effect.host)) {
-        return [rolloutEvent('RolloutHealthCheckFailed', { ...base, at: this.now + this.engineTimeout, detail: `host ${effect.host}: the engine did not answer` })];
+        return [
+          rolloutEvent('RolloutHealthCheckFailed', {
+            ...base,
+            at: this.now + this.engineTimeout,
+            detail: `host ${effect.host}: the engine did not answer`,
+          }),
+        ];
       }
       const fault = containerFault(this.observe(c), effect.since);
       if (fault) return [rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: fault, fatal: true })];
       const ok = this.health(effect.task, c.revision, this.now, this.startedAt.get(c.id) ?? this.now);
-      return [ok ? rolloutEvent('RolloutHealthCheckPassed', base) : rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: 'GET /health → 404' })];
+      return [
+        ok
+          ? rolloutEvent('RolloutHealthCheckPassed', base)
+          : rolloutEvent('RolloutHealthCheckFailed', { ...base, detail: 'GET /health → 404' }),
+      ];
     }
     if (effect.kind === 'check-container') {
       this.performed.push(`check-container ${effect.task}`);
       if (this.silenceOn(effect.host)) {
         const detail = `checking the container of updated task ${effect.task} on host ${effect.host} failed: the engine did not answer`;
-        return [rolloutEvent('UpdatedTaskChecked', { at: this.now + this.engineTimeout, task: effect.task, containerId: effect.containerId, batch: effect.batch, passed: false, detail })];
+        return [
+          rolloutEvent('UpdatedTaskChecked', {
+            at: this.now + this.engineTimeout,
+            task: effect.task,
+            containerId: effect.containerId,
+            batch: effect.batch,
+            passed: false,
+            detail,
+          }),
+        ];
       }
       const fault = containerFault(this.observe(this.container(effect.containerId)), effect.since);
       const base = { at: this.now, task: effect.task, containerId: effect.containerId, batch: effect.batch };
@@ -275,28 +319,58 @@ export class World {
     }
     if (effect.kind === 'pull-image') {
       if (this.registryDown) {
-        return [rolloutEvent('ImagePullFailed', { at: this.now, host: effect.host, reason: 'Get "http://registry:5000/v2/": connection refused' })];
+        return [
+          rolloutEvent('ImagePullFailed', {
+            at: this.now,
+            host: effect.host,
+            reason: 'Get "http://registry:5000/v2/": connection refused',
+          }),
+        ];
       }
       this.pulls.push(`${effect.host} r${effect.revision}`);
       this.now += this.pullCost;
-      return [rolloutEvent('ImagePulled', { at: this.now, host: effect.host, digest: `sha256:r${effect.revision}`, bytes: 1000, ms: this.pullCost })];
+      return [
+        rolloutEvent('ImagePulled', {
+          at: this.now,
+          host: effect.host,
+          digest: `sha256:r${effect.revision}`,
+          bytes: 1000,
+          ms: this.pullCost,
+        }),
+      ];
     }
     if (effect.kind === 'remove-leftovers') {
       this.performed.push('remove-leftovers');
       this.now += OP_COST;
-      const leftovers = this.containers.filter((c) => !c.removed && !this.unreachable.has(c.host) && isLeftover(effect.placement, c, this.recordedRevisions()));
+      const leftovers = this.containers.filter(
+        (c) => !c.removed && !this.unreachable.has(c.host) && isLeftover(effect.placement, c, this.recordedRevisions()),
+      );
       leftovers.forEach((c) => Object.assign(c, { running: false, removed: true }));
       const containers: LeftoverContainer[] = leftovers.map((c) => ({ task: c.task, host: c.host, containerId: c.id }));
       const failures = [...this.unreachable].map((host) => ({ host, reason: `host ${host} does not answer` }));
-      return [rolloutEvent('LeftoverContainersRemoved', { at: this.now, containers, ...(failures.length > 0 && { failures }) })];
+      return [
+        rolloutEvent('LeftoverContainersRemoved', {
+          at: this.now,
+          containers,
+          ...(failures.length > 0 && { failures }),
+        }),
+      ];
     }
-    if (this.unreachable.has(effect.host)) throw new Error(`the world does not fail ${effect.kind} on host ${effect.host}`);
+    if (this.unreachable.has(effect.host))
+      throw new Error(`the world does not fail ${effect.kind} on host ${effect.host}`);
     const what = `${effect.kind} ${effect.task}${'role' in effect ? ` ${effect.role}` : ''}`;
     const silence = this.silenceOn(effect.host);
     if (silence) {
       if (effect.kind === 'remove-replaced') {
         this.now += OP_COST;
-        return [rolloutEvent('ReplacedContainersRemoved', { at: this.now, task: effect.task, containerIds: [], error: `host ${effect.host}: the engine did not answer` })];
+        return [
+          rolloutEvent('ReplacedContainersRemoved', {
+            at: this.now,
+            task: effect.task,
+            containerIds: [],
+            error: `host ${effect.host}: the engine did not answer`,
+          }),
+        ];
       }
       this.performed.push(`unanswered ${what}`);
       const frozen = silence.kind === 'frozen';
@@ -304,7 +378,15 @@ export class World {
       const reason = `${what} on host ${effect.host} failed: ${frozen ? `no answer within ${this.engineTimeout / 1000}s` : 'connection refused'}`;
       // The call waits out the timeout on its own: the other tasks' steps go on meanwhile.
       const at = this.now + (frozen ? this.engineTimeout : OP_COST);
-      return [rolloutEvent('ContainerStepUnanswered', { at, task: effect.task, role: effect.role, reason, maybeDone: frozen || reconcile })];
+      return [
+        rolloutEvent('ContainerStepUnanswered', {
+          at,
+          task: effect.task,
+          role: effect.role,
+          reason,
+          maybeDone: frozen || reconcile,
+        }),
+      ];
     }
     this.performed.push(what);
     this.now += OP_COST;
@@ -325,30 +407,56 @@ export class World {
           this.stoppedAt.set(c.id, at);
         });
         // A reconcile finds the old container stopped already: the one of the task that stopped last, since the rollout began.
-        const stopped = targets[0] ?? (reconcile && effect.role === 'old' ? this.lastStoppedOld(task, effect.host) : undefined);
-        return [rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: stopped?.id ?? null })];
+        const stopped =
+          targets[0] ?? (reconcile && effect.role === 'old' ? this.lastStoppedOld(task, effect.host) : undefined);
+        return [
+          rolloutEvent('RolloutContainerStopped', { at, task, role: effect.role, containerId: stopped?.id ?? null }),
+        ];
       }
       case 'remove-container': {
         const c = this.containers.find((x) => x.id === effect.containerId);
         if (c) Object.assign(c, { running: false, removed: true });
-        return [rolloutEvent('RolloutContainerRemoved', { at, task, role: effect.role, containerId: effect.containerId })];
+        return [
+          rolloutEvent('RolloutContainerRemoved', { at, task, role: effect.role, containerId: effect.containerId }),
+        ];
       }
       case 'create-container': {
         const existing = this.containers.find((c) => c.name === effect.name && !c.removed);
-        const c = existing ?? { id: `c${this.nextId++}`, task, host: effect.host, revision: effect.revision, name: effect.name, running: false, removed: false, byRollout: true };
+        const c = existing ?? {
+          id: `c${this.nextId++}`,
+          task,
+          host: effect.host,
+          revision: effect.revision,
+          name: effect.name,
+          running: false,
+          removed: false,
+          byRollout: true,
+        };
         if (!existing) this.containers.push(c);
         return [rolloutEvent('RolloutContainerCreated', { at, task, role: effect.role, containerId: c.id })];
       }
       case 'start-container': {
         const c = this.containers.find((x) => x.id === effect.containerId);
-        if (effect.role === 'old' && (!c || c.removed)) return [rolloutEvent('RolloutContainerMissing', { at, task, role: 'old', containerId: effect.containerId })];
+        if (effect.role === 'old' && (!c || c.removed))
+          return [rolloutEvent('RolloutContainerMissing', { at, task, role: 'old', containerId: effect.containerId })];
         if (!c) throw new Error(`no container ${effect.containerId}`);
         c.running = true;
         this.startedAt.set(c.id, at);
-        return [rolloutEvent('RolloutContainerStarted', { at, task, role: effect.role, containerId: c.id, restartCount: 0, startedAt: String(at) })];
+        return [
+          rolloutEvent('RolloutContainerStarted', {
+            at,
+            task,
+            role: effect.role,
+            containerId: c.id,
+            restartCount: 0,
+            startedAt: String(at),
+          }),
+        ];
       }
       case 'remove-replaced': {
-        const stopped = this.containers.filter((c) => c.task === task && c.host === effect.host && !c.running && !c.removed && c.id !== effect.current);
+        const stopped = this.containers.filter(
+          (c) => c.task === task && c.host === effect.host && !c.running && !c.removed && c.id !== effect.current,
+        );
         const removed = stopped.slice(0, Math.max(0, stopped.length - effect.keep));
         removed.forEach((c) => (c.removed = true));
         return [rolloutEvent('ReplacedContainersRemoved', { at, task, containerIds: removed.map((c) => c.id) })];

@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   process.stdin.destroy();
 }
 
-async function appendBatch(store: SqliteEventStore, stream: string, events: EventData[], exact: boolean): Promise<bigint> {
+async function appendBatch(
+  store: SqliteEventStore,
+  stream: string,
+  events: EventData[],
+  exact: boolean,
+): Promise<bigint> {
   for (;;) {
     const expected: ExpectedRevision = exact ? await lastRevision(store, stream) : 'any';
     try {

@@ -8,7 +8,8 @@ import { newEvent, rejectionOf, type ContractFixture } from './fixture';
  */
 export function describeAppendSize({ store, streamName }: ContractFixture): void {
   describe('maximum append size', () => {
-    const large = (count: number) => Array.from({ length: count }, () => newEvent('LargeEvent', { blob: 'x'.repeat(400_000) }));
+    const large = (count: number) =>
+      Array.from({ length: count }, () => newEvent('LargeEvent', { blob: 'x'.repeat(400_000) }));
 
     it('refuses an append of more than 1 MiB with a typed error saying what to do, and writes nothing', async () => {
       const stream = streamName('too-large');

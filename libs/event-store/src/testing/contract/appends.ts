@@ -21,7 +21,9 @@ export function describeAppends({ store, streamName }: ContractFixture): void {
       const batch = newEvents(5);
       const result = await store().append(stream, batch, 'no_stream');
       const events = await store().readStream(stream);
-      expect(events.map((event) => [event.revision, event.id])).toEqual(batch.map((event, index) => [BigInt(index), event.id]));
+      expect(events.map((event) => [event.revision, event.id])).toEqual(
+        batch.map((event, index) => [BigInt(index), event.id]),
+      );
       expect(result.position).toBe(events[4].position);
     });
 
@@ -126,7 +128,12 @@ export function describeAppends({ store, streamName }: ContractFixture): void {
       const [a, b] = newEvents(2);
       await store().append(stream, [a, b], 'no_stream');
       await expectWrongExpectedVersion(store().append(stream, [a, newEvent()], 'no_stream'), stream, 'no_stream', 1n);
-      await expectWrongExpectedVersion(store().append(stream, [a, b, newEvent()], 'no_stream'), stream, 'no_stream', 1n);
+      await expectWrongExpectedVersion(
+        store().append(stream, [a, b, newEvent()], 'no_stream'),
+        stream,
+        'no_stream',
+        1n,
+      );
       await expectWrongExpectedVersion(store().append(stream, [b], 'no_stream'), stream, 'no_stream', 1n);
       expect(await store().readStream(stream)).toHaveLength(2);
     });

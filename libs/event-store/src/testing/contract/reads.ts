@@ -55,7 +55,10 @@ export function describeReads({ store, streamName }: ContractFixture): void {
       expect(revisionsOf(await store().readStream(stream, { direction: 'backwards' }))).toEqual(range(6).reverse());
       expect(revisionsOf(await store().readStream(stream, { direction: 'backwards', maxCount: 2 }))).toEqual([5n, 4n]);
       expect(revisionsOf(await store().readStream(stream, { direction: 'backwards', fromRevision: 3n }))).toEqual([
-        3n, 2n, 1n, 0n,
+        3n,
+        2n,
+        1n,
+        0n,
       ]);
     });
 

@@ -7,7 +7,12 @@ export function describeRecords({ store, streamName }: ContractFixture): void {
       const stream = streamName('record');
       const written = newEvent(
         'JobRevisionCreated',
-        { job: 'webhook-listener', image: 'webhook-listener:a5af2f2', port: 9999, envs: [{ key: 'http_port', value: '8990' }] },
+        {
+          job: 'webhook-listener',
+          image: 'webhook-listener:a5af2f2',
+          port: 9999,
+          envs: [{ key: 'http_port', value: '8990' }],
+        },
         { actor: 'ops@git-app-1', correlationId: 'c-1' },
       );
       // Remote stores have their own clock: allow for a little skew.

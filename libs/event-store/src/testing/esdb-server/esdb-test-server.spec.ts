@@ -1,4 +1,10 @@
-import { EventStoreDBClient, jsonEvent, streamNameFilter, type AllStreamSubscription, type Position } from '@eventstore/db-client';
+import {
+  EventStoreDBClient,
+  jsonEvent,
+  streamNameFilter,
+  type AllStreamSubscription,
+  type Position,
+} from '@eventstore/db-client';
 import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { StreamsClient } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { ServerFeaturesClient } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
@@ -26,12 +32,21 @@ describe('EventStoreDB test server', () => {
   it('keeps the ids the client sends and stamps created as ticks since the epoch', async () => {
     const id = uuid();
     const before = Date.now();
-    const result = await client.appendToStream('cj.test.job.web', [jsonEvent({ id, type: 'JobDeclared', data: { image: 'web:1' }, metadata: { actor: 'ops' } })]);
+    const result = await client.appendToStream('cj.test.job.web', [
+      jsonEvent({ id, type: 'JobDeclared', data: { image: 'web:1' }, metadata: { actor: 'ops' } }),
+    ]);
     expect(result).toMatchObject({ success: true, nextExpectedRevision: 0n });
     expect(result.position?.commit).toBe(result.position?.prepare);
 
     const [read] = await collect(client.readStream('cj.test.job.web'));
-    expect(read?.event).toMatchObject({ id, type: 'JobDeclared', data: { image: 'web:1' }, metadata: { actor: 'ops' }, revision: 0n, isJson: true });
+    expect(read?.event).toMatchObject({
+      id,
+      type: 'JobDeclared',
+      data: { image: 'web:1' },
+      metadata: { actor: 'ops' },
+      revision: 0n,
+      isJson: true,
+    });
     expect(read?.event?.position).toEqual(result.position);
     expect(read?.event?.created.getTime()).toBeGreaterThanOrEqual(before - 1);
     expect(read?.event?.created.getTime()).toBeLessThanOrEqual(Date.now());
@@ -42,7 +57,11 @@ describe('EventStoreDB test server', () => {
     await client.appendToStream('cj.test.job.structured', [jsonEvent({ id, type: 'JobDeclared', data: {} })]);
     const raw = new StreamsClient(server.url.replace(/^esdb:\/\/|\?.*$/g, ''), credentials.createInsecure());
     const options = new ReadReq.Options()
-      .setStream(new ReadReq.Options.StreamOptions().setStreamIdentifier(streamIdentifier('cj.test.job.structured')).setStart(empty()))
+      .setStream(
+        new ReadReq.Options.StreamOptions()
+          .setStreamIdentifier(streamIdentifier('cj.test.job.structured'))
+          .setStart(empty()),
+      )
       .setCount('10')
       .setNoFilter(empty())
       .setUuidOption(new ReadReq.Options.UUIDOption().setStructured(empty()));
@@ -62,7 +81,11 @@ describe('EventStoreDB test server', () => {
 
   it('reports WrongExpectedVersion with the expected and current revisions', async () => {
     await client.appendToStream('cj.test.job.conflict', [jsonEvent({ type: 'JobDeclared', data: {} })]);
-    await expect(client.appendToStream('cj.test.job.conflict', [jsonEvent({ type: 'JobDeclared', data: {} })], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+    await expect(
+      client.appendToStream('cj.test.job.conflict', [jsonEvent({ type: 'JobDeclared', data: {} })], {
+        expectedRevision: 'no_stream',
+      }),
+    ).rejects.toMatchObject({
       type: 'wrong-expected-version',
       streamName: 'cj.test.job.conflict',
       expectedVersion: 'no_stream',
@@ -73,7 +96,10 @@ describe('EventStoreDB test server', () => {
   it('sends a confirmation, checkpoints of a filtered scan, and CaughtUp before live events', async () => {
     const other = `cj.other.${uuid()}`;
     for (let batch = 0; batch < 3; batch++) {
-      await client.appendToStream(other, Array.from({ length: 20 }, () => jsonEvent({ type: 'Noise', data: {} })));
+      await client.appendToStream(
+        other,
+        Array.from({ length: 20 }, () => jsonEvent({ type: 'Noise', data: {} })),
+      );
     }
     const wanted = `cj.wanted.${uuid()}`;
     await client.appendToStream(wanted, [jsonEvent({ type: 'JobDeclared', data: {} })]);
@@ -81,7 +107,11 @@ describe('EventStoreDB test server', () => {
     const seen: string[] = [];
     const checkpoints: Position[] = [];
     const subscription: AllStreamSubscription = client.subscribeToAll({
-      filter: streamNameFilter({ prefixes: [wanted], checkpointInterval: 1, checkpointReached: (_s, position) => void checkpoints.push(position) }),
+      filter: streamNameFilter({
+        prefixes: [wanted],
+        checkpointInterval: 1,
+        checkpointReached: (_s, position) => void checkpoints.push(position),
+      }),
     });
     subscription.on('confirmation', () => seen.push('confirmation'));
     subscription.on('caughtUp', () => seen.push('caughtUp'));
@@ -111,7 +141,12 @@ describe('EventStoreDB test server', () => {
         features.getSupportedMethods(new Empty(), (error, response) => (error ? reject(error) : resolve(response))),
       );
       expect(supported.getEventStoreServerVersion()).toBe('22.10.0');
-      expect(supported.getMethodsList().map((method) => method.getMethodName()).sort()).toEqual(methods);
+      expect(
+        supported
+          .getMethodsList()
+          .map((method) => method.getMethodName())
+          .sort(),
+      ).toEqual(methods);
     } finally {
       features.close();
       await other.stop();

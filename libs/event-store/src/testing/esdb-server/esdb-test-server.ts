@@ -57,11 +57,16 @@ export async function startEsdbTestServer(options: EsdbTestServerOptions = {}): 
       maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE,
     }),
   );
-  server.addService(ServerFeaturesService, serverFeaturesService({ version: options.version ?? '24.10.0', batchAppend: options.batchAppend ?? true }));
+  server.addService(
+    ServerFeaturesService,
+    serverFeaturesService({ version: options.version ?? '24.10.0', batchAppend: options.batchAppend ?? true }),
+  );
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
   } catch (error) {
     await store.close();

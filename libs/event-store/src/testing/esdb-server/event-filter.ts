@@ -19,7 +19,8 @@ export function serverFilterOf(options: ReadReq.Options): ServerFilter | undefin
   const expression = onStream ? filter.getStreamIdentifier() : filter.getEventType();
   const prefixes = expression?.getPrefixList() ?? [];
   const regex = expression?.getRegex() ? compiled(expression.getRegex()) : undefined;
-  const window = filter.getWindowCase() === ReadReq.Options.FilterOptions.WindowCase.MAX ? filter.getMax() : DEFAULT_WINDOW;
+  const window =
+    filter.getWindowCase() === ReadReq.Options.FilterOptions.WindowCase.MAX ? filter.getMax() : DEFAULT_WINDOW;
   return {
     matches: (event) => {
       const subject = onStream ? event.streamId : event.type;

@@ -35,7 +35,8 @@ export class ReadCall {
     const options = call.request.getOptions();
     if (!options) throw new WireError('a read without options');
     this.options = options;
-    this.structuredIds = options.getUuidOption()?.getContentCase() === ReadReq.Options.UUIDOption.ContentCase.STRUCTURED;
+    this.structuredIds =
+      options.getUuidOption()?.getContentCase() === ReadReq.Options.UUIDOption.ContentCase.STRUCTURED;
     this.filter = serverFilterOf(options);
     call.on('cancelled', () => this.stop.abort());
   }
@@ -45,7 +46,9 @@ export class ReadCall {
     const subscription = this.options.getCountOptionCase() === ReadReq.Options.CountOptionCase.SUBSCRIPTION;
     const ofStream = this.options.getStreamOptionCase() === ReadReq.Options.StreamOptionCase.STREAM;
     if (subscription) {
-      await this.send(new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
+      await this.send(
+        new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())),
+      );
       await (ofStream ? this.followStream() : this.followAll());
     } else {
       await (ofStream ? this.readStream() : this.readAll());
@@ -58,7 +61,11 @@ export class ReadCall {
     const streamId = streamNameOf(stream.getStreamIdentifier());
     const backwards = this.options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     let remaining = Number(this.options.getCount());
-    let from: bigint | 'start' | 'end' = stream.hasRevision() ? BigInt(stream.getRevision()) : stream.hasEnd() ? 'end' : 'start';
+    let from: bigint | 'start' | 'end' = stream.hasRevision()
+      ? BigInt(stream.getRevision())
+      : stream.hasEnd()
+        ? 'end'
+        : 'start';
     try {
       while (remaining > 0 && !this.stop.signal.aborted) {
         const page = await this.services.store.readStream(streamId, {
@@ -74,7 +81,9 @@ export class ReadCall {
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
-      await this.send(new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(streamId))));
+      await this.send(
+        new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(streamId))),
+      );
     }
   }
 
@@ -82,9 +91,17 @@ export class ReadCall {
     const all = this.options.getAll()!;
     const backwards = this.options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     let remaining = Number(this.options.getCount());
-    let from: bigint | 'start' | 'end' = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : all.hasEnd() ? 'end' : 'start';
+    let from: bigint | 'start' | 'end' = all.hasPosition()
+      ? BigInt(all.getPosition()!.getCommitPosition())
+      : all.hasEnd()
+        ? 'end'
+        : 'start';
     while (remaining > 0 && !this.stop.signal.aborted) {
-      const page = await this.services.store.readAll({ direction: backwards ? 'backwards' : 'forwards', fromPosition: from, maxCount: PAGE_SIZE });
+      const page = await this.services.store.readAll({
+        direction: backwards ? 'backwards' : 'forwards',
+        fromPosition: from,
+        maxCount: PAGE_SIZE,
+      });
       for (const event of page) {
         if (this.filter && !this.filter.matches(event)) continue;
         await this.send(toReadEvent(event, this.structuredIds));
@@ -100,7 +117,11 @@ export class ReadCall {
   private async followStream(): Promise<void> {
     const stream = this.options.getStream()!;
     const streamId = streamNameOf(stream.getStreamIdentifier());
-    let after = stream.hasRevision() ? BigInt(stream.getRevision()) : stream.hasEnd() ? await this.lastRevision(streamId) : -1n;
+    let after = stream.hasRevision()
+      ? BigInt(stream.getRevision())
+      : stream.hasEnd()
+        ? await this.lastRevision(streamId)
+        : -1n;
     await this.follow(async () => {
       const page = await this.pageOfStream(streamId, after);
       for (const event of page) {
@@ -113,12 +134,18 @@ export class ReadCall {
 
   private async followAll(): Promise<void> {
     const all = this.options.getAll()!;
-    let after = all.hasPosition() ? BigInt(all.getPosition()!.getCommitPosition()) : all.hasEnd() ? await this.lastPosition() : -1n;
+    let after = all.hasPosition()
+      ? BigInt(all.getPosition()!.getCommitPosition())
+      : all.hasEnd()
+        ? await this.lastPosition()
+        : -1n;
     let scanned = 0;
     let checkpointed = after;
     const checkpoint = async () => {
       await this.send(
-        new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(after.toString()).setPreparePosition(after.toString())),
+        new ReadResp().setCheckpoint(
+          new ReadResp.Checkpoint().setCommitPosition(after.toString()).setPreparePosition(after.toString()),
+        ),
       );
       checkpointed = after;
       scanned = 0;

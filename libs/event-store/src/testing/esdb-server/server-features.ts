@@ -5,7 +5,10 @@ import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generat
 const STREAMS = 'event_store.client.streams.streams';
 
 /** ServerFeatures: what the client asks first, to choose BatchAppend over Append. */
-export function serverFeaturesService(options: { version: string; batchAppend: boolean }): UntypedServiceImplementation {
+export function serverFeaturesService(options: {
+  version: string;
+  batchAppend: boolean;
+}): UntypedServiceImplementation {
   const methods = [
     method(STREAMS, 'read', ['position', 'events']),
     method(STREAMS, 'append'),

@@ -119,7 +119,10 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
     },
 
     batchAppend(call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) {
-      const pending = new Map<string, { options: BatchAppendReq.Options; proposed: ProposedAppend; failure?: unknown }>();
+      const pending = new Map<
+        string,
+        { options: BatchAppendReq.Options; proposed: ProposedAppend; failure?: unknown }
+      >();
       let inFlight = 0;
       let ended = false;
       let failed = false;
@@ -141,7 +144,8 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
           return;
         }
         const key = Buffer.from(correlation.serializeBinary()).toString('base64');
-        if (request.hasOptions()) pending.set(key, { options: request.getOptions()!, proposed: new ProposedAppend(maxAppendSize) });
+        if (request.hasOptions())
+          pending.set(key, { options: request.getOptions()!, proposed: new ProposedAppend(maxAppendSize) });
         const batch = pending.get(key);
         const response = new BatchAppendResp().setCorrelationId(correlation);
         if (!batch) {
@@ -163,7 +167,11 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
         if (!request.getIsFinal()) return;
         pending.delete(key);
         inFlight++;
-        void (batch.failure === undefined ? writeBatch(batch.options, batch.proposed.events, response) : Promise.reject(batch.failure))
+        void (
+          batch.failure === undefined
+            ? writeBatch(batch.options, batch.proposed.events, response)
+            : Promise.reject(batch.failure)
+        )
           .catch((error: unknown) => {
             describeBatch(response, batch.options);
             response.setError(errorStatus(error));
@@ -177,12 +185,18 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
     },
 
     read(call: ServerWritableStream<ReadReq, ReadResp>) {
-      void (async () => new ReadCall(call, services).serve())().catch((error: unknown) => call.emit('error', toStatus(error)));
+      void (async () => new ReadCall(call, services).serve())().catch((error: unknown) =>
+        call.emit('error', toStatus(error)),
+      );
     },
   };
 
   /** One batch: refused once the deadline the client put in its options has passed, as EventStoreDB does. */
-  async function writeBatch(options: BatchAppendReq.Options, events: EventData[], response: BatchAppendResp): Promise<void> {
+  async function writeBatch(
+    options: BatchAppendReq.Options,
+    events: EventData[],
+    response: BatchAppendResp,
+  ): Promise<void> {
     const streamId = streamNameOf(options.getStreamIdentifier());
     const expected = describeBatch(response, options);
     if (!(await passBefore(options.getDeadline()?.toDate()))) throw new DeadlineError();
@@ -202,7 +216,10 @@ export function streamsService(services: StreamsServices): UntypedServiceImpleme
     if (nextExpectedRevision < 0n) success.setNoStream(new ProtobufEmpty());
     else success.setCurrentRevision(nextExpectedRevision.toString());
     if (position === undefined) success.setNoPosition(new ProtobufEmpty());
-    else success.setPosition(new AllStreamPosition().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
+    else
+      success.setPosition(
+        new AllStreamPosition().setCommitPosition(position.toString()).setPreparePosition(position.toString()),
+      );
     response.setSuccess(success);
   }
 
@@ -267,7 +284,10 @@ function appendResponse(outcome: Outcome): AppendResp {
   if (nextExpectedRevision < 0n) success.setNoStream(empty());
   else success.setCurrentRevision(nextExpectedRevision.toString());
   if (position === undefined) success.setNoPosition(empty());
-  else success.setPosition(new AppendResp.Position().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
+  else
+    success.setPosition(
+      new AppendResp.Position().setCommitPosition(position.toString()).setPreparePosition(position.toString()),
+    );
   return new AppendResp().setSuccess(success);
 }
 
@@ -289,7 +309,8 @@ function toStatus(error: unknown): Partial<StatusObject> {
     metadata.set('required-metadata-properties', error.property);
     return { code: status.INVALID_ARGUMENT, details, metadata };
   }
-  if (error instanceof WireError || error instanceof InvalidArgumentError) return { code: status.INVALID_ARGUMENT, details, metadata };
+  if (error instanceof WireError || error instanceof InvalidArgumentError)
+    return { code: status.INVALID_ARGUMENT, details, metadata };
   if (error instanceof DeadlineError) return { code: status.DEADLINE_EXCEEDED, details: error.message, metadata };
   if (error instanceof EventStoreError) return { code: status.FAILED_PRECONDITION, details, metadata };
   return { code: status.INTERNAL, details, metadata };
@@ -300,7 +321,12 @@ function errorStatus(error: unknown): Status {
   const { code, details = '' } = toStatus(error);
   const result = new Status().setCode(code as number as Code).setMessage(details);
   if (error instanceof AppendTooLargeError) {
-    return result.setDetails(packed(new MaximumAppendSizeExceeded().setMaxappendsize(error.maxAppendSize), 'event_store.client.MaximumAppendSizeExceeded'));
+    return result.setDetails(
+      packed(
+        new MaximumAppendSizeExceeded().setMaxappendsize(error.maxAppendSize),
+        'event_store.client.MaximumAppendSizeExceeded',
+      ),
+    );
   }
   if (error instanceof DeadlineError) return result.setDetails(packed(new Timeout(), 'event_store.client.Timeout'));
   return result.setDetails(packed(new BadRequest().setMessage(details), 'event_store.client.BadRequest'));
