@@ -3,29 +3,32 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core'
 import { TokenRegistry } from './auth/token-registry';
 import { TokensController } from './auth/tokens.controller';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ApplyJobsFileHandler } from './commands/apply/apply.handler';
-import { ReplicateEnvironmentHandler } from './commands/replicate/replicate.handler';
-import { DownJobHandler } from './commands/up-down/down.handler';
-import { UpJobHandler } from './commands/up-down/up.handler';
+import { ApplyJobsFileHandler } from './apply/apply.handler';
+import { ReplicateEnvironmentHandler } from './replicate/replicate.handler';
+import { DownJobHandler } from './up-down/down.handler';
+import { UpJobHandler } from './up-down/up.handler';
 import { ConfirmHostsHandler } from './hosts/confirm/confirm-hosts.handler';
 import type { OrchestratorOptions } from './config/options';
 import { CoreModule } from './core.module';
 import { AuthGuard } from './http/auth.guard';
-import { AdminController } from './http/controllers/admin.controller';
+import { AdminController } from './admin/admin.controller';
 import { PortableLogController } from './portable-log/portable-log.controller';
-import { EnvCommandsController } from './http/controllers/env-commands.controller';
-import { EnvQueriesController } from './http/controllers/env-queries.controller';
-import { EnvironmentsController } from './http/controllers/environments.controller';
-import { SystemController } from './http/controllers/system.controller';
+import { ApplyController } from './apply/apply.controller';
+import { UpDownController } from './up-down/up-down.controller';
+import { ConfirmHostsController } from './hosts/confirm/confirm-hosts.controller';
+import { ReplicateController } from './replicate/replicate.controller';
+import { EnvQueriesController } from './env-queries/env-queries.controller';
+import { EnvironmentsController } from './env-queries/environments.controller';
+import { SystemController } from './system/system.controller';
 import { HttpMetricsInterceptor } from './http/http-metrics.interceptor';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { ProblemFilter } from './http/problem.filter';
 import { Lifecycle } from './lifecycle';
-import { RolloutModule } from './rollout/rollout.module';
-import { DiffView } from './views/diff.view';
-import { LogsView } from './views/logs.view';
-import { StatusView } from './views/status.view';
-import { UpdateCandidatesView } from './views/update-candidates.view';
+import { RolloutModule } from './rollouts/rollout.module';
+import { DiffView } from './apply/diff.view';
+import { LogsView } from './env-queries/logs.view';
+import { StatusView } from './env-queries/status.view';
+import { UpdateCandidatesView } from './env-queries/update-candidates.view';
 import { ShellSessions } from './shell/shell-sessions';
 import { ConsoleFeed } from './web/console-feed';
 import { ConsoleController } from './web/console.controller';
@@ -41,7 +44,10 @@ export class AppModule {
       controllers: [
         SystemController,
         EnvironmentsController,
-        EnvCommandsController,
+        ApplyController,
+        UpDownController,
+        ConfirmHostsController,
+        ReplicateController,
         EnvQueriesController,
         AdminController,
         PortableLogController,

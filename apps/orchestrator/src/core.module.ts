@@ -6,7 +6,7 @@ import type { OrchestratorOptions } from './config/options';
 import { OPTIONS } from './config/options.token';
 import { TokenRegistry } from './auth/token-registry';
 import { sshOptionsOf } from './config/ssh-login';
-import { CommandContexts } from './commands/command-contexts';
+import { CommandContexts } from './store/command-contexts';
 import { EnvironmentLocks } from './hosts/environment-locks';
 import { HostRuntimes } from './hosts/host-runtimes';
 import { ImageRegistries } from './hosts/image-registries';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess, waitUntil } from '../testing';
 
 jest.setTimeout(600_000);

@@ -9,7 +9,7 @@ import { EventStoreDbStore, type RecordedEvent } from '@cj/event-store';
 import { startEsdbTestServer, type EsdbTestServer } from '@cj/event-store/esdb-test-server';
 import type { ApplyResponse, RolloutView, StatusResponse, UpDownResponse } from '@cj/domain';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(180_000);

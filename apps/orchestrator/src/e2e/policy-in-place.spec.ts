@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { runCj } from '../../../cli/src/testing/cli';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(600_000);

@@ -23,7 +23,7 @@ import { openSqliteEventStore, type EventStore } from '@cj/event-store';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(480_000);

@@ -11,7 +11,7 @@ import {
   type FakeHosts,
 } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(240_000);

@@ -15,7 +15,7 @@ import {
 } from '@cj/docker-adapter/testing';
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
-import { rolloutJobsFile } from '../rollout/testing/rollout-jobs-file';
+import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess, waitUntil } from '../testing';
 
 jest.setTimeout(90_000);

@@ -1,5 +1,5 @@
 import type { HostSpec } from '@cj/domain';
-import type { CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../store/command-context';
 import type { StreamWriter } from '../store/stream-writer';
 import { recordOnHosts } from './record-host-commands';
 

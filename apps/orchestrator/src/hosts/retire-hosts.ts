@@ -6,8 +6,8 @@ import {
   type HostState,
   type JobState,
 } from '@cj/domain';
-import type { CommandContext } from '../commands/command-context';
-import { foldJob } from '../commands/job-stream';
+import type { CommandContext } from '../store/command-context';
+import { foldJob } from '../store/job-stream';
 import type { HostQueries } from '../read-model/queries/host-queries';
 import type { StreamWriter } from '../store/stream-writer';
 import { foldHost, recordOnHosts } from './record-host-commands';

@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { observeEngineEvent, LOG_TAIL_LINES, type EngineContainerEvent, type HostSpec } from '@cj/domain';
-import type { CommandContexts } from '../commands/command-contexts';
+import type { CommandContexts } from '../store/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
 import type { ProjectionRunner } from '../read-model/projection-runner';
 import type { JobQueries } from '../read-model/queries/job-queries';
 import type { TaskQueries } from '../read-model/queries/task-queries';
 import type { StreamWriter } from '../store/stream-writer';
-import { recordJobCommands } from '../commands/record-job-commands';
+import { recordJobCommands } from '../store/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import type { HostSightings } from './host-sightings';
 

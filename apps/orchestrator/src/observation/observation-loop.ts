@@ -10,7 +10,7 @@ import {
   type LastKnownContainer,
   type ProbeResult,
 } from '@cj/domain';
-import type { CommandContexts } from '../commands/command-contexts';
+import type { CommandContexts } from '../store/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
 import type { Metrics } from '../metrics/metrics';
@@ -19,7 +19,7 @@ import type { HostQueries } from '../read-model/queries/host-queries';
 import type { JobQueries } from '../read-model/queries/job-queries';
 import type { TaskQueries } from '../read-model/queries/task-queries';
 import type { StreamWriter } from '../store/stream-writer';
-import { recordJobCommands } from '../commands/record-job-commands';
+import { recordJobCommands } from '../store/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import { recordHostCommands } from '../hosts/record-host-commands';
 import { EngineWatch } from './engine-watch';

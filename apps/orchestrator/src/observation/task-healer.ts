@@ -10,9 +10,9 @@ import {
   type TaskRestart,
 } from '@cj/domain';
 import type { Clock } from '../clock';
-import type { CommandContexts } from '../commands/command-contexts';
-import { jobEvents } from '../commands/job-stream';
-import { recordJobCommands } from '../commands/record-job-commands';
+import type { CommandContexts } from '../store/command-contexts';
+import { jobEvents } from '../store/job-stream';
+import { recordJobCommands } from '../store/record-job-commands';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
 import type { ProjectionRunner } from '../read-model/projection-runner';

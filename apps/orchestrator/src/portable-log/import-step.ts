@@ -19,7 +19,7 @@ import {
   type PortableHeader,
 } from '@cj/domain';
 import { StreamNotFoundError, type EventData, type EventStore, type StreamAppend } from '@cj/event-store';
-import type { CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../store/command-context';
 import { badRequest, conflict, unprocessable } from '../http/problem';
 
 /** Events read from the store per page while the closing events are decided. */

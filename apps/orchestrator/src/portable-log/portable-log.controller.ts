@@ -13,7 +13,7 @@ import { EVENT_STORE } from '../store/open-event-store';
 import { StoreIdentities } from '../store/store-identity';
 import { exportLines } from './export-lines';
 import { importStep } from './import-step';
-import { CommandContexts } from '../commands/command-contexts';
+import { CommandContexts } from '../store/command-contexts';
 import { ImportRequestDto } from './import-request.dto';
 
 /** An environment's events out of one store and into another, as the portable log (libs/domain/src/portable-log). */

@@ -4,7 +4,7 @@ import { ProjectionRunner } from '../read-model/projection-runner';
 import { AuditQueries } from '../read-model/queries/audit-queries';
 import { HostQueries } from '../read-model/queries/host-queries';
 import { RolloutQueries } from '../read-model/queries/rollout-queries';
-import { StatusView } from '../views/status.view';
+import { StatusView } from '../env-queries/status.view';
 
 /** Events projected within this long reach a page as one message (a rollout step writes several). */
 const BATCH_MS = 50;

@@ -1,6 +1,6 @@
 import type { ConfirmHostsResult } from '@cj/domain';
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext } from '../../commands/command-context';
+import type { CommandContext } from '../../store/command-context';
 
 /** `cj hosts confirm HOST… | --all`: the held hosts named are this cluster's; cj acts on them again. */
 export class ConfirmHostsCommand extends Command<ConfirmHostsResult> {

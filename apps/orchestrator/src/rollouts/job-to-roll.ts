@@ -1,0 +1,34 @@
+import { runningRevision, RolloutInProgressError, type JobSpec, type JobState } from '@cj/domain';
+import { loadActiveJob } from '../store/active-job';
+import type { StreamWriter } from '../store/stream-writer';
+import { rolloutIdOf, type RolloutService } from './rollout.service';
+
+export interface JobToRoll {
+  readonly state: JobState;
+  readonly current: { readonly revision: number; readonly spec: JobSpec };
+  /** The revision the tasks run now; undefined when none runs. */
+  readonly running?: number;
+}
+
+/**
+ * The job a rolling update or a rollback acts on, refused before anything is recorded when it does
+ * not exist or has a rollout in progress (other than the one this very request started, on a retry).
+ */
+export async function jobToRoll(
+  writer: StreamWriter,
+  rollouts: RolloutService,
+  env: string,
+  job: string,
+  commandId: string,
+): Promise<JobToRoll> {
+  const active = await rollouts.unfinished(env, job);
+  if (active !== undefined && active !== rolloutIdOf(env, job, commandId))
+    throw new RolloutInProgressError(job, active);
+  const state = await loadActiveJob(writer, env, job);
+  const anyRunning = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
+  return {
+    state,
+    current: { revision: state.currentRevision, spec: state.revisions[state.currentRevision] },
+    running: runningRevision(state) ?? (anyRunning ? state.currentRevision : undefined),
+  };
+}

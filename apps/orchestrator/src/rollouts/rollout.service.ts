@@ -1,0 +1,274 @@
+/**
+ * The rollout commands, as the Nest handlers and any other caller use them: start (one active
+ * rollout per job, by the job decider at the job stream's expected revision), pause, resume,
+ * abort. Each reads, decides in the domain, and appends at the expected revision, retrying when
+ * the stream moved.
+ */
+import {
+  refuseHeldHosts,
+  decideAbort,
+  decideJob,
+  decidePause,
+  decideResume,
+  decideStart,
+  foldRollout,
+  initialState,
+  isDomainError,
+  isFinished,
+  jobStream,
+  rolloutProbe,
+  type BeginRollout,
+  type JobCommand,
+  type JobSpec,
+  type RolloutStart,
+  type RolloutEvent,
+  type RolloutState,
+  type UpdatePolicy,
+} from '@cj/domain';
+import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
+import { v5 as uuidv5 } from 'uuid';
+import type { CommandContext } from '../store/command-context';
+import { foldJob } from '../store/job-stream';
+import type { StoredMetadata } from '../store/event-codec';
+import { recordJobCommands } from '../store/record-job-commands';
+import type { StreamWriter } from '../store/stream-writer';
+import type { Exclusive, RolloutJobRecord } from './rollout-ports';
+import { RolloutStream, type EventMetadata } from './rollout-stream';
+
+const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
+
+export interface StartRolloutInput {
+  readonly env: string;
+  readonly job: string;
+  readonly fromRevision?: number;
+  /** The revision to roll out; with `register`, the one the registered spec gets (computed). */
+  readonly toRevision: number;
+  /** The job at the target revision: its tasks, health check and update policy. */
+  readonly spec: JobSpec;
+  /** Policy fields the operator set for this rollout only. */
+  readonly overrides?: Partial<UpdatePolicy>;
+  readonly rollbackOf?: { readonly revision: number };
+  /**
+   * Record `spec` as the job's next revision in the same append as the rollout's start (a rolling
+   * update): both land, or neither does. When the spec is what the job has, nothing new is
+   * recorded and the current revision is rolled out (a rolling restart).
+   */
+  readonly register?: boolean;
+}
+
+export interface RolloutChange {
+  readonly id: string;
+  readonly state: RolloutState;
+  /** Global position of the last event written, when something was written. */
+  readonly position?: bigint;
+}
+
+export class RolloutService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly writer: StreamWriter,
+    private readonly jobs: RolloutJobRecord,
+    /**
+     * The environment's lock. A start holds it from its check to the rollout's first event, so
+     * `up`/`down` (which hold it too) never act on a job whose rollout begins meanwhile.
+     */
+    private readonly exclusive: Exclusive,
+    /** The environment's held hosts (the store moved): a rollout onto one is refused before anything is recorded. */
+    private readonly held: (env: string) => ReadonlySet<string> = () => new Set(),
+  ) {}
+
+  /**
+   * Starts a rollout: one append on the job stream records the new revision (when `register`)
+   * and the rollout's start together; the rollout's own stream is then begun from that record
+   * (again by the runner, should the process die in between). Its id derives from the
+   * environment, the job and the command id, so a retried request finds the same rollout, and
+   * one request may start rollouts of several jobs.
+   */
+  start(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
+    return this.exclusive(input.env, () => this.startHoldingLock(input, context));
+  }
+
+  private async startHoldingLock(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
+    const id = rolloutIdOf(input.env, input.job, context.commandId);
+    await this.unfinishedHoldingLock(input.env, input.job);
+    const begun = await recordJobCommands(
+      this.writer,
+      input.env,
+      input.job,
+      (state) => {
+        const register: JobCommand = { type: 'RegisterOrUpdateJob', data: { spec: input.spec }, metadata: context };
+        const changes = input.register ? decideJob(register, state) : [];
+        if (isDomainError(changes)) throw changes;
+        const toRevision = !input.register
+          ? input.toRevision
+          : changes.length > 0
+            ? state.lastRevision + 1
+            : (state.currentRevision ?? input.toRevision);
+        const begin = this.beginCommand({ ...input, toRevision }, context, true);
+        return changes.length > 0 ? [register, begin] : [begin];
+      },
+      context.commandId,
+    );
+    try {
+      const started = await this.beginStream(input.env, input.job, id);
+      return { id, state: started.state, position: started.position ?? begun.position };
+    } catch (error) {
+      // The command is recorded (its one append landed); the runner begins the rollout's stream
+      // from that record once the store takes writes again. The answer says what will run.
+      const { records } = await this.writer.load(jobStream(input.env, input.job));
+      const start = foldJob(records).activeRollout;
+      if (start?.rolloutId !== id) throw error;
+      return {
+        id,
+        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialState()),
+        position: begun.position,
+      };
+    }
+  }
+
+  /**
+   * The job command that marks a rollout's start on the job stream, with all its first event is
+   * made from. With `check`, the first event is decided now, so a start the rollout workflow would
+   * refuse (a policy no task could pass) throws before anything is recorded.
+   */
+  beginCommand(input: StartRolloutInput, context: CommandContext, check = false): BeginRollout {
+    const overrides = definedOnly(input.overrides ?? {});
+    const command: BeginRollout = {
+      type: 'BeginRollout',
+      data: {
+        job: input.job,
+        rolloutId: rolloutIdOf(input.env, input.job, context.commandId),
+        ...(input.fromRevision !== undefined && { fromRevision: input.fromRevision }),
+        toRevision: input.toRevision,
+        ...(Object.keys(overrides).length > 0 && { overrides }),
+        ...(input.rollbackOf && { rollbackOf: input.rollbackOf }),
+      },
+      metadata: { ...context, correlationId: context.correlationId ?? context.commandId },
+    };
+    if (check) {
+      refuseHeldHosts(
+        input.env,
+        input.spec.tasks.map((task) => task.host),
+        this.held(input.env),
+      );
+      startEvents(input.env, command.data, input.spec, context.occurredAt);
+    }
+    return command;
+  }
+
+  /**
+   * Begins the rollout's own stream from its start as the job stream recorded it; nothing when it
+   * has begun already or the job has no such active rollout. Safe to repeat, and to race: the
+   * first event is decided from the record alone, so every attempt writes the same event ids.
+   */
+  async beginStream(env: string, job: string, id: string): Promise<{ state: RolloutState; position?: bigint }> {
+    const stream = new RolloutStream(this.store, env, id);
+    const loaded = await stream.load();
+    if (loaded.state.exists) return { state: loaded.state };
+    const { records } = await this.writer.load(jobStream(env, job));
+    const state = foldJob(records);
+    const record = records.findLast((r) => r.type === 'JobRolloutStarted' && (r.data as RolloutStart).rolloutId === id);
+    const spec = state.activeRollout?.rolloutId === id ? state.revisions[state.activeRollout.toRevision] : undefined;
+    if (!record || !spec || !state.activeRollout) return { state: loaded.state };
+    const { schemaVersion: _version, ...metadata } = record.metadata as StoredMetadata;
+    const events = startEvents(env, state.activeRollout, spec, metadata.occurredAt);
+    try {
+      const appended = await stream.append(events, -1n, metadata);
+      return { state: foldRollout(events, loaded.state), position: appended.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      return { state: (await stream.load()).state };
+    }
+  }
+
+  pause(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decidePause(state, { id, reason: context.reason, now }));
+  }
+
+  resume(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decideResume(state, { id, reason: context.reason, now }));
+  }
+
+  abort(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
+    return this.control(env, id, context, (state, now) => decideAbort(state, { id, reason: context.reason, now }));
+  }
+
+  private async control(
+    env: string,
+    id: string,
+    context: CommandContext,
+    decide: (state: RolloutState, now: number) => RolloutEvent[],
+  ): Promise<RolloutChange> {
+    const stream = new RolloutStream(this.store, env, id);
+    for (;;) {
+      const loaded = await stream.load();
+      const events = decide(loaded.state, Date.parse(context.occurredAt));
+      try {
+        const appended = await stream.append(events, loaded.revision, this.metadata(context));
+        return { id, state: foldRollout(events, loaded.state), position: appended.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    }
+  }
+
+  /**
+   * The job's active rollout, if it has not finished. One that has finished is no longer active,
+   * even before the runner has marked the job stream (it marks it right after, or after a
+   * restart): it is marked now, so the next one may begin. So is one that never began.
+   */
+  unfinished(env: string, job: string): Promise<string | undefined> {
+    return this.exclusive(env, () => this.unfinishedHoldingLock(env, job));
+  }
+
+  private async unfinishedHoldingLock(env: string, job: string): Promise<string | undefined> {
+    const active = foldJob((await this.writer.load(jobStream(env, job))).records).activeRolloutId;
+    if (active === undefined) return undefined;
+    const { state } = await new RolloutStream(this.store, env, active).load();
+    if (!state.exists) {
+      // Its start was cut off after the job's record: begin it from that record now.
+      const begun = await this.beginStream(env, job, active);
+      if (begun.state.exists) return active;
+      await this.jobs.neverStarted(env, job, active);
+      return undefined;
+    }
+    if (!isFinished(state)) return active;
+    await this.jobs.ended(state);
+    return undefined;
+  }
+
+  private metadata(context: CommandContext): EventMetadata {
+    return {
+      actor: context.actor,
+      ...(context.claimedActor !== undefined && { claimedActor: context.claimedActor }),
+      reason: context.reason,
+      correlationId: context.correlationId ?? context.commandId,
+      causationId: context.commandId,
+      occurredAt: context.occurredAt,
+      cjVersion: context.cjVersion,
+    };
+  }
+}
+
+/** A rollout's id: the same request (command id) for the same job always means the same rollout. */
+export const rolloutIdOf = (env: string, job: string, commandId: string): string =>
+  uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
+
+/** A rollout's first events, from its start as the job stream records it and the job's spec at the target revision. */
+function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): RolloutEvent[] {
+  return decideStart(initialState(), {
+    id: start.rolloutId,
+    env,
+    job: start.job,
+    fromRevision: start.fromRevision,
+    toRevision: start.toRevision,
+    policy: { ...spec.update, ...definedOnly(start.overrides ?? {}) },
+    ...rolloutProbe(spec.health),
+    tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port })),
+    rollbackOf: start.rollbackOf,
+    now: Date.parse(occurredAt),
+  });
+}
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
