@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { previousGoodRevision, type RolloutView } from '@cj/domain';
 import { conflict, notFound } from '../http/problem';
 import { StreamWriter } from '../store/stream-writer';
 import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
-import { RollbackCommand, StartRolloutCommand } from './rollout.command';
+import { RollbackCommand } from './rollout.command';
+import { RolloutAnswer } from './rollout-answer';
+import { asProblem } from './rollout-problems';
 
 /**
  * `cj rollback JOB [--to N]`: a rollout back to an earlier revision as it was recorded (same
@@ -17,8 +19,8 @@ import { RollbackCommand, StartRolloutCommand } from './rollout.command';
 export class RollbackHandler implements ICommandHandler<RollbackCommand, RolloutView> {
   constructor(
     private readonly writer: StreamWriter,
-    private readonly bus: CommandBus,
     @Inject(RolloutService) private readonly rollouts: RolloutService,
+    private readonly answer: RolloutAnswer,
   ) {}
 
   async execute({ env, job, toRevision, overrides, context }: RollbackCommand): Promise<RolloutView> {
@@ -45,8 +47,12 @@ export class RollbackHandler implements ICommandHandler<RollbackCommand, Rollout
         `pick another one with --to (see cj history ${job})`,
       );
     }
-    return this.bus.execute(
-      new StartRolloutCommand(env, job, running, target, spec, context, overrides, { revision: target }),
+    const change = await asProblem(
+      this.rollouts.start(
+        { env, job, fromRevision: running, toRevision: target, spec, overrides, rollbackOf: { revision: target } },
+        context,
+      ),
     );
+    return this.answer.of(env, change);
   }
 }

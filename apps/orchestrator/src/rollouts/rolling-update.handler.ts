@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { ImageRef, JobSpec, RolloutView } from '@cj/domain';
 import { isMissingImage, missingImage } from '../apply/missing-image';
 import { unprocessable } from '../http/problem';
@@ -7,7 +7,9 @@ import { ImageRegistries } from '../hosts/image-registries';
 import { StreamWriter } from '../store/stream-writer';
 import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
-import { RollingUpdateCommand, StartRolloutCommand } from './rollout.command';
+import { RollingUpdateCommand } from './rollout.command';
+import { RolloutAnswer } from './rollout-answer';
+import { asProblem } from './rollout-problems';
 
 /**
  * `cj rolling-update JOB --tag T` and `cj update JOB T`: pin the tag to its digest in the registry
@@ -20,8 +22,8 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
   constructor(
     private readonly writer: StreamWriter,
     private readonly registries: ImageRegistries,
-    private readonly bus: CommandBus,
     @Inject(RolloutService) private readonly rollouts: RolloutService,
+    private readonly answer: RolloutAnswer,
   ) {}
 
   async execute({ env, job, tag, overrides, context }: RollingUpdateCommand): Promise<RolloutView> {
@@ -29,9 +31,13 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
     const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
     const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
     // The revision and the rollout's start are one append: both are recorded, or neither is.
-    return this.bus.execute(
-      new StartRolloutCommand(env, job, running, current.revision, spec, context, overrides, undefined, true),
+    const change = await asProblem(
+      this.rollouts.start(
+        { env, job, fromRevision: running, toRevision: current.revision, spec, overrides, register: true },
+        context,
+      ),
     );
+    return this.answer.of(env, change);
   }
 
   /** The tag's digest now; a tag the registry lacks is refused naming the job and the tags it has. */

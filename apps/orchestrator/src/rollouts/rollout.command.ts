@@ -1,26 +1,6 @@
-import type { JobSpec, RolloutView, UpdatePolicy } from '@cj/domain';
+import type { RolloutView, UpdatePolicy } from '@cj/domain';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../store/command-context';
-
-/**
- * Move a job's tasks from the revision they run to `toRevision` (already recorded), or, with
- * `register`, to `spec` recorded as the job's next revision in the same append as the start.
- */
-export class StartRolloutCommand extends Command<RolloutView> {
-  constructor(
-    readonly env: string,
-    readonly job: string,
-    readonly fromRevision: number | undefined,
-    readonly toRevision: number,
-    readonly spec: JobSpec,
-    readonly context: CommandContext,
-    readonly overrides: Partial<UpdatePolicy> = {},
-    readonly rollbackOf?: { readonly revision: number },
-    readonly register = false,
-  ) {
-    super();
-  }
-}
 
 /** Record a revision with the image `tag` pins now (or the recorded tag, re-resolved) and roll it out. */
 export class RollingUpdateCommand extends Command<RolloutView> {

@@ -16,7 +16,6 @@ import { ControlRolloutHandler } from './control-rollout.handler';
 import { RollbackHandler } from './rollback.handler';
 import { RollingUpdateHandler } from './rolling-update.handler';
 import { RolloutAnswer } from './rollout-answer';
-import { StartRolloutHandler } from './start-rollout.handler';
 import { EnvironmentHosts } from './environment-hosts';
 import { RolloutsController } from './rollouts.controller';
 import { JobStreamRecord } from './job-stream-record';
@@ -127,7 +126,6 @@ const logger = new Logger('rollouts');
         ),
     },
     RolloutAnswer,
-    StartRolloutHandler,
     RollingUpdateHandler,
     RollbackHandler,
     ControlRolloutHandler,
