@@ -3,7 +3,7 @@ import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } 
 import { DuplicateEventIdError, MaximumAppendSizeExceededError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
-import { StreamContentionError } from '../store/stream-writer';
+import { StreamContentionError } from '../store/command-loop';
 import { ProblemError, invalidJobsFile } from './problem';
 
 const RUNTIME_STATUS: Readonly<Record<string, number>> = {

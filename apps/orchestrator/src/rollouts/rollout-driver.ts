@@ -14,6 +14,7 @@
  * command cuts them short: once the stream is read again, every wait in progress ends and `decide`
  * is asked at once, so an abort never waits for a gate's check or a batch's delay to come round.
  */
+import { StreamContentionError } from '../store/command-loop';
 import {
   DuplicateEventIdError,
   MaximumAppendSizeExceededError,
@@ -23,7 +24,6 @@ import {
 } from '@cj/event-store';
 import {
   decide,
-  evolve,
   isFinished,
   rolloutEvent,
   type ActiveRollout,
@@ -228,12 +228,15 @@ export class RolloutDriver {
   }
 
   /**
-   * Appends at the revision this driver knows, renewing the lease in the same append when due.
-   * When the stream moved (an operator's command), an intent is dropped so that `decide` sees the
-   * news first; an outcome is a fact and is appended again after the reload. While the store is
-   * out nothing is attempted: the outcome is reconciled, or the check made again, once it is back. Once the rollout has
-   * ended (an abort does not wait for a pull), the outcome of a step that changed no container is
-   * not recorded: nothing is left to reconcile, and the end stays the stream's last word.
+   * Appends through the command loop, first at the revision this driver knows, renewing the lease
+   * in the same append when due. When the stream moved (an operator's command), an intent is
+   * dropped so that `decide` sees the news first; an outcome is a fact and is appended again after
+   * the reload. While the store is out nothing is attempted: the outcome is reconciled, or the
+   * check made again, once it is back. Once the rollout has ended (an abort does not wait for a
+   * pull), the outcome of a step that changed no container is not recorded: nothing is left to
+   * reconcile, and the end stays the stream's last word. An outcome the stream kept moving under
+   * (the loop's bound) is not recorded either: the driver goes on from the log, where the step is
+   * an intent without an outcome, reconciled as after a crash.
    */
   private record(
     events: readonly RolloutEvent[],
@@ -241,29 +244,51 @@ export class RolloutDriver {
     options: { readOnly?: boolean } = {},
   ): Promise<boolean> {
     return this.serialized(async () => {
-      for (;;) {
-        if (this.outage) throw new StoreOutage('the store refuses writes');
-        if (options.readOnly && isFinished(this.state as ActiveRollout)) return false;
-        try {
-          await this.append(events);
-          return true;
-        } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError))
-            throw isStoreOutage(error) ? this.storeRefused(error) : error;
-          await this.reload();
-          if (kind === 'intent') return false;
-        }
+      try {
+        const appended = await this.decideAndAppend((state, attempt, now) => {
+          if (this.outage) throw new StoreOutage('the store refuses writes');
+          if (options.readOnly && isFinished(state)) return [];
+          if (attempt > 1 && kind === 'intent') return [];
+          return this.withLease(state, events, now);
+        });
+        return appended > 0;
+      } catch (error) {
+        if (error instanceof StreamContentionError) return false;
+        throw error instanceof StoreOutage || !isStoreOutage(error) ? error : this.storeRefused(error);
       }
     });
   }
 
-  private async append(events: readonly RolloutEvent[], now = this.deps.now()): Promise<void> {
-    const state = this.state as ActiveRollout;
+  /**
+   * The command loop on the rollout's stream, its first decision made on what this driver holds;
+   * the driver keeps what the loop last read or wrote. Answers how many events were written.
+   */
+  private async decideAndAppend(
+    decide: (state: ActiveRollout, attempt: number, now: number) => readonly RolloutEvent[],
+  ): Promise<number> {
+    let now = this.deps.now();
+    const decided = await this.stream.decideAndAppend(
+      (loaded, attempt) => {
+        this.state = loaded.state;
+        this.revision = loaded.revision;
+        now = this.deps.now();
+        return decide(loaded.state as ActiveRollout, attempt, now);
+      },
+      () => this.metadata(now),
+      { state: this.state, revision: this.revision },
+    );
+    this.state = decided.state;
+    this.revision = decided.revision;
+    return decided.appended;
+  }
+
+  /** `events`, after the lease's renewal when it is due; refused when another instance holds the lease. */
+  private withLease(state: ActiveRollout, events: readonly RolloutEvent[], now: number): readonly RolloutEvent[] {
     if (this.heldElsewhere(state))
       throw new LeaseHeldElsewhere(`rollout ${state.id} is driven by ${state.lease?.owner}`);
     const lease = state.lease;
     const renew = !lease || lease.owner !== this.options.owner || lease.until - now < this.options.leaseMs / 2;
-    const batch = renew
+    return renew
       ? [
           rolloutEvent('RolloutLeaseAcquired', {
             at: now,
@@ -273,8 +298,6 @@ export class RolloutDriver {
           ...events,
         ]
       : events;
-    this.revision = (await this.stream.append(batch, this.revision, this.metadata(now))).revision;
-    this.state = batch.reduce(evolve, this.state);
   }
 
   /** The store refused a write: the rollout pauses until it takes one again (said once). */
@@ -303,26 +326,23 @@ export class RolloutDriver {
     const outage = this.outage;
     if (!outage || this.stopped) return;
     outage.attempts++;
+    // An operator's command that got in first (or a write we were told failed that did land) is
+    // read, and the wait decided again on it, within the loop's bound; then the backoff goes on.
     const back = await this.serialized(async (): Promise<number | 'elsewhere' | undefined> => {
-      for (;;) {
-        const now = this.deps.now();
-        try {
-          await this.append(
+      let at = this.deps.now();
+      try {
+        await this.decideAndAppend((state, _attempt, now) => {
+          at = now;
+          return this.withLease(
+            state,
             [rolloutEvent('RolloutWaitedOnStore', { at: now, from: outage.since, to: now, reason: outage.reason })],
             now,
           );
-          return now;
-        } catch (error) {
-          // Another instance took the rollout over meanwhile: `pump` leaves it to that one.
-          if (error instanceof LeaseHeldElsewhere) return 'elsewhere';
-          if (!(error instanceof WrongExpectedVersionError)) return undefined;
-        }
-        // An operator's command got in first (or a write we were told failed did land): read it, then try again.
-        try {
-          await this.reload();
-        } catch {
-          return undefined;
-        }
+        });
+        return at;
+      } catch (error) {
+        // Another instance took the rollout over meanwhile: `pump` leaves it to that one.
+        return error instanceof LeaseHeldElsewhere ? 'elsewhere' : undefined;
       }
     });
     if (back === undefined) {

@@ -1,11 +1,12 @@
 /**
- * A rollout's stream in the event store: read and fold it, append to it at an expected revision.
- * Event ids derive from the stream, the position and the content, so an append retried after a
- * lost acknowledgement writes nothing twice (store contract, item 4).
+ * A rollout's stream in the event store: read and fold it, and decide and append to it through the
+ * command loop. Event ids derive from the stream, the position and the content, so an append
+ * retried after a lost acknowledgement writes nothing twice (store contract, item 4).
  */
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
-import { evolve, initialState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
+import { evolve, foldRollout, initialState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
+import { runCommand } from '../store/command-loop';
 
 const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
 
@@ -26,6 +27,13 @@ export interface LoadedRollout {
 
 export interface RolloutAppended {
   readonly revision: bigint;
+  /** Absent when nothing was written, or when the store does not report it. */
+  readonly position?: bigint;
+}
+
+export interface RolloutDecided extends LoadedRollout {
+  /** How many events were written (0: nothing to write). */
+  readonly appended: number;
   /** Absent when nothing was written, or when the store does not report it. */
   readonly position?: bigint;
 }
@@ -54,11 +62,42 @@ export class RolloutStream {
   }
 
   /**
+   * The command loop on this stream: `decide` on its state (none: nothing to write), append at the
+   * revision decided on, and on a conflict read and decide again (bounded: StreamContentionError).
+   * `known` is the stream as the caller holds it: the first decision is made on it without reading.
+   * Answers the state and revision after the write, or as last read when nothing was written.
+   */
+  async decideAndAppend(
+    decide: (loaded: LoadedRollout, attempt: number) => readonly RolloutEvent[],
+    metadata: () => EventMetadata,
+    known?: LoadedRollout,
+  ): Promise<RolloutDecided> {
+    const { loaded, decision, written } = await runCommand(this.streamId, {
+      read: (attempt) => (attempt === 1 && known ? Promise.resolve(known) : this.load()),
+      decide: (loaded, attempt) => {
+        const events = decide(loaded, attempt);
+        return events.length > 0 ? events : undefined;
+      },
+      write: (events, loaded) => this.append(events, loaded.revision, metadata()),
+    });
+    if (!decision || !written) return { ...loaded, appended: 0 };
+    return {
+      state: foldRollout(decision, loaded.state),
+      revision: written.revision,
+      appended: decision.length,
+      ...(written.position !== undefined && { position: written.position }),
+    };
+  }
+
+  /**
    * Appends after `revision` (throws WrongExpectedVersionError when the stream moved); returns the
    * stream's new revision and the global position of the last event written.
    */
-  async append(events: readonly RolloutEvent[], revision: bigint, metadata: EventMetadata): Promise<RolloutAppended> {
-    if (events.length === 0) return { revision };
+  private async append(
+    events: readonly RolloutEvent[],
+    revision: bigint,
+    metadata: EventMetadata,
+  ): Promise<RolloutAppended> {
     const data = events.map((event, i) => ({
       id: uuidv5(`${this.streamId}@${revision + 1n + BigInt(i)}:${JSON.stringify(event)}`, EVENT_ID_NAMESPACE),
       type: event.type,

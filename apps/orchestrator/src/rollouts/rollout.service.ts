@@ -1,8 +1,8 @@
 /**
  * The rollout commands, as the Nest handlers and any other caller use them: start (one active
  * rollout per job, by the job decider at the job stream's expected revision), pause, resume,
- * abort. Each reads, decides in the domain, and appends at the expected revision, retrying when
- * the stream moved.
+ * abort. Each goes through the command loop: read, decide in the domain, append at the expected
+ * revision, decide again when the stream moved.
  */
 import {
   refuseHeldHosts,
@@ -25,7 +25,7 @@ import {
   type RolloutState,
   type UpdatePolicy,
 } from '@cj/domain';
-import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
+import type { EventStore } from '@cj/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandContext } from '../store/command-context';
 import { foldJob } from '../store/job-stream';
@@ -172,13 +172,13 @@ export class RolloutService {
     if (!record || !spec || !state.activeRollout) return { state: loaded.state };
     const { schemaVersion: _version, ...metadata } = record.metadata as StoredMetadata;
     const events = startEvents(env, state.activeRollout, spec, metadata.occurredAt);
-    try {
-      const appended = await stream.append(events, -1n, metadata);
-      return { state: foldRollout(events, loaded.state), position: appended.position };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      return { state: (await stream.load()).state };
-    }
+    // Another attempt that got there first began the same rollout: nothing is left to write.
+    const begun = await stream.decideAndAppend(
+      (current) => (current.state.exists ? [] : events),
+      () => metadata,
+      loaded,
+    );
+    return { state: begun.state, ...(begun.position !== undefined && { position: begun.position }) };
   }
 
   pause(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
@@ -199,17 +199,11 @@ export class RolloutService {
     context: CommandContext,
     decide: (state: RolloutState, now: number) => RolloutEvent[],
   ): Promise<RolloutChange> {
-    const stream = new RolloutStream(this.store, env, id);
-    for (;;) {
-      const loaded = await stream.load();
-      const events = decide(loaded.state, Date.parse(context.occurredAt));
-      try {
-        const appended = await stream.append(events, loaded.revision, this.metadata(context));
-        return { id, state: foldRollout(events, loaded.state), position: appended.position };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-      }
-    }
+    const changed = await new RolloutStream(this.store, env, id).decideAndAppend(
+      ({ state }) => decide(state, Date.parse(context.occurredAt)),
+      () => this.metadata(context),
+    );
+    return { id, state: changed.state, position: changed.position };
   }
 
   /**

@@ -1,16 +1,13 @@
 import { Logger } from '@nestjs/common';
 import {
   StreamNotFoundError,
-  WrongExpectedVersionError,
   type AppendResult,
   type EventData,
   type EventStore,
   type RecordedEvent,
 } from '@cj/event-store';
 import type { Metrics } from '../metrics/metrics';
-
-/** An append that conflicted this many times in a row is reported instead of retried. */
-const MAX_ATTEMPTS = 5;
+import { runCommand } from './command-loop';
 
 export interface LoadedStream {
   readonly records: readonly RecordedEvent[];
@@ -24,16 +21,10 @@ export interface Appended {
   readonly position?: bigint;
 }
 
-export class StreamContentionError extends Error {
-  override readonly name = 'StreamContentionError';
-  constructor(readonly streamId: string) {
-    super(`stream ${streamId} kept changing while a command was decided; try again`);
-  }
-}
-
 /**
- * The thin command loop: read a stream, let the caller decide on what it holds, append the
- * decision at the revision it was made on, and decide again when another writer got there first.
+ * The command loop (`runCommand`) on the streams of jobs, hosts and the store: read a stream, let
+ * the caller decide on what it holds, append the decision at the revision it was made on, and
+ * decide again when another writer got there first.
  */
 export class StreamWriter {
   private readonly logger = new Logger('commands');
@@ -53,22 +44,27 @@ export class StreamWriter {
     }
   }
 
-  /** `decide` may throw to refuse; it returns the events to append (none: nothing to do). */
-  async decideAndAppend(streamId: string, decide: (stream: LoadedStream) => readonly EventData[]): Promise<Appended> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const stream = await this.load(streamId);
-      const events = decide(stream);
-      if (events.length === 0) return { events: 0 };
-      try {
+  /**
+   * `decide` may throw to refuse; it returns the events to append (none: nothing to do). `known` is
+   * the stream as the caller loaded it already: the first decision is made on it without reading.
+   */
+  async decideAndAppend(
+    streamId: string,
+    decide: (stream: LoadedStream) => readonly EventData[],
+    known?: LoadedStream,
+  ): Promise<Appended> {
+    const { written } = await runCommand(streamId, {
+      read: (attempt) => (attempt === 1 && known ? Promise.resolve(known) : this.load(streamId)),
+      decide: (stream) => nonEmpty(decide(stream)),
+      write: async (events, stream): Promise<Appended> => {
         const result = await this.store.append(streamId, events, stream.expected);
         for (const event of events) this.metrics.eventsAppended.inc({ type: event.type });
         return { events: events.length, position: result.position ?? (await this.lastPosition(streamId)) };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        this.logger.warn({ msg: 'stream moved while deciding; deciding again', stream: streamId, attempt });
-      }
-    }
-    throw new StreamContentionError(streamId);
+      },
+      conflicted: (_error, attempt) =>
+        this.logger.warn({ msg: 'stream moved while deciding; deciding again', stream: streamId, attempt }),
+    });
+    return written ?? { events: 0 };
   }
 
   /**
@@ -81,19 +77,24 @@ export class StreamWriter {
     streamIds: readonly string[],
     decide: (streams: ReadonlyMap<string, LoadedStream>) => ReadonlyMap<string, readonly EventData[]>,
   ): Promise<Appended> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loaded = new Map<string, LoadedStream>();
-      for (const streamId of streamIds) loaded.set(streamId, await this.load(streamId));
-      const decided = decide(loaded);
-      const parts = streamIds
-        .map((streamId) => ({
-          streamId,
-          events: decided.get(streamId) ?? [],
-          expected: (loaded.get(streamId) as LoadedStream).expected,
-        }))
-        .filter((part) => part.events.length > 0);
-      if (parts.length === 0) return { events: 0 };
-      try {
+    const { written } = await runCommand(streamIds.join(', '), {
+      read: async () => {
+        const loaded = new Map<string, LoadedStream>();
+        for (const streamId of streamIds) loaded.set(streamId, await this.load(streamId));
+        return loaded;
+      },
+      decide: (loaded) => {
+        const decided = decide(loaded);
+        const parts = streamIds
+          .map((streamId) => ({
+            streamId,
+            events: decided.get(streamId) ?? [],
+            expected: (loaded.get(streamId) as LoadedStream).expected,
+          }))
+          .filter((part) => part.events.length > 0);
+        return parts.length > 0 ? parts : undefined;
+      },
+      write: async (parts): Promise<Appended> => {
         const results = this.store.appendToStreams
           ? await this.store.appendToStreams(parts)
           : await this.appendEach(parts);
@@ -103,12 +104,11 @@ export class StreamWriter {
           results.map(async (result, i) => result.position ?? (await this.lastPosition(parts[i].streamId))),
         );
         return { events: events.length, position: positions.reduce((max, p) => (p > max ? p : max)) };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        this.logger.warn({ msg: 'a stream moved while deciding; deciding again', stream: error.streamId, attempt });
-      }
-    }
-    throw new StreamContentionError(streamIds.join(', '));
+      },
+      conflicted: (error, attempt) =>
+        this.logger.warn({ msg: 'a stream moved while deciding; deciding again', stream: error.streamId, attempt }),
+    });
+    return written ?? { events: 0 };
   }
 
   private async appendEach(
@@ -124,3 +124,5 @@ export class StreamWriter {
     return last.position;
   }
 }
+
+const nonEmpty = <T>(events: readonly T[]): readonly T[] | undefined => (events.length > 0 ? events : undefined);
