@@ -27,14 +27,42 @@ const REGISTRY_STATUS: Readonly<Record<string, number>> = {
   REGISTRY_UNREACHABLE: 502,
 };
 
+/** The rollout workflow's refusals, by code (whichever class of the domain carries them). */
+const ROLLOUT_STATUS: Readonly<Record<string, number>> = {
+  ROLLOUT_NOT_FOUND: 404,
+  ROLLOUT_ALREADY_EXISTS: 409,
+  ROLLOUT_FINISHED: 409,
+  ROLLOUT_NOT_RUNNING: 409,
+  ROLLOUT_NOT_PAUSED: 409,
+  INVALID_ROLLOUT: 422,
+};
+const ROLLOUT_TITLES: Readonly<Record<number, string>> = {
+  404: 'Not found',
+  409: 'Conflict',
+  422: 'Unprocessable request',
+};
+
+/** The code an error carries, if any. */
+const codeOf = (error: unknown): string | undefined => {
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+};
+
 const slug = (code: string) => code.toLowerCase().replace(/_/g, '-');
 
 /**
- * The problem a typed error of a library stands for, so handlers can let them propagate:
- * domain refusals, host engines, the registry and jobs files each map to one status.
+ * The one place an error becomes an API problem, so handlers throw (or let propagate) what they
+ * refuse: domain refusals (rollout ones by code), host engines, the registry, jobs files and the
+ * store each map to one status.
  */
 export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
+  const code = codeOf(error);
+  if (code !== undefined && code in ROLLOUT_STATUS && !(error instanceof ContainerRuntimeError)) {
+    const status = ROLLOUT_STATUS[code];
+    const { message, hint } = error as Error & { hint?: string };
+    return new ProblemError(status, slug(code), ROLLOUT_TITLES[status], message, hint);
+  }
   if (error instanceof JobsFileError) return invalidJobsFile(error.issues);
   if (error instanceof JobNotFoundError)
     return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);

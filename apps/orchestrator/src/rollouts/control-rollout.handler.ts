@@ -3,7 +3,6 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RolloutView } from '@cj/domain';
 import { RolloutService } from './rollout.service';
 import { RolloutAnswer } from './rollout-answer';
-import { asProblem } from './rollout-problems';
 import { ControlRolloutCommand } from './rollout.command';
 
 /** Pause (no new batch starts; tasks in flight finish), resume, or abort a rollout. */
@@ -15,7 +14,7 @@ export class ControlRolloutHandler implements ICommandHandler<ControlRolloutComm
   ) {}
 
   async execute({ env, id, control, context }: ControlRolloutCommand): Promise<RolloutView> {
-    const change = await asProblem(this.rollouts[control](env, id, context));
+    const change = await this.rollouts[control](env, id, context);
     return this.answer.of(env, change);
   }
 }

@@ -7,7 +7,6 @@ import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
 import { RollbackCommand } from './rollout.command';
 import { RolloutAnswer } from './rollout-answer';
-import { asProblem } from './rollout-problems';
 
 /**
  * `cj rollback JOB [--to N]`: a rollout back to an earlier revision as it was recorded (same
@@ -47,11 +46,9 @@ export class RollbackHandler implements ICommandHandler<RollbackCommand, Rollout
         `pick another one with --to (see cj history ${job})`,
       );
     }
-    const change = await asProblem(
-      this.rollouts.start(
-        { env, job, fromRevision: running, toRevision: target, spec, overrides, rollbackOf: { revision: target } },
-        context,
-      ),
+    const change = await this.rollouts.start(
+      { env, job, fromRevision: running, toRevision: target, spec, overrides, rollbackOf: { revision: target } },
+      context,
     );
     return this.answer.of(env, change);
   }

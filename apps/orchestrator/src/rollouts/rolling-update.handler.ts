@@ -9,7 +9,6 @@ import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
 import { RollingUpdateCommand } from './rollout.command';
 import { RolloutAnswer } from './rollout-answer';
-import { asProblem } from './rollout-problems';
 
 /**
  * `cj rolling-update JOB --tag T` and `cj update JOB T`: pin the tag to its digest in the registry
@@ -31,11 +30,9 @@ export class RollingUpdateHandler implements ICommandHandler<RollingUpdateComman
     const image = { ...current.spec.image, tag: tag ?? current.spec.image.tag, digest: undefined };
     const spec: JobSpec = { ...current.spec, image: { ...image, digest: await this.digestOf(job, image) } };
     // The revision and the rollout's start are one append: both are recorded, or neither is.
-    const change = await asProblem(
-      this.rollouts.start(
-        { env, job, fromRevision: running, toRevision: current.revision, spec, overrides, register: true },
-        context,
-      ),
+    const change = await this.rollouts.start(
+      { env, job, fromRevision: running, toRevision: current.revision, spec, overrides, register: true },
+      context,
     );
     return this.answer.of(env, change);
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BeginRollout } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
 import type { RolloutRequest, RolloutStarter } from '../apply/rollout-starter';
-import { problemOf } from './rollout-problems';
 import { RolloutService } from './rollout.service';
 
 /** How apply hands a running job's new revision to the rollout workflow. */
@@ -11,11 +10,7 @@ export class RolloutServiceStarter implements RolloutStarter {
   constructor(@Inject(RolloutService) private readonly rollouts: RolloutService) {}
 
   begin(request: RolloutRequest, context: CommandContext): BeginRollout {
-    try {
-      return this.rollouts.beginCommand(request, context, true);
-    } catch (error) {
-      throw problemOf(error);
-    }
+    return this.rollouts.beginCommand(request, context, true);
   }
 
   async started(env: string, job: string, rolloutId: string): Promise<void> {
