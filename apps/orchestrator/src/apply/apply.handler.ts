@@ -63,7 +63,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     private readonly projections: ProjectionRunner,
     private readonly hosts: HostQueries,
     private readonly locks: EnvironmentLocks,
-    @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter | null,
+    @Inject(ROLLOUT_STARTER) private readonly rollouts: RolloutStarter,
     @Inject(OPTIONS) private readonly options: OrchestratorOptions,
   ) {}
 
@@ -82,7 +82,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
 
     const { entries, position } = await this.record(env, environment, plans, context);
     for (const entry of entries) {
-      if (entry.rolloutId !== undefined) await this.rollouts?.started(env, entry.job, entry.rolloutId);
+      if (entry.rolloutId !== undefined) await this.rollouts.started(env, entry.job, entry.rolloutId);
     }
     if (position !== undefined) await this.projections.waitFor(position);
     return answer(env, dryRun, entries, await this.retireDroppedHosts(env, named, context));
@@ -148,13 +148,6 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     for (const plan of plans) {
       if (plan.entry.action !== 'unchanged' && plan.state.activeRolloutId !== undefined) {
         throw new RolloutInProgressError(plan.entry.job, plan.state.activeRolloutId);
-      }
-      if (plan.rollout && !this.rollouts) {
-        throw conflict(
-          'job-running',
-          `job ${plan.entry.job} is running; roll it out with cj rolling-update`,
-          'apply records new revisions only for jobs that are not running',
-        );
       }
       if (plan.entry.action === 'remove' && isRunning(plan.state)) {
         throw conflict(
@@ -227,7 +220,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
       .map((event) => ('revision' in event.data ? event.data.revision : undefined))
       .find((r) => r !== undefined);
     if (revision === undefined) return { events, entry };
-    if (!plan.rollout || !this.rollouts) return { events, entry: { ...entry, revision } };
+    if (!plan.rollout) return { events, entry: { ...entry, revision } };
     const begin = this.rollouts.begin(
       { env, job: entry.job, fromRevision: state.currentRevision, toRevision: revision, spec },
       metadata,

@@ -11,8 +11,8 @@ export interface RolloutRequest {
 
 /**
  * Hands a running job's new revision to the rollout workflow, in two steps so that the caller
- * can record the rollout's start in the same append as the revision. Bound to the rollout
- * module's commands when the app has them; null otherwise (apply then refuses running jobs).
+ * can record the rollout's start in the same append as the revision. Bound to `RolloutService`
+ * by the rollout module.
  */
 export interface RolloutStarter {
   /** The job command that records the rollout's start; throws when the rollout would be refused. */

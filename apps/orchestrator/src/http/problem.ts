@@ -54,8 +54,5 @@ export const invalidJobsFile = (errors: readonly JobsFileError[]) =>
 export const unprocessable = (slug: string, detail: string, hint?: string) =>
   new ProblemError(422, slug, 'Unprocessable request', detail, hint);
 
-export const badGateway = (slug: string, detail: string, hint?: string) =>
-  new ProblemError(502, slug, 'Upstream failure', detail, hint);
-
 export const unavailable = (slug: string, detail: string, hint?: string) =>
   new ProblemError(503, slug, 'Service unavailable', detail, hint);

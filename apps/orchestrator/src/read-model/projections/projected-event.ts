@@ -19,10 +19,7 @@ export function streamOf(streamId: string): StreamName | undefined {
   }
 }
 
-/**
- * The job or host event a record holds. Rollout streams (whose own events reuse some names, like
- * ContainerStarted, with other payloads) and events of other aggregates are left to their readers.
- */
+/** The job or host event a record holds; the records of other streams (rollouts, shells) are left to their readers. */
 export function projected(record: RecordedEvent): ProjectedEvent | undefined {
   const stream = streamOf(record.streamId);
   if (stream?.kind !== 'job' && stream?.kind !== 'host') return undefined;
