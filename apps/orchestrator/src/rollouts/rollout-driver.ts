@@ -33,7 +33,7 @@ import {
 } from '@cj/domain';
 import { RolloutEffects } from './rollout-effects';
 import type { RolloutRunnerDeps } from './rollout-ports';
-import { RolloutStream, type EventMetadata } from './rollout-stream';
+import { RolloutStream, type RolloutEventMetadata } from './rollout-stream';
 
 export interface RolloutDriverOptions {
   /** This orchestrator instance, recorded as the lease owner. */
@@ -356,7 +356,7 @@ export class RolloutDriver {
     this.pump();
   }
 
-  private metadata(now: number): EventMetadata {
+  private metadata(now: number): RolloutEventMetadata {
     return {
       actor: 'orchestrator',
       correlationId: this.stream.id,

@@ -4,20 +4,25 @@
  * retried after a lost acknowledgement writes nothing twice (store contract, item 4).
  */
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
-import { evolve, foldRollout, initialState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
+import {
+  evolve,
+  foldRollout,
+  initialState,
+  rolloutStreamId,
+  type EventMetadata,
+  type RolloutEvent,
+  type RolloutState,
+} from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
 import { runCommand } from '../store/command-loop';
 
 const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
 
-export interface EventMetadata {
-  readonly actor: string;
-  readonly reason?: string;
-  readonly correlationId: string;
-  readonly causationId?: string;
-  readonly occurredAt: string;
-  readonly cjVersion: string;
-}
+/**
+ * The domain's event metadata; what the driver records on its own (`actor: orchestrator`) has no
+ * causing command, so no causation id.
+ */
+export type RolloutEventMetadata = Omit<EventMetadata, 'causationId'> & { readonly causationId?: string };
 
 export interface LoadedRollout {
   readonly state: RolloutState;
@@ -69,7 +74,7 @@ export class RolloutStream {
    */
   async decideAndAppend(
     decide: (loaded: LoadedRollout, attempt: number) => readonly RolloutEvent[],
-    metadata: () => EventMetadata,
+    metadata: () => RolloutEventMetadata,
     known?: LoadedRollout,
   ): Promise<RolloutDecided> {
     const { loaded, decision, written } = await runCommand(this.streamId, {
@@ -96,7 +101,7 @@ export class RolloutStream {
   private async append(
     events: readonly RolloutEvent[],
     revision: bigint,
-    metadata: EventMetadata,
+    metadata: RolloutEventMetadata,
   ): Promise<RolloutAppended> {
     const data = events.map((event, i) => ({
       id: uuidv5(`${this.streamId}@${revision + 1n + BigInt(i)}:${JSON.stringify(event)}`, EVENT_ID_NAMESPACE),

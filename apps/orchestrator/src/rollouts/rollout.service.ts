@@ -5,6 +5,7 @@
  * revision, decide again when the stream moved.
  */
 import {
+  eventMetadata,
   refuseHeldHosts,
   decideAbort,
   decideJob,
@@ -33,7 +34,7 @@ import type { StoredMetadata } from '../store/event-codec';
 import { recordJobCommands } from '../store/record-job-commands';
 import type { StreamWriter } from '../store/stream-writer';
 import type { Exclusive, RolloutJobRecord } from './rollout-ports';
-import { RolloutStream, type EventMetadata } from './rollout-stream';
+import { RolloutStream } from './rollout-stream';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
 
@@ -201,7 +202,7 @@ export class RolloutService {
   ): Promise<RolloutChange> {
     const changed = await new RolloutStream(this.store, env, id).decideAndAppend(
       ({ state }) => decide(state, Date.parse(context.occurredAt)),
-      () => this.metadata(context),
+      () => eventMetadata(context),
     );
     return { id, state: changed.state, position: changed.position };
   }
@@ -229,18 +230,6 @@ export class RolloutService {
     if (!isFinished(state)) return active;
     await this.jobs.ended(state);
     return undefined;
-  }
-
-  private metadata(context: CommandContext): EventMetadata {
-    return {
-      actor: context.actor,
-      ...(context.claimedActor !== undefined && { claimedActor: context.claimedActor }),
-      reason: context.reason,
-      correlationId: context.correlationId ?? context.commandId,
-      causationId: context.commandId,
-      occurredAt: context.occurredAt,
-      cjVersion: context.cjVersion,
-    };
   }
 }
 

@@ -28,9 +28,8 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
   execute({ env, job, context }: DownJobCommand): Promise<UpDownResponse> {
     return this.locks.run(env, async () => {
       const loaded = await loadJobOnHosts(env, job, this.writer, this.hosts, this.runtimes);
-      const metadata = context;
       // The job is meant to be stopped from now on: reconcile leaves it alone until it is up again.
-      const recorded: JobCommand[] = [{ type: 'RecordJobStopped', data: { job }, metadata }];
+      const recorded: JobCommand[] = [{ type: 'RecordJobStopped', data: { job }, metadata: context }];
       const results: TaskActionResult[] = [];
       const engines = new Map(loaded.tasks.map((placed) => [placed.host.name, placed.runtime]));
       try {
@@ -47,10 +46,10 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
             const runtime = engines.get(container.host) ?? placed.runtime;
             if (container.state === 'running' || container.state === 'restarting') {
               await runtime.stop(container.id, STOP_GRACE_SECONDS);
-              recorded.push({ type: 'RecordContainerStopped', data: ref, metadata });
+              recorded.push({ type: 'RecordContainerStopped', data: ref, metadata: context });
             }
             await runtime.remove(container.id);
-            recorded.push({ type: 'RecordContainerRemoved', data: ref, metadata });
+            recorded.push({ type: 'RecordContainerRemoved', data: ref, metadata: context });
           }
           results.push({
             job,

@@ -39,7 +39,6 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
       await this.pullFirst(env, loaded);
       const results: TaskActionResult[] = [];
       const started: JobCommand[] = [];
-      const metadata = context;
       try {
         for (const placed of loaded.tasks) {
           const outcome = await this.upTask(env, loaded, placed);
@@ -54,7 +53,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
                 containerId: outcome.containerId,
                 revision: outcome.revision ?? loaded.revision,
               },
-              metadata,
+              metadata: context,
             });
           }
         }
