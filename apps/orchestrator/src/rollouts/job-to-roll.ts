@@ -1,5 +1,6 @@
 import { runningRevision, RolloutInProgressError, type JobSpec, type JobState } from '@cj/domain';
-import { loadActiveJob } from '../store/active-job';
+import { activeJob, loadActiveJob } from '../store/active-job';
+import { foldJob } from '../store/job-stream';
 import type { StreamWriter } from '../store/stream-writer';
 import { rolloutIdOf, type RolloutService } from './rollout.service';
 
@@ -21,10 +22,10 @@ export async function jobToRoll(
   job: string,
   commandId: string,
 ): Promise<JobToRoll> {
-  const active = await rollouts.unfinished(env, job);
+  const { active, stream } = await rollouts.activeRollout(env, job);
   if (active !== undefined && active !== rolloutIdOf(env, job, commandId))
     throw new RolloutInProgressError(job, active);
-  const state = await loadActiveJob(writer, env, job);
+  const state = stream ? activeJob(foldJob(stream.records), env, job) : await loadActiveJob(writer, env, job);
   const anyRunning = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
   return {
     state,

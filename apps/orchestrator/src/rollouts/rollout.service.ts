@@ -32,7 +32,7 @@ import type { CommandContext } from '../store/command-context';
 import { foldJob } from '../store/job-stream';
 import type { StoredMetadata } from '../store/event-codec';
 import { recordJobCommands } from '../store/record-job-commands';
-import type { StreamWriter } from '../store/stream-writer';
+import type { LoadedStream, StreamWriter } from '../store/stream-writer';
 import type { Exclusive, RolloutJobRecord } from './rollout-ports';
 import { RolloutStream } from './rollout-stream';
 
@@ -91,7 +91,7 @@ export class RolloutService {
 
   private async startHoldingLock(input: StartRolloutInput, context: CommandContext): Promise<RolloutChange> {
     const id = rolloutIdOf(input.env, input.job, context.commandId);
-    await this.unfinishedHoldingLock(input.env, input.job);
+    const { stream } = await this.unfinishedHoldingLock(input.env, input.job);
     const begun = await recordJobCommands(
       this.writer,
       input.env,
@@ -109,6 +109,7 @@ export class RolloutService {
         return changes.length > 0 ? [register, begin] : [begin];
       },
       context.commandId,
+      stream,
     );
     try {
       const started = await this.beginStream(input.env, input.job, id);
@@ -212,25 +213,41 @@ export class RolloutService {
    * even before the runner has marked the job stream (it marks it right after, or after a
    * restart): it is marked now, so the next one may begin. So is one that never began.
    */
-  unfinished(env: string, job: string): Promise<string | undefined> {
+  async unfinished(env: string, job: string): Promise<string | undefined> {
+    return (await this.activeRollout(env, job)).active;
+  }
+
+  /**
+   * The same, with the job stream as read for it when nothing was written to it since (a caller
+   * decides on it without reading it again).
+   */
+  activeRollout(env: string, job: string): Promise<ActiveRolloutOfJob> {
     return this.exclusive(env, () => this.unfinishedHoldingLock(env, job));
   }
 
-  private async unfinishedHoldingLock(env: string, job: string): Promise<string | undefined> {
-    const active = foldJob((await this.writer.load(jobStream(env, job))).records).activeRolloutId;
-    if (active === undefined) return undefined;
+  private async unfinishedHoldingLock(env: string, job: string): Promise<ActiveRolloutOfJob> {
+    const stream = await this.writer.load(jobStream(env, job));
+    const active = foldJob(stream.records).activeRolloutId;
+    if (active === undefined) return { stream };
     const { state } = await new RolloutStream(this.store, env, active).load();
     if (!state.exists) {
       // Its start was cut off after the job's record: begin it from that record now.
       const begun = await this.beginStream(env, job, active);
-      if (begun.state.exists) return active;
+      if (begun.state.exists) return { active, stream };
       await this.jobs.neverStarted(env, job, active);
-      return undefined;
+      return {};
     }
-    if (!isFinished(state)) return active;
+    if (!isFinished(state)) return { active, stream };
     await this.jobs.ended(state);
-    return undefined;
+    return {};
   }
+}
+
+export interface ActiveRolloutOfJob {
+  /** The job's unfinished rollout. */
+  readonly active?: string;
+  /** The job stream as read, when nothing was written to it since. */
+  readonly stream?: LoadedStream;
 }
 
 /** A rollout's id: the same request (command id) for the same job always means the same rollout. */

@@ -8,7 +8,11 @@ export type ActiveJob = JobState & { readonly currentRevision: number };
 
 /** The job's state from its stream; a job never applied, or removed, is a 404 that says what to do. */
 export async function loadActiveJob(writer: StreamWriter, env: string, job: string): Promise<ActiveJob> {
-  const state = foldJob((await writer.load(jobStream(env, job))).records);
+  return activeJob(foldJob((await writer.load(jobStream(env, job))).records), env, job);
+}
+
+/** The job's state as folded, if it exists and has a current revision; else the same 404. */
+export function activeJob(state: JobState, env: string, job: string): ActiveJob {
   if (state.status !== 'active' || state.currentRevision === undefined) {
     throw notFound(
       'job-not-found',

@@ -8,7 +8,7 @@ import {
   type JobState,
 } from '@cj/domain';
 import { toEventData } from './event-codec';
-import type { Appended, StreamWriter } from './stream-writer';
+import type { Appended, LoadedStream, StreamWriter } from './stream-writer';
 import { foldJob } from './job-stream';
 
 /**
@@ -23,19 +23,25 @@ export function recordJobCommands(
   job: string,
   commands: readonly JobCommand[] | ((state: JobState) => readonly JobCommand[]),
   commandId: string,
+  /** The job stream as the caller read it already: the first decision is made on it. */
+  known?: LoadedStream,
 ): Promise<Appended> {
   if (Array.isArray(commands) && commands.length === 0) return Promise.resolve({ events: 0 });
-  return writer.decideAndAppend(jobStream(env, job), ({ records }) => {
-    let state = foldJob(records);
-    const events: JobEvent[] = [];
-    for (const command of typeof commands === 'function' ? commands(state) : commands) {
-      const decided = decideJob(command, state);
-      if (isDomainError(decided)) throw decided;
-      for (const event of decided) {
-        events.push(event);
-        state = evolveJob(state, event);
+  return writer.decideAndAppend(
+    jobStream(env, job),
+    ({ records }) => {
+      let state = foldJob(records);
+      const events: JobEvent[] = [];
+      for (const command of typeof commands === 'function' ? commands(state) : commands) {
+        const decided = decideJob(command, state);
+        if (isDomainError(decided)) throw decided;
+        for (const event of decided) {
+          events.push(event);
+          state = evolveJob(state, event);
+        }
       }
-    }
-    return events.map((event, index) => toEventData(event, commandId, jobStream(env, job), index));
-  });
+      return events.map((event, index) => toEventData(event, commandId, jobStream(env, job), index));
+    },
+    known,
+  );
 }
