@@ -5,14 +5,11 @@ import { Inject } from '@nestjs/common';
 import {
   classifyChanges,
   decideHost,
-  decideJob,
   diffJobSpecs,
   replacesContainers,
   evolveJob,
   hostStream,
-  isDomainError,
   jobStream,
-  type DomainError,
   type JobEvent,
   type ApplyResponse,
   type DroppedHost,
@@ -35,6 +32,7 @@ import { toEventData } from '../store/event-codec';
 import { StreamWriter } from '../store/stream-writer';
 import type { CommandContext } from '../store/command-context';
 import { foldJob, isRunning } from '../store/job-stream';
+import { decideJobCommands } from '../store/record-job-commands';
 import { ROLLOUT_STARTER, type RolloutStarter } from './rollout-starter';
 import { ApplyJobsFileCommand } from './apply.command';
 import { readJobsFile } from './read-jobs-file';
@@ -213,9 +211,9 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   ): { events: JobEvent[]; entry: PlanEntry } {
     const { entry } = plan;
     if (entry.action === 'remove')
-      return { events: decided(decideJob({ type: 'RemoveJob', data: { job: entry.job }, metadata }, state)), entry };
+      return { events: decideJobCommands(state, [{ type: 'RemoveJob', data: { job: entry.job }, metadata }]), entry };
     const spec = plan.spec as JobSpec;
-    const events = decided(decideJob({ type: 'RegisterOrUpdateJob', data: { spec }, metadata }, state));
+    const events = decideJobCommands(state, [{ type: 'RegisterOrUpdateJob', data: { spec }, metadata }]);
     const revision = events
       .map((event) => ('revision' in event.data ? event.data.revision : undefined))
       .find((r) => r !== undefined);
@@ -227,15 +225,10 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     );
     const after = events.reduce(evolveJob, state);
     return {
-      events: [...events, ...decided(decideJob(begin, after))],
+      events: [...events, ...decideJobCommands(after, [begin])],
       entry: { ...entry, revision, rolloutId: begin.data.rolloutId },
     };
   }
-}
-
-function decided(events: readonly JobEvent[] | DomainError): JobEvent[] {
-  if (isDomainError(events)) throw events;
-  return [...events];
 }
 
 function answer(

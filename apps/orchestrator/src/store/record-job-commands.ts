@@ -30,18 +30,24 @@ export function recordJobCommands(
   return writer.decideAndAppend(
     jobStream(env, job),
     ({ records }) => {
-      let state = foldJob(records);
-      const events: JobEvent[] = [];
-      for (const command of typeof commands === 'function' ? commands(state) : commands) {
-        const decided = decideJob(command, state);
-        if (isDomainError(decided)) throw decided;
-        for (const event of decided) {
-          events.push(event);
-          state = evolveJob(state, event);
-        }
-      }
+      const state = foldJob(records);
+      const events = decideJobCommands(state, typeof commands === 'function' ? commands(state) : commands);
       return events.map((event, index) => toEventData(event, commandId, jobStream(env, job), index));
     },
     known,
   );
+}
+
+/** Decides commands on one job in order, each on the state the ones before left; a refusal throws its DomainError. */
+export function decideJobCommands(state: JobState, commands: readonly JobCommand[]): JobEvent[] {
+  const events: JobEvent[] = [];
+  for (const command of commands) {
+    const decided = decideJob(command, state);
+    if (isDomainError(decided)) throw decided;
+    for (const event of decided) {
+      events.push(event);
+      state = evolveJob(state, event);
+    }
+  }
+  return events;
 }
