@@ -4,6 +4,7 @@ import {
   decideRestarts,
   foldReconcile,
   jobStream,
+  taskContainerSpec,
   type ContainerInfo,
   type JobCommand,
   type ReconcileState,
@@ -185,20 +186,9 @@ export class TaskHealer {
     if (port === undefined)
       throw new Error(`revision ${restart.revision} of ${restart.job} has no task ${restart.task}`);
     await runtime.ensureImage(spec.image);
-    const created = await runtime.create({
-      env,
-      job: spec.name,
-      task: restart.task,
-      revision: restart.revision,
-      image: spec.image,
-      port,
-      envs: spec.envs,
-      mounts: spec.mounts,
-      ...(spec.command && { command: spec.command }),
-      resources: spec.resources,
-      restart: spec.restart,
-      health: spec.health,
-    });
+    const created = await runtime.create(
+      taskContainerSpec(spec, { env, task: restart.task, port, revision: restart.revision }),
+    );
     try {
       await runtime.start(created.id);
     } catch (error) {
