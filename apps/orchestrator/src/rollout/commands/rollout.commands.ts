@@ -1,4 +1,4 @@
-import type { JobSpec, RolloutView, UpdatePolicy } from '@cj/domain';
+import type { JobSpec, RevisionChange, RolloutView, UpdatePolicy } from '@cj/domain';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../../commands/command-context';
 
@@ -6,7 +6,7 @@ import type { CommandContext } from '../../commands/command-context';
  * Move a job's tasks from the revision they run to `toRevision` (already recorded), or, with
  * `register`, to `spec` recorded as the job's next revision in the same append as the start.
  */
-export class StartRolloutCommand extends Command<RolloutView> {
+export class StartRolloutCommand extends Command<RolloutView> implements RevisionChange {
   constructor(
     readonly env: string,
     readonly job: string,
