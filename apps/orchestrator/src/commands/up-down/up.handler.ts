@@ -1,4 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { startNewContainer } from '@cj/docker-adapter';
 import {
   PULL_CONCURRENCY,
   isLive,
@@ -116,17 +117,10 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
         revision: stopped.revision,
       };
     }
-    await runtime.ensureImage(loaded.spec.image);
-    const created = await runtime.create(
+    const created = await startNewContainer(
+      runtime,
       taskContainerSpec(loaded.spec, { env, task: task.index, port: task.port, revision: loaded.revision }),
     );
-    try {
-      await runtime.start(created.id);
-    } catch (error) {
-      // A container that never ran is not worth keeping (the talk's inode lesson).
-      await runtime.remove(created.id).catch(() => undefined);
-      throw error;
-    }
     return { result: { ...base, containerId: created.id, action: 'started' }, containerId: created.id };
   }
 
