@@ -40,7 +40,7 @@ import { StreamWriter } from './store/stream-writer';
  * Projections in the order they apply each event (the timeline and the tasks read the revisions
  * table, the audit log the rollouts table).
  */
-const PROJECTIONS = [
+export const PROJECTIONS = [
   jobsProjection,
   tasksProjection,
   hostsProjection,

@@ -13,5 +13,6 @@ export {
 export { TaskHealthProbe } from './health/task-health-probe';
 export { ProbeTargetIncomplete } from './health/container-probes';
 export { probeUntil, type ProbeOutcome } from './health/probe-until';
+export { startNewContainer } from './runtime/start-new-container';
 export { removeReplaced } from './hygiene/remove-replaced';
 export { findOrphans, type KnownJobRevisions } from './hygiene/find-orphans';

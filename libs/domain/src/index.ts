@@ -1,6 +1,7 @@
 export * from './jobs-file/model';
 export * from './api';
 export * from './ports';
+export * from './container';
 export * from './jobs-file';
 export * from './events';
 export * from './job';

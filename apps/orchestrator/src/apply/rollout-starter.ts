@@ -1,11 +1,7 @@
-import type { BeginRollout, JobSpec } from '@cj/domain';
+import type { BeginRollout, JobSpec, RevisionChange } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
 
-export interface RolloutRequest {
-  readonly env: string;
-  readonly job: string;
-  readonly fromRevision?: number;
-  readonly toRevision: number;
+export interface RolloutRequest extends RevisionChange {
   readonly spec: JobSpec;
 }
 

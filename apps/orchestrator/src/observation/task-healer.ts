@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { startNewContainer } from '@cj/docker-adapter';
 import {
   decideRestarts,
   foldReconcile,
   jobStream,
+  taskContainerSpec,
   type ContainerInfo,
   type JobCommand,
   type ReconcileState,
@@ -184,28 +186,10 @@ export class TaskHealer {
     const port = spec.tasks.find((task) => task.index === restart.task)?.port;
     if (port === undefined)
       throw new Error(`revision ${restart.revision} of ${restart.job} has no task ${restart.task}`);
-    await runtime.ensureImage(spec.image);
-    const created = await runtime.create({
-      env,
-      job: spec.name,
-      task: restart.task,
-      revision: restart.revision,
-      image: spec.image,
-      port,
-      envs: spec.envs,
-      mounts: spec.mounts,
-      ...(spec.command && { command: spec.command }),
-      resources: spec.resources,
-      restart: spec.restart,
-      health: spec.health,
-    });
-    try {
-      await runtime.start(created.id);
-    } catch (error) {
-      // A container that never ran is not worth keeping (the talk's inode lesson).
-      await runtime.remove(created.id).catch(() => undefined);
-      throw error;
-    }
+    const created = await startNewContainer(
+      runtime,
+      taskContainerSpec(spec, { env, task: restart.task, port, revision: restart.revision }),
+    );
     return created.id;
   }
 }

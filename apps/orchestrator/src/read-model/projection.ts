@@ -11,6 +11,7 @@ export interface Projection {
   /**
    * Raised whenever `apply` comes to fold events differently. With the schema, it makes the
    * projection's fingerprint: a read model built by another fingerprint is replayed from the start.
+   * `projections/projection-fingerprints.spec.ts` fails when what it stores changes shape at the same version.
    */
   readonly version: number;
   /** Tables the projection owns; dropped on a rebuild. */

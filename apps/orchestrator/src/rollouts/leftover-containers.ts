@@ -6,6 +6,7 @@
  */
 import {
   isLeftover,
+  isLive,
   rolloutEvent,
   type ActiveRollout,
   type LeftoverCleanupFailure,
@@ -14,7 +15,7 @@ import {
   type TaskPlacement,
 } from '@cj/domain';
 import { UnknownRevision, type RolloutRunnerDeps } from './rollout-ports';
-import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
+import { STOP_GRACE_SECONDS } from '../hosts/container-states';
 
 export class LeftoverContainers {
   constructor(private readonly deps: Pick<RolloutRunnerDeps, 'hosts' | 'revisions' | 'now'>) {}
@@ -62,7 +63,7 @@ export class LeftoverContainers {
     const leftovers = found.filter((c) => isLeftover(placement, { task: c.task, revision: c.revision, host }, known));
     for (const container of leftovers) {
       // A stop first, so the task's process gets its grace period as at every other stop.
-      if (LIVE.has(container.state)) await runtime.stop(container.id, STOP_GRACE_SECONDS);
+      if (isLive(container.state)) await runtime.stop(container.id, STOP_GRACE_SECONDS);
       await runtime.remove(container.id);
       removed.push({ task: container.task, host, containerId: container.id });
     }

@@ -12,15 +12,17 @@
 import { ContainerNotFound, DaemonError, HostHeldRefused, HostUnreachable } from '@cj/docker-adapter';
 import {
   containerFault,
+  isLive,
   rolloutEvent,
   sameTaskContainer,
+  taskContainerSpec,
   type ActiveRollout,
   type ContainerInfo,
   type HealthCheck,
   type RolloutEffect,
   type RolloutEvent,
 } from '@cj/domain';
-import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
+import { STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
 
@@ -168,7 +170,7 @@ export class RolloutEffects {
         }
         const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
         const others = mine.filter((c) => c.rollout !== rollout.id);
-        const running = others.filter((c) => LIVE.has(c.state));
+        const running = others.filter((c) => isLive(c.state));
         await Promise.all(running.map((c) => runtime.stop(c.id, STOP_GRACE_SECONDS)));
         // After a crash the old container may already be stopped: it is the one that stopped last, after the rollout began.
         const stopped = running[0] ?? (reconcile ? newestStoppedSince(others, rollout.startedAt) : undefined);
@@ -196,21 +198,15 @@ export class RolloutEffects {
         const { spec } = await this.deps.revisions.revision(rollout.env, rollout.job, effect.revision);
         await runtime.ensureImage(spec.image);
         const created = await runtime
-          .create({
-            env: rollout.env,
-            job: rollout.job,
-            task,
-            revision: effect.revision,
-            rollout: rollout.id,
-            image: spec.image,
-            port: effect.port,
-            envs: spec.envs,
-            mounts: spec.mounts,
-            command: spec.command,
-            resources: spec.resources,
-            restart: spec.restart,
-            health: spec.health,
-          })
+          .create(
+            taskContainerSpec(spec, {
+              env: rollout.env,
+              task,
+              port: effect.port,
+              revision: effect.revision,
+              rollout: rollout.id,
+            }),
+          )
           .catch(async (error: unknown) => {
             // The name is taken: a create that timed out earlier was carried out late, after the look above.
             const late =
@@ -276,7 +272,7 @@ export class RolloutEffects {
       }
       case 'remove-replaced': {
         const mine = await runtime.list({ env: rollout.env, job: rollout.job, task });
-        const stopped = mine.filter((c) => !LIVE.has(c.state) && c.state !== 'created' && c.id !== effect.current);
+        const stopped = mine.filter((c) => !isLive(c.state) && c.state !== 'created' && c.id !== effect.current);
         const doomed = newestFirst(stopped).slice(Math.max(0, effect.keep));
         for (const container of doomed) await runtime.remove(container.id);
         return [rolloutEvent('ReplacedContainersRemoved', { at: at(), task, containerIds: doomed.map((c) => c.id) })];
@@ -295,7 +291,7 @@ const newestFirst = (containers: readonly ContainerInfo[]): ContainerInfo[] =>
 
 function newestStoppedSince(containers: readonly ContainerInfo[], since: number): ContainerInfo | undefined {
   return newestFirst(
-    containers.filter((c) => !LIVE.has(c.state) && c.finishedAt !== undefined && Date.parse(c.finishedAt) >= since),
+    containers.filter((c) => !isLive(c.state) && c.finishedAt !== undefined && Date.parse(c.finishedAt) >= since),
   )[0];
 }
 

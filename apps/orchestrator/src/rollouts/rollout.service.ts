@@ -24,6 +24,7 @@ import {
   type RolloutStart,
   type RolloutEvent,
   type RolloutState,
+  type RevisionChange,
   type UpdatePolicy,
 } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
@@ -38,10 +39,7 @@ import { RolloutStream } from './rollout-stream';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
 
-export interface StartRolloutInput {
-  readonly env: string;
-  readonly job: string;
-  readonly fromRevision?: number;
+export interface StartRolloutInput extends RevisionChange {
   /** The revision to roll out; with `register`, the one the registered spec gets (computed). */
   readonly toRevision: number;
   /** The job at the target revision: its tasks, health check and update policy. */

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { ContainerInfo, JobCommand, TaskActionResult, UpDownResponse } from '@cj/domain';
+import { isLive, type ContainerInfo, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
 import { STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { EnvironmentLocks } from '../hosts/environment-locks';
 import { HostRuntimes } from '../hosts/host-runtimes';
@@ -38,13 +38,11 @@ export class DownJobHandler implements ICommandHandler<DownJobCommand, UpDownRes
         ).flat();
         for (const placed of loaded.tasks) {
           const mine = found.filter((container) => container.task === placed.task.index);
-          const wasRunning = mine.some(
-            (container) => container.state === 'running' || container.state === 'restarting',
-          );
+          const wasRunning = mine.some((container) => isLive(container.state));
           for (const container of mine) {
             const ref = { job, task: container.task, host: container.host, containerId: container.id };
             const runtime = engines.get(container.host) ?? placed.runtime;
-            if (container.state === 'running' || container.state === 'restarting') {
+            if (isLive(container.state)) {
               await runtime.stop(container.id, STOP_GRACE_SECONDS);
               recorded.push({ type: 'RecordContainerStopped', data: ref, metadata: context });
             }

@@ -1,7 +1,10 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { startNewContainer } from '@cj/docker-adapter';
 import {
   PULL_CONCURRENCY,
+  isLive,
   sameTaskContainer,
+  taskContainerSpec,
   type ContainerRuntime,
   type JobCommand,
   type TaskActionResult,
@@ -70,9 +73,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
     const hosts = new Map<string, ContainerRuntime>();
     for (const { task, host, runtime } of loaded.tasks) {
       const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
-      const kept = containers.some(
-        (c) => c.state === 'running' || c.state === 'restarting' || standsFor(loaded, c.revision, task.index),
-      );
+      const kept = containers.some((c) => isLive(c.state) || standsFor(loaded, c.revision, task.index));
       if (!kept) hosts.set(host.name, runtime);
     }
     const queue = [...hosts.values()];
@@ -93,7 +94,7 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
   ): Promise<{ result: TaskActionResult; containerId?: string; revision?: number }> {
     const base = { job: loaded.spec.name, task: task.index, host: host.name };
     const containers = await runtime.list({ env, job: loaded.spec.name, task: task.index });
-    const running = containers.find((container) => container.state === 'running' || container.state === 'restarting');
+    const running = containers.find((container) => isLive(container.state));
     if (running) {
       const known = Object.values(loaded.state.tasks).some((t) =>
         t.containers.some((c) => c.containerId === running.id && c.state === 'running'),
@@ -115,28 +116,10 @@ export class UpJobHandler implements ICommandHandler<UpJobCommand, UpDownRespons
         revision: stopped.revision,
       };
     }
-    await runtime.ensureImage(loaded.spec.image);
-    const created = await runtime.create({
-      env,
-      job: loaded.spec.name,
-      task: task.index,
-      revision: loaded.revision,
-      image: loaded.spec.image,
-      port: task.port,
-      envs: loaded.spec.envs,
-      mounts: loaded.spec.mounts,
-      ...(loaded.spec.command && { command: loaded.spec.command }),
-      resources: loaded.spec.resources,
-      restart: loaded.spec.restart,
-      health: loaded.spec.health,
-    });
-    try {
-      await runtime.start(created.id);
-    } catch (error) {
-      // A container that never ran is not worth keeping (the talk's inode lesson).
-      await runtime.remove(created.id).catch(() => undefined);
-      throw error;
-    }
+    const created = await startNewContainer(
+      runtime,
+      taskContainerSpec(loaded.spec, { env, task: task.index, port: task.port, revision: loaded.revision }),
+    );
     return { result: { ...base, containerId: created.id, action: 'started' }, containerId: created.id };
   }
 

@@ -1,11 +1,9 @@
-import type { ContainerInfo, ContainerRuntime } from '@cj/domain';
-
-const LIVE = new Set(['running', 'restarting', 'paused', 'created']);
+import { isLive, type ContainerInfo, type ContainerRuntime } from '@cj/domain';
 
 /**
  * Removes cj's stopped containers of a job beyond `keep` per task (the newest are kept for a quick
  * rollback). Every created container leaves files on the host; without this a busy host runs out of
- * inodes. Running (and created, about to start) containers are never touched. Returns what it removed.
+ * inodes. Live (see `isLive`) and created (about to start) containers are never touched. Returns what it removed.
  */
 export async function removeReplaced(
   runtime: ContainerRuntime,
@@ -14,7 +12,7 @@ export async function removeReplaced(
   const containers = await runtime.list({ env: scope.env, job: scope.job });
   const stoppedByTask = new Map<number, ContainerInfo[]>();
   for (const container of containers) {
-    if (LIVE.has(container.state)) continue;
+    if (isLive(container.state) || container.state === 'created') continue;
     stoppedByTask.set(container.task, [...(stoppedByTask.get(container.task) ?? []), container]);
   }
   const doomed = [...stoppedByTask.values()].flatMap((stopped) =>

@@ -19,6 +19,7 @@ import type {
   PulledImage,
   RegistryCredentials,
 } from '@cj/domain';
+import { isLive } from '@cj/domain';
 import Docker from 'dockerode';
 import type { Duplex, Readable } from 'node:stream';
 import { ContainerNotFound, ContainerRuntimeError, ImageNotFound, PortInUse } from '../errors';
@@ -150,9 +151,9 @@ export class DockerRuntime implements ContainerRuntime {
     const container = await this.inspect(id);
     if (container.port !== undefined) {
       // Host networking: two tasks on one port cannot both run. Checked before start, against cj's
-      // running containers on this host; another process on the port shows in the container's logs.
+      // live containers on this host; another process on the port shows in the container's logs.
       const holders = await this.list({});
-      const holder = holders.find((c) => c.id !== id && c.port === container.port && c.state === 'running');
+      const holder = holders.find((c) => c.id !== id && c.port === container.port && isLive(c.state));
       if (holder)
         throw new PortInUse(this.host, container.port, `container ${holder.name} (${holder.id.slice(0, 12)})`);
     }

@@ -1,9 +1,10 @@
+import { isLive } from '../container/container-liveness';
 import type { ContainerSighting } from '../host/unexpected-containers';
 import type { JobCommand } from '../job/job-commands';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { HostLook, HostObservation, LastKnownContainer } from './host-look';
 
-const runs = (container: ContainerInfo) => container.state === 'running' || container.state === 'restarting';
+const runs = (container: ContainerInfo) => isLive(container.state);
 
 /**
  * The observation rules: what the log must learn from one look at a host. For the tasks the log

@@ -1,11 +1,10 @@
+import { isLive } from '../container/container-liveness';
 import type { TaskRestartCause } from '../events/job-events';
 import { reconcilePolicy } from '../jobs-file/model';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { ReconcileState } from './reconcile-state';
 import { restartDelay } from './restart-backoff';
 
-/** Engine states in which a task's container is there or on its way: nothing to restart. */
-const PRESENT = new Set(['running', 'restarting', 'paused', 'removing']);
 /** Engine states a container can be started from again. */
 const STARTABLE = new Set(['exited', 'created']);
 
@@ -58,7 +57,8 @@ export function decideRestarts(look: ReconcileLook): TaskRestart[] {
     const last = life.lastContainer;
     if (!look.answered.has(placed.host) || (last && !look.answered.has(last.host))) return [];
     const listed = look.containers.filter((c) => c.job === name && c.task === placed.index);
-    if (listed.some((c) => PRESENT.has(c.state))) return [];
+    // A live container, or one on its way out, is there: nothing to restart.
+    if (listed.some((c) => isLive(c.state) || c.state === 'removing')) return [];
 
     const attempt = life.attempts + 1;
     const from = Math.max(

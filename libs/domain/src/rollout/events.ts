@@ -7,6 +7,7 @@
  */
 import type { Millis, UpdatePolicy } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
+import type { RevisionChange } from './revision-change';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
 
@@ -34,13 +35,8 @@ interface TaskBase<T extends string> extends Base<T> {
 }
 
 /** What a rollout is, from its start to its end: the start command, its event and its state share it. */
-export interface RolloutIdentity {
+export interface RolloutIdentity extends RevisionChange {
   readonly id: string;
-  readonly env: string;
-  readonly job: string;
-  /** Revision the tasks run now; absent when the job has never run (every task is created). */
-  readonly fromRevision?: number;
-  readonly toRevision: number;
   readonly policy: UpdatePolicy;
   /** How often the health gate checks a task. */
   readonly probeInterval: Millis;

@@ -9,3 +9,4 @@ export * from './errors';
 export * from './view';
 export * from './job-rollouts';
 export * from './leftovers';
+export * from './revision-change';

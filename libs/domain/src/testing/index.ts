@@ -1,1 +1,2 @@
 export * from './job-specs';
+export * from '../rollout/testing/world';

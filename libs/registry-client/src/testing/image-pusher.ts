@@ -116,7 +116,7 @@ export class ImagePusher {
     location.searchParams.set('digest', digest);
     const put = await fetch(location, {
       method: 'PUT',
-      body: content,
+      body: new Uint8Array(content),
       headers: { 'content-type': 'application/octet-stream' },
     });
     await expectStatus(put, 201, `upload blob ${digest} to ${repository}`);
@@ -126,7 +126,7 @@ export class ImagePusher {
   async putManifest(repository: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
     const put = await fetch(`${this.baseUrl}/v2/${repository}/manifests/${reference}`, {
       method: 'PUT',
-      body,
+      body: new Uint8Array(body),
       headers: { 'content-type': mediaType },
     });
     await expectStatus(put, 201, `put manifest ${repository}:${reference}`);

@@ -10,7 +10,7 @@ import { streamOf } from './projected-event';
  */
 export const rolloutsProjection: Projection = {
   name: 'rollouts',
-  version: 1,
+  version: 2,
   tables: ['rollouts'],
   schema: `CREATE TABLE IF NOT EXISTS rollouts (
       env TEXT NOT NULL,

@@ -14,7 +14,7 @@ import { projected, streamOf } from './projected-event';
  */
 export const tasksProjection: Projection = {
   name: 'tasks',
-  version: 3,
+  version: 4,
   tables: ['tasks', 'task_containers'],
   schema: `CREATE TABLE IF NOT EXISTS tasks (
       env TEXT NOT NULL,

@@ -1,0 +1,2 @@
+export * from './container-liveness';
+export * from './task-container-spec';
