@@ -2,6 +2,8 @@ export * from './jobs-file/model';
 export * from './api';
 export * from './ports';
 export * from './jobs-file';
+export * from './errors';
+export * from './command-metadata';
 export * from './events';
 export * from './job';
 export * from './host';

@@ -1,8 +1,9 @@
 import { ContainerRuntimeError } from '@cj/docker-adapter';
-import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
+import { DomainError, JobNotFoundError, JobsFileError, RolloutError, RolloutInProgressError } from '@cj/domain';
 import { DuplicateEventIdError, MaximumAppendSizeExceededError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
+import { rolloutProblem } from '../rollout/commands/rollout-problems';
 import { StreamContentionError } from '../store/stream-writer';
 import { ProblemError, invalidJobsFile } from './problem';
 
@@ -40,6 +41,7 @@ export function problemOf(error: unknown): ProblemError | undefined {
     return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);
   if (error instanceof RolloutInProgressError)
     return new ProblemError(409, 'rollout-in-progress', 'Conflict', error.message, error.hint);
+  if (error instanceof RolloutError) return rolloutProblem(error);
   if (error instanceof DomainError)
     return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
   if (error instanceof ContainerRuntimeError) {

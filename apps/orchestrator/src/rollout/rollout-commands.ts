@@ -6,13 +6,11 @@
  */
 import {
   refuseHeldHosts,
-  decideAbort,
+  accepted,
   decideJob,
-  decidePause,
-  decideResume,
-  decideStart,
+  decideRollout,
   foldRollout,
-  initialState,
+  initialRolloutState,
   isDomainError,
   isFinished,
   jobStream,
@@ -21,6 +19,7 @@ import {
   type JobCommand,
   type JobSpec,
   type RolloutStart,
+  type RolloutCommand,
   type RolloutEvent,
   type RolloutState,
   type UpdatePolicy,
@@ -120,7 +119,7 @@ export class RolloutCommands {
       if (start?.rolloutId !== id) throw error;
       return {
         id,
-        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialState()),
+        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialRolloutState()),
         position: begun.position,
       };
     }
@@ -182,27 +181,28 @@ export class RolloutCommands {
   }
 
   pause(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decidePause(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'PauseRollout');
   }
 
   resume(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decideResume(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'ResumeRollout');
   }
 
   abort(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decideAbort(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'AbortRollout');
   }
 
   private async control(
     env: string,
     id: string,
     context: CommandContext,
-    decide: (state: RolloutState, now: number) => RolloutEvent[],
+    type: Exclude<RolloutCommand['type'], 'StartRollout'>,
   ): Promise<RolloutChange> {
     const stream = new RolloutStream(this.store, env, id);
+    const command: RolloutCommand = { type, data: { id, reason: context.reason }, now: Date.parse(context.occurredAt) };
     for (;;) {
       const loaded = await stream.load();
-      const events = decide(loaded.state, Date.parse(context.occurredAt));
+      const events = accepted(decideRollout(command, loaded.state));
       try {
         const appended = await stream.append(events, loaded.revision, this.metadata(context));
         return { id, state: foldRollout(events, loaded.state), position: appended.position };
@@ -255,19 +255,23 @@ export const rolloutIdOf = (env: string, job: string, commandId: string): string
   uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
 
 /** A rollout's first events, from its start as the job stream records it and the job's spec at the target revision. */
-function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): RolloutEvent[] {
-  return decideStart(initialState(), {
-    id: start.rolloutId,
-    env,
-    job: start.job,
-    fromRevision: start.fromRevision,
-    toRevision: start.toRevision,
-    policy: { ...spec.update, ...definedOnly(start.overrides ?? {}) },
-    ...rolloutProbe(spec.health),
-    tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port })),
-    rollbackOf: start.rollbackOf,
+function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): readonly RolloutEvent[] {
+  const command: RolloutCommand = {
+    type: 'StartRollout',
+    data: {
+      id: start.rolloutId,
+      env,
+      job: start.job,
+      fromRevision: start.fromRevision,
+      toRevision: start.toRevision,
+      policy: { ...spec.update, ...definedOnly(start.overrides ?? {}) },
+      ...rolloutProbe(spec.health),
+      tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port })),
+      rollbackOf: start.rollbackOf,
+    },
     now: Date.parse(occurredAt),
-  });
+  };
+  return accepted(decideRollout(command, initialRolloutState()));
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>

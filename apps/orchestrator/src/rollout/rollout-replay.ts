@@ -1,6 +1,6 @@
 import {
-  evolve,
-  initialState,
+  evolveRollout,
+  initialRolloutState,
   rolloutStreamId,
   toRolloutView,
   type RolloutEvent,
@@ -18,11 +18,11 @@ import { summarize } from '../read-model/projections/event-summary';
  */
 export async function replayRollout(store: EventStore, env: string, id: string): Promise<RolloutReplay | undefined> {
   const records = await store.readStream(rolloutStreamId(env, id));
-  let state: RolloutState = initialState();
+  let state: RolloutState = initialRolloutState();
   const steps: RolloutReplayStep[] = [];
   for (const record of records) {
     const event = record.data as RolloutEvent;
-    state = evolve(state, event);
+    state = evolveRollout(state, event);
     if (!state.exists) continue;
     const data = event as unknown as Readonly<Record<string, unknown>>;
     steps.push({

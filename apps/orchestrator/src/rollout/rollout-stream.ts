@@ -4,7 +4,7 @@
  * lost acknowledgement writes nothing twice (store contract, item 4).
  */
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
-import { evolve, initialState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
+import { evolveRollout, initialRolloutState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
 
 const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
@@ -46,10 +46,10 @@ export class RolloutStream {
     try {
       recorded = await this.store.readStream(this.streamId);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: initialState(), revision: -1n };
+      if (error instanceof StreamNotFoundError) return { state: initialRolloutState(), revision: -1n };
       throw error;
     }
-    const state = recorded.reduce((s, e) => evolve(s, e.data as RolloutEvent), initialState());
+    const state = recorded.reduce((s, e) => evolveRollout(s, e.data as RolloutEvent), initialRolloutState());
     return { state, revision: recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision };
   }
 

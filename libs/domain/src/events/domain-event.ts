@@ -1,5 +1,5 @@
-import type { HostEvent } from './host-events';
-import type { JobEvent } from './job-events';
+import type { HostEvent } from '../host/events';
+import type { JobEvent } from '../job/events';
 
 /** Every event cj records. A new aggregate adds its union here (rollout events will). */
 export type DomainEvent = JobEvent | HostEvent;

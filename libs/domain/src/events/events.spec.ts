@@ -1,5 +1,5 @@
 import { eventId } from './event-id';
-import { isHostEvent } from './host-events';
+import { isHostEvent } from '../host/events';
 import {
   environmentStreamPrefix,
   hostStream,

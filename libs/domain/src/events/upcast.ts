@@ -1,5 +1,5 @@
 import { CURRENT_SCHEMA_VERSION, type DomainEvent, type DomainEventType } from './domain-event';
-import type { HealthStatus } from './job-events';
+import type { HealthStatus } from '../job/events';
 import type { EventMetadata } from './metadata';
 
 /** An event as read back from the store, in whatever schema version it was written. */

@@ -1,5 +1,5 @@
 import type { ContainerSighting } from '../host/unexpected-containers';
-import type { JobCommand } from '../job/job-commands';
+import type { JobCommand } from '../job/commands';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { HostLook, HostObservation, LastKnownContainer } from './host-look';
 

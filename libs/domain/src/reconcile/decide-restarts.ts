@@ -1,4 +1,4 @@
-import type { TaskRestartCause } from '../events/job-events';
+import type { TaskRestartCause } from '../job/events';
 import { reconcilePolicy } from '../jobs-file/model';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { ReconcileState } from './reconcile-state';

@@ -22,7 +22,11 @@ export async function asProblem<T>(work: Promise<T>): Promise<T> {
 
 /** A rollout refusal as its API problem; anything else as it is. */
 export function problemOf(error: unknown): unknown {
-  if (!(error instanceof RolloutError)) return error;
+  return error instanceof RolloutError ? rolloutProblem(error) : error;
+}
+
+/** The API problem of a rollout refusal: its status follows its code. */
+export function rolloutProblem(error: RolloutError): ProblemError {
   const status = STATUS[error.code];
   return new ProblemError(
     status,
