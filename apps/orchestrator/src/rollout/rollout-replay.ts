@@ -3,13 +3,13 @@ import {
   initialRolloutState,
   rolloutStreamId,
   toRolloutView,
-  type RolloutEvent,
   type RolloutReplay,
   type RolloutReplayStep,
   type RolloutState,
 } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { summarize } from '../read-model/projections/event-summary';
+import { rolloutEventOf } from '../store/event-codec';
 
 /**
  * A rollout replayed from its own stream, step by step: each event with the rollout as it stood once
@@ -21,7 +21,8 @@ export async function replayRollout(store: EventStore, env: string, id: string):
   let state: RolloutState = initialRolloutState();
   const steps: RolloutReplayStep[] = [];
   for (const record of records) {
-    const event = record.data as RolloutEvent;
+    const event = rolloutEventOf(record);
+    if (!event) continue;
     state = evolveRollout(state, event);
     if (!state.exists) continue;
     const data = event as unknown as Readonly<Record<string, unknown>>;

@@ -5,6 +5,7 @@
  */
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
 import { evolveRollout, initialRolloutState, rolloutStreamId, type RolloutEvent, type RolloutState } from '@cj/domain';
+import { rolloutEventOf } from '../store/event-codec';
 import { v5 as uuidv5 } from 'uuid';
 
 const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
@@ -49,7 +50,9 @@ export class RolloutStream {
       if (error instanceof StreamNotFoundError) return { state: initialRolloutState(), revision: -1n };
       throw error;
     }
-    const state = recorded.reduce((s, e) => evolveRollout(s, e.data as RolloutEvent), initialRolloutState());
+    const state = recorded
+      .map(rolloutEventOf)
+      .reduce((s, event) => (event ? evolveRollout(s, event) : s), initialRolloutState());
     return { state, revision: recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision };
   }
 

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@cj/event-store';
-import { evolveRollout, initialRolloutState, type RolloutEvent, type RolloutState } from '@cj/domain';
+import { evolveRollout, initialRolloutState, type RolloutState } from '@cj/domain';
+import { rolloutEventOf } from '../../store/event-codec';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { streamOf } from './projected-event';
@@ -24,7 +25,8 @@ export const rolloutsProjection: Projection = {
   apply(db: ReadDb, record: RecordedEvent): void {
     const stream = streamOf(record.streamId);
     if (stream?.kind !== 'rollout') return;
-    const event = record.data as RolloutEvent;
+    const event = rolloutEventOf(record);
+    if (!event) return;
     if (event.type === 'RolloutStarted') {
       const state = evolveRollout(initialRolloutState(), event);
       db.prepare('INSERT OR REPLACE INTO rollouts (env, id, job, started_at, state) VALUES (?, ?, ?, ?, ?)').run(
