@@ -15,7 +15,8 @@ import { v4 as uuid } from 'uuid';
 import {
   DEFAULT_HEALTH,
   DEFAULT_UPDATE_POLICY,
-  decideStart,
+  accepted,
+  decideRollout,
   hostStream,
   jobStream,
   rolloutStream,
@@ -194,20 +195,27 @@ class LogWriter {
     const runner = () => this.metadata('orchestrator', rolloutId);
     let at = this.clock;
     const step = () => (at += 50);
-    const events: RolloutEvent[] = decideStart(
-      { exists: false },
-      {
-        id: rolloutId,
-        env: ENV,
-        job: job.name,
-        fromRevision: from,
-        toRevision: to,
-        policy: { ...DEFAULT_UPDATE_POLICY, maxParallel: 2 },
-        probeInterval: 1000,
-        tasks: job.tasks,
-        now: at,
-      },
-    );
+    const events: RolloutEvent[] = [
+      ...accepted(
+        decideRollout(
+          {
+            type: 'StartRollout',
+            data: {
+              id: rolloutId,
+              env: ENV,
+              job: job.name,
+              fromRevision: from,
+              toRevision: to,
+              policy: { ...DEFAULT_UPDATE_POLICY, maxParallel: 2 },
+              probeInterval: 1000,
+              tasks: job.tasks,
+            },
+            now: at,
+          },
+          { exists: false },
+        ),
+      ),
+    ];
     const fresh = job.tasks.map((t) => `${uuid().replace(/-/g, '')}${t.task}`.slice(0, 64).padEnd(64, '0'));
     for (const t of job.tasks) {
       const old = job.containers[t.task];

@@ -3,6 +3,8 @@ export * from './api';
 export * from './ports';
 export * from './container';
 export * from './jobs-file';
+export * from './errors';
+export * from './command-metadata';
 export * from './events';
 export * from './job';
 export * from './host';

@@ -3,6 +3,7 @@ import type { OrchestratorOptions } from '../config/options';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
+  accepted,
   classifyChanges,
   decideHost,
   diffJobSpecs,
@@ -177,9 +178,11 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
       const decided = new Map<string, EventData[]>();
       environment.hosts.forEach((host, i) => {
         const stream = hostStreams[i];
-        const events = decideHost(
-          { type: 'DeclareHost', data: host, metadata: context },
-          foldHost(streams.get(stream)?.records ?? []),
+        const events = accepted(
+          decideHost(
+            { type: 'DeclareHost', data: host, metadata: context },
+            foldHost(streams.get(stream)?.records ?? []),
+          ),
         );
         decided.set(
           stream,

@@ -1,4 +1,5 @@
 import {
+  accepted,
   decideHost,
   evolveHost,
   hostStream,
@@ -40,7 +41,7 @@ export async function recordHostCommands(
     const data: EventData[] = [];
     events = [];
     for (const command of commands) {
-      decideHost(command, state).forEach((event, index) => {
+      accepted(decideHost(command, state)).forEach((event, index) => {
         events.push(event);
         data.push(toEventData(event, command.metadata.commandId, hostStream(env, host), index));
         state = evolveHost(state, event);

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  accepted,
   NAME_PATTERN,
   decideHost,
   decideJob,
@@ -194,9 +195,11 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
       const decided = new Map<string, EventData[]>();
       plan.hosts.forEach((host, i) => {
         const stream = hostStreams[i];
-        const events = decideHost(
-          { type: 'DeclareHost', data: host.spec, metadata: context },
-          foldHost(streams.get(stream)?.records ?? []),
+        const events = accepted(
+          decideHost(
+            { type: 'DeclareHost', data: host.spec, metadata: context },
+            foldHost(streams.get(stream)?.records ?? []),
+          ),
         );
         decided.set(stream, stamped(events, hostSources[i], stream, context));
       });

@@ -1,5 +1,5 @@
 /**
- * Drives one rollout: holds its lease, asks `decide` for the next steps, records each intent,
+ * Drives one rollout: holds its lease, asks the workflow (`nextSteps`) what to do next, records each intent,
  * performs it, records the outcome, and asks again. Steps of different tasks run at once; a
  * task never has two steps in flight. All state is in the stream: a new driver started after a
  * crash picks up exactly where the stream says, reconciling any intent without an outcome.
@@ -11,7 +11,7 @@
  * off meanwhile is reconciled like after a crash.
  *
  * Waits (the delay between batches, a gate's next check) are the driver's, and an operator's
- * command cuts them short: once the stream is read again, every wait in progress ends and `decide`
+ * command cuts them short: once the stream is read again, every wait in progress ends and `nextSteps`
  * is asked at once, so an abort never waits for a gate's check or a batch's delay to come round.
  */
 import { StreamContentionError } from '../store/command-loop';
@@ -23,7 +23,7 @@ import {
   type EventStore,
 } from '@cj/event-store';
 import {
-  decide,
+  nextSteps,
   isFinished,
   rolloutEvent,
   type ActiveRollout,
@@ -159,7 +159,7 @@ export class RolloutDriver {
       this.leaseRetry = setTimeout(() => this.notify(this.revision + 1n), Math.max(50, held.until - this.deps.now()));
       return;
     }
-    for (const step of decide(this.state, { now: this.deps.now() })) {
+    for (const step of nextSteps(this.state, { now: this.deps.now() })) {
       if (this.busy.has(step.key)) continue;
       this.busy.add(step.key);
       this.perform(step)
@@ -185,7 +185,7 @@ export class RolloutDriver {
       await this.waitUntil(effect.until);
       return;
     }
-    // A check waits for its time; cut short, it checks nothing and `decide` says what comes next.
+    // A check waits for its time; cut short, it checks nothing and `nextSteps` says what comes next.
     if (effect.kind === 'probe-health' && !(await this.waitUntil(effect.at))) return;
     if (step.events.length > 0 && !(await this.record(step.events, 'intent'))) return;
     if (effect.kind === 'record') return;
@@ -230,7 +230,7 @@ export class RolloutDriver {
   /**
    * Appends through the command loop, first at the revision this driver knows, renewing the lease
    * in the same append when due. When the stream moved (an operator's command), an intent is
-   * dropped so that `decide` sees the news first; an outcome is a fact and is appended again after
+   * dropped so that `nextSteps` sees the news first; an outcome is a fact and is appended again after
    * the reload. While the store is out nothing is attempted: the outcome is reconciled, or the
    * check made again, once it is back. Once the rollout has ended (an abort does not wait for a
    * pull), the outcome of a step that changed no container is not recorded: nothing is left to

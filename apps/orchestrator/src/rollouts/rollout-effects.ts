@@ -5,7 +5,7 @@
  * made before the crash, a start finds it running, a stop finds it stopped.
  *
  * A container step whose engine does not answer (the call timed out, or the engine is down) has no
- * outcome: it is recorded as unanswered, its intent stays open, and `decide` asks for it again as
+ * outcome: it is recorded as unanswered, its intent stays open, and `nextSteps` asks for it again as
  * a reconcile, which finds out the same way what the engine did meanwhile. A timed-out call is
  * never taken for a failure, since the engine may still carry it out when it resumes.
  */

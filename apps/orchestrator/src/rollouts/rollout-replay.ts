@@ -1,15 +1,15 @@
 import {
-  evolve,
-  initialState,
+  evolveRollout,
+  initialRolloutState,
   rolloutStreamId,
   toRolloutView,
-  type RolloutEvent,
   type RolloutReplay,
   type RolloutReplayStep,
   type RolloutState,
 } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { summarize } from '../read-model/projections/event-summary';
+import { rolloutEventOf } from '../store/event-codec';
 
 /**
  * A rollout replayed from its own stream, step by step: each event with the rollout as it stood once
@@ -18,11 +18,12 @@ import { summarize } from '../read-model/projections/event-summary';
  */
 export async function replayRollout(store: EventStore, env: string, id: string): Promise<RolloutReplay | undefined> {
   const records = await store.readStream(rolloutStreamId(env, id));
-  let state: RolloutState = initialState();
+  let state: RolloutState = initialRolloutState();
   const steps: RolloutReplayStep[] = [];
   for (const record of records) {
-    const event = record.data as RolloutEvent;
-    state = evolve(state, event);
+    const event = rolloutEventOf(record);
+    if (!event) continue;
+    state = evolveRollout(state, event);
     if (!state.exists) continue;
     const data = event as unknown as Readonly<Record<string, unknown>>;
     steps.push({

@@ -5,9 +5,9 @@
  */
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
 import {
-  evolve,
+  evolveRollout,
   foldRollout,
-  initialState,
+  initialRolloutState,
   rolloutStreamId,
   type EventMetadata,
   type RolloutEvent,
@@ -15,6 +15,7 @@ import {
 } from '@cj/domain';
 import { v5 as uuidv5 } from 'uuid';
 import { runCommand } from '../store/command-loop';
+import { rolloutEventOf } from '../store/event-codec';
 
 const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
 
@@ -59,10 +60,12 @@ export class RolloutStream {
     try {
       recorded = await this.store.readStream(this.streamId);
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: initialState(), revision: -1n };
+      if (error instanceof StreamNotFoundError) return { state: initialRolloutState(), revision: -1n };
       throw error;
     }
-    const state = recorded.reduce((s, e) => evolve(s, e.data as RolloutEvent), initialState());
+    const state = recorded
+      .map(rolloutEventOf)
+      .reduce((s, event) => (event ? evolveRollout(s, event) : s), initialRolloutState());
     return { state, revision: recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision };
   }
 

@@ -7,13 +7,11 @@
 import {
   eventMetadata,
   refuseHeldHosts,
-  decideAbort,
+  accepted,
   decideJob,
-  decidePause,
-  decideResume,
-  decideStart,
+  decideRollout,
   foldRollout,
-  initialState,
+  initialRolloutState,
   isDomainError,
   isFinished,
   jobStream,
@@ -22,6 +20,7 @@ import {
   type JobCommand,
   type JobSpec,
   type RolloutStart,
+  type RolloutCommand,
   type RolloutEvent,
   type RolloutState,
   type RevisionChange,
@@ -120,7 +119,7 @@ export class RolloutService {
       if (start?.rolloutId !== id) throw error;
       return {
         id,
-        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialState()),
+        state: foldRollout(startEvents(input.env, start, input.spec, context.occurredAt), initialRolloutState()),
         position: begun.position,
       };
     }
@@ -182,25 +181,26 @@ export class RolloutService {
   }
 
   pause(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decidePause(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'PauseRollout');
   }
 
   resume(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decideResume(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'ResumeRollout');
   }
 
   abort(env: string, id: string, context: CommandContext): Promise<RolloutChange> {
-    return this.control(env, id, context, (state, now) => decideAbort(state, { id, reason: context.reason, now }));
+    return this.control(env, id, context, 'AbortRollout');
   }
 
   private async control(
     env: string,
     id: string,
     context: CommandContext,
-    decide: (state: RolloutState, now: number) => RolloutEvent[],
+    type: Exclude<RolloutCommand['type'], 'StartRollout'>,
   ): Promise<RolloutChange> {
+    const command: RolloutCommand = { type, data: { id, reason: context.reason }, now: Date.parse(context.occurredAt) };
     const changed = await new RolloutStream(this.store, env, id).decideAndAppend(
-      ({ state }) => decide(state, Date.parse(context.occurredAt)),
+      ({ state }) => accepted(decideRollout(command, state)),
       () => eventMetadata(context),
     );
     return { id, state: changed.state, position: changed.position };
@@ -253,19 +253,23 @@ export const rolloutIdOf = (env: string, job: string, commandId: string): string
   uuidv5(`${env}/${job}/${commandId}`, ROLLOUT_ID_NAMESPACE);
 
 /** A rollout's first events, from its start as the job stream records it and the job's spec at the target revision. */
-function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): RolloutEvent[] {
-  return decideStart(initialState(), {
-    id: start.rolloutId,
-    env,
-    job: start.job,
-    fromRevision: start.fromRevision,
-    toRevision: start.toRevision,
-    policy: { ...spec.update, ...definedOnly(start.overrides ?? {}) },
-    ...rolloutProbe(spec.health),
-    tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port })),
-    rollbackOf: start.rollbackOf,
+function startEvents(env: string, start: RolloutStart, spec: JobSpec, occurredAt: string): readonly RolloutEvent[] {
+  const command: RolloutCommand = {
+    type: 'StartRollout',
+    data: {
+      id: start.rolloutId,
+      env,
+      job: start.job,
+      fromRevision: start.fromRevision,
+      toRevision: start.toRevision,
+      policy: { ...spec.update, ...definedOnly(start.overrides ?? {}) },
+      ...rolloutProbe(spec.health),
+      tasks: spec.tasks.map((t) => ({ task: t.index, host: t.host, port: t.port })),
+      rollbackOf: start.rollbackOf,
+    },
     now: Date.parse(occurredAt),
-  });
+  };
+  return accepted(decideRollout(command, initialRolloutState()));
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>

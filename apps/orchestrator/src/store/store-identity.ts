@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { EventData, EventStore, RecordedEvent } from '@cj/event-store';
 import {
+  accepted,
   decideHost,
   decideStoreIdentity,
   eventId,
@@ -111,7 +112,7 @@ export async function establishStoreIdentity(
       };
       out.set(
         streamId,
-        decideHost(hold, state).map((event, i) => toEventData(event, commandId, streamId, i)),
+        accepted(decideHost(hold, state)).map((event, i) => toEventData(event, commandId, streamId, i)),
       );
     }
     return out;

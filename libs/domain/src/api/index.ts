@@ -6,7 +6,7 @@
  */
 import type { ChangeKind } from '../diff/change-kind';
 import type { EventSource } from '../events/metadata';
-import type { ForeignContainer } from '../events/host-events';
+import type { ForeignContainer } from '../host/events';
 import type { StoreLocation } from '../events/store-events';
 import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
 import type { HostTarget } from '../host/host-target';

@@ -1,6 +1,9 @@
-import type { HostEvent } from '../events/host-events';
+import { accepted } from '../errors';
+import type { HostEvent } from '../host/events';
 import type { StoreLocation } from '../events/store-events';
-import { decideHost, evolveHost, initialHostState, type HostCommand } from '../host/host-decider';
+import type { HostCommand } from '../host/commands';
+import { decideHost } from '../host/decide';
+import { evolveHost, initialHostState } from '../host/state';
 import { belongsToCluster, shortStoreId } from './cluster-ownership';
 import { HostsHeldError, refuseHeldHosts } from './held-hosts';
 
@@ -13,7 +16,7 @@ const metadata = {
 const from: StoreLocation = { kind: 'embedded', machine: 'ops-1', path: '/var/lib/cj/cj.db' };
 const to: StoreLocation = { kind: 'embedded', machine: 'ops-2', path: '/srv/cj/cj.db' };
 const given = (...history: HostEvent[]) => ({
-  when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())),
+  when: (command: HostCommand) => accepted(decideHost(command, history.reduce(evolveHost, initialHostState()))),
 });
 const [declared] = given().when({
   type: 'DeclareHost',

@@ -1,4 +1,4 @@
-import { DomainError } from '../job/job-errors';
+import { DomainError } from '../errors';
 
 /**
  * A command would act on hosts that are held since the store moved (`HostHeld`): they may be a

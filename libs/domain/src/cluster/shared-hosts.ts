@@ -1,5 +1,5 @@
-import type { ForeignContainer, HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../events/host-events';
-import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
+import type { ForeignContainer, HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../host/events';
+import { type CommandMetadata, eventMetadata } from '../command-metadata';
 
 /** Every container of another cluster that one look at the host found, with its cluster's store id. */
 export interface RecordForeignContainers {

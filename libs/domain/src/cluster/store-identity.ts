@@ -1,5 +1,5 @@
 import { sameLocation, type StoreEvent, type StoreLocation } from '../events/store-events';
-import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
+import { type CommandMetadata, eventMetadata } from '../command-metadata';
 
 /** The orchestrator starts on a store: at `location`, with `newStoreId` ready should the store have none. */
 export interface IdentifyStore {

@@ -1,5 +1,4 @@
 import { jobSpec } from '../testing';
-import { diffEnvironments } from './diff-environments';
 import { replacesContainers } from './change-kind';
 import { diffJobSpecs } from './diff-job-specs';
 
@@ -51,36 +50,6 @@ describe('diffJobSpecs', () => {
 
     expect(diffJobSpecs(jobSpec(), fromFile)).toEqual([{ path: 'image.digest', before: `sha256:${'1'.repeat(64)}` }]);
     expect(diffJobSpecs(jobSpec(), fromFile, { ignoreDigest: true })).toEqual([]);
-  });
-});
-
-describe('diffEnvironments', () => {
-  it('sorts jobs into added, removed, changed and unchanged', () => {
-    const kept = jobSpec({ name: 'kept' });
-    const gone = jobSpec({ name: 'gone' });
-    const moved = jobSpec({ name: 'moved' });
-    const fresh = jobSpec({ name: 'fresh' });
-    const movedNow = jobSpec({ name: 'moved', tasks: [{ index: 0, host: 'h3', port: 8080 }] });
-
-    const diff = diffEnvironments({ jobs: [kept, gone, moved] }, { jobs: [kept, movedNow, fresh] });
-
-    expect(diff).toEqual({
-      added: [fresh],
-      removed: [gone],
-      changed: [
-        {
-          job: 'moved',
-          before: moved,
-          after: movedNow,
-          changes: [
-            { path: 'tasks[0].host', before: 'h1', after: 'h3' },
-            { path: 'tasks[1].host', before: 'h2' },
-            { path: 'tasks[1].port', before: 8080 },
-          ],
-        },
-      ],
-      unchanged: ['kept'],
-    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { eventId } from './event-id';
-import { isHostEvent } from './host-events';
+import { isHostEvent } from '../host/events';
 import {
   environmentStreamPrefix,
   hostStream,
@@ -8,7 +8,9 @@ import {
   parseStreamName,
   rolloutStream,
 } from './streams';
-import { upcast, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
+import { rolloutEvent } from '../rollout/events';
+import { isDomainEventType, isRolloutEventType } from './domain-event';
+import { upcast, upcastRolloutEvent, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
 
 const metadata = {
   actor: 'ops@laptop',
@@ -91,6 +93,37 @@ describe('upcast', () => {
     expect(() => upcast({ type: 'JobRemoved', schemaVersion: 9, data: {}, metadata })).toThrow(
       UnsupportedSchemaVersionError,
     );
+  });
+});
+
+describe('upcastRolloutEvent', () => {
+  const paused = rolloutEvent('RolloutPaused', { at: 1000, reason: 'lunch' });
+
+  it("reads a rollout stream's record (the whole flat event as its data) as the event, its fields in their order", () => {
+    const event = upcastRolloutEvent({ type: 'RolloutPaused', data: paused });
+
+    expect(event).toEqual(paused);
+    expect(JSON.stringify(event)).toBe(JSON.stringify(paused));
+  });
+
+  it('reads an event without a version as version 1', () => {
+    expect(
+      upcastRolloutEvent({ type: 'RolloutPaused', data: { type: 'RolloutPaused', at: 1000, reason: 'x' } }),
+    ).toEqual({ type: 'RolloutPaused', schemaVersion: 1, at: 1000, reason: 'x' });
+  });
+
+  it('refuses unknown types and versions newer than this cj', () => {
+    expect(() => upcastRolloutEvent({ type: 'JobRemoved', data: {} })).toThrow(UnknownEventTypeError);
+    expect(() => upcastRolloutEvent({ type: 'RolloutPaused', data: { ...paused, schemaVersion: 9 } })).toThrow(
+      UnsupportedSchemaVersionError,
+    );
+    expect(() => upcast({ type: 'RolloutPaused', data: paused, metadata })).toThrow(UnknownEventTypeError);
+  });
+
+  it("tells a rollout's event types from a job's or a host's", () => {
+    expect([isRolloutEventType('RolloutPaused'), isDomainEventType('RolloutPaused')]).toEqual([true, false]);
+    expect([isRolloutEventType('JobRemoved'), isDomainEventType('JobRemoved')]).toEqual([false, true]);
+    expect([isRolloutEventType('HostHeld'), isDomainEventType('HostHeld')]).toEqual([false, true]);
   });
 });
 

@@ -1,6 +1,4 @@
 export * from './metadata';
-export * from './job-events';
-export * from './host-events';
 export * from './domain-event';
 export * from './streams';
 export * from './event-id';

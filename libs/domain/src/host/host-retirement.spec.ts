@@ -1,8 +1,8 @@
-import type { HostEvent } from '../events/host-events';
-import type { JobEvent } from '../events/job-events';
+import type { HostEvent } from './events';
+import type { JobEvent } from '../job/events';
 import { evolveJob, initialJobState, type JobState } from '../job';
 import { jobSpec } from '../testing';
-import { evolveHost, initialHostState, type HostState } from './host-decider';
+import { evolveHost, initialHostState, type HostState } from './state';
 import { planHostRetirements } from './host-retirement';
 
 const metadata = {

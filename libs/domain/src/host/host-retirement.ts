@@ -1,6 +1,6 @@
 import type { DroppedHost, HostHold } from '../api';
-import type { JobState } from '../job/job-state';
-import type { HostState } from './host-decider';
+import type { JobState } from '../job/state';
+import type { HostState } from './state';
 
 /** What the log knows when a jobs file is applied, for the retirement rule. */
 export interface HostRetirementInput {

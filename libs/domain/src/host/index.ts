@@ -1,9 +1,7 @@
-export * from './host-decider';
+export * from './commands';
+export * from './events';
+export * from './state';
+export * from './decide';
 export * from './host-retirement';
-export type {
-  ContainerSighting,
-  RecordContainerSightings,
-  ReportedContainer,
-  ReportedContainers,
-} from './unexpected-containers';
+export type { ContainerSighting, RecordContainerSightings, ReportedContainers } from './unexpected-containers';
 export * from './host-target';

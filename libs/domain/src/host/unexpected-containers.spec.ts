@@ -1,5 +1,6 @@
-import type { HostEvent } from '../events/host-events';
-import { decideHost, evolveHost, initialHostState } from './host-decider';
+import type { HostEvent } from './events';
+import { decideHost } from './decide';
+import { evolveHost, initialHostState } from './state';
 import type { ContainerSighting, RecordContainerSightings } from './unexpected-containers';
 
 const metadata = {

@@ -1,5 +1,5 @@
-import type { HostEvent, UnexpectedContainerFound, UnexpectedContainerGone } from '../events/host-events';
-import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
+import type { HostEvent, UnexpectedContainerFound, UnexpectedContainerGone } from './events';
+import { type CommandMetadata, eventMetadata } from '../command-metadata';
 
 /** One of cj's containers (by its labels) as one look at the host's engine saw it. */
 export interface ContainerSighting {

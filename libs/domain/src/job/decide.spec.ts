@@ -1,9 +1,9 @@
 import type { EventMetadata } from '../events/metadata';
-import type { JobEvent } from '../events/job-events';
+import type { JobEvent } from './events';
 import { jobSpec } from '../testing';
-import type { CommandMetadata } from './command-metadata';
-import { decide } from './decide';
-import type { JobCommand } from './job-commands';
+import type { CommandMetadata } from '../command-metadata';
+import { decideJob } from './decide';
+import type { JobCommand } from './commands';
 import {
   JobNameMismatchError,
   JobNotFoundError,
@@ -11,8 +11,8 @@ import {
   RolloutInProgressError,
   UnknownRevisionError,
   UnknownTaskError,
-} from './job-errors';
-import { evolve, initialState, type JobState } from './job-state';
+} from '../errors';
+import { evolveJob, initialJobState, type JobState } from './state';
 
 const commandMetadata: CommandMetadata = {
   commandId: 'cmd-1',
@@ -53,8 +53,11 @@ type Command = { [C in JobCommand as C['type']]: { type: C['type']; data: C['dat
 
 /** Given these events, when this command: the events or the error the decider answers. */
 function given(...history: JobEvent[]) {
-  const state = history.reduce(evolve, initialState());
-  return { when: (command: Command) => decide({ ...command, metadata: commandMetadata } as JobCommand, state), state };
+  const state = history.reduce(evolveJob, initialJobState());
+  return {
+    when: (command: Command) => decideJob({ ...command, metadata: commandMetadata } as JobCommand, state),
+    state,
+  };
 }
 
 describe('RegisterOrUpdateJob', () => {
@@ -168,7 +171,7 @@ describe('RemoveJob', () => {
     const { state } = given(registered);
     const rolling: JobState = { ...state, activeRolloutId: 'r-1' };
 
-    expect(decide({ type: 'RemoveJob', data: { job: 'web' }, metadata: commandMetadata }, rolling)).toEqual(
+    expect(decideJob({ type: 'RemoveJob', data: { job: 'web' }, metadata: commandMetadata }, rolling)).toEqual(
       new RolloutInProgressError('web', 'r-1'),
     );
   });
@@ -327,13 +330,13 @@ describe('RecordHealthCheck', () => {
 
 describe('event metadata', () => {
   it('is caused by the command and correlated to its request', () => {
-    const [event] = decide(
+    const [event] = decideJob(
       {
         type: 'RegisterOrUpdateJob',
         data: { spec: v1 },
         metadata: { ...commandMetadata, commandId: 'cmd-2', correlationId: 'req-9', reason: undefined },
       },
-      initialState(),
+      initialJobState(),
     ) as JobEvent[];
 
     expect(event.metadata).toEqual({

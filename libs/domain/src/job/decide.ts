@@ -1,8 +1,8 @@
-import type { JobEvent } from '../events/job-events';
+import type { JobEvent } from './events';
 import { replacesContainers } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
-import { eventMetadata } from './command-metadata';
-import type { JobCommand, RecordHealthCheck, RegisterOrUpdateJob } from './job-commands';
+import { eventMetadata } from '../command-metadata';
+import type { JobCommand, RecordHealthCheck, RegisterOrUpdateJob } from './commands';
 import {
   type DomainError,
   JobNameMismatchError,
@@ -11,15 +11,16 @@ import {
   RolloutInProgressError,
   UnknownRevisionError,
   UnknownTaskError,
-} from './job-errors';
-import { type JobState, taskOf, unreachable } from './job-state';
+} from '../errors';
+import { unreachable } from '../unreachable';
+import { type JobState, taskOf } from './state';
 
 /**
  * The job decider: what a command means given the job's history. Returns the events to append
  * (none when the command is already in effect, so retries and re-applies are harmless) or the
  * error that forbids it. Pure: time and ids arrive in the command's metadata.
  */
-export function decide(command: JobCommand, state: JobState): readonly JobEvent[] | DomainError {
+export function decideJob(command: JobCommand, state: JobState): readonly JobEvent[] | DomainError {
   const metadata = eventMetadata(command.metadata);
   switch (command.type) {
     case 'RegisterOrUpdateJob':

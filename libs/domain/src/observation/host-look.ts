@@ -1,7 +1,7 @@
-import type { HealthStatus } from '../events/job-events';
-import type { CommandMetadata } from '../job/command-metadata';
-import type { JobCommand } from '../job/job-commands';
-import type { ObservedContainerState } from '../job/job-state';
+import type { HealthStatus } from '../job/events';
+import type { CommandMetadata } from '../command-metadata';
+import type { JobCommand } from '../job/commands';
+import type { ObservedContainerState } from '../job/state';
 import type { RecordContainerSightings } from '../host/unexpected-containers';
 import type { ContainerInfo, ProbeResult } from '../ports/container-runtime';
 

@@ -1,4 +1,4 @@
-import type { CommandMetadata } from '../job/command-metadata';
+import type { CommandMetadata } from '../command-metadata';
 import type { EngineContainerEvent } from '../ports/container-runtime';
 import type { LastKnownContainer } from './host-look';
 import {

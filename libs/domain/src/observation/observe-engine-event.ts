@@ -1,5 +1,5 @@
-import type { JobCommand } from '../job/job-commands';
-import type { CommandMetadata } from '../job/command-metadata';
+import type { JobCommand } from '../job/commands';
+import type { CommandMetadata } from '../command-metadata';
 import type { EngineContainerEvent } from '../ports/container-runtime';
 import type { LastKnownContainer } from './host-look';
 

@@ -1,6 +1,8 @@
-import type { HostEvent } from '../events/host-events';
-import { decideHost, evolveHost, initialHostState, type HostState } from '../host/host-decider';
-import type { CommandMetadata } from '../job/command-metadata';
+import { accepted } from '../errors';
+import type { HostEvent } from '../host/events';
+import { decideHost } from '../host/decide';
+import { evolveHost, initialHostState, type HostState } from '../host/state';
+import type { CommandMetadata } from '../command-metadata';
 import type { ContainerInfo, ProbeResult } from '../ports/container-runtime';
 import type { HostLook, LastKnownContainer } from './host-look';
 import { observeHost } from './observe-host';
@@ -252,7 +254,7 @@ describe('observing a host over several looks', () => {
   function looks(...shown: ContainerInfo[][]): HostEvent[][] {
     let state: HostState = initialHostState();
     return shown.map((containers) => {
-      const events = decideHost(given().when(containers, { knownRevision: () => false }).sightings, state);
+      const events = accepted(decideHost(given().when(containers, { knownRevision: () => false }).sightings, state));
       state = events.reduce(evolveHost, state);
       return [...events];
     });

@@ -1,6 +1,6 @@
 import { isLive } from '../container/container-liveness';
 import type { ContainerSighting } from '../host/unexpected-containers';
-import type { JobCommand } from '../job/job-commands';
+import type { JobCommand } from '../job/commands';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { HostLook, HostObservation, LastKnownContainer } from './host-look';
 

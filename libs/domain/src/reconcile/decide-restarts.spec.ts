@@ -1,4 +1,4 @@
-import type { JobEvent } from '../events/job-events';
+import type { JobEvent } from '../job/events';
 import type { EventMetadata } from '../events/metadata';
 import type { ContainerInfo, ContainerState } from '../ports/container-runtime';
 import { jobSpec } from '../testing';

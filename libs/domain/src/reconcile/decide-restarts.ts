@@ -1,5 +1,5 @@
 import { isLive } from '../container/container-liveness';
-import type { TaskRestartCause } from '../events/job-events';
+import type { TaskRestartCause } from '../job/events';
 import { reconcilePolicy } from '../jobs-file/model';
 import type { ContainerInfo } from '../ports/container-runtime';
 import type { ReconcileState } from './reconcile-state';

@@ -1,5 +1,5 @@
-import type { JobEvent } from '../events/job-events';
-import { evolve as evolveJob, initialState as initialJobState, taskOf, type JobState } from '../job/job-state';
+import type { JobEvent } from '../job/events';
+import { evolveJob, initialJobState, taskOf, type JobState } from '../job/state';
 import { RESTART_BACKOFF } from './restart-backoff';
 
 /**

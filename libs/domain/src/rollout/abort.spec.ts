@@ -1,9 +1,9 @@
-import { decideAbort, decidePause, decideStart } from './control';
-import { ABORT_HEALTHY_DEADLINE, ABORT_MIN_HEALTHY_TIME, decide } from './decide';
-import { RolloutError } from './errors';
+import { accepted } from '../errors';
+import { decideRollout } from './decide';
+import { ABORT_HEALTHY_DEADLINE, ABORT_MIN_HEALTHY_TIME, nextSteps } from './workflow';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { foldRollout, type ActiveRollout } from './state';
-import { policy, startCommand, T0, tasksOn, World, type Control } from './testing/world';
+import { policy, startCommand, T0, tasksOn, World, type Control, refused } from './testing/world';
 import { toRolloutView } from './view';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -12,7 +12,7 @@ const LONG_GATE = policy({ minHealthyTime: DAY, healthyDeadline: DAY, progressDe
 
 const abort = (at: number, reason = 'wrong tag'): Control => ({
   at,
-  apply: (s, now) => decideAbort(s, { id: 'r', reason, now }),
+  apply: (s, now) => decideRollout({ type: 'AbortRollout', data: { id: 'r', reason }, now }, s),
 });
 const only = <T extends RolloutEvent['type']>(w: World, type: T) =>
   w.events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
@@ -46,11 +46,11 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
   it('given a task in its gate, when aborted, then the next step is its revert, not the gate’s next check', () => {
     const w = new World(startCommand({ policy: LONG_GATE }));
     w.runUntil((e) => e.type === 'RolloutHealthCheckPassed');
-    expect(decide(w.state, { now: w.now }).map((s) => s.effect.kind)).toEqual(['probe-health']);
+    expect(nextSteps(w.state, { now: w.now }).map((s) => s.effect.kind)).toEqual(['probe-health']);
 
-    w.events.push(...decideAbort(w.state, { id: 'r', now: w.now }));
+    w.events.push(...accepted(decideRollout({ type: 'AbortRollout', data: { id: 'r' }, now: w.now }, w.state)));
 
-    const [step] = decide(w.state, { now: w.now });
+    const [step] = nextSteps(w.state, { now: w.now });
     expect(step.events.map((e) => e.type)).toEqual(['TaskUpdateStarted', 'ContainerRemoveRequested']);
     expect(step.events[0]).toMatchObject({ task: 0, direction: 'revert' });
   });
@@ -63,7 +63,10 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
     w.run([
       {
         at: T0 + 10_000,
-        apply: (s, now) => (s.exists && s.status === 'rolling-back' ? decideAbort(s, { id: 'r', now }) : []),
+        apply: (s, now) =>
+          s.exists && s.status === 'rolling-back'
+            ? decideRollout({ type: 'AbortRollout', data: { id: 'r' }, now }, s)
+            : [],
       },
     ]);
 
@@ -102,7 +105,13 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
     let abortedAt = Infinity;
     const w = new World(startCommand({ policy: LONG_GATE }), (_task, revision, at) => revision === 2 || at < abortedAt);
     w.run([
-      { at: T0 + 3000, apply: (s, now) => ((abortedAt = now), decideAbort(s, { id: 'r', reason: 'wrong tag', now })) },
+      {
+        at: T0 + 3000,
+        apply: (s, now) => (
+          (abortedAt = now),
+          decideRollout({ type: 'AbortRollout', data: { id: 'r', reason: 'wrong tag' }, now }, s)
+        ),
+      },
     ]);
 
     expect(w.state.status).toBe('aborted');
@@ -116,7 +125,7 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
   it('given a wait between batches of 24 h, when aborted, then nothing waits: the updated task is reverted and the rollout ends', () => {
     const w = new World(startCommand({ policy: policy({ delayBetweenBatches: DAY, progressDeadline: 2 * DAY }) }));
     w.runUntil((e) => e.type === 'BatchCompleted');
-    expect(decide(w.state, { now: w.now }).map((s) => s.effect.kind)).toEqual(['wait']);
+    expect(nextSteps(w.state, { now: w.now }).map((s) => s.effect.kind)).toEqual(['wait']);
 
     w.run([abort(w.now + 10)]);
 
@@ -127,7 +136,9 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
 
   it('given a gate opened before the abort, then the abort gate counts its deadline from the abort, as recorded', () => {
     // A revert gate of the rollback, failing since long before the abort: the abort gives it its own 5 s from then.
-    const start = decideStart(foldRollout([]), startCommand({ tasks: tasksOn(['h1'], 1), policy: LONG_GATE }));
+    const start = accepted(
+      decideRollout(startCommand({ tasks: tasksOn(['h1'], 1), policy: LONG_GATE }), foldRollout([])),
+    );
     const at = (ms: number) => T0 + ms;
     const events: RolloutEvent[] = [
       ...start,
@@ -158,7 +169,7 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
     const state = foldRollout(events) as ActiveRollout;
     expect(state.abortRequestedAt).toBe(at(60_100));
 
-    const next = decide(state, { now: at(60_200) });
+    const next = nextSteps(state, { now: at(60_200) });
     expect(next.map((s) => s.effect)).toEqual([expect.objectContaining({ kind: 'probe-health', at: at(60_100) })]);
     const late = [
       ...events,
@@ -169,7 +180,7 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
         detail: 'connection refused',
       }),
     ];
-    const [failed] = decide(foldRollout(late), { now: at(65_200) });
+    const [failed] = nextSteps(foldRollout(late), { now: at(65_200) });
     expect(failed.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
@@ -181,7 +192,7 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
   it('shows the rollout as aborting until it has ended', () => {
     const w = new World(startCommand({ policy: LONG_GATE }));
     w.runUntil((e) => e.type === 'RolloutHealthCheckPassed');
-    w.events.push(...decideAbort(w.state, { id: 'r', now: w.now }));
+    w.events.push(...accepted(decideRollout({ type: 'AbortRollout', data: { id: 'r' }, now: w.now }, w.state)));
     expect(toRolloutView(w.state).phase).toBe('aborting');
     w.run();
     expect(toRolloutView(w.state).phase).toBe('aborted');
@@ -189,33 +200,27 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
 });
 
 describe('the abort command', () => {
-  const refusal = (f: () => unknown): RolloutError => {
-    try {
-      f();
-    } catch (error) {
-      if (error instanceof RolloutError) return error;
-      throw error;
-    }
-    throw new Error('expected a RolloutError');
-  };
-
   it('is accepted while running, paused or rolling back, and a repeat records nothing', () => {
-    const started = decideStart(foldRollout([]), startCommand());
+    const started = accepted(decideRollout(startCommand(), foldRollout([])));
     const paused = [...started, rolloutEvent('RolloutPaused', { at: T0 + 1, reason: 'lunch' })];
     const rollingBack = [...started, rolloutEvent('RolloutRollbackStarted', { at: T0 + 1, reason: 'task 0 failed' })];
     for (const events of [started, paused, rollingBack]) {
-      const asked = decideAbort(foldRollout(events), { id: 'r', now: T0 + 2 });
+      const asked = accepted(
+        decideRollout({ type: 'AbortRollout', data: { id: 'r' }, now: T0 + 2 }, foldRollout(events)),
+      );
       expect(asked).toEqual([rolloutEvent('RolloutAbortRequested', { at: T0 + 2, reason: 'aborted by an operator' })]);
-      expect(decideAbort(foldRollout([...events, ...asked]), { id: 'r', now: T0 + 3 })).toEqual([]);
+      expect(
+        decideRollout({ type: 'AbortRollout', data: { id: 'r' }, now: T0 + 3 }, foldRollout([...events, ...asked])),
+      ).toEqual([]);
     }
   });
 
   it('leaves nothing to pause while aborting, and says to wait', () => {
     const aborting = foldRollout([
-      ...decideStart(foldRollout([]), startCommand()),
+      ...accepted(decideRollout(startCommand(), foldRollout([]))),
       rolloutEvent('RolloutAbortRequested', { at: T0 + 1, reason: 'x' }),
     ]);
-    const error = refusal(() => decidePause(aborting, { id: 'r', now: T0 + 2 }));
+    const error = refused(decideRollout({ type: 'PauseRollout', data: { id: 'r' }, now: T0 + 2 }, aborting));
     expect(error.message).toMatch(/is aborting; only a running rollout can be paused/);
     expect(error.hint).toBe('an abort ends within seconds: wait for it');
   });

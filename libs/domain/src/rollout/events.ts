@@ -5,11 +5,10 @@
  * which step to reconcile. Every event carries the time it describes (`at`, epoch milliseconds)
  * because deadlines and the min-healthy-time gate are computed from it.
  */
+import { CURRENT_SCHEMA_VERSION } from '../events/domain-event';
 import type { Millis, UpdatePolicy } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
 import type { RevisionChange } from './revision-change';
-
-export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;
 
 /** One task of the job as the rollout moves it: its index, its host and its (host network) port. */
 export interface RolloutTask {
@@ -26,7 +25,7 @@ export type ContainerRole = 'old' | 'new';
 
 interface Base<T extends string> {
   readonly type: T;
-  readonly schemaVersion: typeof ROLLOUT_EVENT_SCHEMA_VERSION;
+  readonly schemaVersion: 1;
   readonly at: Millis;
 }
 
@@ -327,12 +326,12 @@ export type RolloutEvent =
 
 export type RolloutEventType = RolloutEvent['type'];
 
-/** Builds an event of the given type with the schema version filled in. */
+/** Builds an event of the given type with its current schema version filled in. */
 export function rolloutEvent<T extends RolloutEventType>(
   type: T,
   fields: Omit<Extract<RolloutEvent, { type: T }>, 'type' | 'schemaVersion'>,
 ): Extract<RolloutEvent, { type: T }> {
-  return { type, schemaVersion: ROLLOUT_EVENT_SCHEMA_VERSION, ...fields } as Extract<RolloutEvent, { type: T }>;
+  return { type, schemaVersion: CURRENT_SCHEMA_VERSION[type], ...fields } as Extract<RolloutEvent, { type: T }>;
 }
 
 export const rolloutStreamId = (env: string, id: string): string => `cj.${env}.rollout.${id}`;

@@ -1,9 +1,10 @@
 import type { EventMetadata } from '../events/metadata';
-import type { JobEvent } from '../events/job-events';
-import type { CommandMetadata } from '../job/command-metadata';
+import type { JobEvent } from '../job/events';
+import type { CommandMetadata } from '../command-metadata';
 import { decideJob, evolveJob, initialJobState } from '../job';
 import { jobSpec } from '../testing';
-import { decideStart } from './control';
+import { accepted } from '../errors';
+import { decideRollout } from './decide';
 import { rolloutEvent, type RolloutEvent } from './events';
 import {
   containerFacts,
@@ -13,7 +14,7 @@ import {
   rolloutProbe,
   runningRevision,
 } from './job-rollouts';
-import { foldRollout, initialState, type ActiveRollout } from './state';
+import { foldRollout, initialRolloutState, type ActiveRollout } from './state';
 import { startCommand, T0 } from './testing/world';
 
 const metadata: EventMetadata = {
@@ -46,7 +47,7 @@ const started = (containerId: string, revision = 1): JobEvent => ({
   metadata,
 });
 const rollout = (...events: RolloutEvent[]): ActiveRollout =>
-  foldRollout(events, foldRollout(decideStart(initialState(), startCommand()))) as ActiveRollout;
+  foldRollout(events, foldRollout(accepted(decideRollout(startCommand(), initialRolloutState())))) as ActiveRollout;
 
 describe('containerFacts', () => {
   it('records the old container stopped and the new one started, once', () => {
@@ -303,7 +304,7 @@ describe('a revision that changed only policy', () => {
         rolloutEvent('TaskUpdateFailed', { at, task: 0, reason: 'engine gone' }),
         rolloutEvent('RolloutFailed', { at, reason: 'engine gone' }),
       ],
-      foldRollout(decideStart(initialState(), startCommand({ fromRevision: 2, toRevision: 3 }))),
+      foldRollout(accepted(decideRollout(startCommand({ fromRevision: 2, toRevision: 3 }), initialRolloutState()))),
     ) as ActiveRollout;
 
     expect(endRolloutCommand(r, state, command).data).toMatchObject({ status: 'failed', revision: 2 });

@@ -5,9 +5,9 @@
  */
 import { sameTaskContainer } from '../diff/change-kind';
 import type { HealthCheck, Millis } from '../jobs-file/model';
-import type { EndRollout, JobCommand } from '../job/job-commands';
-import type { CommandMetadata } from '../job/command-metadata';
-import type { JobState, ObservedContainer } from '../job/job-state';
+import type { EndRollout, JobCommand } from '../job/commands';
+import type { CommandMetadata } from '../command-metadata';
+import type { JobState, ObservedContainer } from '../job/state';
 import type { RolloutEvent } from './events';
 import type { ActiveRollout } from './state';
 

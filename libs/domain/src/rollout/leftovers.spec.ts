@@ -1,6 +1,6 @@
 import type { LeftoverContainersRemoved } from './events';
 import { isLeftover } from './leftovers';
-import { decide } from './decide';
+import { nextSteps } from './workflow';
 import { healthyUnless, policy, startCommand, World } from './testing/world';
 
 const leftoverEvents = (w: World) =>
@@ -118,7 +118,7 @@ describe('leftover containers', () => {
     ];
     const w = new World(startCommand({ tasks }), undefined, undefined, before);
     w.runUntil((e) => e.type === 'ReplacedContainersRemoved');
-    expect(decide(w.state, { now: w.now })).toMatchObject([
+    expect(nextSteps(w.state, { now: w.now })).toMatchObject([
       { key: 'rollout', events: [], effect: { kind: 'remove-leftovers', placement: [{ task: 0, host: 'h1' }] } },
     ]);
 
@@ -130,7 +130,7 @@ describe('leftover containers', () => {
     expect(leftoverEvents(w).map((e) => e.containers)).toEqual([[{ task: 2, host: 'h2', containerId: 'old-2' }]]);
     expect(w.present()).toEqual(['0@h1:old-0 (stopped)', '0@h1:c1']);
     // Once its outcome is recorded, the step is not asked for again.
-    expect(decide(w.state, { now: w.now })).toEqual([]);
+    expect(nextSteps(w.state, { now: w.now })).toEqual([]);
   });
 
   it('reports the leftovers of a host that does not answer as not removed, and still succeeds', () => {

@@ -2,7 +2,7 @@
  * Containers that are lost (exited, restarted, unhealthy by Docker's HEALTHCHECK) fail their task
  * at once, during the gate or after it: an updated task is checked again at every batch boundary.
  */
-import { decideResume } from './control';
+import { decideRollout } from './decide';
 import type { RolloutEvent } from './events';
 import { policy, startCommand, tasksOn, World, type Lifecycle } from './testing/world';
 
@@ -142,7 +142,9 @@ describe('updated tasks stay watched until the rollout ends', () => {
     );
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
 
-    w.run([{ at: w.now + 1000, apply: (s, now) => decideResume(s, { id: 'r', now }) }]);
+    w.run([
+      { at: w.now + 1000, apply: (s, now) => decideRollout({ type: 'ResumeRollout', data: { id: 'r' }, now }, s) },
+    ]);
     // Task 2 crashed too: the same boundary finds it lost as soon as the rollout runs again.
     expect(w.state.status).toBe('paused');
     expect(w.state.failedTasks).toEqual([0, 2]);

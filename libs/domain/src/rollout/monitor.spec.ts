@@ -3,7 +3,7 @@
  * is checked at the probe interval for the window's length before the rollout succeeds. It closes
  * the gap the boundary checks leave: a container that crashes after the last of them.
  */
-import { decideResume } from './control';
+import { decideRollout } from './decide';
 import type { RolloutEvent } from './events';
 import { policy, startCommand, tasksOn, World, type Health, type Lifecycle } from './testing/world';
 import { toRolloutView } from './view';
@@ -19,10 +19,11 @@ const only = <T extends RolloutEvent['type']>(w: World, type: T): Of<T> => {
 
 const WINDOW = 3000;
 /** Two tasks on two hosts, both in the one (and so final) batch, through a 500 ms gate. */
-const finalBatch = (over = {}) =>
+const finalBatch = (over = {}, probeRetries?: number) =>
   startCommand({
     tasks: tasksOn(['h1', 'h2'], 1),
     policy: policy({ maxParallel: 2, minHealthyTime: 500, healthyDeadline: 5000, ...over }),
+    ...(probeRetries !== undefined && { probeRetries }),
   });
 /** The demo's broken build: passes its gate, exits with code 3 two seconds after its start. */
 const crashesAt2s: Lifecycle = (_task, revision) => (revision === 2 ? { exitsAfter: 2000, exitCode: 3 } : {});
@@ -92,7 +93,7 @@ describe('the monitor window before success', () => {
   });
 
   it('given a job whose health check allows one failure (retries: 1), its first failed check in the window fails the task', () => {
-    const w = new World({ ...finalBatch({ monitor: WINDOW }), probeRetries: 1 }, stopsAnswering(1500)).run();
+    const w = new World(finalBatch({ monitor: WINDOW }, 1), stopsAnswering(1500)).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
     expect(failed.reason).toMatch(/^its health check failed \(last: GET \/health → 404\) during the monitor window, /);
@@ -116,7 +117,12 @@ describe('the monitor window before success', () => {
     expect(w.state.reason).toMatch(/^task 0 on h1 failed: container exited \(exit code 3\) during the monitor window/);
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
 
-    w.run([{ at: w.now + 1000, apply: (s, now) => decideResume(s, { id: s.exists ? s.id : '', now }) }]);
+    w.run([
+      {
+        at: w.now + 1000,
+        apply: (s, now) => decideRollout({ type: 'ResumeRollout', data: { id: s.exists ? s.id : '' }, now }, s),
+      },
+    ]);
     expect(w.state.status).toBe('succeeded');
     expect(only(w, 'RolloutSucceeded').failedTasks).toEqual([0]);
     expect(w.running(1).map((c) => c.revision)).toEqual([2]);

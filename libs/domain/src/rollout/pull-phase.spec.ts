@@ -1,5 +1,6 @@
-import { decideAbort } from './control';
-import { decide, PULL_CONCURRENCY } from './decide';
+import { accepted } from '../errors';
+import { decideRollout } from './decide';
+import { nextSteps, PULL_CONCURRENCY } from './workflow';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { policy, startCommand, T0, tasksOn, World } from './testing/world';
 import { toRolloutView } from './view';
@@ -25,7 +26,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
   it(`asks for at most ${PULL_CONCURRENCY} pulls at once`, () => {
     const hosts = Array.from({ length: PULL_CONCURRENCY + 2 }, (_, i) => `h${i + 1}`);
     const w = new World(startCommand({ tasks: tasksOn(hosts, 1) }));
-    const steps = decide(w.state, { now: T0 });
+    const steps = nextSteps(w.state, { now: T0 });
     expect(steps.map((s) => s.effect)).toEqual(
       hosts.slice(0, PULL_CONCURRENCY).map((host) => ({ kind: 'pull-image', host, revision: 2 })),
     );
@@ -33,7 +34,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
     // One outcome frees one slot: the next host is asked, the others in flight are reconciled only if not being performed.
     w.perform(steps[0]);
     w.events.push(...steps.slice(1).flatMap((s) => s.events));
-    const next = decide(w.state, { now: w.now });
+    const next = nextSteps(w.state, { now: w.now });
     expect(next.filter((s) => !s.reconcile).map((s) => s.effect)).toEqual([
       { kind: 'pull-image', host: hosts[PULL_CONCURRENCY], revision: 2 },
     ]);
@@ -58,13 +59,13 @@ describe('the pull phase: the image is on every host before the first batch', ()
 
   it('waits for the pulls in flight before it fails, and asks for no new one', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3', 'h4', 'h5'], 1) }));
-    const asked = decide(w.state, { now: T0 });
+    const asked = nextSteps(w.state, { now: T0 });
     w.events.push(
       ...asked.flatMap((s) => s.events),
       rolloutEvent('ImagePullFailed', { at: T0 + 10, host: 'h1', reason: 'manifest unknown' }),
     );
 
-    const steps = decide(w.state, { now: T0 + 20 });
+    const steps = nextSteps(w.state, { now: T0 + 20 });
     expect(steps.every((s) => s.reconcile && s.effect.kind === 'pull-image')).toBe(true);
     expect(steps.map((s) => (s.effect as { host: string }).host)).toEqual(['h2', 'h3', 'h4']);
     w.events.push(
@@ -72,7 +73,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
         rolloutEvent('ImagePulled', { at: T0 + 30, host, digest: 'sha256:r2', ms: 20 }),
       ),
     );
-    const [end] = decide(w.state, { now: T0 + 40 });
+    const [end] = nextSteps(w.state, { now: T0 + 40 });
     expect(typesOf(end.events)).toEqual(['RolloutFailed']);
     expect((end.events[0] as { reason: string }).reason).toMatch(
       /^pulling the image of revision 2 failed on h1: manifest unknown; no container was touched$/,
@@ -81,7 +82,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
 
   it('after a crash performs again only the pulls without an outcome', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1) }));
-    const [h1, h2, h3] = decide(w.state, { now: T0 });
+    const [h1, h2, h3] = nextSteps(w.state, { now: T0 });
     w.perform(h1);
     // The runner dies with h2 and h3 asked for; h3's outcome never made it.
     w.events.push(
@@ -90,7 +91,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
       rolloutEvent('ImagePulled', { at: T0 + 150, host: 'h2', digest: 'sha256:r2', bytes: 0, ms: 50 }),
     );
 
-    const resumed = decide(w.state, { now: T0 + 200 });
+    const resumed = nextSteps(w.state, { now: T0 + 200 });
     expect(resumed.map((s) => [s.effect, s.reconcile, s.events.length])).toEqual([
       [{ kind: 'pull-image', host: 'h3', revision: 2 }, true, 0],
     ]);
@@ -101,7 +102,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
 
   it('shows its progress host by host in the rollout view', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2', 'h3'], 1) }));
-    const [h1, h2] = decide(w.state, { now: T0 });
+    const [h1, h2] = nextSteps(w.state, { now: T0 });
     w.perform(h1);
     w.events.push(...h2.events);
     expect(toRolloutView(w.state).pulls).toEqual([
@@ -119,15 +120,20 @@ describe('the pull phase: the image is on every host before the first batch', ()
     ];
     const w = new World(startCommand());
     w.events.splice(0, w.events.length, ...old);
-    expect(decide(w.state, { now: T0 }).map((s) => s.effect.kind)).toEqual(['stop-container']);
+    expect(nextSteps(w.state, { now: T0 }).map((s) => s.effect.kind)).toEqual(['stop-container']);
     expect(toRolloutView(w.state).pulls).toBeUndefined();
   });
 
   it('an abort during the pull phase ends the rollout at once: a pull touches no container, so it is not awaited', () => {
     const w = new World(startCommand());
-    const [h1] = decide(w.state, { now: T0 });
-    w.events.push(...h1.events, ...decideAbort(w.state, { id: 'r', reason: 'wrong tag', now: T0 + 5 }));
-    const steps = decide(w.state, { now: T0 + 10 });
+    const [h1] = nextSteps(w.state, { now: T0 });
+    w.events.push(
+      ...h1.events,
+      ...accepted(
+        decideRollout({ type: 'AbortRollout', data: { id: 'r', reason: 'wrong tag' }, now: T0 + 5 }, w.state),
+      ),
+    );
+    const steps = nextSteps(w.state, { now: T0 + 10 });
     expect(steps.map((s) => s.effect.kind)).toEqual(['record']);
     expect(typesOf(steps.flatMap((s) => s.events))).toEqual(['RolloutAborted']);
     w.perform(steps[0]);

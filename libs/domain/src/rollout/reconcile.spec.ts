@@ -1,9 +1,9 @@
 /**
  * After a crash the runner only has the stream. For every point where a crash can cut a step
- * (an intent recorded, its outcome not), decide must ask for that same step again, flagged as a
+ * (an intent recorded, its outcome not), nextSteps must ask for that same step again, flagged as a
  * reconcile, and never a new intent.
  */
-import { decide } from './decide';
+import { nextSteps } from './workflow';
 import type { RolloutEvent } from './events';
 import { foldRollout } from './state';
 import { healthyUnless, policy, startCommand, tasksOn, World, type Lifecycle } from './testing/world';
@@ -41,7 +41,7 @@ describe('decide after a crash', () => {
     const events = cutAfter(world, intent);
     const at = (events.at(-1) as { at: number }).at;
 
-    const steps = decide(foldRollout(events), { now: at + 100 });
+    const steps = nextSteps(foldRollout(events), { now: at + 100 });
 
     expect(steps).toEqual([
       expect.objectContaining({
@@ -56,14 +56,14 @@ describe('decide after a crash', () => {
   it('given a create intent, the reconcile step names the same container, so the runner finds it before creating', () => {
     const world = success();
     const events = cutAfter(world, 'ContainerCreateRequested');
-    const [step] = decide(foldRollout(events), { now: 0 });
+    const [step] = nextSteps(foldRollout(events), { now: 0 });
     expect(step.effect).toEqual(expect.objectContaining({ name: 'cj-prod-web-0-r2-r0000001', revision: 2 }));
   });
 
   it('given the restart of a kept old container in a rollback, it reconciles that start', () => {
     const world = rollback();
     const events = cutAfter(world, 'ContainerStartRequested', 1);
-    const [step] = decide(foldRollout(events), { now: 0 });
+    const [step] = nextSteps(foldRollout(events), { now: 0 });
     expect(step).toMatchObject({
       reconcile: true,
       effect: { kind: 'start-container', role: 'old', containerId: 'old-0' },
@@ -73,7 +73,7 @@ describe('decide after a crash', () => {
   it('given a stop outcome, it goes on with the create intent', () => {
     const world = success();
     const events = cutAfter(world, 'RolloutContainerStopped');
-    const [step] = decide(foldRollout(events), { now: 5 });
+    const [step] = nextSteps(foldRollout(events), { now: 5 });
     expect(step).toMatchObject({ reconcile: false, effect: { kind: 'create-container' } });
     expect(step.events.map((e) => e.type)).toEqual(['ContainerCreateRequested']);
   });
@@ -82,25 +82,25 @@ describe('decide after a crash', () => {
     const world = success();
     const events = cutAfter(world, 'RolloutHealthCheckPassed');
     const started = events.find((e) => e.type === 'RolloutContainerStarted') as { containerId: string };
-    const [step] = decide(foldRollout(events), { now: 0 });
+    const [step] = nextSteps(foldRollout(events), { now: 0 });
     expect(step).toMatchObject({ events: [], effect: { kind: 'probe-health', containerId: started.containerId } });
   });
 
   it('mid rollback, it goes on reverting rather than updating', () => {
     const world = new World(
-      startCommand({ tasks: startCommand().tasks, policy: policy({ maxParallel: 2, healthyDeadline: 1000 }) }),
+      startCommand({ tasks: startCommand().data.tasks, policy: policy({ maxParallel: 2, healthyDeadline: 1000 }) }),
       healthyUnless(2),
     ).run();
     const events = cutAfter(world, 'RolloutRollbackStarted');
     const state = foldRollout(events);
-    const steps = decide(state, { now: (events.at(-1) as { at: number }).at });
+    const steps = nextSteps(state, { now: (events.at(-1) as { at: number }).at });
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) expect(step.events[0]).toMatchObject({ type: 'TaskUpdateStarted', direction: 'revert' });
   });
 
   it('given a fatal check recorded, it fails the task at once, and only once', () => {
     const events = cutAfter(lostInGate(), 'RolloutHealthCheckFailed');
-    const [step] = decide(foldRollout(events), { now: 0 });
+    const [step] = nextSteps(foldRollout(events), { now: 0 });
     expect(step.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
@@ -109,13 +109,15 @@ describe('decide after a crash', () => {
       }),
     ]);
     const after = foldRollout([...events, ...step.events]);
-    expect(decide(after, { now: 0 }).flatMap((s) => s.events.filter((e) => e.type === 'TaskUpdateFailed'))).toEqual([]);
+    expect(nextSteps(after, { now: 0 }).flatMap((s) => s.events.filter((e) => e.type === 'TaskUpdateFailed'))).toEqual(
+      [],
+    );
   });
 
   it('at a batch boundary, before any check is recorded, it asks to check every updated task and records nothing yet', () => {
     const world = lostAfterGate();
     const events = cutAfter(world, 'TaskUpdated', 1);
-    const steps = decide(foldRollout(events), { now: 0 });
+    const steps = nextSteps(foldRollout(events), { now: 0 });
     expect(steps).toEqual([
       expect.objectContaining({
         key: 'task:0',
@@ -136,7 +138,7 @@ describe('decide after a crash', () => {
     const world = lostAfterGate();
     const lost = world.events.find((e) => e.type === 'UpdatedTaskChecked' && !e.passed) as RolloutEvent;
     const events = world.events.slice(0, world.events.indexOf(lost) + 1);
-    const [step] = decide(foldRollout([...events, { ...lost, at: lost.at + 1 }]), { now: 0 });
+    const [step] = nextSteps(foldRollout([...events, { ...lost, at: lost.at + 1 }]), { now: 0 });
     expect(step.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
@@ -147,7 +149,7 @@ describe('decide after a crash', () => {
   });
 
   it('a finished rollout asks for nothing', () => {
-    expect(decide(foldRollout(success().events), { now: 0 })).toEqual([]);
+    expect(nextSteps(foldRollout(success().events), { now: 0 })).toEqual([]);
   });
 
   it('a health check of a container the task no longer gates on changes nothing', () => {

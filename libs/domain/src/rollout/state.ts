@@ -1,6 +1,6 @@
 /**
- * A rollout's state, folded from its stream by `evolve`. It holds facts only (what was asked,
- * what happened, when); what to do next is `decide`'s business.
+ * A rollout's state, folded from its stream by `evolveRollout`. It holds facts only (what was asked,
+ * what happened, when); what to do next is `nextSteps`'s business.
  */
 import type { Millis } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
@@ -153,7 +153,7 @@ export interface ActiveRollout extends RolloutIdentity {
 
 export type RolloutState = { readonly exists: false } | ActiveRollout;
 
-export const initialState = (): RolloutState => ({ exists: false });
+export const initialRolloutState = (): RolloutState => ({ exists: false });
 
 export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolled-back', 'failed', 'aborted'];
 export const isFinished = (state: RolloutState): boolean => state.exists && TERMINAL_STATUSES.includes(state.status);
@@ -172,7 +172,7 @@ const freshTask = (task: RolloutTask): TaskState => ({
 /** Streak continuity: checks further apart than this many intervals (a runner was down) start a new streak. */
 const MAX_CHECK_GAP_INTERVALS = 3;
 
-export function evolve(state: RolloutState, event: RolloutEvent): RolloutState {
+export function evolveRollout(state: RolloutState, event: RolloutEvent): RolloutState {
   if (event.type === 'RolloutStarted') {
     return {
       exists: true,
@@ -437,5 +437,7 @@ function nextWatch(
 }
 
 /** Folds a whole stream. */
-export const foldRollout = (events: readonly RolloutEvent[], from: RolloutState = initialState()): RolloutState =>
-  events.reduce(evolve, from);
+export const foldRollout = (
+  events: readonly RolloutEvent[],
+  from: RolloutState = initialRolloutState(),
+): RolloutState => events.reduce(evolveRollout, from);

@@ -1,5 +1,5 @@
 /**
- * What `decide` asks the runner to do: the side effect to perform and the events to record before
+ * What `nextSteps` asks the runner to do: the side effect to perform and the events to record before
  * performing it (its intent, or a pure transition when there is no effect).
  */
 import type { Millis } from '../jobs-file/model';
@@ -94,6 +94,6 @@ export interface RolloutStep {
   readonly reconcile: boolean;
 }
 
-export interface DecideInput {
+export interface WorkflowInput {
   readonly now: Millis;
 }

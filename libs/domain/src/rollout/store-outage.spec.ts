@@ -6,7 +6,7 @@
  */
 import { rolloutEvent, type RolloutEvent } from './events';
 import { foldRollout, type ActiveRollout } from './state';
-import { decide } from './decide';
+import { nextSteps } from './workflow';
 import { policy, startCommand, tasksOn, World } from './testing/world';
 import { toRolloutView } from './view';
 
@@ -93,7 +93,7 @@ describe('a rollout across a store outage', () => {
     const completed = w.state.lastBatchCompletedAt as number;
 
     storeOutage(w, OUTAGE);
-    const next = decide(w.state, { now: w.now });
+    const next = nextSteps(w.state, { now: w.now });
     w.run();
 
     // The delay between batches is still to wait: 1 s after the batch, outage not counted.
@@ -130,7 +130,7 @@ describe('a rollout across a store outage', () => {
 
     const replayed = foldRollout([...w.events]) as ActiveRollout;
     expect(replayed.waitedOnStoreMs).toBe(OUTAGE + 1000);
-    expect(decide(replayed, { now: w.now })).toEqual(decide(w.state, { now: w.now }));
-    expect(decide(replayed, { now: w.now })[0].effect.kind).toBe('probe-health');
+    expect(nextSteps(replayed, { now: w.now })).toEqual(nextSteps(w.state, { now: w.now }));
+    expect(nextSteps(replayed, { now: w.now })[0].effect.kind).toBe('probe-health');
   });
 });

@@ -5,8 +5,8 @@
  * engine what happened before the task's next step. No outcome leaves a task without a running
  * container unless the rollout fails naming it.
  */
-import { decideAbort } from './control';
-import { decide, UNANSWERED_RETRY_FIRST } from './decide';
+import { decideRollout } from './decide';
+import { nextSteps, UNANSWERED_RETRY_FIRST } from './workflow';
 import type { RolloutEvent } from './events';
 import { foldRollout } from './state';
 import { healthyUnless, policy, startCommand, World } from './testing/world';
@@ -27,7 +27,7 @@ const FOREVER = Number.MAX_SAFE_INTEGER;
 
 /** Every task runs exactly one container, on its own host, of this revision. */
 function expectOneRunningContainerPerTask(w: World, revision: number): void {
-  for (const t of w.command.tasks) {
+  for (const t of w.command.data.tasks) {
     const running = w.running(t.task);
     expect(running.map((c) => [c.host, c.revision])).toEqual([[t.host, revision]]);
   }
@@ -147,7 +147,11 @@ describe('a container step its engine did not answer', () => {
     w.silence('h1', FOREVER, 'frozen').run([
       {
         at: at + 3000,
-        apply: (state, now) => decideAbort(state, { id: w.command.id, reason: 'operator gave up', now }),
+        apply: (state, now) =>
+          decideRollout(
+            { type: 'AbortRollout', data: { id: w.command.data.id, reason: 'operator gave up' }, now },
+            state,
+          ),
       },
     ]);
 
@@ -172,7 +176,7 @@ describe('decide, given an unanswered step', () => {
     const last = w.events.at(-1) as Of<'ContainerStepUnanswered'>;
     const state = foldRollout(w.events);
 
-    expect(decide(state, { now: last.at + 1 })).toEqual([
+    expect(nextSteps(state, { now: last.at + 1 })).toEqual([
       {
         key: 'task:0',
         events: [],
@@ -180,7 +184,7 @@ describe('decide, given an unanswered step', () => {
         reconcile: false,
       },
     ]);
-    expect(decide(state, { now: last.at + UNANSWERED_RETRY_FIRST })).toEqual([
+    expect(nextSteps(state, { now: last.at + UNANSWERED_RETRY_FIRST })).toEqual([
       expect.objectContaining({
         key: 'task:0',
         events: [],
@@ -213,7 +217,7 @@ describe('decide, given an unanswered step', () => {
     const state = foldRollout([...w.events, removed]);
 
     expect(state.exists && state.tasks[0].unanswered).toBeUndefined();
-    expect(decide(state, { now: w.now })[0]).toMatchObject({
+    expect(nextSteps(state, { now: w.now })[0]).toMatchObject({
       reconcile: false,
       effect: { kind: 'start-container', role: 'old' },
     });

@@ -1,6 +1,6 @@
 /** The API's view of a rollout (`GET …/rollouts/{id}`), from its folded state. */
 import type { RollbackView, RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
-import { pullHosts, pullPhaseOpen, unansweredDetail } from './decide';
+import { pullHosts, pullPhaseOpen, unansweredDetail } from './workflow';
 import type { ActiveRollout, TaskState } from './state';
 
 const PHASES: Record<ActiveRollout['status'], RolloutPhase> = {

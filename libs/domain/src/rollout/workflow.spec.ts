@@ -1,4 +1,4 @@
-import { decideAbort, decidePause, decideResume } from './control';
+import { decideRollout } from './decide';
 import type { RolloutEvent } from './events';
 import { healthyUnless, policy, startCommand, T0, tasksOn, World } from './testing/world';
 
@@ -113,7 +113,7 @@ describe('rollout workflow', () => {
     expect(taskEvents(w, 1)).toEqual([]);
 
     const resumedAt = w.now + 5000;
-    w.run([{ at: resumedAt, apply: (s, now) => decideResume(s, { id: 'r', now }) }]);
+    w.run([{ at: resumedAt, apply: (s, now) => decideRollout({ type: 'ResumeRollout', data: { id: 'r' }, now }, s) }]);
     expect(w.state.status).toBe('succeeded');
     expect(eventsOf(w, 'RolloutSucceeded')[0]).toMatchObject({ failedTasks: [0] });
     expect(w.running(1).map((c) => c.revision)).toEqual([2]);
@@ -193,7 +193,8 @@ describe('rollout workflow', () => {
     w.run([
       {
         at: T0 + 3000,
-        apply: (s, now) => (firstUpdated() ? decideAbort(s, { id: 'r', reason: 'wrong tag', now }) : []),
+        apply: (s, now) =>
+          firstUpdated() ? decideRollout({ type: 'AbortRollout', data: { id: 'r', reason: 'wrong tag' }, now }, s) : [],
       },
     ]);
     expect(w.state.status).toBe('aborted');
@@ -209,10 +210,12 @@ describe('rollout workflow', () => {
     const w = new World(startCommand({ tasks: tasksOn(['h1', 'h2'], 1) }));
     // The pull phase takes no time here, so that the pause lands while task 0 is in flight.
     w.pullCost = 0;
-    w.run([{ at: T0 + 200, apply: (s, now) => decidePause(s, { id: 'r', now }) }]);
+    w.run([{ at: T0 + 200, apply: (s, now) => decideRollout({ type: 'PauseRollout', data: { id: 'r' }, now }, s) }]);
     expect(w.state.status).toBe('paused');
     expect(w.state.tasks.map((t) => t.phase)).toEqual(['updated', 'pending']);
-    w.run([{ at: w.now + 1000, apply: (s, now) => decideResume(s, { id: 'r', now }) }]);
+    w.run([
+      { at: w.now + 1000, apply: (s, now) => decideRollout({ type: 'ResumeRollout', data: { id: 'r' }, now }, s) },
+    ]);
     expect(w.state.status).toBe('succeeded');
   });
 

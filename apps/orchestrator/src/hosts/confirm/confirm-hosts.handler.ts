@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideHost, hostStream, type ConfirmHostsResult, type HostEvent } from '@cj/domain';
+import { accepted, decideHost, hostStream, type ConfirmHostsResult, type HostEvent } from '@cj/domain';
 import type { EventData } from '@cj/event-store';
 import { badRequest, notFound } from '../../http/problem';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -33,9 +33,11 @@ export class ConfirmHostsHandler implements ICommandHandler<ConfirmHostsCommand,
         confirmed.length = 0;
         const out = new Map<string, readonly EventData[]>();
         names.forEach((host, i) => {
-          const events: readonly HostEvent[] = decideHost(
-            { type: 'ConfirmHost', data: { host }, metadata: context },
-            foldHost(loaded.get(streams[i])?.records ?? []),
+          const events: readonly HostEvent[] = accepted(
+            decideHost(
+              { type: 'ConfirmHost', data: { host }, metadata: context },
+              foldHost(loaded.get(streams[i])?.records ?? []),
+            ),
           );
           if (events.length > 0) confirmed.push(host);
           out.set(

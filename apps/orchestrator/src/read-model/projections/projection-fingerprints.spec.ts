@@ -107,7 +107,7 @@ function fixedLog(): RecordedEvent[] {
     envs: [{ key: 'http_port', value: '8080' }],
     mounts: [{ source: 'data', target: '/data', readOnly: false }],
     health: { type: 'http', path: '/health', expectStatus: 200, interval: 250, timeout: 1000, retries: 3 },
-    update: startCommand().policy,
+    update: startCommand().data.policy,
     resources: { memory: 268435456, cpus: 0.5 },
     restart: 'unless-stopped',
   };

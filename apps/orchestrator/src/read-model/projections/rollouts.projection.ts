@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@cj/event-store';
-import { evolve, initialState, type RolloutEvent, type RolloutState } from '@cj/domain';
+import { evolveRollout, initialRolloutState, type RolloutState } from '@cj/domain';
+import { rolloutEventOf } from '../../store/event-codec';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { streamOf } from './projected-event';
@@ -24,9 +25,10 @@ export const rolloutsProjection: Projection = {
   apply(db: ReadDb, record: RecordedEvent): void {
     const stream = streamOf(record.streamId);
     if (stream?.kind !== 'rollout') return;
-    const event = record.data as RolloutEvent;
+    const event = rolloutEventOf(record);
+    if (!event) return;
     if (event.type === 'RolloutStarted') {
-      const state = evolve(initialState(), event);
+      const state = evolveRollout(initialRolloutState(), event);
       db.prepare('INSERT OR REPLACE INTO rollouts (env, id, job, started_at, state) VALUES (?, ?, ?, ?, ?)').run(
         stream.env,
         stream.id,
@@ -39,7 +41,7 @@ export const rolloutsProjection: Projection = {
     const row = db.prepare('SELECT state FROM rollouts WHERE env = ? AND id = ?').get(stream.env, stream.id) as
       { state: string } | undefined;
     if (!row) return;
-    const state = evolve(JSON.parse(row.state) as RolloutState, event);
+    const state = evolveRollout(JSON.parse(row.state) as RolloutState, event);
     db.prepare('UPDATE rollouts SET state = ? WHERE env = ? AND id = ?').run(
       JSON.stringify(state),
       stream.env,

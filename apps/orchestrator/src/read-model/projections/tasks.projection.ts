@@ -2,6 +2,7 @@ import type { JobSpec, RolloutEvent } from '@cj/domain';
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
+import { rolloutEventOf } from '../../store/event-codec';
 import { projected, streamOf } from './projected-event';
 
 /**
@@ -50,7 +51,8 @@ export const tasksProjection: Projection = {
   apply(db: ReadDb, record: RecordedEvent): void {
     const rollout = streamOf(record.streamId);
     if (rollout?.kind === 'rollout') {
-      gatePassed(db, rollout.env, record.data as RolloutEvent);
+      const event = rolloutEventOf(record);
+      if (event) gatePassed(db, rollout.env, event);
       return;
     }
     const seen = projected(record);

@@ -1,12 +1,14 @@
 /**
  * A deterministic world for specifying the workflow: hosts whose containers obey the steps
- * `decide` asks for, a clock that advances by fixed costs, and health that depends on the task,
+ * `nextSteps` asks for, a clock that advances by fixed costs, and health that depends on the task,
  * the revision and the time. It plays the runner's part without any I/O.
  */
 import type { Millis, UpdatePolicy } from '../../jobs-file/model';
 import { containerFault, type ContainerObservation } from '../container-fault';
-import { decideStart, type StartRollout } from '../control';
-import { decide } from '../decide';
+import { accepted, RolloutError, type DomainError } from '../../errors';
+import type { StartRollout } from '../commands';
+import { decideRollout } from '../decide';
+import { nextSteps } from '../workflow';
 import { rolloutEvent, type LeftoverContainer, type RolloutEvent, type RolloutTask } from '../events';
 import { isLeftover } from '../leftovers';
 import { foldRollout, type ActiveRollout, type RolloutState } from '../state';
@@ -45,7 +47,7 @@ export type Lifecycle = (task: number, revision: number) => Behaviour;
 /** A control input an operator gives at a time (pause, resume, abort). */
 export interface Control {
   readonly at: Millis;
-  readonly apply: (state: RolloutState, now: Millis) => RolloutEvent[];
+  readonly apply: (state: RolloutState, now: Millis) => readonly RolloutEvent[] | DomainError;
 }
 
 export const T0 = 1_000_000;
@@ -68,18 +70,30 @@ export const tasksOn = (hosts: readonly string[], replicas: number): RolloutTask
     Array.from({ length: replicas }, (_, r) => ({ task: h * replicas + r, host, port: 8080 + r })),
   );
 
-export const startCommand = (over: Partial<StartRollout> = {}): StartRollout => ({
-  id: 'r0000001-aaaa',
-  env: 'prod',
-  job: 'web',
-  fromRevision: 1,
-  toRevision: 2,
-  policy: policy(),
-  probeInterval: 250,
-  tasks: tasksOn(['h1', 'h2'], 1),
-  now: T0,
-  ...over,
+export const startCommand = ({
+  now = T0,
+  ...over
+}: Partial<StartRollout['data']> & { now?: Millis } = {}): StartRollout => ({
+  type: 'StartRollout',
+  data: {
+    id: 'r0000001-aaaa',
+    env: 'prod',
+    job: 'web',
+    fromRevision: 1,
+    toRevision: 2,
+    policy: policy(),
+    probeInterval: 250,
+    tasks: tasksOn(['h1', 'h2'], 1),
+    ...over,
+  },
+  now,
 });
+
+/** The refusal a command was decided into; events fail the spec. */
+export function refused(decided: readonly RolloutEvent[] | DomainError): RolloutError {
+  if (decided instanceof RolloutError) return decided;
+  throw new Error('expected a RolloutError');
+}
 
 /** Cost of each container operation on the simulated clock. */
 const OP_COST: Millis = 100;
@@ -128,16 +142,17 @@ export class World {
     readonly command: StartRollout,
     readonly health: Health = () => true,
     readonly lifecycle: Lifecycle = () => ({}),
-    placedBefore: readonly { readonly task: number; readonly host: string }[] = command.tasks,
+    placedBefore: readonly { readonly task: number; readonly host: string }[] = command.data.tasks,
   ) {
-    if (command.fromRevision !== undefined) {
+    const { fromRevision } = command.data;
+    if (fromRevision !== undefined) {
       for (const t of placedBefore) {
         const id = `old-${t.task}`;
         this.containers.push({
           id,
           task: t.task,
           host: t.host,
-          revision: command.fromRevision,
+          revision: fromRevision,
           name: id,
           running: true,
           removed: false,
@@ -146,22 +161,22 @@ export class World {
         this.startedAt.set(id, T0 - 60_000);
       }
     }
-    this.events.push(...decideStart(foldRollout([]), command));
+    this.events.push(...accepted(decideRollout(command, foldRollout([]))));
   }
 
   get state(): ActiveRollout {
     return foldRollout(this.events) as ActiveRollout;
   }
 
-  /** Runs decide → record → perform until the rollout finishes or nothing is left to do. */
+  /** Runs nextSteps → record → perform until the rollout finishes or nothing is left to do. */
   run(controls: readonly Control[] = [], maxSteps = 2000): this {
     const pendingControls = [...controls].sort((a, b) => a.at - b.at);
     for (let i = 0; i < maxSteps; i++) {
       while (pendingControls.length > 0 && pendingControls[0].at <= this.now) {
         const control = pendingControls.shift() as Control;
-        this.events.push(...control.apply(this.state, this.now));
+        this.events.push(...accepted(control.apply(this.state, this.now)));
       }
-      const steps = decide(this.state, { now: this.now });
+      const steps = nextSteps(this.state, { now: this.now });
       if (steps.length === 0) {
         if (pendingControls.length === 0) return this;
         this.now = Math.max(this.now, pendingControls[0].at);
@@ -178,7 +193,7 @@ export class World {
    */
   runUntil(stop: (event: RolloutEvent) => boolean, maxSteps = 2000): this {
     for (let i = 0; i < maxSteps; i++) {
-      const steps = decide(this.state, { now: this.now });
+      const steps = nextSteps(this.state, { now: this.now });
       if (steps.length === 0) throw new Error('the rollout settled before the awaited event');
       for (const step of steps) {
         const from = this.events.length;

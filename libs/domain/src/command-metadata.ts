@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../events/metadata';
+import type { EventMetadata } from './events/metadata';
 
 /** What every command carries besides its data: who, why, when, and its id. Time is an input. */
 export interface CommandMetadata {

@@ -1,5 +1,8 @@
-import type { HostEvent } from '../events/host-events';
-import { decideHost, evolveHost, initialHostState, type HostCommand, type RecordHostProbe } from './host-decider';
+import { accepted } from '../errors';
+import type { HostEvent } from './events';
+import type { HostCommand, RecordHostProbe } from './commands';
+import { decideHost } from './decide';
+import { evolveHost, initialHostState } from './state';
 
 const metadata = {
   commandId: 'probe-1',
@@ -18,7 +21,7 @@ const probe = (reachable: boolean): RecordHostProbe => ({
   metadata,
 });
 const given = (...history: HostEvent[]) => ({
-  when: (command: HostCommand) => decideHost(command, history.reduce(evolveHost, initialHostState())),
+  when: (command: HostCommand) => accepted(decideHost(command, history.reduce(evolveHost, initialHostState()))),
 });
 
 describe('host decider', () => {

@@ -1,7 +1,30 @@
-/** A command the job's history does not allow. Carries what the caller needs to act. */
+/** Why a rollout command was refused. */
+export type RolloutErrorCode =
+  | 'ROLLOUT_NOT_FOUND'
+  | 'ROLLOUT_ALREADY_EXISTS'
+  | 'ROLLOUT_FINISHED'
+  | 'ROLLOUT_NOT_RUNNING'
+  | 'ROLLOUT_NOT_PAUSED'
+  | 'INVALID_ROLLOUT';
+
+/** Every code a domain refusal carries: what the API answers is chosen by it. */
+export type DomainErrorCode =
+  | 'JobNotFound'
+  | 'JobRemoved'
+  | 'JobNameMismatch'
+  | 'UnknownRevision'
+  | 'UnknownTask'
+  | 'RolloutInProgress'
+  | 'hosts-held'
+  | RolloutErrorCode;
+
+/**
+ * A command an aggregate's history does not allow: deciders return it (they never throw), with
+ * a code to act on, a message that says what is wrong and, mostly, a hint of what to do.
+ */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  abstract readonly hint: string;
+  abstract readonly code: DomainErrorCode;
+  abstract readonly hint?: string;
 }
 
 export class JobNotFoundError extends DomainError {
@@ -78,6 +101,26 @@ export class RolloutInProgressError extends DomainError {
   }
 }
 
+/** A rollout command refused: its state does not allow it, or the rollout asked for could never run. */
+export class RolloutError extends DomainError {
+  override readonly name = 'RolloutError';
+
+  constructor(
+    readonly code: RolloutErrorCode,
+    message: string,
+    /** What the operator can do about it. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
 export function isDomainError(value: unknown): value is DomainError {
   return value instanceof DomainError;
+}
+
+/** The events a decider returned for a command; throws the refusal it returned instead. */
+export function accepted<E>(decided: readonly E[] | DomainError): readonly E[] {
+  if (isDomainError(decided)) throw decided;
+  return decided;
 }

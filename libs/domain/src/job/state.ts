@@ -1,5 +1,6 @@
-import type { HealthStatus, JobEvent, RolloutStart, TaskRevisions } from '../events/job-events';
+import type { HealthStatus, JobEvent, RolloutStart, TaskRevisions } from './events';
 import type { JobSpec } from '../jobs-file/model';
+import { unreachable } from '../unreachable';
 
 export type ObservedContainerState = 'running' | 'stopped' | 'exited';
 
@@ -46,11 +47,11 @@ export interface JobState {
   readonly stopped?: true;
 }
 
-export function initialState(): JobState {
+export function initialJobState(): JobState {
   return { status: 'absent', revisions: {}, lastRevision: 0, tasks: {}, goodRevisions: [] };
 }
 
-export function evolve(state: JobState, event: JobEvent): JobState {
+export function evolveJob(state: JobState, event: JobEvent): JobState {
   switch (event.type) {
     case 'JobRegistered':
     case 'JobRevisionCreated': {
@@ -173,8 +174,4 @@ function withContainer(
     ...observed,
     containers: observed.containers.map((c) => (c.containerId === containerId ? change(c) : c)),
   }));
-}
-
-export function unreachable(value: never): never {
-  throw new Error(`unhandled ${JSON.stringify(value)}`);
 }

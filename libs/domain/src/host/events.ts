@@ -1,7 +1,7 @@
 import type { HostSpec } from '../jobs-file/model';
-import type { DomainEvent } from './domain-event';
-import type { EventOf } from './metadata';
-import type { StoreLocation } from './store-events';
+import type { DomainEvent } from '../events/domain-event';
+import type { EventOf } from '../events/metadata';
+import type { StoreLocation } from '../events/store-events';
 
 /** Stream `cj.<env>.host.<name>`: where a host's Docker engine is, and whether it answers. */
 

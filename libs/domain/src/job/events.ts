@@ -1,6 +1,6 @@
 import type { FieldChange } from '../diff/field-change';
 import type { JobSpec, UpdatePolicy } from '../jobs-file/model';
-import type { EventOf } from './metadata';
+import type { EventOf } from '../events/metadata';
 
 /** Stream `cj.<env>.job.<name>`: a job's revisions and what its tasks' containers did. */
 

@@ -1,24 +1,12 @@
-import { decideAbort, decidePause, decideResume, decideStart } from './control';
-import { RolloutError } from './errors';
+import { accepted } from '../errors';
+import { decideRollout } from './decide';
 import { planBatches } from './plan';
 import { foldRollout } from './state';
-import { policy, startCommand, World } from './testing/world';
-
-const refusal = (f: () => unknown): RolloutError => {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof RolloutError) return error;
-    throw error;
-  }
-  throw new Error('expected a RolloutError');
-};
+import { policy, startCommand, World, refused } from './testing/world';
 
 describe('rollout commands', () => {
   it("refuses start-first when the new container would take the old one's port", () => {
-    const error = refusal(() =>
-      decideStart(foldRollout([]), startCommand({ policy: policy({ order: 'start-first' }) })),
-    );
+    const error = refused(decideRollout(startCommand({ policy: policy({ order: 'start-first' }) }), foldRollout([])));
     expect(error.code).toBe('INVALID_ROLLOUT');
     expect(error.message).toBe(
       'rollout of job web in prod: start-first would run two containers on port 8080 of host h1 (task 0) at once',
@@ -27,37 +15,37 @@ describe('rollout commands', () => {
   });
 
   it('refuses a min healthy time that no task could reach before its deadline', () => {
-    const error = refusal(() =>
-      decideStart(foldRollout([]), startCommand({ policy: policy({ minHealthyTime: 9000, healthyDeadline: 5000 }) })),
+    const error = refused(
+      decideRollout(startCommand({ policy: policy({ minHealthyTime: 9000, healthyDeadline: 5000 }) }), foldRollout([])),
     );
     expect(error.message).toMatch(/minHealthyTime \(9000 ms\) is longer than healthyDeadline \(5000 ms\)/);
   });
 
   it('refuses a negative monitor window', () => {
-    const error = refusal(() => decideStart(foldRollout([]), startCommand({ policy: policy({ monitor: -5000 }) })));
+    const error = refused(decideRollout(startCommand({ policy: policy({ monitor: -5000 }) }), foldRollout([])));
     expect(error.message).toBe('rollout of job web in prod: monitor must be 0 or more milliseconds, got -5000');
     expect(error.hint).toMatch(/duration such as 5s/);
   });
 
   it('refuses to pause, resume or abort a finished rollout', () => {
     const done = new World(startCommand()).run().state;
-    for (const command of [decidePause, decideResume, decideAbort]) {
-      expect(refusal(() => command(done, { id: done.id, now: 0 })).code).toBe('ROLLOUT_FINISHED');
+    for (const type of ['PauseRollout', 'ResumeRollout', 'AbortRollout'] as const) {
+      expect(refused(decideRollout({ type, data: { id: done.id }, now: 0 }, done)).code).toBe('ROLLOUT_FINISHED');
     }
   });
 
   it('refuses to resume a running rollout only when it is neither running nor paused, and treats repeats as done', () => {
-    const running = foldRollout(decideStart(foldRollout([]), startCommand()));
-    expect(decideResume(running, { id: 'x', now: 0 })).toEqual([]);
+    const running = foldRollout(accepted(decideRollout(startCommand(), foldRollout([]))));
+    expect(decideRollout({ type: 'ResumeRollout', data: { id: 'x' }, now: 0 }, running)).toEqual([]);
     const paused = foldRollout([
-      ...decideStart(foldRollout([]), startCommand()),
-      ...decidePause(running, { id: 'x', now: 1 }),
+      ...accepted(decideRollout(startCommand(), foldRollout([]))),
+      ...accepted(decideRollout({ type: 'PauseRollout', data: { id: 'x' }, now: 1 }, running)),
     ]);
-    expect(decidePause(paused, { id: 'x', now: 2 })).toEqual([]);
+    expect(decideRollout({ type: 'PauseRollout', data: { id: 'x' }, now: 2 }, paused)).toEqual([]);
   });
 
   it('names the missing rollout', () => {
-    expect(refusal(() => decidePause(foldRollout([]), { id: 'abc', now: 0 })).message).toBe(
+    expect(refused(decideRollout({ type: 'PauseRollout', data: { id: 'abc' }, now: 0 }, foldRollout([]))).message).toBe(
       'rollout abc does not exist',
     );
   });
