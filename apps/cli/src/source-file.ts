@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { LIMITS, SourceFile } from '@cj/domain';
+import type { LIMITS } from '@cj/domain';
+import type { SourceFile } from '@cj/api';
 import { UsageError } from './errors';
 
 /**

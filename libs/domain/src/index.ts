@@ -1,5 +1,4 @@
 export * from './jobs-file/model';
-export * from './api';
 export * from './ports';
 export * from './jobs-file';
 export * from './events';

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { AuditEntry, LogVerification } from '@cj/domain';
+import type { AuditEntry, LogVerification } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { time } from '../render/format';

@@ -1,4 +1,5 @@
-import type { BeginRollout, JobSpec } from '@cj/domain';
+import type { BeginRollout } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import type { CommandContext } from './command-context';
 
 export interface RolloutRequest {

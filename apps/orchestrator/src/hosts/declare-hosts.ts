@@ -1,4 +1,4 @@
-import type { HostSpec } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import type { CommandContext } from '../commands/command-context';
 import type { StreamWriter } from '../store/stream-writer';
 import { recordOnHosts } from './record-host-commands';

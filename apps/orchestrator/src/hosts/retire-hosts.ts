@@ -1,11 +1,5 @@
-import {
-  hostStream,
-  jobStream,
-  planHostRetirements,
-  type DroppedHost,
-  type HostState,
-  type JobState,
-} from '@cj/domain';
+import { hostStream, jobStream, planHostRetirements, type HostState, type JobState } from '@cj/domain';
+import type { DroppedHost } from '@cj/api';
 import type { CommandContext } from '../commands/command-context';
 import { foldJob } from '../commands/job-stream';
 import type { HostQueries } from '../read-model/queries/host-queries';

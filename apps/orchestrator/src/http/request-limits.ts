@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { LIMITS, type ApiProblem } from '@cj/domain';
+import { LIMITS } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import type { HttpRequest, HttpResponse } from './express-types';
 
 type Next = (error?: unknown) => void;

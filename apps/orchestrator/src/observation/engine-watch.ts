@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { observeEngineEvent, LOG_TAIL_LINES, type EngineContainerEvent, type HostSpec } from '@cj/domain';
+import { observeEngineEvent, LOG_TAIL_LINES, type EngineContainerEvent } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import type { CommandContexts } from '../commands/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';

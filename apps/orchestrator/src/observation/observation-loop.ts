@@ -6,10 +6,10 @@ import {
   type ContainerInfo,
   type HealthProbe,
   type HostCommand,
-  type HostSpec,
   type LastKnownContainer,
   type ProbeResult,
 } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import type { CommandContexts } from '../commands/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';

@@ -19,12 +19,11 @@ import {
   rolloutProbe,
   type BeginRollout,
   type JobCommand,
-  type JobSpec,
   type RolloutStart,
   type RolloutEvent,
   type RolloutState,
-  type UpdatePolicy,
 } from '@cj/domain';
+import type { JobSpec, UpdatePolicy } from '@cj/api';
 import { WrongExpectedVersionError, type EventStore } from '@cj/event-store';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandContext } from '../commands/command-context';

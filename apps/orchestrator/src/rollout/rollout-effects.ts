@@ -16,10 +16,10 @@ import {
   sameTaskContainer,
   type ActiveRollout,
   type ContainerInfo,
-  type HealthCheck,
   type RolloutEffect,
   type RolloutEvent,
 } from '@cj/domain';
+import type { HealthCheck } from '@cj/api';
 import { LIVE, STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';

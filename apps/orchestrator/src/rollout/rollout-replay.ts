@@ -1,13 +1,5 @@
-import {
-  evolve,
-  initialState,
-  rolloutStreamId,
-  toRolloutView,
-  type RolloutEvent,
-  type RolloutReplay,
-  type RolloutReplayStep,
-  type RolloutState,
-} from '@cj/domain';
+import { evolve, initialState, rolloutStreamId, toRolloutView, type RolloutEvent, type RolloutState } from '@cj/domain';
+import type { RolloutReplay, RolloutReplayStep } from '@cj/api';
 import type { EventStore } from '@cj/event-store';
 import { summarize } from '../read-model/projections/event-summary';
 

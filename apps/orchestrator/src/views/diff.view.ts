@@ -1,16 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrchestratorOptions } from '../config/options';
 import { OPTIONS } from '../config/options.token';
-import {
-  changeKind,
-  diffJobSpecs,
-  sameTaskContainer,
-  type DiffField,
-  type DiffResponse,
-  type JobDiff,
-  type JobSpec,
-  type SourceFile,
-} from '@cj/domain';
+import { changeKind, diffJobSpecs, sameTaskContainer } from '@cj/domain';
+import type { DiffField, DiffResponse, JobDiff, JobSpec, SourceFile } from '@cj/api';
 import { readJobsFile } from '../commands/apply/read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';

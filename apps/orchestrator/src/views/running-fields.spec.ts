@@ -1,4 +1,4 @@
-import type { JobSpec } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import { demoJob, demoPolicy } from '../rollout/testing/demo-job';
 import type { TaskRow } from '../read-model/queries/task-queries';
 import { RunningFields } from './running-fields';

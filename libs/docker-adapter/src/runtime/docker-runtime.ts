@@ -12,13 +12,12 @@ import type {
   ExecSessionOptions,
   FollowLogOptions,
   HealthState,
-  HostSpec,
-  ImageRef,
   LogLine,
   LogOptions,
   PulledImage,
   RegistryCredentials,
 } from '@cj/domain';
+import type { HostSpec, ImageRef } from '@cj/api';
 import Docker from 'dockerode';
 import type { Duplex, Readable } from 'node:stream';
 import { ContainerNotFound, ContainerRuntimeError, ImageNotFound, PortInUse } from '../errors';

@@ -1,5 +1,5 @@
 import type { HostEvent } from '../events/host-events';
-import type { StoreLocation } from '../events/store-events';
+import type { StoreLocation } from '@cj/api';
 import { decideHost, evolveHost, initialHostState, type HostCommand } from '../host/host-decider';
 import { belongsToCluster, shortStoreId } from './cluster-ownership';
 import { HostsHeldError, refuseHeldHosts } from './held-hosts';

@@ -1,4 +1,5 @@
-import type { ForeignContainer, HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../events/host-events';
+import type { HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../events/host-events';
+import type { ForeignContainer } from '@cj/api';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 
 /** Every container of another cluster that one look at the host found, with its cluster's store id. */

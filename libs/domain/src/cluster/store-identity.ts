@@ -1,4 +1,5 @@
-import { sameLocation, type StoreEvent, type StoreLocation } from '../events/store-events';
+import { sameLocation, type StoreEvent } from '../events/store-events';
+import type { StoreLocation } from '@cj/api';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 
 /** The orchestrator starts on a store: at `location`, with `newStoreId` ready should the store have none. */

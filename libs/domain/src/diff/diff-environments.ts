@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec } from '@cj/api';
 import { diffJobSpecs, type DiffOptions } from './diff-job-specs';
 import type { FieldChange } from './field-change';
 

@@ -1,5 +1,5 @@
 import type { FieldChange } from '../diff/field-change';
-import type { JobSpec, UpdatePolicy } from '../jobs-file/model';
+import type { JobSpec, UpdatePolicy } from '@cj/api';
 import type { EventOf } from './metadata';
 
 /** Stream `cj.<env>.job.<name>`: a job's revisions and what its tasks' containers did. */

@@ -1,12 +1,11 @@
 import type { HostEvent, HostRetiredReason } from '../events/host-events';
-import type { StoreLocation } from '../events/store-events';
+import type { StoreLocation, HostSpec } from '@cj/api';
 import {
   decideSharedHost,
   evolveShared,
   type RecordForeignContainers,
   type SharedClusters,
 } from '../cluster/shared-hosts';
-import type { HostSpec } from '../jobs-file/model';
 import { type CommandMetadata, eventMetadata } from '../job/command-metadata';
 import { unreachable } from '../job/job-state';
 import {

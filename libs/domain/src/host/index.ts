@@ -6,4 +6,3 @@ export type {
   ReportedContainer,
   ReportedContainers,
 } from './unexpected-containers';
-export * from './host-target';

@@ -1,5 +1,5 @@
 import type { RolloutStart, TaskRestartCause, TaskRevisions } from '../events/job-events';
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec } from '@cj/api';
 import type { CommandMetadata } from './command-metadata';
 
 interface CommandOf<Type extends string, Data> {

@@ -1,5 +1,5 @@
 import type { HealthStatus, JobEvent, RolloutStart, TaskRevisions } from '../events/job-events';
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec } from '@cj/api';
 
 export type ObservedContainerState = 'running' | 'stopped' | 'exited';
 

@@ -3,7 +3,7 @@
  * Each validates against the folded state and returns the events to append, or throws a
  * RolloutError that says what is wrong and what to do.
  */
-import type { Millis } from '../jobs-file/model';
+import type { Millis } from '@cj/api';
 import { rolloutEvent, type RolloutEvent, type RolloutIdentity, type RolloutStarted, type RolloutTask } from './events';
 import { RolloutError } from './errors';
 import { planBatches } from './plan';

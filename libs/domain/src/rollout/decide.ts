@@ -31,7 +31,7 @@
  * gate is left stuck and named in the reason; the rollout ends aborted all the same. A pull in
  * flight is not awaited: it touches no container.
  */
-import type { Millis } from '../jobs-file/model';
+import type { Millis } from '@cj/api';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
 import type {

@@ -5,7 +5,7 @@
  * which step to reconcile. Every event carries the time it describes (`at`, epoch milliseconds)
  * because deadlines and the min-healthy-time gate are computed from it.
  */
-import type { Millis, UpdatePolicy } from '../jobs-file/model';
+import type { Millis, UpdatePolicy } from '@cj/api';
 import type { ContainerBaseline } from './container-fault';
 
 export const ROLLOUT_EVENT_SCHEMA_VERSION = 1;

@@ -4,7 +4,7 @@
  * rollout's outcomes add to the job's record of what runs where.
  */
 import { sameTaskContainer } from '../diff/change-kind';
-import type { HealthCheck, Millis } from '../jobs-file/model';
+import type { HealthCheck, Millis } from '@cj/api';
 import type { EndRollout, JobCommand } from '../job/job-commands';
 import type { CommandMetadata } from '../job/command-metadata';
 import type { JobState, ObservedContainer } from '../job/job-state';

@@ -14,14 +14,11 @@ import {
   jobStream,
   type DomainError,
   type JobEvent,
-  type ApplyResponse,
-  type DroppedHost,
   type Environment,
-  type JobSpec,
   type JobState,
-  type PlanEntry,
   RolloutInProgressError,
 } from '@cj/domain';
+import type { ApplyResponse, DroppedHost, JobSpec, PlanEntry } from '@cj/api';
 import type { EventData } from '@cj/event-store';
 import { conflict } from '../../http/problem';
 import { foldHost } from '../../hosts/record-host-commands';

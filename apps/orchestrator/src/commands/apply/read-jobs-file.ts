@@ -1,5 +1,6 @@
 import { parseOffLoop } from './parse-off-loop';
-import { type HostPolicy, type Environment, type JobsFileSourceMap, type SourceFile } from '@cj/domain';
+import { type HostPolicy, type Environment, type JobsFileSourceMap } from '@cj/domain';
+import type { SourceFile } from '@cj/api';
 import { invalidJobsFile, unprocessable } from '../../http/problem';
 
 /** A valid jobs file: its model, and where each job was written (for errors found later). */

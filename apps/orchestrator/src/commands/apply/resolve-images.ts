@@ -1,11 +1,5 @@
-import {
-  formatImageRef,
-  JobsFileError,
-  type Environment,
-  type ImageRef,
-  type JobsFileIssue,
-  type JobSpec,
-} from '@cj/domain';
+import { formatImageRef, JobsFileError, type Environment, type JobsFileIssue } from '@cj/domain';
+import type { ImageRef, JobSpec } from '@cj/api';
 import type { ImageRegistries } from '../../hosts/image-registries';
 import { isMissingImage, missingImageIssue } from './missing-image';
 import type { DeclaredEnvironment } from './read-jobs-file';

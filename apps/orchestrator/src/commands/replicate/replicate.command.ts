@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { HostTarget, ReplicateResponse } from '@cj/domain';
+import type { HostTarget, ReplicateResponse } from '@cj/api';
 import type { CommandContext } from '../command-context';
 
 export type { ReplicateResponse };

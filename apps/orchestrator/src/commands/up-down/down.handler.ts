@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { ContainerInfo, JobCommand, TaskActionResult, UpDownResponse } from '@cj/domain';
+import type { ContainerInfo, JobCommand } from '@cj/domain';
+import type { TaskActionResult, UpDownResponse } from '@cj/api';
 import { STOP_GRACE_SECONDS } from '../../hosts/container-states';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';

@@ -1,12 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  PULL_CONCURRENCY,
-  sameTaskContainer,
-  type ContainerRuntime,
-  type JobCommand,
-  type TaskActionResult,
-  type UpDownResponse,
-} from '@cj/domain';
+import { PULL_CONCURRENCY, sameTaskContainer, type ContainerRuntime, type JobCommand } from '@cj/domain';
+import type { TaskActionResult, UpDownResponse } from '@cj/api';
 import { EnvironmentLocks } from '../../hosts/environment-locks';
 import { HostRuntimes } from '../../hosts/host-runtimes';
 import { ProjectionRunner } from '../../read-model/projection-runner';

@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideHost, hostStream, type ConfirmHostsResult, type HostEvent } from '@cj/domain';
+import { decideHost, hostStream, type HostEvent } from '@cj/domain';
+import type { ConfirmHostsResult } from '@cj/api';
 import type { EventData } from '@cj/event-store';
 import { badRequest, notFound } from '../../http/problem';
 import { ProjectionRunner } from '../../read-model/projection-runner';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ApplyResponse, ConfirmHostsResult, UpDownResponse } from '@cj/domain';
+import type { ApplyResponse, ConfirmHostsResult, UpDownResponse } from '@cj/api';
 import { ConfirmHostsCommand } from '../../hosts/confirm/confirm-hosts.command';
 import { ConfirmHostsRequestDto } from '../dto/confirm-hosts-request.dto';
 import { ApplyJobsFileCommand } from '../../commands/apply/apply.command';

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { describeLocation, type StoreIdentityView } from '@cj/domain';
+import { describeLocation } from '@cj/domain';
+import type { StoreIdentityView } from '@cj/api';
 import { Metrics } from '../../metrics/metrics';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { StoreHealth } from '../../store/store-health';

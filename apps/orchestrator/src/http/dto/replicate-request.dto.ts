@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import type { HostTarget, ReplicateRequest } from '@cj/domain';
+import type { HostTarget, ReplicateRequest } from '@cj/api';
 import { ChangeRequestDto } from './change-request.dto';
 import { ENV_NAME, JOB_NAME } from './names';
 

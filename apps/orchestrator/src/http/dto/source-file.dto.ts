@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LIMITS, type SourceFile } from '@cj/domain';
+import { LIMITS } from '@cj/domain';
+import type { SourceFile } from '@cj/api';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class SourceFileDto implements SourceFile {

@@ -1,4 +1,5 @@
-import { runningRevision, RolloutInProgressError, type JobSpec, type JobState } from '@cj/domain';
+import { runningRevision, RolloutInProgressError, type JobState } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import { loadActiveJob } from '../../commands/active-job';
 import type { StreamWriter } from '../../store/stream-writer';
 import { rolloutIdOf, type RolloutCommands } from '../rollout-commands';

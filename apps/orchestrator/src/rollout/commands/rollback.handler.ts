@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { previousGoodRevision, type RolloutView } from '@cj/domain';
+import { previousGoodRevision } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import { conflict, notFound } from '../../http/problem';
 import { StreamWriter } from '../../store/stream-writer';
 import { RolloutCommands } from '../rollout-commands';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { ImageRef, JobSpec, RolloutView } from '@cj/domain';
+import type { ImageRef, JobSpec, RolloutView } from '@cj/api';
 import { isMissingImage, missingImage } from '../../commands/apply/missing-image';
 import { unprocessable } from '../../http/problem';
 import { ImageRegistries } from '../../hosts/image-registries';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { toRolloutView, type RolloutView } from '@cj/domain';
+import { toRolloutView } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import { notFound } from '../../http/problem';
 import { ProjectionRunner } from '../../read-model/projection-runner';
 import { RolloutQueries } from '../../read-model/queries/rollout-queries';

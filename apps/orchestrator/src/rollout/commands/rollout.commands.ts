@@ -1,4 +1,4 @@
-import type { JobSpec, RolloutView, UpdatePolicy } from '@cj/domain';
+import type { JobSpec, RolloutView, UpdatePolicy } from '@cj/api';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../../commands/command-context';
 

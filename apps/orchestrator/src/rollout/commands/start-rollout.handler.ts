@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { RolloutView } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import { RolloutCommands } from '../rollout-commands';
 import { RolloutAnswer } from './rollout-answer';
 import { asProblem } from './rollout-problems';
