@@ -1,7 +1,7 @@
 /**
  * The orchestrator's API as a contract: the shapes of its requests and answers, and the facts a
- * client checks or reads the same way the orchestrator does (durations, Docker endpoints, which
- * rollout phases are final). Imports no other cj library; the CLI and the web console use it at
+ * client checks or reads the same way the orchestrator does (limits, durations, Docker endpoints,
+ * which rollout phases are final). Imports no other cj library; the CLI and the web console use it at
  * run time.
  */
 export * from './http-api';
@@ -12,3 +12,4 @@ export * from './rollout-phase';
 export * from './duration';
 export * from './docker-endpoint';
 export * from './host-target';
+export * from './limits';

@@ -7,7 +7,6 @@ export * from './host';
 export * from './diff';
 export * from './rollout';
 export * from './observation';
-export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, NAME_PATTERN } from '@cj/domain';
-import type { ApplyRequest, DiffRequest } from '@cj/api';
+import { NAME_PATTERN } from '@cj/domain';
+import { LIMITS, type ApplyRequest, type DiffRequest } from '@cj/api';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { ChangeRequestDto } from './change-request.dto';

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LIMITS } from '@cj/domain';
-import type { SourceFile } from '@cj/api';
+import { LIMITS, type SourceFile } from '@cj/api';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class SourceFileDto implements SourceFile {

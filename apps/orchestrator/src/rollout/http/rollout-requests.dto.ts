@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS } from '@cj/domain';
-import type { FailureAction, RollbackRequest, RollingUpdateRequest, RolloutOrder, RolloutOverrides } from '@cj/api';
+import {
+  LIMITS,
+  type FailureAction,
+  type RollbackRequest,
+  type RollingUpdateRequest,
+  type RolloutOrder,
+  type RolloutOverrides,
+} from '@cj/api';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ChangeRequestDto } from '../../http/dto/change-request.dto';
 

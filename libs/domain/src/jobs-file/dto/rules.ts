@@ -1,6 +1,5 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
-import { parseDuration, isDockerEndpoint } from '@cj/api';
+import { LIMITS, parseDuration, isDockerEndpoint } from '@cj/api';
 import { isRegistryHost, parseImageRef } from '../values/image-ref';
 import { parseMemory } from '../values/memory';
 import { parseSshHostKey } from '../values/ssh-host-key';

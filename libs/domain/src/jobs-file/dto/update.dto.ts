@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { Duration, OneOf, Ratio, WholeNumber } from './rules';
 
 /** `update:` of a job or of `defaults`: how a rollout moves the job's tasks to a new revision. */
