@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { badTargetEndpoint, parseDuration, type HostTarget } from '@cj/api';
+import { badTargetEndpoint, parseDuration, ROLLOUT_ORDERS, type HostTarget } from '@cj/api';
 
 /** Option parsers: a bad value is a usage error (exit 2) naming the option and what it takes. */
 
@@ -61,8 +61,5 @@ export function hostMapping(text: string, previous: Record<string, HostTarget> =
 export const jsonOption = () => new Option('--json', 'print the API answer as JSON (stable field names, see README)');
 export const reasonOption = () => new Option('--reason <text>', 'why: recorded with every event of this change');
 export const orderOption = () =>
-  new Option('--order <order>', 'replace the old container first, or start the new one first').choices([
-    'stop-first',
-    'start-first',
-  ]);
+  new Option('--order <order>', 'replace the old container first, or start the new one first').choices(ROLLOUT_ORDERS);
 export const maxParallelOption = () => new Option('--max-parallel <n>', 'tasks updated at once').argParser(positiveInt);

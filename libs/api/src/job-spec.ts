@@ -57,7 +57,9 @@ export interface HealthTiming {
 }
 
 export type RolloutOrder = 'stop-first' | 'start-first';
+export const ROLLOUT_ORDERS: readonly RolloutOrder[] = ['stop-first', 'start-first'];
 export type FailureAction = 'rollback' | 'pause';
+export const FAILURE_ACTIONS: readonly FailureAction[] = ['rollback', 'pause'];
 
 export interface UpdatePolicy {
   /** Tasks updated at once (batch size). */
