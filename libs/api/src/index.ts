@@ -1,8 +1,8 @@
 /**
  * The orchestrator's API as a contract: the shapes of its requests and answers, and the facts a
  * client checks or reads the same way the orchestrator does (limits, durations, Docker endpoints,
- * which rollout phases are final). Imports no other cj library; the CLI and the web console use it at
- * run time.
+ * which rollout phases are final). Imports no other cj library; the CLI and the web console use
+ * it at run time.
  */
 export * from './http-api';
 export * from './problem';
