@@ -32,36 +32,41 @@ module.exports = [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
+            // The API's contract is at the bottom: it imports no other library, and nothing outside the language.
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: [], allowedExternalImports: [] },
             {
               sourceTag: 'scope:domain',
-              onlyDependOnLibsWithTags: [],
+              onlyDependOnLibsWithTags: ['scope:api'],
               allowedExternalImports: ['yaml', 'uuid', 'class-validator', 'class-transformer', 'reflect-metadata'],
             },
-            { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:domain'] },
-            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:domain'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:domain'] },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:domain', 'scope:adapter'] },
+            { sourceTag: 'scope:adapter', onlyDependOnLibsWithTags: ['scope:api', 'scope:domain'] },
+            {
+              sourceTag: 'scope:orchestrator',
+              onlyDependOnLibsWithTags: ['scope:api', 'scope:domain', 'scope:adapter'],
+            },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:api', 'scope:domain'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:api', 'scope:domain'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:api', 'scope:domain', 'scope:adapter'] },
           ],
         },
       ],
     },
   },
   {
-    // The domain is pure: no I/O modules, no clock, no randomness. Time and ids are inputs.
-    files: ['libs/domain/src/**/*.ts'],
-    ignores: ['libs/domain/src/**/*.spec.ts'],
+    // The domain and the API's contract are pure: no I/O modules, no clock, no randomness. Time and ids are inputs.
+    files: ['libs/domain/src/**/*.ts', 'libs/api/src/**/*.ts'],
+    ignores: ['libs/domain/src/**/*.spec.ts', 'libs/api/src/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: ioModules
             .flatMap((m) => [m, `node:${m}`])
-            .map((name) => ({ name, message: 'libs/domain does no I/O.' })),
+            .map((name) => ({ name, message: 'libs/domain and libs/api do no I/O.' })),
           patterns: [
             {
               group: ['@nestjs/*', 'dockerode', 'better-sqlite3', '@eventstore/*', 'undici'],
-              message: 'libs/domain does no I/O.',
+              message: 'libs/domain and libs/api do no I/O.',
             },
           ],
         },
@@ -84,7 +89,7 @@ module.exports = [
     },
   },
   {
-    // The CLI talks to the orchestrator over HTTP: it may use the domain's types, never its code.
+    // The CLI talks to the orchestrator over HTTP: it runs @cj/api's code, and uses the domain's types only.
     files: ['apps/cli/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -94,7 +99,7 @@ module.exports = [
             {
               name: '@cj/domain',
               allowTypeImports: true,
-              message: 'apps/cli uses @cj/domain for types only (import type).',
+              message: 'apps/cli uses @cj/domain for types only (import type); what it runs comes from @cj/api.',
             },
           ],
         },

@@ -47,6 +47,8 @@ const forbidden = [
     'libs/event-store/src/x.ts',
     "import * as o from '../../../apps/orchestrator/src/main';\nexport const x = o;\n",
   ],
+  ['api → domain', 'libs/api/src/x.ts', "import * as d from '@cj/domain';\nexport const x = d;\n"],
+  ['api → a package', 'libs/api/src/x.ts', "import { parse } from 'yaml';\nexport const x = parse;\n"],
   ['cli → adapter', 'apps/cli/src/x.ts', "import * as d from '@cj/docker-adapter';\nexport const x = d;\n"],
   ['cli → event-store', 'apps/cli/src/x.ts', "import * as s from '@cj/event-store';\nexport const x = s;\n"],
 ] as const;
@@ -69,9 +71,24 @@ const allowed = [
   ],
   ['adapter → domain', 'libs/registry-client/src/x.ts', "import * as m from '@cj/domain';\nexport const x = m;\n"],
   [
+    'domain → api',
+    'libs/domain/src/x.ts',
+    "import { parseDuration } from '@cj/api';\nexport const x = parseDuration;\n",
+  ],
+  [
+    'cli → api at run time',
+    'apps/cli/src/x.ts',
+    "import { parseDuration } from '@cj/api';\nexport const x = parseDuration;\n",
+  ],
+  [
+    'web → api at run time',
+    'apps/web/src/x.ts',
+    "import { parseDuration } from '@cj/api';\nexport const x = parseDuration;\n",
+  ],
+  [
     'cli → domain types',
     'apps/cli/src/x.ts',
-    "import type { StatusResponse } from '@cj/domain';\nexport type S = StatusResponse;\n",
+    "import type { RolloutState } from '@cj/domain';\nexport type S = RolloutState;\n",
   ],
 ] as const;
 

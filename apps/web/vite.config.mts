@@ -11,6 +11,8 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   publicDir: false,
+  // The console imports @cj/api (types and run-time facts), as tsconfig.base.json maps it.
+  resolve: { alias: { '@cj/api': here('../../libs/api/src/index.ts') } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: here('../../dist/web'),

@@ -22,9 +22,9 @@ import {
   rolloutStream,
   type DomainEvent,
   type EventMetadata,
-  type JobSpec,
   type RolloutEvent,
 } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import { openSqliteEventStore, type EventData, type EventStore, type SqliteEventStore } from '@cj/event-store';
 /* eslint-disable @nx/enforce-module-boundaries -- the benchmark measures the orchestrator's own read side, in process */
 import { Metrics } from '../../apps/orchestrator/src/metrics/metrics';

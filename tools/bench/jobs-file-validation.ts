@@ -6,7 +6,8 @@
  * Usage: node -r ./tools/runtime/register.cjs dist/tools/bench/jobs-file-validation.js
  */
 import { performance } from 'node:perf_hooks';
-import { LIMITS, parseJobsFile } from '@cj/domain';
+import { parseJobsFile } from '@cj/domain';
+import { LIMITS } from '@cj/api';
 
 const ROUNDS = 9;
 

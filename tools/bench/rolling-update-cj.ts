@@ -8,13 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import {
-  rolloutStreamId,
-  type RolloutEvent,
-  type RolloutPhase,
-  type RolloutView,
-  type StatusResponse,
-} from '@cj/domain';
+import { rolloutStreamId, type RolloutEvent } from '@cj/domain';
+import { isTerminalRolloutPhase, type RolloutView, type StatusResponse } from '@cj/api';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, type SqliteEventStore } from '@cj/event-store';
 import { sleep } from './rolling-update-command';
@@ -26,7 +21,6 @@ const ENV = 'bench';
 const JOB = 'web';
 const FIRST_PORT = 18081;
 const ACTOR = 'bench@rolling-update';
-const TERMINAL: ReadonlySet<RolloutPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'aborted', 'paused']);
 
 export interface CjRollout {
   readonly view: RolloutView;
@@ -145,7 +139,7 @@ export class CjOrchestrator {
     const deadline = requestedAt + 300_000;
     for (;;) {
       const view = await this.get<RolloutView>(`/v1/envs/${ENV}/rollouts/${encodeURIComponent(started.id)}`);
-      if (TERMINAL.has(view.phase)) {
+      if (isTerminalRolloutPhase(view.phase) || view.phase === 'paused') {
         const observedAt = Date.now();
         return {
           view,

@@ -19,14 +19,8 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import {
-  jobStream,
-  rolloutStreamId,
-  type RolloutEvent,
-  type RolloutPhase,
-  type RolloutView,
-  type StatusResponse,
-} from '@cj/domain';
+import { jobStream, rolloutStreamId, type RolloutEvent } from '@cj/domain';
+import { isTerminalRolloutPhase, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/api';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore } from '@cj/event-store';
 import { run, sleep } from './rolling-update-command';
@@ -42,7 +36,6 @@ const ENV = 'scale';
 const JOB = 'web';
 const CLIENTS = 20;
 const MIN_HEALTHY_MS = 1_000;
-const TERMINAL: ReadonlySet<RolloutPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'aborted', 'paused']);
 
 interface Host {
   readonly name: string;
@@ -386,7 +379,7 @@ class Orchestrator {
     });
     for (;;) {
       const view = await this.get<RolloutView>(`/v1/envs/${ENV}/rollouts/${encodeURIComponent(started.id)}`);
-      if (TERMINAL.has(view.phase)) {
+      if (isTerminalRolloutPhase(view.phase) || view.phase === 'paused') {
         const observedAt = Date.now();
         const store = openSqliteEventStore(this.store);
         const events = (await store.readStream(rolloutStreamId(ENV, started.id))).map((r) => r.data as RolloutEvent);

@@ -1,4 +1,4 @@
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import { ApiError, OrchestratorUnreachableError, UnexpectedResponseError } from './errors';
 import { printable, printableStrings } from './render/printable';
 

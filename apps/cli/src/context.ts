@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import type { ChangeRequest } from '@cj/domain';
+import type { ChangeRequest } from '@cj/api';
 import { ApiClient } from './api-client';
 import type { Output } from './render/output';
 import type { Prompt } from './prompt';

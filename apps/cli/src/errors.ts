@@ -1,4 +1,4 @@
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 
 /** Exit codes of every command (see README): `diff` and the rollout commands add their own. */
 export const ExitCode = {

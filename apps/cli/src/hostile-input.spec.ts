@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry, HistoryResponse } from '@cj/domain';
+import type { AuditEntry, HistoryResponse } from '@cj/api';
 import { CJ_BIN, RecordedApi, runCj } from './testing';
 
 const HOSTILE_ACTOR = 'mallory@x\u001b]0;owned\u0007';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { HostTarget } from '@cj/domain';
+import { badTargetEndpoint, parseDuration, ROLLOUT_ORDERS, type HostTarget } from '@cj/api';
 
 /** Option parsers: a bad value is a usage error (exit 2) naming the option and what it takes. */
 
@@ -26,24 +26,13 @@ export function instant(text: string, now = Date.now()): string {
   return new Date(at).toISOString();
 }
 
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-
-/**
- * A duration written as in the jobs file (`500ms`, `5s`, `1m30s`, `0`), in milliseconds. The CLI
- * takes only types from the domain, so it reads the form itself.
- */
+/** A duration written as in the jobs file (`500ms`, `5s`, `1m30s`, `0`), in milliseconds. */
 export function duration(text: string): number {
-  if (text === '0') return 0;
-  if (!DURATION.test(text))
+  const ms = parseDuration(text);
+  if (ms === undefined)
     throw new InvalidArgumentError('expected a duration with a unit, such as 500ms, 5s or 1m30s (0 for none).');
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-    total += Number(amount) * DURATION_UNIT_MS[unit];
-  return Math.round(total);
+  return ms;
 }
-
-export type { HostTarget };
 
 /**
  * Collects repeated `--map-host OLD=NEW`, `OLD=NEW=ENDPOINT` or `OLD=NEW=ENDPOINT=ADDRESS` (the
@@ -58,21 +47,19 @@ export function hostMapping(text: string, previous: Record<string, HostTarget> =
     );
   const [, from, name, endpoint, address] = match;
   if (from in previous) throw new InvalidArgumentError(`host ${from} is mapped twice.`);
-  // Only the scheme, to fail fast as a usage error: the orchestrator checks the whole endpoint.
-  if (endpoint !== undefined && !/^(unix|tcp|ssh):\/\/./.test(endpoint)) {
-    throw new InvalidArgumentError(`endpoint ${endpoint} of ${name} must start with unix://, tcp:// or ssh://.`);
-  }
-  return {
-    ...previous,
-    [from]: { name, ...(endpoint !== undefined && { endpoint }), ...(address !== undefined && { address }) },
+  const target: HostTarget = {
+    name,
+    ...(endpoint !== undefined && { endpoint }),
+    ...(address !== undefined && { address }),
   };
+  // The orchestrator's check, run here to fail fast as a usage error.
+  const bad = badTargetEndpoint(from, target);
+  if (bad) throw new InvalidArgumentError(`${bad.message}: ${bad.hint}.`);
+  return { ...previous, [from]: target };
 }
 
 export const jsonOption = () => new Option('--json', 'print the API answer as JSON (stable field names, see README)');
 export const reasonOption = () => new Option('--reason <text>', 'why: recorded with every event of this change');
 export const orderOption = () =>
-  new Option('--order <order>', 'replace the old container first, or start the new one first').choices([
-    'stop-first',
-    'start-first',
-  ]);
+  new Option('--order <order>', 'replace the old container first, or start the new one first').choices(ROLLOUT_ORDERS);
 export const maxParallelOption = () => new Option('--max-parallel <n>', 'tasks updated at once').argParser(positiveInt);

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RolloutView } from '@cj/domain';
+import { isTerminalRolloutPhase, type RolloutView } from '@cj/api';
 import type { Cli } from './context';
 import { ExitCode } from './errors';
 import { rolloutProgress } from './render/progress';
-import { TERMINAL_PHASES } from './render/rollout';
 
 const POLL_INTERVAL_MS = 500;
 
@@ -15,7 +14,7 @@ export async function watchRollout(cli: Cli, first: RolloutView): Promise<number
   const progress = rolloutProgress(cli.out);
   let view = first;
   progress.show(view);
-  while (!TERMINAL_PHASES.includes(view.phase) && view.phase !== 'paused') {
+  while (!isTerminalRolloutPhase(view.phase) && view.phase !== 'paused') {
     await sleep(POLL_INTERVAL_MS);
     view = await cli.api.get<RolloutView>(`/rollouts/${encodeURIComponent(view.id)}`);
     progress.show(view);

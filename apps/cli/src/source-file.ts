@@ -1,12 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { LIMITS, SourceFile } from '@cj/domain';
+import { LIMITS, type SourceFile } from '@cj/api';
 import { UsageError } from './errors';
-
-/**
- * The orchestrator's jobs-file size limit (`LIMITS.jobsFileBytes` of @cj/domain; the CLI may not
- * run domain code, so the type pins this copy to it: the build fails when they differ).
- */
-export const JOBS_FILE_BYTES: (typeof LIMITS)['jobsFileBytes'] = 1024 * 1024;
 
 /**
  * Reads a jobs (or hosts) file to send its text; the orchestrator parses and validates it. A file
@@ -27,12 +21,12 @@ export function readSourceFile(path: string): SourceFile {
         `cannot read ${path}: it is a directory`,
         'pass the path of a jobs file (YAML or the seed text form)',
       );
-    if (stat.isFile() && stat.size > JOBS_FILE_BYTES) throw tooLarge(path, stat.size);
-    const buffer = Buffer.alloc(Math.min(stat.isFile() ? stat.size : JOBS_FILE_BYTES, JOBS_FILE_BYTES) + 1);
+    if (stat.isFile() && stat.size > LIMITS.jobsFileBytes) throw tooLarge(path, stat.size);
+    const buffer = Buffer.alloc(Math.min(stat.isFile() ? stat.size : LIMITS.jobsFileBytes, LIMITS.jobsFileBytes) + 1);
     let length = 0;
     for (let read = -1; read !== 0 && length < buffer.length; length += read)
       read = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > JOBS_FILE_BYTES) throw tooLarge(path, undefined);
+    if (length > LIMITS.jobsFileBytes) throw tooLarge(path, undefined);
     return { file: path, text: buffer.subarray(0, length).toString('utf8') };
   } catch (error) {
     throw error instanceof UsageError ? error : unreadable(path, error);
@@ -43,7 +37,7 @@ export function readSourceFile(path: string): SourceFile {
 
 function tooLarge(path: string, size: number | undefined): UsageError {
   return new UsageError(
-    `${path} is ${size === undefined ? 'larger than' : `${size} bytes, more than`} ${JOBS_FILE_BYTES} bytes (the jobs file size limit); it was not read`,
+    `${path} is ${size === undefined ? 'larger than' : `${size} bytes, more than`} ${LIMITS.jobsFileBytes} bytes (the jobs file size limit); it was not read`,
     'split the environment into several files',
   );
 }

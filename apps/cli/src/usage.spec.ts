@@ -70,7 +70,7 @@ describe('cj usage', () => {
     ],
     [
       ['replicate', '--to', 'staging', '--map-host', 'a=b=http://x'],
-      /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of b must start with unix:\/\/, tcp:\/\/ or ssh:\/\//,
+      /^cj: option .* argument 'a=b=http:\/\/x' is invalid\. endpoint http:\/\/x of host b \(for a\) is not a Docker endpoint: write it as unix:\/\/\/path, tcp:\/\/host:port or ssh:\/\/\[user@\]host\[:port\]\./,
       /cj replicate --help/,
     ],
     [
@@ -81,7 +81,7 @@ describe('cj usage', () => {
     [
       ['import', 'prod.ndjson', '--map-host', 'h1=h2=10.0.0.2'],
       /^cj: option '--map-host .* is invalid/,
-      /must start with unix:\/\/, tcp:\/\/ or ssh:\/\//,
+      /is not a Docker endpoint: write it as unix:\/\/\/path, tcp:\/\/host:port or ssh:\/\//,
     ],
     [['export', '--as-of', 'yesterday'], /^cj: option '--as-of <time>' argument 'yesterday' is invalid/, /ISO time/],
     [

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DiffResponse, HistoryResponse, UpdateCandidatesResponse } from '@cj/domain';
+import type { DiffResponse, HistoryResponse, UpdateCandidatesResponse } from '@cj/api';
 import { get, path, query } from './api';
 import { clockTime, imageName, revision } from './format';
 

@@ -1,4 +1,4 @@
-import type { ApiProblem, ChangeRequest, ConsoleFeedChange } from '@cj/domain';
+import type { ApiProblem, ChangeRequest, ConsoleFeedChange } from '@cj/api';
 
 /** The bearer token lives in this tab only: closing it forgets the token. */
 const TOKEN_KEY = 'cj.token';

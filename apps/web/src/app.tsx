@@ -9,7 +9,7 @@ import type {
   TaskStatus,
   TimelineEntry,
   WhoAmIResponse,
-} from '@cj/domain';
+} from '@cj/api';
 import { ActionDialog, ApplyFields, RollbackFields, UpdateFields, type ActionBody } from './actions';
 import { change, feed, follow, get, path, token, Unauthenticated } from './api';
 import { clockTime } from './format';

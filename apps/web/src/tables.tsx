@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { AuditEntry, HostView, RolloutView, StatusResponse, TaskStatus, TimelineEntry } from '@cj/domain';
+import type { AuditEntry, HostView, RolloutView, StatusResponse, TaskStatus, TimelineEntry } from '@cj/api';
 import { clockTime, imageName, revision, since } from './format';
 
 /** A table with a caption (its accessible name) and a row saying so when it is empty. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { TaskStatus } from '@cj/domain';
+import type { TaskStatus } from '@cj/api';
 import { path, token } from './api';
 
 const SHELL_PROTOCOL = 'cj.exec.v1';

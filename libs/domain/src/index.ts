@@ -1,5 +1,4 @@
 export * from './jobs-file/model';
-export * from './api';
 export * from './ports';
 export * from './container';
 export * from './jobs-file';
@@ -11,7 +10,6 @@ export * from './host';
 export * from './diff';
 export * from './rollout';
 export * from './observation';
-export * from './limits';
 export * from './shell';
 export * from './audit';
 export * from './reconcile';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { ReadModelVerification } from '@cj/domain';
+import type { ReadModelVerification } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { jsonOption } from '../options';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApplyResponse } from '@cj/domain';
+import type { ApplyResponse } from '@cj/api';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const APPLY = '/v1/envs/default/apply';

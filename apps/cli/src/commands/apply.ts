@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { ApplyRequest, ApplyResponse, PlanEntry } from '@cj/domain';
+import type { ApplyRequest, ApplyResponse, PlanEntry } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { printDroppedHostOutcome, printDroppedHosts } from '../render/dropped-hosts';

@@ -1,14 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { AuditEntry, LogVerification } from '@cj/domain';
+import { AUDIT_EARLIER_BEFORE, AUDIT_MORE_AFTER, type AuditEntry, type LogVerification } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { time } from '../render/format';
 import { table } from '../render/table';
 import { instant, jsonOption, nonNegativeInt, positiveInt } from '../options';
-
-/** The audit's paging marks, as the API names its headers (the CLI takes only types from the domain). */
-const AUDIT_MORE_AFTER = 'Cj-More-After';
-const AUDIT_EARLIER_BEFORE = 'Cj-Earlier-Before';
 
 interface AuditOptions {
   readonly job?: string;

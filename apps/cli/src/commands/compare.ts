@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CompareResponse, EnvironmentDifference } from '@cj/domain';
+import type { CompareResponse, EnvironmentDifference } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { ExitCode } from '../errors';

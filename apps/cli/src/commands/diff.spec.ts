@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DiffResponse } from '@cj/domain';
+import type { DiffResponse } from '@cj/api';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const DIFF = '/v1/envs/default/diff';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { DiffField, DiffRequest, DiffResponse, JobDiff } from '@cj/domain';
+import type { DiffField, DiffRequest, DiffResponse, JobDiff } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { ExitCode } from '../errors';

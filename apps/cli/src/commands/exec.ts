@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import WebSocket from 'ws';
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { ApiError, OrchestratorUnreachableError, UnexpectedResponseError, UsageError } from '../errors';

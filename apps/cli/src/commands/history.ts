@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { HistoryResponse } from '@cj/domain';
+import type { HistoryResponse } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { revision, shortDigest, time } from '../render/format';

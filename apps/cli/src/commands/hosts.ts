@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { ConfirmHostsResult, HostView, SharedHostView } from '@cj/domain';
+import type { ConfirmHostsResult, HostView, SharedHostView } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { NONE, since, time } from '../render/format';

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import type { ImportRequest, ImportResponse } from '@cj/domain';
+import type { HostTarget, ImportRequest, ImportResponse } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { UsageError } from '../errors';
-import { hostMapping, instant, jsonOption, positiveInt, type HostTarget } from '../options';
+import { hostMapping, instant, jsonOption, positiveInt } from '../options';
 
 /** Events per import request by default: a few hundred kilobytes, one atomic append each. */
 const CHUNK_EVENTS = 500;

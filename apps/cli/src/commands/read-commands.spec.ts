@@ -1,11 +1,4 @@
-import type {
-  AuditEntry,
-  CompareResponse,
-  HistoryResponse,
-  HostView,
-  ReplicateResponse,
-  TimelineEntry,
-} from '@cj/domain';
+import type { AuditEntry, CompareResponse, HistoryResponse, HostView, ReplicateResponse, TimelineEntry } from '@cj/api';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const hosts: HostView[] = [

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import type { ReplicatedJob, ReplicateRequest, ReplicateResponse } from '@cj/domain';
+import type { HostTarget, ReplicatedJob, ReplicateRequest, ReplicateResponse } from '@cj/api';
 import { action } from '../action';
 import { UsageError } from '../errors';
 import type { Cli } from '../context';
 import { printable } from '../render/printable';
-import { hostMapping, instant, jsonOption, positiveInt, reasonOption, type HostTarget } from '../options';
+import { hostMapping, instant, jsonOption, positiveInt, reasonOption } from '../options';
 
 interface ReplicateOptions {
   to: string;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { RollbackRequest, RolloutView } from '@cj/domain';
+import type { RollbackRequest, RolloutView } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { nonNegativeInt, reasonOption } from '../options';

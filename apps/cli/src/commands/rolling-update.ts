@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { RollingUpdateRequest, RolloutOrder, RolloutView } from '@cj/domain';
+import type { RollingUpdateRequest, RolloutOrder, RolloutView } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { duration, maxParallelOption, orderOption, reasonOption } from '../options';

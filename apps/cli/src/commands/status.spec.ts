@@ -1,4 +1,4 @@
-import type { StatusResponse } from '@cj/domain';
+import type { StatusResponse } from '@cj/api';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 /** The status answer when someone runs a container with cj's labels by hand, and a job's tasks are gone. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { StatusResponse, TaskStatus, UnexpectedContainerView } from '@cj/domain';
+import type { StatusResponse, TaskStatus, UnexpectedContainerView } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { bytes, NONE, percent, revision, shortDigest, shortId, since, time } from '../render/format';

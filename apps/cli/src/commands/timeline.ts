@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { TimelineEntry } from '@cj/domain';
+import type { TimelineEntry } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { revision, shortId, shortImage, time } from '../render/format';

@@ -1,4 +1,4 @@
-import type { UpDownResponse } from '@cj/domain';
+import type { UpDownResponse } from '@cj/api';
 import { fixtures, RecordedApi, runCj } from '../testing';
 
 const up: UpDownResponse = {

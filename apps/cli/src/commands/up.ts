@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { UpDownResponse } from '@cj/domain';
+import type { UpDownResponse } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { jsonOption, reasonOption } from '../options';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { RegistryTag, RollingUpdateRequest, RolloutView, UpdateCandidatesResponse } from '@cj/domain';
+import type { RegistryTag, RollingUpdateRequest, RolloutView, UpdateCandidatesResponse } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { ExitCode, UsageError } from '../errors';

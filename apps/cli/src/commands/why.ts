@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { WhyResponse } from '@cj/domain';
+import type { WhyResponse } from '@cj/api';
 import { action } from '../action';
 import type { Cli } from '../context';
 import { time } from '../render/format';

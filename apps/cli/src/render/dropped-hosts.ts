@@ -1,4 +1,4 @@
-import type { DroppedHost, HostHold } from '@cj/domain';
+import type { DroppedHost, HostHold } from '@cj/api';
 import { shortId } from './format';
 import type { Output } from './output';
 

@@ -1,5 +1,5 @@
 /** Formatting of API values for people. Absent values print as `-`. */
-import type { ChangeKind } from '@cj/domain';
+import type { ChangeKind } from '@cj/api';
 
 export const NONE = '-';
 

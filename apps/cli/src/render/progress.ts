@@ -1,4 +1,4 @@
-import type { RolloutView } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import type { Output } from './output';
 import { pullLine, rolloutHeadline, taskLine } from './rollout';
 

@@ -1,4 +1,4 @@
-import type { RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '@cj/domain';
+import type { RolloutPullView, RolloutTaskView, RolloutView } from '@cj/api';
 import { bytes, revision, seconds, time, NONE } from './format';
 import type { Colors, Output } from './output';
 import { table } from './table';
@@ -70,8 +70,6 @@ export function rolloutDetail(view: RolloutView, c: Colors): string[] {
     ),
   ];
 }
-
-export const TERMINAL_PHASES: readonly RolloutPhase[] = ['succeeded', 'rolled-back', 'failed', 'aborted'];
 
 /** For `--detach`: the rollout's id and how to follow it. */
 export function printStarted(out: Output, view: RolloutView): void {

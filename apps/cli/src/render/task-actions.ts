@@ -1,4 +1,4 @@
-import type { TaskActionResult, UpDownResponse } from '@cj/domain';
+import type { TaskActionResult, UpDownResponse } from '@cj/api';
 import { shortId } from './format';
 import type { Colors, Output } from './output';
 import { table } from './table';

@@ -1,6 +1,6 @@
-import type { ApiProblem, RolloutView, StatusResponse, UpdateCandidatesResponse } from '@cj/domain';
+import type { ApiProblem, RolloutView, StatusResponse, UpdateCandidatesResponse } from '@cj/api';
 
-/** Recorded answers of the orchestrator's API, in the shapes of @cj/domain's api types. */
+/** Recorded answers of the orchestrator's API, in the shapes of @cj/api's types. */
 
 export const DIGEST_V1 = 'sha256:1111111111111111111111111111111111111111111111111111111111111111';
 export const DIGEST_V2 = 'sha256:2222222222222222222222222222222222222222222222222222222222222222';

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
-import type { ReadModelVerification } from '@cj/domain';
+import type { ReadModelVerification } from '@cj/api';
 import { SqliteEventStore, type EventStore } from '@cj/event-store';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { ChainedEventStore } from '../store/hash-chain';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, NAME_PATTERN, type ApplyRequest, type DiffRequest } from '@cj/domain';
+import { NAME_PATTERN } from '@cj/domain';
+import { LIMITS, type ApplyRequest, type DiffRequest } from '@cj/api';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { ChangeRequestDto } from '../http/dto/change-request.dto';

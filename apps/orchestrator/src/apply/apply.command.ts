@@ -1,4 +1,4 @@
-import type { ApplyResponse, SourceFile } from '@cj/domain';
+import type { ApplyResponse, SourceFile } from '@cj/api';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../store/command-context';
 

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ApplyResponse } from '@cj/domain';
 import { CommandContexts } from '../store/command-contexts';
 import { EnvNamePipe } from '../http/name.pipe';
 import { ApplyJobsFileCommand } from './apply.command';
 import { ApplyRequestDto } from './apply-request.dto';
+import type { ApplyResponse } from '@cj/api';
 
 /** `cj apply`: a command, recorded as events before it answers. */
 @ApiTags('changes')

@@ -12,14 +12,11 @@ import {
   hostStream,
   jobStream,
   type JobEvent,
-  type ApplyResponse,
-  type DroppedHost,
   type Environment,
-  type JobSpec,
   type JobState,
-  type PlanEntry,
   RolloutInProgressError,
 } from '@cj/domain';
+import type { ApplyResponse, DroppedHost, JobSpec, PlanEntry } from '@cj/api';
 import type { EventData } from '@cj/event-store';
 import { conflict } from '../http/problem';
 import { foldHost } from '../hosts/record-host-commands';

@@ -1,21 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrchestratorOptions } from '../config/options';
 import { OPTIONS } from '../config/options.token';
-import {
-  changeKind,
-  diffJobSpecs,
-  sameTaskContainer,
-  type DiffField,
-  type DiffResponse,
-  type JobDiff,
-  type JobSpec,
-  type SourceFile,
-} from '@cj/domain';
+import { changeKind, diffJobSpecs, sameTaskContainer } from '@cj/domain';
 import { readJobsFile } from './read-jobs-file';
 import { notFound } from '../http/problem';
 import { JobQueries } from '../read-model/queries/job-queries';
 import { TaskQueries } from '../read-model/queries/task-queries';
 import { RunningFields } from '../env-queries/running-fields';
+import type { DiffField, DiffResponse, JobDiff, JobSpec, SourceFile } from '@cj/api';
 
 /**
  * `cj diff`: each job three ways — the file, the recorded revision, and what runs on the hosts:

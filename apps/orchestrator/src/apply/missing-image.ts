@@ -1,11 +1,5 @@
-import {
-  closest,
-  formatImageRef,
-  type ImageRef,
-  type ImageRegistry,
-  type JobsFileIssue,
-  type SourcePosition,
-} from '@cj/domain';
+import { closest, formatImageRef, type ImageRegistry, type JobsFileIssue, type SourcePosition } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 import { RegistryError } from '@cj/registry-client';
 
 /** How many of a repository's tags (or a registry's repositories) a hint lists before "and N more". */

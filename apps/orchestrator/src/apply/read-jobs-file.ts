@@ -1,6 +1,7 @@
 import { parseOffLoop } from './parse-off-loop';
-import { type HostPolicy, type Environment, type JobsFileSourceMap, type SourceFile } from '@cj/domain';
+import { type HostPolicy, type Environment, type JobsFileSourceMap } from '@cj/domain';
 import { invalidJobsFile, unprocessable } from '../http/problem';
+import type { SourceFile } from '@cj/api';
 
 /** A valid jobs file: its model, and where each job was written (for errors found later). */
 export interface DeclaredEnvironment {

@@ -1,14 +1,8 @@
-import {
-  formatImageRef,
-  JobsFileError,
-  type Environment,
-  type ImageRef,
-  type JobsFileIssue,
-  type JobSpec,
-} from '@cj/domain';
+import { formatImageRef, JobsFileError, type Environment, type JobsFileIssue } from '@cj/domain';
 import type { ImageRegistries } from '../hosts/image-registries';
 import { isMissingImage, missingImageIssue } from './missing-image';
 import type { DeclaredEnvironment } from './read-jobs-file';
+import type { ImageRef, JobSpec } from '@cj/api';
 
 /**
  * Pins every job's image to the digest its tag names in the registry now, so a revision always

@@ -1,5 +1,6 @@
-import type { BeginRollout, JobSpec, RevisionChange } from '@cj/domain';
+import type { BeginRollout, RevisionChange } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
+import type { JobSpec } from '@cj/api';
 
 export interface RolloutRequest extends RevisionChange {
   readonly spec: JobSpec;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LIMITS, type SourceFile } from '@cj/domain';
+import { LIMITS, type SourceFile } from '@cj/api';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
 export class SourceFileDto implements SourceFile {

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
-import { LIMITS, NAME_PATTERN } from '@cj/domain';
+import { NAME_PATTERN } from '@cj/domain';
+import { LIMITS } from '@cj/api';
 import { CLOCK, type Clock } from '../clock';
 import { BOOTSTRAP_TOKEN_NAME, LOCAL_OPERATOR, READ_TOKEN_NAME } from '../http/principal';
 import { conflict, notFound } from '../http/problem';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { freePort, OrchestratorProcess, waitUntil } from '../testing';
 

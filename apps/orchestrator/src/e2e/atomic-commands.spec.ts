@@ -3,7 +3,7 @@
  * events of the log share an id. The store lives on a small tmpfs of the test's own, filled to the
  * last page, so the disk is really full; the orchestrator is the built binary on fake hosts.
  */
-import type { ReplicateResponse, RolloutView } from '@cj/domain';
+import type { ReplicateResponse, RolloutView } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';

@@ -6,7 +6,7 @@
  * and why, why the crash rollout rolled back and when its first container died, and every start
  * and stop on a host in a window, in order, complete, page by page.
  */
-import type { AuditEntry, HistoryResponse, RolloutView, TimelineEntry, WhyResponse } from '@cj/domain';
+import type { AuditEntry, HistoryResponse, RolloutView, TimelineEntry, WhyResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import type {
   StatusResponse,
   TimelineEntry,
   UpDownResponse,
-} from '@cj/domain';
+} from '@cj/api';
 import { DEMO_REGISTRY, waitFor, type FakeHost } from '@cj/docker-adapter/testing';
 import { freePort } from '../testing';
 import {

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { ApiProblem, AuditEntry, HostView, StatusResponse, StoreIdentityView } from '@cj/domain';
+import type { ApiProblem, AuditEntry, HostView, StatusResponse, StoreIdentityView } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
 import { runCj } from '../../../cli/src/testing/cli';

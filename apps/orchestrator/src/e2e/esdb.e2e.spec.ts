@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbStore, type RecordedEvent } from '@cj/event-store';
 import { startEsdbTestServer, type EsdbTestServer } from '@cj/event-store/esdb-test-server';
-import type { ApplyResponse, RolloutView, StatusResponse, UpDownResponse } from '@cj/domain';
+import type { ApplyResponse, RolloutView, StatusResponse, UpDownResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
 import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
 import { OrchestratorProcess } from '../testing';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDbStore, openSqliteEventStore, type EventStore } from '@cj/event-store';
 import { startEsdbTestServer, type EsdbTestServer } from '@cj/event-store/esdb-test-server';
-import type { ApiProblem, ApplyResponse } from '@cj/domain';
+import type { ApiProblem, ApplyResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess } from '../testing';
 

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse, TaskStatus } from '@cj/domain';
+import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse, TaskStatus } from '@cj/api';
 import { EventStoreDbStore, openSqliteEventStore, type RecordedEvent } from '@cj/event-store';
 import { startEsdbTestServer } from '@cj/event-store/esdb-test-server';
 import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import { LIMITS, type ApiProblem, type ApplyResponse } from '@cj/domain';
+import { LIMITS, type ApiProblem, type ApplyResponse } from '@cj/api';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(180_000);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { HostView, StatusResponse } from '@cj/domain';
+import type { HostView, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess } from '../testing';
 

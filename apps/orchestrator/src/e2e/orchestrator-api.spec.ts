@@ -13,7 +13,7 @@ import type {
   TimelineEntry,
   UpdateCandidatesResponse,
   UpDownResponse,
-} from '@cj/domain';
+} from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess, waitUntil } from '../testing';
 

@@ -4,7 +4,8 @@
  * and replaces no container; a change of what the containers are made from still rolls out.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import type { ApplyResponse, ContainerInfo, HistoryResponse, RolloutView, StatusResponse } from '@cj/domain';
+import type { ContainerInfo } from '@cj/domain';
+import type { ApplyResponse, HistoryResponse, RolloutView, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

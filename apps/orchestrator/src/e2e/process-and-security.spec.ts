@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import { ORCHESTRATOR_BIN, OrchestratorProcess } from '../testing';
 
 jest.setTimeout(60_000);

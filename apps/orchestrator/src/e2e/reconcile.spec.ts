@@ -8,7 +8,7 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { AuditEntry, StatusResponse } from '@cj/domain';
+import type { AuditEntry, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
 import { OrchestratorProcess } from '../testing';
 

@@ -5,7 +5,7 @@
  * of prod replicated again rolls staging out to it; --as-of replicates the revision of before;
  * --dry-run and refused maps record nothing; every replicated event names its source.
  */
-import type { AuditEntry, CompareResponse, ReplicateResponse } from '@cj/domain';
+import type { AuditEntry, CompareResponse, ReplicateResponse } from '@cj/api';
 import { openSqliteEventStore } from '@cj/event-store';
 import { waitFor, type FakeHost } from '@cj/docker-adapter/testing';
 import { jobsFile } from './cli-e2e-files';
@@ -106,7 +106,7 @@ describe('cj replicate: staging from prod on other hosts, and cj compare', () =>
       const bad = await cj(PROD, 'replicate', '--to', STAGING, '--map-host', `${h1.name}=stg-a=http://${h3.address}`);
       expect(bad).toMatchObject({ code: 2, stdout: '' });
       expect(bad.stderr).toMatch(
-        /argument '.*' is invalid\. endpoint http:\/\/\S+ of stg-a must start with unix:\/\/, tcp:\/\/ or ssh:\/\//,
+        /argument '.*' is invalid\. endpoint http:\/\/\S+ of host stg-a \(for \S+\) is not a Docker endpoint: write it as unix:\/\/\/path/,
       );
     });
   });

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { ApplyResponse, AuditEntry, HostView, RolloutView, UpDownResponse } from '@cj/domain';
+import type { ApplyResponse, AuditEntry, HostView, RolloutView, UpDownResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess, waitUntil } from '../testing';
 

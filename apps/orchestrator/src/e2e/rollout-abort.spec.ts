@@ -3,7 +3,7 @@
  * images. The job's gate is the longest the jobs file allows (durations stop at 24 h), so no task
  * ever passes it while the test runs: only the abort can end the rollout, and it must within 10 s.
  */
-import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse } from '@cj/domain';
+import type { AuditEntry, HistoryResponse, RolloutView, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -10,14 +10,8 @@
  * checks the outcome, the containers and the log, precise or not.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import {
-  jobStream,
-  rolloutStream,
-  type ContainerInfo,
-  type JobEvent,
-  type RolloutEvent,
-  type RolloutView,
-} from '@cj/domain';
+import { jobStream, rolloutStream, type ContainerInfo, type JobEvent, type RolloutEvent } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, StreamNotFoundError, type EventStore, type RecordedEvent } from '@cj/event-store';
 import { randomUUID } from 'node:crypto';

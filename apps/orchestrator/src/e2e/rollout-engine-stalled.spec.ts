@@ -11,7 +11,8 @@
  * not repeated here.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import { rolloutStream, type ContainerInfo, type RolloutEvent, type RolloutView } from '@cj/domain';
+import { rolloutStream, type ContainerInfo, type RolloutEvent } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import {
   ensureDemoImages,
   fakeHostsDir,

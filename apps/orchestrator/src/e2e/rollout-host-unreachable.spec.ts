@@ -2,7 +2,7 @@
  * A host that stops answering in the middle of a rollout: the task on it fails with a reason that
  * names the host, and the job's failure action decides the rest (roll back, or pause for a person).
  */
-import type { RolloutView } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import {
   ensureDemoImages,
   runInfraScript,

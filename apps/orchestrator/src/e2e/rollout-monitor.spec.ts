@@ -3,7 +3,7 @@
  * the demo images. Two replicas updated two at a time, so the only batch is the final one, whose
  * boundary check comes right after its gate: only the monitor window can catch a later crash.
  */
-import type { ApiProblem, AuditEntry, RolloutView, StatusResponse } from '@cj/domain';
+import type { ApiProblem, AuditEntry, RolloutView, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

@@ -5,7 +5,8 @@
  * placement running.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import type { ApplyResponse, AuditEntry, ContainerInfo, RolloutView, StatusResponse } from '@cj/domain';
+import type { ContainerInfo } from '@cj/domain';
+import type { ApplyResponse, AuditEntry, RolloutView, StatusResponse } from '@cj/api';
 import {
   DEMO_REGISTRY,
   ensureDemoImages,

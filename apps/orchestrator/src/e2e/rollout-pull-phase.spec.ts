@@ -5,7 +5,8 @@
  */
 import { DockerRuntime } from '@cj/docker-adapter';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
-import { rolloutStream, type ContainerInfo, type RolloutEvent, type RolloutView } from '@cj/domain';
+import { rolloutStream, type ContainerInfo, type RolloutEvent } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import { openSqliteEventStore, StreamNotFoundError, type EventStore } from '@cj/event-store';
 import { startRegistryServer, type RegistryServer } from '@cj/registry-client/testing';
 import { execFile } from 'node:child_process';

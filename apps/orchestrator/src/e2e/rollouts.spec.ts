@@ -3,15 +3,8 @@
  * hosts and the demo images in the local registry. Six replicas of `web` over three hosts.
  */
 import { DockerRuntime } from '@cj/docker-adapter';
-import type {
-  ApiProblem,
-  ApplyResponse,
-  AuditEntry,
-  ContainerInfo,
-  HistoryResponse,
-  RolloutView,
-  StatusResponse,
-} from '@cj/domain';
+import type { ContainerInfo } from '@cj/domain';
+import type { ApiProblem, ApplyResponse, AuditEntry, HistoryResponse, RolloutView, StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';

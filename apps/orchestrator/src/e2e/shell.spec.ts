@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { AuditEntry } from '@cj/domain';
+import type { AuditEntry } from '@cj/api';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- end-to-end tests drive both apps: the real cj against the real orchestrator
 import { runCj, type RunCjOptions } from '../../../cli/src/testing';
 import { waitUntil } from '../testing';

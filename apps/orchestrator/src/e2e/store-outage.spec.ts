@@ -3,7 +3,7 @@
  * the test fills to the last page while a rolling update waits on a task's health gate, for longer
  * than its healthy deadline. The orchestrator is the built binary on a fake host; `cj` is the built CLI.
  */
-import type { RolloutView, StatusResponse } from '@cj/domain';
+import type { RolloutView, StatusResponse } from '@cj/api';
 import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import Database from 'better-sqlite3';
 import Docker from 'dockerode';

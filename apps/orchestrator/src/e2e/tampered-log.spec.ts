@@ -5,7 +5,7 @@
  * altered under a running orchestrator. `cj admin backup` copies the live store whole; `cj admin verify`
  * compares the read models with a replay of the log.
  */
-import type { LogVerification } from '@cj/domain';
+import type { LogVerification } from '@cj/api';
 import { ensureDemoImages } from '@cj/docker-adapter/testing';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';

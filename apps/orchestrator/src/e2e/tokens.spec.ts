@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- end-to-end tests drive both apps: the real cj against the real orchestrator
 import { runCj } from '../../../cli/src/testing';
 import { OrchestratorProcess } from '../testing';

@@ -6,7 +6,7 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { openSqliteEventStore } from '@cj/event-store';
-import type { AuditEntry, StatusResponse, TimelineEntry } from '@cj/domain';
+import type { AuditEntry, StatusResponse, TimelineEntry } from '@cj/api';
 import { DEMO_REGISTRY, ensureDemoImages, startFakeHosts, waitFor, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess } from '../testing';
 

@@ -2,7 +2,7 @@
 // The functions given to page.evaluate run in the browser.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { AuditEntry, RolloutReplay, RolloutView } from '@cj/domain';
+import type { AuditEntry, RolloutReplay, RolloutView } from '@cj/api';
 import { waitUntil } from '../testing';
 import { ConsoleBrowser } from '../testing/console-browser';
 import { bearer, WebWorld } from './web-page-world';

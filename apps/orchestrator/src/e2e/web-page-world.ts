@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StatusResponse } from '@cj/domain';
+import type { StatusResponse } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHost, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess, waitUntil, type HttpAnswer } from '../testing';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleFeedChange, RolloutView, WhoAmIResponse } from '@cj/domain';
+import type { ConsoleFeedChange, RolloutView, WhoAmIResponse } from '@cj/api';
 import { OrchestratorProcess } from '../testing';
 import { bearer, WebWorld } from './web-page-world';
 

@@ -1,12 +1,11 @@
 import { RequiredRole } from '../auth/roles';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { compareEnvironments, type ComparedEnvironment, environmentStreamPrefix } from '@cj/domain';
 import {
   AUDIT_EARLIER_BEFORE,
   AUDIT_MORE_AFTER,
-  compareEnvironments,
   type AuditEntry,
-  type ComparedEnvironment,
   type CompareResponse,
   type DiffResponse,
   type HistoryResponse,
@@ -16,8 +15,7 @@ import {
   type UpdateCandidatesResponse,
   type WhyResponse,
   type LogVerification,
-  environmentStreamPrefix,
-} from '@cj/domain';
+} from '@cj/api';
 import type { EventStore } from '@cj/event-store';
 import { verifyChains } from '../store/hash-chain';
 import { EVENT_STORE } from '../store/open-event-store';

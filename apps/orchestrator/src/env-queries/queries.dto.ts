@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { LIMITS, NAME_PATTERN } from '@cj/domain';
+import { NAME_PATTERN } from '@cj/domain';
+import { LIMITS } from '@cj/api';
 import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class StatusQueryDto {

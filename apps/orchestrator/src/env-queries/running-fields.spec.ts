@@ -1,7 +1,7 @@
-import type { JobSpec } from '@cj/domain';
 import { demoJob, demoPolicy } from '../rollouts/testing/demo-job';
 import type { TaskRow } from '../read-model/queries/task-queries';
 import { RunningFields } from './running-fields';
+import type { JobSpec } from '@cj/api';
 
 const image = (tag: string, digest: string) => ({ registry: '127.77.0.1:5000', repository: 'cj-demo', tag, digest });
 const r1: JobSpec = {

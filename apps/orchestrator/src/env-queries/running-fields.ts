@@ -1,4 +1,5 @@
-import { changeKind, diffJobSpecs, type FieldChange, type JobSpec } from '@cj/domain';
+import { changeKind, diffJobSpecs, type FieldChange } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import type { CurrentRevision } from '../read-model/queries/job-queries';
 import type { TaskRow } from '../read-model/queries/task-queries';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatImageRef, sameTaskContainer, type JobSpec, type StatusResponse, type TaskStatus } from '@cj/domain';
+import { formatImageRef, sameTaskContainer } from '@cj/domain';
+import type { JobSpec, StatusResponse, TaskStatus } from '@cj/api';
 import { CLOCK, type Clock } from '../clock';
 import { OPTIONS } from '../config/options.token';
 import type { OrchestratorOptions } from '../config/options';

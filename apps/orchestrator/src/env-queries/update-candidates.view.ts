@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RunningContainer, UpdateCandidatesResponse } from '@cj/domain';
+import type { RunningContainer, UpdateCandidatesResponse } from '@cj/api';
 import { notFound } from '../http/problem';
 import { HostRuntimes } from '../hosts/host-runtimes';
 import { ImageRegistries } from '../hosts/image-registries';

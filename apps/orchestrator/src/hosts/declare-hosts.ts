@@ -1,7 +1,7 @@
-import type { HostSpec } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
 import type { StreamWriter } from '../store/stream-writer';
 import { recordOnHosts } from './record-host-commands';
+import type { HostSpec } from '@cj/api';
 
 /**
  * Records where each host is (only hosts that are new or moved get an event), so that `up` and

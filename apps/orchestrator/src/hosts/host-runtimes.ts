@@ -1,5 +1,5 @@
 import { ClusterRuntime, DockerRuntime, type SshOptions } from '@cj/docker-adapter';
-import type { HostSpec } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 
 /**
  * One container runtime (one Docker client) per host endpoint, kept for the life of the process.

@@ -1,4 +1,5 @@
-import type { ImageRef, ImageRegistry } from '@cj/domain';
+import type { ImageRegistry } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 import { RegistryClient } from '@cj/registry-client';
 
 /** Docker Hub is what an image reference without a registry host means. */

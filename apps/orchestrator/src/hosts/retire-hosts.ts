@@ -1,16 +1,10 @@
-import {
-  hostStream,
-  jobStream,
-  planHostRetirements,
-  type DroppedHost,
-  type HostState,
-  type JobState,
-} from '@cj/domain';
+import { hostStream, jobStream, planHostRetirements, type HostState, type JobState } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
 import { foldJob } from '../store/job-stream';
 import type { HostQueries } from '../read-model/queries/host-queries';
 import type { StreamWriter } from '../store/stream-writer';
 import { foldHost, recordOnHosts } from './record-host-commands';
+import type { DroppedHost } from '@cj/api';
 
 /** The environment as an applied jobs file names it: its hosts, and the jobs to look for containers of. */
 export interface NamedByFile {

@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { LIMITS } from '@cj/domain';
+import { LIMITS } from '@cj/api';
 import { badRequest } from './problem';
 import { ENV_NAME, JOB_NAME } from './dto/names';
 

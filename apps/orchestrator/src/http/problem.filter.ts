@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 import type { HttpRequest, HttpResponse } from './express-types';
 import { problemOf } from './error-problems';
 

@@ -1,4 +1,4 @@
-import type { ApiProblem } from '@cj/domain';
+import type { ApiProblem } from '@cj/api';
 
 type JobsFileError = NonNullable<ApiProblem['errors']>[number];
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { LIMITS, type ApiProblem } from '@cj/domain';
+import { LIMITS, type ApiProblem } from '@cj/api';
 import type { HttpRequest, HttpResponse } from './express-types';
 
 type Next = (error?: unknown) => void;

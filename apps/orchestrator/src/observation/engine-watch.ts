@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { observeEngineEvent, LOG_TAIL_LINES, type EngineContainerEvent, type HostSpec } from '@cj/domain';
+import { observeEngineEvent, LOG_TAIL_LINES, type EngineContainerEvent } from '@cj/domain';
 import type { CommandContexts } from '../store/command-contexts';
 import type { EnvironmentLocks } from '../hosts/environment-locks';
 import type { HostRuntimes } from '../hosts/host-runtimes';
@@ -11,6 +11,7 @@ import type { StreamWriter } from '../store/stream-writer';
 import { recordJobCommands } from '../store/record-job-commands';
 import { lastKnownContainers } from './last-known-containers';
 import type { HostSightings } from './host-sightings';
+import type { HostSpec } from '@cj/api';
 
 /** Engine events become commands with ids derived from the event: one replayed after a reconnect writes nothing twice. */
 const ENGINE_EVENT_NAMESPACE = '4f6f1d2e-9a57-4c0e-8b8a-2f1c7d3e5a90';

@@ -6,7 +6,6 @@ import {
   type ContainerInfo,
   type HealthProbe,
   type HostCommand,
-  type HostSpec,
   type LastKnownContainer,
   type ProbeResult,
 } from '@cj/domain';
@@ -25,6 +24,7 @@ import { recordHostCommands } from '../hosts/record-host-commands';
 import { EngineWatch } from './engine-watch';
 import type { HostSightings } from './host-sightings';
 import type { TaskHealer } from './task-healer';
+import type { HostSpec } from '@cj/api';
 
 /** How often the set of followed hosts is brought in line with the declared ones. */
 const WATCH_HOSTS_MS = 1_000;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { ImportRequest } from '@cj/domain';
+import type { ImportRequest } from '@cj/api';
 import { ChangeRequestDto } from '../http/dto/change-request.dto';
 
 /** Lines one import request may carry; `cj import` sends 500 (fewer when they are large). */

@@ -1,5 +1,4 @@
 import {
-  badTargetEndpoint,
   checkRevisions,
   closingEvents,
   environmentStreamPrefix,
@@ -12,12 +11,11 @@ import {
   PortableLogError,
   type ImportedRecord,
   type ImportEvent,
-  type ImportRequest,
-  type ImportResponse,
   type ImportTarget,
   type PortableEvent,
   type PortableHeader,
 } from '@cj/domain';
+import { badTargetEndpoint, type ImportRequest, type ImportResponse } from '@cj/api';
 import { StreamNotFoundError, type EventData, type EventStore, type StreamAppend } from '@cj/event-store';
 import type { CommandContext } from '../store/command-context';
 import { badRequest, conflict, unprocessable } from '../http/problem';

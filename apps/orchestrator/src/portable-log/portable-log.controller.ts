@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
-import { environmentStreamPrefix, trailerLine, type ImportResponse } from '@cj/domain';
+import { environmentStreamPrefix, trailerLine } from '@cj/domain';
+import type { ImportResponse } from '@cj/api';
 import type { EventStore } from '@cj/event-store';
 import { Clock, CLOCK } from '../clock';
 import { EnvironmentLocks } from '../hosts/environment-locks';

@@ -3,14 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
-import {
-  jobStream,
-  rolloutStream,
-  type RolloutEvent,
-  type DomainEvent,
-  type EventMetadata,
-  type JobSpec,
-} from '@cj/domain';
+import { jobStream, rolloutStream, type RolloutEvent, type DomainEvent, type EventMetadata } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import { Metrics } from '../metrics/metrics';
 import { toEventData } from '../store/event-codec';
 import { ProjectionRunner } from './projection-runner';

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsISO8601, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import type { HostTarget, ReplicateRequest } from '@cj/domain';
 import { ChangeRequestDto } from '../http/dto/change-request.dto';
 import { ENV_NAME, JOB_NAME } from '../http/dto/names';
+import type { HostTarget, ReplicateRequest } from '@cj/api';
 
 /** POST /v1/envs/{env}/replicate: the env's jobs recorded again in another env, on other hosts. */
 export class ReplicateRequestDto extends ChangeRequestDto implements ReplicateRequest {

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { HostTarget, ReplicateResponse } from '@cj/domain';
 import type { CommandContext } from '../store/command-context';
+import type { HostTarget, ReplicateResponse } from '@cj/api';
 
 export type { ReplicateResponse };
 

@@ -13,19 +13,15 @@ import {
   planReplicate,
   type DomainEvent,
   type DomainError,
-  type EventSource,
-  type HostSpec,
   type JobEvent,
   type JobState,
-  type HostTarget,
-  type ReplicatedJob,
   type ReplicateJobPlan,
   type ReplicatePlan,
   type ReplicateRefusal,
-  type ReplicateResponse,
   type SourceJob,
   type TargetJob,
 } from '@cj/domain';
+import type { EventSource, HostSpec, HostTarget, ReplicatedJob, ReplicateResponse } from '@cj/api';
 import type { EventData, RecordedEvent } from '@cj/event-store';
 import { conflict, notFound, unprocessable, type ProblemError } from '../http/problem';
 import { foldHost } from '../hosts/record-host-commands';

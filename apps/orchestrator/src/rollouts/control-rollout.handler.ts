@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { RolloutView } from '@cj/domain';
 import { RolloutService } from './rollout.service';
 import { RolloutAnswer } from './rollout-answer';
 import { ControlRolloutCommand } from './rollout.command';
+import type { RolloutView } from '@cj/api';
 
 /** Pause (no new batch starts; tasks in flight finish), resume, or abort a rollout. */
 @CommandHandler(ControlRolloutCommand)

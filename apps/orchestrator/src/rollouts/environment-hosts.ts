@@ -1,4 +1,5 @@
-import type { ContainerRuntime, HostSpec } from '@cj/domain';
+import type { ContainerRuntime } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import { UnknownRolloutHost, type RolloutHost, type RolloutHosts } from './rollout-ports';
 
 /** The hosts of each environment, with one container runtime per host. */

@@ -1,8 +1,9 @@
-import { runningRevision, RolloutInProgressError, type JobSpec, type JobState } from '@cj/domain';
+import { runningRevision, RolloutInProgressError, type JobState } from '@cj/domain';
 import { activeJob, loadActiveJob } from '../store/active-job';
 import { foldJob } from '../store/job-stream';
 import type { StreamWriter } from '../store/stream-writer';
 import { rolloutIdOf, type RolloutService } from './rollout.service';
+import type { JobSpec } from '@cj/api';
 
 export interface JobToRoll {
   readonly state: JobState;

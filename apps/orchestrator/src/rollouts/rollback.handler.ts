@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { previousGoodRevision, type RolloutView } from '@cj/domain';
+import { previousGoodRevision } from '@cj/domain';
 import { conflict, notFound } from '../http/problem';
 import { StreamWriter } from '../store/stream-writer';
 import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
 import { RollbackCommand } from './rollout.command';
 import { RolloutAnswer } from './rollout-answer';
+import type { RolloutView } from '@cj/api';
 
 /**
  * `cj rollback JOB [--to N]`: a rollout back to an earlier revision as it was recorded (same

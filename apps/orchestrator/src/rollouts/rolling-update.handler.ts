@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { ImageRef, JobSpec, RolloutView } from '@cj/domain';
 import { isMissingImage, missingImage } from '../apply/missing-image';
 import { unprocessable } from '../http/problem';
 import { ImageRegistries } from '../hosts/image-registries';
@@ -9,6 +8,7 @@ import { RolloutService } from './rollout.service';
 import { jobToRoll } from './job-to-roll';
 import { RollingUpdateCommand } from './rollout.command';
 import { RolloutAnswer } from './rollout-answer';
+import type { ImageRef, JobSpec, RolloutView } from '@cj/api';
 
 /**
  * `cj rolling-update JOB --tag T` and `cj update JOB T`: pin the tag to its digest in the registry

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { toRolloutView, type RolloutView } from '@cj/domain';
+import { toRolloutView } from '@cj/domain';
 import { notFound } from '../http/problem';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { RolloutQueries } from '../read-model/queries/rollout-queries';
 import type { RolloutChange } from './rollout.service';
+import type { RolloutView } from '@cj/api';
 
 /** A rollout command's answer: the rollout as the read model shows it once it has the change. */
 @Injectable()

@@ -18,13 +18,13 @@ import {
   taskContainerSpec,
   type ActiveRollout,
   type ContainerInfo,
-  type HealthCheck,
   type RolloutEffect,
   type RolloutEvent,
 } from '@cj/domain';
 import { STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { LeftoverContainers } from './leftover-containers';
 import type { RolloutRunnerDeps } from './rollout-ports';
+import type { HealthCheck } from '@cj/api';
 
 type HostEffect = Exclude<RolloutEffect, { kind: 'record' } | { kind: 'wait' }>;
 /** The effects on one task, on its host. */

@@ -2,7 +2,8 @@
  * What the rollout runner needs from the rest of the orchestrator, as narrow interfaces: where a
  * host's engine and tasks are, and what a job looks like at a given revision.
  */
-import type { ActiveRollout, ContainerRuntime, HealthProbe, JobSpec, RolloutEvent } from '@cj/domain';
+import type { ActiveRollout, ContainerRuntime, HealthProbe, RolloutEvent } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 
 export interface RolloutHost {
   readonly runtime: ContainerRuntime;

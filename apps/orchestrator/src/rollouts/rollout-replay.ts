@@ -1,15 +1,8 @@
-import {
-  evolveRollout,
-  initialRolloutState,
-  rolloutStreamId,
-  toRolloutView,
-  type RolloutReplay,
-  type RolloutReplayStep,
-  type RolloutState,
-} from '@cj/domain';
+import { evolveRollout, initialRolloutState, rolloutStreamId, toRolloutView, type RolloutState } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { summarize } from '../read-model/projections/event-summary';
 import { rolloutEventOf } from '../store/event-codec';
+import type { RolloutReplay, RolloutReplayStep } from '@cj/api';
 
 /**
  * A rollout replayed from its own stream, step by step: each event with the rollout as it stood once

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  FAILURE_ACTIONS,
   LIMITS,
+  ROLLOUT_ORDERS,
   type FailureAction,
   type RollbackRequest,
   type RollingUpdateRequest,
   type RolloutOrder,
   type RolloutOverrides,
-} from '@cj/domain';
+} from '@cj/api';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ChangeRequestDto } from '../http/dto/change-request.dto';
 
@@ -23,9 +25,9 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
   @Max(LIMITS.maxParallel)
   maxParallel?: number;
 
-  @ApiPropertyOptional({ enum: ['stop-first', 'start-first'] })
+  @ApiPropertyOptional({ enum: ROLLOUT_ORDERS })
   @IsOptional()
-  @IsIn(['stop-first', 'start-first'])
+  @IsIn(ROLLOUT_ORDERS)
   order?: RolloutOrder;
 
   @ApiPropertyOptional({ description: 'milliseconds a task must stay healthy' })
@@ -42,9 +44,9 @@ class RolloutOverridesDto extends ChangeRequestDto implements RolloutOverrides {
   @Max(DAY_MS)
   healthyDeadline?: number;
 
-  @ApiPropertyOptional({ enum: ['rollback', 'pause'] })
+  @ApiPropertyOptional({ enum: FAILURE_ACTIONS })
   @IsOptional()
-  @IsIn(['rollback', 'pause'])
+  @IsIn(FAILURE_ACTIONS)
   failureAction?: FailureAction;
 
   @ApiPropertyOptional({

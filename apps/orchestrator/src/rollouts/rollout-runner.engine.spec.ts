@@ -3,7 +3,8 @@
  * the demo images from the local registry, the embedded SQLite store, the job's own stream.
  */
 import { DockerRuntime, TaskHealthProbe } from '@cj/docker-adapter';
-import type { ContainerInfo, HostSpec, JobSpec } from '@cj/domain';
+import type { ContainerInfo } from '@cj/domain';
+import type { HostSpec, JobSpec } from '@cj/api';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
-import type { RolloutView, UpdatePolicy } from '@cj/domain';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../store/command-context';
+import type { RolloutView, UpdatePolicy } from '@cj/api';
 
 /** Record a revision with the image `tag` pins now (or the recorded tag, re-resolved) and roll it out. */
 export class RollingUpdateCommand extends Command<RolloutView> {

@@ -18,13 +18,11 @@ import {
   rolloutProbe,
   type BeginRollout,
   type JobCommand,
-  type JobSpec,
   type RolloutStart,
   type RolloutCommand,
   type RolloutEvent,
   type RolloutState,
   type RevisionChange,
-  type UpdatePolicy,
 } from '@cj/domain';
 import type { EventStore } from '@cj/event-store';
 import { v5 as uuidv5 } from 'uuid';
@@ -35,6 +33,7 @@ import { recordJobCommands } from '../store/record-job-commands';
 import type { LoadedStream, StreamWriter } from '../store/stream-writer';
 import type { Exclusive, RolloutJobRecord } from './rollout-ports';
 import { RolloutStream } from './rollout-stream';
+import type { JobSpec, UpdatePolicy } from '@cj/api';
 
 const ROLLOUT_ID_NAMESPACE = '8c0b8f3e-54a1-4d2b-b0f4-5e2d7a9c6b13';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { RolloutReplay, RolloutView, UpdatePolicy } from '@cj/domain';
+import type { RolloutReplay, RolloutView, UpdatePolicy } from '@cj/api';
 import type { EventStore } from '@cj/event-store';
 import { IsOptional, IsString } from 'class-validator';
 import { CommandContexts } from '../store/command-contexts';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChangeRequest } from '@cj/domain';
+import type { ChangeRequest } from '@cj/api';
 import { currentPrincipal } from '../auth/request-principal';
 import { CLOCK, type Clock } from '../clock';
 import type { CommandContext } from './command-context';

@@ -15,8 +15,8 @@ import {
   STORE_STREAM,
   type CommandMetadata,
   type StoreEvent,
-  type StoreLocation,
 } from '@cj/domain';
+import type { StoreLocation } from '@cj/api';
 import { cjVersion } from '../config/cj-version';
 import type { Clock } from '../clock';
 import { fromRecorded, toEventData } from './event-codec';

@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { describeLocation, type StoreIdentityView } from '@cj/domain';
+import { describeLocation } from '@cj/domain';
 import { Metrics } from '../metrics/metrics';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { StoreHealth } from '../store/store-health';
 import { StoreIdentities } from '../store/store-identity';
 import type { HttpResponse } from '../http/express-types';
+import type { StoreIdentityView } from '@cj/api';
 
 @ApiTags('system')
 @Controller()

@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { isLive, type ContainerInfo, type JobCommand, type TaskActionResult, type UpDownResponse } from '@cj/domain';
+import { isLive, type ContainerInfo, type JobCommand } from '@cj/domain';
 import { STOP_GRACE_SECONDS } from '../hosts/container-states';
 import { EnvironmentLocks } from '../hosts/environment-locks';
 import { HostRuntimes } from '../hosts/host-runtimes';
@@ -9,6 +9,7 @@ import { StreamWriter } from '../store/stream-writer';
 import { recordJobCommands } from '../store/record-job-commands';
 import { loadJobOnHosts } from './job-tasks';
 import { DownJobCommand } from './up-down.command';
+import type { TaskActionResult, UpDownResponse } from '@cj/api';
 
 /**
  * `cj down JOB`: the job is recorded as stopped (JobStopped: reconcile restarts none of its tasks

@@ -1,4 +1,5 @@
-import type { ContainerRuntime, HostSpec, JobSpec, JobState, TaskSpec } from '@cj/domain';
+import type { ContainerRuntime, JobState } from '@cj/domain';
+import type { HostSpec, JobSpec, TaskSpec } from '@cj/api';
 import { refuseHeldHosts, RolloutInProgressError } from '@cj/domain';
 import { unprocessable } from '../http/problem';
 import type { HostRuntimes } from '../hosts/host-runtimes';

@@ -1,4 +1,4 @@
-import type { UpDownResponse } from '@cj/domain';
+import type { UpDownResponse } from '@cj/api';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../store/command-context';
 

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { UpDownResponse } from '@cj/domain';
 import { ChangeRequestDto } from '../http/dto/change-request.dto';
 import { EnvNamePipe, JobNamePipe } from '../http/name.pipe';
 import { CommandContexts } from '../store/command-contexts';
 import { DownJobCommand, UpJobCommand } from './up-down.command';
+import type { UpDownResponse } from '@cj/api';
 
 /** `cj up` and `cj down`: commands, recorded as events before they answer. */
 @ApiTags('changes')

@@ -7,8 +7,6 @@ import {
   taskContainerSpec,
   type ContainerRuntime,
   type JobCommand,
-  type TaskActionResult,
-  type UpDownResponse,
 } from '@cj/domain';
 import { EnvironmentLocks } from '../hosts/environment-locks';
 import { HostRuntimes } from '../hosts/host-runtimes';
@@ -18,6 +16,7 @@ import { StreamWriter } from '../store/stream-writer';
 import { recordJobCommands } from '../store/record-job-commands';
 import { loadJobOnHosts, type LoadedJob, type PlacedTask } from './job-tasks';
 import { UpJobCommand } from './up-down.command';
+import type { TaskActionResult, UpDownResponse } from '@cj/api';
 
 /**
  * `cj up JOB`: each task of the current revision gets a running container with the standard

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { ConsoleFeedChange } from '@cj/domain';
+import type { ConsoleFeedChange } from '@cj/api';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { AuditQueries } from '../read-model/queries/audit-queries';
 import { HostQueries } from '../read-model/queries/host-queries';

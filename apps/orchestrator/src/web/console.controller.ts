@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { WhoAmIResponse } from '@cj/domain';
+import type { WhoAmIResponse } from '@cj/api';
 import { principalOfRequest } from '../http/auth.guard';
 import type { HttpRequest, HttpResponse } from '../http/express-types';
 import { EnvNamePipe } from '../http/name.pipe';

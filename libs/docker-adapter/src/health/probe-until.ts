@@ -1,4 +1,5 @@
-import type { HealthCheck, HealthProbe, ProbeResult, ProbeTarget } from '@cj/domain';
+import type { HealthProbe, ProbeResult, ProbeTarget } from '@cj/domain';
+import type { HealthCheck } from '@cj/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProbeOutcome extends ProbeResult {

@@ -1,5 +1,5 @@
 import '../testing/testcontainers-env';
-import type { HealthCheck } from '@cj/domain';
+import type { HealthCheck } from '@cj/api';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { DockerRuntime } from '../runtime/docker-runtime';
 import { ensureDemoImages, freePort } from '../testing';

@@ -1,4 +1,5 @@
-import type { HealthCheck, HealthProbe, ProbeResult, ProbeTarget } from '@cj/domain';
+import type { HealthProbe, ProbeResult, ProbeTarget } from '@cj/domain';
+import type { HealthCheck } from '@cj/api';
 import { probeDockerHealth, probeExec } from './container-probes';
 import { probeHttp } from './http-probe';
 import { probeTcp } from './tcp-probe';

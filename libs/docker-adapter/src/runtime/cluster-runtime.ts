@@ -13,12 +13,12 @@ import {
   type ExecSessionOptions,
   type FollowLogOptions,
   type HealthState,
-  type ImageRef,
   type LogLine,
   type LogOptions,
   type PulledImage,
   type RegistryCredentials,
 } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 import { ContainerNotFound, ForeignContainerRefused, HostHeldRefused } from '../errors';
 
 /**

@@ -12,8 +12,6 @@ import type {
   ExecSessionOptions,
   FollowLogOptions,
   HealthState,
-  HostSpec,
-  ImageRef,
   LogLine,
   LogOptions,
   PulledImage,
@@ -30,6 +28,7 @@ import { engineSince, parseEngineEvent, WATCHED_ACTIONS } from './engine-events'
 import { LABEL } from './labels';
 import { LogFrameParser, parseLogFrames } from './log-frames';
 import { createOptions, imageReference, STANDARD_CONFIG_DEFAULTS, type StandardConfigOptions } from './standard-config';
+import type { HostSpec, ImageRef } from '@cj/api';
 
 export interface DockerRuntimeOptions {
   readonly standardConfig?: Partial<StandardConfigOptions>;

@@ -1,4 +1,4 @@
-import type { HostSpec } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';

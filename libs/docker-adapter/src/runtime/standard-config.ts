@@ -1,4 +1,5 @@
-import { shortStoreId, type ContainerSpec, type ImageRef } from '@cj/domain';
+import { shortStoreId, type ContainerSpec } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 import type { ContainerCreateOptions, MountSettings } from 'dockerode';
 import { posix } from 'node:path';
 import { LABEL } from './labels';

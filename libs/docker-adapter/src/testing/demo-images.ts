@@ -1,4 +1,4 @@
-import type { ImageRef } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 import { runInfraScript } from './infra-scripts';
 
 /** The registry of tools/infra/registry.sh, reachable from this machine and every fake host. */

@@ -1,4 +1,4 @@
-import type { HostSpec } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInfraScript } from './infra-scripts';

@@ -1,4 +1,5 @@
-import type { ContainerSpec, ImageRef } from '@cj/domain';
+import type { ContainerSpec } from '@cj/domain';
+import type { ImageRef } from '@cj/api';
 
 /** A task of a test job: the demo image, no mounts, no limits, restart `no`. */
 export function taskSpec(

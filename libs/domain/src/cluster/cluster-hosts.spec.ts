@@ -1,11 +1,11 @@
 import { accepted } from '../errors';
 import type { HostEvent } from '../host/events';
-import type { StoreLocation } from '../events/store-events';
 import type { HostCommand } from '../host/commands';
 import { decideHost } from '../host/decide';
 import { evolveHost, initialHostState } from '../host/state';
 import { belongsToCluster, shortStoreId } from './cluster-ownership';
 import { HostsHeldError, refuseHeldHosts } from './held-hosts';
+import type { StoreLocation } from '@cj/api';
 
 const metadata = {
   commandId: 'cmd-1',

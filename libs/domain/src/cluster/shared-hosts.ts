@@ -1,5 +1,6 @@
-import type { ForeignContainer, HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../host/events';
+import type { HostEvent, HostNoLongerShared, HostSharedWithCluster } from '../host/events';
 import { type CommandMetadata, eventMetadata } from '../command-metadata';
+import type { ForeignContainer } from '@cj/api';
 
 /** Every container of another cluster that one look at the host found, with its cluster's store id. */
 export interface RecordForeignContainers {

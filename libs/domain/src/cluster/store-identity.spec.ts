@@ -1,4 +1,5 @@
-import type { StoreEvent, StoreLocation } from '../events/store-events';
+import type { StoreEvent } from '../events/store-events';
+import type { StoreLocation } from '@cj/api';
 import { decideStoreIdentity, evolveStoreIdentity, initialStoreIdentity, type IdentifyStore } from './store-identity';
 
 const metadata = {

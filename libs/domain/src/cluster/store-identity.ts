@@ -1,5 +1,6 @@
-import { sameLocation, type StoreEvent, type StoreLocation } from '../events/store-events';
+import { sameLocation, type StoreEvent } from '../events/store-events';
 import { type CommandMetadata, eventMetadata } from '../command-metadata';
+import type { StoreLocation } from '@cj/api';
 
 /** The orchestrator starts on a store: at `location`, with `newStoreId` ready should the store have none. */
 export interface IdentifyStore {

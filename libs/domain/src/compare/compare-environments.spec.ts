@@ -1,5 +1,4 @@
-import type { TaskStatus } from '../api';
-import type { JobSpec } from '../jobs-file/model';
+import type { TaskStatus, JobSpec } from '@cj/api';
 import { jobSpec } from '../testing';
 import { compareEnvironments, type ComparedEnvironment } from './compare-environments';
 

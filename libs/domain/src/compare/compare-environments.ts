@@ -1,21 +1,11 @@
-import type { TaskStatus } from '../api';
+import type { EnvironmentDifference, JobSpec, TaskStatus } from '@cj/api';
 import { diffJobSpecs } from '../diff/diff-job-specs';
-import type { JobSpec } from '../jobs-file/model';
 
 /** One environment as the compare reads it: each job's current revision, and its tasks as status shows them. */
 export interface ComparedEnvironment {
   readonly env: string;
   readonly jobs: ReadonlyMap<string, JobSpec>;
   readonly tasks: readonly TaskStatus[];
-}
-
-/** One difference: the job (and task) it is in, the field, and its value in each environment (absent: none). */
-export interface EnvironmentDifference {
-  readonly job: string;
-  readonly task?: number;
-  readonly field: string;
-  readonly left?: string;
-  readonly right?: string;
 }
 
 /** Spec paths that name a host: a replica is expected to run elsewhere. */

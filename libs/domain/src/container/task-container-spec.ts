@@ -1,5 +1,5 @@
-import type { JobSpec } from '../jobs-file/model';
 import type { ContainerSpec } from '../ports/container-runtime';
+import type { JobSpec } from '@cj/api';
 
 /** Where one container of a job goes: its environment, task and port, the revision it is made of, and its rollout. */
 export interface TaskContainerPlace {

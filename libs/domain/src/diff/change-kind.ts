@@ -1,14 +1,6 @@
-import type { JobSpec } from '../jobs-file/model';
+import type { ChangeKind, JobSpec } from '@cj/api';
 import { diffJobSpecs } from './diff-job-specs';
 import type { FieldChange } from './field-change';
-
-/**
- * What a change of a job's spec needs. A `container` field is something a container is made
- * from — the image, the envs, the command, the mounts, a task's host and port, the resources, the
- * restart policy — so only a new container has it. A `policy` field is one only cj reads — the
- * update policy, the health check and what to do when a container dies (`reconcile`) — so it takes effect at once, on the containers that run.
- */
-export type ChangeKind = 'container' | 'policy';
 
 /** A field change with what it needs. */
 export type ClassifiedChange = FieldChange & { readonly kind: ChangeKind };

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec } from '@cj/api';
 import type { FieldChange } from './field-change';
 
 export interface DiffOptions {

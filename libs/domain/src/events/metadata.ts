@@ -1,3 +1,5 @@
+import type { EventSource } from '@cj/api';
+
 /** Who and what caused an event, recorded beside it in the store. Time is an input, never read here. */
 export interface EventMetadata {
   /** The token's name behind tokens (else the client's `user@hostname`); `orchestrator` for cj itself. */
@@ -14,19 +16,6 @@ export interface EventMetadata {
   readonly cjVersion: string;
   /** Set on an event a replicate or an import recorded: the event of the source it was made from. */
   readonly source?: EventSource;
-}
-
-/**
- * The event a replicated or imported event was made from: its environment, stream, revision in that
- * stream and position in the source's global log (decimal strings: bigints in JSON), and the store it
- * was read from when that is another one.
- */
-export interface EventSource {
-  readonly env: string;
-  readonly stream: string;
-  readonly revision: string;
-  readonly position: string;
-  readonly storeId?: string;
 }
 
 /** The shape of every event: a past-tense type, its payload's schema version, payload and metadata. */

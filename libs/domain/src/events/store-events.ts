@@ -1,3 +1,4 @@
+import type { StoreLocation } from '@cj/api';
 import type { EventOf } from './metadata';
 
 /**
@@ -5,15 +6,6 @@ import type { EventOf } from './metadata';
  * with `cj.`, so no environment's subscription, audit, export or replicate ever carries it).
  */
 export const STORE_STREAM = 'cj-store';
-
-/**
- * Where a store lives: the embedded SQLite file on a machine, or an EventStoreDB endpoint. Two
- * orchestrators reading the same log from different places see different locations: that is how a
- * copy (a backup restored elsewhere) is told from the original.
- */
-export type StoreLocation =
-  | { readonly kind: 'embedded'; readonly machine: string; readonly path: string }
-  | { readonly kind: 'eventstoredb'; readonly endpoint: string };
 
 /**
  * The store was first started: its id names this cluster (containers carry it in their

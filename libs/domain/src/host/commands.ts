@@ -1,9 +1,8 @@
 import type { RecordForeignContainers } from '../cluster/shared-hosts';
 import type { CommandMetadata } from '../command-metadata';
-import type { HostSpec } from '../jobs-file/model';
-import type { StoreLocation } from '../events/store-events';
 import type { HostRetiredReason } from './events';
 import type { RecordContainerSightings } from './unexpected-containers';
+import type { HostSpec, StoreLocation } from '@cj/api';
 
 /** One look at a host's Docker endpoint, as made by the orchestrator. */
 export interface RecordHostProbe {

@@ -1,7 +1,6 @@
-import type { HostSpec } from '../jobs-file/model';
 import type { DomainEvent } from '../events/domain-event';
 import type { EventOf } from '../events/metadata';
-import type { StoreLocation } from '../events/store-events';
+import type { ForeignContainer, HostSpec, StoreLocation } from '@cj/api';
 
 /** Stream `cj.<env>.host.<name>`: where a host's Docker engine is, and whether it answers. */
 
@@ -69,15 +68,6 @@ export type HostHeld = EventOf<
 
 /** Someone confirmed that a held host is this cluster's: cj acts on it again. */
 export type HostConfirmed = EventOf<'HostConfirmed', { host: string }>;
-
-/** A container of another cluster, as one look at the host saw it (by its `cj.cluster` label). */
-export interface ForeignContainer {
-  readonly containerId: string;
-  readonly name: string;
-  readonly env: string;
-  readonly job: string;
-  readonly task: number;
-}
 
 /**
  * Containers of another cluster (another store's id in their `cj.cluster` label) run on this host.

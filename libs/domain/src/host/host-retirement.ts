@@ -1,4 +1,4 @@
-import type { DroppedHost, HostHold } from '../api';
+import type { DroppedHost, HostHold } from '@cj/api';
 import type { JobState } from '../job/state';
 import type { HostState } from './state';
 

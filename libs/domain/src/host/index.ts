@@ -3,5 +3,9 @@ export * from './events';
 export * from './state';
 export * from './decide';
 export * from './host-retirement';
-export type { ContainerSighting, RecordContainerSightings, ReportedContainers } from './unexpected-containers';
-export * from './host-target';
+export type {
+  ContainerSighting,
+  RecordContainerSightings,
+  ReportedContainer,
+  ReportedContainers,
+} from './unexpected-containers';

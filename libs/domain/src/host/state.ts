@@ -1,8 +1,8 @@
 import { evolveShared, type SharedClusters } from '../cluster/shared-hosts';
-import type { HostSpec } from '../jobs-file/model';
 import { unreachable } from '../unreachable';
 import type { HostEvent } from './events';
 import { evolveReported, type ReportedContainers } from './unexpected-containers';
+import type { HostSpec } from '@cj/api';
 
 export interface HostState {
   /** Where the host is, as last declared; absent before the first declaration and once retired. */

@@ -1,6 +1,6 @@
 import type { RolloutStart, TaskRestartCause, TaskRevisions } from './events';
-import type { JobSpec } from '../jobs-file/model';
 import type { CommandMetadata } from '../command-metadata';
+import type { JobSpec } from '@cj/api';
 
 interface CommandOf<Type extends string, Data> {
   readonly type: Type;

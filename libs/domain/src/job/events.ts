@@ -1,6 +1,6 @@
 import type { FieldChange } from '../diff/field-change';
-import type { JobSpec, UpdatePolicy } from '../jobs-file/model';
 import type { EventOf } from '../events/metadata';
+import type { JobSpec, UpdatePolicy } from '@cj/api';
 
 /** Stream `cj.<env>.job.<name>`: a job's revisions and what its tasks' containers did. */
 

@@ -1,6 +1,6 @@
 import type { HealthStatus, JobEvent, RolloutStart, TaskRevisions } from './events';
-import type { JobSpec } from '../jobs-file/model';
 import { unreachable } from '../unreachable';
+import type { JobSpec } from '@cj/api';
 
 export type ObservedContainerState = 'running' | 'stopped' | 'exited';
 

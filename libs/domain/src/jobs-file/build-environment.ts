@@ -11,21 +11,21 @@ import type { HealthDto } from './dto/health.dto';
 import type { DefaultsDto, EnvVarDto, JobDto, ResourcesDto } from './dto/job.dto';
 import type { HostDto, JobsFileDto } from './dto/jobs-file.dto';
 import type { UpdateDto } from './dto/update.dto';
-import type {
-  EnvVar,
-  Environment,
-  HealthCheck,
-  HostSpec,
-  JobSpec,
-  Resources,
-  RestartPolicy,
-  RolloutOrder,
-  FailureAction,
-  UpdatePolicy,
-} from './model';
+import type { Environment } from './model';
+import {
+  type EnvVar,
+  type HealthCheck,
+  type HostSpec,
+  type JobSpec,
+  type Resources,
+  type RestartPolicy,
+  type RolloutOrder,
+  type FailureAction,
+  type UpdatePolicy,
+  parseDuration,
+  defaultHostAddress,
+} from '@cj/api';
 import { placeTasks } from './placement';
-import { parseDuration } from './values/duration';
-import { defaultHostAddress } from './values/endpoint';
 import { parseImageRef } from './values/image-ref';
 import { parseMemory } from './values/memory';
 import { formatSshHostKey, parseSshHostKey, type SshHostKey } from './values/ssh-host-key';

@@ -1,4 +1,5 @@
-import type { HealthCheck, HealthTiming, ReconcilePolicy, RestartPolicy, UpdatePolicy } from './model';
+import type { ReconcilePolicy } from './model';
+import type { HealthCheck, HealthTiming, RestartPolicy, UpdatePolicy } from '@cj/api';
 
 /** The environment a jobs file describes when it does not name one. */
 export const DEFAULT_ENVIRONMENT = 'default';

@@ -12,7 +12,6 @@ export {
   DEFAULT_UPDATE_POLICY,
 } from './defaults';
 export { formatImageRef, parseImageRef } from './values/image-ref';
-export { parseDuration } from './values/duration';
 export { parseMemory } from './values/memory';
 export {
   formatSshHostKey,

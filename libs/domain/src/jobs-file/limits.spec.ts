@@ -1,4 +1,4 @@
-import { LIMITS } from '../limits/limits';
+import { LIMITS } from '@cj/api';
 import { formatErrors, type JobsFileIssue } from './issues';
 import { parseJobsFile, type ParseResult } from './parse-jobs-file';
 

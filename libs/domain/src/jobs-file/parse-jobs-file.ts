@@ -8,7 +8,7 @@ import { checkUniqueNames } from './checks/unique-names';
 import { validateDto } from './dto/validate-dto';
 import { issueAt, type JobsFileIssue, sortIssues } from './issues';
 import type { Environment } from './model';
-import { LIMITS } from '../limits/limits';
+import { LIMITS } from '@cj/api';
 import { checkText } from './source/check-text';
 import { detectFormat } from './source/detect-format';
 import { normalizeJobsFile } from './source/normalize';

@@ -1,4 +1,4 @@
-import type { TaskSpec } from './model';
+import type { TaskSpec } from '@cj/api';
 
 export interface Placement {
   /** Hosts in the order written: `[run_on_host]` or the job's `hosts`. */

@@ -1,3 +1,4 @@
+import { FAILURE_ACTIONS, ROLLOUT_ORDERS } from '@cj/api';
 import { HEALTH_TYPES } from './dto/health.dto';
 import { RECONCILE_POLICIES, RESTART_POLICIES } from './dto/job.dto';
 import { SSH_HOST_KEY_TYPES } from './values/ssh-host-key';
@@ -178,13 +179,13 @@ export const jobsFileSchema = {
       additionalProperties: false,
       properties: {
         max_parallel: { type: 'integer', minimum: 1, default: 1 },
-        order: { enum: ['stop-first', 'start-first'], default: 'stop-first' },
+        order: { enum: [...ROLLOUT_ORDERS], default: 'stop-first' },
         min_healthy_time: { ...DURATION, default: '1s' },
         healthy_deadline: { ...DURATION, default: '30s' },
         progress_deadline: { ...DURATION, default: '2m' },
         max_failure_ratio: { type: 'number', minimum: 0, maximum: 1, default: 0 },
         delay_between_batches: { ...DURATION, default: '0' },
-        failure_action: { enum: ['rollback', 'pause'], default: 'rollback' },
+        failure_action: { enum: [...FAILURE_ACTIONS], default: 'rollback' },
         keep_replaced: { type: 'integer', minimum: 0, default: 2 },
         monitor: {
           ...DURATION,

@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { parseStreamName } from '../events/streams';
 import { isTerminalRolloutEvent, rolloutEvent } from '../rollout/events';
-import { targetHostAddress, type HostTarget } from '../host/host-target';
+import { targetHostAddress, type HostTarget } from '@cj/api';
 import type { PortableEvent, PortableHeader } from './format';
 
 /** An event as the import appends it: its target stream, the revision it must land at, and a deterministic id. */

@@ -3,7 +3,7 @@
  * a task's health. Interfaces only; the implementation lives in libs/docker-adapter.
  * Times are ISO 8601 strings (UTC), as the engine reports them.
  */
-import type { EnvVar, HealthCheck, ImageRef, Mount, Resources, RestartPolicy } from '../jobs-file/model';
+import type { EnvVar, HealthCheck, ImageRef, Mount, Resources, RestartPolicy } from '@cj/api';
 import type { RegistryCredentials } from './registry';
 
 /** What cj asks of one container: one task of one job at one revision. */

@@ -1,4 +1,4 @@
-import type { HostSpec } from '../jobs-file/model';
+import type { HostSpec } from '@cj/api';
 import { jobSpec } from '../testing';
 import {
   isReplicateRefusal,

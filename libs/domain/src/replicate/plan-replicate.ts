@@ -1,7 +1,6 @@
 import { classifyChanges, replacesContainers, type ClassifiedChange } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
-import type { HostSpec, JobSpec } from '../jobs-file/model';
-import { badTargetEndpoint, targetHostAddress, type HostTarget } from '../host/host-target';
+import { type HostSpec, type JobSpec, badTargetEndpoint, targetHostAddress, type HostTarget } from '@cj/api';
 
 /** One source job as the replicate reads it: the revision chosen (current, as of T, or --revision N). */
 export interface SourceJob {

@@ -1,6 +1,6 @@
 /** The commands an operator (or apply/update) gives a rollout: start it, pause, resume, abort. */
-import type { Millis } from '../jobs-file/model';
 import type { RolloutIdentity, RolloutTask } from './events';
+import type { Millis } from '@cj/api';
 
 interface RolloutCommandOf<Type extends string, Data> {
   readonly type: Type;

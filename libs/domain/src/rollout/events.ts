@@ -6,9 +6,9 @@
  * because deadlines and the min-healthy-time gate are computed from it.
  */
 import { CURRENT_SCHEMA_VERSION } from '../events/domain-event';
-import type { Millis, UpdatePolicy } from '../jobs-file/model';
 import type { ContainerBaseline } from './container-fault';
 import type { RevisionChange } from './revision-change';
+import type { Millis, UpdatePolicy } from '@cj/api';
 
 /** One task of the job as the rollout moves it: its index, its host and its (host network) port. */
 export interface RolloutTask {

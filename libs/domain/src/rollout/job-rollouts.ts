@@ -4,12 +4,12 @@
  * rollout's outcomes add to the job's record of what runs where.
  */
 import { sameTaskContainer } from '../diff/change-kind';
-import type { HealthCheck, Millis } from '../jobs-file/model';
 import type { EndRollout, JobCommand } from '../job/commands';
 import type { CommandMetadata } from '../command-metadata';
 import type { JobState, ObservedContainer } from '../job/state';
 import type { RolloutEvent } from './events';
 import type { ActiveRollout } from './state';
+import type { HealthCheck, Millis } from '@cj/api';
 
 /**
  * The job-stream end mark of a finished rollout: the revision the whole job runs now, whatever

@@ -2,7 +2,7 @@
  * A rollout's state, folded from its stream by `evolveRollout`. It holds facts only (what was asked,
  * what happened, when); what to do next is `nextSteps`'s business.
  */
-import type { Millis } from '../jobs-file/model';
+import { isTerminalRolloutPhase, type Millis } from '@cj/api';
 import type { ContainerBaseline } from './container-fault';
 import type {
   ContainerCreateRequested,
@@ -155,8 +155,7 @@ export type RolloutState = { readonly exists: false } | ActiveRollout;
 
 export const initialRolloutState = (): RolloutState => ({ exists: false });
 
-export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolled-back', 'failed', 'aborted'];
-export const isFinished = (state: RolloutState): boolean => state.exists && TERMINAL_STATUSES.includes(state.status);
+export const isFinished = (state: RolloutState): boolean => state.exists && isTerminalRolloutPhase(state.status);
 
 const freshTask = (task: RolloutTask): TaskState => ({
   ...task,

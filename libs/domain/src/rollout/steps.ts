@@ -2,7 +2,7 @@
  * What `nextSteps` asks the runner to do: the side effect to perform and the events to record before
  * performing it (its intent, or a pure transition when there is no effect).
  */
-import type { Millis } from '../jobs-file/model';
+import type { Millis } from '@cj/api';
 import type { ContainerBaseline } from './container-fault';
 import type { ContainerRole, RolloutEvent } from './events';
 import type { TaskPlacement } from './leftovers';

@@ -1,5 +1,5 @@
 /** The API's view of a rollout (`GET …/rollouts/{id}`), from its folded state. */
-import type { RollbackView, RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '../api';
+import type { RollbackView, RolloutPhase, RolloutPullView, RolloutTaskView, RolloutView } from '@cj/api';
 import { pullHosts, pullPhaseOpen, unansweredDetail } from './workflow';
 import type { ActiveRollout, TaskState } from './state';
 

@@ -31,7 +31,6 @@
  * gate is left stuck and named in the reason; the rollout ends aborted all the same. A pull in
  * flight is not awaited: it touches no container.
  */
-import type { Millis } from '../jobs-file/model';
 import { rolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
 import type {
@@ -45,6 +44,7 @@ import type {
 } from './state';
 import { evolveRollout, isFinished } from './state';
 import type { RolloutEffect, RolloutStep, WorkflowInput } from './steps';
+import type { Millis } from '@cj/api';
 
 /** Before the first passing check the gate rechecks sooner, doubling from this, up to the interval. */
 const FIRST_RECHECK: Millis = 100;

@@ -1,5 +1,5 @@
 import type { EventMetadata, EventOf } from '../events/metadata';
-import type { TokenRole } from '../api';
+import type { TokenRole } from '@cj/api';
 
 /**
  * Stream `cj.<env>.shell.<sessionId>`: one session of a command run in a task's container over

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs-file/model';
+import type { JobSpec } from '@cj/api';
 import { DEFAULT_HEALTH, DEFAULT_UPDATE_POLICY } from '../jobs-file/defaults';
 
 /** A complete job spec for tests: two tasks of `demo:v1` on h1 and h2, with any field replaced. */

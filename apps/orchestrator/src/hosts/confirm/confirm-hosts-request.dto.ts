@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, NAME_PATTERN } from '@cj/domain';
+import { NAME_PATTERN } from '@cj/domain';
+import { LIMITS } from '@cj/api';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { ChangeRequestDto } from '../../http/dto/change-request.dto';
 

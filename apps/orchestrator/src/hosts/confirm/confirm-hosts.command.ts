@@ -1,4 +1,4 @@
-import type { ConfirmHostsResult } from '@cj/domain';
+import type { ConfirmHostsResult } from '@cj/api';
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '../../store/command-context';
 

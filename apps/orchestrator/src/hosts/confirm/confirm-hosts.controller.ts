@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ConfirmHostsResult } from '@cj/domain';
 import { EnvNamePipe } from '../../http/name.pipe';
 import { CommandContexts } from '../../store/command-contexts';
 import { ConfirmHostsCommand } from './confirm-hosts.command';
 import { ConfirmHostsRequestDto } from './confirm-hosts-request.dto';
+import type { ConfirmHostsResult } from '@cj/api';
 
 /** `cj hosts confirm`: a command, recorded as events before it answers. */
 @ApiTags('changes')

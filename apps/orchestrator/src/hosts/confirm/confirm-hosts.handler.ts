@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { accepted, decideHost, hostStream, type ConfirmHostsResult, type HostEvent } from '@cj/domain';
+import { accepted, decideHost, hostStream, type HostEvent } from '@cj/domain';
 import type { EventData } from '@cj/event-store';
 import { badRequest, notFound } from '../../http/problem';
 import { ProjectionRunner } from '../../read-model/projection-runner';
@@ -9,6 +9,7 @@ import { StreamWriter } from '../../store/stream-writer';
 import { EnvironmentLocks } from '../environment-locks';
 import { foldHost } from '../record-host-commands';
 import { ConfirmHostsCommand } from './confirm-hosts.command';
+import type { ConfirmHostsResult } from '@cj/api';
 
 /**
  * Records `HostConfirmed` on every named host that is held, in one append over their streams (all

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LIMITS, type ChangeRequest } from '@cj/domain';
+import { LIMITS, type ChangeRequest } from '@cj/api';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 /** Who asks for a change, why, and the id that makes a retried request harmless. */

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@cj/event-store';
-import { auditFacts, type EventSource } from '@cj/domain';
+import { auditFacts } from '@cj/domain';
+import type { EventSource } from '@cj/api';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
 import { sourceNote, summarize } from './event-summary';

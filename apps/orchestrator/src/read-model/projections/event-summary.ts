@@ -1,4 +1,4 @@
-import type { EventSource } from '@cj/domain';
+import type { EventSource } from '@cj/api';
 import { streamOf } from './projected-event';
 
 /** Fields worth a word in an audit line, in the order they read best. */

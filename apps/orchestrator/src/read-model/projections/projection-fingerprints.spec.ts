@@ -19,7 +19,6 @@ import {
   rolloutStream,
   type DomainEvent,
   type EventMetadata,
-  type JobSpec,
   type RolloutEvent,
   type RolloutState,
 } from '@cj/domain';
@@ -31,6 +30,7 @@ import type { Projection } from '../projection';
 import { openReadDb, type ReadDb } from '../read-db';
 import { rolloutsProjection } from './rollouts.projection';
 import { tasksProjection } from './tasks.projection';
+import type { JobSpec } from '@cj/api';
 
 const FILE = join(__dirname, 'projection-fingerprints.json');
 

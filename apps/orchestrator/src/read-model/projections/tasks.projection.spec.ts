@@ -1,4 +1,5 @@
-import { jobStream, type DomainEvent, type EventMetadata, type JobSpec } from '@cj/domain';
+import { jobStream, type DomainEvent, type EventMetadata } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import type { RecordedEvent } from '@cj/event-store';
 import { toEventData } from '../../store/event-codec';
 import { TaskQueries } from '../queries/task-queries';

@@ -1,4 +1,5 @@
-import type { JobSpec, RolloutEvent } from '@cj/domain';
+import type { RolloutEvent } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';

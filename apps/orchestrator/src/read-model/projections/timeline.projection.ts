@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@cj/event-store';
 import type { Projection } from '../projection';
 import type { ReadDb } from '../read-db';
-import type { JobSpec } from '@cj/domain';
+import type { JobSpec } from '@cj/api';
 import { projected } from './projected-event';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditEntry, EventSource, WhyResponse } from '@cj/domain';
+import type { AuditEntry, EventSource, WhyResponse } from '@cj/api';
 import type { ReadDb } from '../read-db';
 
 export interface AuditFilter {

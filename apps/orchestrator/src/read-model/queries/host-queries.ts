@@ -1,4 +1,4 @@
-import type { HostSpec, HostView, SharedClusterView, UnexpectedContainerView } from '@cj/domain';
+import type { HostSpec, HostView, SharedClusterView, UnexpectedContainerView } from '@cj/api';
 import type { ReadDb } from '../read-db';
 
 interface HostRow {

@@ -1,4 +1,5 @@
-import { toRollbackView, type ActiveRollout, type HistoryResponse, type JobSpec, type RollbackView } from '@cj/domain';
+import { toRollbackView, type ActiveRollout } from '@cj/domain';
+import type { HistoryResponse, JobSpec, RollbackView } from '@cj/api';
 import type { ReadDb } from '../read-db';
 
 export interface CurrentRevision {

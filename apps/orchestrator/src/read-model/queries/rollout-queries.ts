@@ -1,4 +1,5 @@
-import { toRolloutView, type ActiveRollout, type RolloutView } from '@cj/domain';
+import { toRolloutView, type ActiveRollout } from '@cj/domain';
+import type { RolloutView } from '@cj/api';
 import type { ReadDb } from '../read-db';
 
 /** Rollouts as the rollouts projection has them. */

@@ -1,4 +1,4 @@
-import type { JobSpec, TimelineEntry } from '@cj/domain';
+import type { JobSpec, TimelineEntry } from '@cj/api';
 import type { ReadDb } from '../read-db';
 
 interface TimelineRow {

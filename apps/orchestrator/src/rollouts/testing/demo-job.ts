@@ -1,4 +1,4 @@
-import type { JobSpec, UpdatePolicy } from '@cj/domain';
+import type { JobSpec, UpdatePolicy } from '@cj/api';
 
 export const demoPolicy = (overrides: Partial<UpdatePolicy> = {}): UpdatePolicy => ({
   maxParallel: 2,

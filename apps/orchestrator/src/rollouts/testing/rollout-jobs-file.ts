@@ -1,4 +1,4 @@
-import type { HostSpec } from '@cj/domain';
+import type { HostSpec } from '@cj/api';
 
 export interface RolloutJob {
   readonly name: string;

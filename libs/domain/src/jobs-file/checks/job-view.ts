@@ -1,4 +1,4 @@
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import type { JobDto } from '../dto/job.dto';
 import type { JobsFileDto } from '../dto/jobs-file.dto';
 import type { SourceLocation } from '../model';

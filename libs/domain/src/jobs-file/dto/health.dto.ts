@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { Duration, OneOf, Rule, show, WholeNumber } from './rules';
 
 export const HEALTH_TYPES = ['http', 'tcp', 'exec', 'docker', 'none'] as const;

@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { HealthDto } from './health.dto';
 import { Nested } from './nested';
 import {

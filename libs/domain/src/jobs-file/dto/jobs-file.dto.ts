@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { DefaultsDto, JobDto } from './job.dto';
 import { Nested } from './nested';
 import { DockerEndpoint, Name, RegistryHost, SshHostKeyLine, Text } from './rules';

@@ -1,7 +1,5 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
-import { parseDuration } from '../values/duration';
-import { isDockerEndpoint } from '../values/endpoint';
+import { LIMITS, parseDuration, isDockerEndpoint } from '@cj/api';
 import { isRegistryHost, parseImageRef } from '../values/image-ref';
 import { parseMemory } from '../values/memory';
 import { parseSshHostKey } from '../values/ssh-host-key';

@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { LIMITS } from '../../limits/limits';
+import { FAILURE_ACTIONS, LIMITS, ROLLOUT_ORDERS } from '@cj/api';
 import { Duration, OneOf, Ratio, WholeNumber } from './rules';
 
 /** `update:` of a job or of `defaults`: how a rollout moves the job's tasks to a new revision. */
@@ -9,7 +9,7 @@ export class UpdateDto {
   max_parallel?: number;
 
   @IsOptional()
-  @OneOf(['stop-first', 'start-first'])
+  @OneOf(ROLLOUT_ORDERS)
   order?: string;
 
   @IsOptional()
@@ -33,7 +33,7 @@ export class UpdateDto {
   delay_between_batches?: string;
 
   @IsOptional()
-  @OneOf(['rollback', 'pause'])
+  @OneOf(FAILURE_ACTIONS)
   failure_action?: string;
 
   @IsOptional()

@@ -1,4 +1,4 @@
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { issueAt, type JobsFileIssue } from '../issues';
 import type { SourceLocation } from '../model';
 import { TextFormatSyntaxError, type Token, tokenize } from './text-format-tokens';

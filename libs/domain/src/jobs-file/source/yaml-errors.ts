@@ -1,5 +1,5 @@
 import { type Document, isScalar, type Node, visit, type YAMLError } from 'yaml';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 
 /** A YAML error as cj reports it: where (an offset in the text), what, and what to do. */
 export interface YamlProblem {

@@ -1,5 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { LIMITS } from '../../limits/limits';
+import { LIMITS } from '@cj/api';
 import { issueAt, type JobsFileIssue } from '../issues';
 import type { SourceLocation } from '../model';
 import { childPath, type Scalar, type SourceNode } from './source-node';

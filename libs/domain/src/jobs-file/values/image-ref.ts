@@ -1,4 +1,4 @@
-import type { ImageRef } from '../model';
+import type { ImageRef } from '@cj/api';
 
 // The grammar of docker/distribution's reference package, reduced to what a jobs file needs.
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';

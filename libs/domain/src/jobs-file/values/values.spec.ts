@@ -1,24 +1,5 @@
-import { parseDuration } from './duration';
-import { defaultHostAddress, isDockerEndpoint } from './endpoint';
 import { formatImageRef, parseImageRef } from './image-ref';
 import { parseMemory } from './memory';
-
-describe('durations', () => {
-  it.each([
-    ['500ms', 500],
-    ['2s', 2000],
-    ['1m', 60_000],
-    ['1m30s', 90_000],
-    ['1.5s', 1500],
-    ['1h', 3_600_000],
-    ['0', 0],
-    [0, 0],
-  ])('reads %j as %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each([['-1s'], ['10'], [10], ['1 s'], ['1d'], ['']])('rejects %j', (text) =>
-    expect(parseDuration(text)).toBeUndefined(),
-  );
-});
 
 describe('memory sizes', () => {
   it.each([
@@ -56,21 +37,4 @@ describe('image references', () => {
     );
     expect(formatImageRef({ repository: 'demo', tag: 'v1' })).toBe('demo:v1');
   });
-});
-
-describe('Docker endpoints', () => {
-  it.each([
-    ['unix:///var/run/docker.sock', '127.0.0.1'],
-    ['tcp://10.1.2.3:2376', '10.1.2.3'],
-    ['ssh://deploy@git-app-1', 'git-app-1'],
-    ['tcp://[::1]:2376', '::1'],
-  ])('%s answers at %s by default', (endpoint, address) => {
-    expect(isDockerEndpoint(endpoint)).toBe(true);
-    expect(defaultHostAddress(endpoint)).toBe(address);
-  });
-
-  it.each([['http://h:2375'], ['unix://relative.sock'], ['tcp://'], ['/var/run/docker.sock']])(
-    'rejects %s',
-    (endpoint) => expect(isDockerEndpoint(endpoint)).toBe(false),
-  );
 });

@@ -3,7 +3,7 @@
  * `nextSteps` asks for, a clock that advances by fixed costs, and health that depends on the task,
  * the revision and the time. It plays the runner's part without any I/O.
  */
-import type { Millis, UpdatePolicy } from '../../jobs-file/model';
+import type { Millis, UpdatePolicy } from '@cj/api';
 import { containerFault, type ContainerObservation } from '../container-fault';
 import { accepted, RolloutError, type DomainError } from '../../errors';
 import type { StartRollout } from '../commands';

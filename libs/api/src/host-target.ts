@@ -1,4 +1,4 @@
-import { defaultHostAddress, isDockerEndpoint } from '../jobs-file/values/endpoint';
+import { defaultHostAddress, isDockerEndpoint } from './docker-endpoint';
 
 /**
  * Where a source host's tasks go when an environment is copied (`replicate`, `import`): a host by

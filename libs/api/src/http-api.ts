@@ -1,16 +1,13 @@
 /**
  * The orchestrator's HTTP API, as types shared by the orchestrator (which validates requests with
- * class-validator DTOs implementing these) and the CLI (a thin HTTP client). Every path is under
+ * class-validator DTOs implementing these), the CLI and the web console. Every path is under
  * `/v1/envs/{env}`; every change carries a `ChangeRequest`. Errors are RFC 7807 problem+json
  * (`ApiProblem`). Field names are stable: `cj --json` prints these shapes as they are.
  */
-import type { ChangeKind } from '../diff/change-kind';
-import type { EventSource } from '../events/metadata';
-import type { ForeignContainer } from '../host/events';
-import type { StoreLocation } from '../events/store-events';
-import type { FailureAction, HostSpec, JobSpec, RolloutOrder } from '../jobs-file/model';
-import type { HostTarget } from '../host/host-target';
-import type { EnvironmentDifference } from '../compare/compare-environments';
+import type { EventSource, ForeignContainer, StoreLocation } from './recorded';
+import type { HostTarget } from './host-target';
+import type { ChangeKind, FailureAction, HostSpec, JobSpec, RolloutOrder } from './job-spec';
+import type { RolloutPhase } from './rollout-phase';
 
 /** Who asked for a change and why; recorded on every event it causes. */
 export interface ChangeRequest {
@@ -19,24 +16,6 @@ export interface ChangeRequest {
   readonly reason?: string;
   /** Client-chosen UUID; a retried request with the same id changes nothing twice. */
   readonly commandId: string;
-}
-
-export interface ApiProblem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  /** What to do about it. */
-  readonly hint?: string;
-  /** Jobs-file errors: `file:line:column: message (hint)` each. */
-  readonly errors?: readonly {
-    file: string;
-    line: number;
-    column: number;
-    path: string;
-    message: string;
-    hint?: string;
-  }[];
 }
 
 /** A jobs file as sent by the CLI: the text and the name it is reported under. */
@@ -258,8 +237,6 @@ export interface RollbackRequest extends ChangeRequest, RolloutOverrides {
   readonly toRevision?: number;
 }
 
-export type RolloutPhase =
-  'running' | 'paused' | 'succeeded' | 'rolling-back' | 'aborting' | 'rolled-back' | 'failed' | 'aborted';
 export interface RolloutTaskView {
   readonly task: number;
   readonly host: string;
@@ -524,6 +501,14 @@ export interface ReplicateResponse {
 }
 
 // GET /v1/envs/{env}/compare?with=OTHER   (cj compare: exit 0 equal, 1 different)
+/** One difference: the job (and task) it is in, the field, and its value in each environment (absent: none). */
+export interface EnvironmentDifference {
+  readonly job: string;
+  readonly task?: number;
+  readonly field: string;
+  readonly left?: string;
+  readonly right?: string;
+}
 export interface CompareResponse {
   /** The environment asked about (left) and the one it is compared with (right). */
   readonly env: string;

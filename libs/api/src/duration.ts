@@ -1,4 +1,4 @@
-import type { Millis } from '../model';
+import type { Millis } from './job-spec';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;

@@ -1,1 +1,0 @@
-export { LIMITS, type LimitName } from './limits';
