@@ -1,8 +1,8 @@
-import { committedApiSchemasText, generateApiSchemas } from './api-schemas';
+import { apiSchemasText, committedApiSchemasText, generateApiSchemas } from './api-schemas';
 
 describe('the committed API schemas', () => {
   it('are what the API types generate now (npm run api:generate writes them)', () => {
-    expect(JSON.parse(committedApiSchemasText())).toEqual(generateApiSchemas());
+    expect(committedApiSchemasText()).toBe(apiSchemasText(generateApiSchemas()));
   });
 
   it('describe the responses and the problem', () => {

