@@ -1564,7 +1564,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["ReplicateRequestDto"];
+        "application/json": components["schemas"]["ReplicateRequest"];
       };
     };
     responses: {
@@ -2489,7 +2489,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["ImportRequestDto"];
+        "application/json": components["schemas"]["ImportRequest"];
       };
     };
     responses: {

@@ -37,7 +37,15 @@ const READ = [...ANY, 404];
 const CHANGE = [...READ, 409, 413, 415, 422];
 
 /** Every operation of the API (by its operationId) and what it answers. */
-const OPERATIONS: Record<string, { readonly success: Success; readonly problems: readonly number[] }> = {
+const OPERATIONS: Record<
+  string,
+  {
+    readonly success: Success;
+    readonly problems: readonly number[];
+    /** The body's schema from the API's types, where the DTO's own declaration says less (a map of hosts). */
+    readonly request?: Schema;
+  }
+> = {
   SystemController_storeIdentity: { success: { status: 200, schema: ref('StoreIdentityView') }, problems: ANY },
   SystemController_healthz: {
     success: {
@@ -60,7 +68,11 @@ const OPERATIONS: Record<string, { readonly success: Success; readonly problems:
   EnvCommandsController_up: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
   EnvCommandsController_down: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
   EnvCommandsController_confirmHosts: { success: { status: 200, schema: ref('ConfirmHostsResult') }, problems: CHANGE },
-  EnvCommandsController_replicate: { success: { status: 200, schema: ref('ReplicateResponse') }, problems: CHANGE },
+  EnvCommandsController_replicate: {
+    success: { status: 200, schema: ref('ReplicateResponse') },
+    problems: CHANGE,
+    request: ref('ReplicateRequest'),
+  },
   EnvQueriesController_status: { success: { status: 200, schema: ref('StatusResponse') }, problems: READ },
   EnvQueriesController_compare: { success: { status: 200, schema: ref('CompareResponse') }, problems: READ },
   EnvQueriesController_diff: { success: { status: 200, schema: ref('DiffResponse') }, problems: CHANGE },
@@ -97,7 +109,11 @@ const OPERATIONS: Record<string, { readonly success: Success; readonly problems:
     success: { status: 200, schema: text, mediaType: 'application/x-ndjson' },
     problems: READ,
   },
-  PortableLogController_import: { success: { status: 200, schema: ref('ImportResponse') }, problems: CHANGE },
+  PortableLogController_import: {
+    success: { status: 200, schema: ref('ImportResponse') },
+    problems: CHANGE,
+    request: ref('ImportRequest'),
+  },
   TokensController_create: {
     success: {
       status: 201,
@@ -149,7 +165,8 @@ export function describeResponses(document: OpenAPIObject): OpenAPIObject {
       if (!operation) continue;
       const described = OPERATIONS[operation.operationId ?? ''];
       if (!described) throw new Error(`${method.toUpperCase()} ${path} (${operation.operationId}) has no responses`);
-      const { success, problems } = described;
+      const { success, problems, request } = described;
+      if (request) operation.requestBody = { required: true, content: { 'application/json': { schema: request } } };
       operation.responses = {
         [success.status]: {
           description: operation.summary ?? 'Success',
