@@ -151,20 +151,20 @@ const PROBLEM_TITLES: Record<number, string> = {
 
 /**
  * Adds the API's schemas (generated from its types) to `document` and, to every operation, its
- * success answer and its problem+json answers. An operation missing here is an error: the
- * document describes every answer.
+ * success answer and its problem+json answers. An operation missing here keeps only what Nest
+ * says of it, and fails the test that every operation declares its answers.
  */
 export function describeResponses(document: OpenAPIObject): OpenAPIObject {
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(apiSchemas as unknown as Components['schemas']) },
   };
-  for (const [path, item] of Object.entries(document.paths)) {
+  for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'post', 'put', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (!operation) continue;
       const described = OPERATIONS[operation.operationId ?? ''];
-      if (!described) throw new Error(`${method.toUpperCase()} ${path} (${operation.operationId}) has no responses`);
+      if (!described) continue; // the e2e test of the document names it
       const { success, problems, request } = described;
       if (request) operation.requestBody = { required: true, content: { 'application/json': { schema: request } } };
       operation.responses = {
