@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { cjVersion } from './config/cj-version';
 import type { OrchestratorOptions } from './config/options';
 import type { HttpRequest, HttpResponse } from './http/express-types';
+import { describeResponses } from './http/openapi/operation-responses';
 import { useRequestLimits } from './http/request-limits';
 import { requestPrincipal } from './auth/request-principal';
 
@@ -26,14 +27,16 @@ export async function createOrchestrator(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }),
   );
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('cj orchestrator')
-      .setDescription('Jobs kept as code, run as containers on named hosts; every change is an event.')
-      .setVersion(cjVersion())
-      .addBearerAuth()
-      .build(),
+  const document = describeResponses(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('cj orchestrator')
+        .setDescription('Jobs kept as code, run as containers on named hosts; every change is an event.')
+        .setVersion(cjVersion())
+        .addBearerAuth()
+        .build(),
+    ),
   );
   app.getHttpAdapter().get('/openapi.json', (_request: HttpRequest, response: HttpResponse) => {
     response.type('application/json').send(JSON.stringify(document));
