@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { createGenerator } from 'ts-json-schema-generator';
 
 /** Where the API's request, response and problem types are declared: the one source of the schemas. */
-export const API_TYPES_SOURCE = 'libs/domain/src/api/index.ts';
+export const API_TYPES_SOURCE = 'libs/api/src/wire.ts';
 /** The generated schemas, committed; the orchestrator's OpenAPI document lists them as its components. */
 export const API_SCHEMAS_FILE = 'apps/orchestrator/src/http/openapi/api-schemas.json';
 
@@ -27,9 +27,13 @@ export function generateApiSchemas(root = workspaceRoot()): Record<string, Schem
     topRef: true,
     skipTypeCheck: true,
     additionalProperties: true,
+    functions: 'hide',
   }).createSchema('*');
   const definitions = (generated.definitions ?? {}) as Record<string, Schema>;
-  const sorted = Object.keys(definitions).sort();
+  // With `type: '*'` the generator also names the whole module `*`; only the named types are the API's.
+  const sorted = Object.keys(definitions)
+    .filter((name) => name !== '*')
+    .sort();
   return Object.fromEntries(sorted.map((name) => [name, toOpenApi(definitions[name]) as Schema]));
 }
 

@@ -18,23 +18,23 @@ export interface paths {
   };
   "/v1/envs/{env}/apply": {
     /** Record a jobs file: hosts, new job revisions, removals (dryRun: plan only) */
-    post: operations["EnvCommandsController_apply"];
+    post: operations["ApplyController_apply"];
   };
   "/v1/envs/{env}/jobs/{job}/up": {
     /** Start every task of the current revision (a running task is left alone) */
-    post: operations["EnvCommandsController_up"];
+    post: operations["UpDownController_up"];
   };
   "/v1/envs/{env}/jobs/{job}/down": {
     /** Stop and remove every container of the job's tasks */
-    post: operations["EnvCommandsController_down"];
+    post: operations["UpDownController_down"];
   };
   "/v1/envs/{env}/hosts/confirm": {
     /** Confirm held hosts (the store moved) as this cluster's: cj acts on them again */
-    post: operations["EnvCommandsController_confirmHosts"];
+    post: operations["ConfirmHostsController_confirmHosts"];
   };
   "/v1/envs/{env}/replicate": {
     /** Record this environment's jobs (now, as of T, or one revision) in another environment on other hosts, and roll out what runs there (dryRun: plan only) */
-    post: operations["EnvCommandsController_replicate"];
+    post: operations["ReplicateController_replicate"];
   };
   "/v1/envs/{env}/status": {
     /** Desired and observed state of every task (or of one job) */
@@ -406,6 +406,7 @@ export interface components {
       /** @description the revision to return to; default: the previous good one */
       toRevision?: number;
     };
+    /** @description An error answer of the API: RFC 7807 problem+json (`application/problem+json`). */
     ApiProblem: {
       type: string;
       title: string;
@@ -715,7 +716,7 @@ export interface components {
       resources: components["schemas"]["Resources"];
       restart: components["schemas"]["RestartPolicy"];
       /**
-       * @description `report` when the job only records a dead task; absent means `restart` (the default), so a spec recorded before the key existed compares equal. Policy only: use `reconcilePolicy(spec)`.
+       * @description `report` when the job only records a dead task; absent means `restart` (the default), so a spec recorded before the key existed compares equal. Policy only: the domain's `reconcilePolicy(spec)` reads it.
        * @enum {string}
        */
       reconcile?: "report";
@@ -912,7 +913,10 @@ export interface components {
       /** @description Milliseconds every updated task is watched after the last batch, before success (0: none). */
       monitor?: number;
     };
-    /** @enum {string} */
+    /**
+     * @description Where a rollout is: running (or paused, or reverting) until it ends in one of the terminal phases.
+     * @enum {string}
+     */
     RolloutPhase: "running" | "paused" | "succeeded" | "rolling-back" | "aborting" | "rolled-back" | "failed" | "aborted";
     /** @description One host's pull of the rollout's image, in the pull phase before the first batch. */
     RolloutPullView: {
@@ -1254,7 +1258,7 @@ export interface operations {
     };
   };
   /** Record a jobs file: hosts, new job revisions, removals (dryRun: plan only) */
-  EnvCommandsController_apply: {
+  ApplyController_apply: {
     parameters: {
       path: {
         env: string;
@@ -1329,7 +1333,7 @@ export interface operations {
     };
   };
   /** Start every task of the current revision (a running task is left alone) */
-  EnvCommandsController_up: {
+  UpDownController_up: {
     parameters: {
       path: {
         env: string;
@@ -1405,7 +1409,7 @@ export interface operations {
     };
   };
   /** Stop and remove every container of the job's tasks */
-  EnvCommandsController_down: {
+  UpDownController_down: {
     parameters: {
       path: {
         env: string;
@@ -1481,7 +1485,7 @@ export interface operations {
     };
   };
   /** Confirm held hosts (the store moved) as this cluster's: cj acts on them again */
-  EnvCommandsController_confirmHosts: {
+  ConfirmHostsController_confirmHosts: {
     parameters: {
       path: {
         env: string;
@@ -1556,7 +1560,7 @@ export interface operations {
     };
   };
   /** Record this environment's jobs (now, as of T, or one revision) in another environment on other hosts, and roll out what runs there (dryRun: plan only) */
-  EnvCommandsController_replicate: {
+  ReplicateController_replicate: {
     parameters: {
       path: {
         env: string;

