@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'UnknownRevision'
   | 'UnknownTask'
   | 'RolloutInProgress'
+  | 'job-running'
   | 'hosts-held'
   | RolloutErrorCode;
 
@@ -30,10 +31,36 @@ export abstract class DomainError extends Error {
 export class JobNotFoundError extends DomainError {
   readonly code = 'JobNotFound';
   override readonly name = 'JobNotFoundError';
-  readonly hint = 'apply a jobs file that declares this job first';
+  readonly hint: string;
+
+  /** `where`: the environment asked, and whether the job was there once (removed since). */
+  constructor(
+    readonly job: string,
+    where?: { readonly env: string; readonly removed: boolean },
+  ) {
+    super(
+      where === undefined
+        ? `job "${job}" is not registered`
+        : where.removed
+          ? `job ${job} was removed from environment ${where.env}`
+          : `environment ${where.env} has no job ${job}`,
+    );
+    this.hint =
+      where === undefined
+        ? 'apply a jobs file that declares this job first'
+        : `list the jobs with cj status --env ${where.env}, or apply a jobs file that declares ${job}`;
+  }
+}
+
+/** A job is removed once it is stopped: removing one that runs would leave its containers behind. */
+export class JobRunningError extends DomainError {
+  readonly code = 'job-running';
+  override readonly name = 'JobRunningError';
+  readonly hint: string;
 
   constructor(readonly job: string) {
-    super(`job "${job}" is not registered`);
+    super(`job ${job} is running and the file no longer declares it`);
+    this.hint = `stop it first with cj down ${job}, then apply again`;
   }
 }
 

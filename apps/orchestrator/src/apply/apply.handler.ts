@@ -4,6 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
   accepted,
+  hasRunningContainer,
   classifyChanges,
   decideHost,
   diffJobSpecs,
@@ -14,11 +15,11 @@ import {
   type JobEvent,
   type Environment,
   type JobState,
+  JobRunningError,
   RolloutInProgressError,
 } from '@cj/domain';
 import type { ApplyResponse, DroppedHost, JobSpec, PlanEntry } from '@cj/api';
 import type { EventData } from '@cj/event-store';
-import { conflict } from '../http/problem';
 import { foldHost } from '../hosts/record-host-commands';
 import { EnvironmentLocks } from '../hosts/environment-locks';
 import { ImageRegistries } from '../hosts/image-registries';
@@ -29,7 +30,7 @@ import { JobQueries } from '../read-model/queries/job-queries';
 import { toEventData } from '../store/event-codec';
 import { StreamWriter } from '../store/stream-writer';
 import type { CommandContext } from '../store/command-context';
-import { foldJob, isRunning } from '../store/job-stream';
+import { foldJob } from '../store/job-stream';
 import { decideJobCommands } from '../store/record-job-commands';
 import { ROLLOUT_STARTER, type RolloutStarter } from './rollout-starter';
 import { ApplyJobsFileCommand } from './apply.command';
@@ -127,7 +128,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
         spec,
         state,
         // Only what needs new containers is rolled out: a policy change lands in place.
-        rollout: replaces && isRunning(state),
+        rollout: replaces && hasRunningContainer(state),
       });
     }
     for (const job of this.jobs.activeJobNames(environment.name)) {
@@ -139,19 +140,16 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     return plans;
   }
 
-  /** Refuses, before anything is recorded, what apply cannot do safely. */
+  /**
+   * Refuses, before anything is recorded and on a dry run too, what the job decider would refuse
+   * when the plan is recorded: a change while a rollout is in progress, the removal of a running job.
+   */
   private refuseUnsafe(plans: readonly JobPlan[]): void {
     for (const plan of plans) {
       if (plan.entry.action !== 'unchanged' && plan.state.activeRolloutId !== undefined) {
         throw new RolloutInProgressError(plan.entry.job, plan.state.activeRolloutId);
       }
-      if (plan.entry.action === 'remove' && isRunning(plan.state)) {
-        throw conflict(
-          'job-running',
-          `job ${plan.entry.job} is running and the file no longer declares it`,
-          `stop it first with cj down ${plan.entry.job}, then apply again`,
-        );
-      }
+      if (plan.entry.action === 'remove' && hasRunningContainer(plan.state)) throw new JobRunningError(plan.entry.job);
     }
   }
 

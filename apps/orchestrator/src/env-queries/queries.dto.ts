@@ -1,8 +1,42 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { NAME_PATTERN } from '@cj/domain';
 import { LIMITS } from '@cj/api';
 import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/*
+ * The kinds of query parameter the read endpoints take, each written once: what the document says
+ * of it (the options given) and how it is parsed and checked.
+ */
+
+/** A whole number, from its text; at least `min`, at most `max` when given. */
+const OptionalInteger = (min: number, max?: number, doc: ApiPropertyOptions = {}) =>
+  applyDecorators(
+    ApiPropertyOptional(doc),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(min),
+    ...(max === undefined ? [] : [Max(max)]),
+  );
+
+/** A flag: `true`, `1` or present without a value (`?all`) turn it on. */
+const OptionalFlag = (doc: ApiPropertyOptions = {}) =>
+  applyDecorators(
+    ApiPropertyOptional({ default: false, ...doc }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1' || value === ''),
+    IsBoolean(),
+  );
+
+/** A name (job, host, rollout, actor), at most `maxLength` characters. */
+const OptionalName = (maxLength: number = LIMITS.nameLength, doc: ApiPropertyOptions = {}) =>
+  applyDecorators(ApiPropertyOptional(doc), IsOptional(), IsString(), MaxLength(maxLength));
+
+/** An instant, ISO 8601. */
+const OptionalInstant = (doc: ApiPropertyOptions = {}) =>
+  applyDecorators(ApiPropertyOptional({ format: 'date-time', ...doc }), IsOptional(), IsISO8601());
 
 export class StatusQueryDto {
   @ApiPropertyOptional()
@@ -11,39 +45,20 @@ export class StatusQueryDto {
   job?: string;
 }
 
-const asBoolean = ({ value }: { value: unknown }) =>
-  value === true || value === 'true' || value === '1' || value === '';
-
 export class AuditQueryDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.nameLength)
+  @OptionalName()
   job?: string;
 
-  @ApiPropertyOptional({ description: 'with job: only this task' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @OptionalInteger(0, undefined, { description: 'with job: only this task' })
   task?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.nameLength)
+  @OptionalName()
   host?: string;
 
-  @ApiPropertyOptional({ description: 'a rollout id' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.nameLength)
+  @OptionalName(LIMITS.nameLength, { description: 'a rollout id' })
   rollout?: string;
 
-  @ApiPropertyOptional({ description: 'who: user@host, a token name, or orchestrator' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.actorLength)
+  @OptionalName(LIMITS.actorLength, { description: 'who: user@host, a token name, or orchestrator' })
   actor?: string;
 
   @ApiPropertyOptional({ description: 'event types, comma-separated; named types are shown at every level' })
@@ -51,14 +66,10 @@ export class AuditQueryDto {
   @Matches(/^[A-Za-z]+(,[A-Za-z]+)*$/, { message: 'type must be event type names separated by commas' })
   type?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
+  @OptionalInstant()
   since?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
+  @OptionalInstant()
   until?: string;
 
   @ApiPropertyOptional({ description: 'a log position: only events after it (the cursor of the next page)' })
@@ -66,34 +77,20 @@ export class AuditQueryDto {
   @Matches(/^\d{1,19}$/, { message: 'after must be a log position (digits)' })
   after?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'every event, not only the summary level' })
-  @IsOptional()
-  @Transform(asBoolean)
-  @IsBoolean()
+  @OptionalFlag({ description: 'every event, not only the summary level' })
   all?: boolean;
 
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @OptionalInteger(1, 10_000, { default: 100 })
   limit?: number;
 }
 
 export class WhyQueryDto {
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @OptionalInteger(0, undefined, { default: 0 })
   task?: number;
 }
 
 export class TimelineQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'what ran at this instant (default: now)' })
-  @IsOptional()
-  @IsISO8601()
+  @OptionalInstant({ description: 'what ran at this instant (default: now)' })
   at?: string;
 
   @ApiPropertyOptional()
@@ -101,33 +98,18 @@ export class TimelineQueryDto {
   @IsString()
   host?: string;
 
-  @ApiPropertyOptional({ default: false, description: "each entry's revision spec" })
-  @IsOptional()
-  @Transform(asBoolean)
-  @IsBoolean()
+  @OptionalFlag({ description: "each entry's revision spec" })
   spec?: boolean;
 }
 
 export class LogsQueryDto {
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @OptionalInteger(0, undefined, { default: 0 })
   task?: number;
 
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
+  @OptionalInteger(0, 100_000, { default: 100 })
   tail?: number;
 
-  @ApiPropertyOptional({ default: false })
-  @IsOptional()
-  @Transform(({ value }) => value === true || value === 'true' || value === '1' || value === '')
-  @IsBoolean()
+  @OptionalFlag()
   follow?: boolean;
 }
 

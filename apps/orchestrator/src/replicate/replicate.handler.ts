@@ -6,6 +6,7 @@ import {
   decideHost,
   decideJob,
   evolveJob,
+  hasRunningContainer,
   hostStream,
   isDomainError,
   isReplicateRefusal,
@@ -31,7 +32,7 @@ import { JobQueries } from '../read-model/queries/job-queries';
 import { toEventData } from '../store/event-codec';
 import { StreamWriter } from '../store/stream-writer';
 import type { CommandContext } from '../store/command-context';
-import { foldJob, isRunning } from '../store/job-stream';
+import { foldJob } from '../store/job-stream';
 import { ROLLOUT_STARTER, type RolloutStarter } from '../apply/rollout-starter';
 import { ReplicateEnvironmentCommand, type ReplicateSelection } from './replicate.command';
 
@@ -296,7 +297,7 @@ function targetOf(state: JobState): TargetJob {
   if (state.status !== 'active' || state.currentRevision === undefined) return { state: 'absent' };
   const revision = state.currentRevision;
   const spec = state.revisions[revision];
-  if (!isRunning(state)) return { state: 'stopped', revision, spec };
+  if (!hasRunningContainer(state)) return { state: 'stopped', revision, spec };
   return {
     state: 'running',
     revision,

@@ -1,4 +1,4 @@
-import { runningRevision, RolloutInProgressError, type JobState } from '@cj/domain';
+import { hasRunningContainer, runningRevision, RolloutInProgressError, type JobState } from '@cj/domain';
 import { activeJob, loadActiveJob } from '../store/active-job';
 import { foldJob } from '../store/job-stream';
 import type { StreamWriter } from '../store/stream-writer';
@@ -27,10 +27,9 @@ export async function jobToRoll(
   if (active !== undefined && active !== rolloutIdOf(env, job, commandId))
     throw new RolloutInProgressError(job, active);
   const state = stream ? activeJob(foldJob(stream.records), env, job) : await loadActiveJob(writer, env, job);
-  const anyRunning = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
   return {
     state,
     current: { revision: state.currentRevision, spec: state.revisions[state.currentRevision] },
-    running: runningRevision(state) ?? (anyRunning ? state.currentRevision : undefined),
+    running: runningRevision(state) ?? (hasRunningContainer(state) ? state.currentRevision : undefined),
   };
 }

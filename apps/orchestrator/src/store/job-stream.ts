@@ -34,8 +34,3 @@ export function jobEvents(records: readonly RecordedEvent[]): JobEvent[] {
 export function foldJob(records: readonly RecordedEvent[]): JobState {
   return jobEvents(records).reduce(evolveJob, initialJobState());
 }
-
-/** True when the stream says some task of the job has a running container. */
-export function isRunning(state: JobState): boolean {
-  return Object.values(state.tasks).some((task) => task.containers.some((container) => container.state === 'running'));
-}

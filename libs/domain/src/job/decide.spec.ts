@@ -8,6 +8,7 @@ import {
   JobNameMismatchError,
   JobNotFoundError,
   JobRemovedError,
+  JobRunningError,
   RolloutInProgressError,
   UnknownRevisionError,
   UnknownTaskError,
@@ -174,6 +175,18 @@ describe('RemoveJob', () => {
     expect(decideJob({ type: 'RemoveJob', data: { job: 'web' }, metadata: commandMetadata }, rolling)).toEqual(
       new RolloutInProgressError('web', 'r-1'),
     );
+  });
+});
+
+describe('RemoveJob of a running job', () => {
+  it('refuses while a task has a running container, and removes the job once it has stopped', () => {
+    const error = given(registered, started).when({ type: 'RemoveJob', data: { job: 'web' } });
+
+    expect(error).toBeInstanceOf(JobRunningError);
+    expect(error).toMatchObject({ code: 'job-running', hint: 'stop it first with cj down web, then apply again' });
+
+    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: container, metadata };
+    expect(given(registered, started, stopped).when({ type: 'RemoveJob', data: { job: 'web' } })).toEqual([removed]);
   });
 });
 

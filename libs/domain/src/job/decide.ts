@@ -8,12 +8,13 @@ import {
   JobNameMismatchError,
   JobNotFoundError,
   JobRemovedError,
+  JobRunningError,
   RolloutInProgressError,
   UnknownRevisionError,
   UnknownTaskError,
 } from '../errors';
 import { unreachable } from '../unreachable';
-import { type JobState, taskOf } from './state';
+import { hasRunningContainer, type JobState, taskOf } from './state';
 
 /**
  * The job decider: what a command means given the job's history. Returns the events to append
@@ -31,6 +32,7 @@ export function decideJob(command: JobCommand, state: JobState): readonly JobEve
       const refused = refuse(state, job);
       if (refused) return refused;
       if (state.activeRolloutId) return new RolloutInProgressError(job, state.activeRolloutId);
+      if (hasRunningContainer(state)) return new JobRunningError(job);
       return [{ type: 'JobRemoved', schemaVersion: 1, data: { job, lastRevision: state.lastRevision }, metadata }];
     }
     case 'RecordContainerStarted': {

@@ -145,10 +145,14 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
 
 /** The job's tasks run its current revision: some run, no rollout moves them, and the last one left them on one revision. */
 function runsCurrent(state: JobState): boolean {
-  const running = Object.values(state.tasks).some((task) => task.containers.some((c) => c.state === 'running'));
   return (
-    running && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined
+    hasRunningContainer(state) && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined
   );
+}
+
+/** As recorded in the job's stream, some task of the job has a running container. */
+export function hasRunningContainer(state: JobState): boolean {
+  return Object.values(state.tasks).some((task) => task.containers.some((container) => container.state === 'running'));
 }
 
 /** Moves `revision` to the newest end of the good revisions. */
