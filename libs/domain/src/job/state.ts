@@ -146,7 +146,10 @@ export function evolveJob(state: JobState, event: JobEvent): JobState {
 /** The job's tasks run its current revision: some run, no rollout moves them, and the last one left them on one revision. */
 function runsCurrent(state: JobState): boolean {
   return (
-    hasRunningContainer(state) && state.currentRevision !== undefined && state.activeRolloutId === undefined && state.mixed === undefined
+    hasRunningContainer(state) &&
+    state.currentRevision !== undefined &&
+    state.activeRolloutId === undefined &&
+    state.mixed === undefined
   );
 }
 
