@@ -351,6 +351,30 @@ describe('the orchestrator over HTTP, on fake hosts', () => {
     expect(web?.rolloutId).toBeUndefined();
   });
 
+  it('refuses to remove a running job, on a dry run and for real (409 job-running), recording nothing', async () => {
+    const [a, b] = fake.hosts;
+    const withoutWeb = demoJobsFile(
+      ENV,
+      [a.spec, b.spec],
+      [{ name: 'prober', tag: 'v1', hosts: [b.name], port: 14444 }],
+    );
+    for (const dryRun of [true, false]) {
+      const answer = await expectNothingRecorded(() =>
+        orchestrator.request<ApiProblem>('POST', `/v1/envs/${ENV}/apply`, {
+          ...change(),
+          jobs: { file: 'jobs.yaml', text: withoutWeb },
+          dryRun,
+        }),
+      );
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({
+        type: expect.stringMatching(/job-running$/),
+        detail: 'job web is running and the file no longer declares it',
+        hint: 'stop it first with cj down web, then apply again',
+      });
+    }
+  });
+
   it("serves a task's logs as text", async () => {
     const answer = await orchestrator.request<string>('GET', `/v1/envs/${ENV}/jobs/web/logs?task=1&tail=5`);
     expect(answer.status).toBe(200);

@@ -3,15 +3,10 @@
  * the demo images. Two replicas updated two at a time, so the only batch is the final one, whose
  * boundary check comes right after its gate: only the monitor window can catch a later crash.
  */
-import type { ApiProblem, AuditEntry, RolloutView, StatusResponse } from '@cj/api';
-import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
+import type { ApiProblem, AuditEntry, RolloutView } from '@cj/api';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
-import { runCj } from '../../../cli/src/testing/cli';
-import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
-import { OrchestratorProcess } from '../testing';
+import { WebJobCluster } from '../rollouts/testing/web-job-cluster';
+import type { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(120_000);
 
@@ -22,41 +17,13 @@ const PORT = 18680;
 const UPDATE = { max_parallel: 2, min_healthy_time: '500ms', healthy_deadline: '4s' };
 
 describe('the monitor window, through the orchestrator and cj, on two fake hosts', () => {
-  let fake: FakeHosts;
+  let cluster: WebJobCluster;
   let orchestrator: OrchestratorProcess;
   let jobsFile: string;
 
-  const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 60_000 });
-  const writeJobs = (tag: string, update: Record<string, string | number> = {}) =>
-    writeFileSync(
-      jobsFile,
-      rolloutJobsFile(
-        ENV,
-        fake.hosts.map((h) => h.spec),
-        [
-          {
-            name: 'web',
-            tag,
-            hosts: fake.hosts.map((h) => h.name),
-            replicas: 2,
-            port: PORT,
-            update: { ...UPDATE, ...update },
-          },
-        ],
-      ),
-    );
-
-  /** What each task answers on /version, in task order. */
-  const served = async (): Promise<string[]> => {
-    const { tasks } = JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
-    return Promise.all(
-      tasks.map(async (task) => {
-        const address = fake.hosts.find((h) => h.name === task.host)?.address as string;
-        const answer = await fetch(`http://${address}:${task.port}/version`).catch(() => undefined);
-        return answer ? (await answer.text()).trim() : 'no answer';
-      }),
-    );
-  };
+  const cj = (...args: string[]) => cluster.cj(...args);
+  const writeJobs = (tag: string, update: Record<string, string | number> = {}) => cluster.writeJobs(tag, update);
+  const served = () => cluster.served();
 
   /** The events of the job's latest rollout, oldest first. */
   const latestRollout = async (): Promise<AuditEntry[]> => {
@@ -68,20 +35,19 @@ describe('the monitor window, through the orchestrator and cj, on two fake hosts
   };
 
   beforeAll(async () => {
-    await ensureDemoImages();
-    fake = await startFakeHosts(2);
-    orchestrator = await OrchestratorProcess.start({ observeInterval: '500ms' });
-    jobsFile = join(orchestrator.dir, 'jobs.yaml');
-    writeJobs('v1');
-    expect((await cj('apply', jobsFile, '--yes')).code).toBe(0);
-    expect((await cj('up', 'web')).code).toBe(0);
+    cluster = await WebJobCluster.start({
+      env: ENV,
+      hosts: 2,
+      replicas: 2,
+      port: PORT,
+      update: UPDATE,
+      cjTimeoutMs: 60_000,
+    });
+    ({ orchestrator, jobsFile } = cluster);
     expect(await served()).toEqual(['v1', 'v1']);
   });
 
-  afterAll(async () => {
-    await orchestrator?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => cluster?.stop());
 
   it('rolls --tag crash --monitor 3s back: the crash after the gate is caught in the window, exit 3, and v1 serves again', async () => {
     const result = await cj('rolling-update', 'web', '--tag', 'crash', '--monitor', '3s');

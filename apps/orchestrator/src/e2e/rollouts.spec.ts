@@ -4,15 +4,11 @@
  */
 import { DockerRuntime } from '@cj/docker-adapter';
 import type { ContainerInfo } from '@cj/domain';
-import type { ApiProblem, ApplyResponse, AuditEntry, HistoryResponse, RolloutView, StatusResponse } from '@cj/api';
-import { ensureDemoImages, startFakeHosts, type FakeHosts } from '@cj/docker-adapter/testing';
+import type { ApiProblem, ApplyResponse, AuditEntry, HistoryResponse, RolloutView } from '@cj/api';
+import type { FakeHosts } from '@cj/docker-adapter/testing';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the real `cj` binary is what an operator runs; its test runner is the CLI's test-only helper
-import { runCj } from '../../../cli/src/testing/cli';
-import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
-import { OrchestratorProcess } from '../testing';
+import { WebJobCluster } from '../rollouts/testing/web-job-cluster';
+import type { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(180_000);
 
@@ -24,45 +20,16 @@ const HEALTHY_DEADLINE_MS = 30_000;
 const change = () => ({ actor: 'tester@e2e', commandId: randomUUID() });
 
 describe('rollouts through the orchestrator and cj, on three fake hosts', () => {
+  let cluster: WebJobCluster;
   let fake: FakeHosts;
   let orchestrator: OrchestratorProcess;
   let runtimes: DockerRuntime[];
   let jobsFile: string;
 
-  const cj = (...args: string[]) => runCj(args, { url: orchestrator.url, env: ENV, timeoutMs: 120_000 });
-  const writeJobs = (tag: string) =>
-    writeFileSync(
-      jobsFile,
-      rolloutJobsFile(
-        ENV,
-        fake.hosts.map((h) => h.spec),
-        [
-          {
-            name: 'web',
-            tag,
-            hosts: fake.hosts.map((h) => h.name),
-            replicas: 6,
-            port: PORT,
-            update: { min_healthy_time: '1s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` },
-          },
-        ],
-      ),
-    );
-
-  const status = async (): Promise<StatusResponse> =>
-    JSON.parse((await cj('status', 'web', '--json')).stdout) as StatusResponse;
-
-  /** What each task answers on /version, in task order. */
-  const served = async (): Promise<string[]> => {
-    const { tasks } = await status();
-    return Promise.all(
-      tasks.map(async (task) => {
-        const address = fake.hosts.find((h) => h.name === task.host)?.address as string;
-        const answer = await fetch(`http://${address}:${task.port}/version`).catch(() => undefined);
-        return answer ? (await answer.text()).trim() : 'no answer';
-      }),
-    );
-  };
+  const cj = (...args: string[]) => cluster.cj(...args);
+  const writeJobs = (tag: string) => cluster.writeJobs(tag);
+  const status = () => cluster.status();
+  const served = () => cluster.served();
 
   const containers = async (): Promise<ContainerInfo[]> =>
     (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
@@ -78,20 +45,19 @@ describe('rollouts through the orchestrator and cj, on three fake hosts', () => 
   };
 
   beforeAll(async () => {
-    await ensureDemoImages();
-    fake = await startFakeHosts(3);
+    cluster = await WebJobCluster.start({
+      env: ENV,
+      hosts: 3,
+      replicas: 6,
+      port: PORT,
+      update: { min_healthy_time: '1s', healthy_deadline: `${HEALTHY_DEADLINE_MS}ms` },
+      cjTimeoutMs: 120_000,
+    });
+    ({ fake, orchestrator, jobsFile } = cluster);
     runtimes = fake.hosts.map((h) => new DockerRuntime(h.spec));
-    orchestrator = await OrchestratorProcess.start({ observeInterval: '500ms' });
-    jobsFile = join(orchestrator.dir, 'jobs.yaml');
-    writeJobs('v1');
-    expect((await cj('apply', jobsFile, '--yes')).code).toBe(0);
-    expect((await cj('up', 'web')).code).toBe(0);
   });
 
-  afterAll(async () => {
-    await orchestrator?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => cluster?.stop());
 
   it('starts with six tasks serving v1', async () => {
     expect(await served()).toEqual(Array(6).fill('v1'));
