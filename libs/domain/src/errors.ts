@@ -7,6 +7,16 @@ export type RolloutErrorCode =
   | 'ROLLOUT_NOT_PAUSED'
   | 'INVALID_ROLLOUT';
 
+/** Why a replicate could not be planned. */
+export type ReplicateRefusalCode =
+  | 'same-environment'
+  | 'environment-empty'
+  | 'host-not-mapped'
+  | 'host-not-declared'
+  | 'host-mapped-twice'
+  | 'bad-endpoint'
+  | 'rollout-in-progress';
+
 /** Every code a domain refusal carries: what the API answers is chosen by it. */
 export type DomainErrorCode =
   | 'JobNotFound'
@@ -17,7 +27,8 @@ export type DomainErrorCode =
   | 'RolloutInProgress'
   | 'job-running'
   | 'hosts-held'
-  | RolloutErrorCode;
+  | RolloutErrorCode
+  | ReplicateRefusalCode;
 
 /**
  * A command an aggregate's history does not allow: deciders return it (they never throw), with

@@ -1,5 +1,5 @@
 import { ContainerRuntimeError } from '@cj/docker-adapter';
-import { DomainError, JobNotFoundError, JobsFileError, RolloutInProgressError } from '@cj/domain';
+import { DomainError, JobsFileError, type DomainErrorCode } from '@cj/domain';
 import { DuplicateEventIdError, MaximumAppendSizeExceededError } from '@cj/event-store';
 import { RegistryError } from '@cj/registry-client';
 import { ProjectionTimeoutError } from '../read-model/projection-runner';
@@ -27,49 +27,60 @@ const REGISTRY_STATUS: Readonly<Record<string, number>> = {
   REGISTRY_UNREACHABLE: 502,
 };
 
-/** The rollout workflow's refusals, by code (whichever class of the domain carries them). */
-const ROLLOUT_STATUS: Readonly<Record<string, number>> = {
+/**
+ * Every domain refusal's status, by its code: the one table (a new code does not compile until it
+ * has its row). The problem's type is the code in kebab case.
+ */
+const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, number>> = {
+  JobNotFound: 404,
+  JobRemoved: 409,
+  JobNameMismatch: 409,
+  UnknownRevision: 409,
+  UnknownTask: 409,
+  RolloutInProgress: 409,
+  'job-running': 409,
+  'hosts-held': 409,
   ROLLOUT_NOT_FOUND: 404,
   ROLLOUT_ALREADY_EXISTS: 409,
   ROLLOUT_FINISHED: 409,
   ROLLOUT_NOT_RUNNING: 409,
   ROLLOUT_NOT_PAUSED: 409,
   INVALID_ROLLOUT: 422,
+  'same-environment': 422,
+  'environment-empty': 404,
+  'host-not-mapped': 422,
+  'host-not-declared': 422,
+  'host-mapped-twice': 422,
+  'bad-endpoint': 422,
+  'rollout-in-progress': 409,
 };
-const ROLLOUT_TITLES: Readonly<Record<number, string>> = {
+const TITLES: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'Conflict',
   422: 'Unprocessable request',
 };
 
-/** The code an error carries, if any. */
-const codeOf = (error: unknown): string | undefined => {
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
-};
+/** `JobNotFound`, `ROLLOUT_NOT_FOUND` and `hosts-held` as problem types: `job-not-found`, `rollout-not-found`, `hosts-held`. */
+const kebab = (code: string) =>
+  code
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
 
 const slug = (code: string) => code.toLowerCase().replace(/_/g, '-');
 
 /**
  * The one place an error becomes an API problem, so handlers throw (or let propagate) what they
- * refuse: domain refusals (rollout ones by code), host engines, the registry, jobs files and the
+ * refuse: domain refusals (by their code), host engines, the registry, jobs files and the
  * store each map to one status.
  */
 export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
-  const code = codeOf(error);
-  if (code !== undefined && code in ROLLOUT_STATUS && !(error instanceof ContainerRuntimeError)) {
-    const status = ROLLOUT_STATUS[code];
-    const { message, hint } = error as Error & { hint?: string };
-    return new ProblemError(status, slug(code), ROLLOUT_TITLES[status], message, hint);
-  }
   if (error instanceof JobsFileError) return invalidJobsFile(error.issues);
-  if (error instanceof JobNotFoundError)
-    return new ProblemError(404, 'job-not-found', 'Not found', error.message, error.hint);
-  if (error instanceof RolloutInProgressError)
-    return new ProblemError(409, 'rollout-in-progress', 'Conflict', error.message, error.hint);
-  if (error instanceof DomainError)
-    return new ProblemError(409, slug(error.code), 'Conflict', error.message, error.hint);
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.code] ?? 409;
+    return new ProblemError(status, kebab(error.code), TITLES[status], error.message, error.hint);
+  }
   if (error instanceof ContainerRuntimeError) {
     const status = RUNTIME_STATUS[error.code] ?? 502;
     // The engine's message already says what to do about this host; the hint points at the others.

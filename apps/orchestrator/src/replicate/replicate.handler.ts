@@ -18,13 +18,12 @@ import {
   type JobState,
   type ReplicateJobPlan,
   type ReplicatePlan,
-  type ReplicateRefusal,
   type SourceJob,
   type TargetJob,
 } from '@cj/domain';
 import type { EventSource, HostSpec, HostTarget, ReplicatedJob, ReplicateResponse } from '@cj/api';
 import type { EventData, RecordedEvent } from '@cj/event-store';
-import { conflict, notFound, unprocessable, type ProblemError } from '../http/problem';
+import { conflict, notFound, unprocessable } from '../http/problem';
 import { foldHost } from '../hosts/record-host-commands';
 import { ProjectionRunner } from '../read-model/projection-runner';
 import { HostQueries } from '../read-model/queries/host-queries';
@@ -80,7 +79,7 @@ export class ReplicateEnvironmentHandler implements ICommandHandler<ReplicateEnv
       sourceHosts: byName(this.hosts.specs(sourceEnv)),
       noDeploy: flags.noDeploy,
     });
-    if (isReplicateRefusal(plan)) throw problemOf(plan);
+    if (isReplicateRefusal(plan)) throw plan;
     const rolled = plan.jobs.find((job) => job.rollout);
     if (rolled && !this.rollouts)
       throw conflict(
@@ -351,10 +350,4 @@ function byName(hosts: readonly HostSpec[]): Map<string, HostSpec> {
 function decided(events: readonly JobEvent[] | DomainError): JobEvent[] {
   if (isDomainError(events)) throw events;
   return [...events];
-}
-
-function problemOf(refusal: ReplicateRefusal): ProblemError {
-  if (refusal.refused === 'rollout-in-progress') return conflict(refusal.refused, refusal.message, refusal.hint);
-  if (refusal.refused === 'nothing-to-replicate') return notFound('environment-empty', refusal.message, refusal.hint);
-  return unprocessable(refusal.refused, refusal.message, refusal.hint);
 }

@@ -118,7 +118,7 @@ describe('planReplicate: what a replicate records', () => {
     const refused = given({ jobs: [{ spec: { ...prodWeb, image: v2 }, revision: 4 }] })
       .target({ state: 'running', revision: 1, spec: stgWeb, activeRolloutId: 'r-9' })
       .refusal();
-    expect(refused).toMatchObject({ refused: 'rollout-in-progress', message: 'job web of staging is in rollout r-9' });
+    expect(refused).toMatchObject({ code: 'rollout-in-progress', message: 'job web of staging is in rollout r-9' });
   });
 
   it('declares a host the map gives an endpoint and address, and only when new or moved', () => {
@@ -178,10 +178,10 @@ describe('planReplicate: what a replicate records', () => {
       'host n1 is given two endpoints (unix:///a.sock, unix:///b.sock)',
     ],
     [{ targetEnv: 'prod' }, 'same-environment', 'cannot replicate environment prod onto itself'],
-    [{ jobs: [] }, 'nothing-to-replicate', 'environment prod has no jobs to replicate'],
+    [{ jobs: [] }, 'environment-empty', 'environment prod has no jobs to replicate'],
   ] as const)('refuses %j: %s', (overrides, refused, message) => {
     const answer = given(overrides as Partial<ReplicateInput>).refusal();
     expect(isReplicateRefusal(answer)).toBe(true);
-    expect(answer).toMatchObject({ refused, message, hint: expect.any(String) });
+    expect(answer).toMatchObject({ code: refused, message, hint: expect.any(String) });
   });
 });

@@ -1,5 +1,6 @@
 import { classifyChanges, replacesContainers, type ClassifiedChange } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
+import { DomainError, type ReplicateRefusalCode } from '../errors';
 import { type HostSpec, type JobSpec, badTargetEndpoint, targetHostAddress, type HostTarget } from '@cj/api';
 
 /** One source job as the replicate reads it: the revision chosen (current, as of T, or --revision N). */
@@ -58,22 +59,21 @@ export interface DeclaredHost {
   readonly from: string;
 }
 
-/** Why a replicate cannot be planned: what is wrong, and what to do. */
-export interface ReplicateRefusal {
-  readonly refused:
-    | 'same-environment'
-    | 'nothing-to-replicate'
-    | 'host-not-mapped'
-    | 'host-not-declared'
-    | 'host-mapped-twice'
-    | 'bad-endpoint'
-    | 'rollout-in-progress';
-  readonly message: string;
-  readonly hint: string;
+/** Why a replicate cannot be planned: what is wrong, and what to do (a DomainError, coded). */
+export class ReplicateRefusal extends DomainError {
+  override readonly name = 'ReplicateRefusal';
+
+  constructor(
+    readonly code: ReplicateRefusalCode,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
 }
 
 export function isReplicateRefusal(value: ReplicatePlan | ReplicateRefusal): value is ReplicateRefusal {
-  return 'refused' in value;
+  return value instanceof ReplicateRefusal;
 }
 
 /**
@@ -93,16 +93,16 @@ export function planReplicate(input: ReplicateInput): ReplicatePlan | ReplicateR
     );
   if (input.jobs.length === 0)
     return refusal(
-      'nothing-to-replicate',
+      'environment-empty',
       `environment ${sourceEnv} has no jobs to replicate`,
       'apply a jobs file to it first, or pick a time (--as-of) when it had some',
     );
   const hosts = targetHostsOf(input);
-  if ('refused' in hosts) return hosts;
+  if (hosts instanceof ReplicateRefusal) return hosts;
   const jobs: ReplicateJobPlan[] = [];
   for (const source of input.jobs) {
     const plan = planJob(input, source);
-    if ('refused' in plan) return plan;
+    if (plan instanceof ReplicateRefusal) return plan;
     jobs.push(plan);
   }
   return { jobs, hosts: hostsToDeclare(hosts, input.targetHosts) };
@@ -205,6 +205,6 @@ function sameHost(a: HostSpec | undefined, b: HostSpec): boolean {
   return a.endpoint === b.endpoint && a.address === b.address && a.sshHostKey === b.sshHostKey && tls(a) === tls(b);
 }
 
-function refusal(refused: ReplicateRefusal['refused'], message: string, hint: string): ReplicateRefusal {
-  return { refused, message, hint };
+function refusal(code: ReplicateRefusalCode, message: string, hint: string): ReplicateRefusal {
+  return new ReplicateRefusal(code, message, hint);
 }
