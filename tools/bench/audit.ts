@@ -19,7 +19,9 @@ import {
   decideRollout,
   hostStream,
   jobStream,
+  rolloutEvent,
   rolloutStream,
+  storedRolloutEvent,
   type DomainEvent,
   type EventMetadata,
   type RolloutEvent,
@@ -221,40 +223,31 @@ class LogWriter {
       const old = job.containers[t.task];
       const id = fresh[t.task];
       events.push(
-        { type: 'TaskUpdateStarted', schemaVersion: 1, at: step(), task: t.task, direction: 'forward' },
+        rolloutEvent('TaskUpdateStarted', { at: step(), task: t.task, direction: 'forward' }),
         ...(old
-          ? ([
-              { type: 'ContainerStopRequested', schemaVersion: 1, at: step(), task: t.task, role: 'old' },
-              {
-                type: 'RolloutContainerStopped',
-                schemaVersion: 1,
-                at: step(),
-                task: t.task,
-                role: 'old',
-                containerId: old,
-              },
-            ] as RolloutEvent[])
+          ? [
+              rolloutEvent('ContainerStopRequested', { at: step(), task: t.task, role: 'old' }),
+              rolloutEvent('RolloutContainerStopped', { at: step(), task: t.task, role: 'old', containerId: old }),
+            ]
           : []),
-        {
-          type: 'ContainerCreateRequested',
-          schemaVersion: 1,
+        rolloutEvent('ContainerCreateRequested', {
           at: step(),
           task: t.task,
           role: 'new',
           revision: to,
           name: `${job.name}-${t.task}-r${to}`,
-        },
-        { type: 'RolloutContainerCreated', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
-        { type: 'ContainerStartRequested', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
-        { type: 'RolloutContainerStarted', schemaVersion: 1, at: step(), task: t.task, role: 'new', containerId: id },
-        { type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: step(), task: t.task, containerId: id },
-        { type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: step(), task: t.task, containerId: id },
-        { type: 'TaskUpdated', schemaVersion: 1, at: step(), task: t.task, revision: to, containerId: id },
+        }),
+        rolloutEvent('RolloutContainerCreated', { at: step(), task: t.task, role: 'new', containerId: id }),
+        rolloutEvent('ContainerStartRequested', { at: step(), task: t.task, role: 'new', containerId: id }),
+        rolloutEvent('RolloutContainerStarted', { at: step(), task: t.task, role: 'new', containerId: id }),
+        rolloutEvent('RolloutHealthCheckPassed', { at: step(), task: t.task, containerId: id }),
+        rolloutEvent('RolloutHealthCheckPassed', { at: step(), task: t.task, containerId: id }),
+        rolloutEvent('TaskUpdated', { at: step(), task: t.task, revision: to, containerId: id }),
       );
     }
     events.push(
-      { type: 'BatchCompleted', schemaVersion: 1, at: step(), batch: 0 },
-      { type: 'RolloutSucceeded', schemaVersion: 1, at: step(), failedTasks: [] },
+      rolloutEvent('BatchCompleted', { at: step(), batch: 0 }),
+      rolloutEvent('RolloutSucceeded', { at: step(), failedTasks: [] }),
     );
     // The runner records its steps in a few appends (intent, outcome), not one per rollout.
     const stream = rolloutStream(ENV, rolloutId);
@@ -264,7 +257,7 @@ class LogWriter {
       const data: EventData[] = chunk.map((event) => ({
         id: uuid(),
         type: event.type,
-        data: event,
+        data: storedRolloutEvent(event),
         metadata: runner(),
       }));
       await this.store.append(stream, data, revision < 0n ? 'no_stream' : revision);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { rolloutStreamId, type RolloutEvent } from '@cj/domain';
+import { isRolloutEventType, rolloutStreamId, upcastRolloutEvent, type RolloutEvent } from '@cj/domain';
 import { isTerminalRolloutPhase, type RolloutView, type StatusResponse } from '@cj/api';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore, type SqliteEventStore } from '@cj/event-store';
@@ -194,7 +194,7 @@ export class CjOrchestrator {
   private async rolloutEvents(id: string): Promise<RolloutEvent[]> {
     this.store ??= openSqliteEventStore(join(this.dir, 'cj.db'));
     const recorded = await this.store.readStream(rolloutStreamId(ENV, id));
-    return recorded.map((r) => r.data as RolloutEvent);
+    return recorded.filter((r) => isRolloutEventType(r.type)).map(upcastRolloutEvent);
   }
 
   private post<T>(path: string, body: object): Promise<T> {

@@ -69,22 +69,22 @@ function only<T extends RolloutEvent['type']>(
 }
 
 function taskPhases(events: readonly RolloutEvent[], task: number, batch: number): TaskPhases {
-  const mine = events.filter((e) => 'task' in e && e.task === task);
-  const began = only(mine, 'TaskUpdateStarted', (e) => e.direction === 'forward');
-  const stop = only(mine, 'ContainerStopRequested', (e) => e.role === 'old');
-  const stopped = only(mine, 'RolloutContainerStopped', (e) => e.role === 'old');
-  const create = only(mine, 'ContainerCreateRequested', (e) => e.role === 'new');
-  const created = only(mine, 'RolloutContainerCreated', (e) => e.role === 'new');
-  const start = only(mine, 'ContainerStartRequested', (e) => e.role === 'new');
-  const started = only(mine, 'RolloutContainerStarted', (e) => e.role === 'new');
-  const healthy = only(mine, 'RolloutHealthCheckPassed', (e) => e.containerId === started.containerId);
+  const mine = events.filter((e) => 'task' in e.data && e.data.task === task);
+  const began = only(mine, 'TaskUpdateStarted', (e) => e.data.direction === 'forward');
+  const stop = only(mine, 'ContainerStopRequested', (e) => e.data.role === 'old');
+  const stopped = only(mine, 'RolloutContainerStopped', (e) => e.data.role === 'old');
+  const create = only(mine, 'ContainerCreateRequested', (e) => e.data.role === 'new');
+  const created = only(mine, 'RolloutContainerCreated', (e) => e.data.role === 'new');
+  const start = only(mine, 'ContainerStartRequested', (e) => e.data.role === 'new');
+  const started = only(mine, 'RolloutContainerStarted', (e) => e.data.role === 'new');
+  const healthy = only(mine, 'RolloutHealthCheckPassed', (e) => e.data.containerId === started.data.containerId);
   const updated = only(mine, 'TaskUpdated');
-  const stopMs = stopped.at - stop.at;
-  const createMs = created.at - create.at;
-  const startMs = started.at - start.at;
-  const firstHealthyMs = healthy.at - started.at;
-  const gateMs = updated.at - healthy.at;
-  const totalMs = updated.at - began.at;
+  const stopMs = stopped.data.at - stop.data.at;
+  const createMs = created.data.at - create.data.at;
+  const startMs = started.data.at - start.data.at;
+  const firstHealthyMs = healthy.data.at - started.data.at;
+  const gateMs = updated.data.at - healthy.data.at;
+  const totalMs = updated.data.at - began.data.at;
   return {
     task,
     batch,
@@ -114,7 +114,7 @@ export function rolloutPhases(
   const started = only(events, 'RolloutStarted');
   const succeeded = only(events, 'RolloutSucceeded');
   const overhead = {
-    requestMs: started.at - requestedAt,
+    requestMs: started.data.at - requestedAt,
     startupMs: 0,
     staggerMs: 0,
     stepGapsMs: 0,
@@ -122,19 +122,20 @@ export function rolloutPhases(
     batchTailMs: 0,
     betweenBatchesMs: 0,
     finishMs: 0,
-    observeMs: observedAt - succeeded.at,
+    observeMs: observedAt - succeeded.data.at,
   };
   const tasks: TaskPhases[] = [];
   let lowerBoundMs = 0;
-  let previousEnd = started.at;
-  started.batches.forEach((members, batch) => {
+  let previousEnd = started.data.at;
+  started.data.batches.forEach((members, batch) => {
     const phases = members.map((task) => taskPhases(events, task, batch));
     tasks.push(...phases);
     const begins = members.map(
-      (task) => only(events, 'TaskUpdateStarted', (e) => e.task === task && e.direction === 'forward').at,
+      (task) =>
+        only(events, 'TaskUpdateStarted', (e) => e.data.task === task && e.data.direction === 'forward').data.at,
     );
     const begin = Math.min(...begins);
-    const completed = only(events, 'BatchCompleted', (e) => e.batch === batch).at;
+    const completed = only(events, 'BatchCompleted', (e) => e.data.batch === batch).data.at;
     const slowestWork = Math.max(...phases.map(work));
     lowerBoundMs += slowestWork + minHealthyMs;
     // The task that finished last decides the batch's length.
@@ -150,6 +151,6 @@ export function rolloutPhases(
     overhead.batchTailMs += completed - (lastBegin + last.totalMs);
     previousEnd = completed;
   });
-  overhead.finishMs = succeeded.at - previousEnd;
+  overhead.finishMs = succeeded.data.at - previousEnd;
   return { tasks, lowerBoundMs, overhead };
 }

@@ -29,7 +29,8 @@ import type { BenchResults, RollbackRound, UpdateRound } from './rolling-update-
 import { SwarmPeer } from './rolling-update-swarm';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const at = (events: readonly RolloutEvent[], type: RolloutEvent['type']) => events.find((e) => e.type === type)?.at;
+const at = (events: readonly RolloutEvent[], type: RolloutEvent['type']) =>
+  events.find((e) => e.type === type)?.data.at;
 
 /** Everything the run started, stopped in reverse order, once, even after a failure or Ctrl-C. */
 class Teardown {
@@ -83,7 +84,7 @@ function cjUpdateRound(
     elapsedMs: rollout.elapsedMs,
     downtimeMs,
     ...(downtimeWhilePullingMs && { downtimeWhilePullingMs }),
-    internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
+    internalMs: (rollout.events.at(-1)?.data.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
   };
   if (rollout.view.phase !== 'succeeded') return base;
   const phases = rolloutPhases(rollout.events, SCENARIO.minHealthyTimeMs, rollout.requestedAt, rollout.observedAt);
@@ -164,7 +165,7 @@ async function measureRollback(
       round,
       outcome: rollout.view.phase,
       elapsedMs: rollout.elapsedMs,
-      internalMs: (rollout.events.at(-1)?.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
+      internalMs: (rollout.events.at(-1)?.data.at ?? 0) - (at(rollout.events, 'RolloutStarted') ?? 0),
       detectMs: (at(rollout.events, 'RolloutRollbackStarted') ?? NaN) - (at(rollout.events, 'RolloutStarted') ?? NaN),
     };
     results.rollbacks.push(Number.isNaN(r.detectMs) ? { ...r, detectMs: undefined } : r);

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { jobStream, rolloutStreamId, type RolloutEvent } from '@cj/domain';
+import { isRolloutEventType, jobStream, rolloutStreamId, upcastRolloutEvent, type RolloutEvent } from '@cj/domain';
 import { isTerminalRolloutPhase, type RolloutPhase, type RolloutView, type StatusResponse } from '@cj/api';
 import { freePort } from '@cj/docker-adapter/testing';
 import { openSqliteEventStore } from '@cj/event-store';
@@ -382,7 +382,9 @@ class Orchestrator {
       if (isTerminalRolloutPhase(view.phase) || view.phase === 'paused') {
         const observedAt = Date.now();
         const store = openSqliteEventStore(this.store);
-        const events = (await store.readStream(rolloutStreamId(ENV, started.id))).map((r) => r.data as RolloutEvent);
+        const events = (await store.readStream(rolloutStreamId(ENV, started.id)))
+          .filter((r) => isRolloutEventType(r.type))
+          .map(upcastRolloutEvent);
         await store.close();
         return { phase: view.phase, requestedAt, observedAt, elapsedMs: observedAt - requestedAt, events };
       }

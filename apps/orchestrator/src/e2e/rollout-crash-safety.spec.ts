@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
+import { rolloutEventOf } from '../store/event-codec';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(600_000);
@@ -37,9 +38,9 @@ const OUTCOME: Record<Intent, RolloutEvent['type']> = {
 };
 
 const taskEvents = (events: readonly RolloutEvent[], task: number) =>
-  events.filter((e) => 'task' in e && e.task === task);
+  events.filter((e) => 'task' in e.data && e.data.task === task);
 const lastOfSomeTask = (events: readonly RolloutEvent[], types: readonly string[]) => {
-  const tasks = new Set(events.flatMap((e) => ('task' in e ? [e.task] : [])));
+  const tasks = new Set(events.flatMap((e) => ('task' in e.data ? [e.data.task] : [])));
   return [...tasks].some((task) => types.includes(taskEvents(events, task).at(-1)?.type ?? ''));
 };
 
@@ -58,7 +59,7 @@ interface KillPoint {
 }
 
 const at = (type: RolloutEvent['type'], role?: 'old' | 'new') => (events: readonly RolloutEvent[]) =>
-  events.some((e) => e.type === type && (role === undefined || ('role' in e && e.role === role)));
+  events.some((e) => e.type === type && (role === undefined || ('role' in e.data && e.data.role === role)));
 
 const KILL_POINTS: readonly KillPoint[] = [
   {
@@ -130,7 +131,7 @@ const KILL_POINTS: readonly KillPoint[] = [
     // The crash image passes its gate and exits 2 s after its start; a later boundary finds it.
     name: 'after an updated task was found lost',
     tag: 'crash',
-    reached: (e) => e.some((x) => x.type === 'UpdatedTaskChecked' && !x.passed),
+    reached: (e) => e.some((x) => x.type === 'UpdatedTaskChecked' && !x.data.passed),
     precise: (e) => !at('TaskUpdateFailed')(e),
     outcome: 'rolled-back',
     // Gates of 1 s put the first boundary check after the first task's 2 s, whatever the machine.
@@ -160,7 +161,8 @@ describe('a rollout survives SIGKILL of the orchestrator at every kind of step',
       throw error;
     }
   };
-  const rolloutEvents = async (id: string) => (await read(rolloutStream(ENV, id))).map((r) => r.data as RolloutEvent);
+  const rolloutEvents = async (id: string) =>
+    (await read(rolloutStream(ENV, id))).flatMap((r) => rolloutEventOf(r) ?? []);
   const containers = async (): Promise<ContainerInfo[]> =>
     (await Promise.all(runtimes.map((r) => r.list({ env: ENV, job: 'web' })))).flat();
 

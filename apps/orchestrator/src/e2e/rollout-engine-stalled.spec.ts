@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
+import { rolloutEventOf } from '../store/event-codec';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(480_000);
@@ -99,7 +100,7 @@ describe('an engine that stalls mid-rollout', () => {
   };
   const ended = (v: RolloutView) => !['running', 'paused', 'rolling-back'].includes(v.phase);
   const events = async (env: string, id: string) =>
-    (await store.readStream(rolloutStream(env, id))).map((r) => r.data as RolloutEvent);
+    (await store.readStream(rolloutStream(env, id))).flatMap((r) => rolloutEventOf(r) ?? []);
   /** The task is in its health gate: its new container runs and has been checked once. */
   const gating = (task: number) => (v: RolloutView) =>
     v.tasks[task].phase === 'updating' && v.tasks[task].health !== undefined;
@@ -174,7 +175,7 @@ describe('an engine that stalls mid-rollout', () => {
   const unanswered = async (env: string, id: string, task: number) =>
     (await events(env, id)).filter(
       (e): e is Extract<RolloutEvent, { type: 'ContainerStepUnanswered' }> =>
-        e.type === 'ContainerStepUnanswered' && e.task === task,
+        e.type === 'ContainerStepUnanswered' && e.data.task === task,
     );
 
   it("frozen during a task's health gate, longer than the engine timeout: the revert's remove is reconciled when the engine resumes, and the task restored", async () => {
@@ -187,7 +188,7 @@ describe('an engine that stalls mid-rollout', () => {
     // (Which calls meet the silence depends on the machine's pace: when the gate's own checks take
     // it, the revert can come after the engine is back, and no step goes unanswered.)
     const steps = await unanswered(env, outcome.id, 1);
-    expect(steps.filter((e) => /no answer to .* within 5s/.test(e.reason) && !e.maybeDone)).toEqual([]);
+    expect(steps.filter((e) => /no answer to .* within 5s/.test(e.data.reason) && !e.data.maybeDone)).toEqual([]);
   });
 
   it("frozen before a task's pass begins (its old container's stop times out): the engine is asked what happened, then the pass goes on", async () => {

@@ -18,6 +18,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rolloutJobsFile } from '../rollouts/testing/rollout-jobs-file';
+import { rolloutEventOf } from '../store/event-codec';
 import { OrchestratorProcess } from '../testing';
 
 jest.setTimeout(300_000);
@@ -127,7 +128,7 @@ describe('the pull phase of a rollout', () => {
     OrchestratorProcess.start({ store: join(dir, 'cj.db'), readDb: join(dir, 'cj.read.db'), readyTimeoutMs: 90_000 });
   const rolloutEvents = async (env: string, id: string): Promise<RolloutEvent[]> => {
     try {
-      return (await store.readStream(rolloutStream(env, id))).map((r) => r.data as RolloutEvent);
+      return (await store.readStream(rolloutStream(env, id))).flatMap((r) => rolloutEventOf(r) ?? []);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
@@ -253,12 +254,12 @@ describe('the pull phase of a rollout', () => {
     expect(started.status).toBe(200);
     const id = started.body.id;
     const pulledOn = (events: readonly RolloutEvent[]) =>
-      events.flatMap((e) => (e.type === 'ImagePulled' ? [e.host] : []));
+      events.flatMap((e) => (e.type === 'ImagePulled' ? [e.data.host] : []));
     await waitUntil(async () => {
       const events = await rolloutEvents(env, id);
       return (
         pulledOn(events).length === 2 &&
-        events.some((e) => e.type === 'ImagePullRequested' && e.host === fake.hosts[2].name)
+        events.some((e) => e.type === 'ImagePullRequested' && e.data.host === fake.hosts[2].name)
       );
     }, 60_000);
     const progress = (await orchestrator.request<RolloutView>('GET', `/v1/envs/${env}/rollouts/${id}`)).body;
@@ -284,7 +285,7 @@ describe('the pull phase of a rollout', () => {
     expect(
       events
         .filter((e) => e.type === 'ImagePullRequested')
-        .map((e) => (e as { host: string }).host)
+        .map((e) => (e.data as { host: string }).host)
         .sort(),
     ).toEqual(hosts);
     expect(pulledOn(events).sort()).toEqual(hosts);
@@ -294,10 +295,10 @@ describe('the pull phase of a rollout', () => {
     // Nothing pulled twice: the hosts that had pulled before the kill downloaded nothing more.
     expect({ h1: gate.blobs(h1).length, h2: gate.blobs(h2).length }).toEqual(before);
     const pulled = events.filter((e): e is Extract<RolloutEvent, { type: 'ImagePulled' }> => e.type === 'ImagePulled');
-    expect(pulled.every((e) => /^sha256:/.test(e.digest) && e.ms >= 0)).toBe(true);
+    expect(pulled.every((e) => /^sha256:/.test(e.data.digest) && e.data.ms >= 0)).toBe(true);
     // What the engine reported downloading: v2 shares all but one tiny layer with v1, whose size an
     // engine may not report while it downloads, so only that it was counted is certain here.
-    expect(pulled.every((e) => e.bytes === undefined || e.bytes >= 0)).toBe(true);
+    expect(pulled.every((e) => e.data.bytes === undefined || e.data.bytes >= 0)).toBe(true);
     // Every task's downtime is in its TaskUpdated and in the view.
     expect(view.tasks.every((t) => typeof t.downtimeMs === 'number' && t.downtimeMs > 0)).toBe(true);
     for (const c of await running(env))

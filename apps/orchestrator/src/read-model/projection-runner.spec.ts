@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, type EventStore } from '@cj/event-store';
-import { jobStream, rolloutStream, type RolloutEvent, type DomainEvent, type EventMetadata } from '@cj/domain';
+import {
+  jobStream,
+  rolloutEvent,
+  rolloutStream,
+  storedRolloutEvent,
+  type RolloutEvent,
+  type DomainEvent,
+  type EventMetadata,
+} from '@cj/domain';
 import type { JobSpec } from '@cj/api';
 import { Metrics } from '../metrics/metrics';
 import { toEventData } from '../store/event-codec';
@@ -190,17 +198,12 @@ describe('the read models, fed from a real SQLite event store', () => {
       ['c2', 'starting'],
     ]);
 
-    const gate = (task: number, containerId: string): RolloutEvent => ({
-      type: 'RolloutHealthCheckPassed',
-      schemaVersion: 1,
-      at: 9_000,
-      task,
-      containerId,
-    });
+    const gate = (task: number, containerId: string): RolloutEvent =>
+      rolloutEvent('RolloutHealthCheckPassed', { at: 9_000, task, containerId });
     const passed = [gate(1, 'c2'), gate(0, 'c3')].map((event, index) => ({
       id: `00000000-0000-4000-8000-00000000000${index}`,
       type: event.type,
-      data: event,
+      data: storedRolloutEvent(event),
     }));
     const { position } = await store.append(rolloutStream('prod', 'r1'), passed, 'any');
     await runner.waitFor(position as bigint);

@@ -18,10 +18,10 @@ export async function replayRollout(store: EventStore, env: string, id: string):
     if (!event) continue;
     state = evolveRollout(state, event);
     if (!state.exists) continue;
-    const data = event as unknown as Readonly<Record<string, unknown>>;
+    const data: Readonly<Record<string, unknown>> = event.data;
     steps.push({
       step: Number(record.revision),
-      at: new Date(event.at).toISOString(),
+      at: new Date(event.data.at).toISOString(),
       type: event.type,
       ...(typeof data['task'] === 'number' && { task: data['task'] }),
       ...(typeof data['host'] === 'string' && { host: data['host'] }),

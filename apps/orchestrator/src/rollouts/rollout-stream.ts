@@ -9,21 +9,13 @@ import {
   foldRollout,
   initialRolloutState,
   rolloutStreamId,
-  type EventMetadata,
   type RolloutEvent,
   type RolloutState,
 } from '@cj/domain';
-import { v5 as uuidv5 } from 'uuid';
 import { runCommand } from '../store/command-loop';
-import { rolloutEventOf } from '../store/event-codec';
+import { rolloutEventOf, toRolloutEventData, type RolloutEventMetadata } from '../store/event-codec';
 
-const EVENT_ID_NAMESPACE = '3f1c6a52-6f1e-4b8e-9a39-1b7d3f0c2a10';
-
-/**
- * The domain's event metadata; what the driver records on its own (`actor: orchestrator`) has no
- * causing command, so no causation id.
- */
-export type RolloutEventMetadata = Omit<EventMetadata, 'causationId'> & { readonly causationId?: string };
+export type { RolloutEventMetadata } from '../store/event-codec';
 
 export interface LoadedRollout {
   readonly state: RolloutState;
@@ -106,12 +98,9 @@ export class RolloutStream {
     revision: bigint,
     metadata: RolloutEventMetadata,
   ): Promise<RolloutAppended> {
-    const data = events.map((event, i) => ({
-      id: uuidv5(`${this.streamId}@${revision + 1n + BigInt(i)}:${JSON.stringify(event)}`, EVENT_ID_NAMESPACE),
-      type: event.type,
-      data: event,
-      metadata,
-    }));
+    const data = events.map((event, i) =>
+      toRolloutEventData(event, this.streamId, revision + 1n + BigInt(i), metadata),
+    );
     const result = await this.store.append(this.streamId, data, revision < 0n ? 'no_stream' : revision);
     return {
       revision: result.nextExpectedRevision,

@@ -4,8 +4,9 @@ import type { RolloutEvent, RolloutEventType } from '../rollout/events';
 
 /**
  * The events of jobs and hosts, each in the envelope `{ type, schemaVersion, data, metadata }`.
- * A rollout's events (`RolloutEvent`) are flat: their fields beside `type` and `schemaVersion`, as
- * the rollout's stream stores them, with the metadata kept beside them in the store.
+ * A rollout's events (`RolloutEvent`) have the same envelope without the metadata, which is given
+ * when they are appended and kept beside them in the store; the rollout's stream stores them flat
+ * (`storedRolloutEvent`).
  */
 export type DomainEvent = JobEvent | HostEvent;
 
@@ -91,10 +92,10 @@ export const CURRENT_SCHEMA_VERSION: {
   ...ROLLOUT_SCHEMA_VERSION,
 };
 
-/** A job's or a host's event type (enveloped), as opposed to a rollout's or another aggregate's. */
+/** A job's or a host's event type, as opposed to a rollout's or another aggregate's. */
 export const isDomainEventType = (type: string): type is DomainEventType =>
   Object.hasOwn(ENVELOPED_SCHEMA_VERSION, type);
 
-/** A rollout's event type (flat). */
+/** A rollout's event type. */
 export const isRolloutEventType = (type: string): type is RolloutEventType =>
   Object.hasOwn(ROLLOUT_SCHEMA_VERSION, type);

@@ -8,8 +8,8 @@ import {
   parseStreamName,
   rolloutStream,
 } from './streams';
-import { rolloutEvent } from '../rollout/events';
-import { isDomainEventType, isRolloutEventType } from './domain-event';
+import { rolloutEvent, storedRolloutEvent } from '../rollout/events';
+import { CURRENT_SCHEMA_VERSION, isDomainEventType, isRolloutEventType } from './domain-event';
 import { upcast, upcastRolloutEvent, UnknownEventTypeError, UnsupportedSchemaVersionError } from './upcast';
 
 const metadata = {
@@ -99,25 +99,44 @@ describe('upcast', () => {
 describe('upcastRolloutEvent', () => {
   const paused = rolloutEvent('RolloutPaused', { at: 1000, reason: 'lunch' });
 
-  it("reads a rollout stream's record (the whole flat event as its data) as the event, its fields in their order", () => {
-    const event = upcastRolloutEvent({ type: 'RolloutPaused', data: paused });
+  it('builds the envelope of every event, the current schema version filled in', () => {
+    expect(paused).toEqual({ type: 'RolloutPaused', schemaVersion: 1, data: { at: 1000, reason: 'lunch' } });
+  });
+
+  it("stores an event flat, as a rollout's stream always has: its data's fields beside type and version, in their order", () => {
+    const stored = storedRolloutEvent(
+      rolloutEvent('RolloutContainerStopped', { at: 1000, task: 2, role: 'old', containerId: null }),
+    );
+    // Byte for byte what the stream held before events had an envelope (their ids derive from it).
+    expect(JSON.stringify(stored)).toBe(
+      '{"type":"RolloutContainerStopped","schemaVersion":1,"at":1000,"task":2,"role":"old","containerId":null}',
+    );
+  });
+
+  it("reads a rollout stream's record (the whole flat event as its data) back as the event, its fields in their order", () => {
+    const event = upcastRolloutEvent({ type: 'RolloutPaused', data: storedRolloutEvent(paused) });
 
     expect(event).toEqual(paused);
     expect(JSON.stringify(event)).toBe(JSON.stringify(paused));
   });
 
-  it('reads an event without a version as version 1', () => {
-    expect(
-      upcastRolloutEvent({ type: 'RolloutPaused', data: { type: 'RolloutPaused', at: 1000, reason: 'x' } }),
-    ).toEqual({ type: 'RolloutPaused', schemaVersion: 1, at: 1000, reason: 'x' });
+  it('reads a record written before versions were recorded (version 1) as the current envelope', () => {
+    const written = { type: 'TaskUpdated', at: 1000, task: 0, revision: 2, containerId: 'c1' };
+    expect(upcastRolloutEvent({ type: 'TaskUpdated', data: written })).toEqual({
+      type: 'TaskUpdated',
+      schemaVersion: CURRENT_SCHEMA_VERSION.TaskUpdated,
+      data: { at: 1000, task: 0, revision: 2, containerId: 'c1' },
+    });
   });
 
   it('refuses unknown types and versions newer than this cj', () => {
     expect(() => upcastRolloutEvent({ type: 'JobRemoved', data: {} })).toThrow(UnknownEventTypeError);
-    expect(() => upcastRolloutEvent({ type: 'RolloutPaused', data: { ...paused, schemaVersion: 9 } })).toThrow(
-      UnsupportedSchemaVersionError,
+    expect(() =>
+      upcastRolloutEvent({ type: 'RolloutPaused', data: { ...storedRolloutEvent(paused), schemaVersion: 9 } }),
+    ).toThrow(UnsupportedSchemaVersionError);
+    expect(() => upcast({ type: 'RolloutPaused', data: storedRolloutEvent(paused), metadata })).toThrow(
+      UnknownEventTypeError,
     );
-    expect(() => upcast({ type: 'RolloutPaused', data: paused, metadata })).toThrow(UnknownEventTypeError);
   });
 
   it("tells a rollout's event types from a job's or a host's", () => {

@@ -18,10 +18,17 @@ export interface EventMetadata {
   readonly source?: EventSource;
 }
 
-/** The shape of every event: a past-tense type, its payload's schema version, payload and metadata. */
-export interface EventOf<Type extends string, Data, Version extends number = 1> {
+/** The envelope of every event: a past-tense type, its payload's schema version and its payload. */
+export interface Envelope<Type extends string, Data, Version extends number = 1> {
   readonly type: Type;
   readonly schemaVersion: Version;
   readonly data: Readonly<Data>;
+}
+
+/**
+ * A job's or a host's event: the envelope and its metadata. A rollout's events are envelopes
+ * alone; their metadata is given when they are appended (see `RolloutEvent`).
+ */
+export interface EventOf<Type extends string, Data, Version extends number = 1> extends Envelope<Type, Data, Version> {
   readonly metadata: EventMetadata;
 }

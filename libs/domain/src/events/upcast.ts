@@ -42,8 +42,8 @@ export class UnsupportedSchemaVersionError extends Error {
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * Per type, the step from version n (the key) to n + 1. A job's or a host's step is given its
- * envelope's `data`; a rollout's, its flat event's other fields than `type` and `schemaVersion`.
+ * Per type, the step from version n (the key) to n + 1, given the envelope's `data`: a job's or a
+ * host's as stored, a rollout's the stored flat event's other fields than `type` and `schemaVersion`.
  */
 const UPCASTERS: { readonly [T in RecordedEventType]?: Readonly<Record<number, Upcaster>> } = {
   TaskHealthChanged: {
@@ -81,8 +81,9 @@ export function upcast(stored: StoredEvent): DomainEvent {
 }
 
 /**
- * Brings a stored rollout event to the current schema of its type. A rollout's stream stores the
- * whole flat event as the record's data, its schema version among its fields.
+ * Brings a stored rollout event to the current schema of its type, in its envelope. A rollout's
+ * stream stores the whole flat event as the record's data, its schema version among its fields
+ * (see `storedRolloutEvent`).
  */
 export function upcastRolloutEvent(stored: { readonly type: string; readonly data: unknown }): RolloutEvent {
   if (!isRolloutEventType(stored.type)) throw new UnknownEventTypeError(stored.type);
@@ -92,5 +93,5 @@ export function upcastRolloutEvent(stored: { readonly type: string; readonly dat
     typeof written === 'number' ? written : undefined,
     fields,
   );
-  return { type: stored.type, schemaVersion, ...data } as RolloutEvent;
+  return { type: stored.type, schemaVersion, data } as RolloutEvent;
 }

@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { parseStreamName } from '../events/streams';
-import { isTerminalRolloutEvent, rolloutEvent } from '../rollout/events';
+import { isTerminalRolloutEvent, rolloutEvent, storedRolloutEvent } from '../rollout/events';
 import { targetHostAddress, type HostTarget } from '@cj/api';
 import type { PortableEvent, PortableHeader } from './format';
 
@@ -251,7 +251,7 @@ export function closingEvents(records: readonly ImportedRecord[], input: Closing
       stream,
       rollout.last + 1n,
       'RolloutAborted',
-      rolloutEvent('RolloutAborted', { at: Date.parse(at), reason }),
+      storedRolloutEvent(rolloutEvent('RolloutAborted', { at: Date.parse(at), reason })),
       reason,
     );
   }

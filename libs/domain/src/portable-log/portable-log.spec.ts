@@ -219,6 +219,13 @@ describe('the portable log: an import', () => {
       reason: 'import from prod: container a1 ran on h1 of prod, not on n1',
       occurredAt: '2026-06-01T12:00:00.000Z',
     });
+    // Stored as a rollout's stream stores its events: flat.
+    expect(imported().find((e) => e.type === 'RolloutAborted')?.data).toEqual({
+      type: 'RolloutAborted',
+      schemaVersion: 1,
+      at: Date.parse('2026-06-01T12:00:00.000Z'),
+      reason: 'rollout r1 was running in prod; it does not run here',
+    });
   });
 
   it('given a history whose containers were all removed and rollouts ended, then nothing is closed', () => {

@@ -21,10 +21,11 @@ const one = <T extends RolloutEvent['type']>(w: World, type: T) => {
   if (!event) throw new Error(`no ${type}`);
   return event;
 };
-const taskTypes = (w: World, task: number) => w.events.filter((e) => 'task' in e && e.task === task).map((e) => e.type);
+const taskTypes = (w: World, task: number) =>
+  w.events.filter((e) => 'task' in e.data && e.data.task === task).map((e) => e.type);
 
 /** How long after the abort was recorded the rollout ended, on the recorded clock. */
-const abortTook = (w: World): number => (w.state.endedAt as number) - one(w, 'RolloutAbortRequested').at;
+const abortTook = (w: World): number => (w.state.endedAt as number) - one(w, 'RolloutAbortRequested').data.at;
 
 describe('abort always ends a rollout, within seconds, whatever its policy says', () => {
   it('given a task in a 24 h gate, when aborted, then it is reverted through the short abort gate and the rollout ends', () => {
@@ -37,9 +38,9 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
     expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);
     expect(taskTypes(w, 1)).toEqual([]);
     // The revert's gate asked for the abort's 1 s of health, not the policy's 24 h.
-    const restarted = only(w, 'RolloutContainerStarted').find((e) => e.role === 'old') as RolloutEvent & { at: number };
-    expect(one(w, 'TaskRolledBack').at - restarted.at).toBeGreaterThanOrEqual(ABORT_MIN_HEALTHY_TIME);
-    expect(one(w, 'TaskRolledBack').at - restarted.at).toBeLessThan(2 * ABORT_MIN_HEALTHY_TIME);
+    const restarted = only(w, 'RolloutContainerStarted').find((e) => e.data.role === 'old') as RolloutEvent;
+    expect(one(w, 'TaskRolledBack').data.at - restarted.data.at).toBeGreaterThanOrEqual(ABORT_MIN_HEALTHY_TIME);
+    expect(one(w, 'TaskRolledBack').data.at - restarted.data.at).toBeLessThan(2 * ABORT_MIN_HEALTHY_TIME);
     expect(w.state.tasks.map((t) => t.phase)).toEqual(['reverted', 'pending']);
   });
 
@@ -52,7 +53,7 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
 
     const [step] = nextSteps(w.state, { now: w.now });
     expect(step.events.map((e) => e.type)).toEqual(['TaskUpdateStarted', 'ContainerRemoveRequested']);
-    expect(step.events[0]).toMatchObject({ task: 0, direction: 'revert' });
+    expect(step.events[0]).toMatchObject({ data: { task: 0, direction: 'revert' } });
   });
 
   it('given a rollout rolling back through a 24 h revert gate, when aborted, then it ends at once, aborted', () => {
@@ -84,20 +85,20 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
         policy: policy({ minHealthyTime: 3000, healthyDeadline: DAY, progressDeadline: DAY }),
       }),
     );
-    w.runUntil((e) => e.type === 'TaskUpdated' && e.task === 1);
+    w.runUntil((e) => e.type === 'TaskUpdated' && e.data.task === 1);
     w.run([abort(w.now)]);
 
     expect(w.state.status).toBe('aborted');
-    expect(only(w, 'TaskRolledBack').map((e) => e.task)).toEqual([1, 0]);
+    expect(only(w, 'TaskRolledBack').map((e) => e.data.task)).toEqual([1, 0]);
     for (const task of [0, 1, 2]) expect(w.running(task).map((c) => c.id)).toEqual([`old-${task}`]);
     expect(taskTypes(w, 2)).toEqual([]);
     // One revert at a time (maxParallel 1), and no gate of the policy's 3 s.
-    const starts = only(w, 'TaskUpdateStarted').filter((e) => e.direction === 'revert');
+    const starts = only(w, 'TaskUpdateStarted').filter((e) => e.data.direction === 'revert');
     const ends = only(w, 'TaskRolledBack');
-    for (let i = 1; i < starts.length; i++) expect(starts[i].at).toBeGreaterThanOrEqual(ends[i - 1].at);
-    for (const restarted of only(w, 'RolloutContainerStarted').filter((e) => e.role === 'old')) {
-      const rolledBack = ends.find((e) => e.task === restarted.task) as { at: number };
-      expect(rolledBack.at - restarted.at).toBeLessThan(3000);
+    for (let i = 1; i < starts.length; i++) expect(starts[i].data.at).toBeGreaterThanOrEqual(ends[i - 1].data.at);
+    for (const restarted of only(w, 'RolloutContainerStarted').filter((e) => e.data.role === 'old')) {
+      const rolledBack = ends.find((e) => e.data.task === restarted.data.task)?.data as { at: number };
+      expect(rolledBack.at - restarted.data.at).toBeLessThan(3000);
     }
   });
 
@@ -184,7 +185,9 @@ describe('abort always ends a rollout, within seconds, whatever its policy says'
     expect(failed.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
-        reason: expect.stringMatching(/^not healthy for 1s within the abort's deadline of 5s/),
+        data: expect.objectContaining({
+          reason: expect.stringMatching(/^not healthy for 1s within the abort's deadline of 5s/),
+        }),
       }),
     ]);
   });

@@ -134,34 +134,42 @@ export function containerFacts(
     switch (event.type) {
       case 'RolloutContainerStarted': {
         const revision =
-          event.role === 'new'
+          event.data.role === 'new'
             ? rollout.toRevision
-            : (known(event.task, event.containerId)?.revision ?? rollout.fromRevision);
-        if (revision === undefined || known(event.task, event.containerId)?.state === 'running') break;
+            : (known(event.data.task, event.data.containerId)?.revision ?? rollout.fromRevision);
+        if (revision === undefined || known(event.data.task, event.data.containerId)?.state === 'running') break;
         commands.push({
           type: 'RecordContainerStarted',
-          data: { ...ref(event.task, event.containerId), revision, rolloutId: rollout.id },
+          data: { ...ref(event.data.task, event.data.containerId), revision, rolloutId: rollout.id },
           metadata,
         });
         break;
       }
       case 'RolloutContainerStopped':
-        if (event.containerId !== null && known(event.task, event.containerId)?.state === 'running') {
-          commands.push({ type: 'RecordContainerStopped', data: ref(event.task, event.containerId), metadata });
+        if (event.data.containerId !== null && known(event.data.task, event.data.containerId)?.state === 'running') {
+          commands.push({
+            type: 'RecordContainerStopped',
+            data: ref(event.data.task, event.data.containerId),
+            metadata,
+          });
         }
         break;
       case 'RolloutContainerRemoved':
-        if (known(event.task, event.containerId))
-          commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, event.containerId), metadata });
+        if (known(event.data.task, event.data.containerId))
+          commands.push({
+            type: 'RecordContainerRemoved',
+            data: ref(event.data.task, event.data.containerId),
+            metadata,
+          });
         break;
       case 'ReplacedContainersRemoved':
-        for (const containerId of event.containerIds) {
-          if (known(event.task, containerId))
-            commands.push({ type: 'RecordContainerRemoved', data: ref(event.task, containerId), metadata });
+        for (const containerId of event.data.containerIds) {
+          if (known(event.data.task, containerId))
+            commands.push({ type: 'RecordContainerRemoved', data: ref(event.data.task, containerId), metadata });
         }
         break;
       case 'LeftoverContainersRemoved':
-        for (const { task, host, containerId } of event.containers) {
+        for (const { task, host, containerId } of event.data.containers) {
           const container = known(task, containerId);
           if (!container) continue;
           const data = { job: rollout.job, task, host, containerId };

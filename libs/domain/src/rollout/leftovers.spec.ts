@@ -22,7 +22,7 @@ describe('leftover containers', () => {
     const w = new World(startCommand({ tasks }), undefined, undefined, threeOnTwoHosts).run();
 
     expect(w.types().slice(-2)).toEqual(['LeftoverContainersRemoved', 'RolloutSucceeded']);
-    expect(leftoverEvents(w).map((e) => e.containers)).toEqual([[{ task: 2, host: 'h1', containerId: 'old-2' }]]);
+    expect(leftoverEvents(w).map((e) => e.data.containers)).toEqual([[{ task: 2, host: 'h1', containerId: 'old-2' }]]);
     expect(w.performed.filter((p) => p === 'remove-leftovers')).toHaveLength(1);
     // The replaced containers kept for a quick rollback (keepReplaced 1) on their tasks' own hosts stay.
     expect(w.present()).toEqual(['0@h1:old-0 (stopped)', '1@h2:old-1 (stopped)', '0@h1:c1', '1@h2:c2']);
@@ -42,16 +42,16 @@ describe('leftover containers', () => {
       undefined,
       undefined,
       before,
-    ).runUntil((e) => e.type === 'TaskUpdated' && e.task === 1);
+    ).runUntil((e) => e.type === 'TaskUpdated' && e.data.task === 1);
 
     // Stop-first on the new host finds nothing of the task: old and new run side by side on two hosts.
-    const stops = w.events.filter((e) => e.type === 'RolloutContainerStopped' && e.task === 1);
-    expect(stops).toMatchObject([{ role: 'old', containerId: null }]);
+    const stops = w.events.filter((e) => e.type === 'RolloutContainerStopped' && e.data.task === 1);
+    expect(stops).toMatchObject([{ data: { role: 'old', containerId: null } }]);
     expect(w.running(1).map((c) => `${c.host}:${c.id}`)).toEqual(['h1:old-1', 'h2:c2']);
 
     w.run();
     expect(w.state.status).toBe('succeeded');
-    expect(leftoverEvents(w).map((e) => e.containers)).toEqual([[{ task: 1, host: 'h1', containerId: 'old-1' }]]);
+    expect(leftoverEvents(w).map((e) => e.data.containers)).toEqual([[{ task: 1, host: 'h1', containerId: 'old-1' }]]);
     expect(w.present()).toEqual(['0@h1:old-0 (stopped)', '0@h1:c1', '1@h2:c2']);
   });
 
@@ -105,7 +105,7 @@ describe('leftover containers', () => {
     ).run();
 
     expect(w.state.status).toBe('succeeded');
-    expect(leftoverEvents(w).map((e) => e.containers)).toEqual([[]]);
+    expect(leftoverEvents(w).map((e) => e.data.containers)).toEqual([[]]);
     expect(w.running(1).map((c) => `${c.host}:${c.id}`)).toEqual(['h1:old-1']);
   });
 
@@ -127,7 +127,7 @@ describe('leftover containers', () => {
     w.run();
 
     expect(w.state.status).toBe('succeeded');
-    expect(leftoverEvents(w).map((e) => e.containers)).toEqual([[{ task: 2, host: 'h2', containerId: 'old-2' }]]);
+    expect(leftoverEvents(w).map((e) => e.data.containers)).toEqual([[{ task: 2, host: 'h2', containerId: 'old-2' }]]);
     expect(w.present()).toEqual(['0@h1:old-0 (stopped)', '0@h1:c1']);
     // Once its outcome is recorded, the step is not asked for again.
     expect(nextSteps(w.state, { now: w.now })).toEqual([]);
@@ -144,7 +144,7 @@ describe('leftover containers', () => {
 
     expect(w.state.status).toBe('succeeded');
     expect(leftoverEvents(w)).toMatchObject([
-      { containers: [], failures: [{ host: 'h2', reason: 'host h2 does not answer' }] },
+      { data: { containers: [], failures: [{ host: 'h2', reason: 'host h2 does not answer' }] } },
     ]);
     expect(w.running(1).map((c) => c.id)).toEqual(['old-1']);
   });

@@ -11,7 +11,7 @@ const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) =>
   w.events.filter((e): e is Of<T> => e.type === type);
 const startOf = (w: World, task: number) =>
   eventsOf(w, 'RolloutContainerStarted').find(
-    (e) => e.task === task && e.role === 'new',
+    (e) => e.data.task === task && e.data.role === 'new',
   ) as Of<'RolloutContainerStarted'>;
 
 /** The talk's broken build: healthy at once, exits with code 3 two seconds later; Docker restarts it. */
@@ -30,10 +30,10 @@ describe('a lost container fails its task at once', () => {
     ).run();
 
     const check = eventsOf(w, 'RolloutHealthCheckFailed')[0];
-    expect(check).toMatchObject({ detail: 'container exited (exit code 3)', fatal: true });
+    expect(check).toMatchObject({ data: { detail: 'container exited (exit code 3)', fatal: true } });
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(/^container exited \(exit code 3\), 2(\.\d+)?s after it was started$/);
-    expect(failed.at - startOf(w, 0).at).toBeLessThan(2500);
+    expect(failed.data.reason).toMatch(/^container exited \(exit code 3\), 2(\.\d+)?s after it was started$/);
+    expect(failed.data.at - startOf(w, 0).data.at).toBeLessThan(2500);
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.reason).toMatch(/^task 0 on h1 failed: container exited \(exit code 3\)/);
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
@@ -47,7 +47,7 @@ describe('a lost container fails its task at once', () => {
     ).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(
+    expect(failed.data.reason).toMatch(
       /^container exited and was restarted by the engine once, 2(\.\d+)?s after it was started$/,
     );
     expect(w.state.status).toBe('rolled-back');
@@ -61,15 +61,16 @@ describe('a lost container fails its task at once', () => {
       unhealthy,
     ).run();
 
-    const checks = eventsOf(w, 'RolloutHealthCheckFailed').filter((e) => e.task === 0);
-    expect(checks.slice(0, -1).every((e) => e.detail === 'GET /health → 404' && e.fatal === undefined)).toBe(true);
+    const checks = eventsOf(w, 'RolloutHealthCheckFailed').filter((e) => e.data.task === 0);
+    expect(checks.slice(0, -1).every((e) => e.data.detail === 'GET /health → 404' && e.data.fatal === undefined)).toBe(
+      true,
+    );
     expect(checks.at(-1)).toMatchObject({
-      detail: "container unhealthy by its image's Docker HEALTHCHECK",
-      fatal: true,
+      data: { detail: "container unhealthy by its image's Docker HEALTHCHECK", fatal: true },
     });
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.at - startOf(w, 0).at).toBeGreaterThanOrEqual(2500);
-    expect(failed.at - startOf(w, 0).at).toBeLessThan(2500 + 250);
+    expect(failed.data.at - startOf(w, 0).data.at).toBeGreaterThanOrEqual(2500);
+    expect(failed.data.at - startOf(w, 0).data.at).toBeLessThan(2500 + 250);
     expect(w.state.status).toBe('rolled-back');
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
   });
@@ -98,21 +99,23 @@ describe('updated tasks stay watched until the rollout ends', () => {
     const w = new World(demo(), () => true, crashing(true)).run();
 
     // The first batch passed its gate…
-    expect(eventsOf(w, 'TaskUpdated').map((e) => e.task)).toEqual(expect.arrayContaining([0, 2]));
+    expect(eventsOf(w, 'TaskUpdated').map((e) => e.data.task)).toEqual(expect.arrayContaining([0, 2]));
     // …was fine at its own boundary, and lost at the next.
-    const checks = eventsOf(w, 'UpdatedTaskChecked').filter((e) => e.task === 0);
-    expect(checks.map((e) => [e.batch, e.passed])).toEqual([
+    const checks = eventsOf(w, 'UpdatedTaskChecked').filter((e) => e.data.task === 0);
+    expect(checks.map((e) => [e.data.batch, e.data.passed])).toEqual([
       [0, true],
       [1, false],
     ]);
-    expect(checks[1].detail).toBe('container exited and was restarted by the engine once');
+    expect(checks[1].data.detail).toBe('container exited and was restarted by the engine once');
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
     expect(failed).toMatchObject({
-      task: 0,
-      reason:
-        'container exited and was restarted by the engine once after it passed its health gate (checked when batch 2 of 3 was done)',
+      data: {
+        task: 0,
+        reason:
+          'container exited and was restarted by the engine once after it passed its health gate (checked when batch 2 of 3 was done)',
+      },
     });
-    expect(eventsOf(w, 'BatchCompleted').map((e) => e.batch)).toEqual([0]);
+    expect(eventsOf(w, 'BatchCompleted').map((e) => e.data.batch)).toEqual([0]);
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.reason).toMatch(/^task 0 on h1 failed: container exited and was restarted/);
     for (const task of [0, 1, 2, 3, 4, 5]) expect(w.running(task).map((c) => c.revision)).toEqual([1]);
@@ -125,13 +128,15 @@ describe('updated tasks stay watched until the rollout ends', () => {
     const w = new World(demo({ maxFailureRatio: 0.2 }), () => true, onlyTask0).run();
 
     expect(w.state.status).toBe('succeeded');
-    expect(eventsOf(w, 'RolloutSucceeded')[0].failedTasks).toEqual([0]);
-    expect(eventsOf(w, 'TaskRolledBack').map((e) => e.task)).toEqual([0]);
+    expect(eventsOf(w, 'RolloutSucceeded')[0].data.failedTasks).toEqual([0]);
+    expect(eventsOf(w, 'TaskRolledBack').map((e) => e.data.task)).toEqual([0]);
     expect(w.running(0).map((c) => c.id)).toEqual(['old-0']);
     for (const task of [1, 2, 3, 4, 5]) expect(w.running(task).map((c) => c.revision)).toEqual([2]);
     // Task 0 is restored before the batch counts as completed.
     const restored = eventsOf(w, 'TaskRolledBack')[0];
-    expect(eventsOf(w, 'BatchCompleted').find((e) => e.batch === 1)?.at).toBeGreaterThanOrEqual(restored.at);
+    expect(eventsOf(w, 'BatchCompleted').find((e) => e.data.batch === 1)?.data.at).toBeGreaterThanOrEqual(
+      restored.data.at,
+    );
   });
 
   it('with failureAction pause, a lost task pauses the rollout with that task restored', () => {
@@ -160,7 +165,7 @@ describe('updated tasks stay watched until the rollout ends', () => {
       'remove-replaced 0',
       'remove-replaced 1',
     ]);
-    expect(eventsOf(w, 'UpdatedTaskChecked').map((e) => [e.task, e.batch])).toEqual([
+    expect(eventsOf(w, 'UpdatedTaskChecked').map((e) => [e.data.task, e.data.batch])).toEqual([
       [0, 0],
       [0, 1],
       [1, 1],

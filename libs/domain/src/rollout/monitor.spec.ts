@@ -39,17 +39,19 @@ describe('the monitor window before success', () => {
 
     expect(w.state.status).toBe('succeeded');
     const monitoring = only(w, 'RolloutMonitoringStarted');
-    expect(monitoring.until).toBe(monitoring.at + WINDOW);
+    expect(monitoring.data.until).toBe(monitoring.data.at + WINDOW);
     // The window opens once both tasks passed their gate and the boundary check.
-    const gated = eventsOf(w, 'UpdatedTaskChecked').map((e) => e.at);
-    expect(monitoring.at).toBeGreaterThanOrEqual(Math.max(...gated));
+    const gated = eventsOf(w, 'UpdatedTaskChecked').map((e) => e.data.at);
+    expect(monitoring.data.at).toBeGreaterThanOrEqual(Math.max(...gated));
     for (const task of [0, 1]) {
-      const checks = eventsOf(w, 'RolloutHealthCheckPassed').filter((e) => e.task === task && e.at > monitoring.at);
+      const checks = eventsOf(w, 'RolloutHealthCheckPassed').filter(
+        (e) => e.data.task === task && e.data.at > monitoring.data.at,
+      );
       expect(checks).toHaveLength(WINDOW / 250);
-      expect(checks.at(-1)?.at).toBe(monitoring.until);
+      expect(checks.at(-1)?.data.at).toBe(monitoring.data.until);
     }
-    expect(only(w, 'BatchCompleted').at).toBeGreaterThanOrEqual(monitoring.until);
-    expect(only(w, 'RolloutSucceeded').at - monitoring.until).toBeLessThan(500);
+    expect(only(w, 'BatchCompleted').data.at).toBeGreaterThanOrEqual(monitoring.data.until);
+    expect(only(w, 'RolloutSucceeded').data.at - monitoring.data.until).toBeLessThan(500);
   });
 
   it('adds the window to the rollout and nothing when there is none', () => {
@@ -57,7 +59,7 @@ describe('the monitor window before success', () => {
     const withWindow = new World(finalBatch({ monitor: WINDOW })).run();
 
     expect(eventsOf(without, 'RolloutMonitoringStarted')).toEqual([]);
-    const took = (w: World) => only(w, 'RolloutSucceeded').at - w.events[0].at;
+    const took = (w: World) => only(w, 'RolloutSucceeded').data.at - w.events[0].data.at;
     expect(took(withWindow) - took(without)).toBe(WINDOW);
   });
 
@@ -70,10 +72,10 @@ describe('the monitor window before success', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), () => true, crashesAt2s).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(
+    expect(failed.data.reason).toMatch(
       /^container exited \(exit code 3\) during the monitor window, \d+(\.\d+)?s after it opened$/,
     );
-    expect(failed.at).toBeLessThan(only(w, 'RolloutMonitoringStarted').until);
+    expect(failed.data.at).toBeLessThan(only(w, 'RolloutMonitoringStarted').data.until);
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.reason).toMatch(
       /^task \d on h\d failed: container exited \(exit code 3\) during the monitor window/,
@@ -86,7 +88,7 @@ describe('the monitor window before success', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), stopsAnswering(1500)).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(
+    expect(failed.data.reason).toMatch(
       /^its health check failed 3 times in a row \(last: GET \/health → 404\) during the monitor window, /,
     );
     expect(w.state.status).toBe('rolled-back');
@@ -96,15 +98,17 @@ describe('the monitor window before success', () => {
     const w = new World(finalBatch({ monitor: WINDOW }, 1), stopsAnswering(1500)).run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.reason).toMatch(/^its health check failed \(last: GET \/health → 404\) during the monitor window, /);
-    expect(only(w, 'RolloutStarted').probeRetries).toBe(1);
+    expect(failed.data.reason).toMatch(
+      /^its health check failed \(last: GET \/health → 404\) during the monitor window, /,
+    );
+    expect(only(w, 'RolloutStarted').data.probeRetries).toBe(1);
   });
 
   it('given one failed check in the window that the next check undoes, the rollout still succeeds', () => {
     const w = new World(finalBatch({ monitor: WINDOW }), stopsAnswering(1500, 250)).run();
 
-    const since = only(w, 'RolloutMonitoringStarted').at;
-    expect(eventsOf(w, 'RolloutHealthCheckFailed').filter((e) => e.at > since).length).toBeGreaterThan(0);
+    const since = only(w, 'RolloutMonitoringStarted').data.at;
+    expect(eventsOf(w, 'RolloutHealthCheckFailed').filter((e) => e.data.at > since).length).toBeGreaterThan(0);
     expect(w.state.status).toBe('succeeded');
   });
 
@@ -124,7 +128,7 @@ describe('the monitor window before success', () => {
       },
     ]);
     expect(w.state.status).toBe('succeeded');
-    expect(only(w, 'RolloutSucceeded').failedTasks).toEqual([0]);
+    expect(only(w, 'RolloutSucceeded').data.failedTasks).toEqual([0]);
     expect(w.running(1).map((c) => c.revision)).toEqual([2]);
   });
 
@@ -137,7 +141,7 @@ describe('the monitor window before success', () => {
     const w = new World(finalBatch({ monitor: WINDOW }));
     w.runUntil((e) => e.type === 'RolloutMonitoringStarted');
 
-    const until = new Date(only(w, 'RolloutMonitoringStarted').until).toISOString();
+    const until = new Date(only(w, 'RolloutMonitoringStarted').data.until).toISOString();
     const view = toRolloutView(w.state);
     expect(view).toMatchObject({ phase: 'running', monitorUntil: until });
     expect(view.tasks.map((t) => [t.phase, t.detail])).toEqual([
@@ -158,11 +162,11 @@ describe('the monitor window after a runner restart', () => {
     w.run();
 
     const monitoring = only(w, 'RolloutMonitoringStarted');
-    const checks = eventsOf(w, 'RolloutHealthCheckPassed').filter((e) => e.at > monitoring.at);
-    expect(checks.filter((e) => e.at > down && e.at < down + 1000)).toEqual([]);
+    const checks = eventsOf(w, 'RolloutHealthCheckPassed').filter((e) => e.data.at > monitoring.data.at);
+    expect(checks.filter((e) => e.data.at > down && e.data.at < down + 1000)).toEqual([]);
     expect(w.state.status).toBe('succeeded');
-    expect(only(w, 'BatchCompleted').at).toBeGreaterThanOrEqual(monitoring.until);
-    expect(only(w, 'RolloutSucceeded').at - monitoring.until).toBeLessThan(500);
+    expect(only(w, 'BatchCompleted').data.at).toBeGreaterThanOrEqual(monitoring.data.until);
+    expect(only(w, 'RolloutSucceeded').data.at - monitoring.data.until).toBeLessThan(500);
   });
 
   it('finds a container that crashed while no runner was watching, at its first check after the restart', () => {
@@ -173,8 +177,8 @@ describe('the monitor window after a runner restart', () => {
     w.run();
 
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed.at).toBeGreaterThanOrEqual(restart);
-    expect(failed.reason).toMatch(/^container exited \(exit code 3\) during the monitor window/);
+    expect(failed.data.at).toBeGreaterThanOrEqual(restart);
+    expect(failed.data.reason).toMatch(/^container exited \(exit code 3\) during the monitor window/);
     expect(w.state.status).toBe('rolled-back');
   });
 });

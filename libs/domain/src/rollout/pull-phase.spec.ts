@@ -75,7 +75,7 @@ describe('the pull phase: the image is on every host before the first batch', ()
     );
     const [end] = nextSteps(w.state, { now: T0 + 40 });
     expect(typesOf(end.events)).toEqual(['RolloutFailed']);
-    expect((end.events[0] as { reason: string }).reason).toMatch(
+    expect((end.events[0].data as { reason: string }).reason).toMatch(
       /^pulling the image of revision 2 failed on h1: manifest unknown; no container was touched$/,
     );
   });
@@ -152,10 +152,14 @@ describe('per-task downtime', () => {
     const state = w.state as ActiveRollout;
     for (const task of [0, 1]) {
       const stopped = w.events.find(
-        (e) => e.type === 'RolloutContainerStopped' && e.task === task && e.role === 'old',
-      ) as { at: number };
-      const passed = w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.task === task) as { at: number };
-      const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.task === task) as { downtimeMs?: number };
+        (e) => e.type === 'RolloutContainerStopped' && e.data.task === task && e.data.role === 'old',
+      )?.data as { at: number };
+      const passed = w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.data.task === task)?.data as {
+        at: number;
+      };
+      const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.data.task === task)?.data as {
+        downtimeMs?: number;
+      };
       expect(updated.downtimeMs).toBe(passed.at - stopped.at);
       expect(updated.downtimeMs).toBeGreaterThan(0);
       expect(toRolloutView(state).tasks[task].downtimeMs).toBe(updated.downtimeMs);
@@ -168,11 +172,14 @@ describe('per-task downtime', () => {
       startCommand(),
       (task, revision, at, started) => !(task === 0 && revision === 2 && at - started < 700),
     ).run();
-    const stopped = w.events.find((e) => e.type === 'RolloutContainerStopped' && e.task === 0) as { at: number };
-    const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.task === 0) as { downtimeMs: number };
+    const stopped = w.events.find((e) => e.type === 'RolloutContainerStopped' && e.data.task === 0)?.data as {
+      at: number;
+    };
+    const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.data.task === 0)?.data as { downtimeMs: number };
     expect(updated.downtimeMs).toBeGreaterThanOrEqual(700 + 200);
     expect(updated.downtimeMs).toBe(
-      (w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.task === 0) as { at: number }).at - stopped.at,
+      (w.events.find((e) => e.type === 'RolloutHealthCheckPassed' && e.data.task === 0)?.data as { at: number }).at -
+        stopped.at,
     );
   });
 
@@ -180,13 +187,13 @@ describe('per-task downtime', () => {
     const tasks = tasksOn(['h1', 'h2'], 1).map((t) => ({ ...t, port: 9090, fromPort: 8080 }));
     const w = new World(startCommand({ tasks, policy: policy({ order: 'start-first' }) })).run();
     expect(
-      w.events.filter((e) => e.type === 'TaskUpdated').map((e) => (e as { downtimeMs?: number }).downtimeMs),
+      w.events.filter((e) => e.type === 'TaskUpdated').map((e) => (e.data as { downtimeMs?: number }).downtimeMs),
     ).toEqual([0, 0]);
   });
 
   it('none is recorded for a task that had no old container', () => {
     const w = new World(startCommand({ fromRevision: undefined })).run();
-    expect(w.events.filter((e) => e.type === 'TaskUpdated').map((e) => 'downtimeMs' in e)).toEqual([false, false]);
+    expect(w.events.filter((e) => e.type === 'TaskUpdated').map((e) => 'downtimeMs' in e.data)).toEqual([false, false]);
   });
 });
 
@@ -197,13 +204,13 @@ describe('a revert whose kept old container is gone', () => {
       startCommand({ tasks: tasksOn(['h1', 'h2'], 1), policy: policy({ healthyDeadline: 2000, minHealthyTime: 500 }) }),
       (task, revision) => revision !== 2 || task === 0,
     );
-    w.runUntil((e) => e.type === 'TaskUpdated' && e.task === 0);
+    w.runUntil((e) => e.type === 'TaskUpdated' && e.data.task === 0);
     const old0 = w.containers.find((c) => c.id === 'old-0');
     if (old0) old0.removed = true;
     w.run();
 
     expect(w.state.status).toBe('rolled-back');
-    const task0 = w.events.filter((e) => 'task' in e && e.task === 0).map((e) => e.type);
+    const task0 = w.events.filter((e) => 'task' in e.data && e.data.task === 0).map((e) => e.type);
     expect(task0.slice(task0.indexOf('RolloutContainerMissing') - 1)).toEqual(
       expect.arrayContaining([
         'ContainerStartRequested',
@@ -214,7 +221,9 @@ describe('a revert whose kept old container is gone', () => {
         'TaskRolledBack',
       ]),
     );
-    const created = w.events.find((e) => e.type === 'ContainerCreateRequested' && e.task === 0 && e.role === 'old') as {
+    const created = w.events.find(
+      (e) => e.type === 'ContainerCreateRequested' && e.data.task === 0 && e.data.role === 'old',
+    )?.data as {
       revision: number;
     };
     expect(created.revision).toBe(1);

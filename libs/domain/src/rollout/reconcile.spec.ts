@@ -4,7 +4,7 @@
  * reconcile, and never a new intent.
  */
 import { nextSteps } from './workflow';
-import type { RolloutEvent } from './events';
+import { rolloutEvent, type RolloutEvent } from './events';
 import { foldRollout } from './state';
 import { healthyUnless, policy, startCommand, tasksOn, World, type Lifecycle } from './testing/world';
 
@@ -39,7 +39,7 @@ describe('decide after a crash', () => {
   ] as const)('given %s without its outcome, it reconciles %s of the %s container', (intent, kind, role, scenario) => {
     const world = scenario();
     const events = cutAfter(world, intent);
-    const at = (events.at(-1) as { at: number }).at;
+    const at = (events.at(-1)?.data as { at: number }).at;
 
     const steps = nextSteps(foldRollout(events), { now: at + 100 });
 
@@ -81,7 +81,7 @@ describe('decide after a crash', () => {
   it('mid health gate, it goes on checking the same container', () => {
     const world = success();
     const events = cutAfter(world, 'RolloutHealthCheckPassed');
-    const started = events.find((e) => e.type === 'RolloutContainerStarted') as { containerId: string };
+    const started = events.find((e) => e.type === 'RolloutContainerStarted')?.data as { containerId: string };
     const [step] = nextSteps(foldRollout(events), { now: 0 });
     expect(step).toMatchObject({ events: [], effect: { kind: 'probe-health', containerId: started.containerId } });
   });
@@ -93,9 +93,10 @@ describe('decide after a crash', () => {
     ).run();
     const events = cutAfter(world, 'RolloutRollbackStarted');
     const state = foldRollout(events);
-    const steps = nextSteps(state, { now: (events.at(-1) as { at: number }).at });
+    const steps = nextSteps(state, { now: (events.at(-1)?.data as { at: number }).at });
     expect(steps.length).toBeGreaterThan(0);
-    for (const step of steps) expect(step.events[0]).toMatchObject({ type: 'TaskUpdateStarted', direction: 'revert' });
+    for (const step of steps)
+      expect(step.events[0]).toMatchObject({ type: 'TaskUpdateStarted', data: { direction: 'revert' } });
   });
 
   it('given a fatal check recorded, it fails the task at once, and only once', () => {
@@ -104,8 +105,7 @@ describe('decide after a crash', () => {
     expect(step.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
-        task: 0,
-        reason: expect.stringMatching(/^container exited \(exit code 3\)/),
+        data: expect.objectContaining({ task: 0, reason: expect.stringMatching(/^container exited \(exit code 3\)/) }),
       }),
     ]);
     const after = foldRollout([...events, ...step.events]);
@@ -136,14 +136,16 @@ describe('decide after a crash', () => {
 
   it('given a failed check recorded, it fails that task (whatever else is still to check), and a repeated check changes nothing', () => {
     const world = lostAfterGate();
-    const lost = world.events.find((e) => e.type === 'UpdatedTaskChecked' && !e.passed) as RolloutEvent;
+    const lost = world.events.find((e) => e.type === 'UpdatedTaskChecked' && !e.data.passed) as RolloutEvent;
     const events = world.events.slice(0, world.events.indexOf(lost) + 1);
-    const [step] = nextSteps(foldRollout([...events, { ...lost, at: lost.at + 1 }]), { now: 0 });
+    const [step] = nextSteps(
+      foldRollout([...events, { ...lost, data: { ...lost.data, at: lost.data.at + 1 } } as RolloutEvent]),
+      { now: 0 },
+    );
     expect(step.events).toEqual([
       expect.objectContaining({
         type: 'TaskUpdateFailed',
-        task: 0,
-        reason: expect.stringMatching(/after it passed its health gate/),
+        data: expect.objectContaining({ task: 0, reason: expect.stringMatching(/after it passed its health gate/) }),
       }),
     ]);
   });
@@ -158,7 +160,7 @@ describe('decide after a crash', () => {
     const before = foldRollout(events);
     const after = foldRollout([
       ...events,
-      { type: 'RolloutHealthCheckPassed', schemaVersion: 1, at: 1, task: 0, containerId: 'old-0' },
+      rolloutEvent('RolloutHealthCheckPassed', { at: 1, task: 0, containerId: 'old-0' }),
     ]);
     expect(after).toEqual(before);
   });

@@ -4,19 +4,28 @@
  */
 import { isTerminalRolloutPhase, type Millis } from '@cj/api';
 import type { ContainerBaseline } from './container-fault';
-import type {
-  ContainerCreateRequested,
-  ContainerRemoveRequested,
-  ContainerStartRequested,
-  ContainerStopRequested,
-  RolloutEvent,
-  RolloutIdentity,
-  RolloutTask,
+import {
+  storedRolloutEvent,
+  type ContainerCreateRequested,
+  type ContainerRemoveRequested,
+  type ContainerStartRequested,
+  type ContainerStopRequested,
+  type RolloutEvent,
+  type RolloutIdentity,
+  type RolloutTask,
+  type StoredRolloutEvent,
 } from './events';
 
-/** A side effect whose intent is recorded and whose outcome is not (in flight, or cut by a crash). */
-export type PendingIntent =
+/** The intent of a side effect, recorded before the effect is performed. */
+export type IntentEvent =
   ContainerStopRequested | ContainerRemoveRequested | ContainerCreateRequested | ContainerStartRequested;
+
+/**
+ * A side effect whose intent is recorded and whose outcome is not (in flight, or cut by a crash).
+ * Kept flat, as the stream stores it (`storedRolloutEvent`): the folded state is kept as JSON (the
+ * rollouts read model), and its shape stays that of the states kept before.
+ */
+export type PendingIntent = StoredRolloutEvent<IntentEvent>;
 
 export type TaskPhase =
   | 'pending' //      not touched yet
@@ -175,25 +184,25 @@ export function evolveRollout(state: RolloutState, event: RolloutEvent): Rollout
   if (event.type === 'RolloutStarted') {
     return {
       exists: true,
-      id: event.id,
-      env: event.env,
-      job: event.job,
-      fromRevision: event.fromRevision,
-      toRevision: event.toRevision,
-      policy: event.policy,
-      probeInterval: event.probeInterval,
-      ...(event.probeRetries !== undefined && { probeRetries: event.probeRetries }),
-      batches: event.batches,
-      tasks: event.tasks.map(freshTask),
+      id: event.data.id,
+      env: event.data.env,
+      job: event.data.job,
+      fromRevision: event.data.fromRevision,
+      toRevision: event.data.toRevision,
+      policy: event.data.policy,
+      probeInterval: event.data.probeInterval,
+      ...(event.data.probeRetries !== undefined && { probeRetries: event.data.probeRetries }),
+      batches: event.data.batches,
+      tasks: event.data.tasks.map(freshTask),
       pulls: {},
       status: 'running',
       batchesCompleted: 0,
-      lastProgressAt: event.at,
+      lastProgressAt: event.data.at,
       leftoversRemoved: false,
       failedTasks: [],
       failuresHandled: 0,
-      startedAt: event.at,
-      rollbackOf: event.rollbackOf,
+      startedAt: event.data.at,
+      rollbackOf: event.data.rollbackOf,
     };
   }
   if (!state.exists) return state;
@@ -205,31 +214,37 @@ export function evolveRollout(state: RolloutState, event: RolloutEvent): Rollout
 
   switch (event.type) {
     case 'RolloutLeaseAcquired':
-      return { ...s, lease: { owner: event.owner, until: event.until } };
+      return { ...s, lease: { owner: event.data.owner, until: event.data.until } };
     case 'ImagePullRequested':
       return {
         ...s,
-        pulls: { ...s.pulls, [event.host]: { state: 'pulling', revision: event.revision, since: event.at } },
+        pulls: {
+          ...s.pulls,
+          [event.data.host]: { state: 'pulling', revision: event.data.revision, since: event.data.at },
+        },
       };
     case 'ImagePulled': {
-      const revision = s.pulls[event.host]?.revision ?? s.toRevision;
+      const revision = s.pulls[event.data.host]?.revision ?? s.toRevision;
       const pulled: HostPull = {
         state: 'pulled',
         revision,
-        digest: event.digest,
-        ...(event.bytes !== undefined && { bytes: event.bytes }),
-        ms: event.ms,
+        digest: event.data.digest,
+        ...(event.data.bytes !== undefined && { bytes: event.data.bytes }),
+        ms: event.data.ms,
       };
-      return { ...s, pulls: { ...s.pulls, [event.host]: pulled }, lastProgressAt: event.at };
+      return { ...s, pulls: { ...s.pulls, [event.data.host]: pulled }, lastProgressAt: event.data.at };
     }
     case 'ImagePullFailed': {
-      const revision = s.pulls[event.host]?.revision ?? s.toRevision;
-      return { ...s, pulls: { ...s.pulls, [event.host]: { state: 'failed', revision, reason: event.reason } } };
+      const revision = s.pulls[event.data.host]?.revision ?? s.toRevision;
+      return {
+        ...s,
+        pulls: { ...s.pulls, [event.data.host]: { state: 'failed', revision, reason: event.data.reason } },
+      };
     }
     case 'TaskUpdateStarted':
-      return task(event.task, () => ({
-        phase: event.direction === 'forward' ? 'updating' : 'reverting',
-        direction: event.direction,
+      return task(event.data.task, () => ({
+        phase: event.data.direction === 'forward' ? 'updating' : 'reverting',
+        direction: event.data.direction,
         gate: undefined,
         oldStoppedAt: undefined,
         firstPassAt: undefined,
@@ -238,110 +253,119 @@ export function evolveRollout(state: RolloutState, event: RolloutEvent): Rollout
     case 'ContainerRemoveRequested':
     case 'ContainerCreateRequested':
     case 'ContainerStartRequested':
-      return task(event.task, () => ({ pending: event, unanswered: undefined }));
+      return task(event.data.task, () => ({ pending: storedRolloutEvent(event), unanswered: undefined }));
     case 'ContainerStepUnanswered':
-      return task(event.task, (t) =>
+      return task(event.data.task, (t) =>
         t.pending === undefined ? {} : { unanswered: nextUnanswered(t.unanswered, event) },
       );
     case 'RolloutContainerStopped':
-      return task(event.task, () =>
-        event.role === 'old'
+      return task(event.data.task, () =>
+        event.data.role === 'old'
           ? {
               ...settled,
               oldStopped: true,
-              oldContainerId: event.containerId,
-              ...(event.containerId !== null && { oldStoppedAt: event.at }),
+              oldContainerId: event.data.containerId,
+              ...(event.data.containerId !== null && { oldStoppedAt: event.data.at }),
             }
           : { ...settled, newStopped: true },
       );
     case 'RolloutContainerRemoved':
-      return task(event.task, () => (event.role === 'new' ? { ...settled, newRemoved: true } : settled));
+      return task(event.data.task, () => (event.data.role === 'new' ? { ...settled, newRemoved: true } : settled));
     case 'RolloutContainerCreated':
-      return task(event.task, () =>
-        event.role === 'new'
-          ? { ...settled, newContainerId: event.containerId }
-          : { ...settled, oldContainerId: event.containerId, oldMissing: false },
+      return task(event.data.task, () =>
+        event.data.role === 'new'
+          ? { ...settled, newContainerId: event.data.containerId }
+          : { ...settled, oldContainerId: event.data.containerId, oldMissing: false },
       );
     case 'RolloutContainerMissing':
-      return task(event.task, () => (event.role === 'old' ? { ...settled, oldMissing: true } : settled));
+      return task(event.data.task, () => (event.data.role === 'old' ? { ...settled, oldMissing: true } : settled));
     case 'RolloutContainerStarted':
-      return task(event.task, () => ({
+      return task(event.data.task, () => ({
         ...settled,
-        ...(event.role === 'new' ? { newStarted: true } : { oldRestarted: true }),
-        gate: { containerId: event.containerId, openedAt: event.at, checks: 0 },
-        since: { restartCount: event.restartCount ?? 0, startedAt: event.startedAt },
+        ...(event.data.role === 'new' ? { newStarted: true } : { oldRestarted: true }),
+        gate: { containerId: event.data.containerId, openedAt: event.data.at, checks: 0 },
+        since: { restartCount: event.data.restartCount ?? 0, startedAt: event.data.startedAt },
       }));
     case 'RolloutHealthCheckPassed':
     case 'RolloutHealthCheckFailed':
-      return task(event.task, (t) => {
-        if (t.gate?.containerId === event.containerId) {
+      return task(event.data.task, (t) => {
+        if (t.gate?.containerId === event.data.containerId) {
           const first =
             event.type === 'RolloutHealthCheckPassed' && t.direction === 'forward' && t.firstPassAt === undefined;
-          return { gate: nextGate(t.gate, event, s.probeInterval), ...(first && { firstPassAt: event.at }) };
+          return { gate: nextGate(t.gate, event, s.probeInterval), ...(first && { firstPassAt: event.data.at }) };
         }
-        return s.monitor && t.phase === 'updated' && t.newContainerId === event.containerId
+        return s.monitor && t.phase === 'updated' && t.newContainerId === event.data.containerId
           ? { watch: nextWatch(t.watch, event) }
           : {};
       });
     case 'UpdatedTaskChecked':
-      return task(event.task, (t) =>
-        t.phase === 'updated' && t.newContainerId === event.containerId
-          ? { checkedAtBatch: event.batch, lostReason: event.passed ? undefined : event.detail }
+      return task(event.data.task, (t) =>
+        t.phase === 'updated' && t.newContainerId === event.data.containerId
+          ? { checkedAtBatch: event.data.batch, lostReason: event.data.passed ? undefined : event.data.detail }
           : {},
       );
     case 'TaskUpdated':
       return {
-        ...task(event.task, () => ({ phase: 'updated', gate: undefined, downtimeMs: event.downtimeMs })),
-        lastProgressAt: event.at,
+        ...task(event.data.task, () => ({ phase: 'updated', gate: undefined, downtimeMs: event.data.downtimeMs })),
+        lastProgressAt: event.data.at,
       };
     case 'TaskUpdateFailed': {
       // A failed revert leaves the task stuck; a failed forward pass counts against the failure ratio.
-      const reverting = s.tasks.find((t) => t.task === event.task)?.phase === 'reverting';
-      const next = task(event.task, () => ({
+      const reverting = s.tasks.find((t) => t.task === event.data.task)?.phase === 'reverting';
+      const next = task(event.data.task, () => ({
         phase: reverting ? 'stuck' : 'failed',
-        failReason: event.reason,
+        failReason: event.data.reason,
         gate: undefined,
         ...settled,
         lostReason: undefined,
         watch: undefined,
       }));
-      return reverting ? next : { ...next, failedTasks: [...s.failedTasks, event.task] };
+      return reverting ? next : { ...next, failedTasks: [...s.failedTasks, event.data.task] };
     }
     case 'TaskRolledBack':
-      return { ...task(event.task, () => ({ phase: 'reverted', gate: undefined })), lastProgressAt: event.at };
+      return {
+        ...task(event.data.task, () => ({ phase: 'reverted', gate: undefined })),
+        lastProgressAt: event.data.at,
+      };
     case 'ReplacedContainersRemoved':
-      return task(event.task, () => ({ pruned: true }));
+      return task(event.data.task, () => ({ pruned: true }));
     case 'LeftoverContainersRemoved':
       return { ...s, leftoversRemoved: true };
     case 'RolloutMonitoringStarted':
-      return { ...s, monitor: { since: event.at, until: event.until } };
+      return { ...s, monitor: { since: event.data.at, until: event.data.until } };
     case 'RolloutWaitedOnStore':
-      return afterStoreOutage(s, Math.max(0, event.to - event.from));
+      return afterStoreOutage(s, Math.max(0, event.data.to - event.data.from));
     case 'BatchCompleted':
-      return { ...s, batchesCompleted: event.batch + 1, lastBatchCompletedAt: event.at };
+      return { ...s, batchesCompleted: event.data.batch + 1, lastBatchCompletedAt: event.data.at };
     case 'RolloutPaused':
-      return { ...s, status: 'paused', reason: event.reason, failuresHandled: s.failedTasks.length };
+      return { ...s, status: 'paused', reason: event.data.reason, failuresHandled: s.failedTasks.length };
     case 'RolloutResumed':
       return {
         ...s,
         status: 'running',
         reason: undefined,
         failuresHandled: s.failedTasks.length,
-        lastProgressAt: event.at,
+        lastProgressAt: event.data.at,
       };
     case 'RolloutAbortRequested':
       // The progress deadline bounds the abort too (a task waiting on an engine that never answers).
-      return { ...s, status: 'aborting', reason: event.reason, lastProgressAt: event.at, abortRequestedAt: event.at };
+      return {
+        ...s,
+        status: 'aborting',
+        reason: event.data.reason,
+        lastProgressAt: event.data.at,
+        abortRequestedAt: event.data.at,
+      };
     case 'RolloutRollbackStarted':
-      return { ...s, status: 'rolling-back', reason: event.reason, lastProgressAt: event.at };
+      return { ...s, status: 'rolling-back', reason: event.data.reason, lastProgressAt: event.data.at };
     case 'RolloutSucceeded':
-      return { ...s, status: 'succeeded', endedAt: event.at };
+      return { ...s, status: 'succeeded', endedAt: event.data.at };
     case 'RolloutRolledBack':
-      return { ...s, status: 'rolled-back', reason: event.reason, endedAt: event.at };
+      return { ...s, status: 'rolled-back', reason: event.data.reason, endedAt: event.data.at };
     case 'RolloutFailed':
-      return { ...s, status: 'failed', reason: event.reason, endedAt: event.at };
+      return { ...s, status: 'failed', reason: event.data.reason, endedAt: event.data.at };
     case 'RolloutAborted':
-      return { ...s, status: 'aborted', reason: event.reason, endedAt: event.at };
+      return { ...s, status: 'aborted', reason: event.data.reason, endedAt: event.data.at };
     default: {
       const unknown: never = event;
       return unknown;
@@ -387,10 +411,10 @@ function nextUnanswered(
   event: RolloutEvent & { type: 'ContainerStepUnanswered' },
 ): UnansweredStep {
   return {
-    reason: event.reason,
-    maybeDone: (previous?.maybeDone ?? false) || event.maybeDone,
-    since: previous?.since ?? event.at,
-    at: event.at,
+    reason: event.data.reason,
+    maybeDone: (previous?.maybeDone ?? false) || event.data.maybeDone,
+    since: previous?.since ?? event.data.at,
+    at: event.data.at,
     attempts: (previous?.attempts ?? 0) + 1,
   };
 }
@@ -404,18 +428,18 @@ function nextGate(
     return {
       ...gate,
       healthySince: undefined,
-      lastCheckAt: event.at,
-      lastDetail: event.detail,
+      lastCheckAt: event.data.at,
+      lastDetail: event.data.detail,
       checks: gate.checks + 1,
-      ...(event.fatal && { fatal: event.detail }),
+      ...(event.data.fatal && { fatal: event.data.detail }),
     };
   }
-  const gap = gate.lastCheckAt === undefined ? 0 : event.at - gate.lastCheckAt;
+  const gap = gate.lastCheckAt === undefined ? 0 : event.data.at - gate.lastCheckAt;
   const continuous = gate.healthySince !== undefined && gap <= MAX_CHECK_GAP_INTERVALS * interval;
   return {
     ...gate,
-    healthySince: continuous ? gate.healthySince : event.at,
-    lastCheckAt: event.at,
+    healthySince: continuous ? gate.healthySince : event.data.at,
+    lastCheckAt: event.data.at,
     lastDetail: 'healthy',
     checks: gate.checks + 1,
   };
@@ -426,12 +450,12 @@ function nextWatch(
   event: RolloutEvent & { type: 'RolloutHealthCheckPassed' | 'RolloutHealthCheckFailed' },
 ): TaskWatch {
   if (event.type === 'RolloutHealthCheckPassed')
-    return { lastCheckAt: event.at, lastDetail: 'healthy', failedChecks: 0 };
+    return { lastCheckAt: event.data.at, lastDetail: 'healthy', failedChecks: 0 };
   return {
-    lastCheckAt: event.at,
-    lastDetail: event.detail,
+    lastCheckAt: event.data.at,
+    lastDetail: event.data.detail,
     failedChecks: (watch?.failedChecks ?? 0) + 1,
-    ...(event.fatal && { fatal: event.detail }),
+    ...(event.data.fatal && { fatal: event.data.detail }),
   };
 }
 

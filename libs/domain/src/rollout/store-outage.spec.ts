@@ -43,10 +43,10 @@ describe('a rollout across a store outage', () => {
     expect(w.state.status).toBe('succeeded');
     expect(eventsOf(w, 'TaskUpdateFailed')).toEqual([]);
     // The run of passing checks went on across the outage: 2 s of checks, not 2 s after it.
-    const passed = eventsOf(w, 'RolloutHealthCheckPassed').map((e) => e.at);
+    const passed = eventsOf(w, 'RolloutHealthCheckPassed').map((e) => e.data.at);
     const updated = eventsOf(w, 'TaskUpdated')[0];
-    expect(updated.at - OUTAGE - passed[0]).toBeGreaterThanOrEqual(2000);
-    expect(updated.at - OUTAGE - passed[0]).toBeLessThan(2500);
+    expect(updated.data.at - OUTAGE - passed[0]).toBeGreaterThanOrEqual(2000);
+    expect(updated.data.at - OUTAGE - passed[0]).toBeLessThan(2500);
   });
 
   it('given the same outage left unrecorded (what a runner without the wait did), the late check fails the healthy task at its deadline', () => {
@@ -59,7 +59,7 @@ describe('a rollout across a store outage', () => {
     w.run();
 
     expect(w.state.status).toBe('rolled-back');
-    expect(eventsOf(w, 'TaskUpdateFailed')[0].reason).toMatch(
+    expect(eventsOf(w, 'TaskUpdateFailed')[0].data.reason).toMatch(
       /^not healthy for 2s within the healthy deadline of 5s \(\d+ checks; last: healthy\)$/,
     );
   });
@@ -76,9 +76,9 @@ describe('a rollout across a store outage', () => {
     w.run();
 
     const failed = eventsOf(w, 'TaskUpdateFailed')[0];
-    expect(failed.reason).toMatch(/^not healthy for 2s within the healthy deadline of 5s/);
-    expect(failed.at - opened).toBeGreaterThanOrEqual(5000 + OUTAGE);
-    expect(failed.at - opened).toBeLessThan(5000 + OUTAGE + 500);
+    expect(failed.data.reason).toMatch(/^not healthy for 2s within the healthy deadline of 5s/);
+    expect(failed.data.at - opened).toBeGreaterThanOrEqual(5000 + OUTAGE);
+    expect(failed.data.at - opened).toBeLessThan(5000 + OUTAGE + 500);
     expect(w.state.status).toBe('rolled-back');
   });
 
@@ -115,7 +115,7 @@ describe('a rollout across a store outage', () => {
     expect(w.state.status).toBe('succeeded');
     expect(
       eventsOf(w, 'RolloutHealthCheckPassed').filter(
-        (e) => e.at > w.events.find((x) => x.type === 'RolloutWaitedOnStore')!.at,
+        (e) => e.data.at > w.events.find((x) => x.type === 'RolloutWaitedOnStore')!.data.at,
       ),
     ).toHaveLength(12);
   });

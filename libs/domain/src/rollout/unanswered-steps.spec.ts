@@ -7,7 +7,7 @@
  */
 import { decideRollout } from './decide';
 import { nextSteps, UNANSWERED_RETRY_FIRST } from './workflow';
-import type { RolloutEvent } from './events';
+import { rolloutEvent, storedRolloutEvent, type RolloutEvent, type StoredRolloutEvent } from './events';
 import { foldRollout } from './state';
 import { healthyUnless, policy, startCommand, World } from './testing/world';
 import { toRolloutView } from './view';
@@ -18,7 +18,10 @@ const eventsOf = <T extends RolloutEvent['type']>(w: World, type: T) =>
 const is =
   <T extends RolloutEvent['type']>(type: T, task: number, role?: 'old' | 'new') =>
   (e: RolloutEvent): boolean =>
-    e.type === type && 'task' in e && e.task === task && (role === undefined || ('role' in e && e.role === role));
+    e.type === type &&
+    'task' in e.data &&
+    e.data.task === task &&
+    (role === undefined || ('role' in e.data && e.data.role === role));
 
 /** Two tasks, h1 and h2, one at a time; gates of 1 s within 5 s; 60 s without progress ends it. */
 const twoHosts = (over = {}) =>
@@ -41,17 +44,19 @@ describe('a container step its engine did not answer', () => {
 
     const unanswered = eventsOf(w, 'ContainerStepUnanswered');
     expect(unanswered.length).toBeGreaterThan(1);
-    expect(unanswered.every((e) => e.task === 0 && e.role === 'new' && e.maybeDone)).toBe(true);
-    expect(unanswered[0].reason).toBe('remove-container 0 new on host h1 failed: no answer within 2s');
+    expect(unanswered.every((e) => e.data.task === 0 && e.data.role === 'new' && e.data.maybeDone)).toBe(true);
+    expect(unanswered[0].data.reason).toBe('remove-container 0 new on host h1 failed: no answer within 2s');
     // Never a failure while the engine was silent: the task was not left stuck.
-    expect(eventsOf(w, 'TaskUpdateFailed').map((e) => e.task)).toEqual([0]);
+    expect(eventsOf(w, 'TaskUpdateFailed').map((e) => e.data.task)).toEqual([0]);
     // Nothing after the remove until the engine answered it.
-    const removed = eventsOf(w, 'RolloutContainerRemoved').find((e) => e.task === 0) as Of<'RolloutContainerRemoved'>;
-    expect(removed.at).toBeGreaterThanOrEqual(resumes);
+    const removed = eventsOf(w, 'RolloutContainerRemoved').find(
+      (e) => e.data.task === 0,
+    ) as Of<'RolloutContainerRemoved'>;
+    expect(removed.data.at).toBeGreaterThanOrEqual(resumes);
     const restarted = eventsOf(w, 'RolloutContainerStarted').find(
-      (e) => e.task === 0 && e.role === 'old',
+      (e) => e.data.task === 0 && e.data.role === 'old',
     ) as Of<'RolloutContainerStarted'>;
-    expect(restarted.at).toBeGreaterThan(removed.at);
+    expect(restarted.data.at).toBeGreaterThan(removed.data.at);
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.tasks.map((t) => t.phase)).toEqual(['reverted', 'pending']);
     expectOneRunningContainerPerTask(w, 1);
@@ -62,10 +67,12 @@ describe('a container step its engine did not answer', () => {
     const resumes = w.now + 20_000;
     w.silence('h2', resumes, 'frozen').run();
 
-    expect(eventsOf(w, 'ContainerStepUnanswered').map((e) => [e.task, e.role])).toContainEqual([1, 'old']);
-    const stopped = eventsOf(w, 'RolloutContainerStopped').find((e) => e.task === 1) as Of<'RolloutContainerStopped'>;
-    expect(stopped).toMatchObject({ role: 'old', containerId: 'old-1' });
-    expect(stopped.at).toBeGreaterThanOrEqual(resumes);
+    expect(eventsOf(w, 'ContainerStepUnanswered').map((e) => [e.data.task, e.data.role])).toContainEqual([1, 'old']);
+    const stopped = eventsOf(w, 'RolloutContainerStopped').find(
+      (e) => e.data.task === 1,
+    ) as Of<'RolloutContainerStopped'>;
+    expect(stopped).toMatchObject({ data: { role: 'old', containerId: 'old-1' } });
+    expect(stopped.data.at).toBeGreaterThanOrEqual(resumes);
     expect(w.state.status).toBe('succeeded');
     expectOneRunningContainerPerTask(w, 2);
   });
@@ -92,7 +99,9 @@ describe('a container step its engine did not answer', () => {
 
     expect(w.performed.filter((p) => p.startsWith('unanswered'))).toEqual(['unanswered stop-container 1 old']);
     const [failed] = eventsOf(w, 'TaskUpdateFailed');
-    expect(failed).toMatchObject({ task: 1, reason: 'stop-container 1 old on host h2 failed: connection refused' });
+    expect(failed).toMatchObject({
+      data: { task: 1, reason: 'stop-container 1 old on host h2 failed: connection refused' },
+    });
     expect(w.state.status).toBe('rolled-back');
     expect(w.state.reason).toBe(
       'task 1 on h2 failed: stop-container 1 old on host h2 failed: connection refused; 1 of 2 tasks failed, more than the 0 allowed by maxFailureRatio 0',
@@ -108,8 +117,8 @@ describe('a container step its engine did not answer', () => {
     const attempts = eventsOf(w, 'ContainerStepUnanswered');
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     // The first call never reached the engine; a reconcile cannot tell (a runner cut by a crash may have made one that did).
-    expect(attempts.map((e) => e.maybeDone)).toEqual([false, ...attempts.slice(1).map(() => true)]);
-    const gaps = attempts.slice(1).map((e, i) => e.at - attempts[i].at);
+    expect(attempts.map((e) => e.data.maybeDone)).toEqual([false, ...attempts.slice(1).map(() => true)]);
+    const gaps = attempts.slice(1).map((e, i) => e.data.at - attempts[i].data.at);
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(UNANSWERED_RETRY_FIRST * 2 ** i));
     expect(w.state.status).toBe('rolled-back');
     expectOneRunningContainerPerTask(w, 1);
@@ -135,8 +144,8 @@ describe('a container step its engine did not answer', () => {
     w.silence('h2', resumes, 'frozen').run();
 
     const restored = eventsOf(w, 'TaskRolledBack');
-    expect(restored.map((e) => e.task)).toEqual([0, 1]);
-    expect(restored[0].at).toBeLessThan(resumes);
+    expect(restored.map((e) => e.data.task)).toEqual([0, 1]);
+    expect(restored[0].data.at).toBeLessThan(resumes);
     expect(w.state.status).toBe('rolled-back');
     expectOneRunningContainerPerTask(w, 1);
   });
@@ -159,9 +168,9 @@ describe('a container step its engine did not answer', () => {
     expect(w.state.reason).toMatch(
       /^the abort made no progress within the progress deadline of 60s \(operator gave up\); task 0 on h1 cannot tell whether its step was done/,
     );
-    expect(eventsOf(w, 'RolloutFailed')[0].at - eventsOf(w, 'RolloutAbortRequested')[0].at).toBeGreaterThanOrEqual(
-      60_000,
-    );
+    expect(
+      eventsOf(w, 'RolloutFailed')[0].data.at - eventsOf(w, 'RolloutAbortRequested')[0].data.at,
+    ).toBeGreaterThanOrEqual(60_000);
   });
 });
 
@@ -176,15 +185,15 @@ describe('decide, given an unanswered step', () => {
     const last = w.events.at(-1) as Of<'ContainerStepUnanswered'>;
     const state = foldRollout(w.events);
 
-    expect(nextSteps(state, { now: last.at + 1 })).toEqual([
+    expect(nextSteps(state, { now: last.data.at + 1 })).toEqual([
       {
         key: 'task:0',
         events: [],
-        effect: { kind: 'wait', until: last.at + UNANSWERED_RETRY_FIRST },
+        effect: { kind: 'wait', until: last.data.at + UNANSWERED_RETRY_FIRST },
         reconcile: false,
       },
     ]);
-    expect(nextSteps(state, { now: last.at + UNANSWERED_RETRY_FIRST })).toEqual([
+    expect(nextSteps(state, { now: last.data.at + UNANSWERED_RETRY_FIRST })).toEqual([
       expect.objectContaining({
         key: 'task:0',
         events: [],
@@ -205,15 +214,15 @@ describe('decide, given an unanswered step', () => {
 
   it('an outcome closes it: the next step of the pass follows', () => {
     const w = silenced();
-    const intent = w.state.tasks[0].pending as Of<'ContainerRemoveRequested'>;
-    const removed: RolloutEvent = {
-      type: 'RolloutContainerRemoved',
-      schemaVersion: 1,
+    const intent = w.state.tasks[0].pending as StoredRolloutEvent<Of<'ContainerRemoveRequested'>>;
+    // The state keeps the open intent flat, as the stream stores it (the read model keeps the state).
+    expect(intent).toEqual(storedRolloutEvent(eventsOf(w, 'ContainerRemoveRequested').at(-1)!));
+    const removed = rolloutEvent('RolloutContainerRemoved', {
       at: w.now,
       task: 0,
       role: 'new',
       containerId: intent.containerId,
-    };
+    });
     const state = foldRollout([...w.events, removed]);
 
     expect(state.exists && state.tasks[0].unanswered).toBeUndefined();

@@ -4,7 +4,7 @@ import { healthyUnless, policy, startCommand, T0, tasksOn, World } from './testi
 
 const eventsOf = (w: World, type: RolloutEvent['type']) => w.events.filter((e) => e.type === type);
 const taskEvents = (w: World, task: number) =>
-  w.events.filter((e) => 'task' in e && e.task === task).map((e) => e.type);
+  w.events.filter((e) => 'task' in e.data && e.data.task === task).map((e) => e.type);
 
 describe('rollout workflow', () => {
   it('updates every task, batch by batch, stop-first, and removes replaced containers beyond the kept ones', () => {
@@ -53,7 +53,7 @@ describe('rollout workflow', () => {
       [3, 5],
     ]);
     w.run();
-    const starts = eventsOf(w, 'TaskUpdateStarted').map((e) => (e as { task: number }).task);
+    const starts = eventsOf(w, 'TaskUpdateStarted').map((e) => (e.data as { task: number }).task);
     expect(starts).toEqual([0, 2, 1, 4, 3, 5]);
   });
 
@@ -63,8 +63,10 @@ describe('rollout workflow', () => {
       startCommand({ policy: policy({ minHealthyTime: 1000 }) }),
       (task, _rev, at, started) => !(task === 0 && at - started >= 400 && at - started < 600),
     ).run();
-    const started = w.events.find((e) => e.type === 'RolloutContainerStarted' && e.task === 0) as { at: number };
-    const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.task === 0) as { at: number };
+    const started = w.events.find((e) => e.type === 'RolloutContainerStarted' && e.data.task === 0)?.data as {
+      at: number;
+    };
+    const updated = w.events.find((e) => e.type === 'TaskUpdated' && e.data.task === 0)?.data as { at: number };
     expect(eventsOf(w, 'RolloutHealthCheckFailed').length).toBeGreaterThan(0);
     expect(updated.at - started.at).toBeGreaterThanOrEqual(1500);
     expect(w.state.status).toBe('succeeded');
@@ -80,7 +82,7 @@ describe('rollout workflow', () => {
     ).run();
 
     expect(w.state.status).toBe('rolled-back');
-    const failed = eventsOf(w, 'TaskUpdateFailed')[0] as { task: number; reason: string };
+    const failed = eventsOf(w, 'TaskUpdateFailed')[0].data as { task: number; reason: string };
     expect(failed.task).toBe(1);
     expect(failed.reason).toMatch(/not healthy for 0.5s within the healthy deadline of 3s .*last: GET \/health → 404/);
     expect(w.state.reason).toMatch(/^task 1 on h2 failed: not healthy/);
@@ -88,7 +90,7 @@ describe('rollout workflow', () => {
     expect(w.containers.filter((c) => c.byRollout).every((c) => c.removed)).toBe(true);
     // task 2 was never touched: nothing is done to it.
     expect(taskEvents(w, 2)).toEqual([]);
-    expect(eventsOf(w, 'TaskRolledBack').map((e) => (e as { task: number }).task)).toEqual([1, 0]);
+    expect(eventsOf(w, 'TaskRolledBack').map((e) => (e.data as { task: number }).task)).toEqual([1, 0]);
   });
 
   it('reverts through the same gate and fails the rollout when an old container cannot be restored', () => {
@@ -115,7 +117,7 @@ describe('rollout workflow', () => {
     const resumedAt = w.now + 5000;
     w.run([{ at: resumedAt, apply: (s, now) => decideRollout({ type: 'ResumeRollout', data: { id: 'r' }, now }, s) }]);
     expect(w.state.status).toBe('succeeded');
-    expect(eventsOf(w, 'RolloutSucceeded')[0]).toMatchObject({ failedTasks: [0] });
+    expect(eventsOf(w, 'RolloutSucceeded')[0]).toMatchObject({ data: { failedTasks: [0] } });
     expect(w.running(1).map((c) => c.revision)).toEqual([2]);
     expect(w.running(0).map((c) => c.revision)).toEqual([1]);
   });
@@ -182,7 +184,7 @@ describe('rollout workflow', () => {
     const w = new World(startCommand({ policy: policy({ delayBetweenBatches: 10_000 }) })).run();
     const [done0] = eventsOf(w, 'BatchCompleted');
     const secondStart = eventsOf(w, 'TaskUpdateStarted')[1];
-    expect(secondStart.at - done0.at).toBe(10_000);
+    expect(secondStart.data.at - done0.data.at).toBe(10_000);
   });
 
   it('aborts: the task in flight and the updated one get their old containers back, nothing new starts', () => {
@@ -222,9 +224,8 @@ describe('rollout workflow', () => {
   it('creates every task when the job never ran (no old revision)', () => {
     const w = new World(startCommand({ fromRevision: undefined })).run();
     expect(w.state.status).toBe('succeeded');
-    expect(eventsOf(w, 'RolloutContainerStopped').map((e) => (e as { containerId: unknown }).containerId)).toEqual([
-      null,
-      null,
-    ]);
+    expect(eventsOf(w, 'RolloutContainerStopped').map((e) => (e.data as { containerId: unknown }).containerId)).toEqual(
+      [null, null],
+    );
   });
 });

@@ -31,11 +31,12 @@
  * gate is left stuck and named in the reason; the rollout ends aborted all the same. A pull in
  * flight is not awaited: it touches no container.
  */
-import { rolloutEvent, type RolloutEvent } from './events';
+import { rolloutEvent, storedRolloutEvent, type RolloutEvent } from './events';
 import { finalPlacement } from './leftovers';
 import type {
   ActiveRollout,
   HealthGate,
+  IntentEvent,
   MonitorWindow,
   PendingIntent,
   RolloutState,
@@ -380,10 +381,10 @@ function startPass(s: ActiveRollout, t: TaskState, direction: 'forward' | 'rever
 /** The next step of a task's pass, from what has happened to it so far. */
 function nextStep(s: ActiveRollout, t: TaskState, now: Millis): RolloutStep {
   const key = `task:${t.task}`;
-  const intend = (intent: PendingIntent): RolloutStep => ({
+  const intend = (intent: IntentEvent): RolloutStep => ({
     key,
     events: [intent],
-    effect: effectOf(t, intent),
+    effect: effectOf(t, storedRolloutEvent(intent)),
     reconcile: false,
   });
   const done = (event: RolloutEvent): RolloutStep => ({

@@ -25,7 +25,7 @@ import {
 import { healthyUnless, startCommand, World } from '@cj/domain/testing';
 import type { RecordedEvent } from '@cj/event-store';
 import { PROJECTIONS } from '../../core.module';
-import { toEventData } from '../../store/event-codec';
+import { toEventData, toRolloutEventData } from '../../store/event-codec';
 import type { Projection } from '../projection';
 import { openReadDb, type ReadDb } from '../read-db';
 import { rolloutsProjection } from './rollouts.projection';
@@ -85,7 +85,10 @@ function fixedLog(): RecordedEvent[] {
   const host = (name: string) => hostStream(ENV, name);
   const job = jobStream(ENV, 'web');
   const rollout = (id: string, events: readonly RolloutEvent[]) => {
-    for (const event of events) record(rolloutStream(ENV, id), event.type, event, { ...metadata() });
+    for (const event of events) {
+      const encoded = toRolloutEventData(event, rolloutStream(ENV, id), 0n, metadata());
+      record(rolloutStream(ENV, id), encoded.type, encoded.data, encoded.metadata as Record<string, unknown>);
+    }
   };
   const ref = (task: number, containerId: string) => ({ job: 'web', task, host: `h${task + 1}`, containerId });
 

@@ -32,8 +32,8 @@ export const rolloutsProjection: Projection = {
       db.prepare('INSERT OR REPLACE INTO rollouts (env, id, job, started_at, state) VALUES (?, ?, ?, ?, ?)').run(
         stream.env,
         stream.id,
-        event.job,
-        event.at,
+        event.data.job,
+        event.data.at,
         JSON.stringify(state),
       );
       return;

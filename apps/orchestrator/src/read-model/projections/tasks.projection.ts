@@ -190,7 +190,7 @@ function gatePassed(db: ReadDb, env: string, event: RolloutEvent): void {
   if (event.type !== 'RolloutHealthCheckPassed') return;
   db.prepare(`UPDATE tasks SET health = 'healthy' WHERE env = ? AND container_id = ? AND health = 'starting'`).run(
     env,
-    event.containerId,
+    event.data.containerId,
   );
 }
 
