@@ -67,7 +67,10 @@ const OPERATIONS: Record<
   ApplyController_apply: { success: { status: 200, schema: ref('ApplyResponse') }, problems: CHANGE },
   UpDownController_up: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
   UpDownController_down: { success: { status: 200, schema: ref('UpDownResponse') }, problems: CHANGE },
-  ConfirmHostsController_confirmHosts: { success: { status: 200, schema: ref('ConfirmHostsResult') }, problems: CHANGE },
+  ConfirmHostsController_confirmHosts: {
+    success: { status: 200, schema: ref('ConfirmHostsResult') },
+    problems: CHANGE,
+  },
   ReplicateController_replicate: {
     success: { status: 200, schema: ref('ReplicateResponse') },
     problems: CHANGE,
