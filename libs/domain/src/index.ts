@@ -17,3 +17,4 @@ export * from './portable-log';
 export * from './cluster';
 export * from './replicate';
 export * from './compare';
+export * from './apply';

@@ -4,19 +4,15 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import {
   accepted,
-  hasRunningContainer,
-  classifyChanges,
   decideHost,
-  diffJobSpecs,
-  replacesContainers,
   evolveJob,
   hostStream,
   jobStream,
+  planApply,
+  type ApplyJobPlan,
   type JobEvent,
   type Environment,
   type JobState,
-  JobRunningError,
-  RolloutInProgressError,
 } from '@cj/domain';
 import type { ApplyResponse, DroppedHost, JobSpec, PlanEntry } from '@cj/api';
 import type { EventData } from '@cj/event-store';
@@ -36,14 +32,6 @@ import { ROLLOUT_STARTER, type RolloutStarter } from './rollout-starter';
 import { ApplyJobsFileCommand } from './apply.command';
 import { readJobsFile } from './read-jobs-file';
 import { resolveImages } from './resolve-images';
-
-interface JobPlan {
-  readonly entry: PlanEntry;
-  readonly spec?: JobSpec;
-  readonly state: JobState;
-  /** The job runs and what its containers are made from changed: the new revision goes out through a rollout. */
-  readonly rollout: boolean;
-}
 
 /**
  * `cj apply`: validate the whole file, pin every image to its registry digest, plan per job, and
@@ -67,7 +55,6 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   async execute({ env, jobs, base, dryRun, context }: ApplyJobsFileCommand): Promise<ApplyResponse> {
     const environment = await resolveImages(await readJobsFile(env, jobs, base, this.options.policy), this.registries);
     const plans = await this.plan(environment);
-    this.refuseUnsafe(plans);
     const named: NamedByFile = { hosts: environment.hosts.map((host) => host.name), jobs: this.jobNames(environment) };
     if (dryRun)
       return answer(
@@ -103,54 +90,17 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
     return [...new Set([...environment.jobs.map((job) => job.name), ...this.jobs.activeJobNames(environment.name)])];
   }
 
-  private async plan(environment: Environment): Promise<JobPlan[]> {
+  /** Every job's plan, decided in the domain on the job streams as they are now. */
+  private async plan(environment: Environment): Promise<ApplyJobPlan[]> {
+    const load = async (job: string) => foldJob((await this.writer.load(jobStream(environment.name, job))).records);
     const inFile = new Set(environment.jobs.map((job) => job.name));
-    const plans: JobPlan[] = [];
-    for (const spec of environment.jobs) {
-      const state = foldJob((await this.writer.load(jobStream(environment.name, spec.name))).records);
-      const current =
-        state.status === 'active' && state.currentRevision !== undefined
-          ? state.revisions[state.currentRevision]
-          : undefined;
-      if (!current) {
-        plans.push({ entry: { job: spec.name, action: 'create', changes: [] }, spec, state, rollout: false });
-        continue;
-      }
-      const changes = classifyChanges(diffJobSpecs(current, spec));
-      const replaces = replacesContainers(changes);
-      plans.push({
-        entry: {
-          job: spec.name,
-          action: changes.length === 0 ? 'unchanged' : 'update',
-          changes,
-          ...(changes.length > 0 && !replaces && { inPlace: true as const }),
-        },
-        spec,
-        state,
-        // Only what needs new containers is rolled out: a policy change lands in place.
-        rollout: replaces && hasRunningContainer(state),
-      });
-    }
+    const declared = [];
+    for (const spec of environment.jobs) declared.push({ spec, state: await load(spec.name) });
+    const others = [];
     for (const job of this.jobs.activeJobNames(environment.name)) {
-      if (inFile.has(job)) continue;
-      const state = foldJob((await this.writer.load(jobStream(environment.name, job))).records);
-      if (state.status === 'active')
-        plans.push({ entry: { job, action: 'remove', changes: [] }, state, rollout: false });
+      if (!inFile.has(job)) others.push({ job, state: await load(job) });
     }
-    return plans;
-  }
-
-  /**
-   * Refuses, before anything is recorded and on a dry run too, what the job decider would refuse
-   * when the plan is recorded: a change while a rollout is in progress, the removal of a running job.
-   */
-  private refuseUnsafe(plans: readonly JobPlan[]): void {
-    for (const plan of plans) {
-      if (plan.entry.action !== 'unchanged' && plan.state.activeRolloutId !== undefined) {
-        throw new RolloutInProgressError(plan.entry.job, plan.state.activeRolloutId);
-      }
-      if (plan.entry.action === 'remove' && hasRunningContainer(plan.state)) throw new JobRunningError(plan.entry.job);
-    }
+    return [...accepted(planApply({ declared, others }))];
   }
 
   /**
@@ -162,7 +112,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   private async record(
     env: string,
     environment: Environment,
-    plans: readonly JobPlan[],
+    plans: readonly ApplyJobPlan[],
     context: CommandContext,
   ): Promise<{ entries: PlanEntry[]; position?: bigint }> {
     const hostStreams = environment.hosts.map((host) => hostStream(env, host.name));
@@ -203,7 +153,7 @@ export class ApplyJobsFileHandler implements ICommandHandler<ApplyJobsFileComman
   /** One job's events in the apply: its new revision (and its rollout's start when it runs), or its removal. */
   private decideJob(
     env: string,
-    plan: JobPlan,
+    plan: ApplyJobPlan,
     state: JobState,
     metadata: CommandContext,
   ): { events: JobEvent[]; entry: PlanEntry } {
