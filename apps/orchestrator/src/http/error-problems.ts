@@ -78,7 +78,7 @@ export function problemOf(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof JobsFileError) return invalidJobsFile(error.issues);
   if (error instanceof DomainError) {
-    const status = DOMAIN_STATUS[error.code] ?? 409;
+    const status = DOMAIN_STATUS[error.code];
     return new ProblemError(status, kebab(error.code), TITLES[status], error.message, error.hint);
   }
   if (error instanceof ContainerRuntimeError) {

@@ -1,31 +1,12 @@
-import type { EventMetadata } from '../events/metadata';
 import type { JobEvent } from '../job/events';
 import { evolveJob, initialJobState, type JobState } from '../job/state';
 import { JobRunningError, RolloutInProgressError } from '../errors';
-import { jobSpec } from '../testing';
+import { jobSpec, webRegistered, webRemoved, webStarted, webStopped, webV1, webV2 } from '../testing';
 import { planApply, type ApplyJobPlan } from './plan-apply';
 
-const metadata: EventMetadata = {
-  actor: 'ops@laptop',
-  correlationId: 'cmd-1',
-  causationId: 'cmd-1',
-  occurredAt: '2015-06-01T10:00:00.000Z',
-  cjVersion: '0.1.0',
-};
-const v1 = jobSpec();
-const v2 = jobSpec({ image: { ...v1.image, tag: 'v2', digest: `sha256:${'2'.repeat(64)}` } });
+const v1 = webV1;
 const wider = jobSpec({ update: { ...v1.update, maxParallel: v1.update.maxParallel + 1 } });
-const container = { job: 'web', task: 0, host: 'h1', containerId: 'c-1' };
-
-const registered: JobEvent = {
-  type: 'JobRegistered',
-  schemaVersion: 1,
-  data: { job: 'web', revision: 1, spec: v1 },
-  metadata,
-};
-const started: JobEvent = { type: 'ContainerStarted', schemaVersion: 1, data: { ...container, revision: 1 }, metadata };
-const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: container, metadata };
-const removed: JobEvent = { type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 1 }, metadata };
+const [registered, started, stopped, removed] = [webRegistered, webStarted, webStopped, webRemoved];
 
 const state = (...history: JobEvent[]): JobState => history.reduce(evolveJob, initialJobState());
 const rolling = (s: JobState): JobState => ({ ...s, activeRolloutId: 'r-1' });
@@ -48,7 +29,7 @@ describe('planApply: a job the file declares', () => {
   });
 
   it('is rolled out when its containers change and it runs', () => {
-    const plan = only(planApply({ declared: [{ spec: v2, state: state(registered, started) }], others: [] }));
+    const plan = only(planApply({ declared: [{ spec: webV2, state: state(registered, started) }], others: [] }));
     expect(plan.rollout).toBe(true);
     expect(plan.entry).toMatchObject({ action: 'update' });
     expect(plan.entry.inPlace).toBeUndefined();
@@ -56,7 +37,9 @@ describe('planApply: a job the file declares', () => {
   });
 
   it('is recorded without a rollout when its containers change but none runs', () => {
-    const plan = only(planApply({ declared: [{ spec: v2, state: state(registered, started, stopped) }], others: [] }));
+    const plan = only(
+      planApply({ declared: [{ spec: webV2, state: state(registered, started, stopped) }], others: [] }),
+    );
     expect(plan).toMatchObject({ entry: { action: 'update' }, rollout: false });
   });
 
@@ -66,7 +49,7 @@ describe('planApply: a job the file declares', () => {
   });
 
   it('refuses a change while a rollout of the job is in progress', () => {
-    expect(planApply({ declared: [{ spec: v2, state: rolling(state(registered, started)) }], others: [] })).toEqual(
+    expect(planApply({ declared: [{ spec: webV2, state: rolling(state(registered, started)) }], others: [] })).toEqual(
       new RolloutInProgressError('web', 'r-1'),
     );
   });

@@ -1,7 +1,8 @@
 import type { JobSpec, PlanEntry } from '@cj/api';
 import { classifyChanges, replacesContainers } from '../diff/change-kind';
 import { diffJobSpecs } from '../diff/diff-job-specs';
-import { JobRunningError, RolloutInProgressError, type DomainError } from '../errors';
+import { RolloutInProgressError, type DomainError } from '../errors';
+import { removalRefusal } from '../job/decide';
 import { hasRunningContainer, type JobState } from '../job/state';
 
 /** One job of an apply: what the file asks of it, the state that was decided on, and how it goes out. */
@@ -37,9 +38,12 @@ export function planApply(input: ApplyInput): ApplyJobPlan[] | DomainError {
       .map(({ job, state }) => ({ entry: { job, action: 'remove' as const, changes: [] }, state, rollout: false })),
   ];
   for (const { entry, state } of plans) {
-    if (entry.action !== 'unchanged' && state.activeRolloutId !== undefined)
+    if (entry.action === 'remove') {
+      const refused = removalRefusal(state, entry.job);
+      if (refused) return refused;
+    } else if (entry.action !== 'unchanged' && state.activeRolloutId !== undefined) {
       return new RolloutInProgressError(entry.job, state.activeRolloutId);
-    if (entry.action === 'remove' && hasRunningContainer(state)) return new JobRunningError(entry.job);
+    }
   }
   return plans;
 }

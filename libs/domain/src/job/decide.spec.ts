@@ -1,6 +1,15 @@
-import type { EventMetadata } from '../events/metadata';
 import type { JobEvent } from './events';
-import { jobSpec } from '../testing';
+import {
+  jobSpec,
+  testEventMetadata,
+  webContainer,
+  webRegistered,
+  webRemoved,
+  webStarted,
+  webStopped,
+  webV1,
+  webV2,
+} from '../testing';
 import type { CommandMetadata } from '../command-metadata';
 import { decideJob } from './decide';
 import type { JobCommand } from './commands';
@@ -22,33 +31,19 @@ const commandMetadata: CommandMetadata = {
   occurredAt: '2015-06-01T10:00:00.000Z',
   cjVersion: '0.1.0',
 };
-const metadata: EventMetadata = {
-  actor: 'ops@laptop',
-  reason: 'release',
-  correlationId: 'cmd-1',
-  causationId: 'cmd-1',
-  occurredAt: '2015-06-01T10:00:00.000Z',
-  cjVersion: '0.1.0',
-};
-
-const v1 = jobSpec();
-const v2 = jobSpec({ image: { ...v1.image, tag: 'v2', digest: `sha256:${'2'.repeat(64)}` } });
-const container = { job: 'web', task: 0, host: 'h1', containerId: 'c-1' };
-
-const registered: JobEvent = {
-  type: 'JobRegistered',
-  schemaVersion: 1,
-  data: { job: 'web', revision: 1, spec: v1 },
-  metadata,
-};
-const started: JobEvent = { type: 'ContainerStarted', schemaVersion: 1, data: { ...container, revision: 1 }, metadata };
+const metadata = testEventMetadata;
+const v1 = webV1;
+const v2 = webV2;
+const container = webContainer;
+const registered = webRegistered;
+const started = webStarted;
 const healthy: JobEvent = {
   type: 'TaskHealthChanged',
   schemaVersion: 2,
   data: { ...container, from: 'starting', to: 'healthy' },
   metadata,
 };
-const removed: JobEvent = { type: 'JobRemoved', schemaVersion: 1, data: { job: 'web', lastRevision: 1 }, metadata };
+const removed = webRemoved;
 
 type Command = { [C in JobCommand as C['type']]: { type: C['type']; data: C['data'] } }[JobCommand['type']];
 
@@ -185,8 +180,7 @@ describe('RemoveJob of a running job', () => {
     expect(error).toBeInstanceOf(JobRunningError);
     expect(error).toMatchObject({ code: 'job-running', hint: 'stop it first with cj down web, then apply again' });
 
-    const stopped: JobEvent = { type: 'ContainerStopped', schemaVersion: 1, data: container, metadata };
-    expect(given(registered, started, stopped).when({ type: 'RemoveJob', data: { job: 'web' } })).toEqual([removed]);
+    expect(given(registered, started, webStopped).when({ type: 'RemoveJob', data: { job: 'web' } })).toEqual([removed]);
   });
 });
 

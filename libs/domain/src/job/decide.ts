@@ -31,8 +31,8 @@ export function decideJob(command: JobCommand, state: JobState): readonly JobEve
       if (state.status === 'removed') return [];
       const refused = refuse(state, job);
       if (refused) return refused;
-      if (state.activeRolloutId) return new RolloutInProgressError(job, state.activeRolloutId);
-      if (hasRunningContainer(state)) return new JobRunningError(job);
+      const blocked = removalRefusal(state, job);
+      if (blocked) return blocked;
       return [{ type: 'JobRemoved', schemaVersion: 1, data: { job, lastRevision: state.lastRevision }, metadata }];
     }
     case 'RecordContainerStarted': {
@@ -180,6 +180,16 @@ function recordHealthCheck(command: RecordHealthCheck, state: JobState): readonl
     });
   }
   return events;
+}
+
+/**
+ * Why the job cannot be removed now (undefined: it can): a rollout of it is in progress, or a task
+ * of it still runs. Apply asks it too, to refuse before anything is recorded and on a dry run.
+ */
+export function removalRefusal(state: JobState, job: string): DomainError | undefined {
+  if (state.activeRolloutId) return new RolloutInProgressError(job, state.activeRolloutId);
+  if (hasRunningContainer(state)) return new JobRunningError(job);
+  return undefined;
 }
 
 function refuse(state: JobState, job: string, options: { allowRemoved?: boolean } = {}): DomainError | undefined {

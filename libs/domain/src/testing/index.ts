@@ -1,2 +1,3 @@
 export * from './job-specs';
 export * from '../rollout/testing/world';
+export * from './job-events';
